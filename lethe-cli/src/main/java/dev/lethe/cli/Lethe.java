@@ -1,0 +1,48 @@
+package dev.lethe.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code lethe} command: decides, proves and enforces consent for AI training. */
+@Command(
+    name = "lethe",
+    mixinStandardHelpOptions = true,
+    versionProvider = Lethe.Version.class,
+    description = "Decides, proves and enforces whether member data may be used to train AI models.",
+    subcommands = {ReplayCommand.class, EligibleCommand.class, CommandLine.HelpCommand.class})
+public final class Lethe implements Runnable {
+
+  /** Exit status for input that breaks the ledger format or a command's arguments. */
+  static final int BAD_INPUT = 2;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(newCommandLine().execute(args));
+  }
+
+  /** The command line with every subcommand wired, for {@link #main} and tests. */
+  public static CommandLine newCommandLine() {
+    CommandLine cli = new CommandLine(new Lethe());
+    cli.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          cmd.getErr().println("lethe: " + e);
+          return CommandLine.ExitCode.SOFTWARE;
+        });
+    return cli;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Reads the version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Lethe.class.getPackage().getImplementationVersion();
+      return new String[] {"lethe " + (version == null ? "(development build)" : version)};
+    }
+  }
+}

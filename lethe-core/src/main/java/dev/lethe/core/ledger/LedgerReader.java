@@ -1,0 +1,147 @@
+package dev.lethe.core.ledger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.core.event.EventCodec;
+import dev.lethe.core.event.InvalidEventException;
+import dev.lethe.core.event.LedgerEvent;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads the ledger's JSON Lines format: UTF-8, one event per line, blank lines and lines starting
+ * with {@code #} ignored.
+ *
+ * <p>{@link #read} checks each line on its own (JSON syntax, event shape) and stops at the first
+ * bad line in file order; {@link #load} then also checks how the events fit together, in applied
+ * order. Either way the error names the line. Thread-safe.
+ */
+public final class LedgerReader {
+
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+
+  private LedgerReader() {}
+
+  /** The shared JSON mapper configured for ledger lines (strict duplicates, no trailing tokens). */
+  public static ObjectMapper mapper() {
+    return MAPPER;
+  }
+
+  /**
+   * Reads every event of a stream, in file order. Does not close the stream.
+   *
+   * @throws LedgerFormatException at the first line that is not a well-formed event
+   * @throws IOException if the stream cannot be read
+   */
+  public static List<LedgerLine> read(InputStream in) throws IOException, LedgerFormatException {
+    BufferedReader reader =
+        new BufferedReader(
+            new InputStreamReader(
+                in,
+                StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)),
+            1 << 16);
+    List<LedgerLine> lines = new ArrayList<>();
+    int number = 0;
+    while (true) {
+      String text;
+      try {
+        text = reader.readLine();
+      } catch (CharacterCodingException e) {
+        throw new LedgerFormatException(number + 1, "not valid UTF-8");
+      }
+      if (text == null) {
+        return lines;
+      }
+      number++;
+      if (number == 1 && text.startsWith("\uFEFF")) {
+        text = text.substring(1);
+      }
+      LedgerLine line = parseLine(number, text);
+      if (line != null) {
+        lines.add(line);
+      }
+    }
+  }
+
+  /**
+   * Parses one line of a ledger file.
+   *
+   * @return the event, or {@code null} for a blank or comment line
+   * @throws LedgerFormatException if the line is not a well-formed event
+   */
+  public static LedgerLine parseLine(int number, String text) throws LedgerFormatException {
+    String stripped = text.strip();
+    if (stripped.isEmpty() || stripped.startsWith("#")) {
+      return null;
+    }
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(stripped);
+    } catch (JsonProcessingException e) {
+      throw new LedgerFormatException(number, "malformed JSON: " + e.getOriginalMessage());
+    }
+    try {
+      LedgerEvent event = EventCodec.decode(node);
+      return new LedgerLine(number, event, (ObjectNode) node);
+    } catch (InvalidEventException e) {
+      throw new LedgerFormatException(number, e.problem());
+    }
+  }
+
+  /**
+   * Reads a stream and builds the ledger, checking references in applied order.
+   *
+   * @throws LedgerFormatException naming the line of the first problem
+   * @throws IOException if the stream cannot be read
+   */
+  public static LoadedLedger load(InputStream in) throws IOException, LedgerFormatException {
+    return load(read(in));
+  }
+
+  /**
+   * Builds the ledger from lines already read.
+   *
+   * @throws LedgerFormatException naming the line of the first event that does not fit
+   */
+  public static LoadedLedger load(List<LedgerLine> lines) throws LedgerFormatException {
+    List<LedgerEvent> events = new ArrayList<>(lines.size());
+    lines.forEach(l -> events.add(l.event()));
+    try {
+      return new LoadedLedger(lines, ConsentLedger.of(events));
+    } catch (LedgerException e) {
+      throw new LedgerFormatException(lines.get(e.index()).line(), e.problem());
+    }
+  }
+
+  /**
+   * A ledger together with the lines it was built from.
+   *
+   * @param lines the events in file order
+   * @param ledger the ledger built from them
+   */
+  public record LoadedLedger(List<LedgerLine> lines, ConsentLedger ledger) {
+    public LoadedLedger {
+      lines = List.copyOf(lines);
+    }
+  }
+
+}

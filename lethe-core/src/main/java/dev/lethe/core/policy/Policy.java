@@ -1,0 +1,78 @@
+package dev.lethe.core.policy;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One published policy version: regions, purposes and the rule of each country.
+ *
+ * <p>A policy governs from {@link #effective()} on, not from the instant it was published.
+ * {@link #version()} is an opaque label. Instances are immutable and thread-safe.
+ *
+ * @param version opaque label that notices refer to
+ * @param effective the instant from which the policy governs
+ * @param noticeDays how many whole days before a decision a member must have been told of this
+ *     version for an opt-out default to apply
+ * @param regions countries (ISO 3166-1 alpha-2) by region name
+ * @param purposes purpose definitions by purpose id, in the order the policy lists them
+ */
+public record Policy(
+    String version,
+    Instant effective,
+    long noticeDays,
+    Map<String, Set<String>> regions,
+    Map<String, PurposePolicy> purposes) {
+
+  public Policy {
+    Objects.requireNonNull(version, "version");
+    Objects.requireNonNull(effective, "effective");
+    if (noticeDays < 0) {
+      throw new IllegalArgumentException("noticeDays must not be negative: " + noticeDays);
+    }
+    Map<String, Set<String>> regionCopy = new LinkedHashMap<>();
+    regions.forEach((name, countries) -> regionCopy.put(name, Set.copyOf(countries)));
+    regions = java.util.Collections.unmodifiableMap(regionCopy);
+    purposes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(purposes));
+  }
+
+  /** The purpose's definition, or empty if this version does not define it. */
+  public Optional<PurposePolicy> purpose(String purpose) {
+    return Optional.ofNullable(purposes.get(purpose));
+  }
+
+  /** Whether this version defines the purpose. */
+  public boolean defines(String purpose) {
+    return purposes.containsKey(purpose);
+  }
+
+  /**
+   * The rule for a country under a purpose of this policy: the most restrictive rule of the
+   * regions named in the purpose's {@code rules} that list the country, else the default.
+   *
+   * @throws IllegalArgumentException if this policy does not define the purpose
+   */
+  public Rule ruleFor(PurposePolicy purpose, String country) {
+    Rule rule = null;
+    for (Map.Entry<String, Rule> regionRule : purpose.rules().entrySet()) {
+      Set<String> countries = regions.get(regionRule.getKey());
+      if (countries != null && countries.contains(country)) {
+        rule = rule == null ? regionRule.getValue() : Rule.mostRestrictive(rule, regionRule.getValue());
+      }
+    }
+    return rule == null ? purpose.defaultRule() : rule;
+  }
+
+  /** The rule for a country under the named purpose. */
+  public Optional<Rule> ruleFor(String purpose, String country) {
+    return purpose(purpose).map(p -> ruleFor(p, country));
+  }
+
+  /** The notice period in seconds (whole days of 86,400 s). */
+  public long noticeSeconds() {
+    return Math.multiplyExact(noticeDays, 86_400L);
+  }
+}
