@@ -8,8 +8,7 @@ import picocli.CommandLine.Command;
     name = "lethe",
     mixinStandardHelpOptions = true,
     versionProvider = Lethe.Version.class,
-    description = "Decides, proves and enforces whether member data may be used to train AI models.",
-    subcommands = {ReplayCommand.class, EligibleCommand.class, CommandLine.HelpCommand.class})
+    description = "Decides, proves and enforces whether member data may be used to train AI models.")
 public final class Lethe implements Runnable {
 
   /** Exit status for input that breaks the ledger format or a command's arguments. */
@@ -24,6 +23,10 @@ public final class Lethe implements Runnable {
   /** The command line with every subcommand wired, for {@link #main} and tests. */
   public static CommandLine newCommandLine() {
     CommandLine cli = new CommandLine(new Lethe());
+    // One line per command, explicit wiring: the order here is the order of `lethe --help`.
+    cli.addSubcommand(new ReplayCommand());
+    cli.addSubcommand(new EligibleCommand());
+    cli.addSubcommand(new CommandLine.HelpCommand());
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           cmd.getErr().println("lethe: " + e);
