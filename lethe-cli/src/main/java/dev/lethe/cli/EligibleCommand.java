@@ -22,8 +22,10 @@ import picocli.CommandLine.Parameters;
     name = "eligible",
     mixinStandardHelpOptions = true,
     description = {
-      "Applies the content-eligibility rule to every content.posted event of a ledger file and",
-      "prints, as JSON, the included content ids (sorted) and the excluded counts per reason."
+      "Prints which content a snapshot for a purpose at an instant may include.",
+      "Applies the content-eligibility rule to every content.posted event of a ledger file",
+      "and prints, as JSON, the included content ids (sorted) and the excluded counts per",
+      "reason (every excluded item counted once, under the first reason that applies)."
     })
 final class EligibleCommand implements Callable<Integer> {
 

@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
     name = "replay",
     mixinStandardHelpOptions = true,
     description = {
-      "Replays ledger files (JSON Lines) and prints one decision per query, in input order.",
+      "Prints one decision per query of ledger files (JSON Lines), in input order.",
       "With several files each line carries \"file\" and the files are answered in order.",
       "Exit status 2 if a file breaks the format: its problem goes to stderr as",
       "'line N: problem' (prefixed with the file name when there are several) and",
