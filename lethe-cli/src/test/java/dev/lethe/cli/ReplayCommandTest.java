@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,8 +19,11 @@ class ReplayCommandTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  static Path scenarios() throws URISyntaxException {
-    return Path.of(ReplayCommandTest.class.getResource("/scenarios").toURI());
+  /** The scenarios lethe-core ships in its test resources (tests run in the module directory). */
+  static Path scenarios() {
+    Path path = Path.of("..", "lethe-core", "src", "test", "resources", "scenarios").toAbsolutePath().normalize();
+    assertThat(path).isDirectory();
+    return path;
   }
 
   static List<JsonNode> jsonLines(String text) throws IOException {
@@ -89,7 +91,8 @@ class ReplayCommandTest {
     for (int i = 0; i < lines.size(); i++) {
       boolean inA = i < expectedA.size();
       assertThat(lines.get(i).get("file").asText()).isEqualTo(inA ? a : b);
-      assertThat(((com.fasterxml.jackson.databind.node.ObjectNode) lines.get(i).deepCopy()).without("file"))
+      JsonNode withoutFile = ((com.fasterxml.jackson.databind.node.ObjectNode) lines.get(i).deepCopy()).without("file");
+      assertThat(withoutFile)
           .isEqualTo(inA ? expectedA.get(i) : expectedB.get(i - expectedA.size()));
     }
   }
