@@ -26,6 +26,7 @@ import java.time.LocalDate;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -45,6 +46,8 @@ import java.util.regex.Pattern;
 public final class EventCodec {
 
   private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
+  /** Officially assigned ISO 3166-1 alpha-2 codes, as the JDK knows them. */
+  private static final Set<String> ISO_COUNTRIES = Set.of(Locale.getISOCountries());
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
   private EventCodec() {}
@@ -331,6 +334,10 @@ public final class EventCodec {
       if (!COUNTRY.matcher(code).matches()) {
         throw new InvalidEventException(
             name(field) + ": \"" + code + "\" is not an ISO 3166-1 alpha-2 country code (two capital letters)");
+      }
+      if (!ISO_COUNTRIES.contains(code)) {
+        throw new InvalidEventException(
+            name(field) + ": \"" + code + "\" is not an assigned ISO 3166-1 alpha-2 country code");
       }
       return code;
     }

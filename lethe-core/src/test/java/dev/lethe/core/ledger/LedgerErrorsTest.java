@@ -105,6 +105,8 @@ class LedgerErrorsTest {
   @Test
   void countryMustBeAnAlpha2Code() {
     assertProblem(() -> load(POLICY, MEMBER.replace("\"GB\"", "\"gb\"")), 2, "\"country\"", "alpha-2");
+    assertProblem(() -> load(POLICY, MEMBER.replace("\"GB\"", "\"UK\"")), 2, "\"UK\" is not an assigned");
+    assertProblem(() -> load(POLICY.replace("[\"DE\"]", "[\"DE\",\"EU\"]")), 1, "\"policy.regions.EEA\"", "\"EU\"");
   }
 
   @Test
