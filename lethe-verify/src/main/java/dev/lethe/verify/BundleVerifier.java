@@ -1,0 +1,133 @@
+package dev.lethe.verify;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Verifies a Lethe audit bundle from its files alone.
+ *
+ * <p>Checks run in a fixed order and every one is reported: passed, failed with the first problem
+ * and its location, or skipped because what it needs failed earlier. Nothing is skipped silently.
+ */
+public final class BundleVerifier {
+
+  /** Check names in the order they run and are reported. */
+  public static final List<String> CHECKS = List.of("bundle", "key", CheckpointLoader.CHECK,
+      "tree-sizes", LeafChecks.RECORDED_ROOTS, LeafChecks.LEAF_HASHES, ConsistencyCheck.CHECK,
+      LeafChecks.LEAF_ROOTS);
+
+  private BundleVerifier() {}
+
+  /**
+   * Verifies the bundle in {@code dir}.
+   *
+   * @param pinnedKey a verifier key file to use instead of the bundle's key.vkey, or null to use
+   *     the bundle's own key (which only proves the bundle is internally consistent)
+   */
+  public static VerificationReport verify(Path dir, Path pinnedKey) {
+    long start = System.nanoTime();
+    BundleFiles files = new BundleFiles(dir);
+    String keySource = pinnedKey == null ? "bundle " + BundleFiles.KEY : "pinned " + pinnedKey;
+    List<CheckResult> checks = new ArrayList<>();
+
+    BundleManifest manifest;
+    try {
+      manifest = BundleManifest.read(files.manifest());
+      checks.add(CheckResult.pass("bundle", BundleFiles.MANIFEST + ": " + BundleFiles.FORMAT
+          + ", origin '" + manifest.origin() + "', " + manifest.leaves() + " leaves, "
+          + manifest.checkpoints() + " checkpoints"));
+    } catch (VerificationFailure e) {
+      checks.add(CheckResult.fail("bundle", e.getMessage()));
+      skipRest(checks, "bundle.json is unusable");
+      return new VerificationReport(dir.toString(), keySource, null, null, null, 0, null, checks,
+          millisSince(start));
+    }
+
+    VerifierKey key = readKey(pinnedKey == null ? files.key() : pinnedKey,
+        pinnedKey == null ? BundleFiles.KEY : pinnedKey.toString(), manifest, checks);
+
+    CheckpointLoader.Outcome loaded = CheckpointLoader.load(files, manifest, key);
+    checks.add(loaded.result());
+    List<LoadedCheckpoint> checkpoints = loaded.checkpoints();
+    checks.add(treeSizes(checkpoints, manifest));
+
+    LeafAuditResult audit = LeafAudit.run(files,
+        checkpoints.stream().mapToLong(LoadedCheckpoint::size).toArray());
+    LeafChecks leafChecks = new LeafChecks(manifest, checkpoints, audit);
+    checks.add(leafChecks.recordedRoots());
+    checks.add(leafChecks.leafHashes());
+    checks.add(loaded.complete() ? ConsistencyCheck.run(files, checkpoints)
+        : CheckResult.skipped(ConsistencyCheck.CHECK,
+            "needs every checkpoint file, see the checkpoints check"));
+    checks.add(leafChecks.leafRoots());
+
+    Checkpoint latest = checkpoints.isEmpty() ? null
+        : checkpoints.get(checkpoints.size() - 1).checkpoint();
+    return new VerificationReport(dir.toString(), keySource, key == null ? null : key.text(),
+        manifest.origin(), manifest.leaves(), checkpoints.size(), latest, checks,
+        millisSince(start));
+  }
+
+  private static VerifierKey readKey(Path file, String where, BundleManifest manifest,
+      List<CheckResult> checks) {
+    try {
+      VerifierKey key = VerifierKey.parse(readKeyFile(file, where));
+      if (!key.name().equals(manifest.origin())) {
+        checks.add(CheckResult.fail("key", where + ": key name '" + key.name()
+            + "' is not the bundle's origin '" + manifest.origin() + "'"));
+      } else {
+        checks.add(CheckResult.pass("key", where + ": Ed25519 key " + key.name() + "+"
+            + Encodings.hex(key.keyId())));
+      }
+      // A name mismatch is reported, yet the key still checks signatures so the checkpoints
+      // check can say which notes it did not sign.
+      return key;
+    } catch (VerificationFailure e) {
+      checks.add(CheckResult.fail("key", where + ": " + e.getMessage()));
+      return null;
+    }
+  }
+
+  private static String readKeyFile(Path file, String where) throws VerificationFailure {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new VerificationFailure("missing");
+    } catch (IOException e) {
+      throw new VerificationFailure("cannot be read (" + e.getMessage() + ")");
+    }
+  }
+
+  private static CheckResult treeSizes(List<LoadedCheckpoint> checkpoints,
+      BundleManifest manifest) {
+    LoadedCheckpoint previous = null;
+    for (LoadedCheckpoint cp : checkpoints) {
+      if (previous != null && cp.size() < previous.size()) {
+        return CheckResult.fail("tree-sizes", cp.describe() + " is smaller than "
+            + previous.describe() + ": a log never shrinks");
+      }
+      if (cp.size() > manifest.leaves()) {
+        return CheckResult.fail("tree-sizes", cp.describe() + " exceeds the "
+            + manifest.leaves() + " leaves declared in " + BundleFiles.MANIFEST);
+      }
+      previous = cp;
+    }
+    return CheckResult.pass("tree-sizes", checkpoints.size() + " checkpoint size(s) "
+        + "non-decreasing and within " + manifest.leaves() + " leaves");
+  }
+
+  private static void skipRest(List<CheckResult> checks, String why) {
+    for (String name : CHECKS.subList(checks.size(), CHECKS.size())) {
+      checks.add(CheckResult.skipped(name, why));
+    }
+  }
+
+  private static long millisSince(long start) {
+    return (System.nanoTime() - start) / 1_000_000;
+  }
+}

@@ -1,0 +1,150 @@
+package dev.lethe.verify;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Reads checkpoints/ and checks each note: file naming and count, signed-note and checkpoint
+ * syntax, origin, and the Ed25519 signature of the verifier key.
+ */
+final class CheckpointLoader {
+
+  static final String CHECK = "checkpoints";
+
+  private static final Pattern NAME = Pattern.compile("([0-9]{6,18})\\.note");
+
+  /**
+   * The loaded checkpoints and the verdict on them.
+   *
+   * @param checkpoints the checkpoints that parsed, in file order; a bad signature or origin still
+   *     loads (later checks then test the claimed values too), unreadable syntax does not
+   * @param complete whether every file 1..K is present and parsed, so successive pairs are real
+   * @param result the checkpoints check
+   */
+  record Outcome(List<LoadedCheckpoint> checkpoints, boolean complete, CheckResult result) {}
+
+  private final BundleManifest manifest;
+  private final VerifierKey key;
+  private final List<String> problems = new ArrayList<>();
+
+  private CheckpointLoader(BundleManifest manifest, VerifierKey key) {
+    this.manifest = manifest;
+    this.key = key;
+  }
+
+  /**
+   * Loads and checks all checkpoints.
+   *
+   * @param key the verifier key, or null when it could not be read (signatures then fail)
+   */
+  static Outcome load(BundleFiles files, BundleManifest manifest, VerifierKey key) {
+    return new CheckpointLoader(manifest, key).load(files.checkpoints());
+  }
+
+  private Outcome load(Path dir) {
+    TreeMap<Long, Path> numbered = list(dir);
+    long expected = 1;
+    List<LoadedCheckpoint> loaded = new ArrayList<>();
+    boolean complete = problems.isEmpty();
+    for (var entry : numbered.entrySet()) {
+      if (entry.getKey() != expected) {
+        problems.add(fileName(expected) + " is missing (next file is "
+            + fileName(entry.getKey()) + ")");
+        complete = false;
+        expected = entry.getKey();
+      }
+      expected++;
+      LoadedCheckpoint checkpoint = read(entry.getValue(), fileName(entry.getKey()));
+      if (checkpoint == null) {
+        complete = false;
+      } else {
+        loaded.add(checkpoint);
+      }
+    }
+    if (numbered.size() != manifest.checkpoints()) {
+      problems.add(BundleFiles.MANIFEST + " declares " + manifest.checkpoints()
+          + " checkpoints but " + BundleFiles.CHECKPOINTS + "/ holds " + numbered.size()
+          + (numbered.size() < manifest.checkpoints()
+              ? " (" + fileName(numbered.size() + 1) + " is missing)" : ""));
+      complete = false;
+    }
+    if (numbered.isEmpty()) {
+      problems.add("the bundle has no checkpoint, so nothing in it is signed");
+      complete = false;
+    }
+    return new Outcome(List.copyOf(loaded), complete, verdict(loaded));
+  }
+
+  private TreeMap<Long, Path> list(Path dir) {
+    TreeMap<Long, Path> numbered = new TreeMap<>();
+    if (!Files.isDirectory(dir)) {
+      return numbered;
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      for (Path file : entries.sorted().toList()) {
+        String name = file.getFileName().toString();
+        Matcher m = NAME.matcher(name);
+        long number = m.matches() ? Long.parseLong(m.group(1)) : -1;
+        // One spelling per number, so two files cannot both claim to be checkpoint 1.
+        if (number < 1 || !fileName(number).equals(BundleFiles.CHECKPOINTS + "/" + name)) {
+          problems.add(BundleFiles.CHECKPOINTS + "/" + name
+              + ": unexpected file (checkpoints are named 000001.note, 000002.note, ...)");
+        } else {
+          numbered.put(number, file);
+        }
+      }
+    } catch (IOException e) {
+      problems.add(BundleFiles.CHECKPOINTS + "/: cannot be listed (" + e.getMessage() + ")");
+    }
+    return numbered;
+  }
+
+  private LoadedCheckpoint read(Path path, String file) {
+    Checkpoint checkpoint;
+    SignedNote note;
+    try {
+      note = SignedNote.parse(Files.readAllBytes(path));
+      checkpoint = Checkpoint.parse(note.text());
+    } catch (VerificationFailure e) {
+      problems.add(file + ": " + e.getMessage());
+      return null;
+    } catch (IOException e) {
+      problems.add(file + ": cannot be read (" + e.getMessage() + ")");
+      return null;
+    }
+    if (!checkpoint.origin().equals(manifest.origin())) {
+      problems.add(file + ": origin '" + checkpoint.origin() + "' is not the bundle's origin '"
+          + manifest.origin() + "'");
+    }
+    if (key == null) {
+      problems.add(file + ": signature not checked, there is no valid verifier key");
+    } else {
+      try {
+        note.requireSignedBy(key);
+      } catch (VerificationFailure e) {
+        problems.add(file + ": " + e.getMessage());
+      }
+    }
+    return new LoadedCheckpoint(file, checkpoint);
+  }
+
+  private CheckResult verdict(List<LoadedCheckpoint> loaded) {
+    if (!problems.isEmpty()) {
+      String more = problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : "";
+      return CheckResult.fail(CHECK, problems.get(0) + more);
+    }
+    return CheckResult.pass(CHECK, loaded.size() + " checkpoint(s) well-formed, origin '"
+        + manifest.origin() + "', each signed by " + key.name() + "+" + Encodings.hex(key.keyId()));
+  }
+
+  private static String fileName(long number) {
+    return BundleFiles.CHECKPOINTS + "/" + String.format("%06d.note", number);
+  }
+}

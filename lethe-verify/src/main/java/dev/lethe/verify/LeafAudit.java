@@ -1,0 +1,130 @@
+package dev.lethe.verify;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One streaming pass over leaves.jsonl and leaf-hashes.txt in lockstep.
+ *
+ * <p>Reading both files once yields three independent facts: the roots the recorded hashes give at
+ * every checkpoint size, the roots the leaf bytes themselves give, and the first leaf whose bytes
+ * no longer hash to its recorded hash. Memory stays O(log n + checkpoints) for any bundle size.
+ */
+final class LeafAudit {
+
+  private final MerkleHasher hasher = new MerkleHasher();
+  private final long[] sizes;
+  private final RootAccumulator recorded = new RootAccumulator(hasher);
+  private final RootAccumulator fromLeaves = new RootAccumulator(hasher);
+  private final Map<Long, byte[]> recordedRoots = new HashMap<>();
+  private final Map<Long, byte[]> leafRoots = new HashMap<>();
+  private int nextRecordedSize;
+  private int nextLeafSize;
+  private String recordedProblem;
+  private String leafProblem;
+  private long mismatch = -1;
+  private byte[] mismatchRecorded;
+  private byte[] mismatchActual;
+
+  private LeafAudit(long[] checkpointSizes) {
+    this.sizes = Arrays.stream(checkpointSizes).sorted().distinct().toArray();
+  }
+
+  /**
+   * Runs the pass.
+   *
+   * @param checkpointSizes the tree sizes whose roots are wanted (any order, duplicates allowed)
+   */
+  static LeafAuditResult run(BundleFiles files, long[] checkpointSizes) {
+    return new LeafAudit(checkpointSizes).scan(files);
+  }
+
+  private LeafAuditResult scan(BundleFiles files) {
+    captureRoots();
+    try (ByteLineReader hashes = open(files.leafHashes(), true);
+        ByteLineReader leaves = open(files.leaves(), false)) {
+      long index = 0;
+      while (true) {
+        boolean hasRecorded = hashes != null && recordedProblem == null && hashes.next();
+        boolean hasLeaf = leaves != null && leafProblem == null && leaves.next();
+        if (!hasRecorded && !hasLeaf) {
+          break;
+        }
+        byte[] recordedHash = hasRecorded ? readRecorded(hashes, index) : null;
+        if (hasLeaf) {
+          readLeaf(leaves, index, recordedHash);
+        }
+        index++;
+      }
+    } catch (IOException e) {
+      String problem = "reading failed after " + fromLeaves.size() + " leaves: " + e.getMessage();
+      recordedProblem = recordedProblem == null ? problem : recordedProblem;
+      leafProblem = leafProblem == null ? problem : leafProblem;
+    }
+    return new LeafAuditResult(recorded.size(), recordedProblem, fromLeaves.size(), leafProblem,
+        mismatch, mismatchRecorded, mismatchActual, Map.copyOf(recordedRoots),
+        Map.copyOf(leafRoots));
+  }
+
+  private ByteLineReader open(Path file, boolean isHashes) throws IOException {
+    try {
+      InputStream in = Files.newInputStream(file);
+      return new ByteLineReader(in);
+    } catch (NoSuchFileException e) {
+      String problem = file.getFileName() + ": missing";
+      if (isHashes) {
+        recordedProblem = problem;
+      } else {
+        leafProblem = problem;
+      }
+      return null;
+    }
+  }
+
+  private byte[] readRecorded(ByteLineReader hashes, long index) {
+    String where = BundleFiles.LEAF_HASHES + " line " + (index + 1) + " (leaf " + index + ")";
+    byte[] hash = Encodings.lowercaseHex(hashes.bytes(), hashes.length(), MerkleHasher.HASH_SIZE);
+    if (hash == null) {
+      recordedProblem = where + ": not 64 lowercase hex digits";
+      return null;
+    }
+    if (!hashes.terminated()) {
+      recordedProblem = where + ": not terminated by a newline";
+      return null;
+    }
+    recorded.append(hash);
+    captureRoots();
+    return hash;
+  }
+
+  private void readLeaf(ByteLineReader leaves, long index, byte[] recordedHash) {
+    if (!leaves.terminated()) {
+      leafProblem = BundleFiles.LEAVES + " line " + (index + 1) + " (leaf " + index
+          + "): not terminated by a newline";
+      return;
+    }
+    byte[] hash = hasher.leaf(leaves.bytes(), 0, leaves.length());
+    fromLeaves.append(hash);
+    captureRoots();
+    if (recordedHash != null && mismatch < 0 && !Arrays.equals(hash, recordedHash)) {
+      mismatch = index;
+      mismatchRecorded = recordedHash;
+      mismatchActual = hash;
+    }
+  }
+
+  private void captureRoots() {
+    while (nextRecordedSize < sizes.length && sizes[nextRecordedSize] == recorded.size()) {
+      recordedRoots.put(sizes[nextRecordedSize++], recorded.root());
+    }
+    while (nextLeafSize < sizes.length && sizes[nextLeafSize] == fromLeaves.size()) {
+      leafRoots.put(sizes[nextLeafSize++], fromLeaves.root());
+    }
+  }
+}
