@@ -29,7 +29,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -77,12 +76,7 @@ public final class ConsentLedger {
    * @throws LedgerException for the first offending event in applied order
    */
   public static ConsentLedger of(List<? extends LedgerEvent> events) throws LedgerException {
-    Integer[] order = new Integer[events.size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
-    }
-    // Arrays.sort on objects is a stable merge sort: equal instants keep file order.
-    Arrays.sort(order, Comparator.comparing(i -> events.get(i).at()));
+    int[] order = AppliedOrder.of(events);
     Builder builder = new Builder();
     for (int seq = 0; seq < order.length; seq++) {
       int index = order[seq];

@@ -9,9 +9,14 @@ import java.util.Arrays;
  * safe to read from many threads once the ledger that owns it is published.
  */
 final class Timeline<V> {
-  private Instant[] at = new Instant[2];
-  private long[] seq = new long[2];
-  private Object[] values = new Object[2];
+  private static final Instant[] NO_INSTANTS = new Instant[0];
+  private static final long[] NO_SEQUENCES = new long[0];
+  private static final Object[] NO_VALUES = new Object[0];
+
+  // Most members have a handful of entries per timeline, many none: start empty, grow on use.
+  private Instant[] at = NO_INSTANTS;
+  private long[] seq = NO_SEQUENCES;
+  private Object[] values = NO_VALUES;
   private int size;
 
   void append(Instant instant, long sequence, V value) {
@@ -19,7 +24,7 @@ final class Timeline<V> {
       throw new IllegalStateException("timeline appended out of order: " + instant + " < " + at[size - 1]);
     }
     if (size == at.length) {
-      int capacity = size * 2;
+      int capacity = Math.max(2, size * 2);
       at = Arrays.copyOf(at, capacity);
       seq = Arrays.copyOf(seq, capacity);
       values = Arrays.copyOf(values, capacity);
