@@ -1,6 +1,6 @@
 package dev.lethe.core.ledger;
 
-import dev.lethe.core.decision.ContentExclusion;
+import dev.lethe.core.decision.ContentRule;
 import dev.lethe.core.decision.Decision;
 import dev.lethe.core.decision.Eligibility;
 import dev.lethe.core.decision.Reason;
@@ -77,15 +77,29 @@ public final class ConsentLedger {
    */
   public static ConsentLedger of(List<? extends LedgerEvent> events) throws LedgerException {
     int[] order = AppliedOrder.of(events);
-    Builder builder = new Builder();
+    Builder builder = new Builder(registrationNumbers(events));
     for (int seq = 0; seq < order.length; seq++) {
       int index = order[seq];
-      String problem = builder.apply(events.get(index), seq);
+      String problem = builder.apply(events.get(index), index, seq);
       if (problem != null) {
         throw new LedgerException(index, problem);
       }
     }
     return builder.build();
+  }
+
+  /**
+   * Member numbers follow registrations in input order (not applied order), so a ledger exported
+   * from the store in append order numbers members exactly as the store does.
+   */
+  private static Map<Integer, Integer> registrationNumbers(List<? extends LedgerEvent> events) {
+    Map<Integer, Integer> numbers = new HashMap<>();
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i) instanceof MemberRegistered) {
+        numbers.put(i, numbers.size());
+      }
+    }
+    return numbers;
   }
 
   /** The policy in force at {@code at}: among those published at or before it, the greatest effective ≤ at. */
@@ -224,33 +238,14 @@ public final class ConsentLedger {
     for (String id : ids) {
       ContentEntry c = contents.get(id);
       Decision d = decisions.computeIfAbsent(c.member, mem -> decide(mem, purpose, at, policy));
-      String reason = contentReason(c, d, p, at);
-      if (reason == null) {
+      Optional<String> reason = ContentRule.exclusion(d, p, c.kind, c.visibility, c.postedAt, c.deletedAt, at);
+      if (reason.isEmpty()) {
         included.add(id);
       } else {
-        excluded.merge(reason, 1L, Long::sum);
+        excluded.merge(reason.get(), 1L, Long::sum);
       }
     }
     return new Eligibility(purpose, at, policy == null ? null : policy.version(), included, excluded);
-  }
-
-  private static String contentReason(ContentEntry c, Decision d, PurposePolicy p, Instant at) {
-    if (!d.allowed()) {
-      return d.reason().word();
-    }
-    if (c.postedAt.isAfter(at)) {
-      return ContentExclusion.NOT_YET_POSTED.word();
-    }
-    if (c.deletedAt != null && !c.deletedAt.isAfter(at)) {
-      return ContentExclusion.CONTENT_DELETED.word();
-    }
-    if (!p.admitsKind(c.kind)) {
-      return ContentExclusion.KIND_EXCLUDED.word();
-    }
-    if (!p.visibility().contains(c.visibility)) {
-      return ContentExclusion.VISIBILITY_EXCLUDED.word();
-    }
-    return null;
   }
 
   /** Ids of the members allowed for the purpose at the instant, sorted. */
@@ -266,6 +261,50 @@ public final class ConsentLedger {
     return result;
   }
 
+  /**
+   * The member's country of residence at {@code at} (registration country or latest move), or
+   * empty if the member is not registered at that instant.
+   */
+  public Optional<String> countryAt(String member, Instant at) {
+    MemberHistory m = members.get(member);
+    if (m == null || m.registeredAt.isAfter(at)) {
+      return Optional.empty();
+    }
+    return Optional.of(m.countries.latestAtOrBefore(at));
+  }
+
+  /** Display names of all members that registered with one, in no particular order. */
+  public List<String> memberNames() {
+    List<String> names = new ArrayList<>();
+    for (MemberHistory m : members.values()) {
+      if (m.name != null) {
+        names.add(m.name);
+      }
+    }
+    return names;
+  }
+
+  /**
+   * Every {@code content.posted} item of the ledger, sorted by content id, with its deletion
+   * instant (the earliest {@code content.deleted}, or null).
+   */
+  public List<PostedContent> postedContent() {
+    List<PostedContent> result = new ArrayList<>(contents.size());
+    for (String id : contentIds()) {
+      ContentEntry c = contents.get(id);
+      result.add(new PostedContent(id, c.member, c.kind, c.visibility, c.postedAt, c.deletedAt, c.text));
+    }
+    return result;
+  }
+
+  /**
+   * A content item posted in the ledger.
+   *
+   * @param deletedAt earliest deletion, or null if never deleted
+   */
+  public record PostedContent(
+      String content, String member, String kind, Visibility visibility, Instant postedAt, Instant deletedAt, String text) {}
+
   /** Every registered member id (at any instant), sorted. */
   public List<String> memberIds() {
     List<String> ids = new ArrayList<>(members.keySet());
@@ -279,8 +318,8 @@ public final class ConsentLedger {
   }
 
   /**
-   * The dense number of a member (0, 1, 2, ... in registration order), stable for a given log:
-   * the key of member bitmaps.
+   * The dense number of a member (0, 1, 2, ... in the input order of registrations, which for a
+   * store export is append order, as the store numbers members): the key of member bitmaps.
    */
   public Optional<Integer> memberNumber(String member) {
     MemberHistory m = members.get(member);
@@ -308,9 +347,11 @@ public final class ConsentLedger {
     final String kind;
     final Visibility visibility;
     final Instant postedAt;
+    final String text;
     Instant deletedAt;
 
     ContentEntry(ContentPosted e) {
+      this.text = e.text();
       this.member = e.member();
       this.kind = e.kind();
       this.visibility = e.visibility();
@@ -325,9 +366,14 @@ public final class ConsentLedger {
     private final Map<String, MemberHistory> members = new HashMap<>();
     private final Map<String, ObjectionHistory> objections = new HashMap<>();
     private final Map<String, ContentEntry> contents = new HashMap<>();
+    private final Map<Integer, Integer> registrationNumbers;
 
-    /** Applies one event; returns the problem, or null if the event fits. */
-    String apply(LedgerEvent event, long seq) {
+    Builder(Map<Integer, Integer> registrationNumbers) {
+      this.registrationNumbers = registrationNumbers;
+    }
+
+    /** Applies the event at {@code index} of the input; returns the problem, or null if it fits. */
+    String apply(LedgerEvent event, int index, long seq) {
       if (event instanceof Query) {
         return null;
       }
@@ -340,7 +386,8 @@ public final class ConsentLedger {
         if (members.containsKey(e.member())) {
           return "member \"" + e.member() + "\" is already registered";
         }
-        MemberHistory m = new MemberHistory(e.member(), members.size(), e.at(), e.birthDate(), e.name());
+        int number = registrationNumbers.get(index);
+        MemberHistory m = new MemberHistory(e.member(), number, e.at(), e.birthDate(), e.name());
         m.countries.append(e.at(), seq, e.country());
         members.put(e.member(), m);
         return null;
