@@ -26,6 +26,10 @@ public final class Lethe implements Runnable {
     // One line per command, explicit wiring: the order here is the order of `lethe --help`.
     cli.addSubcommand(new ReplayCommand());
     cli.addSubcommand(new EligibleCommand());
+    cli.addSubcommand(new DetectCommand());
+    cli.addSubcommand(new RedactCommand());
+    cli.addSubcommand(new RedactEvalCommand());
+    cli.addSubcommand(new RedactTrainCommand());
     cli.addSubcommand(new CommandLine.HelpCommand());
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {

@@ -1,0 +1,301 @@
+package dev.lethe.redact;
+
+import java.util.Set;
+
+/**
+ * Street addresses, postcodes and ZIP codes, found from the shape of the tokens around a house
+ * number: "11 Souterhead Road", "6750 Koskikatu 25 Apt. 864", "P.O. Box 149", "ul. Jesionowa 127",
+ * then extended over the apartment, city, region, country and postcode that follow on the same
+ * line or on the short lines below it. Postcodes alone are reported only after a cue ("ZIP:").
+ */
+final class AddressScanner {
+  /** Street-type words (USPS suffixes and their common abbreviations), folded, without dots. */
+  private static final Set<String> SUFFIXES =
+      Set.of("street", "st", "road", "rd", "avenue", "ave", "av", "lane", "ln", "drive", "dr",
+          "way", "boulevard", "blvd", "court", "ct", "place", "pl", "square", "sq", "terrace",
+          "close", "crescent", "parkway", "pkwy", "highway", "hwy", "alley", "gateway", "summit",
+          "prairie", "bypass", "union", "forges", "forge", "mews", "row", "walk", "hill", "hills",
+          "heights", "gardens", "grove", "trail", "plaza", "circle", "cir", "loop", "route", "pike",
+          "pass", "passage", "ridge", "crossing", "junction", "estates", "estate", "manor",
+          "meadows", "mill", "mills", "point", "ports", "ranch", "shoals", "shores", "springs",
+          "station", "stravenue", "stream", "track", "turnpike", "underpass", "valley", "village",
+          "wall", "wells", "ville", "vista", "landing", "knoll", "knolls", "lodge", "lock", "locks",
+          "oval", "orchard", "overpass", "radial", "ramp", "rapids", "shoal", "spur", "squares",
+          "throughway", "trafficway", "view", "views", "isle", "inlet", "harbor", "harbour",
+          "haven", "greens", "glen", "glens", "freeway", "fields", "ferry", "falls", "extension",
+          "expressway", "divide", "dale", "dam", "crest", "creek", "cove", "coves", "corner",
+          "corners", "causeway", "canyon", "camp", "cape", "burg", "burgs", "brook", "brooks",
+          "bridge", "branch", "bottom", "bluff", "bluffs", "beach", "bayou", "arcade", "anex",
+          "motorway", "rise", "wynd", "quay", "embankment", "esplanade", "promenade");
+  /** Endings of street names in other languages ("Koskikatu", "Nybyvägen", "Hauptstraße"). */
+  private static final String[] STREET_ENDINGS = {
+    "katu", "kuja", "tie", "vagen", "gatan", "gata", "vag", "vej", "veien", "vei", "vegur", "weg",
+    "strasse", "str", "gasse", "laan", "straat", "gade", "allee", "platz", "utca", "ulica", "ulice",
+    "tanav", "poik", "tee", "iela", "gatve", "cesta", "ring", "damm", "kade", "singel", "plein"
+  };
+  /** Words that start a street name in other languages ("ul. Mila", "rue de la Paix"). */
+  private static final Set<String> STREET_PREFIXES =
+      Set.of("ul", "rue", "via", "calle", "avenida", "rua", "viale", "piazza", "plac", "aleja",
+          "avinguda", "carrer", "strada", "chemin", "boulevard", "avenue");
+  private static final Set<String> UNIT_WORDS = Set.of("apt", "suite", "unit", "flat", "box", "ste");
+  private static final Set<String> MILITARY = Set.of("usns", "usnv", "uss", "uscgc", "psc", "unit");
+
+  void scan(Tokens tk, Set<EntityType> types, Hits out) {
+    boolean addresses = types.contains(EntityType.STREET_ADDRESS);
+    boolean zips = types.contains(EntityType.ZIP_CODE);
+    int n = tk.size;
+    int k = 0;
+    while (k < n) {
+      int next = k + 1;
+      if (addresses) {
+        int core = core(tk, k);
+        if (core > k) {
+          int end = extend(tk, core);
+          out.add(EntityType.STREET_ADDRESS, tk.starts[k], tk.ends[end - 1], core - k >= 3 ? 0.8 : 0.65);
+          next = end;
+        }
+      }
+      if (zips && next == k + 1 && zipCue(tk, k)) {
+        int z = zipValue(tk, k + 1);
+        if (z > k + 1) {
+          out.add(EntityType.ZIP_CODE, tk.starts[firstValue(tk, k + 1)], tk.ends[z - 1], 0.85);
+          next = z;
+        }
+      }
+      k = next;
+    }
+  }
+
+  private static String folded(Tokens tk, int k) {
+    return TextFold.foldSameLength(tk.token(k));
+  }
+
+  private static boolean number(Tokens tk, int k) {
+    return k < tk.size && tk.allDigits(k) && tk.length(k) <= 6;
+  }
+
+  private static boolean dotAfter(Tokens tk, int k) {
+    return k + 1 < tk.size && tk.text.charAt(tk.starts[k + 1]) == '.' && tk.starts[k + 1] == tk.ends[k];
+  }
+
+  /** Index after the token run that makes this an address, or k when it is not one. */
+  private int core(Tokens tk, int k) {
+    int n = tk.size;
+    String f = folded(tk, k);
+    // P.O. Box 149 / PO Box 149 / Postbox 53
+    if ((f.equals("p") && k + 4 < n && tk.is(k + 1, ".") && tk.is(k + 2, "o") && tk.is(k + 3, "."))) {
+      int b = k + 4;
+      if (b + 1 < n && tk.is(b, "box") && number(tk, b + 1)) {
+        return b + 2;
+      }
+    }
+    if ((f.equals("po") || f.equals("postbox") || f.equals("pob")) && k + 1 < n) {
+      int b = tk.is(k + 1, "box") ? k + 2 : k + 1;
+      if (number(tk, b)) {
+        return b + 1;
+      }
+    }
+    if (MILITARY.contains(f) && k + 1 < n && tk.capitalized(k)) {
+      // "PSC 4115, Box 7815", "Unit 5022 Box 1225", "USNS Kim"
+      if ((f.equals("psc") || f.equals("unit")) && number(tk, k + 1)) {
+        int b = k + 2;
+        if (b < n && tk.is(b, ",")) {
+          b++;
+        }
+        if (b + 1 < n && tk.is(b, "box") && number(tk, b + 1)) {
+          return b + 2;
+        }
+      } else if (f.startsWith("us") && tk.word(k + 1) && tk.capitalized(k + 1)) {
+        return k + 2;
+      }
+    }
+    if (STREET_PREFIXES.contains(f) && !f.equals("boulevard") && !f.equals("avenue")) {
+      int w = dotAfter(tk, k) ? k + 2 : k + 1;
+      int e = w;
+      while (e < n && e - w < 4 && tk.word(e) && tk.capitalized(e)) {
+        e++;
+      }
+      if (e > w && number(tk, e)) {
+        return e + 1;
+      }
+    }
+    // The house number first: 11 Souterhead Road / 6750 Koskikatu 25 / 462 Stubengraben 80
+    if (number(tk, k)) {
+      int w = k + 1;
+      if (w < n && tk.word(w) && !tk.newlineBefore(w)) {
+        int e = w;
+        boolean street = false;
+        while (e < n && e - w < 5 && tk.word(e) && !tk.newlineBefore(e)) {
+          String we = folded(tk, e);
+          boolean cap = tk.capitalized(e) || allLower(tk);
+          if (!cap && !(e > w && SUFFIXES.contains(we))) {
+            break;
+          }
+          e++;
+          if (SUFFIXES.contains(we) || streetEnding(we)) {
+            street = true;
+            if (SUFFIXES.contains(we) && dotAfter(tk, e - 1)) {
+              e++;
+            }
+            if (SUFFIXES.contains(we) && !(e < n && number(tk, e))) {
+              return e;
+            }
+          }
+          if (e < n && STREET_PREFIXES.contains(folded(tk, e - 1)) && dotAfter(tk, e - 1)) {
+            e++;
+          }
+        }
+        if (e > w && number(tk, e) && !tk.newlineBefore(e)) {
+          return e + 1;
+        }
+        if (street && e > w) {
+          return e;
+        }
+      }
+    }
+    // A street name with a foreign street ending and a number: "Luite tee 87", "Nybyvagen 65"
+    if (tk.word(k) && tk.capitalized(k)) {
+      int e = k;
+      boolean street = false;
+      while (e < n && e - k < 3 && tk.word(e) && (e == k || !tk.newlineBefore(e))) {
+        street |= streetEnding(folded(tk, e));
+        e++;
+      }
+      if (street && number(tk, e)) {
+        return e + 1;
+      }
+    }
+    return k;
+  }
+
+  private static boolean allLower(Tokens tk) {
+    // Some texts are entirely lower case; there capitalisation tells nothing.
+    String t = tk.text;
+    for (int i = 0; i < t.length(); i++) {
+      if (Character.isUpperCase(t.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean streetEnding(String w) {
+    if (w.length() < 4) {
+      return false;
+    }
+    for (String e : STREET_ENDINGS) {
+      if (w.endsWith(e) && (w.length() > e.length() + 1 || e.length() >= 4 && w.equals(e))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Extends an address over what usually follows it: "Apt. 864", ", Artilleros", ", CO 64677",
+   * "Uruguay", on the same line or on up to four short following lines.
+   */
+  private int extend(Tokens tk, int end) {
+    int n = tk.size;
+    int e = end;
+    int lines = 0;
+    int sinceLine = 0;
+    while (e < n) {
+      if (tk.newlineBefore(e)) {
+        if (lines == 4 || blankLineBefore(tk, e) || labelLine(tk, e)) {
+          break;
+        }
+        lines++;
+        sinceLine = 0;
+      }
+      String f = folded(tk, e);
+      if (UNIT_WORDS.contains(f) && e + 1 < n) {
+        int v = dotAfter(tk, e) ? e + 2 : e + 1;
+        if (number(tk, v)) {
+          e = v + 1;
+          sinceLine++;
+          continue;
+        }
+      }
+      if (tk.is(e, ",") && e + 1 < n) {
+        e++;
+        continue;
+      }
+      boolean ok = tk.word(e) && (tk.capitalized(e) || f.equals("nan") || allLower(tk))
+          || (tk.allDigits(e) && tk.length(e) <= 6) || (tk.is(e, "-") && e + 1 < n && tk.allDigits(e + 1));
+      if (!ok || sinceLine >= 6) {
+        break;
+      }
+      e++;
+      sinceLine++;
+    }
+    while (e > end && tk.is(e - 1, ",")) {
+      e--;
+    }
+    return e;
+  }
+
+  private static boolean blankLineBefore(Tokens tk, int k) {
+    int lines = 0;
+    for (int p = tk.ends[k - 1]; p < tk.starts[k]; p++) {
+      if (tk.text.charAt(p) == '\n') {
+        lines++;
+      }
+    }
+    return lines > 1;
+  }
+
+  /** A line such as "Phone: ..." or "Name: ...": a new field, not part of the address. */
+  private static boolean labelLine(Tokens tk, int k) {
+    return k + 1 < tk.size && tk.word(k) && tk.is(k + 1, ":");
+  }
+
+  private static boolean zipCue(Tokens tk, int k) {
+    String f = folded(tk, k);
+    if (f.equals("zip") || f.equals("zipcode") || f.equals("postcode") || f.equals("plz")) {
+      return true;
+    }
+    return (f.equals("postal") || f.equals("post")) && k + 1 < tk.size && tk.is(k + 1, "code");
+  }
+
+  private static int firstValue(Tokens tk, int k) {
+    while (k < tk.size && !Character.isLetterOrDigit(tk.first(k))) {
+      k++;
+    }
+    return k;
+  }
+
+  /** End of a postcode after a cue: "75534-030", "394 13", "B0J 2H0", "SW1A 1AA". */
+  private static int zipValue(Tokens tk, int k) {
+    int n = tk.size;
+    if (k < n && tk.is(k, "code")) {
+      k++;
+    }
+    while (k < n && (tk.is(k, ":") || tk.is(k, "is") || tk.is(k, "#"))) {
+      k++;
+    }
+    if (k >= n) {
+      return -1;
+    }
+    int e = k;
+    int parts = 0;
+    while (e < n && parts < 3 && !tk.newlineBefore(e) && Character.isLetterOrDigit(tk.first(e))
+        && tk.length(e) <= 6 && hasDigit(tk, e)) {
+      e++;
+      parts++;
+      if (e < n && tk.is(e, "-") && e + 1 < n && hasDigit(tk, e + 1)) {
+        e++;
+      }
+    }
+    return parts == 0 ? -1 : e;
+  }
+
+  private static boolean hasDigit(Tokens tk, int k) {
+    for (int p = tk.starts[k]; p < tk.ends[k]; p++) {
+      if (PatternScanner.isDigit(tk.text.charAt(p))) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

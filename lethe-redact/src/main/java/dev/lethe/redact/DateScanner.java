@@ -1,0 +1,233 @@
+package dev.lethe.redact;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Calendar dates ("1990-05-17 10:30", "7/30/1964", "12 March 1990", "March 12, 1990") and, after a
+ * cue word ("in 1974", "since 2001"), bare years. A date after a birth cue scores highest, since a
+ * date of birth is what makes a date personal. Linear: each candidate reads a bounded number of
+ * characters.
+ */
+final class DateScanner {
+  private static final List<String> MONTHS =
+      List.of("january", "february", "march", "april", "may", "june", "july", "august",
+          "september", "october", "november", "december");
+  private static final List<String> YEAR_CUES =
+      List.of("in", "of", "since", "during", "from", "until", "till", "by", "year", "around",
+          "circa", "before", "after", "born");
+
+  void scan(String t, Hits out) {
+    int n = t.length();
+    int i = 0;
+    while (i < n) {
+      char c = t.charAt(i);
+      boolean boundary = i == 0 || !Character.isLetterOrDigit(t.charAt(i - 1));
+      int next = i + 1;
+      if (boundary && PatternScanner.isDigit(c)) {
+        next = Math.max(next, numeric(t, i, out));
+      } else if (boundary && Character.isLetter(c)) {
+        next = Math.max(next, monthFirst(t, i, out));
+      }
+      i = next;
+    }
+  }
+
+  private static int digitsAt(String t, int i, int max) {
+    int k = i;
+    while (k < t.length() && k - i < max + 1 && PatternScanner.isDigit(t.charAt(k))) {
+      k++;
+    }
+    return k - i;
+  }
+
+  private static int num(String t, int i, int len) {
+    return Integer.parseInt(t.substring(i, i + len));
+  }
+
+  private static double score(String t, int start) {
+    return Cues.before(t, start, 40, Cues.BIRTH) ? 0.95 : 0.85;
+  }
+
+  private int numeric(String t, int i, Hits out) {
+    int n = t.length();
+    int l1 = digitsAt(t, i, 4);
+    if (l1 == 0 || l1 > 4) {
+      return i + Math.max(1, l1);
+    }
+    int p = i + l1;
+    if (p < n && "-/.".indexOf(t.charAt(p)) >= 0) {
+      char sep = t.charAt(p);
+      int l2 = digitsAt(t, p + 1, 2);
+      int q = p + 1 + l2;
+      if (l2 >= 1 && l2 <= 2 && q < n && t.charAt(q) == sep) {
+        int l3 = digitsAt(t, q + 1, 4);
+        int end = q + 1 + l3;
+        boolean isolated = end >= n || !(Character.isLetterOrDigit(t.charAt(end))
+            || (end + 1 < n && t.charAt(end) == sep && PatternScanner.isDigit(t.charAt(end + 1))));
+        if (isolated) {
+          int a = num(t, i, l1);
+          int b = num(t, p + 1, l2);
+          if (l1 == 4 && (l3 == 1 || l3 == 2) && sep != '.' && month(b) && day(num(t, q + 1, l3))) {
+            end = time(t, end);
+            out.add(EntityType.DATE_TIME, i, end, score(t, i));
+            return end;
+          }
+          if (l1 <= 2 && (l3 == 4 || l3 == 2) && ((month(a) && day(b)) || (day(a) && month(b)))) {
+            int y = num(t, q + 1, l3);
+            if (l3 == 2 || (y >= 1000 && y <= 2199)) {
+              end = time(t, end);
+              out.add(EntityType.DATE_TIME, i, end, score(t, i) - (l3 == 2 ? 0.1 : 0));
+              return end;
+            }
+          }
+        }
+      }
+    }
+    // "12 March 1990", "3rd of May"
+    if (l1 <= 2 && day(num(t, i, l1))) {
+      int k = i + l1;
+      k = skipOrdinal(t, k);
+      if (k < n && t.charAt(k) == ' ') {
+        int m = k + 1;
+        if (t.regionMatches(true, m, "of ", 0, 3)) {
+          m += 3;
+        }
+        int me = monthAt(t, m);
+        if (me > 0) {
+          int end = me;
+          int y = yearAfter(t, me);
+          if (y > 0) {
+            end = y;
+          }
+          out.add(EntityType.DATE_TIME, i, end, score(t, i));
+          return end;
+        }
+      }
+    }
+    // A bare year after a cue word: "in 1974", "since 2001".
+    if (l1 == 4 && (i + 4 >= n || !Character.isLetterOrDigit(t.charAt(i + 4)))) {
+      int y = num(t, i, 4);
+      if (y >= 1900 && y <= 2099 && yearCue(t, i)) {
+        out.add(EntityType.DATE_TIME, i, i + 4, 0.5);
+      }
+    }
+    return i + l1;
+  }
+
+  private static boolean yearCue(String t, int i) {
+    int k = i - 1;
+    if (k < 0 || t.charAt(k) != ' ') {
+      return false;
+    }
+    int e = k;
+    while (k > 0 && Character.isLetter(t.charAt(k - 1)) && e - k < 8) {
+      k--;
+    }
+    String w = t.substring(k, e).toLowerCase(Locale.ROOT);
+    return YEAR_CUES.contains(w);
+  }
+
+  private static int skipOrdinal(String t, int k) {
+    for (String s : new String[] {"st", "nd", "rd", "th"}) {
+      if (t.regionMatches(true, k, s, 0, 2)) {
+        return k + 2;
+      }
+    }
+    return k;
+  }
+
+  /** End of a month name (full, or three letters with an optional dot) at {@code m}, or -1. */
+  private static int monthAt(String t, int m) {
+    int n = t.length();
+    for (String name : MONTHS) {
+      if (t.regionMatches(true, m, name, 0, name.length())
+          && (m + name.length() >= n || !Character.isLetter(t.charAt(m + name.length())))) {
+        return m + name.length();
+      }
+    }
+    for (String name : MONTHS) {
+      if (t.regionMatches(true, m, name, 0, 3) && (m + 3 >= n || !Character.isLetter(t.charAt(m + 3)))
+          && Character.isUpperCase(t.charAt(m))) {
+        return m + 3 < n && t.charAt(m + 3) == '.' ? m + 4 : m + 3;
+      }
+    }
+    return -1;
+  }
+
+  /** End of ",? YYYY" after {@code k}, or -1. */
+  private static int yearAfter(String t, int k) {
+    int n = t.length();
+    if (k < n && t.charAt(k) == ',') {
+      k++;
+    }
+    if (k < n && t.charAt(k) == ' ') {
+      k++;
+    } else {
+      return -1;
+    }
+    if (digitsAt(t, k, 4) == 4) {
+      int y = num(t, k, 4);
+      if (y >= 1000 && y <= 2199) {
+        return k + 4;
+      }
+    }
+    return -1;
+  }
+
+  private int monthFirst(String t, int i, Hits out) {
+    int me = monthAt(t, i);
+    if (me < 0) {
+      return i + 1;
+    }
+    int n = t.length();
+    // "May" alone is a verb or a name: require a day or a year after it.
+    int k = me;
+    if (k < n && t.charAt(k) == ' ') {
+      int l = digitsAt(t, k + 1, 2);
+      if (l >= 1 && l <= 2 && day(num(t, k + 1, l))) {
+        int d = skipOrdinal(t, k + 1 + l);
+        if (d >= n || !Character.isLetterOrDigit(t.charAt(d))) {
+          int y = yearAfter(t, d);
+          int end = y > 0 ? y : d;
+          out.add(EntityType.DATE_TIME, i, end, score(t, i));
+          return end;
+        }
+      }
+      int y = yearAfter(t, me);
+      if (y > 0) {
+        out.add(EntityType.DATE_TIME, i, y, score(t, i));
+        return y;
+      }
+    }
+    return me;
+  }
+
+  /** Extends past " HH:MM(:SS)?( AM| PM)?" or "THH:MM..." when present. */
+  private static int time(String t, int end) {
+    int n = t.length();
+    if (end < n && (t.charAt(end) == ' ' || t.charAt(end) == 'T')) {
+      int h = end + 1;
+      int lh = digitsAt(t, h, 2);
+      if (lh >= 1 && lh <= 2 && h + lh < n && t.charAt(h + lh) == ':' && digitsAt(t, h + lh + 1, 2) == 2) {
+        int e = h + lh + 3;
+        if (e < n && t.charAt(e) == ':' && digitsAt(t, e + 1, 2) == 2) {
+          e += 3;
+        }
+        if (t.regionMatches(true, e, " am", 0, 3) || t.regionMatches(true, e, " pm", 0, 3)) {
+          e += 3;
+        }
+        return e;
+      }
+    }
+    return end;
+  }
+
+  private static boolean month(int m) {
+    return m >= 1 && m <= 12;
+  }
+
+  private static boolean day(int d) {
+    return d >= 1 && d <= 31;
+  }
+}

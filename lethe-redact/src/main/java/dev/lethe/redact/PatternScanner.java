@@ -1,0 +1,544 @@
+package dev.lethe.redact;
+
+import com.google.i18n.phonenumbers.PhoneNumberMatch;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * One left-to-right pass for the identifiers that have a shape: e-mail, URL, handle, IBAN, UK NINO,
+ * IP addresses, and runs of digits (cards, SSNs, IPv4, phones). Every scan consumes a bounded or
+ * maximal run and resumes after it, so the pass is linear in the text length whatever the input.
+ */
+final class PatternScanner {
+  private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
+  /** Regions tried after the member's own: the most common origins of numbers in our data. */
+  static final List<String> COMMON_REGIONS =
+      List.of("US", "GB", "DE", "FR", "NL", "IT", "ES", "CA", "AU", "IN", "IE", "BE", "CH", "AT",
+          "SE", "NO", "DK", "FI", "PL", "PT", "BR", "MX", "NZ", "ZA", "JP", "IS", "EE", "GR", "CZ");
+  private static final int MAX_NUMBER_RUN = 64;
+
+  private final Set<EntityType> types;
+
+  PatternScanner(Set<EntityType> types) {
+    this.types = types;
+  }
+
+  void scan(String t, DetectionContext ctx, Hits out) {
+    int n = t.length();
+    int i = 0;
+    while (i < n) {
+      char c = t.charAt(i);
+      boolean boundary = i == 0 || !TextFold.isWordChar(t.charAt(i - 1));
+      int next = i + 1;
+      if (c == '@') {
+        next = atSign(t, i, out);
+      } else if (boundary && (c == 'h' || c == 'H' || c == 'w' || c == 'W' || c == 'f' || c == 'F')) {
+        next = Math.max(next, url(t, i, out));
+        if (next == i + 1) {
+          next = Math.max(next, letters(t, i, out));
+        }
+      } else if (boundary && c < 128 && Character.isLetter(c)) {
+        next = Math.max(next, letters(t, i, out));
+      } else if (boundary && (isDigit(c) || ((c == '+' || c == '(') && i + 1 < n && isDigit(t.charAt(i + 1))))) {
+        next = Math.max(next, number(t, i, ctx, out));
+      } else if (boundary && c == ':' && i + 1 < n && t.charAt(i + 1) == ':') {
+        next = Math.max(next, ipv6(t, i, out));
+      }
+      i = next;
+    }
+  }
+
+  static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  private static boolean isHex(char c) {
+    return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  }
+
+  // ---- e-mail and handles -------------------------------------------------------------------
+
+  private static boolean localChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'
+        || c == '\'';
+  }
+
+  private static boolean domainChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '-';
+  }
+
+  /** Returns where to resume: after the e-mail or handle, or just after the '@'. */
+  private int atSign(String t, int at, Hits out) {
+    int n = t.length();
+    int l = at;
+    while (l > 0 && at - l < 64 && localChar(t.charAt(l - 1))) {
+      l--;
+    }
+    while (l < at && !Character.isLetterOrDigit(t.charAt(l))) {
+      l++;
+    }
+    int r = at + 1;
+    int lastDot = -1;
+    while (r < n && r - at <= 253) {
+      char c = t.charAt(r);
+      if (domainChar(c)) {
+        r++;
+      } else if (c == '.' && r + 1 < n && domainChar(t.charAt(r + 1)) && t.charAt(r - 1) != '.'
+          && r > at + 1) {
+        lastDot = r;
+        r++;
+      } else {
+        break;
+      }
+    }
+    while (r > at + 1 && t.charAt(r - 1) == '-') {
+      r--;
+    }
+    if (l < at && lastDot > at + 1 && lastDot < r - 2 && allLetters(t, lastDot + 1, r)) {
+      if (types.contains(EntityType.EMAIL_ADDRESS)) {
+        out.add(EntityType.EMAIL_ADDRESS, l, r, 1.0);
+      }
+      return r;
+    }
+    boolean boundary = at == 0 || !(TextFold.isWordChar(t.charAt(at - 1)) || t.charAt(at - 1) == '@');
+    int h = at + 1;
+    while (h < n && h - at <= 30 && (Character.isLetterOrDigit(t.charAt(h)) || t.charAt(h) == '_')) {
+      h++;
+    }
+    if (boundary && h > at + 1 && (h == n || !TextFold.isWordChar(t.charAt(h)))) {
+      if (types.contains(EntityType.SOCIAL_HANDLE)) {
+        out.add(EntityType.SOCIAL_HANDLE, at, h, 0.9);
+      }
+      return h;
+    }
+    return at + 1;
+  }
+
+  private static boolean allLetters(String t, int from, int to) {
+    for (int k = from; k < to; k++) {
+      if (!Character.isLetter(t.charAt(k))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // ---- URLs ---------------------------------------------------------------------------------
+
+  private static final String[] URL_STARTS = {"https://", "http://", "ftp://", "www."};
+
+  private int url(String t, int i, Hits out) {
+    int n = t.length();
+    int body = -1;
+    for (String s : URL_STARTS) {
+      if (t.regionMatches(true, i, s, 0, s.length())) {
+        body = i + s.length();
+        break;
+      }
+    }
+    if (body < 0) {
+      return i + 1;
+    }
+    int r = body;
+    int parens = 0;
+    while (r < n && r - i < 2048) {
+      char c = t.charAt(r);
+      if (Character.isWhitespace(c) || c == '<' || c == '>' || c == '"' || c == '{' || c == '}'
+          || c == '|' || c == '\\' || c == '^' || c == '`') {
+        break;
+      }
+      if (c == '(') {
+        parens++;
+      } else if (c == ')') {
+        if (parens == 0) {
+          break;
+        }
+        parens--;
+      }
+      r++;
+    }
+    while (r > body && ".,;:!?'\"]*".indexOf(t.charAt(r - 1)) >= 0) {
+      r--;
+    }
+    if (r - body < 3 || t.indexOf('.', i + 3) < 0 || t.indexOf('.', i + 3) >= r) {
+      return i + 1;
+    }
+    if (types.contains(EntityType.URL)) {
+      out.add(EntityType.URL, i, r, 0.95);
+    }
+    return r;
+  }
+
+  // ---- IBAN and NINO (letter-led) -----------------------------------------------------------
+
+  private int letters(String t, int i, Hits out) {
+    int n = t.length();
+    if (i + 4 > n) {
+      return i + 1;
+    }
+    char a = t.charAt(i);
+    char b = t.charAt(i + 1);
+    if (!isAsciiLetter(a) || !isAsciiLetter(b)) {
+      return i + 1;
+    }
+    if (isDigit(t.charAt(i + 2)) && isDigit(t.charAt(i + 3))) {
+      int r = iban(t, i, out);
+      if (r > i) {
+        return r;
+      }
+    }
+    return nino(t, i, out);
+  }
+
+  private static boolean isAsciiLetter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  }
+
+  private int iban(String t, int i, Hits out) {
+    String cc = t.substring(i, i + 2).toUpperCase(Locale.ROOT);
+    Integer len = Checks.IBAN_LENGTHS.get(cc);
+    if (len == null) {
+      return -1;
+    }
+    StringBuilder compact = new StringBuilder(34);
+    int r = i;
+    int n = t.length();
+    while (r < n && compact.length() < len) {
+      char c = t.charAt(r);
+      if (isDigit(c) || isAsciiLetter(c)) {
+        compact.append(c);
+        r++;
+      } else if ((c == ' ' || c == '-') && r + 1 < n && r > i && Character.isLetterOrDigit(t.charAt(r + 1))
+          && t.charAt(r - 1) != ' ') {
+        r++;
+      } else {
+        break;
+      }
+    }
+    if (compact.length() != len || (r < n && Character.isLetterOrDigit(t.charAt(r)))) {
+      return -1;
+    }
+    if (!Checks.iban(compact.toString())) {
+      return -1;
+    }
+    if (types.contains(EntityType.IBAN_CODE)) {
+      out.add(EntityType.IBAN_CODE, i, r, 1.0);
+    }
+    return r;
+  }
+
+  private int nino(String t, int i, Hits out) {
+    int n = t.length();
+    char a = t.charAt(i);
+    char b = t.charAt(i + 1);
+    boolean upper = Character.isUpperCase(a) && Character.isUpperCase(b);
+    if (!Checks.ninoPrefix(a, b)) {
+      return i + 1;
+    }
+    int r = i + 2;
+    int digits = 0;
+    while (digits < 6) {
+      if (r < n && t.charAt(r) == ' ' && digits % 2 == 0) {
+        r++;
+      }
+      if (r + 1 < n && isDigit(t.charAt(r)) && isDigit(t.charAt(r + 1))) {
+        r += 2;
+        digits += 2;
+      } else {
+        return i + 1;
+      }
+    }
+    int end = r;
+    boolean suffix = false;
+    int s = r < n && t.charAt(r) == ' ' ? r + 1 : r;
+    if (s < n && "ABCDabcd".indexOf(t.charAt(s)) >= 0 && (s + 1 == n || !TextFold.isWordChar(t.charAt(s + 1)))) {
+      end = s + 1;
+      suffix = true;
+    }
+    if (end < n && TextFold.isWordChar(t.charAt(end))) {
+      return i + 1;
+    }
+    if (types.contains(EntityType.UK_NINO)) {
+      out.add(EntityType.UK_NINO, i, end, suffix && upper ? 0.9 : 0.6);
+    }
+    return end;
+  }
+
+  // ---- runs of digits -----------------------------------------------------------------------
+
+  private static boolean numberSep(char c) {
+    return c == ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')' || c == '\u00a0';
+  }
+
+  private int number(String t, int i, DetectionContext ctx, Hits out) {
+    int n = t.length();
+    // The run: digits and single separators, so "4377 8771 8963 5137" and "+41 (0)96 471 07 95"
+    // are one run, while a double space, a newline or a letter ends it.
+    int r = i;
+    int lastDigit = -1;
+    int digits = 0;
+    int seps = 0;
+    while (r < n && r - i < MAX_NUMBER_RUN) {
+      char c = t.charAt(r);
+      if (isDigit(c)) {
+        lastDigit = r;
+        digits++;
+        seps = 0;
+      } else if (c == '+' && r == i) {
+        seps = 0;
+      } else if (numberSep(c) && seps < 2) {
+        seps++;
+      } else if ((c == 'x' || c == 'X') && lastDigit == r - 1 && r + 1 < n && isDigit(t.charAt(r + 1))) {
+        seps = 0;
+      } else {
+        break;
+      }
+      r++;
+    }
+    if (lastDigit < 0) {
+      return i + 1;
+    }
+    int end = lastDigit + 1;
+    if (end < n && Character.isLetter(t.charAt(end))) {
+      // "123abc" is a word, not a number; move on past it.
+      return skipWord(t, end);
+    }
+    String run = t.substring(i, end);
+    List<int[]> groups = groups(run);
+    cards(t, i, run, groups, out);
+    ipv4(t, i, run, groups, out);
+    ssn(t, i, run, groups, out);
+    if (digits >= 7 && types.contains(EntityType.PHONE_NUMBER)) {
+      phones(t, i, end, digits, ctx, out);
+    }
+    if (run.indexOf(':') < 0 && end < n && t.charAt(end) == ':' && end + 1 < n && isHex(t.charAt(end + 1))) {
+      return Math.max(end, ipv6(t, i, out));
+    }
+    return end;
+  }
+
+  private static int skipWord(String t, int k) {
+    while (k < t.length() && TextFold.isWordChar(t.charAt(k))) {
+      k++;
+    }
+    return k;
+  }
+
+  /** Digit groups of the run as [start, end) offsets within it. */
+  private static List<int[]> groups(String run) {
+    List<int[]> g = new ArrayList<>();
+    int k = 0;
+    while (k < run.length()) {
+      if (isDigit(run.charAt(k))) {
+        int s = k;
+        while (k < run.length() && isDigit(run.charAt(k))) {
+          k++;
+        }
+        g.add(new int[] {s, k});
+      } else {
+        k++;
+      }
+    }
+    return g;
+  }
+
+  private static String digitsOf(String run, List<int[]> g, int from, int to) {
+    StringBuilder sb = new StringBuilder();
+    for (int k = from; k < to; k++) {
+      sb.append(run, g.get(k)[0], g.get(k)[1]);
+    }
+    return sb.toString();
+  }
+
+  /** Whether the groups from..to-1 are joined by one and the same one-char separator. */
+  private static boolean joinedBy(String run, List<int[]> g, int from, int to, String allowed) {
+    char sep = 0;
+    for (int k = from + 1; k < to; k++) {
+      int gap = g.get(k)[0] - g.get(k - 1)[1];
+      if (gap != 1) {
+        return false;
+      }
+      char c = run.charAt(g.get(k - 1)[1]);
+      if (allowed.indexOf(c) < 0 || (sep != 0 && c != sep)) {
+        return false;
+      }
+      sep = c;
+    }
+    return true;
+  }
+
+  private void cards(String t, int base, String run, List<int[]> g, Hits out) {
+    if (!types.contains(EntityType.CREDIT_CARD)) {
+      return;
+    }
+    for (int s = 0; s < g.size(); s++) {
+      int count = 0;
+      for (int e = s; e < g.size(); e++) {
+        count += g.get(e)[1] - g.get(e)[0];
+        if (count > 19) {
+          break;
+        }
+        if (count >= 13 && joinedBy(run, g, s, e + 1, " -")
+            && Checks.creditCard(digitsOf(run, g, s, e + 1))) {
+          out.add(EntityType.CREDIT_CARD, base + g.get(s)[0], base + g.get(e)[1], 1.0);
+          return;
+        }
+      }
+    }
+  }
+
+  private void ipv4(String t, int base, String run, List<int[]> g, Hits out) {
+    if (!types.contains(EntityType.IP_ADDRESS)) {
+      return;
+    }
+    for (int s = 0; s + 4 <= g.size(); s++) {
+      boolean ok = joinedBy(run, g, s, s + 4, ".");
+      for (int k = s; ok && k < s + 4; k++) {
+        int len = g.get(k)[1] - g.get(k)[0];
+        ok = len <= 3 && Integer.parseInt(run.substring(g.get(k)[0], g.get(k)[1])) <= 255
+            && !(len > 1 && run.charAt(g.get(k)[0]) == '0');
+      }
+      boolean before = s == 0 || run.charAt(g.get(s)[0] - 1) != '.';
+      boolean after = s + 4 == g.size() || run.charAt(g.get(s + 3)[1]) != '.';
+      if (ok && before && after) {
+        out.add(EntityType.IP_ADDRESS, base + g.get(s)[0], base + g.get(s + 3)[1], 0.95);
+        return;
+      }
+    }
+  }
+
+  private void ssn(String t, int base, String run, List<int[]> g, Hits out) {
+    if (!types.contains(EntityType.US_SSN)) {
+      return;
+    }
+    for (int s = 0; s < g.size(); s++) {
+      int len0 = g.get(s)[1] - g.get(s)[0];
+      if (len0 == 9) {
+        String d = run.substring(g.get(s)[0], g.get(s)[1]);
+        if (Cues.before(t, base + g.get(s)[0], 40, Cues.SSN)
+            && Checks.ssn(Integer.parseInt(d.substring(0, 3)), Integer.parseInt(d.substring(3, 5)),
+                Integer.parseInt(d.substring(5)))) {
+          out.add(EntityType.US_SSN, base + g.get(s)[0], base + g.get(s)[1], 0.8);
+        }
+        continue;
+      }
+      if (s + 3 > g.size() || len0 != 3 || g.get(s + 1)[1] - g.get(s + 1)[0] != 2
+          || g.get(s + 2)[1] - g.get(s + 2)[0] != 4 || !joinedBy(run, g, s, s + 3, "- ")) {
+        continue;
+      }
+      boolean alone = (s == 0 || g.get(s)[0] - g.get(s - 1)[1] > 1)
+          && (s + 3 == g.size() || g.get(s + 3)[0] - g.get(s + 2)[1] > 1);
+      int area = Integer.parseInt(run.substring(g.get(s)[0], g.get(s)[1]));
+      int group = Integer.parseInt(run.substring(g.get(s + 1)[0], g.get(s + 1)[1]));
+      int serial = Integer.parseInt(run.substring(g.get(s + 2)[0], g.get(s + 2)[1]));
+      if (alone && Checks.ssn(area, group, serial)) {
+        boolean cue = Cues.before(t, base + g.get(s)[0], 40, Cues.SSN);
+        out.add(EntityType.US_SSN, base + g.get(s)[0], base + g.get(s + 2)[1], cue ? 0.95 : 0.85);
+        return;
+      }
+    }
+  }
+
+  private void phones(String t, int start, int end, int digits, DetectionContext ctx, Hits out) {
+    // libphonenumber's matcher on a window around the run, not the whole text: the run already
+    // bounds where a number can be, and the window keeps the cost per record small.
+    int ws = Math.max(0, start - 1);
+    int we = Math.min(t.length(), end + 1);
+    String window = t.substring(ws, we);
+    List<String> regions = new ArrayList<>(COMMON_REGIONS.size() + 1);
+    ctx.country().ifPresent(regions::add);
+    regions.addAll(COMMON_REGIONS);
+    boolean found = false;
+    for (String region : regions) {
+      for (PhoneNumberMatch m :
+          PHONES.findNumbers(window, region, PhoneNumberUtil.Leniency.VALID, 4)) {
+        out.add(EntityType.PHONE_NUMBER, ws + m.start(), ws + m.end(),
+            region.equals(regions.get(0)) ? 0.8 : 0.7);
+        found = true;
+      }
+      if (found) {
+        return;
+      }
+    }
+    if (digits <= 15 && Cues.before(t, start, 40, Cues.PHONE)) {
+      out.add(EntityType.PHONE_NUMBER, start, end, 0.6);
+    }
+  }
+
+  // ---- IPv6 -------------------------------------------------------------------------------
+
+  private int ipv6(String t, int i, Hits out) {
+    int n = t.length();
+    int r = i;
+    while (r < n && r - i < 45 && (isHex(t.charAt(r)) || t.charAt(r) == ':' || t.charAt(r) == '.')) {
+      r++;
+    }
+    while (r > i && (t.charAt(r - 1) == '.' || (t.charAt(r - 1) == ':' && !(r - 2 >= i && t.charAt(r - 2) == ':')))) {
+      r--;
+    }
+    if (r < n && TextFold.isWordChar(t.charAt(r))) {
+      return i + 1;
+    }
+    if (validIpv6(t.substring(i, r))) {
+      if (types.contains(EntityType.IP_ADDRESS)) {
+        out.add(EntityType.IP_ADDRESS, i, r, 0.95);
+      }
+      return r;
+    }
+    return i + 1;
+  }
+
+  static boolean validIpv6(String s) {
+    int dbl = s.indexOf("::");
+    if (dbl >= 0 && s.indexOf("::", dbl + 1) >= 0) {
+      return false;
+    }
+    String[] parts = s.split(":", -1);
+    int groups = 0;
+    int empties = 0;
+    for (int k = 0; k < parts.length; k++) {
+      String p = parts[k];
+      if (p.isEmpty()) {
+        empties++;
+        continue;
+      }
+      if (k == parts.length - 1 && p.indexOf('.') >= 0) {
+        if (!validIpv4(p)) {
+          return false;
+        }
+        groups += 2;
+        continue;
+      }
+      if (p.length() > 4) {
+        return false;
+      }
+      for (int q = 0; q < p.length(); q++) {
+        if (!isHex(p.charAt(q))) {
+          return false;
+        }
+      }
+      groups++;
+    }
+    if (dbl < 0) {
+      return empties == 0 && groups == 8;
+    }
+    return groups < 8 && groups >= 1 && parts.length >= 3;
+  }
+
+  private static boolean validIpv4(String s) {
+    String[] p = s.split("\\.", -1);
+    if (p.length != 4) {
+      return false;
+    }
+    for (String q : p) {
+      if (q.isEmpty() || q.length() > 3 || !q.chars().allMatch(ch -> ch >= '0' && ch <= '9')
+          || Integer.parseInt(q) > 255) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,124 @@
+package dev.lethe.redact;
+
+import java.util.Arrays;
+
+/**
+ * A text cut into tokens the way the name-finder's training data (tweets in CoNLL form) was cut:
+ * words, numbers, {@code @handles}, {@code #tags} and URLs are single tokens, any other
+ * non-space character stands alone. Offsets are UTF-16 indexes into the text.
+ */
+final class Tokens {
+  final String text;
+  int[] starts = new int[32];
+  int[] ends = new int[32];
+  int size;
+
+  private Tokens(String text) {
+    this.text = text;
+  }
+
+  static Tokens of(String text) {
+    Tokens tk = new Tokens(text);
+    int n = text.length();
+    int i = 0;
+    while (i < n) {
+      char c = text.charAt(i);
+      if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+        i++;
+        continue;
+      }
+      int e;
+      if ((c == 'h' || c == 'w') && (text.startsWith("http", i) || text.startsWith("www.", i))) {
+        e = i;
+        while (e < n && !Character.isWhitespace(text.charAt(e))) {
+          e++;
+        }
+      } else if ((c == '@' || c == '#') && i + 1 < n && TextFold.isWordChar(text.charAt(i + 1))) {
+        e = wordEnd(text, i + 1);
+      } else if (TextFold.isWordChar(c)) {
+        e = wordEnd(text, i);
+      } else if (c == '\'' && i + 1 < n && Character.isLetter(text.charAt(i + 1)) && i > 0
+          && Character.isLetter(text.charAt(i - 1))) {
+        e = wordEnd(text, i + 1); // "'s", "'m" as in the training data
+      } else {
+        e = i + Character.charCount(text.codePointAt(i));
+      }
+      tk.add(i, e);
+      i = e;
+    }
+    return tk;
+  }
+
+  /** Letters and digits, with inner hyphens and dots kept ("Jean-Luc", "e.g"). */
+  private static int wordEnd(String t, int i) {
+    int n = t.length();
+    int e = i;
+    while (e < n) {
+      char c = t.charAt(e);
+      if (TextFold.isWordChar(c)) {
+        e++;
+      } else if (Character.isHighSurrogate(c) && e + 1 < n && Character.isLetter(t.codePointAt(e))) {
+        e += 2;
+      } else if ((c == '-') && e + 1 < n && Character.isLetter(t.charAt(e + 1)) && e > i) {
+        e++;
+      } else {
+        break;
+      }
+    }
+    return Math.max(e, i + 1);
+  }
+
+  private void add(int s, int e) {
+    if (size == starts.length) {
+      starts = Arrays.copyOf(starts, size * 2);
+      ends = Arrays.copyOf(ends, size * 2);
+    }
+    starts[size] = s;
+    ends[size] = e;
+    size++;
+  }
+
+  String token(int k) {
+    return text.substring(starts[k], ends[k]);
+  }
+
+  char first(int k) {
+    return text.charAt(starts[k]);
+  }
+
+  int length(int k) {
+    return ends[k] - starts[k];
+  }
+
+  /** Whether the gap between token k-1 and k contains a line break. */
+  boolean newlineBefore(int k) {
+    for (int p = ends[k - 1]; p < starts[k]; p++) {
+      if (text.charAt(p) == '\n' || text.charAt(p) == '\r') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the token equals {@code s}, ignoring case. */
+  boolean is(int k, String s) {
+    return length(k) == s.length() && text.regionMatches(true, starts[k], s, 0, s.length());
+  }
+
+  boolean allDigits(int k) {
+    for (int p = starts[k]; p < ends[k]; p++) {
+      if (!PatternScanner.isDigit(text.charAt(p))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  boolean capitalized(int k) {
+    return Character.isUpperCase(first(k));
+  }
+
+  boolean word(int k) {
+    return Character.isLetter(first(k));
+  }
+}

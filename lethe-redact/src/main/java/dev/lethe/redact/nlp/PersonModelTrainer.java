@@ -1,0 +1,110 @@
+package dev.lethe.redact.nlp;
+
+import dev.lethe.redact.eval.Datasets;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import opennlp.tools.namefind.BioCodec;
+import opennlp.tools.namefind.NameFinderME;
+import opennlp.tools.namefind.NameSample;
+import opennlp.tools.namefind.TokenNameFinderFactory;
+import opennlp.tools.namefind.TokenNameFinderModel;
+import opennlp.tools.util.CollectionObjectStream;
+import opennlp.tools.util.Span;
+import opennlp.tools.util.TrainingParameters;
+
+/**
+ * Trains the PERSON name finder shipped in {@code dev/lethe/redact/nlp/en-person.bin} from CoNLL
+ * training splits (WNUT-17 and Broad Twitter Corpus, CC BY 4.0). Deterministic: the same files
+ * give the same model. Run with {@code lethe redact-train FILE... -o MODEL}, or this class's main.
+ */
+public final class PersonModelTrainer {
+  /** Maxent iterations; accuracy on the dev splits stopped improving well before this. */
+  public static final int DEFAULT_ITERATIONS = 150;
+  public static final int DEFAULT_CUTOFF = 2;
+
+  private PersonModelTrainer() {}
+
+  public static void main(String[] args) throws IOException {
+    if (args.length < 2) {
+      System.err.println("usage: PersonModelTrainer OUTPUT.bin TRAIN.conll...");
+      System.exit(2);
+    }
+    List<Path> inputs = new ArrayList<>();
+    for (int i = 1; i < args.length; i++) {
+      inputs.add(Path.of(args[i]));
+    }
+    train(inputs, Path.of(args[0]), DEFAULT_ITERATIONS, DEFAULT_CUTOFF);
+  }
+
+  /**
+   * Builds name samples: only person spans are kept; @mentions are left unlabeled because Lethe
+   * reports them as SOCIAL_HANDLE and the two corpora disagree about them; every fourth sentence
+   * is added again in lower case, since much of the text Lethe sees is written that way.
+   */
+  public static List<NameSample> samples(List<Path> inputs) throws IOException {
+    List<NameSample> out = new ArrayList<>();
+    for (Path p : inputs) {
+      int k = 0;
+      for (Datasets.TaggedSentence s : Datasets.readConllSentences(p)) {
+        String[] toks = s.tokens().toArray(String[]::new);
+        List<Span> spans = new ArrayList<>();
+        int open = -1;
+        for (int i = 0; i <= toks.length; i++) {
+          String tag = i < toks.length ? s.tags().get(i) : "O";
+          boolean person = tag.length() > 2
+              && Datasets.typeName(tag.substring(2)).equals("PERSON") && !toks[i].startsWith("@");
+          boolean cont = person && tag.startsWith("I-") && open >= 0;
+          if (!cont && open >= 0) {
+            spans.add(new Span(open, i, "person"));
+            open = -1;
+          }
+          if (person && !cont) {
+            open = i;
+          }
+        }
+        Span[] names = spans.toArray(Span[]::new);
+        out.add(new NameSample(toks, names, true));
+        if (k++ % 4 == 3) {
+          String[] lower = new String[toks.length];
+          for (int i = 0; i < toks.length; i++) {
+            lower[i] = toks[i].toLowerCase(Locale.ROOT);
+          }
+          out.add(new NameSample(lower, names, true));
+        }
+      }
+    }
+    return out;
+  }
+
+  public static TokenNameFinderModel train(List<Path> inputs, Path output, int iterations, int cutoff)
+      throws IOException {
+    List<NameSample> samples = samples(inputs);
+    byte[] descriptor;
+    try (InputStream in = PersonModelTrainer.class.getResourceAsStream("person-features.xml")) {
+      descriptor = in.readAllBytes();
+    }
+    TrainingParameters params = TrainingParameters.defaultParams();
+    params.put(TrainingParameters.ITERATIONS_PARAM, iterations);
+    params.put(TrainingParameters.CUTOFF_PARAM, cutoff);
+    params.put(TrainingParameters.THREADS_PARAM, 1);
+    TokenNameFinderFactory factory =
+        TokenNameFinderFactory.create(null, descriptor, Collections.emptyMap(), new BioCodec());
+    TokenNameFinderModel model =
+        NameFinderME.train("en", null, new CollectionObjectStream<>(samples), params, factory);
+    Path parent = output.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    try (OutputStream os = Files.newOutputStream(output)) {
+      model.serialize(os);
+    }
+    return model;
+  }
+}
