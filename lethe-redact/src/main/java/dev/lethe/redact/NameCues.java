@@ -1,5 +1,6 @@
 package dev.lethe.redact;
 
+import dev.lethe.redact.nlp.CommonWords;
 import dev.lethe.redact.nlp.NameGazetteer;
 
 /**
@@ -10,7 +11,7 @@ import dev.lethe.redact.nlp.NameGazetteer;
 final class NameCues {
   private static final String[][] STRONG = {
     {"my", "name", "is"}, {"name", ":"}, {"name", "is"}, {"called"}, {"mr"}, {"mrs"}, {"ms"},
-    {"dr"}, {"miss"}, {"dear"}, {"call", "me"}, {"said"}, {"under"}, {"signed"}, {"regards", ","},
+    {"dr"}, {"miss"}, {"dear"}, {"call", "me"}, {"said"}, {"signed"}, {"regards", ","},
     {"from", ":"}, {"to", ":"}, {"contact", ":"}, {"name", "?"}
   };
   private static final String[][] WEAK = {{"i", "'m"}, {"i", "am"}, {"im"}, {"this", "is"}, {"with"}, {"and"}, {"to"}};
@@ -75,7 +76,7 @@ final class NameCues {
         e += 2;
         continue;
       }
-      boolean inList = NameGazetteer.contains(tk.token(e));
+      boolean inList = NameGazetteer.contains(tk.token(e)) && !CommonWords.contains(tk.token(e));
       boolean cap = tk.capitalized(e) && !(tk.length(e) > 1 && Character.isUpperCase(tk.text.charAt(tk.starts[e] + 1)));
       if (!(cap || (lowerText && inList) || (strong && inList))) {
         break;

@@ -21,6 +21,7 @@ final class StandardDetector implements Detector {
   private final DateScanner dates = new DateScanner();
   private final AddressScanner addresses = new AddressScanner();
   private final NameCues nameCues = new NameCues();
+  private final ListedNames listedNames = new ListedNames();
   private final PersonFinder persons;
 
   private StandardDetector(Set<EntityType> types, PersonFinder persons) {
@@ -65,6 +66,7 @@ final class StandardDetector implements Detector {
       addresses.scan(tk, types, hits);
       if (person) {
         nameCues.scan(tk, hits);
+        listedNames.scan(tk, hits);
         if (persons != null) {
           persons.find(tk, hits);
         }

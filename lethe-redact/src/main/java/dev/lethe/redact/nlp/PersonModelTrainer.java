@@ -105,6 +105,38 @@ public final class PersonModelTrainer {
     try (OutputStream os = Files.newOutputStream(output)) {
       model.serialize(os);
     }
+    writeCommonWords(inputs, output.resolveSibling(CommonWords.FILE));
     return model;
+  }
+
+  /**
+   * Writes the words that the training text uses in lower case at least twice and at least as
+   * often as capitalised mid-sentence: "will", "hope", "street" are in the name list but are
+   * mostly ordinary words, while "john" is written lower case now and then but mostly "John".
+   */
+  public static void writeCommonWords(List<Path> inputs, Path output) throws IOException {
+    java.util.Map<String, int[]> counts = new java.util.HashMap<>();
+    for (Path p : inputs) {
+      for (Datasets.TaggedSentence s : Datasets.readConllSentences(p)) {
+        for (int i = 0; i < s.tokens().size(); i++) {
+          String t = s.tokens().get(i);
+          if (t.length() < 2 || !t.chars().allMatch(Character::isLetter)) {
+            continue;
+          }
+          if (t.chars().allMatch(Character::isLowerCase)) {
+            counts.computeIfAbsent(NameGazetteer.fold(t), k -> new int[2])[0]++;
+          } else if (i > 0 && Character.isUpperCase(t.charAt(0))) {
+            counts.computeIfAbsent(NameGazetteer.fold(t), k -> new int[2])[1]++;
+          }
+        }
+      }
+    }
+    java.util.TreeSet<String> words = new java.util.TreeSet<>();
+    counts.forEach((w, c) -> {
+      if (c[0] >= 2 && c[0] >= c[1]) {
+        words.add(w);
+      }
+    });
+    Files.write(output, words, java.nio.charset.StandardCharsets.UTF_8);
   }
 }

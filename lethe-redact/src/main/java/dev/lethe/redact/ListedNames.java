@@ -1,0 +1,116 @@
+package dev.lethe.redact;
+
+import dev.lethe.redact.nlp.CommonWords;
+import dev.lethe.redact.nlp.NameGazetteer;
+import java.util.Set;
+
+/**
+ * Runs of capitalised words led by a known first or last name ("Zoe H. Snider", "Maika van de
+ * Noort"), for names the statistical model misses outside its tweet domain. A listed word that
+ * the training text mostly writes in lower case ("Will", "Hope") does not count as a name.
+ */
+final class ListedNames {
+  private static final Set<String> PARTICLES =
+      Set.of("van", "de", "der", "den", "von", "da", "di", "del", "della", "la", "le", "du", "dos",
+          "das", "ten", "ter", "bin", "al", "y");
+  private static final Set<String> NOT_NAMES =
+      Set.of("january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+          "saturday", "sunday", "god", "lord", "christmas", "easter", "mr", "mrs", "ms", "dr", "hi",
+          "hello", "dear", "thanks", "ok", "lol", "omg", "rt", "the", "and", "user", "bot", "name",
+          "phone", "mobile", "desk", "fax", "address", "date", "street", "road", "avenue", "suite",
+          "apt", "ul", "box", "iban", "email", "zip");
+  /** Countries, peoples and the last words of names of things, which the name list also holds. */
+  private static final Set<String> NOT_PEOPLE =
+      Set.of("norway", "sweden", "france", "austria", "germany", "spain", "italy", "greece",
+          "cyprus", "poland", "finland", "denmark", "iceland", "estonia", "latvia", "lithuania",
+          "czech", "slovakia", "slovenia", "croatia", "serbia", "hungary", "romania", "bulgaria",
+          "ukraine", "russia", "turkey", "england", "scotland", "wales", "ireland", "britain",
+          "kingdom", "america", "canada", "mexico", "brazil", "argentina", "chile", "peru",
+          "australia", "zealand", "japan", "china", "india", "israel", "egypt", "uruguay",
+          "switzerland", "belgium", "netherlands", "holland", "portugal", "greenland", "tunisia",
+          "american", "russian", "english", "french", "german", "spanish", "italian", "greek",
+          "polish", "swedish", "danish", "dutch", "british", "irish", "scottish", "canadian",
+          "mexican", "chinese", "japanese", "indian", "african", "european", "asian", "jewish",
+          "muslim", "christian", "catholic", "republic", "act", "day", "royal", "princess",
+          "prince", "king", "queen", "inc", "ltd", "llc", "corp", "company", "consulting",
+          "university", "college", "school", "bank", "group", "club", "team", "united", "states",
+          "city", "county", "river", "lake", "mount", "island", "park", "hall", "church",
+          "markets", "economic", "rights", "civil", "labor", "labour", "billing", "fuse", "bot",
+          "user", "hospital", "center", "centre", "airport", "station", "records", "music",
+          "news", "times", "post", "weekly", "daily", "magazine");
+
+  void scan(Tokens tk, Hits out) {
+    boolean lowerText = allLower(tk.text);
+    int n = tk.size;
+    int k = 0;
+    while (k < n) {
+      if (!candidate(tk, k, lowerText) || !listed(tk, k)) {
+        k++;
+        continue;
+      }
+      int e = k + 1;
+      int words = 1;
+      int listed = 1;
+      while (e < n && words < 4 && !tk.newlineBefore(e)) {
+        if (tk.length(e) == 1 && Character.isUpperCase(tk.first(e))) {
+          e += (e + 1 < n && tk.is(e + 1, ".")) ? 2 : 1; // initial
+        } else if (PARTICLES.contains(tk.token(e)) && e + 1 < n && candidate(tk, e + 1, lowerText)) {
+          e++;
+        } else if (candidate(tk, e, lowerText)) {
+          listed += listed(tk, e) ? 1 : 0;
+          words++;
+          e++;
+        } else {
+          break;
+        }
+      }
+      if (containsNotPeople(tk, k, e) || (lowerText && (words < 2 || listed < words))) {
+        k = e;
+        continue;
+      }
+      // Do not end on an initial's dot or a particle.
+      while (e > k + 1 && !tk.word(e - 1) || e > k + 1 && PARTICLES.contains(tk.token(e - 1))) {
+        e--;
+      }
+      out.add(EntityType.PERSON, tk.starts[k], tk.ends[e - 1], words > 1 ? 0.6 : 0.5);
+      k = e;
+    }
+  }
+
+  private static boolean containsNotPeople(Tokens tk, int from, int to) {
+    for (int k = from; k < to; k++) {
+      if (NOT_PEOPLE.contains(NameGazetteer.fold(tk.token(k)))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean candidate(Tokens tk, int k, boolean lowerText) {
+    if (!tk.word(k) || tk.length(k) < 2) {
+      return false;
+    }
+    boolean cap = Character.isUpperCase(tk.first(k));
+    boolean allCaps = true;
+    for (int p = tk.starts[k]; p < tk.ends[k]; p++) {
+      allCaps &= !Character.isLowerCase(tk.text.charAt(p));
+    }
+    return (cap && !allCaps) || lowerText;
+  }
+
+  private static boolean listed(Tokens tk, int k) {
+    String t = tk.token(k);
+    return NameGazetteer.contains(t) && !CommonWords.contains(t)
+        && !NOT_NAMES.contains(NameGazetteer.fold(t));
+  }
+
+  private static boolean allLower(String t) {
+    for (int i = 0; i < t.length(); i++) {
+      if (Character.isUpperCase(t.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
