@@ -1,0 +1,1255 @@
+package dev.lethe.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.lethe.core.decision.Decision;
+import dev.lethe.core.event.EventCodec;
+import dev.lethe.core.event.InvalidEventException;
+import dev.lethe.core.event.LedgerEvent;
+import dev.lethe.core.event.LedgerEvent.ContentDeleted;
+import dev.lethe.core.event.LedgerEvent.ContentPosted;
+import dev.lethe.core.event.LedgerEvent.MemberRegistered;
+import dev.lethe.core.event.LedgerEvent.ObjectionDecided;
+import dev.lethe.core.event.LedgerEvent.ObjectionFiled;
+import dev.lethe.core.event.LedgerEvent.PolicyPublished;
+import dev.lethe.core.event.LedgerEvent.Query;
+import dev.lethe.core.event.Rfc3339;
+import dev.lethe.core.ledger.ConsentLedger;
+import dev.lethe.core.ledger.LedgerException;
+import dev.lethe.core.ledger.LedgerFormatException;
+import dev.lethe.core.ledger.LedgerLine;
+import dev.lethe.core.ledger.LedgerReader;
+import dev.lethe.store.audit.AuditLeaves;
+import dev.lethe.store.audit.AuditReport;
+import dev.lethe.store.audit.Checkpoint;
+import dev.lethe.store.audit.Commitments;
+import dev.lethe.store.audit.Frontier;
+import dev.lethe.store.audit.InclusionProof;
+import dev.lethe.store.audit.Merkle;
+import dev.lethe.store.audit.NoteKey;
+import dev.lethe.store.audit.SignedCheckpoint;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
+import org.roaringbitmap.RoaringBitmap;
+
+/** The JDBC implementation of {@link LedgerStore}; see there for the contract. */
+final class JdbcLedgerStore implements LedgerStore {
+
+  private static final ObjectMapper MAPPER = LedgerReader.mapper();
+  private static final int IN_LIST_CHUNK = 500;
+  private static final String ORIGIN_PREFIX = "lethe.dev/audit/";
+
+  /** Event types that never bear on a member's decision: skipped when deciding. */
+  private static final String NOT_CONTENT = "event_type NOT IN ('content.posted', 'content.deleted')";
+
+  private final HikariDataSource dataSource;
+  private final Jdbi jdbi;
+  private final StoreConfig config;
+  private final AuditLeaves auditLeaves;
+  private final String origin;
+  private final NoteKey logKey;
+  private final NoteKey signingKey;
+  private final String signingProblem;
+
+  private final ReentrantLock writeLock = new ReentrantLock();
+  /** The audit tree's right edge as of the last commit of this process; guarded by writeLock. */
+  private Frontier frontier;
+
+  private final AtomicReference<Policies> policies = new AtomicReference<>(Policies.NONE);
+
+  private JdbcLedgerStore(
+      HikariDataSource dataSource,
+      Jdbi jdbi,
+      StoreConfig config,
+      AuditLeaves auditLeaves,
+      String origin,
+      NoteKey logKey,
+      NoteKey signingKey,
+      String signingProblem) {
+    this.dataSource = dataSource;
+    this.jdbi = jdbi;
+    this.config = config;
+    this.auditLeaves = auditLeaves;
+    this.origin = origin;
+    this.logKey = logKey;
+    this.signingKey = signingKey;
+    this.signingProblem = signingProblem;
+  }
+
+  // ---------------------------------------------------------------- opening
+
+  static JdbcLedgerStore open(StoreConfig config) {
+    Objects.requireNonNull(config, "config");
+    Path dataDir = config.dataDir().toAbsolutePath();
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new StoreException("cannot create the data directory " + dataDir + ": " + e.getMessage(), e);
+    }
+    String url = config.embedded() ? h2Url(dataDir) : config.jdbcUrl();
+    HikariDataSource ds = pool(url, config.embedded());
+    try {
+      checkDatabase(ds);
+      Flyway.configure()
+          .dataSource(ds)
+          .locations("classpath:db/lethe")
+          .table("lethe_schema_history")
+          .load()
+          .migrate();
+      Jdbi jdbi = Jdbi.create(ds);
+      String deploymentId = metaOnce(jdbi, "deployment_id", () -> randomHex(16));
+      byte[] key =
+          config.embedded()
+              ? Commitments.loadOrCreateKey(dataDir.resolve("deployment.key"))
+              : HexFormat.of().parseHex(metaOnce(jdbi, "deployment_key", () -> Merkle.hex(Commitments.newKey())));
+      String origin = ORIGIN_PREFIX + deploymentId;
+      KeyPair pair = NoteKey.loadOrCreate(dataDir.resolve("audit-signing.key"));
+      NoteKey local = NoteKey.of(origin, pair);
+      String recorded = metaOnce(jdbi, "audit_public_key", () -> Merkle.hex(local.rawPublicKey()));
+      NoteKey logKey = NoteKey.verifier(origin, HexFormat.of().parseHex(recorded));
+      boolean same = recorded.equals(Merkle.hex(local.rawPublicKey()));
+      String problem =
+          same
+              ? null
+              : "the audit signing key in " + dataDir.resolve("audit-signing.key") + " ("
+                  + local.verifierKey() + ") is not this log's key (" + logKey.verifierKey() + ")";
+      return new JdbcLedgerStore(
+          ds, jdbi, config, new AuditLeaves(new Commitments(key)), origin, logKey, same ? local : null, problem);
+    } catch (IOException e) {
+      ds.close();
+      throw new StoreException("cannot read or create a key: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      ds.close();
+      if (e instanceof StoreException) {
+        throw e;
+      }
+      throw new StoreException("cannot open the store at " + describe(config) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String describe(StoreConfig config) {
+    return config.embedded() ? config.dataDir().toString() : config.jdbcUrl().replaceAll("password=[^&;]*", "password=***");
+  }
+
+  private static String h2Url(Path dataDir) {
+    // WRITE_DELAY=0: a commit writes its changes before returning, so a process killed right after
+    // an acknowledgement loses nothing (H2's default lets 500 ms of commits sit in memory).
+    return "jdbc:h2:file:" + dataDir.resolve("ledger")
+        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
+  }
+
+  private static HikariDataSource pool(String url, boolean embedded) {
+    HikariConfig hc = new HikariConfig();
+    hc.setJdbcUrl(url);
+    hc.setPoolName("lethe-store");
+    hc.setMaximumPoolSize(embedded ? 4 : 8);
+    hc.setMinimumIdle(1);
+    hc.setAutoCommit(true);
+    try {
+      return new HikariDataSource(hc);
+    } catch (RuntimeException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new StoreException("cannot connect to " + url.replaceAll("password=[^&;]*", "password=***") + ": " + cause.getMessage(), e);
+    }
+  }
+
+  private static void checkDatabase(HikariDataSource ds) {
+    try (Connection c = ds.getConnection()) {
+      DatabaseMetaData md = c.getMetaData();
+      String product = md.getDatabaseProductName();
+      if (product.equalsIgnoreCase("PostgreSQL") && md.getDatabaseMajorVersion() < 15) {
+        throw new StoreException(
+            "PostgreSQL 15 or newer is required (the store uses MERGE); this server is " + md.getDatabaseProductVersion());
+      }
+      if (!product.equalsIgnoreCase("PostgreSQL") && !product.equalsIgnoreCase("H2")) {
+        throw new StoreException("the store runs on PostgreSQL or H2, not " + product);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot connect: " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads a meta value, creating it with {@code create} if absent; concurrent creators agree. */
+  private static String metaOnce(Jdbi jdbi, String name, java.util.function.Supplier<String> create) {
+    for (int attempt = 0; ; attempt++) {
+      Optional<String> value = jdbi.withHandle(h -> readMeta(h, name));
+      if (value.isPresent()) {
+        return value.get();
+      }
+      String fresh = create.get();
+      try {
+        jdbi.useHandle(
+            h ->
+                h.createUpdate(
+                        "MERGE INTO store_meta m USING (VALUES (CAST(:name AS VARCHAR(64)), CAST(:value AS VARCHAR(4000))))"
+                            + " AS s(meta_name, meta_value) ON m.meta_name = s.meta_name"
+                            + " WHEN NOT MATCHED THEN INSERT (meta_name, meta_value) VALUES (s.meta_name, s.meta_value)")
+                    .bind("name", name)
+                    .bind("value", fresh)
+                    .execute());
+      } catch (JdbiException e) {
+        // Two processes created it at once and this one lost the race on the primary key: read theirs.
+        if (attempt >= 2) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static Optional<String> readMeta(Handle h, String name) {
+    return h.createQuery("SELECT meta_value FROM store_meta WHERE meta_name = :name")
+        .bind("name", name)
+        .mapTo(String.class)
+        .findOne();
+  }
+
+  private static String randomHex(int bytes) {
+    byte[] b = new byte[bytes];
+    new SecureRandom().nextBytes(b);
+    return Merkle.hex(b);
+  }
+
+  // ---------------------------------------------------------------- appending
+
+  /** One event of a call to append, decoded before any lock is taken. */
+  private static final class Item {
+    final int index;
+    final LedgerEvent event;
+    final ObjectNode json;
+    final String body;
+    final String clientId;
+    String canonical;
+
+    Item(int index, LedgerEvent event, ObjectNode json, String body, String clientId) {
+      this.index = index;
+      this.event = event;
+      this.json = json;
+      this.body = body;
+      this.clientId = clientId;
+    }
+
+    String canonical() {
+      if (canonical == null) {
+        canonical = AuditLeaves.canonicalString(json);
+      }
+      return canonical;
+    }
+  }
+
+  @Override
+  public AppendResult append(String json, String clientId) throws EventRejectedException {
+    return appendBatch(List.of(new Append(json, clientId))).get(0);
+  }
+
+  @Override
+  public AppendResult append(LedgerEvent event, String clientId) throws EventRejectedException {
+    return appendBatch(List.of(Append.of(event, clientId))).get(0);
+  }
+
+  @Override
+  public List<AppendResult> appendBatch(List<Append> events) throws EventRejectedException {
+    List<Item> items = new ArrayList<>(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      items.add(decode(i, events.get(i)));
+    }
+    if (items.isEmpty()) {
+      return List.of();
+    }
+    return write(tx -> appendItems(tx, items));
+  }
+
+  private static Item decode(int index, Append append) throws EventRejectedException {
+    Objects.requireNonNull(append, "append");
+    LedgerLine line;
+    try {
+      line = LedgerReader.parseLine(index + 1, append.json());
+    } catch (LedgerFormatException e) {
+      throw new EventRejectedException(index, e.problem());
+    }
+    if (line == null) {
+      throw new EventRejectedException(index, "an event must be a JSON object");
+    }
+    if (line.event() instanceof Query) {
+      throw new EventRejectedException(index, "a query asks for a decision and is never stored");
+    }
+    try {
+      return new Item(index, line.event(), line.json(), MAPPER.writeValueAsString(line.json()), append.clientId());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a parsed JSON object is always writable", e);
+    }
+  }
+
+  private List<AppendResult> appendItems(Tx tx, List<Item> items) throws EventRejectedException {
+    AppendResult[] results = new AppendResult[items.size()];
+    List<Item> fresh = new ArrayList<>(items.size());
+    Map<String, Item> byClientId = new HashMap<>();
+    Map<String, StoredRow> storedByClientId = storedClientIds(tx.h, items);
+    for (Item item : items) {
+      if (item.clientId == null) {
+        fresh.add(item);
+        continue;
+      }
+      StoredRow stored = storedByClientId.get(item.clientId);
+      if (stored != null) {
+        if (!stored.canonical().equals(item.canonical())) {
+          throw new EventRejectedException(
+              item.index, "client id \"" + item.clientId + "\" was already used for a different event (seq " + stored.seq + ")");
+        }
+        results[item.index] = new AppendResult(stored.seq, stored.leafIndex, true);
+        continue;
+      }
+      Item first = byClientId.putIfAbsent(item.clientId, item);
+      if (first != null) {
+        if (!first.canonical().equals(item.canonical())) {
+          throw new EventRejectedException(
+              item.index, "client id \"" + item.clientId + "\" is used for two different events of this batch");
+        }
+        continue;
+      }
+      fresh.add(item);
+    }
+    if (!fresh.isEmpty()) {
+      storeFresh(tx, fresh, results);
+    }
+    for (Item item : items) {
+      if (results[item.index] == null) {
+        // A repeat of an earlier event of this same batch.
+        results[item.index] = results[byClientId.get(item.clientId).index].asRepeat();
+      }
+    }
+    return List.of(results);
+  }
+
+  private Map<String, StoredRow> storedClientIds(Handle h, List<Item> items) {
+    Set<String> ids = new LinkedHashSet<>();
+    for (Item item : items) {
+      if (item.clientId != null) {
+        ids.add(item.clientId);
+      }
+    }
+    Map<String, StoredRow> found = new HashMap<>();
+    for (List<String> chunk : chunks(ids)) {
+      h.createQuery("SELECT seq, body, client_id, leaf_index FROM ledger_event WHERE client_id IN (<ids>)")
+          .bindList("ids", chunk)
+          .map((rs, ctx) -> new StoredRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4)))
+          .forEach(r -> found.put(r.clientId, r));
+    }
+    return found;
+  }
+
+  /** Validates the new events against the stored ledger, then writes them and their leaves. */
+  private void storeFresh(Tx tx, List<Item> fresh, AppendResult[] results) throws EventRejectedException {
+    Handle h = tx.h;
+    Set<String> memberIds = new LinkedHashSet<>();
+    Set<String> objectionIds = new LinkedHashSet<>();
+    Set<String> contentIds = new LinkedHashSet<>();
+    for (Item item : fresh) {
+      LedgerEvent e = item.event;
+      if (e.member() != null) {
+        memberIds.add(e.member());
+      }
+      if (e instanceof ObjectionDecided d) {
+        objectionIds.add(d.objection());
+      } else if (e instanceof ObjectionFiled f) {
+        objectionIds.add(f.objection());
+      } else if (e instanceof ContentDeleted d) {
+        contentIds.add(d.content());
+      } else if (e instanceof ContentPosted p) {
+        contentIds.add(p.content());
+      }
+    }
+    Map<String, Integer> memberNumbers = lookup(h, "SELECT member_id, member_no FROM ledger_member WHERE member_id IN (<ids>)", memberIds);
+    Map<String, Integer> objectionOwners =
+        lookup(h, "SELECT objection_id, member_no FROM ledger_objection WHERE objection_id IN (<ids>)", objectionIds);
+    Map<String, Integer> contentOwners =
+        lookup(h, "SELECT content_id, member_no FROM ledger_content WHERE content_id IN (<ids>)", contentIds);
+
+    // The stored events these can interact with: every policy, and every event of each member
+    // they name or whose objection or content they name (that includes registrations, filings
+    // and postings their ids might duplicate). That subset is a valid ledger on its own.
+    Set<Integer> numbers = new HashSet<>(memberNumbers.values());
+    numbers.addAll(objectionOwners.values());
+    numbers.addAll(contentOwners.values());
+    List<Row> memberRows = new ArrayList<>();
+    for (List<Integer> chunk : chunks(numbers)) {
+      h.createQuery("SELECT seq, body FROM ledger_event WHERE member_no IN (<nos>) ORDER BY seq")
+          .bindList("nos", chunk)
+          .map((rs, ctx) -> Row.decode(rs.getLong(1), rs.getString(2)))
+          .forEach(memberRows::add);
+    }
+    memberRows.sort((a, b) -> Long.compare(a.seq, b.seq));
+    List<Row> stored = merge(refreshPolicies(h, policies.get()).rows, memberRows, null);
+
+    List<LedgerEvent> all = new ArrayList<>(stored.size() + fresh.size());
+    stored.forEach(r -> all.add(r.event));
+    fresh.forEach(i -> all.add(i.event));
+    try {
+      ConsentLedger.of(all);
+    } catch (LedgerException e) {
+      throw rejection(e, stored, fresh);
+    }
+
+    Map<String, Integer> numbersById = new HashMap<>(memberNumbers);
+    for (Item item : fresh) {
+      if (item.event instanceof MemberRegistered r) {
+        numbersById.put(r.member(), tx.members++);
+      }
+    }
+    Map<String, Integer> objectionOwner = new HashMap<>(objectionOwners);
+    Map<String, Integer> contentOwner = new HashMap<>(contentOwners);
+    for (Item item : fresh) {
+      if (item.event instanceof ObjectionFiled f) {
+        objectionOwner.put(f.objection(), numbersById.get(f.member()));
+      } else if (item.event instanceof ContentPosted p) {
+        contentOwner.put(p.content(), numbersById.get(p.member()));
+      }
+    }
+
+    PreparedBatch events =
+        h.prepareBatch(
+            "INSERT INTO ledger_event (seq, event_type, at_second, at_nano, member_no, client_id, leaf_index, body)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    PreparedBatch members = h.prepareBatch("INSERT INTO ledger_member (member_no, member_id, registered_seq) VALUES (?, ?, ?)");
+    PreparedBatch objections = h.prepareBatch("INSERT INTO ledger_objection (objection_id, member_no, filed_seq) VALUES (?, ?, ?)");
+    PreparedBatch contents = h.prepareBatch("INSERT INTO ledger_content (content_id, member_no, posted_seq) VALUES (?, ?, ?)");
+    for (Item item : fresh) {
+      long seq = ++tx.events;
+      LedgerEvent e = item.event;
+      Integer memberNo;
+      if (e instanceof PolicyPublished) {
+        memberNo = null;
+      } else if (e instanceof ObjectionDecided d) {
+        memberNo = objectionOwner.get(d.objection());
+      } else if (e instanceof ContentDeleted d) {
+        memberNo = contentOwner.get(d.content());
+      } else {
+        memberNo = numbersById.get(e.member());
+      }
+      if (e instanceof MemberRegistered r) {
+        members.add(memberNo, r.member(), seq);
+      } else if (e instanceof ObjectionFiled f) {
+        objections.add(f.objection(), memberNo, seq);
+      } else if (e instanceof ContentPosted p) {
+        contents.add(p.content(), memberNo, seq);
+      }
+      long leaf = tx.appendLeaf(AuditLeaves.EVENT_KIND, auditLeaves.eventLeaf(seq, item.json));
+      events.add(seq, e.type().word(), e.at().getEpochSecond(), e.at().getNano(), memberNo, item.clientId, leaf, item.body);
+      results[item.index] = new AppendResult(seq, leaf, false);
+    }
+    for (PreparedBatch batch : List.of(events, members, objections, contents)) {
+      if (batch.size() > 0) {
+        batch.execute();
+      }
+    }
+  }
+
+  /** Names the new event to blame for a problem the ledger found in applied order. */
+  private static EventRejectedException rejection(LedgerException e, List<Row> stored, List<Item> fresh) {
+    if (e.index() >= stored.size()) {
+      return new EventRejectedException(fresh.get(e.index() - stored.size()).index, e.problem());
+    }
+    // A stored event failed: only a new event that registers, files or posts the same id (with
+    // an earlier instant) can cause that. Blame it, with the ledger's own words.
+    LedgerEvent victim = stored.get(e.index()).event;
+    for (Item item : fresh) {
+      if (sameId(victim, item.event)) {
+        return new EventRejectedException(item.index, e.problem());
+      }
+    }
+    throw new StoreException("the stored ledger is inconsistent: " + e.problem());
+  }
+
+  private static boolean sameId(LedgerEvent stored, LedgerEvent fresh) {
+    if (stored instanceof MemberRegistered a && fresh instanceof MemberRegistered b) {
+      return a.member().equals(b.member());
+    }
+    if (stored instanceof ObjectionFiled a && fresh instanceof ObjectionFiled b) {
+      return a.objection().equals(b.objection());
+    }
+    if (stored instanceof ContentPosted a && fresh instanceof ContentPosted b) {
+      return a.content().equals(b.content());
+    }
+    return false;
+  }
+
+  private static Map<String, Integer> lookup(Handle h, String sql, Collection<String> ids) {
+    Map<String, Integer> found = new HashMap<>();
+    for (List<String> chunk : chunks(ids)) {
+      h.createQuery(sql)
+          .bindList("ids", chunk)
+          .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getInt(2)))
+          .forEach(en -> found.put(en.getKey(), en.getValue()));
+    }
+    return found;
+  }
+
+  private static <T> List<List<T>> chunks(Collection<T> values) {
+    List<List<T>> out = new ArrayList<>();
+    List<T> all = new ArrayList<>(values);
+    for (int i = 0; i < all.size(); i += IN_LIST_CHUNK) {
+      out.add(all.subList(i, Math.min(all.size(), i + IN_LIST_CHUNK)));
+    }
+    return out;
+  }
+
+  @Override
+  public long appendAuditRecord(String kind, ObjectNode payload) {
+    AuditLeaves.checkKind(kind);
+    Objects.requireNonNull(payload, "payload");
+    byte[] leaf = auditLeaves.recordLeaf(kind, Rfc3339.format(config.clock().instant()), payload.deepCopy());
+    try {
+      return write(tx -> tx.appendLeaf(kind, leaf));
+    } catch (EventRejectedException e) {
+      throw new IllegalStateException("an audit record is never an event", e);
+    }
+  }
+
+  // ---------------------------------------------------------------- write transactions
+
+  @FunctionalInterface
+  private interface TxBody<T> {
+    T run(Tx tx) throws EventRejectedException;
+  }
+
+  /** One write transaction: the locked head counters, the audit edge and pending leaf rows. */
+  private final class Tx {
+    final Handle h;
+    long events;
+    long leaves;
+    int members;
+    long checkpoints;
+    final Frontier edge;
+    final PreparedBatch leafRows;
+    final PreparedBatch nodeRows;
+
+    Tx(Handle h) {
+      this.h = h;
+      Map<String, Object> head =
+          h.createQuery("SELECT events, leaves, members, checkpoints FROM store_head WHERE id = 1 FOR UPDATE")
+              .mapToMap()
+              .one();
+      events = ((Number) head.get("events")).longValue();
+      leaves = ((Number) head.get("leaves")).longValue();
+      members = ((Number) head.get("members")).intValue();
+      checkpoints = ((Number) head.get("checkpoints")).longValue();
+      Frontier known = frontier;
+      edge = known != null && known.size() == leaves ? known.copy() : Frontier.load(subtrees(h), leaves);
+      leafRows = h.prepareBatch("INSERT INTO audit_leaf (leaf_index, kind, leaf_bytes, leaf_hash) VALUES (?, ?, ?, ?)");
+      nodeRows = h.prepareBatch("INSERT INTO audit_node (node_level, node_index, hash) VALUES (?, ?, ?)");
+    }
+
+    long appendLeaf(String kind, byte[] bytes) {
+      long index = leaves++;
+      byte[] hash = Merkle.leafHash(bytes);
+      leafRows.add(index, kind, bytes, hash);
+      for (Frontier.Node n : edge.append(hash)) {
+        nodeRows.add(n.level(), n.index(), n.hash());
+      }
+      return index;
+    }
+
+    void finish() {
+      if (leafRows.size() > 0) {
+        leafRows.execute();
+      }
+      if (nodeRows.size() > 0) {
+        nodeRows.execute();
+      }
+      h.createUpdate("UPDATE store_head SET events = ?, leaves = ?, members = ?, checkpoints = ? WHERE id = 1")
+          .bind(0, events)
+          .bind(1, leaves)
+          .bind(2, members)
+          .bind(3, checkpoints)
+          .execute();
+    }
+  }
+
+  private <T> T write(TxBody<T> body) throws EventRejectedException {
+    writeLock.lock();
+    try {
+      Frontier[] committed = new Frontier[1];
+      T result;
+      try {
+        result =
+            jdbi.inTransaction(
+                TransactionIsolationLevel.READ_COMMITTED,
+                h -> {
+                  Tx tx = new Tx(h);
+                  T r = body.run(tx);
+                  tx.finish();
+                  committed[0] = tx.edge;
+                  return r;
+                });
+      } catch (JdbiException e) {
+        frontier = null;
+        throw new StoreException("the database refused the write: " + rootMessage(e), e);
+      }
+      frontier = committed[0];
+      return result;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage();
+  }
+
+  // ---------------------------------------------------------------- reading the ledger
+
+  /** A stored event decoded for the decision engine. */
+  private record Row(long seq, LedgerEvent event) {
+    static Row decode(long seq, String body) {
+      return new Row(seq, decodeBody(seq, body).event());
+    }
+  }
+
+  private record StoredRow(long seq, String body, String clientId, long leafIndex) {
+    String canonical() {
+      return AuditLeaves.canonicalString(decodeBody(seq, body).json());
+    }
+  }
+
+  private static LedgerLine decodeBody(long seq, String body) {
+    try {
+      JsonNode node = MAPPER.readTree(body);
+      return new LedgerLine(1, EventCodec.decode(node), (ObjectNode) node);
+    } catch (JsonProcessingException | InvalidEventException | ClassCastException e) {
+      throw new StoreException("stored event seq " + seq + " cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  /** Every policy event stored up to {@link #lastSeq}, decoded once and shared by all readers. */
+  private record Policies(long lastSeq, List<Row> rows) {
+    static final Policies NONE = new Policies(0, List.of());
+
+    Policies with(List<Row> newer) {
+      if (newer.isEmpty()) {
+        return this;
+      }
+      List<Row> all = new ArrayList<>(rows.size() + newer.size());
+      all.addAll(rows);
+      all.addAll(newer);
+      return new Policies(newer.get(newer.size() - 1).seq, List.copyOf(all));
+    }
+  }
+
+  private Policies refreshPolicies(Handle h, Policies known) {
+    List<Row> newer =
+        h.createQuery("SELECT seq, body FROM ledger_event WHERE event_type = 'policy.published' AND seq > ? ORDER BY seq")
+            .bind(0, known.lastSeq)
+            .map((rs, ctx) -> Row.decode(rs.getLong(1), rs.getString(2)))
+            .list();
+    return publish(known.with(newer));
+  }
+
+  private Policies publish(Policies fresher) {
+    policies.accumulateAndGet(fresher, (cur, next) -> next.lastSeq > cur.lastSeq ? next : cur);
+    return fresher;
+  }
+
+  /** Merges two seq-ordered lists, keeping only events at or before {@code at} (if given). */
+  private static List<Row> merge(List<Row> a, List<Row> b, Instant at) {
+    List<Row> out = new ArrayList<>(a.size() + b.size());
+    int i = 0;
+    int j = 0;
+    while (i < a.size() || j < b.size()) {
+      Row next = j >= b.size() || (i < a.size() && a.get(i).seq < b.get(j).seq) ? a.get(i++) : b.get(j++);
+      if (at == null || !next.event.at().isAfter(at)) {
+        out.add(next);
+      }
+    }
+    return out;
+  }
+
+  private static Decision decideFrom(List<Row> rows, String member, String purpose, Instant at) {
+    List<LedgerEvent> events = new ArrayList<>(rows.size());
+    rows.forEach(r -> events.add(r.event));
+    try {
+      return ConsentLedger.of(events).decide(member, purpose, at);
+    } catch (LedgerException e) {
+      throw new StoreException("the stored ledger is inconsistent: " + e.problem(), e);
+    }
+  }
+
+  @Override
+  public long eventCount() {
+    return guard(() -> jdbi.withHandle(h -> h.createQuery("SELECT events FROM store_head WHERE id = 1").mapTo(Long.class).one()));
+  }
+
+  @Override
+  public Optional<StoredEvent> eventByClientId(String clientId) {
+    Objects.requireNonNull(clientId, "clientId");
+    return guard(
+        () ->
+            jdbi.withHandle(
+                h ->
+                    h.createQuery("SELECT seq, body, client_id, leaf_index FROM ledger_event WHERE client_id = ?")
+                        .bind(0, clientId)
+                        .map((rs, ctx) -> storedEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4)))
+                        .findOne()));
+  }
+
+  private static StoredEvent storedEvent(long seq, String body, String clientId, long leafIndex) {
+    LedgerLine line = decodeBody(seq, body);
+    return new StoredEvent(seq, line.event(), line.json(), clientId, leafIndex);
+  }
+
+  @Override
+  public Decision decide(String member, String purpose, Instant at) {
+    Objects.requireNonNull(member, "member");
+    Objects.requireNonNull(purpose, "purpose");
+    Objects.requireNonNull(at, "at");
+    // Policies known before the query were committed before it, so together with what the one
+    // statement returns they describe a state the ledger really was in.
+    Policies known = policies.get();
+    List<Row> memberRows = new ArrayList<>();
+    List<Row> newerPolicies = new ArrayList<>();
+    guard(
+        () -> {
+          jdbi.useHandle(
+              h ->
+                  h.createQuery(
+                          "SELECT e.seq, e.body, 0 AS policy FROM ledger_event e JOIN ledger_member m ON m.member_no = e.member_no"
+                              + " WHERE m.member_id = ? AND e." + NOT_CONTENT
+                              + " UNION ALL SELECT seq, body, 1 AS policy FROM ledger_event"
+                              + " WHERE event_type = 'policy.published' AND seq > ? ORDER BY 1")
+                      .bind(0, member)
+                      .bind(1, known.lastSeq)
+                      .map((rs, ctx) -> Map.entry(rs.getInt(3), Row.decode(rs.getLong(1), rs.getString(2))))
+                      .forEach(en -> (en.getKey() == 1 ? newerPolicies : memberRows).add(en.getValue())));
+          return null;
+        });
+    Policies current = publish(known.with(newerPolicies));
+    return decideFrom(merge(current.rows, memberRows, at), member, purpose, at);
+  }
+
+  @Override
+  public List<StoredEvent> memberHistory(String member) {
+    Objects.requireNonNull(member, "member");
+    return guard(
+        () ->
+            jdbi.withHandle(
+                h ->
+                    h.createQuery(
+                            "SELECT e.seq, e.body, e.client_id, e.leaf_index FROM ledger_event e"
+                                + " JOIN ledger_member m ON m.member_no = e.member_no WHERE m.member_id = ? ORDER BY e.seq")
+                        .bind(0, member)
+                        .map((rs, ctx) -> storedEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4)))
+                        .list()));
+  }
+
+  @Override
+  public RoaringBitmap eligibleMembers(String purpose, Instant at) {
+    Objects.requireNonNull(purpose, "purpose");
+    Objects.requireNonNull(at, "at");
+    Policies known = policies.get();
+    return guard(
+        () ->
+            jdbi.inTransaction(
+                TransactionIsolationLevel.REPEATABLE_READ,
+                h -> {
+                  List<Row> policyRows = merge(refreshPolicies(h, known).rows, List.of(), at);
+                  RoaringBitmap allowed = new RoaringBitmap();
+                  MemberGroup group = new MemberGroup(policyRows, purpose, at, allowed);
+                  h.createQuery(
+                          "SELECT member_no, seq, at_second, at_nano, body FROM ledger_event"
+                              + " WHERE member_no IS NOT NULL AND " + NOT_CONTENT + " ORDER BY member_no, seq")
+                      .setFetchSize(10_000)
+                      .map((rs, ctx) -> {
+                        group.accept(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getInt(4), rs.getString(5));
+                        return Boolean.TRUE;
+                      })
+                      .forEach(x -> {});
+                  group.finish();
+                  return allowed;
+                }));
+  }
+
+  /** Collects the rows of one member at a time (rows arrive ordered by member) and decides. */
+  private static final class MemberGroup {
+    private final List<Row> policies;
+    private final String purpose;
+    private final Instant at;
+    private final RoaringBitmap allowed;
+    private final List<Row> rows = new ArrayList<>();
+    private int member = -1;
+    private String memberId;
+
+    MemberGroup(List<Row> policies, String purpose, Instant at, RoaringBitmap allowed) {
+      this.policies = policies;
+      this.purpose = purpose;
+      this.at = at;
+      this.allowed = allowed;
+    }
+
+    void accept(int memberNo, long seq, long second, int nano, String body) {
+      if (memberNo != member) {
+        finish();
+        member = memberNo;
+      }
+      Instant eventAt = Instant.ofEpochSecond(second, nano);
+      if (eventAt.isAfter(at)) {
+        return; // never bears on a decision at `at`, and skipping it saves the decoding
+      }
+      Row row = Row.decode(seq, body);
+      if (row.event instanceof MemberRegistered r) {
+        memberId = r.member();
+      }
+      rows.add(row);
+    }
+
+    void finish() {
+      if (memberId != null && decideFrom(merge(policies, rows, null), memberId, purpose, at).allowed()) {
+        allowed.add(member);
+      }
+      rows.clear();
+      memberId = null;
+    }
+  }
+
+  @Override
+  public OptionalInt memberNumber(String member) {
+    Objects.requireNonNull(member, "member");
+    Optional<Integer> n =
+        guard(
+            () ->
+                jdbi.withHandle(
+                    h -> h.createQuery("SELECT member_no FROM ledger_member WHERE member_id = ?").bind(0, member).mapTo(Integer.class).findOne()));
+    return n.map(OptionalInt::of).orElseGet(OptionalInt::empty);
+  }
+
+  @Override
+  public Optional<String> memberId(int number) {
+    return guard(
+        () ->
+            jdbi.withHandle(
+                h -> h.createQuery("SELECT member_id FROM ledger_member WHERE member_no = ?").bind(0, number).mapTo(String.class).findOne()));
+  }
+
+  @Override
+  public void export(Writer out) throws IOException {
+    Objects.requireNonNull(out, "out");
+    try {
+      guard(
+          () ->
+              jdbi.inTransaction(
+                  TransactionIsolationLevel.REPEATABLE_READ,
+                  h -> {
+                    h.createQuery("SELECT body FROM ledger_event ORDER BY seq")
+                        .setFetchSize(10_000)
+                        .mapTo(String.class)
+                        .forEach(body -> {
+                          try {
+                            out.write(body);
+                            out.write('\n');
+                          } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                          }
+                        });
+                    return null;
+                  }));
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    out.flush();
+  }
+
+  // ---------------------------------------------------------------- audit log
+
+  @Override
+  public String commitment(String member) {
+    return auditLeaves.commitments().commit(Objects.requireNonNull(member, "member"));
+  }
+
+  @Override
+  public long auditSize() {
+    return guard(() -> jdbi.withHandle(h -> h.createQuery("SELECT leaves FROM store_head WHERE id = 1").mapTo(Long.class).one()));
+  }
+
+  @Override
+  public NoteKey auditKey() {
+    return logKey;
+  }
+
+  @Override
+  public SignedCheckpoint checkpoint() {
+    if (signingKey == null) {
+      throw new StoreException(signingProblem);
+    }
+    try {
+      return write(
+          tx -> {
+            Optional<SignedCheckpoint> latest = latestCheckpoint(tx.h);
+            if (latest.isPresent() && latest.get().checkpoint().size() == tx.leaves) {
+              return latest.get();
+            }
+            Checkpoint cp = new Checkpoint(origin, tx.leaves, tx.edge.root());
+            String note = signingKey.sign(cp);
+            long number = ++tx.checkpoints;
+            tx.h.createUpdate("INSERT INTO audit_checkpoint (checkpoint_no, tree_size, root, note) VALUES (?, ?, ?, ?)")
+                .bind(0, number)
+                .bind(1, cp.size())
+                .bind(2, cp.root())
+                .bind(3, note)
+                .execute();
+            return new SignedCheckpoint(number, cp, note);
+          });
+    } catch (EventRejectedException e) {
+      throw new IllegalStateException("a checkpoint is never an event", e);
+    }
+  }
+
+  private Optional<SignedCheckpoint> latestCheckpoint(Handle h) {
+    return h.createQuery("SELECT checkpoint_no, tree_size, root, note FROM audit_checkpoint ORDER BY checkpoint_no DESC")
+        .setMaxRows(1)
+        .map((rs, ctx) -> new SignedCheckpoint(rs.getLong(1), new Checkpoint(origin, rs.getLong(2), rs.getBytes(3)), rs.getString(4)))
+        .findFirst();
+  }
+
+  @Override
+  public List<SignedCheckpoint> checkpoints() {
+    return guard(() -> jdbi.withHandle(this::allCheckpoints));
+  }
+
+  private List<SignedCheckpoint> allCheckpoints(Handle h) {
+    return h.createQuery("SELECT checkpoint_no, tree_size, root, note FROM audit_checkpoint ORDER BY checkpoint_no")
+        .map((rs, ctx) -> new SignedCheckpoint(rs.getLong(1), new Checkpoint(origin, rs.getLong(2), rs.getBytes(3)), rs.getString(4)))
+        .list();
+  }
+
+  /** Subtree hashes as stored: level 0 from the leaf rows, higher levels from the node rows. */
+  private static Merkle.Subtrees subtrees(Handle h) {
+    return (level, index) -> {
+      Optional<byte[]> hash =
+          level == 0
+              ? h.createQuery("SELECT leaf_hash FROM audit_leaf WHERE leaf_index = ?").bind(0, index).mapTo(byte[].class).findOne()
+              : h.createQuery("SELECT hash FROM audit_node WHERE node_level = ? AND node_index = ?")
+                  .bind(0, level)
+                  .bind(1, index)
+                  .mapTo(byte[].class)
+                  .findOne();
+      return hash.orElseThrow(() -> new StoreException("audit subtree at level " + level + " index " + index + " is missing"));
+    };
+  }
+
+  @Override
+  public InclusionProof inclusionProof(long leafIndex, long treeSize) {
+    return guard(
+        () ->
+            jdbi.inTransaction(
+                TransactionIsolationLevel.REPEATABLE_READ,
+                h -> {
+                  checkTreeSize(h, treeSize);
+                  if (leafIndex < 0 || leafIndex >= treeSize) {
+                    throw new IllegalArgumentException("leaf " + leafIndex + " is not in a tree of size " + treeSize);
+                  }
+                  Merkle.Subtrees s = subtrees(h);
+                  return new InclusionProof(
+                      leafIndex, treeSize, s.hash(0, leafIndex), Merkle.root(s, treeSize), Merkle.inclusionProof(s, leafIndex, treeSize));
+                }));
+  }
+
+  @Override
+  public List<byte[]> consistencyProof(long size1, long size2) {
+    return guard(
+        () ->
+            jdbi.inTransaction(
+                TransactionIsolationLevel.REPEATABLE_READ,
+                h -> {
+                  checkTreeSize(h, size2);
+                  return Merkle.consistencyProof(subtrees(h), size1, size2);
+                }));
+  }
+
+  private static void checkTreeSize(Handle h, long treeSize) {
+    long leaves = h.createQuery("SELECT leaves FROM store_head WHERE id = 1").mapTo(Long.class).one();
+    if (treeSize < 0 || treeSize > leaves) {
+      throw new IllegalArgumentException("the audit log has " + leaves + " leaves, so no tree of size " + treeSize);
+    }
+  }
+
+  @Override
+  public AuditReport verifyAudit() {
+    return guard(() -> jdbi.inTransaction(TransactionIsolationLevel.REPEATABLE_READ, this::verify));
+  }
+
+  private AuditReport verify(Handle h) {
+    List<String> problems = new ArrayList<>();
+    Map<String, Object> head = h.createQuery("SELECT events, leaves FROM store_head WHERE id = 1").mapToMap().one();
+    long headEvents = ((Number) head.get("events")).longValue();
+    long headLeaves = ((Number) head.get("leaves")).longValue();
+    List<SignedCheckpoint> checkpoints = allCheckpoints(h);
+    Map<Long, byte[]> rootsWanted = new LinkedHashMap<>();
+    for (SignedCheckpoint c : checkpoints) {
+      rootsWanted.put(c.checkpoint().size(), null);
+    }
+
+    // Leaves: each stored hash must be the hash of its bytes; recompute every subtree and root.
+    Frontier edge = new Frontier();
+    List<List<byte[]>> nodes = new ArrayList<>();
+    long[] expected = {0};
+    boolean[] gap = {false};
+    if (rootsWanted.containsKey(0L)) {
+      rootsWanted.put(0L, edge.root());
+    }
+    h.createQuery("SELECT leaf_index, leaf_bytes, leaf_hash FROM audit_leaf ORDER BY leaf_index")
+        .setFetchSize(10_000)
+        .map((rs, ctx) -> {
+          long index = rs.getLong(1);
+          if (gap[0]) {
+            return Boolean.FALSE;
+          }
+          if (index != expected[0]) {
+            problems.add("audit leaf " + expected[0] + " is missing");
+            gap[0] = true;
+            return Boolean.FALSE;
+          }
+          byte[] computed = Merkle.leafHash(rs.getBytes(2));
+          if (!java.util.Arrays.equals(computed, rs.getBytes(3))) {
+            problems.add("audit leaf " + index + ": its stored hash does not match its bytes");
+          }
+          for (Frontier.Node n : edge.append(computed)) {
+            while (nodes.size() < n.level()) {
+              nodes.add(new ArrayList<>());
+            }
+            nodes.get(n.level() - 1).add(n.hash());
+          }
+          expected[0]++;
+          if (rootsWanted.containsKey(edge.size())) {
+            rootsWanted.put(edge.size(), edge.root());
+          }
+          return Boolean.TRUE;
+        })
+        .forEach(x -> {});
+    long leafCount = expected[0];
+    if (!gap[0] && leafCount != headLeaves) {
+      problems.add("the log head says " + headLeaves + " leaves but " + leafCount + " are stored");
+    }
+
+    // Stored subtree hashes must be the ones the leaves give.
+    long[] nodeCount = {0};
+    h.createQuery("SELECT node_level, node_index, hash FROM audit_node ORDER BY node_level, node_index")
+        .setFetchSize(10_000)
+        .map((rs, ctx) -> {
+          int level = rs.getInt(1);
+          long index = rs.getLong(2);
+          nodeCount[0]++;
+          List<byte[]> row = level >= 1 && level <= nodes.size() ? nodes.get(level - 1) : List.of();
+          if (index >= row.size()) {
+            problems.add("audit node at level " + level + " index " + index + " is not part of the tree");
+          } else if (!java.util.Arrays.equals(row.get((int) index), rs.getBytes(3))) {
+            problems.add("audit node at level " + level + " index " + index + " does not match the leaves below it");
+          }
+          return Boolean.TRUE;
+        })
+        .forEach(x -> {});
+    long wantNodes = nodes.stream().mapToLong(List::size).sum();
+    if (nodeCount[0] < wantNodes) {
+      problems.add((wantNodes - nodeCount[0]) + " audit nodes are missing");
+    }
+
+    // Checkpoints: signed by the log's key, in order, with the root the leaves give.
+    long previous = 0;
+    for (SignedCheckpoint c : checkpoints) {
+      String where = "checkpoint " + c.number();
+      Checkpoint signed;
+      try {
+        signed = logKey.open(c.note());
+      } catch (IllegalArgumentException e) {
+        problems.add(where + ": " + e.getMessage());
+        continue;
+      }
+      if (!signed.equals(c.checkpoint())) {
+        problems.add(where + ": the signed note does not match the stored size and root");
+      }
+      if (signed.size() < previous) {
+        problems.add(where + ": tree size " + signed.size() + " is smaller than the previous checkpoint's " + previous);
+      }
+      previous = signed.size();
+      byte[] root = rootsWanted.get(signed.size());
+      if (root == null) {
+        problems.add(where + ": tree size " + signed.size() + " is beyond the " + leafCount + " stored leaves");
+      } else if (!java.util.Arrays.equals(root, signed.root())) {
+        problems.add(where + ": its root does not match the stored leaves");
+      }
+    }
+
+    // Every stored event must be the one its leaf logged.
+    long[] seqExpected = {1};
+    h.createQuery(
+            "SELECT e.seq, e.leaf_index, e.body, l.leaf_bytes FROM ledger_event e"
+                + " LEFT JOIN audit_leaf l ON l.leaf_index = e.leaf_index ORDER BY e.seq")
+        .setFetchSize(10_000)
+        .map((rs, ctx) -> {
+          long seq = rs.getLong(1);
+          if (seq != seqExpected[0]) {
+            problems.add("ledger event seq " + seqExpected[0] + " is missing");
+          }
+          seqExpected[0] = seq + 1;
+          byte[] leaf = rs.getBytes(4);
+          byte[] want;
+          try {
+            want = auditLeaves.eventLeaf(seq, (ObjectNode) MAPPER.readTree(rs.getString(3)));
+          } catch (JsonProcessingException | ClassCastException e) {
+            problems.add("ledger event seq " + seq + " is not a JSON object");
+            return Boolean.FALSE;
+          }
+          if (leaf == null) {
+            problems.add("ledger event seq " + seq + ": its audit leaf " + rs.getLong(2) + " is missing");
+          } else if (!java.util.Arrays.equals(want, leaf)) {
+            problems.add("ledger event seq " + seq + " does not match its audit leaf " + rs.getLong(2));
+          }
+          return Boolean.TRUE;
+        })
+        .forEach(x -> {});
+    if (seqExpected[0] - 1 != headEvents) {
+      problems.add("the log head says " + headEvents + " events but the last stored is seq " + (seqExpected[0] - 1));
+    }
+    return new AuditReport(leafCount, checkpoints.size(), problems);
+  }
+
+  @Override
+  public SignedCheckpoint exportAuditBundle(Path dir) throws IOException {
+    SignedCheckpoint last = checkpoint();
+    Files.createDirectories(dir.resolve("checkpoints"));
+    try (DirectoryStream<Path> old = Files.newDirectoryStream(dir.resolve("checkpoints"), "*.note")) {
+      for (Path p : old) {
+        Files.delete(p);
+      }
+    }
+    try {
+      guard(
+          () ->
+              jdbi.inTransaction(
+                  TransactionIsolationLevel.REPEATABLE_READ,
+                  h -> {
+                    writeBundle(h, dir, last);
+                    return null;
+                  }));
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    return last;
+  }
+
+  private void writeBundle(Handle h, Path dir, SignedCheckpoint last) {
+    long size = last.checkpoint().size();
+    try (BufferedWriter leavesOut = Files.newBufferedWriter(dir.resolve("leaves.jsonl"), StandardCharsets.UTF_8);
+        BufferedWriter hashesOut = Files.newBufferedWriter(dir.resolve("leaf-hashes.txt"), StandardCharsets.US_ASCII)) {
+      h.createQuery("SELECT leaf_bytes, leaf_hash FROM audit_leaf WHERE leaf_index < ? ORDER BY leaf_index")
+          .bind(0, size)
+          .setFetchSize(10_000)
+          .map((rs, ctx) -> {
+            try {
+              leavesOut.write(new String(rs.getBytes(1), StandardCharsets.UTF_8));
+              leavesOut.write('\n');
+              hashesOut.write(Merkle.hex(rs.getBytes(2)));
+              hashesOut.write('\n');
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+            return Boolean.TRUE;
+          })
+          .forEach(x -> {});
+      List<SignedCheckpoint> cps = new ArrayList<>();
+      for (SignedCheckpoint c : allCheckpoints(h)) {
+        if (c.number() <= last.number()) {
+          cps.add(c);
+        }
+      }
+      StringBuilder consistency = new StringBuilder();
+      Merkle.Subtrees s = subtrees(h);
+      for (int i = 0; i < cps.size(); i++) {
+        SignedCheckpoint c = cps.get(i);
+        Files.writeString(dir.resolve("checkpoints").resolve(String.format("%06d.note", i + 1)), c.note(), StandardCharsets.UTF_8);
+        if (i > 0) {
+          long from = cps.get(i - 1).checkpoint().size();
+          long to = c.checkpoint().size();
+          ObjectNode line = JsonNodeFactory.instance.objectNode();
+          line.put("from", from);
+          line.put("to", to);
+          var proof = line.putArray("proof");
+          for (byte[] p : Merkle.consistencyProof(s, from, to)) {
+            proof.add(Base64.getEncoder().encodeToString(p));
+          }
+          consistency.append(MAPPER.writeValueAsString(line)).append('\n');
+        }
+      }
+      Files.writeString(dir.resolve("consistency.jsonl"), consistency, StandardCharsets.UTF_8);
+      Files.writeString(dir.resolve("key.vkey"), logKey.verifierKey() + "\n", StandardCharsets.UTF_8);
+      ObjectNode bundle = JsonNodeFactory.instance.objectNode();
+      bundle.put("format", "lethe-audit-bundle/1");
+      bundle.put("origin", origin);
+      bundle.put("leaves", size);
+      bundle.put("checkpoints", cps.size());
+      Files.writeString(dir.resolve("bundle.json"), MAPPER.writeValueAsString(bundle) + "\n", StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  @FunctionalInterface
+  private interface Read<T> {
+    T get();
+  }
+
+  /** Turns database failures into {@link StoreException}s with the driver's own words. */
+  private static <T> T guard(Read<T> read) {
+    try {
+      return read.get();
+    } catch (JdbiException e) {
+      throw new StoreException("database error: " + rootMessage(e), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}

@@ -1,0 +1,175 @@
+package dev.lethe.store;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.core.decision.Decision;
+import dev.lethe.core.event.LedgerEvent;
+import dev.lethe.store.audit.AuditReport;
+import dev.lethe.store.audit.InclusionProof;
+import dev.lethe.store.audit.NoteKey;
+import dev.lethe.store.audit.SignedCheckpoint;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * The durable consent ledger and its tamper-evident audit log, in one JDBC database.
+ *
+ * <p>Appends are validated exactly as {@code lethe replay} validates a file (same messages), with
+ * applied order (at, append sequence): a stored event counts for a new one when its {@code at} is
+ * at or before the new event's. An append is acknowledged only after its transaction committed,
+ * together with its audit leaf; a failure is always an exception. Decisions are answered from the
+ * stored rows of one member plus the policies, with the decision engine of {@code lethe-core}, so
+ * they are identical to a replay of the whole ledger.
+ *
+ * <p>Thread-safe: any number of threads may read and append at once; appends are serialized (in
+ * this process by a lock, across processes by a row lock in the database). No method accepts
+ * {@code null} unless its documentation says so. Database failures surface as {@link
+ * StoreException}.
+ */
+public interface LedgerStore extends AutoCloseable {
+
+  /**
+   * Opens (and on first use creates) a store: runs the schema migrations, creates the deployment
+   * id, the deployment key and the audit signing key if missing.
+   *
+   * @throws StoreException if the database cannot be opened or migrated, or a key cannot be read
+   */
+  static LedgerStore open(StoreConfig config) {
+    return JdbcLedgerStore.open(config);
+  }
+
+  /**
+   * Appends one event given as JSON.
+   *
+   * @param json one ledger line (a JSON object; unknown fields are kept)
+   * @param clientId the client's id for this event, or {@code null}: the same id with the same
+   *     event again is a no-op returning the original sequence number
+   * @throws EventRejectedException if the event is malformed, does not fit the ledger, is a
+   *     query, or the client id was used for a different event
+   */
+  AppendResult append(String json, String clientId) throws EventRejectedException;
+
+  /**
+   * Appends one event value, in the JSON form {@link dev.lethe.core.event.EventCodec#encode} gives.
+   *
+   * @see #append(String, String)
+   */
+  AppendResult append(LedgerEvent event, String clientId) throws EventRejectedException;
+
+  /**
+   * Appends events in one transaction: all or none. The batch is validated as a whole together
+   * with the stored ledger, in applied order, as {@code lethe replay} validates a file, so events
+   * may come in any time order.
+   *
+   * @return one result per event, in batch order
+   * @throws EventRejectedException for the first offending event in applied order; its {@link
+   *     EventRejectedException#index()} is the position in {@code events}
+   */
+  List<AppendResult> appendBatch(List<Append> events) throws EventRejectedException;
+
+  /** Number of stored events. */
+  long eventCount();
+
+  /** The event stored under a client id, if any. */
+  Optional<StoredEvent> eventByClientId(String clientId);
+
+  /**
+   * Decides whether the member's data may be used for the purpose at the instant: rules 1–10 of
+   * the spec, from the stored events at or before {@code at}.
+   */
+  Decision decide(String member, String purpose, Instant at);
+
+  /** Every stored event naming the member (objection decisions and content deletions included), in append order. */
+  List<StoredEvent> memberHistory(String member);
+
+  /**
+   * The members allowed for the purpose at the instant, as a bitmap of their {@linkplain
+   * #memberNumber dense numbers}.
+   */
+  RoaringBitmap eligibleMembers(String purpose, Instant at);
+
+  /** The dense number (0, 1, ... in registration append order) of a member, if registered. */
+  OptionalInt memberNumber(String member);
+
+  /** The member with a dense number, if any. */
+  Optional<String> memberId(int number);
+
+  /**
+   * Writes the whole ledger in the spec's JSON Lines, one event per line in append order, each
+   * as it was appended (unknown fields included). Importing the output gives the same events.
+   *
+   * @throws IOException if the writer fails
+   */
+  void export(Writer out) throws IOException;
+
+  /**
+   * Appends a non-event record (a snapshot build, a forget request, a verification) to the audit
+   * log in its own transaction.
+   *
+   * @param kind dotted lower-case words, e.g. {@code snapshot.build}; not {@code ledger.event}
+   * @param payload the record; member ids in it must be {@linkplain #commitment commitments}
+   * @return the leaf index
+   * @throws IllegalArgumentException if the kind is malformed or reserved
+   */
+  long appendAuditRecord(String kind, ObjectNode payload);
+
+  /** The keyed commitment ({@code hmac-sha256:<hex>}) the audit log uses for a member id. */
+  String commitment(String member);
+
+  /** Number of audit-log leaves. */
+  long auditSize();
+
+  /**
+   * Signs a checkpoint of the whole audit log, unless the latest checkpoint already covers every
+   * leaf, in which case that one is returned.
+   *
+   * @throws StoreException if this machine's signing key is not the log's key
+   */
+  SignedCheckpoint checkpoint();
+
+  /** Every checkpoint, in creation order. */
+  List<SignedCheckpoint> checkpoints();
+
+  /**
+   * The inclusion proof of a leaf in the tree of the first {@code treeSize} leaves.
+   *
+   * @throws IllegalArgumentException unless {@code 0 <= leafIndex < treeSize <= auditSize()}
+   */
+  InclusionProof inclusionProof(long leafIndex, long treeSize);
+
+  /**
+   * The consistency proof between two tree sizes.
+   *
+   * @throws IllegalArgumentException unless {@code 0 <= size1 <= size2 <= auditSize()}
+   */
+  List<byte[]> consistencyProof(long size1, long size2);
+
+  /** The log's public key (name = origin = {@code lethe.dev/audit/<deployment id>}). */
+  NoteKey auditKey();
+
+  /**
+   * Recomputes every leaf hash, subtree hash and checkpoint root from the stored leaves, checks
+   * every checkpoint signature and consistency, and checks every stored event against its leaf.
+   */
+  AuditReport verifyAudit();
+
+  /**
+   * Writes an audit bundle for independent verification ({@code lethe-audit-bundle/1}: bundle.json,
+   * leaves.jsonl, leaf-hashes.txt, checkpoints/, consistency.jsonl, key.vkey), after signing a
+   * fresh checkpoint if the latest does not cover every leaf.
+   *
+   * @param dir the bundle directory, created if missing; existing bundle files are replaced
+   * @return the checkpoint the bundle ends with
+   * @throws IOException if the files cannot be written
+   */
+  SignedCheckpoint exportAuditBundle(Path dir) throws IOException;
+
+  /** Closes the database connections. Idempotent. */
+  @Override
+  void close();
+}

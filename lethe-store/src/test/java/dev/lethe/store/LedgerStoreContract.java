@@ -1,0 +1,470 @@
+package dev.lethe.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.core.decision.Decision;
+import dev.lethe.core.event.LedgerEvent;
+import dev.lethe.core.event.LedgerEvent.Query;
+import dev.lethe.core.ledger.ConsentLedger;
+import dev.lethe.core.ledger.LedgerFormatException;
+import dev.lethe.core.ledger.LedgerLine;
+import dev.lethe.core.ledger.LedgerReader;
+import dev.lethe.core.policy.Policy;
+import dev.lethe.store.Scenarios.Scenario;
+import dev.lethe.store.audit.AuditReport;
+import dev.lethe.store.audit.InclusionProof;
+import dev.lethe.store.audit.Merkle;
+import dev.lethe.store.audit.SignedCheckpoint;
+import java.io.ByteArrayInputStream;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * The one contract every store backend must meet; subclasses supply the database. Everything is
+ * checked against lethe-core's {@link ConsentLedger} replaying the same events, which is itself
+ * tested against the spec's scenarios.
+ */
+abstract class LedgerStoreContract {
+
+  private static final List<Scenario> SCENARIOS = Scenarios.all();
+
+  private static final String POLICY =
+      "{\"type\":\"policy.published\",\"at\":\"2024-01-01T00:00:00Z\",\"policy\":{\"version\":\"v1\","
+          + "\"effective\":\"2024-01-01T00:00:00Z\",\"notice_days\":0,\"regions\":{\"EEA\":[\"FR\"]},"
+          + "\"purposes\":{\"genai-training\":{\"default\":\"opt-out\",\"min_age\":18,\"honor_gpc\":true,"
+          + "\"content_kinds\":[\"post\"],\"visibility\":[\"public\"],\"rules\":{\"EEA\":\"blocked\"}}}}}";
+
+  protected abstract StoreFixture fixture();
+
+  private LedgerStore fresh() {
+    return LedgerStore.open(fixture().freshConfig());
+  }
+
+  private static List<Append> appends(List<LedgerLine> lines) {
+    List<Append> out = new ArrayList<>();
+    for (LedgerLine l : lines) {
+      if (!(l.event() instanceof Query)) {
+        out.add(Append.of(l.json().toString()));
+      }
+    }
+    return out;
+  }
+
+  private static ConsentLedger replay(List<LedgerLine> lines) throws LedgerFormatException {
+    return LedgerReader.load(lines).ledger();
+  }
+
+  private static String member(String id, String at) {
+    return "{\"type\":\"member.registered\",\"at\":\"" + at + "\",\"member\":\"" + id
+        + "\",\"country\":\"US\",\"birth_date\":\"1990-01-01\"}";
+  }
+
+  private static String notice(String id, String at) {
+    return "{\"type\":\"notice.sent\",\"at\":\"" + at + "\",\"member\":\"" + id + "\",\"policy_version\":\"v1\"}";
+  }
+
+  // ------------------------------------------------------------------ decisions
+
+  @Test
+  void everyScenarioDecidesLikeReplayWhenImportedAsOneBatch() throws Exception {
+    for (Scenario s : SCENARIOS) {
+      ConsentLedger ledger = replay(s.lines());
+      try (LedgerStore store = fresh()) {
+        store.appendBatch(appends(s.lines()));
+        assertSameDecisions(s, ledger, store);
+      }
+    }
+  }
+
+  @Test
+  void everyScenarioDecidesLikeReplayWhenAppendedOneByOneInAppliedOrder() throws Exception {
+    for (Scenario s : SCENARIOS.subList(0, SCENARIOS.size() / 3)) {
+      ConsentLedger ledger = replay(s.lines());
+      List<LedgerLine> applied = new ArrayList<>(s.lines());
+      applied.sort(Comparator.comparing(l -> l.event().at())); // stable: file order within an instant
+      try (LedgerStore store = fresh()) {
+        for (LedgerLine l : applied) {
+          if (!(l.event() instanceof Query)) {
+            store.append(l.json().toString(), null);
+          }
+        }
+        assertSameDecisions(s, ledger, store);
+      }
+    }
+  }
+
+  private static void assertSameDecisions(Scenario s, ConsentLedger ledger, LedgerStore store) {
+    int queries = 0;
+    for (LedgerLine l : s.lines()) {
+      if (l.event() instanceof Query q) {
+        queries++;
+        assertThat(store.decide(q.member(), q.purpose(), q.at()))
+            .as("%s line %d", s.name(), l.line())
+            .isEqualTo(ledger.decide(q.member(), q.purpose(), q.at()));
+      }
+    }
+    assertThat(queries).as(s.name()).isPositive();
+  }
+
+  @Test
+  void eligibleBitmapIsConsentLedgersEligibleMembers() throws Exception {
+    int nonEmpty = 0;
+    for (Scenario s : SCENARIOS) {
+      ConsentLedger ledger = replay(s.lines());
+      Set<String> purposes = new TreeSet<>();
+      for (Policy p : ledger.policies()) {
+        purposes.addAll(p.purposes().keySet());
+      }
+      Set<Instant> instants = new TreeSet<>();
+      s.lines().forEach(l -> instants.add(l.event().at()));
+      try (LedgerStore store = fresh()) {
+        store.appendBatch(appends(s.lines()));
+        for (String purpose : purposes) {
+          for (Instant at : instants) {
+            RoaringBitmap bitmap = store.eligibleMembers(purpose, at);
+            List<String> ids = new ArrayList<>();
+            bitmap.forEach((int n) -> ids.add(store.memberId(n).orElseThrow()));
+            ids.sort(Comparator.naturalOrder());
+            assertThat(ids).as("%s %s %s", s.name(), purpose, at).isEqualTo(ledger.eligibleMembers(purpose, at));
+            nonEmpty += ids.isEmpty() ? 0 : 1;
+          }
+        }
+      }
+    }
+    assertThat(nonEmpty).isGreaterThan(SCENARIOS.size());
+  }
+
+  @Test
+  void memberNumbersAreDenseAndStable() throws Exception {
+    try (LedgerStore store = fresh()) {
+      store.append(POLICY, null);
+      store.appendBatch(List.of(Append.of(member("b", "2024-02-02T00:00:00Z")), Append.of(member("a", "2024-02-01T00:00:00Z"))));
+      store.append(member("c", "2024-01-15T00:00:00Z"), null);
+      assertThat(store.memberNumber("b")).hasValue(0);
+      assertThat(store.memberNumber("a")).hasValue(1);
+      assertThat(store.memberNumber("c")).hasValue(2);
+      assertThat(store.memberNumber("ghost")).isEmpty();
+      assertThat(store.memberId(2)).hasValue("c");
+      assertThat(store.memberId(3)).isEmpty();
+      assertThat(store.memberHistory("a")).extracting(e -> e.event().member()).containsExactly("a");
+    }
+  }
+
+  // ------------------------------------------------------------------ validation
+
+  @Test
+  void batchErrorsAreReplaysErrors() throws Exception {
+    String reg = member("m1", "2024-02-01T00:00:00Z");
+    List<List<String>> files =
+        List.of(
+            List.of(POLICY, "{\"type\":\"member.vanished\",\"at\":\"2024-02-01T00:00:00Z\"}"),
+            List.of(POLICY, "{\"type\":\"member.registered\",\"at\":\"2024-02-01T00:00:00Z\",\"member\":\"m1\",\"country\":\"us\",\"birth_date\":\"1990-01-01\"}"),
+            List.of(POLICY, "{\"type\":\"gpc.signal\",\"at\":\"2024-02-01T00:00:00\",\"member\":\"m1\"}"),
+            List.of(POLICY, "{not json"),
+            List.of(POLICY, reg, "{\"type\":\"consent.set\",\"at\":\"2024-01-31T00:00:00Z\",\"member\":\"m1\",\"purpose\":\"genai-training\",\"choice\":\"grant\",\"source\":\"api\"}"),
+            List.of(POLICY, reg, "{\"type\":\"consent.set\",\"at\":\"2024-03-01T00:00:00Z\",\"member\":\"m1\",\"purpose\":\"nope\",\"choice\":\"grant\",\"source\":\"api\"}"),
+            List.of(POLICY, reg, "{\"type\":\"consent.set\",\"at\":\"2024-03-01T00:00:00Z\",\"member\":\"m1\",\"purpose\":\"genai-training\",\"choice\":\"maybe\",\"source\":\"api\"}"),
+            List.of(POLICY, reg, member("m1", "2024-03-01T00:00:00Z")),
+            List.of(POLICY, reg, member("m1", "2024-01-15T00:00:00Z")),
+            List.of(POLICY, reg, "{\"type\":\"objection.decided\",\"at\":\"2024-03-01T00:00:00Z\",\"objection\":\"o1\",\"outcome\":\"upheld\",\"justification\":\"j\"}"),
+            List.of(POLICY, reg, "{\"type\":\"content.deleted\",\"at\":\"2024-03-01T00:00:00Z\",\"content\":\"c1\"}"),
+            List.of(reg, "{\"type\":\"objection.filed\",\"at\":\"2024-03-01T00:00:00Z\",\"objection\":\"o1\",\"member\":\"m1\",\"purpose\":\"genai-training\",\"reason\":\"r\"}",
+                POLICY.replace("\"at\":\"2024-01-01T00:00:00Z\"", "\"at\":\"2024-05-01T00:00:00Z\"")));
+    for (List<String> file : files) {
+      String text = String.join("\n", file) + "\n";
+      String replayError = null;
+      try {
+        LedgerReader.load(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+      } catch (LedgerFormatException e) {
+        replayError = e.getMessage();
+      }
+      assertThat(replayError).as(text).isNotNull();
+      try (LedgerStore store = fresh()) {
+        List<Append> batch = new ArrayList<>();
+        file.forEach(line -> batch.add(Append.of(line)));
+        try {
+          store.appendBatch(batch);
+          throw new AssertionError("the store accepted what replay rejects: " + text);
+        } catch (EventRejectedException e) {
+          assertThat("line " + (e.index() + 1) + ": " + e.problem()).as(text).isEqualTo(replayError);
+        }
+        assertThat(store.eventCount()).isZero();
+        assertThat(store.auditSize()).isZero();
+      }
+    }
+  }
+
+  @Test
+  void singleAppendsAreCheckedAgainstStoredEventsAtTheirInstant() throws Exception {
+    // Each bad event, appended to a store holding `base`, must fail exactly as replay fails on
+    // base + that event, and change nothing.
+    List<String> base =
+        List.of(
+            POLICY,
+            member("m1", "2024-02-01T00:00:00Z"),
+            member("m2", "2024-02-01T00:00:00Z"),
+            "{\"type\":\"objection.filed\",\"at\":\"2024-03-01T00:00:00Z\",\"objection\":\"o1\",\"member\":\"m1\",\"purpose\":\"genai-training\",\"reason\":\"r\"}",
+            "{\"type\":\"content.posted\",\"at\":\"2024-03-01T00:00:00Z\",\"content\":\"c1\",\"member\":\"m1\",\"kind\":\"post\",\"visibility\":\"public\",\"text\":\"hi\"}");
+    List<String> bad =
+        List.of(
+            "{\"type\":\"gpc.signal\",\"at\":\"2024-01-31T23:59:59Z\",\"member\":\"m1\"}",
+            "{\"type\":\"gpc.signal\",\"at\":\"2024-05-01T00:00:00Z\",\"member\":\"ghost\"}",
+            member("m1", "2024-06-01T00:00:00Z"),
+            member("m1", "2024-01-10T00:00:00Z"),
+            "{\"type\":\"objection.filed\",\"at\":\"2024-04-01T00:00:00Z\",\"objection\":\"o1\",\"member\":\"m2\",\"purpose\":\"genai-training\",\"reason\":\"r\"}",
+            "{\"type\":\"objection.decided\",\"at\":\"2024-02-15T00:00:00Z\",\"objection\":\"o1\",\"outcome\":\"upheld\",\"justification\":\"j\"}",
+            "{\"type\":\"content.deleted\",\"at\":\"2024-02-15T00:00:00Z\",\"content\":\"c1\"}",
+            "{\"type\":\"content.posted\",\"at\":\"2024-04-01T00:00:00Z\",\"content\":\"c1\",\"member\":\"m2\",\"kind\":\"post\",\"visibility\":\"public\",\"text\":\"x\"}",
+            "{\"type\":\"consent.set\",\"at\":\"2023-12-31T00:00:00Z\",\"member\":\"m1\",\"purpose\":\"genai-training\",\"choice\":\"grant\",\"source\":\"api\"}",
+            "{\"type\":\"consent.set\",\"at\":\"2024-04-01T00:00:00Z\",\"member\":\"m1\",\"purpose\":\"genai-training\",\"choice\":\"grant\",\"source\":\"fax\"}",
+            "{\"type\":\"query\",\"at\":\"2024-04-01T00:00:00Z\",\"member\":\"m1\",\"purpose\":\"genai-training\"}");
+    try (LedgerStore store = fresh()) {
+      for (String line : base) {
+        store.append(line, null);
+      }
+      long events = store.eventCount();
+      long leaves = store.auditSize();
+      for (String line : bad) {
+        String text = String.join("\n", base) + "\n" + line + "\n";
+        String replayError = replayErrorFor(text, base.size() + 1);
+        assertThatThrownBy(() -> store.append(line, null))
+            .as(line)
+            .isInstanceOf(EventRejectedException.class)
+            .satisfies(e -> assertThat("line " + (base.size() + 1) + ": " + ((EventRejectedException) e).problem())
+                .isEqualTo(replayError));
+        assertThat(store.eventCount()).isEqualTo(events);
+        assertThat(store.auditSize()).isEqualTo(leaves);
+      }
+      // Things that exist at the new event's instant do count, whatever the append order.
+      store.append("{\"type\":\"objection.decided\",\"at\":\"2024-03-01T00:00:00Z\",\"objection\":\"o1\",\"outcome\":\"upheld\",\"justification\":\"j\"}", null);
+      store.append("{\"type\":\"content.deleted\",\"at\":\"2024-03-02T00:00:00Z\",\"content\":\"c1\"}", null);
+      store.append("{\"type\":\"gpc.signal\",\"at\":\"2024-02-01T00:00:00Z\",\"member\":\"m2\"}", null);
+      assertThat(store.eventCount()).isEqualTo(events + 3);
+    }
+  }
+
+  /** What replay says about the last line of a file, or the store's query message if it accepts it. */
+  private static String replayErrorFor(String text, int lastLine) {
+    try {
+      LedgerReader.load(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+      return "line " + lastLine + ": a query asks for a decision and is never stored";
+    } catch (LedgerFormatException e) {
+      // A duplicate registration earlier in time makes replay blame the stored line: same words.
+      return "line " + lastLine + ": " + e.problem();
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  // ------------------------------------------------------------------ idempotency
+
+  @Test
+  void clientIdsMakeAppendsIdempotent() throws Exception {
+    try (LedgerStore store = fresh()) {
+      AppendResult policy = store.append(POLICY, "p-1");
+      AppendResult first = store.append(member("m1", "2024-02-01T00:00:00Z"), "reg-m1");
+      // The same event again, with keys in another order and other spacing: still the same event.
+      AppendResult again =
+          store.append("{ \"member\":\"m1\", \"type\":\"member.registered\",\"at\":\"2024-02-01T00:00:00Z\",\"country\":\"US\",\"birth_date\":\"1990-01-01\"}", "reg-m1");
+      assertThat(first.repeated()).isFalse();
+      assertThat(again).isEqualTo(new AppendResult(first.seq(), first.leafIndex(), true));
+      assertThat(store.eventCount()).isEqualTo(2);
+      assertThat(store.auditSize()).isEqualTo(2);
+      assertThat(store.eventByClientId("reg-m1")).get().extracting(StoredEvent::seq).isEqualTo(first.seq());
+
+      assertThatThrownBy(() -> store.append(member("m1", "2024-02-01T00:00:01Z"), "reg-m1"))
+          .isInstanceOf(EventRejectedException.class)
+          .hasMessage("client id \"reg-m1\" was already used for a different event (seq " + first.seq() + ")");
+
+      List<AppendResult> batch =
+          store.appendBatch(
+              List.of(
+                  new Append(POLICY, "p-1"),
+                  new Append(member("m2", "2024-02-01T00:00:00Z"), "reg-m2"),
+                  new Append(member("m2", "2024-02-01T00:00:00Z"), "reg-m2")));
+      assertThat(batch.get(0)).isEqualTo(new AppendResult(policy.seq(), policy.leafIndex(), true));
+      assertThat(batch.get(1).repeated()).isFalse();
+      assertThat(batch.get(2)).isEqualTo(new AppendResult(batch.get(1).seq(), batch.get(1).leafIndex(), true));
+      assertThat(store.eventCount()).isEqualTo(3);
+
+      assertThatThrownBy(
+              () -> store.appendBatch(List.of(new Append(member("m3", "2024-02-01T00:00:00Z"), "x"), new Append(member("m4", "2024-02-01T00:00:00Z"), "x"))))
+          .isInstanceOf(EventRejectedException.class)
+          .hasMessage("client id \"x\" is used for two different events of this batch");
+      assertThat(store.eventCount()).isEqualTo(3);
+    }
+  }
+
+  // ------------------------------------------------------------------ export, durability
+
+  @Test
+  void exportThenImportGivesTheSameEvents() throws Exception {
+    Scenario s = SCENARIOS.stream().filter(x -> x.name().startsWith("timeline")).findFirst().orElseThrow();
+    List<Append> batch = new ArrayList<>(appends(s.lines()));
+    batch.add(Append.of("{\"type\":\"gpc.signal\",\"at\":\"2024-12-30T00:00:00Z\",\"member\":\"m-us\",\"x-browser\":{\"ua\":\"firefox\",\"n\":[1,2.5]}}"));
+    String first;
+    try (LedgerStore a = fresh()) {
+      a.appendBatch(batch);
+      StringWriter out = new StringWriter();
+      a.export(out);
+      first = out.toString();
+    }
+    Set<JsonNode> original = new HashSet<>();
+    for (Append ap : batch) {
+      original.add(LedgerReader.mapper().readTree(ap.json()));
+    }
+    List<LedgerLine> exported = LedgerReader.read(new ByteArrayInputStream(first.getBytes(StandardCharsets.UTF_8)));
+    Set<JsonNode> exportedSet = new HashSet<>();
+    exported.forEach(l -> exportedSet.add(l.json()));
+    assertThat(exportedSet).isEqualTo(original);
+    assertThat(exported).hasSize(batch.size());
+    assertThat(first).contains("\"x-browser\":{\"ua\":\"firefox\",\"n\":[1,2.5]}");
+
+    try (LedgerStore b = fresh()) {
+      b.appendBatch(appends(exported));
+      StringWriter out = new StringWriter();
+      b.export(out);
+      assertThat(out.toString()).isEqualTo(first);
+      ConsentLedger ledger = replay(exported);
+      for (LedgerLine l : s.lines()) {
+        if (l.event() instanceof Query q) {
+          assertThat(b.decide(q.member(), q.purpose(), q.at())).isEqualTo(ledger.decide(q.member(), q.purpose(), q.at()));
+        }
+      }
+    }
+  }
+
+  @Test
+  void acknowledgedEventsSurviveReopeningAndTheLogStaysConsistent() throws Exception {
+    StoreConfig config = fixture().freshConfig();
+    SignedCheckpoint before;
+    Decision decision;
+    try (LedgerStore store = LedgerStore.open(config)) {
+      store.append(POLICY, null);
+      for (int i = 0; i < 20; i++) {
+        store.append(member("m" + i, "2024-02-01T00:00:00Z"), "reg-" + i);
+        store.append(notice("m" + i, "2024-02-02T00:00:00Z"), null);
+      }
+      before = store.checkpoint();
+      decision = store.decide("m7", "genai-training", Instant.parse("2024-03-01T00:00:00Z"));
+      assertThat(decision.allowed()).isTrue();
+    }
+    try (LedgerStore store = LedgerStore.open(config)) {
+      assertThat(store.eventCount()).isEqualTo(41);
+      assertThat(store.decide("m7", "genai-training", Instant.parse("2024-03-01T00:00:00Z"))).isEqualTo(decision);
+      assertThat(store.checkpoints()).containsExactly(before);
+      store.append("{\"type\":\"gpc.signal\",\"at\":\"2024-02-03T00:00:00Z\",\"member\":\"m7\"}", null);
+      SignedCheckpoint after = store.checkpoint();
+      assertThat(after.number()).isEqualTo(before.number() + 1);
+      List<byte[]> proof = store.consistencyProof(before.checkpoint().size(), after.checkpoint().size());
+      assertThat(Merkle.verifyConsistency(before.checkpoint().size(), after.checkpoint().size(),
+          before.checkpoint().root(), after.checkpoint().root(), proof)).isTrue();
+      assertThat(store.checkpoint()).isEqualTo(after);
+      assertThat(store.verifyAudit().problems()).isEmpty();
+      assertThat(store.decide("m7", "genai-training", Instant.parse("2024-03-01T00:00:00Z")).reason().word()).isEqualTo("gpc");
+    }
+  }
+
+  // ------------------------------------------------------------------ audit log
+
+  @Test
+  void everyEventIsAnAuditLeafWithCommittedMemberIds() throws Exception {
+    StoreConfig config = fixture().freshConfig();
+    try (LedgerStore store = LedgerStore.open(config)) {
+      store.append(POLICY, null);
+      store.append(member("alice@example.org", "2024-02-01T00:00:00Z"), null);
+      ObjectNode payload = JsonNodeFactory.instance.objectNode().put("snapshot", "s1").put("member", store.commitment("alice@example.org"));
+      long recordLeaf = store.appendAuditRecord("snapshot.build", payload);
+      assertThat(recordLeaf).isEqualTo(2);
+      assertThatThrownBy(() -> store.appendAuditRecord("ledger.event", payload)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> store.appendAuditRecord("Bad Kind", payload)).isInstanceOf(IllegalArgumentException.class);
+      SignedCheckpoint cp = store.checkpoint();
+      assertThat(cp.checkpoint().size()).isEqualTo(3);
+      assertThat(store.commitment("alice@example.org")).matches("hmac-sha256:[0-9a-f]{64}");
+      for (long i = 0; i < 3; i++) {
+        InclusionProof p = store.inclusionProof(i, 3);
+        assertThat(p.verifies()).isTrue();
+        assertThat(p.root()).isEqualTo(cp.checkpoint().root());
+      }
+      try (Connection c = fixture().raw(config);
+          Statement st = c.createStatement();
+          var rs = st.executeQuery("SELECT leaf_bytes FROM audit_leaf ORDER BY leaf_index")) {
+        List<String> leaves = new ArrayList<>();
+        while (rs.next()) {
+          leaves.add(new String(rs.getBytes(1), StandardCharsets.UTF_8));
+        }
+        assertThat(leaves).hasSize(3);
+        assertThat(String.join("\n", leaves)).doesNotContain("alice@example.org").doesNotContain("1990-01-01");
+        assertThat(leaves.get(1)).startsWith("{\"event\":{\"at\":\"2024-02-01T00:00:00Z\",\"birth_date\":\"hmac-sha256:")
+            .contains("\"member\":\"" + store.commitment("alice@example.org") + "\"")
+            .endsWith("\"kind\":\"ledger.event\",\"seq\":2}");
+        assertThat(leaves.get(2)).contains("\"kind\":\"snapshot.build\"").contains(store.commitment("alice@example.org"));
+      }
+      assertThat(store.verifyAudit().ok()).isTrue();
+    }
+  }
+
+  @Test
+  void tamperingWithAStoredLeafOrEventIsDetected() throws Exception {
+    String[] tampering = {
+      "UPDATE audit_leaf SET leaf_bytes = ? WHERE leaf_index = 3",
+      "UPDATE audit_leaf SET leaf_hash = ? WHERE leaf_index = 3",
+      "UPDATE ledger_event SET body = ? WHERE seq = 4",
+      "DELETE FROM audit_leaf WHERE leaf_index = 3",
+      "UPDATE audit_node SET hash = ? WHERE node_level = 1 AND node_index = 1",
+      "UPDATE audit_checkpoint SET note = ? WHERE checkpoint_no = 1",
+    };
+    String[] expected = {
+      "audit leaf 3: its stored hash does not match its bytes",
+      "audit leaf 3: its stored hash does not match its bytes",
+      "ledger event seq 4 does not match its audit leaf 3",
+      "audit leaf 3 is missing",
+      "audit node at level 1 index 1 does not match the leaves below it",
+      "checkpoint 1: ",
+    };
+    for (int t = 0; t < tampering.length; t++) {
+      StoreConfig config = fixture().freshConfig();
+      try (LedgerStore store = LedgerStore.open(config)) {
+        store.append(POLICY, null);
+        for (int i = 0; i < 6; i++) {
+          store.append(member("m" + i, "2024-02-01T00:00:00Z"), null);
+        }
+        store.checkpoint();
+        assertThat(store.verifyAudit().ok()).isTrue();
+        try (Connection c = fixture().raw(config);
+            PreparedStatement ps = c.prepareStatement(tampering[t])) {
+          if (tampering[t].contains("?")) {
+            Object value =
+                switch (t) {
+                  case 0 -> member("m2", "2024-02-01T00:00:00Z").replace("US", "FR").getBytes(StandardCharsets.UTF_8);
+                  case 1, 4 -> Merkle.leafHash(new byte[] {1});
+                  case 2 -> member("m2", "2024-02-01T00:00:00Z").replace("US", "FR");
+                  default -> store.checkpoints().get(0).note().replace("\n7\n", "\n6\n");
+                };
+            ps.setObject(1, value);
+          }
+          assertThat(ps.executeUpdate()).as(tampering[t]).isEqualTo(1);
+        }
+        AuditReport report = store.verifyAudit();
+        assertThat(report.ok()).as(tampering[t]).isFalse();
+        assertThat(report.problems().get(0)).as(tampering[t]).startsWith(expected[t]);
+      }
+    }
+  }
+}
