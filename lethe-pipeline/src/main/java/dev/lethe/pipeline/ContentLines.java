@@ -1,0 +1,88 @@
+package dev.lethe.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.lethe.core.event.Rfc3339;
+import dev.lethe.core.event.Visibility;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Parses lines of a content export: JSON objects with {@code content}, {@code member}, {@code
+ * kind}, {@code visibility}, {@code posted_at}, optional {@code deleted_at}, and {@code text}.
+ * A line that is not such an object is not an error of the build: the record is excluded as
+ * {@code malformed} (fail closed) and the problem is kept for the report. Thread-safe.
+ */
+public final class ContentLines {
+
+  /** Exclusion reason for a line that is not a well-formed content record. */
+  public static final String MALFORMED = "malformed";
+
+  private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+
+  private ContentLines() {}
+
+  /** The record of one line, or the problem with it. */
+  public sealed interface Parsed permits Parsed.Ok, Parsed.Bad {
+    /** A well-formed record. */
+    record Ok(ContentRecord record) implements Parsed {}
+
+    /** A line that could not be read as a record. */
+    record Bad(String problem) implements Parsed {}
+  }
+
+  /** Parses one line (without its terminator). Blank lines are reported as bad too. */
+  public static Parsed parse(String line) {
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(line);
+    } catch (Exception e) {
+      return new Parsed.Bad("malformed JSON");
+    }
+    if (node == null || !node.isObject()) {
+      return new Parsed.Bad("not a JSON object");
+    }
+    try {
+      String visibilityWord = text(node, "visibility");
+      Optional<Visibility> visibility = Visibility.fromWord(visibilityWord);
+      if (visibility.isEmpty()) {
+        return new Parsed.Bad("\"visibility\": \"" + visibilityWord + "\" is not one of public, connections, private");
+      }
+      Instant deleted = node.hasNonNull("deleted_at") ? Rfc3339.parseInstant(text(node, "deleted_at")) : null;
+      return new Parsed.Ok(
+          new ContentRecord(
+              text(node, "content"),
+              text(node, "member"),
+              text(node, "kind"),
+              visibility.get(),
+              Rfc3339.parseInstant(text(node, "posted_at")),
+              deleted,
+              text(node, "text")));
+    } catch (MissingField e) {
+      return new Parsed.Bad(e.getMessage());
+    } catch (DateTimeException e) {
+      return new Parsed.Bad(e.getMessage());
+    }
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      throw new MissingField("missing required field \"" + field + "\"");
+    }
+    if (!value.isTextual()) {
+      throw new MissingField("\"" + field + "\" must be a string");
+    }
+    return value.textValue();
+  }
+
+  private static final class MissingField extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    MissingField(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

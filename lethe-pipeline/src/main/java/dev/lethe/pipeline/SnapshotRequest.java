@@ -1,0 +1,56 @@
+package dev.lethe.pipeline;
+
+import dev.lethe.redact.RedactionPolicy;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What to build.
+ *
+ * @param purpose the purpose, e.g. {@code genai-training}
+ * @param asOf the consent as-of instant: decisions and content state at this instant
+ * @param contentFiles content exports (JSON Lines), read in this order after the ledger's own
+ *     content
+ * @param outDir the directory that holds published snapshots, one subdirectory per snapshot
+ * @param shardsPerGroup shards per region group (see {@link ShardLayout})
+ * @param redaction operators per entity type
+ * @param deploymentKey the deployment's secret (≥ 16 bytes) from which each snapshot's pseudonym
+ *     key is derived, so pseudonyms are stable within a snapshot and unlinkable across snapshots
+ * @param threads worker threads for parsing, gating and redaction (≥ 1)
+ * @param ledgerName how the manifest names the consent ledger input
+ * @param ledgerSha256 SHA-256 (hex) of the ledger's bytes as read (a file or a store export)
+ * @param license the licence statement for the dataset metadata, or null
+ */
+public record SnapshotRequest(
+    String purpose,
+    Instant asOf,
+    List<Path> contentFiles,
+    Path outDir,
+    int shardsPerGroup,
+    RedactionPolicy redaction,
+    byte[] deploymentKey,
+    int threads,
+    String ledgerName,
+    String ledgerSha256,
+    String license) {
+
+  public SnapshotRequest {
+    Objects.requireNonNull(purpose, "purpose");
+    Objects.requireNonNull(asOf, "asOf");
+    contentFiles = List.copyOf(contentFiles);
+    Objects.requireNonNull(outDir, "outDir");
+    Objects.requireNonNull(redaction, "redaction");
+    Objects.requireNonNull(deploymentKey, "deploymentKey");
+    Objects.requireNonNull(ledgerName, "ledgerName");
+    Objects.requireNonNull(ledgerSha256, "ledgerSha256");
+    if (deploymentKey.length < 16) {
+      throw new IllegalArgumentException("the deployment key must have at least 16 bytes");
+    }
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, not " + threads);
+    }
+    ShardLayout.of(null, shardsPerGroup); // validates the shard count
+  }
+}
