@@ -127,7 +127,7 @@ final class AddressScanner {
         boolean street = false;
         while (e < n && e - w < 5 && tk.word(e) && !tk.newlineBefore(e)) {
           String we = folded(tk, e);
-          boolean cap = tk.capitalized(e) || allLower(tk);
+          boolean cap = tk.capitalized(e) || tk.allLowerCase();
           if (!cap && !(e > w && SUFFIXES.contains(we))) {
             break;
           }
@@ -168,16 +168,6 @@ final class AddressScanner {
     return k;
   }
 
-  private static boolean allLower(Tokens tk) {
-    // Some texts are entirely lower case; there capitalisation tells nothing.
-    String t = tk.text;
-    for (int i = 0; i < t.length(); i++) {
-      if (Character.isUpperCase(t.charAt(i))) {
-        return false;
-      }
-    }
-    return true;
-  }
 
   private static boolean streetEnding(String w) {
     if (w.length() < 4) {
@@ -221,7 +211,7 @@ final class AddressScanner {
         e++;
         continue;
       }
-      boolean ok = tk.word(e) && (tk.capitalized(e) || f.equals("nan") || allLower(tk))
+      boolean ok = tk.word(e) && (tk.capitalized(e) || f.equals("nan") || tk.allLowerCase())
           || (tk.allDigits(e) && tk.length(e) <= 6) || (tk.is(e, "-") && e + 1 < n && tk.allDigits(e + 1));
       if (!ok || sinceLine >= 6) {
         break;

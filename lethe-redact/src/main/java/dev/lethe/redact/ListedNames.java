@@ -41,7 +41,7 @@ final class ListedNames {
           "news", "times", "post", "weekly", "daily", "magazine");
 
   void scan(Tokens tk, Hits out) {
-    boolean lowerText = allLower(tk.text);
+    boolean lowerText = tk.allLowerCase();
     int n = tk.size;
     int k = 0;
     while (k < n) {
@@ -105,12 +105,4 @@ final class ListedNames {
         && !NOT_NAMES.contains(NameGazetteer.fold(t));
   }
 
-  private static boolean allLower(String t) {
-    for (int i = 0; i < t.length(); i++) {
-      if (Character.isUpperCase(t.charAt(i))) {
-        return false;
-      }
-    }
-    return true;
-  }
 }

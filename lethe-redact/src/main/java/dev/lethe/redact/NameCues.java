@@ -17,7 +17,7 @@ final class NameCues {
   private static final String[][] WEAK = {{"i", "'m"}, {"i", "am"}, {"im"}, {"this", "is"}, {"with"}, {"and"}, {"to"}};
 
   void scan(Tokens tk, Hits out) {
-    boolean lowerText = allLower(tk.text);
+    boolean lowerText = tk.allLowerCase();
     for (int k = 0; k < tk.size; k++) {
       int after = match(tk, k, STRONG);
       boolean strong = after > 0;
@@ -37,14 +37,6 @@ final class NameCues {
     }
   }
 
-  private static boolean allLower(String t) {
-    for (int i = 0; i < t.length(); i++) {
-      if (Character.isUpperCase(t.charAt(i))) {
-        return false;
-      }
-    }
-    return true;
-  }
 
   private static int match(Tokens tk, int k, String[][] cues) {
     for (String[] cue : cues) {

@@ -1,7 +1,9 @@
 package dev.lethe.redact;
 
+import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberMatch;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -311,7 +313,8 @@ final class PatternScanner {
     cards(t, i, run, groups, out);
     ipv4(t, i, run, groups, out);
     ssn(t, i, run, groups, out);
-    if (digits >= 7 && types.contains(EntityType.PHONE_NUMBER)) {
+    // Longer runs are tables or serial numbers; no phone number has more than 17 digits.
+    if (digits >= 7 && digits <= 17 && types.contains(EntityType.PHONE_NUMBER)) {
       phones(t, i, end, digits, ctx, out);
     }
     if (run.indexOf(':') < 0 && end < n && t.charAt(end) == ':' && end + 1 < n && isHex(t.charAt(end + 1))) {
@@ -384,7 +387,8 @@ final class PatternScanner {
         if (count >= 13 && joinedBy(run, g, s, e + 1, " -")
             && Checks.creditCard(digitsOf(run, g, s, e + 1))) {
           out.add(EntityType.CREDIT_CARD, base + g.get(s)[0], base + g.get(e)[1], 1.0);
-          return;
+          s = e;
+          break;
         }
       }
     }
@@ -405,7 +409,7 @@ final class PatternScanner {
       boolean after = s + 4 == g.size() || run.charAt(g.get(s + 3)[1]) != '.';
       if (ok && before && after) {
         out.add(EntityType.IP_ADDRESS, base + g.get(s)[0], base + g.get(s + 3)[1], 0.95);
-        return;
+        s += 3;
       }
     }
   }
@@ -437,33 +441,49 @@ final class PatternScanner {
       if (alone && Checks.ssn(area, group, serial)) {
         boolean cue = Cues.before(t, base + g.get(s)[0], 40, Cues.SSN);
         out.add(EntityType.US_SSN, base + g.get(s)[0], base + g.get(s + 2)[1], cue ? 0.95 : 0.85);
-        return;
+        s += 2;
       }
     }
   }
 
   private void phones(String t, int start, int end, int digits, DetectionContext ctx, Hits out) {
-    // libphonenumber's matcher on a window around the run, not the whole text: the run already
-    // bounds where a number can be, and the window keeps the cost per record small.
+    // libphonenumber's matcher for the member's own region (or the US when unknown), on a window
+    // around the run rather than the whole text: the run already bounds where a number can be.
     int ws = Math.max(0, start - 1);
     int we = Math.min(t.length(), end + 1);
     String window = t.substring(ws, we);
-    List<String> regions = new ArrayList<>(COMMON_REGIONS.size() + 1);
-    ctx.country().ifPresent(regions::add);
-    regions.addAll(COMMON_REGIONS);
+    String home = ctx.country().orElse("US");
     boolean found = false;
-    for (String region : regions) {
-      for (PhoneNumberMatch m :
-          PHONES.findNumbers(window, region, PhoneNumberUtil.Leniency.VALID, 4)) {
-        out.add(EntityType.PHONE_NUMBER, ws + m.start(), ws + m.end(),
-            region.equals(regions.get(0)) ? 0.8 : 0.7);
-        found = true;
+    for (PhoneNumberMatch m : PHONES.findNumbers(window, home, PhoneNumberUtil.Leniency.VALID, 4)) {
+      out.add(EntityType.PHONE_NUMBER, ws + m.start(), ws + m.end(), 0.8);
+      found = true;
+    }
+    if (found) {
+      return;
+    }
+    // Then the run as a national number of each common region: parsing one candidate is far
+    // cheaper than running the matcher once per region.
+    String candidate = t.substring(start, end);
+    boolean cue = Cues.before(t, start, 40, Cues.PHONE);
+    boolean formatted = candidate.chars().anyMatch(ch -> ch < '0' || ch > '9');
+    if (!formatted && !cue) {
+      return; // a bare digit string is valid somewhere (7 digits in Iceland): not enough alone
+    }
+    for (String region : COMMON_REGIONS) {
+      if (region.equals(home)) {
+        continue;
       }
-      if (found) {
-        return;
+      try {
+        Phonenumber.PhoneNumber pn = PHONES.parse(candidate, region);
+        if (PHONES.isValidNumberForRegion(pn, region)) {
+          out.add(EntityType.PHONE_NUMBER, start, end, 0.7);
+          return;
+        }
+      } catch (NumberParseException e) {
+        return; // not a number in any region's terms either
       }
     }
-    if (digits <= 15 && Cues.before(t, start, 40, Cues.PHONE)) {
+    if (digits <= 15 && cue) {
       out.add(EntityType.PHONE_NUMBER, start, end, 0.6);
     }
   }

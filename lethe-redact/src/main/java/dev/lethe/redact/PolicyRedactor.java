@@ -2,7 +2,10 @@ package dev.lethe.redact;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import com.hankcs.algorithm.AhoCorasickDoubleArrayTrie;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +41,7 @@ final class PolicyRedactor implements Redactor {
 
   @Override
   public Redaction redact(String text, DetectionContext context) {
-    List<Span> spans = detector.detect(text, context);
+    List<Span> spans = withRepeats(text, detector.detect(text, context));
     Map<EntityType, Integer> counts = new EnumMap<>(EntityType.class);
     for (Span s : spans) {
       counts.merge(s.type(), 1, Integer::sum);
@@ -73,6 +76,66 @@ final class PolicyRedactor implements Redactor {
     }
     out.append(text, i, text.length());
     return new Redaction(out.toString(), Optional.empty(), counts);
+  }
+
+  /**
+   * Adds every other occurrence of a detected value that the detector did not report (a value can
+   * be recognisable in one place and not in another, e.g. a name without its cue): a value found
+   * once must not survive elsewhere in the same record.
+   */
+  static List<Span> withRepeats(String text, List<Span> spans) {
+    if (spans.isEmpty()) {
+      return spans;
+    }
+    TreeMap<Integer, Span> all = new TreeMap<>(); // by char offset
+    TreeMap<String, EntityType> values = new TreeMap<>();
+    int ci = 0;
+    int cp = 0;
+    for (Span s : spans) {
+      ci = text.offsetByCodePoints(ci, s.start() - cp);
+      cp = s.start();
+      int ce = text.offsetByCodePoints(ci, s.end() - s.start());
+      all.put(ci, new Span(s.type(), ci, ce, s.score()));
+      String v = text.substring(ci, ce);
+      // Very short values ("Al", "12") would also hit inside ordinary words and numbers.
+      if (v.length() >= 4) {
+        values.putIfAbsent(v, s.type());
+      }
+    }
+    if (values.isEmpty()) {
+      return spans;
+    }
+    // One Aho-Corasick pass for all values keeps this linear in the text, however many values.
+    AhoCorasickDoubleArrayTrie<EntityType> trie = new AhoCorasickDoubleArrayTrie<>();
+    trie.build(values);
+    List<Span> extra = new ArrayList<>();
+    trie.parseText(text, (begin, end, type) -> {
+      if (begin > 0 && TextFold.isWordChar(text.charAt(begin - 1))
+          || end < text.length() && TextFold.isWordChar(text.charAt(end))) {
+        return;
+      }
+      Map.Entry<Integer, Span> before = all.floorEntry(end - 1);
+      if (before != null && before.getValue().end() > begin) {
+        return; // covered by, or overlapping, a span that is redacted anyway
+      }
+      Span s = new Span(type, begin, end, 0.5);
+      all.put(begin, s);
+      extra.add(s);
+    });
+    if (extra.isEmpty()) {
+      return spans;
+    }
+    List<Span> out = new ArrayList<>(all.size());
+    int c = 0;
+    int p = 0;
+    for (Span s : all.values()) { // back to code points, in one forward walk
+      p += text.codePointCount(c, s.start());
+      int start = p;
+      p += text.codePointCount(s.start(), s.end());
+      c = s.end();
+      out.add(new Span(s.type(), start, p, s.score()));
+    }
+    return out;
   }
 
   private String pseudonym(EntityType type, String value) {

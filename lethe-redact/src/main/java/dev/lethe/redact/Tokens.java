@@ -9,6 +9,7 @@ import java.util.Arrays;
  */
 final class Tokens {
   final String text;
+  private int lowerCase = -1; // -1 unknown, 0 no, 1 yes
   int[] starts = new int[32];
   int[] ends = new int[32];
   int size;
@@ -103,6 +104,20 @@ final class Tokens {
   /** Whether the token equals {@code s}, ignoring case. */
   boolean is(int k, String s) {
     return length(k) == s.length() && text.regionMatches(true, starts[k], s, 0, s.length());
+  }
+
+  /** Whether the text has no upper-case letter at all; computed once. */
+  boolean allLowerCase() {
+    if (lowerCase < 0) {
+      lowerCase = 1;
+      for (int i = 0; i < text.length(); i++) {
+        if (Character.isUpperCase(text.charAt(i))) {
+          lowerCase = 0;
+          break;
+        }
+      }
+    }
+    return lowerCase == 1;
   }
 
   boolean allDigits(int k) {

@@ -1,0 +1,139 @@
+package dev.lethe.redact;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class DetectorTest {
+  /** Without the statistical model: fast, and the rules' behaviour is seen on its own. */
+  static final Detector RULES = Detector.of(EnumSet.allOf(EntityType.class), false);
+
+  static List<String> found(Detector d, String text, EntityType type) {
+    return found(d, text, type, DetectionContext.none());
+  }
+
+  static List<String> found(Detector d, String text, EntityType type, DetectionContext ctx) {
+    return d.detect(text, ctx).stream()
+        .filter(s -> s.type() == type)
+        .map(s -> text.substring(text.offsetByCodePoints(0, s.start()), text.offsetByCodePoints(0, s.end())))
+        .collect(Collectors.toList());
+  }
+
+  @Test
+  void email() {
+    assertThat(found(RULES, "write to jane.doe+x@mail.example.co.uk, thanks", EntityType.EMAIL_ADDRESS))
+        .containsExactly("jane.doe+x@mail.example.co.uk");
+    assertThat(found(RULES, "not@an-email and a@b.c", EntityType.EMAIL_ADDRESS)).isEmpty();
+  }
+
+  @Test
+  void handleAndUrl() {
+    String t = "ping @ada_l about https://example.org/a(b)?q=1. or www.test.com";
+    assertThat(found(RULES, t, EntityType.SOCIAL_HANDLE)).containsExactly("@ada_l");
+    assertThat(found(RULES, t, EntityType.URL)).containsExactly("https://example.org/a(b)?q=1", "www.test.com");
+  }
+
+  @Test
+  void cardsNeedLuhn() {
+    assertThat(found(RULES, "card 4111 1111 1111 1111 ok", EntityType.CREDIT_CARD))
+        .containsExactly("4111 1111 1111 1111");
+    assertThat(found(RULES, "card 4111-1111-1111-1112 ok", EntityType.CREDIT_CARD)).isEmpty();
+  }
+
+  @Test
+  void ibanInGroupsAndCompact() {
+    assertThat(found(RULES, "IBAN GB82 WEST 1234 5698 7654 32.", EntityType.IBAN_CODE))
+        .containsExactly("GB82 WEST 1234 5698 7654 32");
+    assertThat(found(RULES, "IBAN GB82WEST12345698765433", EntityType.IBAN_CODE)).isEmpty();
+  }
+
+  @Test
+  void ipAddresses() {
+    assertThat(found(RULES, "from 192.168.1.20 and 2001:db8::1 at 10:30", EntityType.IP_ADDRESS))
+        .containsExactly("192.168.1.20", "2001:db8::1");
+    assertThat(found(RULES, "version 1.2.3.4.5 and 300.1.1.1", EntityType.IP_ADDRESS)).isEmpty();
+  }
+
+  @Test
+  void ssnRanges() {
+    assertThat(found(RULES, "my ssn is 123-45-6789", EntityType.US_SSN)).containsExactly("123-45-6789");
+    assertThat(found(RULES, "my ssn is 666-45-6789", EntityType.US_SSN)).isEmpty();
+    assertThat(found(RULES, "my ssn is 923-45-6789", EntityType.US_SSN)).isEmpty();
+    assertThat(found(RULES, "social security number 123456789", EntityType.US_SSN)).containsExactly("123456789");
+    assertThat(found(RULES, "order 123456789 shipped", EntityType.US_SSN)).isEmpty();
+  }
+
+  @Test
+  void nino() {
+    assertThat(found(RULES, "NI number AB 12 34 56 C please", EntityType.UK_NINO)).containsExactly("AB 12 34 56 C");
+    assertThat(found(RULES, "NI number GB 12 34 56 C please", EntityType.UK_NINO)).isEmpty();
+  }
+
+  @Test
+  void phonesUseTheMembersCountryAndCues() {
+    assertThat(found(RULES, "ring me on +44 20 7946 0958 tonight", EntityType.PHONE_NUMBER))
+        .containsExactly("+44 20 7946 0958");
+    assertThat(found(RULES, "Tel. 030 901820", EntityType.PHONE_NUMBER, DetectionContext.ofCountry("DE")))
+        .containsExactly("030 901820");
+    assertThat(found(RULES, "we sold 1234567 units", EntityType.PHONE_NUMBER)).isEmpty();
+  }
+
+  @Test
+  void datesAndBirthCue() {
+    String t = "She was born on 7/30/1964 and moved in 1990; meeting 2015-12-22 04:34:22.";
+    assertThat(found(RULES, t, EntityType.DATE_TIME)).containsExactly("7/30/1964", "1990", "2015-12-22 04:34:22");
+    Span birth = RULES.detect(t).get(0);
+    assertThat(birth.score()).isGreaterThan(0.9);
+    assertThat(found(RULES, "It costs 7/30 of the price", EntityType.DATE_TIME)).isEmpty();
+  }
+
+  @Test
+  void addressesAndZip() {
+    assertThat(found(RULES, "I live at 11 Souterhead Road, Leeds now", EntityType.STREET_ADDRESS))
+        .containsExactly("11 Souterhead Road, Leeds");
+    assertThat(found(RULES, "Meet me at 34151 Nybyvägen 65 Apt. 392\nGarður", EntityType.STREET_ADDRESS))
+        .containsExactly("34151 Nybyvägen 65 Apt. 392\nGarður");
+    assertThat(found(RULES, "ZIP: 75534-030", EntityType.ZIP_CODE)).containsExactly("75534-030");
+    assertThat(found(RULES, "I have 3 dogs", EntityType.STREET_ADDRESS)).isEmpty();
+  }
+
+  @Test
+  void memberDirectoryIgnoresCaseAndDiacriticsButNeedsWholeWords() {
+    MemberDirectory dir = MemberDirectory.of(List.of("Zoë Müller", "Bo"));
+    DetectionContext ctx = DetectionContext.none().withDirectory(dir);
+    Detector d = Detector.of(EnumSet.of(EntityType.PERSON), false);
+    assertThat(found(d, "saw zoe muller and BO, not bob", EntityType.PERSON, ctx))
+        .containsExactly("zoe muller", "BO");
+    assertThat(dir.size()).isEqualTo(2);
+  }
+
+  @Test
+  void offsetsCountCodePoints() {
+    String t = "😀😀 mail x@example.com";
+    Span s = RULES.detect(t).get(0);
+    assertThat(s.start()).isEqualTo(8);
+    assertThat(s.end()).isEqualTo(8 + "x@example.com".length());
+  }
+
+  @Test
+  void statisticalModelFindsNamesInProse() {
+    assertThat(found(Detector.standard(), "Yesterday Barack Obama met Angela Merkel in Berlin.", EntityType.PERSON))
+        .contains("Barack Obama", "Angela Merkel");
+  }
+
+  @Test
+  void adversarialInputStaysLinear() {
+    String[] fills = {"a", "@", "1", ".", "1.", "a@", "-1", ":", "+1 ", "\uD800"};
+    for (String f : fills) {
+      String big = f.repeat(1_000_000 / f.length());
+      long t0 = System.nanoTime();
+      RULES.detect(big);
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      // A quadratic scan of 1 MB would take minutes; linear takes well under a few seconds.
+      assertThat(ms).as("1 MB of %s", f).isLessThan(5_000);
+    }
+  }
+}
