@@ -25,7 +25,7 @@ public final class CanonicalJson {
 
   static {
     DefaultPrettyPrinter printer =
-        new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n"));
+        new DefaultPrettyPrinter().withObjectIndenter(new DefaultIndenter("  ", "\n")).withoutSpacesInObjectEntries();
     printer.indentArraysWith(new DefaultIndenter("  ", "\n"));
     WRITER = new ObjectMapper().writer(printer);
   }

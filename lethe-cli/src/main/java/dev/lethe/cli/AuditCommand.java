@@ -1,0 +1,177 @@
+package dev.lethe.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.core.ledger.LedgerReader;
+import dev.lethe.store.LedgerStore;
+import dev.lethe.store.StoreException;
+import dev.lethe.store.audit.AuditReport;
+import dev.lethe.store.audit.InclusionProof;
+import dev.lethe.store.audit.SignedCheckpoint;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code lethe audit ...}: checkpoints, proofs, bundles and verification of the audit log. */
+@Command(
+    name = "audit",
+    mixinStandardHelpOptions = true,
+    description = "The tamper-evident audit log: signed checkpoints, inclusion proofs, bundles for auditors.")
+final class AuditCommand implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** The audit command with its subcommands, sharing one clock. */
+  static CommandLine commandLine(Clock clock) {
+    CommandLine audit = new CommandLine(new AuditCommand());
+    audit.addSubcommand(new Checkpoint(clock));
+    audit.addSubcommand(new Prove(clock));
+    audit.addSubcommand(new Export(clock));
+    audit.addSubcommand(new Verify(clock));
+    return audit;
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Runs a store action, turning store failures into a clear message and status. */
+  abstract static class StoreAction implements Callable<Integer> {
+    @Mixin StoreOptions store;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    private final Clock clock;
+
+    StoreAction(Clock clock) {
+      this.clock = clock;
+    }
+
+    abstract int run(LedgerStore ledger, PrintWriter out) throws IOException;
+
+    @Override
+    public Integer call() {
+      PrintWriter err = spec.commandLine().getErr();
+      try (LedgerStore ledger = store.open(clock)) {
+        PrintWriter out = spec.commandLine().getOut();
+        int status = run(ledger, out);
+        out.flush();
+        return status;
+      } catch (IllegalArgumentException e) {
+        err.println(e.getMessage());
+        return Lethe.BAD_INPUT;
+      } catch (IOException e) {
+        err.println("lethe: cannot write: " + e.getMessage());
+        return CommandLine.ExitCode.SOFTWARE;
+      } catch (StoreException e) {
+        err.println("lethe: " + e.getMessage());
+        return CommandLine.ExitCode.SOFTWARE;
+      }
+    }
+  }
+
+  @Command(
+      name = "checkpoint",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Signs a checkpoint of the whole log (unless the latest covers every leaf) and prints it",
+        "as a C2SP signed note."
+      })
+  static final class Checkpoint extends StoreAction {
+    Checkpoint(Clock clock) {
+      super(clock);
+    }
+
+    @Override
+    int run(LedgerStore ledger, PrintWriter out) {
+      out.print(ledger.checkpoint().note());
+      return CommandLine.ExitCode.OK;
+    }
+  }
+
+  @Command(
+      name = "prove",
+      mixinStandardHelpOptions = true,
+      description = "Prints the inclusion proof of a leaf as JSON (hashes in base64).")
+  static final class Prove extends StoreAction {
+    @Option(names = "--leaf", required = true, paramLabel = "N", description = "Leaf index (0-based).")
+    long leaf;
+
+    @Option(names = "--size", paramLabel = "M", description = "Tree size; default: the whole log.")
+    Long size;
+
+    Prove(Clock clock) {
+      super(clock);
+    }
+
+    @Override
+    int run(LedgerStore ledger, PrintWriter out) throws IOException {
+      InclusionProof p = ledger.inclusionProof(leaf, size != null ? size : ledger.auditSize());
+      Base64.Encoder b64 = Base64.getEncoder();
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
+      o.put("leaf_index", p.leafIndex());
+      o.put("tree_size", p.treeSize());
+      o.put("leaf_hash", b64.encodeToString(p.leafHash()));
+      o.put("root", b64.encodeToString(p.root()));
+      ArrayNode proof = o.putArray("proof");
+      p.path().forEach(h -> proof.add(b64.encodeToString(h)));
+      out.println(LedgerReader.mapper().writeValueAsString(o));
+      return CommandLine.ExitCode.OK;
+    }
+  }
+
+  @Command(
+      name = "export",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Writes an audit bundle (lethe-audit-bundle/1) for 'java -jar lethe-verify.jar DIR': leaves,",
+        "leaf hashes, signed checkpoints, consistency proofs and the public key."
+      })
+  static final class Export extends StoreAction {
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Bundle directory.")
+    Path outDir;
+
+    Export(Clock clock) {
+      super(clock);
+    }
+
+    @Override
+    int run(LedgerStore ledger, PrintWriter out) throws IOException {
+      SignedCheckpoint last = ledger.exportAuditBundle(outDir);
+      out.println("wrote " + outDir + ": " + last.checkpoint().size() + " leaves, " + last.number() + " checkpoints");
+      return CommandLine.ExitCode.OK;
+    }
+  }
+
+  @Command(
+      name = "verify",
+      mixinStandardHelpOptions = true,
+      description = "Checks the stored log against itself and the ledger; exit 1 and the problems if anything is off.")
+  static final class Verify extends StoreAction {
+    Verify(Clock clock) {
+      super(clock);
+    }
+
+    @Override
+    int run(LedgerStore ledger, PrintWriter out) {
+      AuditReport report = ledger.verifyAudit();
+      if (report.ok()) {
+        out.println("ok: " + report.leaves() + " leaves, " + report.checkpoints() + " checkpoints");
+        return CommandLine.ExitCode.OK;
+      }
+      PrintWriter err = spec.commandLine().getErr();
+      report.problems().forEach(err::println);
+      err.flush();
+      return CommandLine.ExitCode.SOFTWARE;
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.lethe.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lethe.core.event.LedgerEvent.Query;
+import dev.lethe.core.ledger.LedgerFormatException;
+import dev.lethe.core.ledger.LedgerLine;
+import dev.lethe.core.ledger.LedgerReader;
+import dev.lethe.store.Append;
+import dev.lethe.store.AppendResult;
+import dev.lethe.store.EventRejectedException;
+import dev.lethe.store.LedgerStore;
+import dev.lethe.store.StoreException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code lethe import FILE}: appends a ledger file to the store in one transaction. */
+@Command(
+    name = "import",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Appends every event of a ledger file (JSON Lines) to the store, all or nothing, validated",
+      "as 'lethe replay' validates together with what the store holds. Queries are skipped. A",
+      "string \"id\" field is the event's client id: importing the same file again adds nothing.",
+      "Exit status 2 with 'line N: problem' on stderr if the file breaks the format."
+    })
+final class ImportCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "Ledger file; '-' reads standard input.")
+  String file;
+
+  @Mixin StoreOptions store;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  private final Clock clock;
+
+  ImportCommand(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter err = spec.commandLine().getErr();
+    List<LedgerLine> lines;
+    try (InputStream in = file.equals("-") ? System.in : Files.newInputStream(Path.of(file))) {
+      lines = LedgerReader.read(in);
+    } catch (NoSuchFileException e) {
+      err.println("cannot read: no such file: " + file);
+      return Lethe.BAD_INPUT;
+    } catch (IOException e) {
+      err.println("cannot read: " + e.getMessage());
+      return Lethe.BAD_INPUT;
+    } catch (LedgerFormatException e) {
+      err.println(e.getMessage());
+      return Lethe.BAD_INPUT;
+    }
+    List<LedgerLine> stored = new ArrayList<>();
+    List<Append> batch = new ArrayList<>();
+    for (LedgerLine line : lines) {
+      if (line.event() instanceof Query) {
+        continue;
+      }
+      JsonNode id = line.json().get("id");
+      String clientId = id != null && id.isTextual() ? id.textValue() : null;
+      try {
+        batch.add(new Append(line.json().toString(), clientId));
+      } catch (IllegalArgumentException e) {
+        err.println("line " + line.line() + ": \"id\": " + e.getMessage());
+        return Lethe.BAD_INPUT;
+      }
+      stored.add(line);
+    }
+    try (LedgerStore ledger = store.open(clock)) {
+      List<AppendResult> results = ledger.appendBatch(batch);
+      long repeated = results.stream().filter(AppendResult::repeated).count();
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("imported " + (results.size() - repeated) + " events (" + repeated + " already stored); the ledger holds "
+          + ledger.eventCount() + " events");
+      out.flush();
+      return CommandLine.ExitCode.OK;
+    } catch (EventRejectedException e) {
+      err.println("line " + stored.get(e.index()).line() + ": " + e.problem());
+      return Lethe.BAD_INPUT;
+    } catch (StoreException e) {
+      err.println("lethe: " + e.getMessage());
+      return CommandLine.ExitCode.SOFTWARE;
+    }
+  }
+}

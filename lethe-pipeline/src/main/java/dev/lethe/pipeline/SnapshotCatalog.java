@@ -1,0 +1,127 @@
+package dev.lethe.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.core.event.Rfc3339;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * The published snapshots of an output directory with their member bitmaps in memory, answering
+ * "which snapshots and shards hold member N?" without touching disk. Each snapshot keeps the
+ * union of its shard bitmaps so that a member absent from a snapshot costs one lookup. Hidden
+ * directories (builds in progress) are never listed. Immutable after {@link #open}; thread-safe.
+ */
+public final class SnapshotCatalog {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final List<Entry> entries;
+
+  private SnapshotCatalog(List<Entry> entries) {
+    this.entries = List.copyOf(entries);
+  }
+
+  /**
+   * Reads every published snapshot under {@code outDir} (none if it does not exist).
+   *
+   * @throws IOException if a manifest or bitmap cannot be read
+   */
+  public static SnapshotCatalog open(Path outDir) throws IOException {
+    List<Entry> entries = new ArrayList<>();
+    if (Files.isDirectory(outDir)) {
+      List<Path> dirs;
+      try (Stream<Path> list = Files.list(outDir)) {
+        dirs = list.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+      }
+      for (Path dir : dirs) {
+        Path manifest = dir.resolve(SnapshotFiles.MANIFEST);
+        if (Files.isRegularFile(manifest)) {
+          entries.add(load(dir, JSON.readTree(manifest.toFile())));
+        }
+      }
+    }
+    entries.sort((a, b) -> a.asOf.equals(b.asOf) ? a.snapshot.compareTo(b.snapshot) : a.asOf.compareTo(b.asOf));
+    return new SnapshotCatalog(entries);
+  }
+
+  private static Entry load(Path dir, JsonNode manifest) throws IOException {
+    List<Integer> shards = new ArrayList<>();
+    List<RoaringBitmap> bitmaps = new ArrayList<>();
+    RoaringBitmap union = new RoaringBitmap();
+    for (JsonNode shard : manifest.get("shards")) {
+      RoaringBitmap bitmap = new RoaringBitmap();
+      try (InputStream in = Files.newInputStream(dir.resolve(shard.get("members_file").asText()));
+          DataInputStream data = new DataInputStream(in)) {
+        bitmap.deserialize(data);
+      }
+      shards.add(shard.get("shard").asInt());
+      bitmaps.add(bitmap);
+      union.or(bitmap);
+    }
+    return new Entry(
+        manifest.get("snapshot").asText(),
+        dir,
+        manifest.get("purpose").asText(),
+        Rfc3339.parseInstant(manifest.get("as_of").asText()),
+        manifest.path("policy_version").isNull() ? null : manifest.path("policy_version").asText(),
+        manifest.get("included").asLong(),
+        manifest.path("excluded_total").asLong(),
+        shards,
+        bitmaps,
+        union,
+        manifest);
+  }
+
+  /** Every snapshot, by as-of instant then id. */
+  public List<Entry> snapshots() {
+    return entries;
+  }
+
+  /** The snapshots and shards holding records of the member with this dense number. */
+  public List<Hit> where(int memberNumber) {
+    List<Hit> hits = new ArrayList<>();
+    for (Entry e : entries) {
+      if (!e.union.contains(memberNumber)) {
+        continue;
+      }
+      List<Integer> shards = new ArrayList<>();
+      for (int i = 0; i < e.bitmaps.size(); i++) {
+        if (e.bitmaps.get(i).contains(memberNumber)) {
+          shards.add(e.shards.get(i));
+        }
+      }
+      hits.add(new Hit(e, shards));
+    }
+    return hits;
+  }
+
+  /**
+   * One published snapshot.
+   *
+   * @param manifest the parsed manifest
+   */
+  public record Entry(
+      String snapshot,
+      Path directory,
+      String purpose,
+      Instant asOf,
+      String policyVersion,
+      long included,
+      long excluded,
+      List<Integer> shards,
+      List<RoaringBitmap> bitmaps,
+      RoaringBitmap union,
+      JsonNode manifest) {}
+
+  /** A snapshot holding a member's records, and which of its shards do. */
+  public record Hit(Entry snapshot, List<Integer> shards) {}
+}
