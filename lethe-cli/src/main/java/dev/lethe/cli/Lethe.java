@@ -37,10 +37,6 @@ public final class Lethe implements Runnable {
     cli.addSubcommand(new BuildCommand(java.time.Clock.systemUTC()));
     cli.addSubcommand(new SnapshotsCommand());
     cli.addSubcommand(new WhereCommand(java.time.Clock.systemUTC()));
-    cli.addSubcommand(new ImportCommand(java.time.Clock.systemUTC()));
-    cli.addSubcommand(new ExportCommand(java.time.Clock.systemUTC()));
-    cli.addSubcommand(new DecideCommand(java.time.Clock.systemUTC()));
-    cli.addSubcommand(AuditCommand.commandLine(java.time.Clock.systemUTC()));
     cli.addSubcommand(new CommandLine.HelpCommand());
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
