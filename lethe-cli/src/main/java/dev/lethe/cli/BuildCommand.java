@@ -8,6 +8,8 @@ import dev.lethe.pipeline.SnapshotEngine;
 import dev.lethe.pipeline.SnapshotRequest;
 import dev.lethe.pipeline.SnapshotResult;
 import dev.lethe.pipeline.StoreSnapshots;
+import dev.lethe.pipeline.meta.BuildRun;
+import dev.lethe.pipeline.meta.LineageEmitter;
 import dev.lethe.redact.Detector;
 import dev.lethe.redact.EntityType;
 import dev.lethe.redact.RedactionPolicy;
@@ -15,14 +17,17 @@ import dev.lethe.store.LedgerStore;
 import dev.lethe.store.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -72,6 +77,11 @@ final class BuildCommand implements Callable<Integer> {
 
   @Option(names = "--license", paramLabel = "TEXT", description = "Licence statement for the dataset metadata.")
   String license;
+
+  @Option(names = "--lineage", paramLabel = "TARGET",
+      description = "Where OpenLineage run events go: a file (JSON Lines, appended) or an http(s) URL of a "
+          + "Marquez-compatible server (POST /api/v1/lineage). Default: OUT/openlineage.jsonl.")
+  String lineage;
 
   @Option(names = "--quiet", description = "No progress bar.")
   boolean quiet;
@@ -130,8 +140,19 @@ final class BuildCommand implements Callable<Integer> {
       SnapshotRequest request = new SnapshotRequest(
           purpose, instant, content, outDir, shards, policy, StoreSnapshots.deploymentKey(ledgerStore),
           workers, "ledger", stored.sha256(), license);
-      SnapshotResult result = SnapshotEngine.embedded(Detector.standard())
-          .build(stored.ledger(), request, ProgressBars.forBuild("snapshot", quiet));
+      SnapshotResult result;
+      try (LineageEmitter emitter = lineageEmitter(outDir)) {
+        BuildRun run = BuildRun.snapshot(UUID.randomUUID(), purpose, content, outDir);
+        emitter.start(run);
+        try {
+          result = SnapshotEngine.embedded(Detector.standard())
+              .build(stored.ledger(), request, ProgressBars.forBuild("snapshot", quiet));
+        } catch (IOException | RuntimeException e) {
+          emitter.fail(run, e);
+          throw e;
+        }
+        emitter.complete(run, result.metadata());
+      }
       long leaf = StoreSnapshots.audit(ledgerStore, result);
       PrintWriter outWriter = spec.commandLine().getOut();
       outWriter.println(summary(result, leaf));
@@ -144,6 +165,15 @@ final class BuildCommand implements Callable<Integer> {
       err.println("lethe: " + e.getMessage());
       return CommandLine.ExitCode.SOFTWARE;
     }
+  }
+
+  private LineageEmitter lineageEmitter(Path outDir) throws IOException {
+    if (lineage != null && (lineage.startsWith("http://") || lineage.startsWith("https://"))) {
+      return LineageEmitter.toHttp(URI.create(lineage), Duration.ofSeconds(10), clock);
+    }
+    Path file = lineage != null ? Path.of(lineage) : outDir.resolve("openlineage.jsonl");
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    return LineageEmitter.toFile(file, clock);
   }
 
   private RedactionPolicy redactionPolicy() {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,6 +49,13 @@ class SnapshotCommandsTest {
     assertThat(summary.get("audit_leaf").asLong()).isEqualTo(5); // after the five ledger events
     String id = summary.get("snapshot").asText();
     assertThat(data.resolve("snapshots").resolve(id).resolve("manifest.json")).isRegularFile();
+    assertThat(data.resolve("snapshots").resolve(id).resolve("croissant.json")).isRegularFile();
+    List<String> lineage = Files.readAllLines(data.resolve("snapshots").resolve("openlineage.jsonl"));
+    assertThat(lineage).hasSize(2);
+    assertThat(JSON.readTree(lineage.get(0)).get("eventType").asText()).isEqualTo("START");
+    assertThat(JSON.readTree(lineage.get(1)).get("eventType").asText()).isEqualTo("COMPLETE");
+    assertThat(JSON.readTree(lineage.get(1)).get("run").get("runId").asText())
+        .isEqualTo(JSON.readTree(lineage.get(0)).get("run").get("runId").asText());
 
     CliRun again = CliRun.run("build", "--data", data.toString(), "--purpose", "genai-training",
         "--as-of", "2024-02-01T00:00:00Z", "--content", content.toString(), "--quiet");

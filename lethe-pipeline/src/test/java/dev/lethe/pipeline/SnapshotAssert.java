@@ -111,6 +111,10 @@ final class SnapshotAssert extends AbstractAssert<SnapshotAssert, Path> {
       included += shardLines.size();
     }
     assertThat(included).isEqualTo(m.get("included").asLong());
+    String croissant = Files.readString(actual.resolve("croissant.json"));
+    for (JsonNode shard : m.get("shards")) {
+      assertThat(croissant).as("croissant.json lists %s", shard.get("file")).contains(shard.get("sha256").asText());
+    }
     return this;
   }
 
