@@ -37,6 +37,8 @@ public final class Lethe implements Runnable {
     cli.addSubcommand(new BuildCommand(java.time.Clock.systemUTC()));
     cli.addSubcommand(new SnapshotsCommand());
     cli.addSubcommand(new WhereCommand(java.time.Clock.systemUTC()));
+    cli.addSubcommand(new ServeCommand(java.time.Clock.systemUTC()));
+    cli.addSubcommand(new TokenCommand(java.time.Clock.systemUTC()));
     cli.addSubcommand(new CommandLine.HelpCommand());
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {

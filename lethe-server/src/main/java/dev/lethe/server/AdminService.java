@@ -1,0 +1,334 @@
+package dev.lethe.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.core.decision.Decision;
+import dev.lethe.core.decision.Reason;
+import dev.lethe.core.event.EventCodec;
+import dev.lethe.core.event.InvalidEventException;
+import dev.lethe.core.event.LedgerEvent;
+import dev.lethe.core.event.LedgerEvent.NoticeSent;
+import dev.lethe.core.event.LedgerEvent.ObjectionDecided;
+import dev.lethe.core.event.LedgerEvent.ObjectionFiled;
+import dev.lethe.core.event.LedgerEvent.PolicyPublished;
+import dev.lethe.core.event.Outcome;
+import dev.lethe.core.event.Rfc3339;
+import dev.lethe.core.ledger.ConsentLedger;
+import dev.lethe.core.ledger.LedgerException;
+import dev.lethe.core.policy.Policy;
+import dev.lethe.store.Append;
+import dev.lethe.store.EventRejectedException;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The admin's work: publishing policies (with a preview of their effect), sending notices
+ * through the outbox, reviewing objections, and watching the forget queue. Views over every
+ * member come from {@link LedgerView}; changes are ledger events appended at the clock's instant.
+ */
+final class AdminService {
+
+  private final ServerConfig config;
+  private final LedgerView ledger;
+  private final Policies policies;
+
+  AdminService(ServerConfig config, LedgerView ledger, Policies policies) {
+    this.config = config;
+    this.ledger = ledger;
+    this.policies = policies;
+  }
+
+  private Instant now() {
+    return config.clock.instant();
+  }
+
+  /** Every published policy and the one in force now. */
+  ObjectNode policies() {
+    Instant now = now();
+    ObjectNode o = Json.object();
+    o.put("at", Rfc3339.format(now));
+    o.put("current", policies.at(now).map(Policy::version).orElse(null));
+    ArrayNode list = o.putArray("policies");
+    for (PolicyPublished p : policies.published()) {
+      ObjectNode e = list.addObject();
+      e.put("version", p.policy().version());
+      e.put("effective", Rfc3339.format(p.policy().effective()));
+      e.put("published_at", Rfc3339.format(p.at()));
+      e.put("notice_days", p.policy().noticeDays());
+      e.set("policy", EventCodec.encode(p).get("policy"));
+    }
+    return o;
+  }
+
+  /** Decodes a policy object as the ledger would, or a 422 problem naming what is wrong. */
+  private PolicyPublished decode(JsonNode policy, Instant at) {
+    if (policy == null || !policy.isObject()) {
+      throw ProblemException.unprocessable("invalid-policy", "field \"policy\" must be a policy object");
+    }
+    ObjectNode event = Json.object();
+    event.put("type", "policy.published");
+    event.put("at", Rfc3339.format(at));
+    event.set("policy", policy);
+    try {
+      LedgerEvent e = EventCodec.decode(event);
+      return (PolicyPublished) e;
+    } catch (InvalidEventException e) {
+      throw ProblemException.unprocessable("invalid-policy", e.getMessage());
+    }
+  }
+
+  /**
+   * What publishing the policy now would change: the diff against the policy in force now, and
+   * how many members' decisions differ on the new policy's effective date (computed with
+   * lethe-core's decision engine over the whole exported ledger, with and without the new policy).
+   */
+  ObjectNode preview(JsonNode policyJson) {
+    Instant now = now();
+    PolicyPublished candidate = decode(policyJson, now);
+    LedgerView.Loaded loaded = ledger.current();
+    requireNewVersion(loaded.ledger(), candidate.policy());
+    List<LedgerEvent> with = new ArrayList<>(loaded.events());
+    with.add(candidate);
+    ConsentLedger after;
+    try {
+      after = ConsentLedger.of(with);
+    } catch (LedgerException e) {
+      throw ProblemException.unprocessable("invalid-policy", e.getMessage());
+    }
+    ConsentLedger before = loaded.ledger();
+    Instant effective = candidate.policy().effective();
+    Policy current = before.policyAt(now).orElse(null);
+
+    ObjectNode o = Json.object();
+    o.put("version", candidate.policy().version());
+    o.put("effective", Rfc3339.format(effective));
+    o.put("current", current == null ? null : current.version());
+    ArrayNode diff = o.putArray("diff");
+    JsonNode from = current == null ? Json.object() : EventCodec.encode(new PolicyPublished(now, current)).get("policy");
+    JsonNode to = EventCodec.encode(candidate).get("policy");
+    diff("", from, to, diff);
+
+    Set<String> purposes = new LinkedHashSet<>(candidate.policy().purposes().keySet());
+    before.policyAt(effective).ifPresent(p -> purposes.addAll(p.purposes().keySet()));
+    int changed = 0;
+    Map<String, Integer> byPurpose = new TreeMap<>();
+    Map<String, Integer> transitions = new TreeMap<>();
+    List<String> members = before.memberIds();
+    for (String m : members) {
+      boolean any = false;
+      for (String p : purposes) {
+        Decision b = before.decide(m, p, effective);
+        Decision a = after.decide(m, p, effective);
+        if (b.allowed() != a.allowed()) {
+          any = true;
+          byPurpose.merge(p, 1, Integer::sum);
+          transitions.merge(p + ": " + b.reason().word() + " -> " + a.reason().word(), 1, Integer::sum);
+        }
+      }
+      if (any) {
+        changed++;
+      }
+    }
+    o.put("members", members.size());
+    o.put("members_changing", changed);
+    ObjectNode bp = o.putObject("changing_by_purpose");
+    byPurpose.forEach(bp::put);
+    ObjectNode tr = o.putObject("transitions");
+    transitions.forEach(tr::put);
+    return o;
+  }
+
+  private static void requireNewVersion(ConsentLedger ledger, Policy candidate) {
+    for (Policy p : ledger.policies()) {
+      if (p.version().equals(candidate.version())) {
+        throw ProblemException.conflict(
+            "duplicate-version", "a policy with version \"" + candidate.version() + "\" is already published");
+      }
+    }
+  }
+
+  /** Writes the differences between two JSON trees as {path, from, to} entries. */
+  private static void diff(String path, JsonNode from, JsonNode to, ArrayNode out) {
+    if (from != null && to != null && from.isObject() && to.isObject()) {
+      Set<String> keys = new LinkedHashSet<>();
+      from.fieldNames().forEachRemaining(keys::add);
+      to.fieldNames().forEachRemaining(keys::add);
+      for (String k : keys) {
+        if (path.isEmpty() && k.equals("version")) {
+          continue; // every new version differs in its label; that is not a change of substance
+        }
+        diff(path.isEmpty() ? k : path + "." + k, from.get(k), to.get(k), out);
+      }
+    } else if (from == null || to == null || !from.equals(to)) {
+      ObjectNode d = out.addObject();
+      d.put("path", path);
+      d.set("from", from);
+      d.set("to", to);
+    }
+  }
+
+  /** Publishes the policy now; returns its summary and how many notices are now due. */
+  ObjectNode publish(JsonNode policyJson) {
+    Instant now = now();
+    PolicyPublished event = decode(policyJson, now);
+    requireNewVersion(ledger.current().ledger(), event.policy());
+    try {
+      config.store.append(event, "policy:" + event.policy().version());
+    } catch (EventRejectedException e) {
+      throw ProblemException.conflict("rejected", "the ledger refused the policy: " + e.problem());
+    }
+    policies.reload();
+    ObjectNode o = Json.object();
+    o.put("version", event.policy().version());
+    o.put("effective", Rfc3339.format(event.policy().effective()));
+    o.put("published_at", Rfc3339.format(now));
+    o.put("notices_pending", pendingNotices().size());
+    return o;
+  }
+
+  /**
+   * Notices due: for the policy in force now and every policy not yet effective, each member who
+   * is registered, not closed and not erased, and has not been sent a notice for that version.
+   */
+  List<NoticeSender.Notice> pendingNotices() {
+    Instant now = now();
+    LedgerView.Loaded loaded = ledger.current();
+    ConsentLedger l = loaded.ledger();
+    List<Policy> due = new ArrayList<>();
+    l.policyAt(now).ifPresent(due::add);
+    for (Policy p : l.policies()) {
+      if (p.effective().isAfter(now) && !due.contains(p)) {
+        due.add(p);
+      }
+    }
+    Set<String> sent = new HashSet<>();
+    for (LedgerEvent e : loaded.events()) {
+      if (e instanceof NoticeSent n) {
+        sent.add(n.policyVersion() + "\n" + n.member());
+      }
+    }
+    List<NoticeSender.Notice> pending = new ArrayList<>();
+    for (String m : l.memberIds()) {
+      Reason r = l.decide(m, "", now).reason();
+      if (r == Reason.UNKNOWN_MEMBER || r == Reason.ACCOUNT_CLOSED || r == Reason.ERASURE_REQUESTED) {
+        continue;
+      }
+      for (Policy p : due) {
+        if (!sent.contains(p.version() + "\n" + m)) {
+          pending.add(new NoticeSender.Notice(m, p.version(), p.effective(), now));
+        }
+      }
+    }
+    return pending;
+  }
+
+  ObjectNode outbox() {
+    List<NoticeSender.Notice> pending = pendingNotices();
+    ObjectNode o = Json.object();
+    o.put("pending", pending.size());
+    ArrayNode list = o.putArray("notices");
+    pending.stream().limit(500).forEach(n -> list.addObject()
+        .put("member", n.member())
+        .put("policy_version", n.policyVersion())
+        .put("effective", Rfc3339.format(n.effective())));
+    return o;
+  }
+
+  /**
+   * Hands every pending notice to the sender, then records them as {@code notice.sent} in one
+   * batch. A crash between the two sends them again next time: at least once, never silently lost.
+   */
+  synchronized ObjectNode sendNotices() {
+    List<NoticeSender.Notice> pending = pendingNotices();
+    try {
+      config.noticeSender.send(pending);
+    } catch (IOException e) {
+      throw new ProblemException(503, "sender-unavailable", "Notice sender unavailable", "the notices could not be delivered: " + e.getMessage());
+    }
+    List<Append> events = new ArrayList<>(pending.size());
+    Instant now = now();
+    for (NoticeSender.Notice n : pending) {
+      events.add(Append.of(new NoticeSent(now, n.member(), n.policyVersion()), null));
+    }
+    if (!events.isEmpty()) {
+      try {
+        config.store.appendBatch(events);
+      } catch (EventRejectedException e) {
+        throw ProblemException.conflict("rejected", "the ledger refused a notice: " + e.problem());
+      }
+    }
+    ObjectNode o = Json.object();
+    o.put("sent", pending.size());
+    return o;
+  }
+
+  /** Every objection, undecided ones first by deadline, with its countdown. */
+  ObjectNode objections() {
+    Instant now = now();
+    Map<String, ObjectionFiled> filed = new LinkedHashMap<>();
+    Map<String, ObjectionDecided> decided = new LinkedHashMap<>();
+    for (LedgerEvent e : ledger.current().events()) {
+      if (e instanceof ObjectionFiled f) {
+        filed.put(f.objection(), f);
+      } else if (e instanceof ObjectionDecided d) {
+        ObjectionDecided prior = decided.get(d.objection());
+        if (prior == null || !d.at().isBefore(prior.at())) {
+          decided.put(d.objection(), d);
+        }
+      }
+    }
+    List<ObjectionFiled> order = new ArrayList<>(filed.values());
+    order.sort(Comparator.<ObjectionFiled, Boolean>comparing(f -> decided.containsKey(f.objection()))
+        .thenComparing(ObjectionFiled::at));
+    ObjectNode o = Json.object();
+    ArrayNode list = o.putArray("objections");
+    order.forEach(f -> list.add(MemberService.objectionJson(f, decided.get(f.objection()), now)));
+    return o;
+  }
+
+  /** Records the review outcome of an objection. */
+  ObjectNode decideObjection(String objection, String outcomeWord, String justification) {
+    Outcome outcome =
+        Outcome.fromWord(outcomeWord)
+            .orElseThrow(() -> ProblemException.unprocessable("invalid-outcome", "outcome must be \"upheld\" or \"rejected\""));
+    String text = justification.strip();
+    if (text.isEmpty() || text.length() > MemberService.MAX_REASON) {
+      throw ProblemException.unprocessable("invalid-justification", "justification must have 1 to " + MemberService.MAX_REASON + " characters");
+    }
+    ObjectionFiled filed = null;
+    for (LedgerEvent e : ledger.current().events()) {
+      if (e instanceof ObjectionFiled f && f.objection().equals(objection)) {
+        filed = f;
+      }
+    }
+    if (filed == null) {
+      throw ProblemException.notFound("unknown-objection", "no objection with this id was filed");
+    }
+    Instant now = now();
+    ObjectionDecided d = new ObjectionDecided(now, objection, outcome, text);
+    try {
+      config.store.append(d, null);
+    } catch (EventRejectedException e) {
+      throw ProblemException.conflict("rejected", "the ledger refused the decision: " + e.problem());
+    }
+    return MemberService.objectionJson(filed, d, now);
+  }
+
+  ObjectNode forgetQueue() {
+    ObjectNode o = Json.object();
+    o.put("tracked", config.forgetQueue.available());
+    ArrayNode list = o.putArray("requests");
+    config.forgetQueue.openRequests().forEach(r -> list.add(MemberService.forgetJson(r)));
+    return o;
+  }
+}

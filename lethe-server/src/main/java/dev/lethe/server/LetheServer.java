@@ -1,0 +1,165 @@
+package dev.lethe.server;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Lethe HTTP server: the REST API under {@code /v1} (described by {@code /openapi.json}),
+ * member, admin and auditor pages, {@code /health}, {@code /metrics} (Prometheus) and {@code
+ * /.well-known/gpc.json}.
+ *
+ * <p>Every error is an RFC 9457 problem ({@code application/problem+json}); page requests from a
+ * browser get the same problem as a short HTML page. Bad input of any kind gets a 4xx and
+ * changes nothing; a 5xx means the server or its database failed.
+ */
+public final class LetheServer implements AutoCloseable {
+
+  /** Longest accepted query string; longer ones get a 414 problem before any handler runs. */
+  static final int MAX_QUERY = 2048;
+
+  private final Javalin app;
+  private final PrometheusMeterRegistry metrics;
+
+  private LetheServer(Javalin app, PrometheusMeterRegistry metrics) {
+    this.app = app;
+    this.metrics = metrics;
+  }
+
+  /**
+   * Builds the server and starts listening.
+   *
+   * @throws IllegalStateException if the port cannot be bound
+   */
+  public static LetheServer start(ServerConfig config) {
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Policies policies = new Policies(config.store);
+    SnapshotView snapshots = new SnapshotView(config.snapshotsDir);
+    LedgerView ledger = new LedgerView(config.store);
+    MemberService members = new MemberService(config, policies, snapshots);
+    AdminService admin = new AdminService(config, ledger, policies);
+    AuditService audit = new AuditService(config, ledger, snapshots);
+    Auth auth = new Auth(config.tokens);
+    ApiRoutes api = new ApiRoutes(auth, members, admin, audit);
+    Pages pages = new Pages(auth, members, admin, audit);
+    byte[] openapi = resource("openapi.json");
+    byte[] css = resource("assets/lethe.css");
+    byte[] js = resource("assets/lethe.js");
+
+    Javalin app = Javalin.create(c -> {
+      c.http.maxRequestSize = config.maxBodyBytes;
+      c.startup.showJavalinBanner = false;
+      c.jetty.host = config.host;
+      c.jetty.port = config.port;
+      // Room for long bearer tokens; anything beyond is answered by Jetty, as a problem too.
+      c.jetty.modifyHttpConfiguration(h -> h.setRequestHeaderSize(16 * 1024));
+      c.jetty.modifyServer(s -> s.setErrorHandler(new Problems.JettyHandler()));
+      c.requestLogger.http((ctx, ms) -> record(metrics, ctx, ms));
+
+      c.routes.before(ctx -> {
+        String q = ctx.queryString();
+        if (q != null && q.length() > MAX_QUERY) {
+          throw new ProblemException(414, "uri-too-long", "Query too long", "query strings are limited to " + MAX_QUERY + " characters");
+        }
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("Cache-Control", "no-store");
+        ctx.header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'");
+      });
+
+      c.routes.get("/health", ctx -> {
+        long events = config.store.eventCount();
+        Json.write(ctx, Json.object().put("status", "ok").put("events", events));
+      });
+      c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()));
+      c.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openapi));
+      c.routes.get("/.well-known/gpc.json", ctx -> Json.write(ctx, Json.object().put("gpc", true)));
+      c.routes.get("/assets/lethe.css", ctx -> ctx.contentType("text/css; charset=utf-8").result(css));
+      c.routes.get("/assets/lethe.js", ctx -> ctx.contentType("text/javascript; charset=utf-8").result(js));
+      api.register(c.routes);
+      pages.register(c.routes);
+
+      c.routes.exception(Pages.SignedOut.class, (e, ctx) -> ctx.attribute(Problems.WRITTEN, Boolean.TRUE));
+      c.routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.status(), e.slug(), e.title(), e.detail()));
+      c.routes.exception(HttpResponseException.class, (e, ctx) ->
+          problem(ctx, e.getStatus(), Problems.slugFor(e.getStatus()), Problems.titleFor(e.getStatus()), e.getMessage()));
+      c.routes.exception(Exception.class, (e, ctx) -> {
+        // The only path to a 5xx: a failure of the server or its database, never of the input.
+        System.err.println("lethe-server: " + ctx.method() + " " + ctx.path() + " failed: " + e);
+        problem(ctx, 500, "server-error", "Internal server error", "the server could not complete the request");
+      });
+      for (int status : new int[] {404, 405}) {
+        c.routes.error(status, ctx -> {
+          if (ctx.attribute(Problems.WRITTEN) == null) {
+            problem(ctx, status, Problems.slugFor(status), Problems.titleFor(status),
+                status == 404 ? "no resource at this path" : "this path does not take " + ctx.method());
+          }
+        });
+      }
+    });
+    app.start();
+    return new LetheServer(app, metrics);
+  }
+
+  /** Writes a problem: JSON for the API and other clients, a short page for browsers on page paths. */
+  private static void problem(Context ctx, int status, String slug, String title, String detail) {
+    String accept = ctx.header("Accept");
+    if (!ctx.path().startsWith("/v1/") && accept != null && accept.contains("text/html")) {
+      ctx.attribute(Problems.WRITTEN, Boolean.TRUE);
+      ctx.status(status).html(Html.page(title, null, "",
+          "<p class=\"error\" role=\"alert\">" + Html.esc(detail) + "</p><p><a href=\"javascript:history.back()\">Back</a> · <a href=\"/\">Home</a></p>"));
+    } else {
+      Problems.write(ctx, status, slug, title, detail);
+    }
+  }
+
+  private static void record(PrometheusMeterRegistry metrics, Context ctx, float ms) {
+    String route;
+    try {
+      route = ctx.endpoint().path;
+    } catch (RuntimeException unmatched) {
+      route = "unmatched"; // keeps attacker-chosen paths out of the label set
+    }
+    Timer.builder("http.server.requests")
+        .tag("method", ctx.method().name())
+        .tag("route", route)
+        .tag("status", Integer.toString(ctx.statusCode()))
+        .publishPercentileHistogram()
+        .register(metrics)
+        .record((long) (ms * 1_000_000L), TimeUnit.NANOSECONDS);
+  }
+
+  private static byte[] resource(String name) {
+    try (InputStream in = LetheServer.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + name);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return app.port();
+  }
+
+  /** The metrics registry, for embedding applications that add their own meters. */
+  public PrometheusMeterRegistry metrics() {
+    return metrics;
+  }
+
+  /** Stops listening; the store stays open (the caller owns it). Idempotent. */
+  @Override
+  public void close() {
+    app.stop();
+  }
+}

@@ -1,0 +1,389 @@
+package dev.lethe.server;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.core.decision.Decision;
+import dev.lethe.core.decision.Reason;
+import dev.lethe.core.event.Choice;
+import dev.lethe.core.event.LedgerEvent;
+import dev.lethe.core.event.LedgerEvent.ConsentSet;
+import dev.lethe.core.event.LedgerEvent.ErasureRequested;
+import dev.lethe.core.event.LedgerEvent.GpcSignal;
+import dev.lethe.core.event.LedgerEvent.MemberMoved;
+import dev.lethe.core.event.LedgerEvent.MemberRegistered;
+import dev.lethe.core.event.LedgerEvent.ObjectionDecided;
+import dev.lethe.core.event.LedgerEvent.ObjectionFiled;
+import dev.lethe.core.event.Rfc3339;
+import dev.lethe.core.event.Source;
+import dev.lethe.core.policy.Policy;
+import dev.lethe.core.policy.PurposePolicy;
+import dev.lethe.core.policy.Rule;
+import dev.lethe.pipeline.SnapshotCatalog;
+import dev.lethe.store.EventRejectedException;
+import dev.lethe.store.LedgerStore;
+import dev.lethe.store.StoredEvent;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * What a member (or an admin or auditor on the member's behalf) can see and do: settings,
+ * choices, objections, erasure, receipts, where the data is, AI-use signals, GPC. Every change is
+ * one ledger event appended at the clock's instant; every answer comes from the store.
+ */
+final class MemberService {
+
+  /** Longest member id or purpose accepted in a path; longer ones cannot exist. */
+  static final int MAX_ID = 200;
+
+  static final int MAX_REASON = 4000;
+
+  /** Script tags in free text are refused outright, whatever the pages' escaping does. */
+  private static final Pattern SCRIPT_TAG = Pattern.compile("<\\s*/?\\s*script\\b", Pattern.CASE_INSENSITIVE);
+
+  private final ServerConfig config;
+  private final LedgerStore store;
+  private final Policies policies;
+  private final SnapshotView snapshots;
+  private final Set<String> gpcRecorded = ConcurrentHashMap.newKeySet();
+  private final Object[] gpcLocks = new Object[64];
+
+  MemberService(ServerConfig config, Policies policies, SnapshotView snapshots) {
+    this.config = config;
+    this.store = config.store;
+    this.policies = policies;
+    this.snapshots = snapshots;
+    for (int i = 0; i < gpcLocks.length; i++) {
+      gpcLocks[i] = new Object();
+    }
+  }
+
+  Instant now() {
+    return config.clock.instant();
+  }
+
+  /** Checks that the member exists; a 404 problem otherwise. */
+  int requireMember(String member) {
+    OptionalInt n = member.length() > MAX_ID ? OptionalInt.empty() : store.memberNumber(member);
+    if (n.isEmpty()) {
+      throw ProblemException.notFound("unknown-member", "no member with this id is registered");
+    }
+    return n.getAsInt();
+  }
+
+  /** One purpose as the member sees it. */
+  record Setting(String purpose, PurposePolicy definition, Decision decision, Rule rule, ConsentSet latestChoice, String country) {
+    boolean offered() {
+      return decision.settingOffered();
+    }
+  }
+
+  /**
+   * The member's settings, one per purpose of the policy in force now. If a decision names a
+   * policy version the cache does not hold for now, the cache reloads and the settings are read
+   * once more.
+   */
+  List<Setting> settings(String member) {
+    requireMember(member);
+    Instant now = now();
+    List<StoredEvent> history = store.memberHistory(member);
+    String country = countryOf(history);
+    for (int attempt = 0; ; attempt++) {
+      Policy policy = policies.at(now).orElse(null);
+      List<Setting> result = new ArrayList<>();
+      boolean consistent;
+      if (policy == null) {
+        // Ask the store anyway: a policy published by another process shows in its decision.
+        consistent = store.decide(member, config.aiPurpose, now).policyVersion() == null;
+      } else {
+        consistent = true;
+        for (Map.Entry<String, PurposePolicy> e : policy.purposes().entrySet()) {
+          Decision d = store.decide(member, e.getKey(), now);
+          consistent &= policy.version().equals(d.policyVersion());
+          result.add(new Setting(e.getKey(), e.getValue(), d, policy.ruleFor(e.getValue(), country), latestChoice(history, e.getKey()), country));
+        }
+      }
+      if (consistent || attempt > 0) {
+        return result;
+      }
+      policies.reload();
+    }
+  }
+
+  Setting setting(String member, String purpose) {
+    for (Setting s : settings(member)) {
+      if (s.purpose.equals(purpose)) {
+        return s;
+      }
+    }
+    throw ProblemException.notFound("unknown-purpose", "the policy in force defines no purpose with this id");
+  }
+
+  /** Records a choice; a problem if the purpose is unknown or not offered to the member. */
+  Setting choose(String member, String purpose, String choiceWord, Source source) {
+    Choice choice =
+        Choice.fromWord(choiceWord)
+            .orElseThrow(() -> ProblemException.unprocessable("invalid-choice", "choice must be \"grant\" or \"withdraw\""));
+    Setting current = setting(member, purpose);
+    if (!current.offered()) {
+      throw ProblemException.conflict(
+          "setting-not-offered", "this setting is not offered to the member (" + current.decision.reason().word() + ")");
+    }
+    append(new ConsentSet(now(), member, purpose, choice, source));
+    return setting(member, purpose);
+  }
+
+  /** Files an objection; returns its JSON form. */
+  ObjectNode object(String member, String purpose, String reason) {
+    requireMember(member);
+    String text = reason.strip();
+    if (text.isEmpty() || text.length() > MAX_REASON) {
+      throw ProblemException.unprocessable("invalid-reason", "reason must have 1 to " + MAX_REASON + " characters");
+    }
+    if (SCRIPT_TAG.matcher(text).find()) {
+      throw ProblemException.unprocessable("unsafe-text", "script tags are not accepted in an objection");
+    }
+    Instant now = now();
+    Policy policy = policies.at(now).orElseThrow(() -> ProblemException.notFound("unknown-purpose", "no policy is in force"));
+    PurposePolicy def = purpose.length() > MAX_ID ? null : policy.purposes().get(purpose);
+    if (def == null) {
+      throw ProblemException.notFound("unknown-purpose", "the policy in force defines no purpose with this id");
+    }
+    if (!def.objectable()) {
+      throw ProblemException.unprocessable(
+          "not-objectable", "this purpose rests on consent: withdraw it in the settings instead of objecting");
+    }
+    String id = "obj-" + UUID.randomUUID();
+    append(new ObjectionFiled(now, id, member, purpose, text));
+    return objectionJson(new ObjectionFiled(now, id, member, purpose, text), null, now);
+  }
+
+  /** The member's objections with their latest outcome. */
+  List<ObjectNode> objections(String member) {
+    requireMember(member);
+    Map<String, ObjectionFiled> filed = new LinkedHashMap<>();
+    Map<String, ObjectionDecided> decided = new LinkedHashMap<>();
+    for (StoredEvent e : store.memberHistory(member)) {
+      if (e.event() instanceof ObjectionFiled f) {
+        filed.put(f.objection(), f);
+      } else if (e.event() instanceof ObjectionDecided d) {
+        decided.put(d.objection(), d);
+      }
+    }
+    List<ObjectNode> result = new ArrayList<>();
+    Instant now = now();
+    filed.values().forEach(f -> result.add(objectionJson(f, decided.get(f.objection()), now)));
+    return result;
+  }
+
+  /** The review deadline of an objection: one calendar month after filing (GDPR Art. 12(3)). */
+  static Instant deadline(Instant filedAt) {
+    return filedAt.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+  }
+
+  static ObjectNode objectionJson(ObjectionFiled f, ObjectionDecided d, Instant now) {
+    ObjectNode o = Json.object();
+    o.put("objection", f.objection());
+    o.put("member", f.member());
+    o.put("purpose", f.purpose());
+    o.put("reason", f.reason());
+    o.put("filed_at", Rfc3339.format(f.at()));
+    Instant deadline = deadline(f.at());
+    o.put("deadline", Rfc3339.format(deadline));
+    o.put("days_left", Math.floorDiv(deadline.getEpochSecond() - now.getEpochSecond(), 86_400L));
+    o.put("status", d == null ? "pending" : d.outcome().word());
+    if (d != null) {
+      o.put("justification", d.justification());
+      o.put("decided_at", Rfc3339.format(d.at()));
+    }
+    return o;
+  }
+
+  /** Records an erasure request once; returns whether this call recorded it, and when it was made. */
+  ObjectNode erase(String member) {
+    requireMember(member);
+    for (StoredEvent e : store.memberHistory(member)) {
+      if (e.event() instanceof ErasureRequested r) {
+        return erasureJson(member, r.at(), false);
+      }
+    }
+    Instant now = now();
+    append(new ErasureRequested(now, member));
+    return erasureJson(member, now, true);
+  }
+
+  private ObjectNode erasureJson(String member, Instant at, boolean created) {
+    ObjectNode o = Json.object();
+    o.put("member", member);
+    o.put("requested_at", Rfc3339.format(at));
+    o.put("status", "requested");
+    o.put("created", created);
+    ArrayNode forget = o.putArray("forget_requests");
+    config.forgetQueue.requestsFor(member).forEach(r -> forget.add(forgetJson(r)));
+    return o;
+  }
+
+  /** Every stored event naming the member, in append order. */
+  List<StoredEvent> history(String member) {
+    requireMember(member);
+    return store.memberHistory(member);
+  }
+
+  /** One Kantara receipt per recorded choice, oldest first. */
+  ArrayNode receipts(String member) {
+    requireMember(member);
+    ArrayNode list = Json.array();
+    String commitment = store.commitment(member);
+    for (StoredEvent e : store.memberHistory(member)) {
+      if (e.event() instanceof ConsentSet c) {
+        list.add(Receipts.receipt(config.controller, c, e.seq(), commitment, policies.at(c.at()).orElse(null)));
+      }
+    }
+    return list;
+  }
+
+  /** Where the member's data is: snapshots and shards, models, forget requests. */
+  ObjectNode dataUsage(String member) {
+    int number = requireMember(member);
+    ObjectNode o = Json.object();
+    o.put("member", member);
+    ArrayNode snaps = o.putArray("snapshots");
+    for (SnapshotCatalog.Hit hit : snapshots.catalog().where(number)) {
+      ObjectNode s = snaps.addObject();
+      s.put("snapshot", hit.snapshot().snapshot());
+      s.put("purpose", hit.snapshot().purpose());
+      s.put("as_of", Rfc3339.format(hit.snapshot().asOf()));
+      ArrayNode shards = s.putArray("shards");
+      hit.shards().forEach(shards::add);
+    }
+    o.put("models_tracked", config.lineage.available());
+    ArrayNode models = o.putArray("models");
+    for (ModelLineage.ModelUse m : config.lineage.modelsFor(member)) {
+      models.addObject()
+          .put("model", m.model())
+          .put("snapshot", m.snapshot())
+          .put("trained_at", Rfc3339.format(m.trainedAt()))
+          .put("status", m.status());
+    }
+    o.put("forget_requests_tracked", config.forgetQueue.available());
+    ArrayNode forget = o.putArray("forget_requests");
+    config.forgetQueue.requestsFor(member).forEach(r -> forget.add(forgetJson(r)));
+    return o;
+  }
+
+  static ObjectNode forgetJson(ForgetQueueView.ForgetRequest r) {
+    ObjectNode o = Json.object();
+    o.put("id", r.id());
+    o.put("member", r.member());
+    o.put("cause", r.cause());
+    o.put("requested_at", Rfc3339.format(r.requestedAt()));
+    o.put("deadline", Rfc3339.format(r.deadline()));
+    o.put("status", r.status());
+    return o;
+  }
+
+  /** The headers a platform should attach to the member's public pages. */
+  ObjectNode aiSignals(String member) {
+    requireMember(member);
+    Decision d = store.decide(member, config.aiPurpose, now());
+    ObjectNode o = Json.object();
+    o.put("member", member);
+    o.put("purpose", config.aiPurpose);
+    o.put("allowed", d.allowed());
+    o.put("reason", d.reason().word());
+    ObjectNode headers = o.putObject("headers");
+    if (!d.allowed()) {
+      headers.put("tdm-reservation", "1");
+      headers.put("Content-Usage", "train-ai=n");
+    }
+    return o;
+  }
+
+  /**
+   * Records one {@code gpc.signal} for the member unless one is already stored: the first signal
+   * is what counts, and re-recording on every request would override the member's later explicit
+   * grant, which the spec says wins.
+   */
+  void recordGpc(String member) {
+    if (gpcRecorded.contains(member) || member.length() > MAX_ID) {
+      return;
+    }
+    synchronized (gpcLocks[Math.floorMod(member.hashCode(), gpcLocks.length)]) {
+      if (gpcRecorded.contains(member) || store.memberNumber(member).isEmpty()) {
+        return;
+      }
+      for (StoredEvent e : store.memberHistory(member)) {
+        if (e.event() instanceof GpcSignal) {
+          gpcRecorded.add(member);
+          return;
+        }
+      }
+      append(new GpcSignal(now(), member));
+      gpcRecorded.add(member);
+    }
+  }
+
+  void append(LedgerEvent event) {
+    try {
+      store.append(event, null);
+    } catch (EventRejectedException e) {
+      throw ProblemException.conflict("rejected", "the ledger refused the change: " + e.problem());
+    }
+  }
+
+  static String countryOf(List<StoredEvent> history) {
+    String country = null;
+    // History is in append order; the latest move by instant wins, as in the ledger's timeline.
+    Instant latest = null;
+    for (StoredEvent e : history) {
+      Instant at = e.event().at();
+      if (e.event() instanceof MemberRegistered r && (latest == null || !at.isBefore(latest))) {
+        country = r.country();
+        latest = at;
+      } else if (e.event() instanceof MemberMoved m && (latest == null || !at.isBefore(latest))) {
+        country = m.country();
+        latest = at;
+      }
+    }
+    return country;
+  }
+
+  private static ConsentSet latestChoice(List<StoredEvent> history, String purpose) {
+    ConsentSet latest = null;
+    for (StoredEvent e : history) {
+      if (e.event() instanceof ConsentSet c && c.purpose().equals(purpose)
+          && (latest == null || !c.at().isBefore(latest.at()))) {
+        latest = c;
+      }
+    }
+    return latest;
+  }
+
+  /** A sentence for the member on why a setting is as it is. */
+  static String explain(Setting s, String country) {
+    Reason r = s.decision.reason();
+    return switch (r) {
+      case JURISDICTION_BLOCKED -> "Using your data for this purpose is not permitted where you live ("
+          + country + "), so it is not used and there is nothing to switch.";
+      case MINOR -> "You are under the minimum age for this use, so your data is not used.";
+      case ERASURE_REQUESTED -> "You asked for your data to be erased, so it is not used.";
+      case ACCOUNT_CLOSED -> "Your account is closed, so your data is not used.";
+      case OBJECTION_UPHELD -> "Your objection was upheld, so your data is not used.";
+      case WITHDRAWN -> "You switched this off, so your data is not used.";
+      case GPC -> "Your browser sent a Global Privacy Control signal, so your data is not used.";
+      case CONSENTED -> "You switched this on, so your data may be used.";
+      case NO_CONSENT -> "This is off unless you switch it on.";
+      case DEFAULT_OPT_OUT -> "This is on unless you switch it off.";
+      case NOTICE_PENDING -> "Your data is not used until the notice period for the current policy has passed.";
+      case NO_POLICY, UNKNOWN_MEMBER -> "This purpose is not in effect.";
+    };
+  }
+}

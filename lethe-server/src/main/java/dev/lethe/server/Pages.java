@@ -1,0 +1,518 @@
+package dev.lethe.server;
+
+import static dev.lethe.server.Html.csrfField;
+import static dev.lethe.server.Html.esc;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.core.event.LedgerEvent.ConsentSet;
+import dev.lethe.core.event.Rfc3339;
+import dev.lethe.core.event.Source;
+import dev.lethe.store.StoredEvent;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Cookie;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.SameSite;
+import java.util.List;
+
+/**
+ * Server-rendered pages for members, admins and auditors. Every form works without JavaScript
+ * (the one script only saves a switch when flipped); every control has a label; errors come back
+ * as a page with the problem's text.
+ */
+final class Pages {
+
+  private final Auth auth;
+  private final MemberService members;
+  private final AdminService admin;
+  private final AuditService audit;
+
+  Pages(Auth auth, MemberService members, AdminService admin, AuditService audit) {
+    this.auth = auth;
+    this.members = members;
+    this.admin = admin;
+    this.audit = audit;
+  }
+
+  void register(RoutesConfig routes) {
+    routes.get("/", ctx -> {
+      Principal p = auth.page(ctx);
+      ctx.redirect(p == null ? "/login" : home(p));
+    });
+    routes.get("/login", ctx -> ctx.html(loginPage(null)));
+    routes.post("/login", this::login);
+    routes.post("/logout", ctx -> {
+      requireCsrf(ctx);
+      ctx.cookie(new Cookie(Auth.COOKIE, "", "/", 0, false, true, null, SameSite.STRICT));
+      ctx.redirect("/login", HttpStatus.SEE_OTHER);
+    });
+
+    routes.get("/privacy", ctx -> {
+      Principal p = require(ctx, Role.MEMBER);
+      gpc(ctx, p);
+      ctx.html(privacyPage(ctx, p));
+    });
+    routes.post("/privacy/settings/{purpose}", ctx -> {
+      Principal p = require(ctx, Role.MEMBER);
+      requireCsrf(ctx);
+      String choice = "on".equals(ctx.formParam("enabled")) ? "grant" : "withdraw";
+      members.choose(p.member(), ctx.pathParam("purpose"), choice, Source.SETTINGS);
+      ctx.redirect("/privacy#settings", HttpStatus.SEE_OTHER);
+    });
+    routes.post("/privacy/objections", ctx -> {
+      Principal p = require(ctx, Role.MEMBER);
+      requireCsrf(ctx);
+      members.object(p.member(), nonNull(ctx.formParam("purpose")), nonNull(ctx.formParam("reason")));
+      ctx.redirect("/privacy#objections", HttpStatus.SEE_OTHER);
+    });
+    routes.post("/privacy/erasure", ctx -> {
+      Principal p = require(ctx, Role.MEMBER);
+      requireCsrf(ctx);
+      if (!"yes".equals(ctx.formParam("confirm"))) {
+        throw ProblemException.unprocessable("not-confirmed", "tick the box to confirm that you want your data erased");
+      }
+      members.erase(p.member());
+      ctx.redirect("/privacy#erasure", HttpStatus.SEE_OTHER);
+    });
+    routes.get("/privacy/receipts.json", ctx -> {
+      Principal p = require(ctx, Role.MEMBER);
+      ObjectNode o = Json.object();
+      o.put("member", p.member());
+      o.set("receipts", members.receipts(p.member()));
+      ctx.header("Content-Disposition", "attachment; filename=\"consent-receipts.json\"");
+      Json.write(ctx, o);
+    });
+
+    routes.get("/admin", ctx -> ctx.html(adminPage(ctx, require(ctx, Role.ADMIN), null, null)));
+    routes.post("/admin/policies/preview", ctx -> {
+      Principal p = require(ctx, Role.ADMIN);
+      requireCsrf(ctx);
+      String text = nonNull(ctx.formParam("policy"));
+      ctx.html(adminPage(ctx, p, text, admin.preview(parse(text))));
+    });
+    routes.post("/admin/policies", ctx -> {
+      require(ctx, Role.ADMIN);
+      requireCsrf(ctx);
+      admin.publish(parse(nonNull(ctx.formParam("policy"))));
+      ctx.redirect("/admin#policies", HttpStatus.SEE_OTHER);
+    });
+    routes.post("/admin/outbox/send", ctx -> {
+      require(ctx, Role.ADMIN);
+      requireCsrf(ctx);
+      admin.sendNotices();
+      ctx.redirect("/admin#outbox", HttpStatus.SEE_OTHER);
+    });
+    routes.post("/admin/objections/{objection}/decision", ctx -> {
+      require(ctx, Role.ADMIN);
+      requireCsrf(ctx);
+      admin.decideObjection(ctx.pathParam("objection"), nonNull(ctx.formParam("outcome")), nonNull(ctx.formParam("justification")));
+      ctx.redirect("/admin#objections", HttpStatus.SEE_OTHER);
+    });
+
+    routes.get("/audit", ctx -> {
+      Principal p = auth.page(ctx);
+      if (p == null || p.role() == Role.MEMBER) {
+        require(ctx, Role.AUDITOR);
+      }
+      ctx.html(auditPage(ctx, p));
+    });
+    routes.get("/audit/snapshots/{snapshot}", ctx -> {
+      Principal p = auth.page(ctx);
+      if (p == null || p.role() == Role.MEMBER) {
+        require(ctx, Role.AUDITOR);
+      }
+      String id = ctx.pathParam("snapshot");
+      ObjectNode manifest = audit.manifest(id);
+      ctx.html(Html.page("Snapshot " + id, p, auth.csrf(ctx), "<pre>" + esc(manifest.toPrettyString()) + "</pre>"));
+    });
+  }
+
+  private static String home(Principal p) {
+    return switch (p.role()) {
+      case MEMBER -> "/privacy";
+      case ADMIN -> "/admin";
+      case AUDITOR -> "/audit";
+    };
+  }
+
+  private void login(Context ctx) {
+    String token = nonNull(ctx.formParam("token")).trim();
+    Principal p;
+    try {
+      p = auth.verify(token);
+    } catch (Tokens.InvalidTokenException e) {
+      ctx.status(401).html(loginPage(e.getMessage()));
+      ctx.attribute(Problems.WRITTEN, Boolean.TRUE);
+      return;
+    }
+    // HttpOnly and SameSite=Strict: scripts cannot read the session and other sites cannot send it.
+    ctx.cookie(new Cookie(Auth.COOKIE, token, "/", -1, ctx.scheme().equals("https"), true, null, SameSite.STRICT));
+    ctx.redirect(home(p), HttpStatus.SEE_OTHER);
+  }
+
+  private static String loginPage(String error) {
+    StringBuilder b = new StringBuilder();
+    if (error != null) {
+      b.append("<p class=\"error\" role=\"alert\">").append(esc(error)).append("</p>");
+    }
+    b.append("<form method=\"post\" action=\"/login\">")
+        .append("<p><label for=\"token\">Access token</label><br>")
+        .append("<textarea id=\"token\" name=\"token\" rows=\"4\" required autocomplete=\"off\"></textarea></p>")
+        .append("<p><button type=\"submit\">Sign in</button></p></form>")
+        .append("<p>Tokens come from your platform account, or from <code>lethe token</code> on the server.</p>");
+    return Html.page("Sign in", null, "", b.toString());
+  }
+
+  /** The signed-in visitor with the role, or a redirect to the login page / a 403. */
+  private Principal require(Context ctx, Role role) {
+    Principal p = auth.page(ctx);
+    if (p == null) {
+      ctx.redirect("/login");
+      throw new SignedOut();
+    }
+    if (p.role() != role) {
+      throw ProblemException.forbidden("this page is for the " + role.word() + " role");
+    }
+    return p;
+  }
+
+  /** Thrown after a redirect to the login page: nothing more to write. */
+  static final class SignedOut extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    SignedOut() {
+      super(null, null, false, false);
+    }
+  }
+
+  private void requireCsrf(Context ctx) {
+    if (!auth.csrfValid(ctx)) {
+      throw ProblemException.forbidden("the form's security token is missing or stale: reload the page and try again");
+    }
+  }
+
+  private void gpc(Context ctx, Principal p) {
+    if ("1".equals(ctx.header("Sec-GPC"))) {
+      members.recordGpc(p.member());
+    }
+  }
+
+  private static String nonNull(String v) {
+    if (v == null) {
+      throw ProblemException.unprocessable("missing-field", "a required form field is missing");
+    }
+    return v;
+  }
+
+  private static JsonNode parse(String text) {
+    try {
+      return Json.MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw ProblemException.badRequest("malformed-json", "the policy is not valid JSON");
+    }
+  }
+
+  // ------------------------------------------------------------------ member
+
+  private String privacyPage(Context ctx, Principal p) {
+    String csrf = auth.csrf(ctx);
+    String m = p.member();
+    StringBuilder b = new StringBuilder();
+    b.append("<section id=\"settings\" aria-labelledby=\"settings-h\"><h2 id=\"settings-h\">Your settings</h2>");
+    List<MemberService.Setting> settings = members.settings(m);
+    if (settings.isEmpty()) {
+      b.append("<p>No data-use policy is in force yet.</p>");
+    }
+    for (MemberService.Setting s : settings) {
+      String title = s.definition().title() != null ? s.definition().title() : s.purpose();
+      String id = "toggle-" + s.purpose().replaceAll("[^A-Za-z0-9_-]", "_");
+      String explanation = MemberService.explain(s, s.country());
+      b.append("<h3>").append(esc(title)).append("</h3>");
+      if (s.offered()) {
+        b.append("<form method=\"post\" class=\"setting\" action=\"/privacy/settings/").append(esc(urlPart(s.purpose()))).append("\">")
+            .append(csrfField(csrf))
+            .append("<label for=\"").append(id).append("\">").append(esc(title)).append("</label>")
+            .append("<input type=\"checkbox\" role=\"switch\" data-autosubmit id=\"").append(id)
+            .append("\" name=\"enabled\" value=\"on\" aria-describedby=\"").append(id).append("-why\"")
+            .append(s.decision().allowed() ? " checked" : "").append(">")
+            .append("<p id=\"").append(id).append("-why\">").append(esc(explanation)).append("</p>")
+            .append("<p><button type=\"submit\">Save</button></p></form>");
+      } else {
+        b.append("<p class=\"notice\" id=\"").append(id).append("-why\">").append(esc(explanation)).append("</p>");
+      }
+    }
+    b.append("</section>");
+
+    b.append("<section id=\"where\" aria-labelledby=\"where-h\"><h2 id=\"where-h\">Where is my data?</h2>");
+    ObjectNode usage = members.dataUsage(m);
+    if (usage.get("snapshots").isEmpty()) {
+      b.append("<p>None of your content is in a training data snapshot.</p>");
+    } else {
+      b.append("<table><caption>Training data snapshots holding your content</caption><thead><tr><th scope=\"col\">Snapshot</th><th scope=\"col\">Purpose</th><th scope=\"col\">As of</th><th scope=\"col\">Shards</th></tr></thead><tbody>");
+      for (JsonNode s : usage.get("snapshots")) {
+        b.append("<tr><td>").append(esc(s.get("snapshot").asText())).append("</td><td>").append(esc(s.get("purpose").asText()))
+            .append("</td><td>").append(esc(s.get("as_of").asText())).append("</td><td>").append(esc(s.get("shards").toString())).append("</td></tr>");
+      }
+      b.append("</tbody></table>");
+    }
+    if (!usage.get("models_tracked").asBoolean()) {
+      b.append("<p>Model tracking is not enabled on this deployment, so trained models are not listed here.</p>");
+    } else if (usage.get("models").isEmpty()) {
+      b.append("<p>No trained model used your content.</p>");
+    } else {
+      b.append("<ul>");
+      for (JsonNode mo : usage.get("models")) {
+        b.append("<li>Model ").append(esc(mo.get("model").asText())).append(" (").append(esc(mo.get("status").asText()))
+            .append("), trained ").append(esc(mo.get("trained_at").asText())).append("</li>");
+      }
+      b.append("</ul>");
+    }
+    if (usage.get("forget_requests_tracked").asBoolean()) {
+      b.append("<h3>Forget requests</h3>");
+      if (usage.get("forget_requests").isEmpty()) {
+        b.append("<p>No forget requests.</p>");
+      }
+      b.append("<ul>");
+      for (JsonNode f : usage.get("forget_requests")) {
+        b.append("<li>").append(esc(f.get("cause").asText())).append(": ").append(esc(f.get("status").asText()))
+            .append(", due by ").append(esc(f.get("deadline").asText())).append("</li>");
+      }
+      b.append("</ul>");
+    }
+    b.append("</section>");
+
+    b.append("<section id=\"history\" aria-labelledby=\"history-h\"><h2 id=\"history-h\">History</h2>")
+        .append("<table><thead><tr><th scope=\"col\">When</th><th scope=\"col\">What</th></tr></thead><tbody>");
+    for (StoredEvent e : members.history(m)) {
+      b.append("<tr><td>").append(esc(Rfc3339.format(e.event().at()))).append("</td><td>").append(esc(describe(e))).append("</td></tr>");
+    }
+    b.append("</tbody></table>")
+        .append("<p><a href=\"/privacy/receipts.json\" download>Download your consent receipts (JSON, Kantara Consent Receipt v1.1)</a></p></section>");
+
+    b.append("<section id=\"objections\" aria-labelledby=\"objections-h\"><h2 id=\"objections-h\">Object to a use of your data</h2>");
+    List<ObjectNode> objections = members.objections(m);
+    if (!objections.isEmpty()) {
+      b.append("<table><caption>Your objections</caption><thead><tr><th scope=\"col\">Purpose</th><th scope=\"col\">Reason</th><th scope=\"col\">Status</th><th scope=\"col\">Answer due</th></tr></thead><tbody>");
+      for (ObjectNode o : objections) {
+        b.append("<tr><td>").append(esc(o.get("purpose").asText())).append("</td><td>").append(esc(o.get("reason").asText()))
+            .append("</td><td>").append(esc(o.get("status").asText())).append("</td><td>").append(esc(o.get("deadline").asText())).append("</td></tr>");
+      }
+      b.append("</tbody></table>");
+    }
+    List<MemberService.Setting> objectable = settings.stream().filter(s -> s.definition().objectable()).toList();
+    if (objectable.isEmpty()) {
+      b.append("<p>No purpose in the current policy takes objections; use the settings above.</p>");
+    } else {
+      b.append("<form method=\"post\" action=\"/privacy/objections\">").append(csrfField(csrf))
+          .append("<p><label for=\"objection-purpose\">Purpose</label><br><select id=\"objection-purpose\" name=\"purpose\">");
+      for (MemberService.Setting s : objectable) {
+        b.append("<option value=\"").append(esc(s.purpose())).append("\">")
+            .append(esc(s.definition().title() != null ? s.definition().title() : s.purpose())).append("</option>");
+      }
+      b.append("</select></p><p><label for=\"objection-reason\">Your reasons</label><br>")
+          .append("<textarea id=\"objection-reason\" name=\"reason\" rows=\"4\" maxlength=\"").append(MemberService.MAX_REASON)
+          .append("\" required></textarea></p><p><button type=\"submit\">Send objection</button></p></form>")
+          .append("<p>We answer within one month.</p>");
+    }
+    b.append("</section>");
+
+    b.append("<section id=\"erasure\" aria-labelledby=\"erasure-h\"><h2 id=\"erasure-h\">Erase my data</h2>");
+    boolean erased = members.history(m).stream().anyMatch(e -> e.event() instanceof dev.lethe.core.event.LedgerEvent.ErasureRequested);
+    if (erased) {
+      b.append("<p class=\"notice\">You asked for your data to be erased. It is no longer used, and will be removed from training data and models.</p>");
+    } else {
+      b.append("<form method=\"post\" action=\"/privacy/erasure\">").append(csrfField(csrf))
+          .append("<p><input type=\"checkbox\" id=\"erasure-confirm\" name=\"confirm\" value=\"yes\" required> ")
+          .append("<label for=\"erasure-confirm\">I want my data erased. This cannot be undone.</label></p>")
+          .append("<p><button type=\"submit\">Request erasure</button></p></form>");
+    }
+    b.append("</section>");
+    return Html.page("Data privacy", p, csrf, b.toString());
+  }
+
+  private static String describe(StoredEvent e) {
+    if (e.event() instanceof ConsentSet c) {
+      return (c.choice() == dev.lethe.core.event.Choice.GRANT ? "Switched on " : "Switched off ") + c.purpose() + " (" + c.source().word() + ")";
+    }
+    return switch (e.event().type()) {
+      case MEMBER_REGISTERED -> "Account created";
+      case MEMBER_MOVED -> "Country of residence changed";
+      case MEMBER_CLOSED -> "Account closed";
+      case NOTICE_SENT -> "Told about policy " + e.json().path("policy_version").asText();
+      case GPC_SIGNAL -> "Global Privacy Control signal received";
+      case OBJECTION_FILED -> "Objection filed for " + e.json().path("purpose").asText();
+      case OBJECTION_DECIDED -> "Objection " + e.json().path("outcome").asText();
+      case ERASURE_REQUESTED -> "Erasure requested";
+      case CONTENT_POSTED -> "Posted " + e.json().path("kind").asText();
+      case CONTENT_DELETED -> "Deleted content";
+      default -> e.event().type().word();
+    };
+  }
+
+  private static String urlPart(String s) {
+    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  // ------------------------------------------------------------------ admin
+
+  private String adminPage(Context ctx, Principal p, String policyText, ObjectNode preview) {
+    String csrf = auth.csrf(ctx);
+    StringBuilder b = new StringBuilder();
+    ObjectNode pol = admin.policies();
+    b.append("<section id=\"policies\" aria-labelledby=\"policies-h\"><h2 id=\"policies-h\">Policies</h2>")
+        .append("<p>In force now: <strong>").append(esc(pol.path("current").isNull() ? "none" : pol.get("current").asText())).append("</strong></p>")
+        .append("<table><thead><tr><th scope=\"col\">Version</th><th scope=\"col\">Effective</th><th scope=\"col\">Published</th><th scope=\"col\">Notice days</th></tr></thead><tbody>");
+    for (JsonNode e : pol.get("policies")) {
+      b.append("<tr><td>").append(esc(e.get("version").asText())).append("</td><td>").append(esc(e.get("effective").asText()))
+          .append("</td><td>").append(esc(e.get("published_at").asText())).append("</td><td>").append(e.get("notice_days").asLong()).append("</td></tr>");
+    }
+    b.append("</tbody></table>");
+    if (preview != null) {
+      b.append("<div class=\"notice\" role=\"status\"><h3>Preview of ").append(esc(preview.get("version").asText())).append("</h3>")
+          .append("<p id=\"preview-count\">On ").append(esc(preview.get("effective").asText())).append(", decisions change for <strong>")
+          .append(preview.get("members_changing").asInt()).append("</strong> of ").append(preview.get("members").asInt()).append(" members.</p><ul>");
+      preview.get("transitions").fields().forEachRemaining(t ->
+          b.append("<li>").append(esc(t.getKey())).append(": ").append(t.getValue().asInt()).append("</li>"));
+      b.append("</ul><h4>Changes against the policy in force</h4><ul>");
+      for (JsonNode d : preview.get("diff")) {
+        b.append("<li><code>").append(esc(d.get("path").asText())).append("</code>: ").append(esc(String.valueOf(d.get("from"))))
+            .append(" → ").append(esc(String.valueOf(d.get("to")))).append("</li>");
+      }
+      b.append("</ul><form method=\"post\" action=\"/admin/policies\">").append(csrfField(csrf))
+          .append("<input type=\"hidden\" name=\"policy\" value=\"").append(esc(policyText)).append("\">")
+          .append("<button type=\"submit\">Publish ").append(esc(preview.get("version").asText())).append("</button></form></div>");
+    }
+    b.append("<form method=\"post\" action=\"/admin/policies/preview\">").append(csrfField(csrf))
+        .append("<p><label for=\"policy\">New policy version (JSON policy object)</label><br>")
+        .append("<textarea id=\"policy\" name=\"policy\" rows=\"10\" required>").append(policyText == null ? "" : esc(policyText)).append("</textarea></p>")
+        .append("<p><button type=\"submit\">Preview</button></p></form></section>");
+
+    ObjectNode outbox = admin.outbox();
+    b.append("<section id=\"outbox\" aria-labelledby=\"outbox-h\"><h2 id=\"outbox-h\">Notice outbox</h2><p><span id=\"outbox-pending\">")
+        .append(outbox.get("pending").asInt()).append("</span> notices waiting.</p>")
+        .append("<form method=\"post\" action=\"/admin/outbox/send\">").append(csrfField(csrf))
+        .append("<button type=\"submit\">Send notices</button></form></section>");
+
+    b.append("<section id=\"objections\" aria-labelledby=\"objections-h\"><h2 id=\"objections-h\">Objections</h2>")
+        .append("<table><thead><tr><th scope=\"col\">Member</th><th scope=\"col\">Purpose</th><th scope=\"col\">Reason</th><th scope=\"col\">Filed</th><th scope=\"col\">Deadline</th><th scope=\"col\">Status</th><th scope=\"col\">Decision</th></tr></thead><tbody>");
+    for (JsonNode o : admin.objections().get("objections")) {
+      String id = o.get("objection").asText();
+      long days = o.get("days_left").asLong();
+      boolean pending = o.get("status").asText().equals("pending");
+      b.append("<tr><td>").append(esc(o.get("member").asText())).append("</td><td>").append(esc(o.get("purpose").asText()))
+          .append("</td><td class=\"objection-reason\">").append(esc(o.get("reason").asText())).append("</td><td>")
+          .append(esc(o.get("filed_at").asText())).append("</td><td>").append(esc(o.get("deadline").asText()));
+      if (pending) {
+        b.append("<br><span class=\"").append(days < 0 ? "overdue" : "countdown").append("\">")
+            .append(days < 0 ? "overdue by " + (-days) + " days" : days + " days left").append("</span>");
+      }
+      b.append("</td><td>").append(esc(o.get("status").asText())).append("</td><td>");
+      String fid = "decide-" + id.replaceAll("[^A-Za-z0-9_-]", "_");
+      b.append("<form method=\"post\" action=\"/admin/objections/").append(esc(urlPart(id))).append("/decision\">").append(csrfField(csrf))
+          .append("<label for=\"").append(fid).append("-outcome\">Outcome</label> <select id=\"").append(fid).append("-outcome\" name=\"outcome\">")
+          .append("<option value=\"upheld\">Uphold</option><option value=\"rejected\">Reject</option></select><br>")
+          .append("<label for=\"").append(fid).append("-why\">Justification</label><br><textarea id=\"").append(fid)
+          .append("-why\" name=\"justification\" rows=\"2\" required></textarea><br><button type=\"submit\">Record decision</button></form></td></tr>");
+    }
+    b.append("</tbody></table></section>");
+
+    ObjectNode queue = admin.forgetQueue();
+    b.append("<section id=\"forget\" aria-labelledby=\"forget-h\"><h2 id=\"forget-h\">Forget queue</h2>");
+    if (!queue.get("tracked").asBoolean()) {
+      b.append("<p>Forget requests are not tracked on this deployment: the unlearning module is not installed.</p>");
+    } else if (queue.get("requests").isEmpty()) {
+      b.append("<p>The queue is empty.</p>");
+    } else {
+      b.append("<table><thead><tr><th scope=\"col\">Request</th><th scope=\"col\">Member</th><th scope=\"col\">Cause</th><th scope=\"col\">Deadline</th><th scope=\"col\">Status</th></tr></thead><tbody>");
+      for (JsonNode r : queue.get("requests")) {
+        b.append("<tr><td>").append(esc(r.get("id").asText())).append("</td><td>").append(esc(r.get("member").asText()))
+            .append("</td><td>").append(esc(r.get("cause").asText())).append("</td><td>").append(esc(r.get("deadline").asText()))
+            .append("</td><td>").append(esc(r.get("status").asText())).append("</td></tr>");
+      }
+      b.append("</tbody></table>");
+    }
+    b.append("</section>");
+    return Html.page("Administration", p, csrf, b.toString());
+  }
+
+  // ------------------------------------------------------------------ auditor
+
+  private String auditPage(Context ctx, Principal p) {
+    StringBuilder b = new StringBuilder();
+    ObjectNode report = audit.report();
+    b.append("<section id=\"report\" aria-labelledby=\"report-h\"><h2 id=\"report-h\">Compliance report</h2><dl>")
+        .append("<dt>Audit log verifies</dt><dd id=\"audit-ok\">").append(report.get("audit_ok").asBoolean() ? "yes" : "NO").append("</dd>")
+        .append("<dt>Leaves / checkpoints</dt><dd>").append(report.get("audit_leaves").asLong()).append(" / ").append(report.get("audit_checkpoints").asLong()).append("</dd>")
+        .append("<dt>Ledger events / members</dt><dd>").append(report.get("events").asLong()).append(" / ").append(report.get("members").asLong()).append("</dd>")
+        .append("<dt>Open objections (overdue)</dt><dd>").append(report.get("objections_open").asInt()).append(" (").append(report.get("objections_overdue").asInt()).append(")</dd>")
+        .append("</dl>");
+    for (JsonNode problem : report.get("audit_problems")) {
+      b.append("<p class=\"error\">").append(esc(problem.asText())).append("</p>");
+    }
+    b.append("</section>");
+
+    long from = pageParam(ctx.queryParam("from"));
+    ObjectNode leaves = audit.leaves(from, 50);
+    long size = leaves.get("size").asLong();
+    b.append("<section id=\"log\" aria-labelledby=\"log-h\"><h2 id=\"log-h\">Audit log</h2><p>Leaves ").append(from).append("–")
+        .append(Math.min(from + 50, size) - 1).append(" of ").append(size).append("</p><table><thead><tr><th scope=\"col\">Leaf</th><th scope=\"col\">Content</th></tr></thead><tbody>");
+    for (JsonNode l : leaves.get("leaves")) {
+      b.append("<tr><td><a href=\"/audit?leaf=").append(l.get("index").asLong()).append("#proof\">").append(l.get("index").asLong())
+          .append("</a></td><td><code>").append(esc(l.get("leaf").toString())).append("</code></td></tr>");
+    }
+    b.append("</tbody></table><nav aria-label=\"Audit log pages\">");
+    if (from > 0) {
+      b.append("<a href=\"/audit?from=").append(Math.max(0, from - 50)).append("#log\">Previous</a> ");
+    }
+    if (from + 50 < size) {
+      b.append("<a href=\"/audit?from=").append(from + 50).append("#log\">Next</a>");
+    }
+    b.append("</nav></section>");
+
+    ObjectNode cps = audit.checkpoints();
+    b.append("<section id=\"checkpoints\" aria-labelledby=\"cp-h\"><h2 id=\"cp-h\">Checkpoints</h2><p>Verifier key: <code>")
+        .append(esc(cps.get("verifier_key").asText())).append("</code></p>");
+    for (JsonNode c : cps.get("checkpoints")) {
+      b.append("<h3>Checkpoint ").append(c.get("number").asLong()).append(" (").append(c.get("size").asLong()).append(" leaves)</h3><pre>")
+          .append(esc(c.get("note").asText())).append("</pre>");
+    }
+    b.append("</section>");
+
+    b.append("<section id=\"proof\" aria-labelledby=\"proof-h\"><h2 id=\"proof-h\">Inclusion proof</h2>")
+        .append("<form method=\"get\" action=\"/audit\"><label for=\"leaf\">Leaf index</label> <input id=\"leaf\" name=\"leaf\" inputmode=\"numeric\" pattern=\"[0-9]+\"> <button type=\"submit\">Prove</button></form>");
+    String leaf = ctx.queryParam("leaf");
+    if (leaf != null) {
+      ObjectNode proof = audit.proof(pageParam(leaf), null);
+      b.append("<pre>").append(esc(proof.toPrettyString())).append("</pre>");
+    }
+    b.append("</section>");
+
+    b.append("<section id=\"snapshots\" aria-labelledby=\"snap-h\"><h2 id=\"snap-h\">Snapshot manifests</h2>");
+    JsonNode snaps = audit.snapshots().get("snapshots");
+    if (snaps.isEmpty()) {
+      b.append("<p>No snapshot is published.</p>");
+    } else {
+      b.append("<ul>");
+      for (JsonNode s : snaps) {
+        b.append("<li><a href=\"/audit/snapshots/").append(esc(urlPart(s.get("snapshot").asText()))).append("\">")
+            .append(esc(s.get("snapshot").asText())).append("</a> — ").append(esc(s.get("purpose").asText())).append(" as of ")
+            .append(esc(s.get("as_of").asText())).append(", ").append(s.get("included").asLong()).append(" records</li>");
+      }
+      b.append("</ul>");
+    }
+    b.append("</section>");
+    return Html.page("Audit", p, auth.csrf(ctx), b.toString());
+  }
+
+  private static long pageParam(String v) {
+    if (v == null) {
+      return 0;
+    }
+    if (v.length() > 18 || !v.matches("[0-9]+")) {
+      throw ProblemException.badRequest("invalid-parameter", "expected a non-negative integer");
+    }
+    return Long.parseLong(v);
+  }
+}
