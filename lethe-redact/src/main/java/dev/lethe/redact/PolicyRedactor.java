@@ -16,6 +16,7 @@ final class PolicyRedactor implements Redactor {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
   /** Six hex digits, as in {@code [PERSON_7f3a9c]}: short enough to read, 16M values per type. */
   private static final int TOKEN_HEX_DIGITS = 6;
+  private static final int SMALL_VALUE_SET = 8;
 
   private final Detector detector;
   private final RedactionPolicy policy;
@@ -105,11 +106,8 @@ final class PolicyRedactor implements Redactor {
     if (values.isEmpty()) {
       return spans;
     }
-    // One Aho-Corasick pass for all values keeps this linear in the text, however many values.
-    AhoCorasickDoubleArrayTrie<EntityType> trie = new AhoCorasickDoubleArrayTrie<>();
-    trie.build(values);
     List<Span> extra = new ArrayList<>();
-    trie.parseText(text, (begin, end, type) -> {
+    AhoCorasickDoubleArrayTrie.IHit<EntityType> hit = (begin, end, type) -> {
       if (begin > 0 && TextFold.isWordChar(text.charAt(begin - 1))
           || end < text.length() && TextFold.isWordChar(text.charAt(end))) {
         return;
@@ -121,7 +119,21 @@ final class PolicyRedactor implements Redactor {
       Span s = new Span(type, begin, end, 0.5);
       all.put(begin, s);
       extra.add(s);
-    });
+    };
+    if (values.size() <= SMALL_VALUE_SET) {
+      // A few values: plain searches are linear too and avoid building a trie per record.
+      for (Map.Entry<String, EntityType> e : values.entrySet()) {
+        String v = e.getKey();
+        for (int at = text.indexOf(v); at >= 0; at = text.indexOf(v, at + 1)) {
+          hit.hit(at, at + v.length(), e.getValue());
+        }
+      }
+    } else {
+      // One Aho-Corasick pass for all values keeps this linear in the text, however many values.
+      AhoCorasickDoubleArrayTrie<EntityType> trie = new AhoCorasickDoubleArrayTrie<>();
+      trie.build(values);
+      trie.parseText(text, hit);
+    }
     if (extra.isEmpty()) {
       return spans;
     }

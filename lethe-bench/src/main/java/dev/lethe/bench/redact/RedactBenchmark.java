@@ -1,0 +1,56 @@
+package dev.lethe.bench.redact;
+
+import dev.lethe.redact.DetectionContext;
+import dev.lethe.redact.Detector;
+import dev.lethe.redact.EntityType;
+import dev.lethe.redact.Redaction;
+import dev.lethe.redact.RedactionPolicy;
+import dev.lethe.redact.Redactor;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/** JMH: time to redact one synthetic post (about 300 bytes); divide to get bytes per second. */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class RedactBenchmark {
+  @Param({"true", "false"})
+  boolean statisticalNames;
+
+  private Redactor redactor;
+  private String[] posts;
+  private int next;
+
+  @Setup
+  public void setup() {
+    Detector d = statisticalNames ? Detector.standard() : Detector.of(EnumSet.allOf(EntityType.class), false);
+    redactor = Redactor.create(d, RedactionPolicy.pseudonymousPeople(),
+        "benchmark-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+    SyntheticPosts gen = new SyntheticPosts(7);
+    posts = new String[1024];
+    for (int i = 0; i < posts.length; i++) {
+      posts[i] = gen.next();
+    }
+  }
+
+  @Benchmark
+  public Redaction redactOnePost() {
+    next = (next + 1) & (posts.length - 1);
+    return redactor.redact(posts[next], DetectionContext.none());
+  }
+}
