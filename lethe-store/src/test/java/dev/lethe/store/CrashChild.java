@@ -59,7 +59,7 @@ public final class CrashChild {
           out.println("ack reg-" + member);
         }
         out.flush();
-        if (i % 25 == 24) {
+        if (i % 5 == 4) {
           store.checkpoint();
         }
       }

@@ -80,7 +80,7 @@ class CrashTest {
         }
       }
       assertThat(ready[0]).as("round %d: the child opened the store", round).isTrue();
-      Thread.sleep(30 + random.nextInt(600));
+      Thread.sleep(30 + random.nextInt(400));
       child.destroyForcibly(); // SIGKILL on Unix
       assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
       reader.join(10_000);

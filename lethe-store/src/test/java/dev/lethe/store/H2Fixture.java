@@ -32,6 +32,6 @@ final class H2Fixture implements StoreFixture {
     // The same URL in the same JVM joins the database the store has open.
     return DriverManager.getConnection(
         "jdbc:h2:file:" + config.dataDir().toAbsolutePath().resolve("ledger")
-            + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0");
+            + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;REUSE_SPACE=FALSE");
   }
 }
