@@ -84,9 +84,12 @@ final class EmbeddedEngine implements SnapshotEngine {
       totalBytes += Files.size(file);
     }
     ConsentView view = ConsentView.of(ledger, request.purpose(), request.asOf(), request.shardsPerGroup());
-    byte[] secret = SnapshotSecrets.pseudonymKey(request.deploymentKey(), request.purpose(), request.asOf(), inputs);
+    // A rebuild keeps its parent's pseudonym key so that untouched shards stay byte-identical.
+    List<SnapshotMetadata.Input> keyInputs = request.rebuild() == null ? inputs : request.rebuild().parentInputs();
+    byte[] secret = SnapshotSecrets.pseudonymKey(request.deploymentKey(), request.purpose(), request.asOf(), keyInputs);
     Redactor redactor = Redactor.create(detector, request.redaction(), secret);
-    RecordProcessor processor = new RecordProcessor(view, redactor, MemberDirectory.of(ledger.memberNames()));
+    RecordProcessor processor = new RecordProcessor(view, redactor, MemberDirectory.of(ledger.memberNames()),
+        request.rebuild() == null ? java.util.Set.of() : request.rebuild().forgottenMembers());
 
     Tally tally = new Tally();
     progress.started(totalBytes);
@@ -147,11 +150,13 @@ final class EmbeddedEngine implements SnapshotEngine {
       Tally tally)
       throws IOException {
     SnapshotMetadata withoutId = metadata("", request, view, inputs, shards, tally);
-    String id = Manifest.id(withoutId, view.layout());
+    String parent = request.rebuild() == null ? null : request.rebuild().parentSnapshot();
+    String id = Manifest.id(withoutId, view.layout(), parent);
     SnapshotMetadata metadata = metadata(id, request, view, inputs, shards, tally);
-    byte[] manifest = CanonicalJson.bytes(Manifest.toJson(metadata, view.layout()));
+    byte[] manifest = CanonicalJson.bytes(Manifest.toJson(metadata, view.layout(), parent));
     SnapshotFiles.writeMetadata(building, metadata, manifest, request.license());
     boolean existed = Publisher.publish(building, request.outDir(), id);
+    SnapshotSources.record(request.outDir(), id, request.contentFiles());
     return new SnapshotResult(request.outDir().resolve(id), metadata, Hashing.sha256Hex(manifest), existed);
   }
 

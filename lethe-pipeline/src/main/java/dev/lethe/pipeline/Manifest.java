@@ -21,6 +21,14 @@ public final class Manifest {
 
   /** The manifest as JSON (keys are sorted when written). */
   public static ObjectNode toJson(SnapshotMetadata m, ShardLayout layout) {
+    return toJson(m, layout, null);
+  }
+
+  /**
+   * The manifest of a snapshot; {@code rebuildOf} names the snapshot it re-creates without
+   * forgotten members (lineage from old to new), or is null.
+   */
+  public static ObjectNode toJson(SnapshotMetadata m, ShardLayout layout, String rebuildOf) {
     JsonNodeFactory f = JsonNodeFactory.instance;
     ObjectNode o = f.objectNode();
     o.put("format", FORMAT);
@@ -61,11 +69,14 @@ public final class Manifest {
     ArrayNode visibility = o.putArray("visibility");
     m.visibility().forEach(visibility::add);
     o.put("record_format", "jsonl.zst: {\"content\", \"kind\", \"text\"} per line");
+    if (rebuildOf != null) {
+      o.put("rebuild_of", rebuildOf);
+    }
     return o;
   }
 
   /** The snapshot id for metadata whose {@code snapshot} is still empty. */
-  static String id(SnapshotMetadata withoutId, ShardLayout layout) {
-    return Hashing.sha256Hex(CanonicalJson.bytes(toJson(withoutId, layout))).substring(0, 32);
+  static String id(SnapshotMetadata withoutId, ShardLayout layout, String rebuildOf) {
+    return Hashing.sha256Hex(CanonicalJson.bytes(toJson(withoutId, layout, rebuildOf))).substring(0, 32);
   }
 }

@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The record-level step every engine runs: gate a record by the content-eligibility rule, redact
@@ -23,16 +24,26 @@ public final class RecordProcessor {
   /** Exclusion reason for a record the redaction policy drops. */
   public static final String REDACTION_DROPPED = "redaction-dropped";
 
+  /** Exclusion reason for a record of a member a rebuild forgets. */
+  public static final String FORGOTTEN = "forgotten";
+
   private static final JsonFactory JSON = new JsonFactory();
 
   private final ConsentView view;
   private final Redactor redactor;
   private final MemberDirectory directory;
+  private final Set<String> forgotten;
 
   public RecordProcessor(ConsentView view, Redactor redactor, MemberDirectory directory) {
+    this(view, redactor, directory, Set.of());
+  }
+
+  /** A processor that also leaves out every record of the {@code forgotten} members. */
+  public RecordProcessor(ConsentView view, Redactor redactor, MemberDirectory directory, Set<String> forgotten) {
     this.view = view;
     this.redactor = redactor;
     this.directory = directory;
+    this.forgotten = Set.copyOf(forgotten);
   }
 
   /** Parses and processes one line of a content export. */
@@ -52,6 +63,9 @@ public final class RecordProcessor {
             gate.decision(), view.purposePolicy(), r.kind(), r.visibility(), r.postedAt(), r.deletedAt(), view.asOf());
     if (exclusion.isPresent()) {
       return new RecordOutcome.Excluded(exclusion.get());
+    }
+    if (forgotten.contains(r.member())) {
+      return new RecordOutcome.Excluded(FORGOTTEN);
     }
     if (gate.number() < 0) {
       // An allowed decision implies a registered member; never include a record we cannot trace.

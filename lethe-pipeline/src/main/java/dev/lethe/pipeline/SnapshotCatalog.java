@@ -58,8 +58,12 @@ public final class SnapshotCatalog {
     List<RoaringBitmap> bitmaps = new ArrayList<>();
     RoaringBitmap union = new RoaringBitmap();
     for (JsonNode shard : manifest.get("shards")) {
+      Path membersFile = dir.resolve(shard.get("members_file").asText());
+      if (!Files.exists(membersFile)) {
+        continue; // the shard was deleted after its members were forgotten
+      }
       RoaringBitmap bitmap = new RoaringBitmap();
-      try (InputStream in = Files.newInputStream(dir.resolve(shard.get("members_file").asText()));
+      try (InputStream in = Files.newInputStream(membersFile);
           DataInputStream data = new DataInputStream(in)) {
         bitmap.deserialize(data);
       }

@@ -1,10 +1,12 @@
 package dev.lethe.pipeline;
 
+import dev.lethe.pipeline.meta.SnapshotMetadata;
 import dev.lethe.redact.RedactionPolicy;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What to build.
@@ -22,6 +24,8 @@ import java.util.Objects;
  * @param ledgerName how the manifest names the consent ledger input
  * @param ledgerSha256 SHA-256 (hex) of the ledger's bytes as read (a file or a store export)
  * @param license the licence statement for the dataset metadata, or null
+ * @param rebuild set when this build re-creates an earlier snapshot without some members (to
+ *     forget them), else null
  */
 public record SnapshotRequest(
     String purpose,
@@ -34,7 +38,8 @@ public record SnapshotRequest(
     int threads,
     String ledgerName,
     String ledgerSha256,
-    String license) {
+    String license,
+    Rebuild rebuild) {
 
   public SnapshotRequest {
     Objects.requireNonNull(purpose, "purpose");
@@ -52,5 +57,44 @@ public record SnapshotRequest(
       throw new IllegalArgumentException("threads must be at least 1, not " + threads);
     }
     ShardLayout.of(null, shardsPerGroup); // validates the shard count
+  }
+
+  /** A fresh build (not a rebuild). */
+  public SnapshotRequest(
+      String purpose,
+      Instant asOf,
+      List<Path> contentFiles,
+      Path outDir,
+      int shardsPerGroup,
+      RedactionPolicy redaction,
+      byte[] deploymentKey,
+      int threads,
+      String ledgerName,
+      String ledgerSha256,
+      String license) {
+    this(purpose, asOf, contentFiles, outDir, shardsPerGroup, redaction, deploymentKey, threads, ledgerName,
+        ledgerSha256, license, null);
+  }
+
+  /**
+   * A rebuild of {@code parentSnapshot} that leaves out every record of {@code forgottenMembers}.
+   * It keeps the parent's pseudonym key (derived from the parent's inputs), so every shard that
+   * held none of those members is byte-identical to the parent's and only the others need
+   * retraining.
+   *
+   * @param parentInputs the parent manifest's inputs, in order
+   */
+  public record Rebuild(String parentSnapshot, List<SnapshotMetadata.Input> parentInputs, Set<String> forgottenMembers) {
+    public Rebuild {
+      Objects.requireNonNull(parentSnapshot, "parentSnapshot");
+      parentInputs = List.copyOf(parentInputs);
+      forgottenMembers = Set.copyOf(forgottenMembers);
+    }
+  }
+
+  /** This request as a rebuild. */
+  public SnapshotRequest asRebuild(Rebuild rebuild) {
+    return new SnapshotRequest(purpose, asOf, contentFiles, outDir, shardsPerGroup, redaction, deploymentKey, threads,
+        ledgerName, ledgerSha256, license, Objects.requireNonNull(rebuild, "rebuild"));
   }
 }

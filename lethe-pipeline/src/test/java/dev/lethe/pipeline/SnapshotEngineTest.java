@@ -136,9 +136,35 @@ class SnapshotEngineTest {
         ProgressListener.NONE);
     assertThat(later.metadata().snapshot()).isNotEqualTo(first.metadata().snapshot());
     try (Stream<Path> dirs = Files.list(temp.resolve("out"))) {
-      assertThat(dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()))
+      assertThat(dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")))
           .containsExactlyInAnyOrder(first.metadata().snapshot(), later.metadata().snapshot());
     }
+  }
+
+  @Test
+  void aRebuildForgetsMembersAndLeavesOtherShardsByteIdentical() throws Exception {
+    Path content = content();
+    ConsentLedger ledger = ledger();
+    SnapshotRequest request = PipelineFixtures.request("genai-training", AS_OF, List.of(content), temp.resolve("out"), 2);
+    SnapshotResult parent = SnapshotEngine.embedded(PipelineFixtures.DETECTOR).build(ledger, request, ProgressListener.NONE);
+    SnapshotResult rebuilt = SnapshotEngine.embedded(PipelineFixtures.DETECTOR).build(ledger,
+        request.asRebuild(new SnapshotRequest.Rebuild(parent.metadata().snapshot(), parent.metadata().inputs(), java.util.Set.of("ann"))),
+        ProgressListener.NONE);
+    assertThatSnapshot(rebuilt.directory()).isConsistent().includesExactly(List.of("L1", "u1")).hasExcluded("forgotten", 2)
+        .hasNoMember(ledger.memberNumber("ann").orElseThrow());
+    assertThat(SnapshotAssert.manifest(rebuilt.directory()).get("rebuild_of").asText()).isEqualTo(parent.metadata().snapshot());
+    int annShard = parent.metadata().shards().stream()
+        .filter(s -> SnapshotAssert.members(parent.directory(), s.members()).contains(ledger.memberNumber("ann").orElseThrow()))
+        .findFirst().orElseThrow().shard();
+    for (var shard : rebuilt.metadata().shards()) {
+      var before = parent.metadata().shards().stream().filter(s -> s.shard() == shard.shard()).findFirst().orElseThrow();
+      if (shard.shard() == annShard) {
+        assertThat(shard.sha256()).isNotEqualTo(before.sha256());
+      } else {
+        assertThat(shard.sha256()).as("shard %d holds no forgotten member", shard.shard()).isEqualTo(before.sha256());
+      }
+    }
+    assertThat(SnapshotSources.contentFiles(temp.resolve("out"), parent.metadata().snapshot())).contains(List.of(content.toAbsolutePath()));
   }
 
   @Test
@@ -149,6 +175,7 @@ class SnapshotEngineTest {
     try (Stream<Path> entries = Files.list(out)) {
       assertThat(entries.map(p -> p.getFileName().toString())).containsExactly(".lock");
     }
+    assertThat(SnapshotCatalog.open(out).snapshots()).isEmpty();
   }
 
   private static List<String> fileNames(Path dir) throws Exception {

@@ -1,0 +1,49 @@
+package dev.lethe.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where each snapshot's content exports were read from, kept beside (not inside) the snapshots in
+ * {@code OUT/.sources/<id>.json} so that a forget rebuild can read the same inputs again. Outside
+ * the snapshot directory because paths depend on the machine, and a snapshot's bytes must not.
+ */
+public final class SnapshotSources {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private SnapshotSources() {}
+
+  static void record(Path outDir, String snapshot, List<Path> contentFiles) throws IOException {
+    Path dir = outDir.resolve(".sources");
+    Files.createDirectories(dir);
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    ArrayNode content = o.putArray("content");
+    contentFiles.forEach(p -> content.add(p.toAbsolutePath().normalize().toString()));
+    Path tmp = dir.resolve(snapshot + ".json.tmp");
+    Files.write(tmp, CanonicalJson.bytes(o));
+    Files.move(tmp, dir.resolve(snapshot + ".json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** The content exports a snapshot was built from, if recorded. */
+  public static Optional<List<Path>> contentFiles(Path outDir, String snapshot) throws IOException {
+    Path file = outDir.resolve(".sources").resolve(snapshot + ".json");
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    JsonNode node = JSON.readTree(file.toFile());
+    List<Path> paths = new ArrayList<>();
+    node.get("content").forEach(p -> paths.add(Path.of(p.asText())));
+    return Optional.of(paths);
+  }
+}
