@@ -41,8 +41,9 @@ final class Json {
     try {
       node = MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
-      throw ProblemException.badRequest(
-          "malformed-json", "the body is not valid JSON (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+      // Constraint violations (nesting too deep) carry no location.
+      String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+      throw ProblemException.badRequest("malformed-json", "the body is not valid JSON" + where);
     }
     if (node == null || !node.isObject()) {
       throw ProblemException.badRequest("malformed-json", "the body must be a JSON object");

@@ -55,6 +55,7 @@ public final class LetheServer implements AutoCloseable {
 
     Javalin app = Javalin.create(c -> {
       c.http.maxRequestSize = config.maxBodyBytes;
+      c.http.prefer405over404 = true;
       c.startup.showJavalinBanner = false;
       c.jetty.host = config.host;
       c.jetty.port = config.port;

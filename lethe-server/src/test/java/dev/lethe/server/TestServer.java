@@ -108,7 +108,10 @@ final class TestServer implements AutoCloseable {
     HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     Map<String, List<String>> h = new LinkedHashMap<>(r.headers().map());
     String contentType = r.headers().firstValue("content-type").orElse(null);
-    assertThat(r.statusCode()).as("%s %s never answers 5xx: %s", method, path, r.body()).isLessThan(500);
+    if (!(r.statusCode() == 503 && r.body().contains("/sender-unavailable"))) {
+      // The one documented 5xx is a notice sender outage; nothing a caller sends may cause one.
+      assertThat(r.statusCode()).as("%s %s never answers 5xx: %s", method, path, r.body()).isLessThan(500);
+    }
     contract().check(method, URI.create(base() + path).getPath(), r.statusCode(), contentType, r.body());
     JsonNode json = contentType != null && contentType.contains("json") ? Json.MAPPER.readTree(r.body()) : null;
     return new Response(r.statusCode(), h, r.body(), json);

@@ -1,0 +1,132 @@
+package dev.lethe.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The pages in a real Chromium (Debian's chromium and chromium-driver). Without them the tests
+ * are skipped, unless LETHE_REQUIRE_BROWSER=1 (as in CI), where a missing browser fails.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BrowserTest {
+
+  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+  TestServer t;
+  WebDriver driver;
+
+  @BeforeAll
+  void start(@TempDir Path dir) throws Exception {
+    boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    if (!present) {
+      if ("1".equals(System.getenv("LETHE_REQUIRE_BROWSER"))) {
+        fail("LETHE_REQUIRE_BROWSER=1 but " + CHROMIUM + " or " + CHROMEDRIVER + " is missing: apt-get install chromium chromium-driver");
+      }
+      assumeTrue(false, "Chromium is not installed (apt-get install chromium chromium-driver): browser tests skipped");
+    }
+    t = new TestServer(dir.resolve("server"));
+    ChromeDriverService service =
+        new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run",
+        "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium-profile")));
+    driver = new ChromeDriver(service, options);
+  }
+
+  @AfterAll
+  void stop() {
+    if (driver != null) {
+      driver.quit();
+    }
+    if (t != null) {
+      t.close();
+    }
+  }
+
+  @BeforeEach
+  void signedOut() {
+    driver.manage().deleteAllCookies();
+  }
+
+  void signIn(String token, String expectedPath) {
+    driver.get(t.base() + "/login");
+    driver.findElement(By.id("token")).sendKeys(token);
+    driver.findElement(By.cssSelector("form[action='/login'] button[type=submit]")).click();
+    new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains(expectedPath));
+  }
+
+  @Test
+  void switchingTheToggleOffRecordsAWithdrawal() {
+    signIn(t.token("bob"), "/privacy");
+    WebElement toggle = driver.findElement(By.id("toggle-genai-training"));
+    assertThat(driver.findElement(By.cssSelector("label[for='toggle-genai-training']")).getText())
+        .isEqualTo("Data for Generative AI Improvement");
+    assertThat(toggle.isSelected()).isTrue();
+    toggle.click(); // the page script saves on change; the page then reloads
+    new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(toggle));
+    assertThat(driver.findElement(By.id("toggle-genai-training")).isSelected()).isFalse();
+    assertThat(t.events("bob", "consent.set")).singleElement().satisfies(e -> {
+      assertThat(e.get("choice").asText()).isEqualTo("withdraw");
+      assertThat(e.get("purpose").asText()).isEqualTo("genai-training");
+      assertThat(e.get("source").asText()).isEqualTo("settings");
+    });
+    assertThat(driver.findElement(By.id("history")).getText()).contains("Switched off genai-training");
+  }
+
+  @Test
+  void aUkMemberSeesAnExplanationInsteadOfTheToggle() throws Exception {
+    String v2 = AdminAuditApiTest.v2BlockingGb("2025-03-03T10:00:00Z", 0).replace("\"version\":\"v2\"", "\"version\":\"v2-browser\"");
+    String admin = t.token(Role.ADMIN);
+    assertThat(t.send("POST", "/v1/admin/policies", admin, v2).status()).isEqualTo(201);
+    assertThat(t.send("POST", "/v1/admin/outbox/send", admin, null).status()).isEqualTo(200);
+
+    signIn(t.token("carol"), "/privacy");
+    assertThat(driver.findElements(By.id("toggle-genai-training"))).isEmpty();
+    assertThat(driver.findElement(By.id("toggle-genai-training-why")).getText())
+        .contains("not permitted where you live (GB)");
+    assertThat(driver.findElements(By.id("toggle-personalization"))).hasSize(1);
+  }
+
+  @Test
+  void anObjectionAppearsForTheAdminWithItsTextEscaped() {
+    String text = "<img src=x onerror=alert(1)> & <b>bold</b> \"quoted\"";
+    signIn(t.token("alice"), "/privacy");
+    new Select(driver.findElement(By.id("objection-purpose"))).selectByValue("personalization");
+    driver.findElement(By.id("objection-reason")).sendKeys(text);
+    driver.findElement(By.cssSelector("form[action='/privacy/objections'] button[type=submit]")).click();
+    new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("#objections"));
+    assertThat(driver.findElement(By.id("objections")).getText()).contains("pending");
+
+    driver.findElement(By.cssSelector("form[action='/logout'] button")).click();
+    new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/login"));
+    signIn(t.token(Role.ADMIN), "/admin");
+    WebElement cell = driver.findElement(By.cssSelector("td.objection-reason"));
+    assertThat(cell.getText()).isEqualTo(text);
+    assertThat(cell.findElements(By.xpath(".//*"))).as("no markup from the objection is rendered").isEmpty();
+    assertThat(driver.findElement(By.id("objections")).getText()).contains("31 days left");
+  }
+}
