@@ -45,9 +45,26 @@ final class EmbeddedEngine implements SnapshotEngine {
   private static final int BATCH_BYTES = 4 << 20;
 
   private final Detector detector;
+  /** The last member directory and the names it was built from, reused while they do not change. */
+  private List<String> directoryNames = List.of();
+  private MemberDirectory directory = MemberDirectory.empty();
 
   EmbeddedEngine(Detector detector) {
     this.detector = detector;
+  }
+
+  /**
+   * The directory of the ledger's member names, the same object as the previous build's when the
+   * names are the same, so a {@link DetectionCache} keeps answering across builds.
+   */
+  private synchronized MemberDirectory directory(ConsentLedger ledger) {
+    List<String> names = new ArrayList<>(ledger.memberNames());
+    names.sort(null);
+    if (!names.equals(directoryNames)) {
+      directoryNames = names;
+      directory = MemberDirectory.of(names);
+    }
+    return directory;
   }
 
   @Override
@@ -88,7 +105,7 @@ final class EmbeddedEngine implements SnapshotEngine {
     List<SnapshotMetadata.Input> keyInputs = request.rebuild() == null ? inputs : request.rebuild().parentInputs();
     byte[] secret = SnapshotSecrets.pseudonymKey(request.deploymentKey(), request.purpose(), request.asOf(), keyInputs);
     Redactor redactor = Redactor.create(detector, request.redaction(), secret);
-    RecordProcessor processor = new RecordProcessor(view, redactor, MemberDirectory.of(ledger.memberNames()),
+    RecordProcessor processor = new RecordProcessor(view, redactor, directory(ledger),
         request.rebuild() == null ? java.util.Set.of() : request.rebuild().forgottenMembers());
 
     Tally tally = new Tally();
