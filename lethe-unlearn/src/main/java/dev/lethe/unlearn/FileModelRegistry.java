@@ -1,0 +1,262 @@
+package dev.lethe.unlearn;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.luben.zstd.Zstd;
+import dev.lethe.pipeline.CanonicalJson;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/** The {@link ModelRegistry} on a directory. */
+final class FileModelRegistry implements ModelRegistry {
+
+  static final String MODEL_JSON = "model.json";
+  static final String DRAFT_PREFIX = ".draft-";
+  /** zstd level 3, the library default: artefacts are counts, which compress well at any level. */
+  private static final int ZSTD_LEVEL = 3;
+  private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path directory;
+
+  FileModelRegistry(Path directory) {
+    this.directory = directory.toAbsolutePath().normalize();
+  }
+
+  static String artefactFile(int shard) {
+    return String.format("shard-%05d.artefact.zst", shard);
+  }
+
+  @Override
+  public Path directory() {
+    return directory;
+  }
+
+  @Override
+  public List<ModelRecord> models() throws IOException {
+    List<ModelRecord> out = new ArrayList<>();
+    if (!Files.isDirectory(directory)) {
+      return out;
+    }
+    List<Path> dirs;
+    try (Stream<Path> list = Files.list(directory)) {
+      dirs = list.filter(p -> ID.matcher(p.getFileName().toString()).matches()).sorted().toList();
+    }
+    for (Path dir : dirs) {
+      Path json = dir.resolve(MODEL_JSON);
+      if (Files.isRegularFile(json)) {
+        out.add(read(dir.getFileName().toString(), dir));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<ModelRecord> find(String id) throws IOException {
+    if (!ID.matcher(id).matches()) {
+      return Optional.empty();
+    }
+    Path dir = directory.resolve(id);
+    return Files.isRegularFile(dir.resolve(MODEL_JSON)) ? Optional.of(read(id, dir)) : Optional.empty();
+  }
+
+  private static ModelRecord read(String id, Path dir) throws IOException {
+    return ModelRecord.fromJson(id, dir, JSON.readTree(dir.resolve(MODEL_JSON).toFile()));
+  }
+
+  @Override
+  public List<ShardModel> artefacts(ModelRecord model) throws IOException {
+    List<ShardModel> out = new ArrayList<>();
+    for (ModelRecord.Shard s : model.shards()) {
+      out.add(readArtefact(model, s));
+    }
+    return out;
+  }
+
+  static ShardModel readArtefact(ModelRecord model, ModelRecord.Shard s) throws IOException {
+    Path file = model.directory().resolve(s.file());
+    byte[] compressed = Files.readAllBytes(file);
+    long size = Zstd.getFrameContentSize(compressed);
+    if (size < 0 || size > Integer.MAX_VALUE) {
+      throw new IOException(file + " is not a zstd frame of a known size");
+    }
+    byte[] bytes;
+    try {
+      bytes = Zstd.decompress(compressed, (int) size);
+    } catch (RuntimeException e) {
+      throw new IOException(file + " cannot be decompressed: " + e.getMessage(), e);
+    }
+    ShardModel artefact = ShardModel.of(s.shard(), s.records(), bytes);
+    if (!artefact.sha256().equals(s.sha256())) {
+      throw new IOException(file + " has digest " + artefact.sha256() + ", model " + model.id() + " records " + s.sha256());
+    }
+    return artefact;
+  }
+
+  @Override
+  public ModelDraft draft(
+      String snapshot, ShardTrainer trainer, long seed, Optional<String> parent, ModelRecord.Origin origin, JsonNode sharding)
+      throws IOException {
+    Files.createDirectories(directory);
+    Path dir = Files.createDirectory(directory.resolve(DRAFT_PREFIX + UUID.randomUUID()));
+    return new Draft(dir, snapshot, trainer, seed, parent, origin, sharding);
+  }
+
+  /** A model in a hidden directory. */
+  private final class Draft implements ModelDraft {
+    private final Path dir;
+    private final String snapshot;
+    private final ShardTrainer trainer;
+    private final long seed;
+    private final Optional<String> parent;
+    private final ModelRecord.Origin origin;
+    private final JsonNode sharding;
+    private final TreeMap<Integer, ModelRecord.Shard> shards = new TreeMap<>();
+    private boolean finished;
+
+    Draft(Path dir, String snapshot, ShardTrainer trainer, long seed, Optional<String> parent, ModelRecord.Origin origin,
+        JsonNode sharding) {
+      this.dir = dir;
+      this.snapshot = snapshot;
+      this.trainer = trainer;
+      this.seed = seed;
+      this.parent = parent;
+      this.origin = origin;
+      this.sharding = sharding;
+    }
+
+    @Override
+    public void addTrained(ShardModel artefact, String sourceSha256) throws IOException {
+      reserve(artefact.shard());
+      String file = artefactFile(artefact.shard());
+      Files.write(dir.resolve(file), Zstd.compress(artefact.bytes(), ZSTD_LEVEL));
+      put(new ModelRecord.Shard(artefact.shard(), file, artefact.sha256(), sourceSha256, artefact.records(), true));
+    }
+
+    @Override
+    public void addReused(ModelRecord from, int shard) throws IOException {
+      ModelRecord.Shard s = from.shard(shard).orElseThrow(() -> new IOException("model " + from.id() + " has no shard " + shard));
+      reserve(shard);
+      readArtefact(from, s); // the digest must hold before the artefact is trusted again
+      Path source = from.directory().resolve(s.file());
+      Path target = dir.resolve(artefactFile(shard));
+      try {
+        Files.createLink(target, source);
+      } catch (IOException | UnsupportedOperationException e) {
+        Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+      put(new ModelRecord.Shard(shard, artefactFile(shard), s.sha256(), s.sourceSha256(), s.records(), false));
+    }
+
+    private synchronized void reserve(int shard) {
+      if (finished) {
+        throw new IllegalStateException("the draft is closed");
+      }
+      if (shards.containsKey(shard)) {
+        throw new IllegalStateException("shard " + shard + " was added already");
+      }
+      shards.put(shard, null);
+    }
+
+    private synchronized void put(ModelRecord.Shard shard) {
+      shards.put(shard.shard(), shard);
+    }
+
+    @Override
+    public synchronized Published publish() throws IOException {
+      if (finished) {
+        throw new IllegalStateException("the draft is closed");
+      }
+      if (shards.containsValue(null)) {
+        throw new IllegalStateException("a shard is still being added");
+      }
+      List<ModelRecord.Shard> list = new ArrayList<>(shards.values());
+      TreeMap<Integer, String> digests = new TreeMap<>();
+      list.forEach(shard -> digests.put(shard.shard(), shard.sha256()));
+      ModelRecord pending = new ModelRecord("", dir, snapshot, trainer.name(), trainer.version(), trainer.settings(), seed,
+          trainer.digest(digests), parent, origin, sharding, list);
+      byte[] json = CanonicalJson.bytes(pending.toJson());
+      String id = Digests.sha256Hex(json).substring(0, 32);
+      Files.write(dir.resolve(MODEL_JSON), json);
+      forceAll(dir);
+      Path target = directory.resolve(id);
+      finished = true;
+      if (!Files.exists(target)) {
+        try {
+          Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
+          forceDirectory(directory);
+          return new Published(read(id, target), false);
+        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+          // Another process published the same model in the meantime: compare below.
+        } catch (AtomicMoveNotSupportedException e) {
+          deleteTree(dir);
+          throw new IOException("cannot publish " + target + " atomically: " + e.getMessage(), e);
+        }
+      }
+      deleteTree(dir);
+      if (!Arrays.equals(Files.readAllBytes(target.resolve(MODEL_JSON)), json)) {
+        throw new IOException("a different model is already published as " + target);
+      }
+      return new Published(read(id, target), true);
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+      if (!finished) {
+        finished = true;
+        deleteTree(dir);
+      }
+    }
+  }
+
+  static void forceAll(Path dir) throws IOException {
+    List<Path> files;
+    try (Stream<Path> list = Files.list(dir)) {
+      files = list.sorted().toList();
+    }
+    for (Path file : files) {
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        channel.force(true);
+      }
+    }
+    forceDirectory(dir);
+  }
+
+  static void forceDirectory(Path dir) throws IOException {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      // Some file systems cannot open directories for sync; the rename is still atomic there.
+      if (!System.getProperty("os.name", "").toLowerCase().contains("win")) {
+        throw e;
+      }
+    }
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
