@@ -1,17 +1,22 @@
 package dev.lethe.pipeline;
 
 import dev.lethe.redact.EntityType;
+import dev.lethe.redact.Operator;
 import dev.lethe.redact.RedactionPolicy;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-/** A stable, human-readable description of a redaction policy, for the manifest. */
-final class RedactionPolicies {
+/**
+ * A stable, human-readable description of a redaction policy, written into the manifest, and
+ * its parser, so that a rebuild redacts exactly as the snapshot it re-creates did.
+ */
+public final class RedactionPolicies {
 
   private RedactionPolicies() {}
 
-  static String describe(RedactionPolicy policy) {
+  /** The description, e.g. {@code default=placeholder; PERSON=pseudonym; drop-record-if=US_SSN}. */
+  public static String describe(RedactionPolicy policy) {
     StringBuilder s = new StringBuilder("default=").append(policy.defaultOperator().name().toLowerCase());
     Map<String, String> overrides = new TreeMap<>();
     policy.operators().forEach((type, op) -> overrides.put(type.name(), op.name().toLowerCase()));
@@ -21,5 +26,37 @@ final class RedactionPolicies {
           .append(policy.dropRecordIf().stream().map(EntityType::name).sorted().collect(Collectors.joining(",")));
     }
     return s.toString();
+  }
+
+  /**
+   * The policy a description names.
+   *
+   * @throws IllegalArgumentException if the text is not a description this class writes
+   */
+  public static RedactionPolicy parse(String description) {
+    Operator defaultOperator = null;
+    Map<EntityType, Operator> operators = new java.util.EnumMap<>(EntityType.class);
+    java.util.Set<EntityType> drop = java.util.EnumSet.noneOf(EntityType.class);
+    for (String part : description.split(";")) {
+      String[] kv = part.trim().split("=", 2);
+      if (kv.length != 2) {
+        throw new IllegalArgumentException("not a redaction policy: " + description);
+      }
+      String key = kv[0].trim();
+      String value = kv[1].trim();
+      if (key.equals("default")) {
+        defaultOperator = Operator.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+      } else if (key.equals("drop-record-if")) {
+        for (String type : value.split(",")) {
+          drop.add(EntityType.valueOf(type.trim()));
+        }
+      } else {
+        operators.put(EntityType.valueOf(key), Operator.valueOf(value.toUpperCase(java.util.Locale.ROOT)));
+      }
+    }
+    if (defaultOperator == null) {
+      throw new IllegalArgumentException("a redaction policy needs a default operator: " + description);
+    }
+    return new RedactionPolicy(defaultOperator, operators, drop);
   }
 }
