@@ -1,0 +1,175 @@
+package dev.lethe.unlearn.forget;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.core.event.Rfc3339;
+import dev.lethe.unlearn.forget.ForgetRequest.CanaryExposure;
+import dev.lethe.unlearn.forget.ForgetRequest.Outcome;
+import dev.lethe.unlearn.forget.ForgetRequest.Replacement;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The forget requests of a deployment, one JSON file per request under a directory, each
+ * replaced atomically (written to a temporary file, forced, renamed) so a crash never leaves a
+ * half-written request. Adding a request that exists already changes nothing. Safe for one
+ * writer process; readers see whole files only.
+ */
+public final class ForgetQueue {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path directory;
+
+  private ForgetQueue(Path directory) {
+    this.directory = directory;
+  }
+
+  /** The queue stored in {@code directory} (created on first write). */
+  public static ForgetQueue open(Path directory) {
+    return new ForgetQueue(directory);
+  }
+
+  public Path directory() {
+    return directory;
+  }
+
+  /**
+   * Adds the requests not yet queued.
+   *
+   * @return the newly added ones
+   */
+  public List<ForgetRequest> addAll(List<ForgetRequest> requests) throws IOException {
+    List<ForgetRequest> added = new ArrayList<>();
+    for (ForgetRequest r : requests) {
+      if (!Files.exists(file(r.id()))) {
+        save(r);
+        added.add(r);
+      }
+    }
+    return added;
+  }
+
+  /** Writes (or replaces) a request. */
+  public void save(ForgetRequest r) throws IOException {
+    Files.createDirectories(directory);
+    Path tmp = directory.resolve(r.id() + ".json.tmp");
+    Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(r)));
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+    Files.move(tmp, file(r.id()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Every request, by deadline then id. */
+  public List<ForgetRequest> list() throws IOException {
+    if (!Files.isDirectory(directory)) {
+      return List.of();
+    }
+    List<ForgetRequest> all = new ArrayList<>();
+    try (Stream<Path> files = Files.list(directory)) {
+      for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) {
+        all.add(fromJson(JSON.readTree(f.toFile())));
+      }
+    }
+    all.sort(Comparator.comparing(ForgetRequest::deadline).thenComparing(ForgetRequest::id));
+    return all;
+  }
+
+  /** The request with this id, if queued. */
+  public Optional<ForgetRequest> find(String id) throws IOException {
+    Path f = file(id);
+    return Files.isRegularFile(f) ? Optional.of(fromJson(JSON.readTree(f.toFile()))) : Optional.empty();
+  }
+
+  private Path file(String id) {
+    if (!id.matches("[A-Za-z0-9-]{1,64}")) {
+      throw new IllegalArgumentException("not a request id: " + id);
+    }
+    return directory.resolve(id + ".json");
+  }
+
+  /** The JSON form of a request (also what {@code lethe forget-status} prints). */
+  public static ObjectNode toJson(ForgetRequest r) {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("id", r.id());
+    o.put("member", r.member());
+    o.put("reason", r.reason().word());
+    o.put("purpose", r.purpose());
+    o.put("received", Rfc3339.format(r.receivedAt()));
+    o.put("deadline", Rfc3339.format(r.deadline()));
+    o.put("status", r.status().word());
+    Outcome out = r.outcome();
+    if (out != null) {
+      o.put("completed", out.completedAt() == null ? null : Rfc3339.format(out.completedAt()));
+      o.put("verified", out.verified());
+      o.put("detail", out.detail());
+      ArrayNode models = o.putArray("affected_models");
+      out.affectedModels().forEach(models::add);
+      ArrayNode replacements = o.putArray("replacements");
+      for (Replacement rep : out.replacements()) {
+        ObjectNode n = replacements.addObject();
+        n.put("old_snapshot", rep.oldSnapshot());
+        n.put("new_snapshot", rep.newSnapshot());
+        n.put("old_model", rep.oldModel());
+        n.put("new_model", rep.newModel());
+        n.put("digests_equal", rep.digestsEqual());
+        n.put("content_absent", rep.contentAbsent());
+        n.put("records_retrained", rep.recordsRetrained());
+        n.put("records_full_retrain", rep.recordsFullRetrain());
+        n.put("millis", rep.millis());
+        ArrayNode canaries = n.putArray("canaries");
+        for (CanaryExposure c : rep.canaries()) {
+          canaries.addObject().put("canary_sha256", c.canary()).put("exposure_before", c.before())
+              .put("exposure_after", c.after()).put("exposure_scratch", c.scratch());
+        }
+      }
+      o.put("new_snapshot", out.replacements().isEmpty() ? null : out.replacements().get(out.replacements().size() - 1).newSnapshot());
+    } else {
+      o.putArray("affected_models");
+      o.putNull("new_snapshot");
+    }
+    return o;
+  }
+
+  static ForgetRequest fromJson(JsonNode o) {
+    Outcome outcome = null;
+    if (o.has("replacements")) {
+      List<Replacement> reps = new ArrayList<>();
+      for (JsonNode n : o.get("replacements")) {
+        List<CanaryExposure> canaries = new ArrayList<>();
+        n.get("canaries").forEach(c -> canaries.add(new CanaryExposure(c.get("canary_sha256").asText(),
+            c.get("exposure_before").asDouble(), c.get("exposure_after").asDouble(), c.get("exposure_scratch").asDouble())));
+        reps.add(new Replacement(text(n, "old_snapshot"), text(n, "new_snapshot"), text(n, "old_model"), text(n, "new_model"),
+            n.get("digests_equal").asBoolean(), n.get("content_absent").asBoolean(), canaries,
+            n.get("records_retrained").asLong(), n.get("records_full_retrain").asLong(), n.get("millis").asLong()));
+      }
+      List<String> models = new ArrayList<>();
+      o.get("affected_models").forEach(m -> models.add(m.asText()));
+      outcome = new Outcome(o.get("completed").isNull() ? null : Rfc3339.parseInstant(o.get("completed").asText()),
+          models, reps, o.get("verified").asBoolean(), text(o, "detail"));
+    }
+    return new ForgetRequest(o.get("id").asText(), o.get("member").asText(),
+        ForgetReason.fromWord(o.get("reason").asText()).orElseThrow(), text(o, "purpose"),
+        Rfc3339.parseInstant(o.get("received").asText()), Rfc3339.parseInstant(o.get("deadline").asText()),
+        ForgetRequest.Status.fromWord(o.get("status").asText()), outcome);
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+
+}

@@ -1,0 +1,106 @@
+package dev.lethe.unlearn.forget;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A request to remove a member from every snapshot and trained model, with its legal deadline
+ * (one month from receipt, GDPR Art. 12(3)) and, once executed, what was done and whether the
+ * forgetting was verified. Immutable; the queue stores successive versions.
+ *
+ * @param id stable id derived from member, reason, purpose and receipt
+ * @param purpose the purpose the request concerns, or null for all purposes (erasure, manual)
+ * @param status pending until executed
+ * @param outcome what the execution did and found, or null while pending
+ */
+public record ForgetRequest(
+    String id, String member, ForgetReason reason, String purpose, Instant receivedAt, Instant deadline,
+    Status status, Outcome outcome) {
+
+  public ForgetRequest {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(member, "member");
+    Objects.requireNonNull(reason, "reason");
+    Objects.requireNonNull(receivedAt, "receivedAt");
+    Objects.requireNonNull(deadline, "deadline");
+    Objects.requireNonNull(status, "status");
+  }
+
+  /** The deadline of a request received at {@code receivedAt}: one calendar month later (UTC). */
+  public static Instant deadlineFor(Instant receivedAt) {
+    return receivedAt.atZone(ZoneOffset.UTC).plusMonths(1).toInstant();
+  }
+
+  /** A copy with the execution's outcome. */
+  public ForgetRequest executed(Status status, Outcome outcome) {
+    return new ForgetRequest(id, member, reason, purpose, receivedAt, deadline, status, outcome);
+  }
+
+  /** Where a request stands. */
+  public enum Status {
+    PENDING("pending"),
+    COMPLETED("completed"),
+    FAILED("failed");
+
+    private final String word;
+
+    Status(String word) {
+      this.word = word;
+    }
+
+    public String word() {
+      return word;
+    }
+
+    public static Status fromWord(String word) {
+      for (Status s : values()) {
+        if (s.word.equals(word)) {
+          return s;
+        }
+      }
+      throw new IllegalArgumentException("unknown request status: " + word);
+    }
+  }
+
+  /**
+   * What executing a request did.
+   *
+   * @param completedAt when the affected models were replaced
+   * @param affectedModels models that held the member's data
+   * @param replacements one entry per rebuilt snapshot and retrained model
+   * @param verified whether every check of every replacement held
+   * @param detail a sentence for people (what was found, what failed)
+   */
+  public record Outcome(
+      Instant completedAt, List<String> affectedModels, List<Replacement> replacements, boolean verified, String detail) {
+    public Outcome {
+      affectedModels = List.copyOf(affectedModels);
+      replacements = List.copyOf(replacements);
+    }
+  }
+
+  /**
+   * One rebuilt snapshot and the model retrained from it.
+   *
+   * @param oldModel the model that held the member, or null when the snapshot had no model
+   * @param newModel the retrained model, or null
+   * @param digestsEqual the retrained model's digest equals a model trained from scratch on the new snapshot
+   * @param contentAbsent none of the member's content ids is in any shard of the new snapshot
+   * @param canaries exposure of the member's planted canaries before and after
+   * @param recordsRetrained records retrained
+   * @param recordsFullRetrain records a full retrain would have read
+   * @param millis wall-clock time of rebuild, retrain and verification
+   */
+  public record Replacement(
+      String oldSnapshot, String newSnapshot, String oldModel, String newModel, boolean digestsEqual, boolean contentAbsent,
+      List<CanaryExposure> canaries, long recordsRetrained, long recordsFullRetrain, long millis) {
+    public Replacement {
+      canaries = List.copyOf(canaries);
+    }
+  }
+
+  /** A planted canary's exposure (bits) in the old model, the new one, and a model trained from scratch. */
+  public record CanaryExposure(String canary, double before, double after, double scratch) {}
+}

@@ -1,0 +1,349 @@
+package dev.lethe.unlearn.forget;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.luben.zstd.ZstdInputStream;
+import dev.lethe.core.event.Rfc3339;
+import dev.lethe.core.ledger.ConsentLedger;
+import dev.lethe.pipeline.ContentLines;
+import dev.lethe.pipeline.ProgressListener;
+import dev.lethe.pipeline.RedactionPolicies;
+import dev.lethe.pipeline.SnapshotCatalog;
+import dev.lethe.pipeline.SnapshotEngine;
+import dev.lethe.pipeline.SnapshotRequest;
+import dev.lethe.pipeline.SnapshotResult;
+import dev.lethe.pipeline.SnapshotSources;
+import dev.lethe.pipeline.meta.SnapshotMetadata;
+import dev.lethe.unlearn.Exposure;
+import dev.lethe.unlearn.Model;
+import dev.lethe.unlearn.ModelRecord;
+import dev.lethe.unlearn.ModelRegistry;
+import dev.lethe.unlearn.Training;
+import dev.lethe.unlearn.TrainingReport;
+import dev.lethe.unlearn.Verification;
+import dev.lethe.unlearn.forget.ForgetRequest.CanaryExposure;
+import dev.lethe.unlearn.forget.ForgetRequest.Outcome;
+import dev.lethe.unlearn.forget.ForgetRequest.Replacement;
+import dev.lethe.unlearn.forget.ForgetRequest.Status;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Executes pending forget requests, earliest deadline first. Requests are batched per snapshot:
+ * each snapshot holding a pending member is rebuilt once without all of them (a new snapshot
+ * whose manifest names the old one), every model trained from the old snapshot is retrained on
+ * the shards that changed only, and each replacement is verified three ways — the retrained
+ * model's digest equals a model trained from scratch on the new snapshot; none of the members'
+ * content ids is in the new snapshot; planted canaries are exposed no more than in the
+ * scratch-trained model. Verifications go to the audit log; once one passes, the old snapshot's
+ * changed shard files and the old model's artefacts for them are deleted (a {@code
+ * FORGOTTEN.json} tombstone says which and why). Not thread-safe: one run at a time.
+ */
+public final class ForgetRunner {
+
+  /** Audit-log kind of a forgetting verification. */
+  public static final String AUDIT_KIND = "forget.verification";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ForgetQueue queue;
+  private final ModelRegistry registry;
+  private final Training training;
+  private final Path snapshots;
+  private final SnapshotEngine engine;
+  private final AuditSink audit;
+  private final Clock clock;
+  private final List<PlantedCanary> canaries;
+
+  /**
+   * @param snapshots the directory of published snapshots
+   * @param engine the engine that rebuilds snapshots (same detector as the original builds)
+   * @param canaries planted canaries to check, possibly none
+   */
+  public ForgetRunner(ForgetQueue queue, ModelRegistry registry, Training training, Path snapshots, SnapshotEngine engine,
+      AuditSink audit, Clock clock, List<PlantedCanary> canaries) {
+    this.queue = Objects.requireNonNull(queue, "queue");
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.training = Objects.requireNonNull(training, "training");
+    this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
+    this.engine = Objects.requireNonNull(engine, "engine");
+    this.audit = Objects.requireNonNull(audit, "audit");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.canaries = List.copyOf(canaries);
+  }
+
+  /**
+   * What a build needs besides the snapshot's own settings: the current ledger (decisions at an
+   * old as-of do not change with later events), the deployment key and its digest, and threads.
+   */
+  public record Rebuild(ConsentLedger ledger, String ledgerSha256, byte[] deploymentKey, int threads) {}
+
+  /** What a run did. */
+  public record RunReport(int executed, int completed, int failed, List<Replacement> replacements) {}
+
+  /** Executes every pending request. */
+  public RunReport run(Rebuild context) throws IOException {
+    List<ForgetRequest> pending = queue.list().stream().filter(r -> r.status() == Status.PENDING).toList();
+    SnapshotCatalog catalog = SnapshotCatalog.open(snapshots);
+    // Snapshot -> requests holding members in it, in the order of the earliest deadline first.
+    Map<String, List<ForgetRequest>> work = new LinkedHashMap<>();
+    Map<String, SnapshotCatalog.Entry> entries = new LinkedHashMap<>();
+    Map<String, List<Replacement>> replacementsOf = new LinkedHashMap<>();
+    Map<String, Set<String>> modelsOf = new LinkedHashMap<>();
+    for (ForgetRequest r : pending) {
+      replacementsOf.put(r.id(), new ArrayList<>());
+      modelsOf.put(r.id(), new LinkedHashSet<>());
+      var number = context.ledger().memberNumber(r.member());
+      if (number.isEmpty()) {
+        continue;
+      }
+      for (SnapshotCatalog.Hit hit : catalog.where(number.get())) {
+        if (r.purpose() == null || r.purpose().equals(hit.snapshot().purpose())) {
+          work.computeIfAbsent(hit.snapshot().snapshot(), k -> new ArrayList<>()).add(r);
+          entries.put(hit.snapshot().snapshot(), hit.snapshot());
+        }
+      }
+    }
+    List<Replacement> all = new ArrayList<>();
+    Map<String, String> failures = new LinkedHashMap<>();
+    for (Map.Entry<String, List<ForgetRequest>> w : work.entrySet()) {
+      Set<String> members = new LinkedHashSet<>();
+      w.getValue().forEach(r -> members.add(r.member()));
+      try {
+        for (Replacement rep : replace(entries.get(w.getKey()), members, context)) {
+          all.add(rep);
+          for (ForgetRequest r : w.getValue()) {
+            replacementsOf.get(r.id()).add(rep);
+            if (rep.oldModel() != null) {
+              modelsOf.get(r.id()).add(rep.oldModel());
+            }
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        w.getValue().forEach(r -> failures.put(r.id(), "rebuilding snapshot " + w.getKey() + " failed: " + e.getMessage()));
+      }
+    }
+    int completed = 0;
+    int failed = 0;
+    Instant now = clock.instant();
+    for (ForgetRequest r : pending) {
+      List<Replacement> reps = replacementsOf.get(r.id());
+      String failure = failures.get(r.id());
+      boolean verified = failure == null && reps.stream().allMatch(ForgetRunner::passed);
+      String detail = failure != null ? failure
+          : reps.isEmpty() ? "no snapshot or model held the member's data"
+          : verified ? "removed from " + reps.size() + " snapshot(s); every retrained model verified"
+          : "verification failed for at least one replacement";
+      Status status = verified ? Status.COMPLETED : Status.FAILED;
+      queue.save(r.executed(status, new Outcome(now, List.copyOf(modelsOf.get(r.id())), reps, verified, detail)));
+      if (verified) {
+        completed++;
+      } else {
+        failed++;
+      }
+    }
+    return new RunReport(pending.size(), completed, failed, all);
+  }
+
+  private static boolean passed(Replacement r) {
+    boolean canariesOk = r.canaries().stream().allMatch(c -> Double.isNaN(c.scratch()) || c.after() <= c.scratch() + 1e-9);
+    return r.contentAbsent() && (r.newModel() == null || r.digestsEqual()) && canariesOk;
+  }
+
+  private List<Replacement> replace(SnapshotCatalog.Entry old, Set<String> members, Rebuild context) throws IOException {
+    long start = System.nanoTime();
+    JsonNode manifest = old.manifest();
+    List<Path> content = SnapshotSources.contentFiles(snapshots, old.snapshot())
+        .orElseThrow(() -> new IOException("the content files of snapshot " + old.snapshot() + " are not recorded"));
+    List<SnapshotMetadata.Input> parentInputs = new ArrayList<>();
+    manifest.get("inputs").forEach(i -> parentInputs.add(new SnapshotMetadata.Input(i.get("name").asText(), i.get("sha256").asText())));
+    SnapshotRequest request = new SnapshotRequest(old.purpose(), old.asOf(), content, snapshots,
+        manifest.get("sharding").get("shards_per_group").asInt(), RedactionPolicies.parse(manifest.get("redaction_policy").asText()),
+        context.deploymentKey(), context.threads(), parentInputs.get(0).name(), context.ledgerSha256(), null)
+        .asRebuild(new SnapshotRequest.Rebuild(old.snapshot(), parentInputs, members));
+    SnapshotResult rebuilt = engine.build(context.ledger(), request, ProgressListener.NONE);
+    Set<String> leaked = leakedContent(rebuilt.directory(), members, content, context.ledger());
+    List<Integer> changed = changedShards(manifest, rebuilt.metadata());
+    List<Replacement> out = new ArrayList<>();
+    List<ModelRecord> models = registry.trainedFrom(old.snapshot());
+    if (models.isEmpty()) {
+      Replacement rep = new Replacement(old.snapshot(), rebuilt.metadata().snapshot(), null, null, true, leaked.isEmpty(),
+          List.of(), 0, 0, (System.nanoTime() - start) / 1_000_000);
+      record(rep, members);
+      if (passed(rep)) {
+        retire(old, changed, List.of(), members);
+      }
+      return List.of(rep);
+    }
+    for (ModelRecord model : models) {
+      TrainingReport report = training.retrain(model.id(), rebuilt.directory());
+      Verification verification = training.verify(report.model().id(), rebuilt.directory());
+      List<CanaryExposure> exposures = exposures(model.id(), report.model().id(), verification.holds(), members);
+      Replacement rep = new Replacement(old.snapshot(), rebuilt.metadata().snapshot(), model.id(), report.model().id(),
+          verification.holds(), leaked.isEmpty(), exposures, report.recordsTrained(), report.recordsFullRetrain(),
+          (System.nanoTime() - start) / 1_000_000);
+      record(rep, members);
+      out.add(rep);
+    }
+    if (out.stream().allMatch(ForgetRunner::passed)) {
+      retire(old, changed, models, members);
+    }
+    return out;
+  }
+
+  private List<CanaryExposure> exposures(String oldModel, String newModel, boolean sameAsScratch, Set<String> members)
+      throws IOException {
+    List<PlantedCanary> relevant = canaries.stream().filter(c -> members.contains(c.member())).toList();
+    if (relevant.isEmpty()) {
+      return List.of();
+    }
+    Model before = registry.load(oldModel);
+    Model after = registry.load(newModel);
+    List<CanaryExposure> out = new ArrayList<>();
+    for (PlantedCanary c : relevant) {
+      double was = Exposure.of(before, c.format(), c.canary()).exposure();
+      double is = Exposure.of(after, c.format(), c.canary()).exposure();
+      // Equal digests mean the retrained model is the scratch model, so its exposure is the scratch exposure.
+      out.add(new CanaryExposure(sha256(c.canary()), was, is, sameAsScratch ? is : Double.NaN));
+    }
+    return out;
+  }
+
+  /** Content ids of the members (from the exports and the ledger) that still appear in the snapshot. */
+  private static Set<String> leakedContent(Path snapshot, Set<String> members, List<Path> content, ConsentLedger ledger)
+      throws IOException {
+    Set<String> theirs = new HashSet<>();
+    ledger.postedContent().stream().filter(c -> members.contains(c.member())).forEach(c -> theirs.add(c.content()));
+    for (Path file : content) {
+      try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        for (String line; (line = reader.readLine()) != null; ) {
+          if (line.isBlank()) {
+            continue;
+          }
+          if (ContentLines.parse(line) instanceof ContentLines.Parsed.Ok ok && members.contains(ok.record().member())) {
+            theirs.add(ok.record().content());
+          }
+        }
+      }
+    }
+    Set<String> leaked = new HashSet<>();
+    JsonNode manifest = JSON.readTree(snapshot.resolve("manifest.json").toFile());
+    for (JsonNode shard : manifest.get("shards")) {
+      try (InputStream in = new ZstdInputStream(Files.newInputStream(snapshot.resolve(shard.get("file").asText())));
+          BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        for (String line; (line = reader.readLine()) != null; ) {
+          String id = JSON.readTree(line).get("content").asText();
+          if (theirs.contains(id)) {
+            leaked.add(id);
+          }
+        }
+      }
+    }
+    return leaked;
+  }
+
+  private static List<Integer> changedShards(JsonNode oldManifest, SnapshotMetadata rebuilt) {
+    Map<Integer, String> now = new LinkedHashMap<>();
+    rebuilt.shards().forEach(s -> now.put(s.shard(), s.sha256()));
+    List<Integer> changed = new ArrayList<>();
+    for (JsonNode s : oldManifest.get("shards")) {
+      int n = s.get("shard").asInt();
+      if (!s.get("sha256").asText().equals(now.get(n))) {
+        changed.add(n);
+      }
+    }
+    return changed;
+  }
+
+  private void record(Replacement rep, Set<String> members) {
+    ObjectNode leaf = JsonNodeFactory.instance.objectNode();
+    ArrayNode who = leaf.putArray("members");
+    members.stream().map(audit::commitment).sorted().forEach(who::add);
+    leaf.put("old_snapshot", rep.oldSnapshot());
+    leaf.put("new_snapshot", rep.newSnapshot());
+    leaf.put("old_model", rep.oldModel());
+    leaf.put("new_model", rep.newModel());
+    leaf.put("digests_equal", rep.digestsEqual());
+    leaf.put("content_absent", rep.contentAbsent());
+    ArrayNode exposures = leaf.putArray("canaries");
+    rep.canaries().forEach(c -> exposures.addObject().put("canary_sha256", c.canary())
+        .put("before", round(c.before())).put("after", round(c.after())));
+    leaf.put("records_retrained", rep.recordsRetrained());
+    leaf.put("records_full_retrain", rep.recordsFullRetrain());
+    leaf.put("passed", passed(rep));
+    leaf.put("at", Rfc3339.format(clock.instant()));
+    audit.record(AUDIT_KIND, leaf);
+  }
+
+  /** Exposures in the audit log are rounded to integers of millibits so the leaf is canonical JSON. */
+  private static long round(double bits) {
+    return Math.round(bits * 1000);
+  }
+
+  /** Deletes the old snapshot's changed shards and the old models' artefacts for them. */
+  private void retire(SnapshotCatalog.Entry old, List<Integer> changed, List<ModelRecord> models, Set<String> members)
+      throws IOException {
+    List<String> removed = new ArrayList<>();
+    for (JsonNode shard : old.manifest().get("shards")) {
+      if (changed.contains(shard.get("shard").asInt())) {
+        for (String field : List.of("file", "members_file")) {
+          Path f = old.directory().resolve(shard.get(field).asText());
+          if (Files.deleteIfExists(f)) {
+            removed.add(old.directory().getFileName() + "/" + f.getFileName());
+          }
+        }
+      }
+    }
+    for (ModelRecord model : models) {
+      for (ModelRecord.Shard s : model.shards()) {
+        if (changed.contains(s.shard())) {
+          Path f = model.directory().resolve(s.file());
+          if (Files.deleteIfExists(f)) {
+            removed.add(model.directory().getFileName() + "/" + f.getFileName());
+          }
+        }
+      }
+    }
+    ObjectNode tombstone = JsonNodeFactory.instance.objectNode();
+    tombstone.put("at", Rfc3339.format(clock.instant()));
+    ArrayNode who = tombstone.putArray("members");
+    members.stream().map(audit::commitment).sorted().forEach(who::add);
+    ArrayNode files = tombstone.putArray("removed");
+    removed.forEach(files::add);
+    Path file = old.directory().resolve("FORGOTTEN.json");
+    ArrayNode history = JsonNodeFactory.instance.arrayNode();
+    if (Files.exists(file)) {
+      history = (ArrayNode) JSON.readTree(file.toFile());
+    }
+    history.add(tombstone);
+    Files.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(history));
+  }
+
+  private static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,202 @@
+package dev.lethe.unlearn.forget;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.core.event.LedgerEvent;
+import dev.lethe.core.ledger.ConsentLedger;
+import dev.lethe.core.ledger.LedgerLine;
+import dev.lethe.core.ledger.LedgerReader;
+import dev.lethe.pipeline.ProgressListener;
+import dev.lethe.pipeline.SnapshotCatalog;
+import dev.lethe.pipeline.SnapshotEngine;
+import dev.lethe.pipeline.SnapshotRequest;
+import dev.lethe.pipeline.SnapshotResult;
+import dev.lethe.redact.Detector;
+import dev.lethe.redact.EntityType;
+import dev.lethe.redact.RedactionPolicy;
+import dev.lethe.unlearn.CanaryFormat;
+import dev.lethe.unlearn.Exposure;
+import dev.lethe.unlearn.ModelRegistry;
+import dev.lethe.unlearn.ShardTrainer;
+import dev.lethe.unlearn.Training;
+import dev.lethe.unlearn.TrainingReport;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Erasures and retroactive withdrawals, from the ledger to a verified, audited, retrained model. */
+class ForgetRunnerTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Detector DETECTOR = Detector.of(EnumSet.allOf(EntityType.class), false);
+  private static final byte[] KEY = "forget-runner-test-deployment-key".getBytes(StandardCharsets.UTF_8);
+  private static final Instant AS_OF = Instant.parse("2024-06-01T00:00:00Z");
+  private static final CanaryFormat PIN = new CanaryFormat("my pin is ", 5, "");
+  private static final Clock CLOCK = Clock.fixed(Instant.parse("2024-07-01T00:00:00Z"), ZoneOffset.UTC);
+
+  @TempDir Path temp;
+
+  /** In-memory audit records: the store is the real sink; unlearn may not depend on it. */
+  static final class RecordingAudit implements AuditSink {
+    final List<ObjectNode> records = new ArrayList<>();
+
+    @Override
+    public long record(String kind, ObjectNode payload) {
+      records.add(payload.deepCopy().put("kind", kind));
+      return records.size() - 1;
+    }
+
+    @Override
+    public String commitment(String member) {
+      return "hmac-sha256:test-" + Integer.toHexString(member.hashCode());
+    }
+  }
+
+  private static String ledgerText(int members, String... extra) {
+    StringBuilder s = new StringBuilder();
+    s.append("{\"type\":\"policy.published\",\"at\":\"2024-01-01T00:00:00Z\",\"policy\":{\"version\":\"v1\",\"effective\":\"2024-01-01T00:00:00Z\",\"notice_days\":0,"
+        + "\"regions\":{\"EEA\":[\"DE\"]},\"purposes\":{\"genai-training\":{\"title\":\"t\",\"default\":\"opt-out\",\"min_age\":18,\"honor_gpc\":true,"
+        + "\"retroactive_withdrawal\":true,\"content_kinds\":[\"post\"],\"visibility\":[\"public\"],\"rules\":{\"EEA\":\"blocked\"}}}}}\n");
+    for (int m = 0; m < members; m++) {
+      s.append("{\"type\":\"member.registered\",\"at\":\"2024-01-02T00:00:00Z\",\"member\":\"m").append(m)
+          .append("\",\"country\":\"US\",\"birth_date\":\"1990-01-01\"}\n");
+      s.append("{\"type\":\"notice.sent\",\"at\":\"2024-01-03T00:00:00Z\",\"member\":\"m").append(m).append("\",\"policy_version\":\"v1\"}\n");
+    }
+    for (String e : extra) {
+      s.append(e).append('\n');
+    }
+    return s.toString();
+  }
+
+  private static List<LedgerLine> lines(String text) throws Exception {
+    return LedgerReader.read(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private Path content(int members, int posts) throws Exception {
+    String[] words = {"the team shipped the release", "we reviewed the budget", "planning the roadmap today",
+        "great demo with the client", "testing the prototype again"};
+    SplittableRandom random = new SplittableRandom(3);
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < posts; i++) {
+      out.add(line("c" + i, "m" + (i % members), words[random.nextInt(words.length)] + "."));
+    }
+    for (int i = 0; i < 3; i++) {
+      out.add(line("secret" + i, "m3", "my pin is 58213"));
+    }
+    Path file = temp.resolve("content.jsonl");
+    Files.write(file, out);
+    return file;
+  }
+
+  private static String line(String id, String member, String text) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("content", id).put("member", member).put("kind", "post").put("visibility", "public")
+        .put("posted_at", "2024-02-01T00:00:00Z").put("text", text);
+    return o.toString();
+  }
+
+  @Test
+  void anErasureIsForgottenVerifiedAuditedAndTheOldArtefactsDeleted() throws Exception {
+    Path snapshots = temp.resolve("snapshots");
+    Path content = content(12, 600);
+    ConsentLedger before = LedgerReader.load(lines(ledgerText(12))).ledger();
+    SnapshotResult snapshot = SnapshotEngine.embedded(DETECTOR).build(before,
+        new SnapshotRequest("genai-training", AS_OF, List.of(content), snapshots, 4, RedactionPolicy.placeholders(), KEY, 2,
+            "ledger", "0".repeat(64), null), ProgressListener.NONE);
+    ModelRegistry registry = ModelRegistry.open(temp.resolve("models"));
+    Training training = Training.of(registry, 2);
+    TrainingReport model = training.train(snapshot.directory(), ShardTrainer.kneserNey(3), 7);
+    double exposedBefore = Exposure.of(registry.load(model.model().id()), PIN, "my pin is 58213").exposure();
+    assertThat(exposedBefore).as("the canary is memorized before forgetting").isGreaterThan(10);
+
+    List<LedgerLine> after = lines(ledgerText(12,
+        "{\"type\":\"erasure.requested\",\"at\":\"2024-06-10T00:00:00Z\",\"member\":\"m3\"}",
+        "{\"type\":\"consent.set\",\"at\":\"2024-06-11T00:00:00Z\",\"member\":\"m5\",\"purpose\":\"genai-training\",\"choice\":\"withdraw\",\"source\":\"settings\"}"));
+    ConsentLedger ledger = LedgerReader.load(after).ledger();
+    List<LedgerEvent> events = after.stream().map(LedgerLine::event).toList();
+    List<ForgetRequest> derived = ForgetRequests.derive(events, ledger, CLOCK.instant());
+    assertThat(derived).extracting(ForgetRequest::member, ForgetRequest::reason)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("m3", ForgetReason.ERASURE),
+            org.assertj.core.groups.Tuple.tuple("m5", ForgetReason.WITHDRAWAL));
+    assertThat(derived.get(0).deadline()).isEqualTo(Instant.parse("2024-07-10T00:00:00Z"));
+
+    ForgetQueue queue = ForgetQueue.open(temp.resolve("forget"));
+    assertThat(queue.addAll(derived)).hasSize(2);
+    assertThat(queue.addAll(ForgetRequests.derive(events, ledger, CLOCK.instant()))).as("deriving again adds nothing").isEmpty();
+
+    RecordingAudit audit = new RecordingAudit();
+    ForgetRunner runner = new ForgetRunner(queue, registry, training, snapshots, SnapshotEngine.embedded(DETECTOR), audit, CLOCK,
+        List.of(new PlantedCanary("m3", "my pin is 58213", PIN)));
+    ForgetRunner.RunReport report = runner.run(new ForgetRunner.Rebuild(ledger, "1".repeat(64), KEY, 2));
+    assertThat(report.completed()).isEqualTo(2);
+    assertThat(report.failed()).isZero();
+
+    ForgetRequest erasure = queue.find(derived.get(0).id()).orElseThrow();
+    assertThat(erasure.status()).isEqualTo(ForgetRequest.Status.COMPLETED);
+    assertThat(erasure.outcome().verified()).isTrue();
+    assertThat(erasure.outcome().affectedModels()).containsExactly(model.model().id());
+    ForgetRequest.Replacement rep = erasure.outcome().replacements().get(0);
+    assertThat(rep.digestsEqual()).isTrue();
+    assertThat(rep.contentAbsent()).isTrue();
+    assertThat(rep.recordsRetrained()).isLessThan(rep.recordsFullRetrain());
+    assertThat(rep.canaries()).singleElement().satisfies(c -> {
+      assertThat(c.before()).isGreaterThan(10);
+      assertThat(c.after()).isLessThan(4).isEqualTo(c.scratch());
+    });
+
+    SnapshotCatalog catalog = SnapshotCatalog.open(snapshots);
+    int m3 = ledger.memberNumber("m3").orElseThrow();
+    assertThat(catalog.where(m3)).as("no snapshot holds m3 any more").isEmpty();
+    assertThat(snapshot.directory().resolve("FORGOTTEN.json")).isRegularFile();
+    assertThat(audit.records).hasSize(1).allSatisfy(r -> {
+      assertThat(r.get("kind").asText()).isEqualTo(ForgetRunner.AUDIT_KIND);
+      assertThat(r.get("passed").asBoolean()).isTrue();
+      assertThat(r.toString()).doesNotContain("\"m3\"", "\"m5\"");
+    });
+    assertThat(ForgetQueue.toJson(erasure).get("new_snapshot").asText()).isEqualTo(rep.newSnapshot());
+  }
+
+  @Test
+  void aRequestForAMemberWithoutDataCompletesWithNothingToDo() throws Exception {
+    List<LedgerLine> after = lines(ledgerText(2, "{\"type\":\"erasure.requested\",\"at\":\"2024-06-10T00:00:00Z\",\"member\":\"m1\"}"));
+    ConsentLedger ledger = LedgerReader.load(after).ledger();
+    ForgetQueue queue = ForgetQueue.open(temp.resolve("forget"));
+    queue.addAll(ForgetRequests.derive(after.stream().map(LedgerLine::event).toList(), ledger, CLOCK.instant()));
+    ModelRegistry registry = ModelRegistry.open(temp.resolve("models"));
+    ForgetRunner runner = new ForgetRunner(queue, registry, Training.of(registry, 1), temp.resolve("snapshots"),
+        SnapshotEngine.embedded(DETECTOR), new RecordingAudit(), CLOCK, List.of());
+    assertThat(runner.run(new ForgetRunner.Rebuild(ledger, "1".repeat(64), KEY, 1)).completed()).isEqualTo(1);
+    assertThat(queue.list()).singleElement().satisfies(r -> {
+      assertThat(r.status()).isEqualTo(ForgetRequest.Status.COMPLETED);
+      assertThat(r.outcome().detail()).contains("no snapshot or model");
+    });
+  }
+
+  @Test
+  void aPolicyThatBlocksARegionForgetsItsMembers() throws Exception {
+    String blockUs = "{\"type\":\"policy.published\",\"at\":\"2024-06-01T00:00:00Z\",\"policy\":{\"version\":\"v2\",\"effective\":\"2024-06-15T00:00:00Z\",\"notice_days\":0,"
+        + "\"regions\":{\"EEA\":[\"DE\"],\"NA\":[\"US\"]},\"purposes\":{\"genai-training\":{\"title\":\"t\",\"default\":\"opt-out\",\"min_age\":18,\"honor_gpc\":true,"
+        + "\"content_kinds\":[\"post\"],\"visibility\":[\"public\"],\"rules\":{\"EEA\":\"blocked\",\"NA\":\"blocked\"}}}}}";
+    List<LedgerLine> after = lines(ledgerText(3, blockUs));
+    ConsentLedger ledger = LedgerReader.load(after).ledger();
+    List<ForgetRequest> derived = ForgetRequests.derive(after.stream().map(LedgerLine::event).toList(), ledger, CLOCK.instant());
+    assertThat(derived).hasSize(3).allSatisfy(r -> {
+      assertThat(r.reason()).isEqualTo(ForgetReason.REGION_BLOCKED);
+      assertThat(r.receivedAt()).isEqualTo(Instant.parse("2024-06-15T00:00:00Z"));
+    });
+    assertThat(ForgetRequests.derive(after.stream().map(LedgerLine::event).toList(), ledger, Instant.parse("2024-06-14T00:00:00Z")))
+        .as("not before the policy takes effect").isEmpty();
+  }
+}
