@@ -15,6 +15,7 @@ import dev.lethe.core.event.LedgerEvent.ObjectionDecided;
 import dev.lethe.core.event.LedgerEvent.ObjectionFiled;
 import dev.lethe.core.event.Rfc3339;
 import dev.lethe.core.event.Source;
+import dev.lethe.core.ledger.ConsentLedger;
 import dev.lethe.core.policy.Policy;
 import dev.lethe.core.policy.PurposePolicy;
 import dev.lethe.core.policy.Rule;
@@ -87,35 +88,44 @@ final class MemberService {
   }
 
   /**
-   * The member's settings, one per purpose of the policy in force now. If a decision names a
-   * policy version the cache does not hold for now, the cache reloads and the settings are read
-   * once more.
+   * The member's settings, one per purpose of the policy in force now.
+   *
+   * <p>Two queries: the member's history, and the store's decision for the AI purpose. The other
+   * purposes are decided in process by lethe-core from the cached policies and that history (what
+   * the store itself decides from). If the in-process decision for the AI purpose differs from the
+   * store's, the cache is stale (another process published a policy): it reloads, and every
+   * purpose is asked of the store.
    */
   List<Setting> settings(String member) {
-    requireMember(member);
-    Instant now = now();
-    List<StoredEvent> history = store.memberHistory(member);
-    String country = countryOf(history);
-    for (int attempt = 0; ; attempt++) {
-      Policy policy = policies.at(now).orElse(null);
-      List<Setting> result = new ArrayList<>();
-      boolean consistent;
-      if (policy == null) {
-        // Ask the store anyway: a policy published by another process shows in its decision.
-        consistent = store.decide(member, config.aiPurpose, now).policyVersion() == null;
-      } else {
-        consistent = true;
-        for (Map.Entry<String, PurposePolicy> e : policy.purposes().entrySet()) {
-          Decision d = store.decide(member, e.getKey(), now);
-          consistent &= policy.version().equals(d.policyVersion());
-          result.add(new Setting(e.getKey(), e.getValue(), d, policy.ruleFor(e.getValue(), country), latestChoice(history, e.getKey()), country));
-        }
-      }
-      if (consistent || attempt > 0) {
-        return result;
-      }
-      policies.reload();
+    List<StoredEvent> history = member.length() > MAX_ID ? List.of() : store.memberHistory(member);
+    if (history.isEmpty()) {
+      throw ProblemException.notFound("unknown-member", "no member with this id is registered");
     }
+    Instant now = now();
+    String country = countryOf(history);
+    Decision probe = store.decide(member, config.aiPurpose, now);
+    Policy policy = policies.at(now).orElse(null);
+    ConsentLedger local = policies.withMemberEvents(history).orElse(null);
+    boolean trusted = local != null && sameDecision(local.decide(member, config.aiPurpose, now), probe);
+    if (!trusted) {
+      policy = policies.at(now, probe.policyVersion()).orElse(null);
+    }
+    List<Setting> result = new ArrayList<>();
+    if (policy == null) {
+      return result;
+    }
+    for (Map.Entry<String, PurposePolicy> e : policy.purposes().entrySet()) {
+      String purpose = e.getKey();
+      Decision d = purpose.equals(config.aiPurpose) ? probe
+          : trusted ? local.decide(member, purpose, now) : store.decide(member, purpose, now);
+      result.add(new Setting(purpose, e.getValue(), d, policy.ruleFor(e.getValue(), country), latestChoice(history, purpose), country));
+    }
+    return result;
+  }
+
+  private static boolean sameDecision(Decision a, Decision b) {
+    return a.reason() == b.reason() && a.settingOffered() == b.settingOffered()
+        && java.util.Objects.equals(a.policyVersion(), b.policyVersion());
   }
 
   Setting setting(String member, String purpose) {

@@ -23,7 +23,7 @@ final class Policies {
   private final LedgerStore store;
   private volatile State state;
 
-  private record State(List<PolicyPublished> events, ConsentLedger ledger) {}
+  private record State(List<PolicyPublished> events, List<Long> seqs, ConsentLedger ledger) {}
 
   Policies(LedgerStore store) {
     this.store = store;
@@ -33,13 +33,17 @@ final class Policies {
   /** Rereads every policy from the store. */
   synchronized void reload() {
     List<PolicyPublished> events = new ArrayList<>();
+    List<Long> seqs = new ArrayList<>();
+    long seq = 0;
     for (LedgerEvent e : LedgerView.exportedEvents(store)) {
+      seq++; // the export is in append order, and append sequence numbers count from 1
       if (e instanceof PolicyPublished p) {
         events.add(p);
+        seqs.add(seq);
       }
     }
     try {
-      state = new State(List.copyOf(events), ConsentLedger.of(events));
+      state = new State(List.copyOf(events), List.copyOf(seqs), ConsentLedger.of(events));
     } catch (LedgerException e) {
       throw new IllegalStateException("stored policies do not form a ledger: " + e.getMessage(), e);
     }
@@ -58,6 +62,31 @@ final class Policies {
       p = at(at);
     }
     return p;
+  }
+
+  /**
+   * A ledger of the policies and the given events of one member (in append order), merged in
+   * append order: the same events the store decides from for that member. Empty if lethe-core
+   * rejects the combination (then the caller asks the store).
+   */
+  Optional<ConsentLedger> withMemberEvents(List<dev.lethe.store.StoredEvent> history) {
+    State s = state;
+    List<LedgerEvent> merged = new ArrayList<>(s.events.size() + history.size());
+    int p = 0;
+    for (dev.lethe.store.StoredEvent e : history) {
+      while (p < s.events.size() && s.seqs.get(p) < e.seq()) {
+        merged.add(s.events.get(p++));
+      }
+      merged.add(e.event());
+    }
+    while (p < s.events.size()) {
+      merged.add(s.events.get(p++));
+    }
+    try {
+      return Optional.of(ConsentLedger.of(merged));
+    } catch (LedgerException e) {
+      return Optional.empty();
+    }
   }
 
   /** Every published policy with its publication instant, in applied order. */

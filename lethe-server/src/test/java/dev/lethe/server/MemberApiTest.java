@@ -192,4 +192,17 @@ class MemberApiTest {
     assertThat(events).hasSize(2);
     assertThat(events.get(0).get("event").get("type").asText()).isEqualTo("member.registered");
   }
+
+  @Test
+  void aPolicyPublishedByAnotherProcessShowsAtOnce() throws Exception {
+    // Appended to the store directly, as `lethe import` would: the server's policy cache is stale.
+    String v2 = TestServer.POLICY_V1.replace("\"version\":\"v1\"", "\"version\":\"v2\"")
+        .replace("\"effective\":\"2025-01-01T00:00:00Z\"", "\"effective\":\"2025-03-03T10:00:00Z\"")
+        .replace("\"personalization\":{\"title\":\"Personalization models\"", "\"personalization\":{\"title\":\"Recommendations\"");
+    t.store.append("{\"type\":\"policy.published\",\"at\":\"2025-03-03T09:00:00Z\",\"policy\":" + v2.replace("\n", " ") + "}", null);
+    JsonNode settings = t.get("/v1/members/alice/settings", alice).json();
+    assertThat(setting(settings, "genai-training").get("policy_version").asText()).isEqualTo("v2");
+    assertThat(setting(settings, "genai-training").get("reason").asText()).isEqualTo("notice-pending");
+    assertThat(setting(settings, "personalization").get("title").asText()).isEqualTo("Recommendations");
+  }
 }
