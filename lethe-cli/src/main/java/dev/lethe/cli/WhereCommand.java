@@ -7,6 +7,10 @@ import dev.lethe.core.event.Rfc3339;
 import dev.lethe.pipeline.SnapshotCatalog;
 import dev.lethe.store.LedgerStore;
 import dev.lethe.store.StoreException;
+import dev.lethe.unlearn.ModelRecord;
+import dev.lethe.unlearn.ModelRegistry;
+import dev.lethe.unlearn.forget.ForgetQueue;
+import dev.lethe.unlearn.forget.ForgetRequest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -22,7 +26,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "where",
     mixinStandardHelpOptions = true,
-    description = "Prints, as JSON, the snapshots and shards that hold a member's records.")
+    description = "Prints, as JSON, the snapshots, shards and models holding a member's data, and the member's forget requests.")
 final class WhereCommand implements Callable<Integer> {
 
   @Option(names = "--member", required = true, paramLabel = "M", description = "Member id.")
@@ -65,6 +69,17 @@ final class WhereCommand implements Callable<Integer> {
       s.put("as_of", Rfc3339.format(hit.snapshot().asOf()));
       ArrayNode shards = s.putArray("shards");
       hit.shards().forEach(shards::add);
+    }
+    ArrayNode models = o.putArray("models");
+    for (ModelRecord model : ModelRegistry.open(ModelDirs.defaultDir(store)).containingMember(catalog, number.getAsInt())) {
+      models.addObject().put("model", model.id()).put("snapshot", model.snapshot()).put("origin", model.origin().word());
+    }
+    ArrayNode requests = o.putArray("forget_requests");
+    for (ForgetRequest r : ForgetQueue.open(Forgetting.queueDir(store)).list()) {
+      if (r.member().equals(member)) {
+        requests.addObject().put("id", r.id()).put("reason", r.reason().word()).put("status", r.status().word())
+            .put("received", Rfc3339.format(r.receivedAt())).put("deadline", Rfc3339.format(r.deadline()));
+      }
     }
     PrintWriter w = spec.commandLine().getOut();
     w.println(o);

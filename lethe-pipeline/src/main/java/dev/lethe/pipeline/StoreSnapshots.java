@@ -3,7 +3,9 @@ package dev.lethe.pipeline;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.core.event.Rfc3339;
+import dev.lethe.core.event.LedgerEvent;
 import dev.lethe.core.ledger.ConsentLedger;
+import dev.lethe.core.ledger.LedgerLine;
 import dev.lethe.core.ledger.LedgerFormatException;
 import dev.lethe.core.ledger.LedgerReader;
 import dev.lethe.store.LedgerStore;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * Builds snapshots from the durable ledger: reads the store's ledger (as its JSON Lines export,
@@ -30,8 +33,11 @@ public final class StoreSnapshots {
 
   private StoreSnapshots() {}
 
-  /** The consent ledger as stored, with the SHA-256 of its export. */
-  public record StoredLedger(ConsentLedger ledger, String sha256) {}
+  /**
+   * The consent ledger as stored, with its events (in append order) and the SHA-256 of its
+   * export.
+   */
+  public record StoredLedger(ConsentLedger ledger, List<LedgerEvent> events, String sha256) {}
 
   /**
    * Loads the store's ledger into memory for a build.
@@ -46,8 +52,9 @@ public final class StoreSnapshots {
       }
       MessageDigest digest = Hashing.sha256();
       try (InputStream in = new DigestInputStream(Files.newInputStream(export), digest)) {
-        ConsentLedger ledger = LedgerReader.load(in).ledger();
-        return new StoredLedger(ledger, HexFormat.of().formatHex(digest.digest()));
+        LedgerReader.LoadedLedger loaded = LedgerReader.load(in);
+        List<LedgerEvent> events = loaded.lines().stream().map(LedgerLine::event).toList();
+        return new StoredLedger(loaded.ledger(), events, HexFormat.of().formatHex(digest.digest()));
       } catch (LedgerFormatException e) {
         throw new IOException("the stored ledger does not read back: " + e.getMessage(), e);
       }

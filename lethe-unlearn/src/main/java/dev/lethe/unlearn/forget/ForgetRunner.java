@@ -165,6 +165,41 @@ public final class ForgetRunner {
     return new RunReport(pending.size(), completed, failed, all);
   }
 
+  /**
+   * Checks a completed request again, from the files as they are now: every retrained model
+   * still equals a model trained from scratch on its snapshot, and none of the member's content
+   * is in those snapshots.
+   *
+   * @return one line per failed check; empty if forgetting still holds
+   */
+  public List<String> verifyAgain(ForgetRequest request, ConsentLedger ledger) throws IOException {
+    List<String> problems = new ArrayList<>();
+    if (request.status() != Status.COMPLETED || request.outcome() == null) {
+      problems.add("request " + request.id() + " is " + request.status().word() + ", not completed");
+      return problems;
+    }
+    for (Replacement rep : request.outcome().replacements()) {
+      Path dir = snapshots.resolve(rep.newSnapshot());
+      if (!Files.isDirectory(dir)) {
+        problems.add("snapshot " + rep.newSnapshot() + " is missing");
+        continue;
+      }
+      List<Path> content = SnapshotSources.contentFiles(snapshots, rep.newSnapshot()).orElse(List.of());
+      Set<String> leaked = leakedContent(dir, Set.of(request.member()), content, ledger);
+      if (!leaked.isEmpty()) {
+        problems.add(leaked.size() + " content item(s) of the member are in snapshot " + rep.newSnapshot());
+      }
+      if (rep.newModel() != null) {
+        Verification v = training.verify(rep.newModel(), dir);
+        if (!v.holds()) {
+          problems.add("model " + rep.newModel() + " has digest " + v.modelDigest() + ", a model trained from scratch "
+              + v.scratchDigest());
+        }
+      }
+    }
+    return problems;
+  }
+
   private static boolean passed(Replacement r) {
     boolean canariesOk = r.canaries().stream().allMatch(c -> Double.isNaN(c.scratch()) || c.after() <= c.scratch() + 1e-9);
     return r.contentAbsent() && (r.newModel() == null || r.digestsEqual()) && canariesOk;

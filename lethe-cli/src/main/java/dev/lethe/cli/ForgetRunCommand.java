@@ -1,0 +1,68 @@
+package dev.lethe.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.pipeline.StoreSnapshots;
+import dev.lethe.store.LedgerStore;
+import dev.lethe.store.StoreException;
+import dev.lethe.unlearn.forget.ForgetQueue;
+import dev.lethe.unlearn.forget.ForgetRequest;
+import dev.lethe.unlearn.forget.ForgetRunner;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code lethe forget-run}: executes the forget requests that are pending, earliest deadline first. */
+@Command(name = "forget-run", mixinStandardHelpOptions = true,
+    description = {
+      "Queues the forget requests the ledger gives rise to (erasures; withdrawals under a policy with",
+      "retroactive withdrawal; members whose region a new policy blocks), then executes every pending",
+      "request: rebuilds affected snapshots without the members, retrains only the changed shards,",
+      "verifies, records the verification in the audit log and deletes the old artefacts."
+    })
+final class ForgetRunCommand implements Callable<Integer> {
+
+  @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: available processors).")
+  Integer threads;
+
+  @Mixin StoreOptions store;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  private final Clock clock;
+
+  ForgetRunCommand(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    int workers = threads == null ? Runtime.getRuntime().availableProcessors() : Math.max(1, threads);
+    try (LedgerStore ledger = store.open(clock)) {
+      StoreSnapshots.StoredLedger stored = StoreSnapshots.load(ledger);
+      ForgetQueue queue = ForgetQueue.open(Forgetting.queueDir(store));
+      List<ForgetRequest> added = Forgetting.sync(stored, queue, clock);
+      ForgetRunner.RunReport report = Forgetting.runner(ledger, store, clock, Forgetting.standardDetector(), workers)
+          .run(new ForgetRunner.Rebuild(stored.ledger(), stored.sha256(), StoreSnapshots.deploymentKey(ledger), workers));
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
+      o.put("queued", added.size());
+      o.put("executed", report.executed());
+      o.put("completed", report.completed());
+      o.put("failed", report.failed());
+      o.put("snapshots_rebuilt", report.replacements().stream().map(r -> r.newSnapshot()).distinct().count());
+      o.put("records_retrained", report.replacements().stream().mapToLong(r -> r.recordsRetrained()).sum());
+      o.put("records_full_retrain", report.replacements().stream().mapToLong(r -> r.recordsFullRetrain()).sum());
+      spec.commandLine().getOut().println(o);
+      spec.commandLine().getOut().flush();
+      return report.failed() == 0 ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
+    } catch (StoreException e) {
+      spec.commandLine().getErr().println("lethe: " + e.getMessage());
+      return CommandLine.ExitCode.SOFTWARE;
+    }
+  }
+}

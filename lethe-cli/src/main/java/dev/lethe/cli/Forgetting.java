@@ -1,0 +1,73 @@
+package dev.lethe.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.pipeline.DetectionCache;
+import dev.lethe.pipeline.SnapshotEngine;
+import dev.lethe.pipeline.StoreSnapshots;
+import dev.lethe.redact.Detector;
+import dev.lethe.store.LedgerStore;
+import dev.lethe.unlearn.CanaryFormat;
+import dev.lethe.unlearn.ModelRegistry;
+import dev.lethe.unlearn.Training;
+import dev.lethe.unlearn.forget.ForgetQueue;
+import dev.lethe.unlearn.forget.ForgetRequest;
+import dev.lethe.unlearn.forget.ForgetRequests;
+import dev.lethe.unlearn.forget.ForgetRunner;
+import dev.lethe.unlearn.forget.PlantedCanary;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The forgetting setup shared by the commands: where the queue, models, snapshots and planted
+ * canaries live under the data directory, and how requests are synchronised with the ledger.
+ */
+final class Forgetting {
+
+  private Forgetting() {}
+
+  static Path queueDir(StoreOptions store) {
+    return dataDir(store).resolve("forget");
+  }
+
+  static Path dataDir(StoreOptions store) {
+    return store.data != null ? store.data : Path.of(System.getProperty("user.home"), ".lethe");
+  }
+
+  /** Queues the requests the ledger gives rise to by now; returns the new ones. */
+  static List<ForgetRequest> sync(StoreSnapshots.StoredLedger stored, ForgetQueue queue, Clock clock) throws IOException {
+    return queue.addAll(ForgetRequests.derive(stored.events(), stored.ledger(), clock.instant()));
+  }
+
+  /**
+   * Canaries planted by the demo or a test ({@code DATA/canaries.json}: a list of {@code
+   * {"member", "canary", "prefix", "digits", "suffix"}}), none if the file is absent.
+   */
+  static List<PlantedCanary> canaries(StoreOptions store) throws IOException {
+    Path file = dataDir(store).resolve("canaries.json");
+    List<PlantedCanary> out = new ArrayList<>();
+    if (Files.isRegularFile(file)) {
+      for (JsonNode c : new ObjectMapper().readTree(file.toFile())) {
+        out.add(new PlantedCanary(c.get("member").asText(), c.get("canary").asText(),
+            new CanaryFormat(c.get("prefix").asText(), c.get("digits").asInt(), c.path("suffix").asText(""))));
+      }
+    }
+    return out;
+  }
+
+  static ForgetRunner runner(LedgerStore ledger, StoreOptions store, Clock clock, Detector detector, int threads)
+      throws IOException {
+    ModelRegistry registry = ModelRegistry.open(ModelDirs.defaultDir(store));
+    return new ForgetRunner(ForgetQueue.open(queueDir(store)), registry, Training.of(registry, threads),
+        SnapshotDirs.defaultDir(store), SnapshotEngine.embedded(detector), new StoreAudit(ledger), clock, canaries(store));
+  }
+
+  /** The detector snapshot builds use; rebuilds must redact exactly as the original builds did. */
+  static Detector standardDetector() {
+    return DetectionCache.of(Detector.standard(), 2_000_000);
+  }
+}
