@@ -39,7 +39,8 @@ import java.util.concurrent.locks.LockSupport;
  * than as a lower send rate (no coordinated omission). Bounded in time: warm-up plus a fixed
  * measurement window per rate, then it stops.
  *
- * <p>Usage: {@code ServerLoad [members=2000] [seconds=20] [rates=500,1000]}
+ * <p>Usage: {@code ServerLoad [members=2000] [seconds=20] [rates=500,1000] [writeEvery=5]}: every
+ * {@code writeEvery}-th request is a write (0: reads only).
  */
 public final class ServerLoad {
 
@@ -49,6 +50,7 @@ public final class ServerLoad {
     int members = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     int[] rates = Arrays.stream((args.length > 2 ? args[2] : "500,1000").split(",")).mapToInt(Integer::parseInt).toArray();
+    int writeEvery = args.length > 3 ? Integer.parseInt(args[3]) : 5;
     Path keys = Files.createTempDirectory("lethe-load");
     try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
       try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres"));
@@ -67,10 +69,11 @@ public final class ServerLoad {
           for (int i = 0; i < members; i++) {
             bearer.add(tokens.issue(Principal.member("m" + i), Duration.ofHours(2)));
           }
-          System.out.printf("lethe-server load: PostgreSQL 16 (embedded), %d members, GET:PUT settings 4:1, %d s per rate%n", members, seconds);
+          System.out.printf("lethe-server load: PostgreSQL 16 (embedded), %d members, %s, %d s per rate%n", members,
+              writeEvery == 0 ? "settings reads only" : "1 settings write per " + writeEvery + " requests", seconds);
           for (int rate : rates) {
-            run(base, bearer, rate, Math.min(5, seconds), false);
-            run(base, bearer, rate, seconds, true);
+            run(base, bearer, rate, Math.min(5, seconds), false, writeEvery);
+            run(base, bearer, rate, seconds, true, writeEvery);
           }
         }
       }
@@ -94,7 +97,7 @@ public final class ServerLoad {
     store.appendBatch(batch);
   }
 
-  private static void run(String base, List<String> bearer, int rate, int seconds, boolean report) throws Exception {
+  private static void run(String base, List<String> bearer, int rate, int seconds, boolean report, int writeEvery) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     HttpClient http = HttpClient.newBuilder().executor(pool).connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
     int total = rate * seconds;
@@ -110,8 +113,8 @@ public final class ServerLoad {
         LockSupport.parkNanos(wait);
       }
       int member = (int) ((i * 2654435761L) % bearer.size());
-      // Deterministic mix: every fifth request is a write, alternating withdraw and grant.
-      boolean write = i % 5 == 4;
+      // Deterministic mix: every writeEvery-th request is a write, alternating withdraw and grant.
+      boolean write = writeEvery > 0 && i % writeEvery == writeEvery - 1;
       String memberId = "m" + member;
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v1/members/" + memberId
               + (write ? "/settings/" + (member % 5 == 0 ? "personalization" : "genai-training") : "/settings")))
@@ -119,7 +122,7 @@ public final class ServerLoad {
           .header("Authorization", "Bearer " + bearer.get(member));
       if (write) {
         b.header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString(
-            "{\"choice\":\"" + ((i / 5) % 2 == 0 ? "withdraw" : "grant") + "\"}"));
+            "{\"choice\":\"" + ((i / Math.max(1, writeEvery)) % 2 == 0 ? "withdraw" : "grant") + "\"}"));
       } else {
         b.GET();
       }
