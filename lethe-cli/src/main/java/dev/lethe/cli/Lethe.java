@@ -39,6 +39,14 @@ public final class Lethe implements Runnable {
     cli.addSubcommand(new WhereCommand(java.time.Clock.systemUTC()));
     cli.addSubcommand(new ServeCommand(java.time.Clock.systemUTC()));
     cli.addSubcommand(new TokenCommand(java.time.Clock.systemUTC()));
+    cli.addSubcommand(new TrainCommand());
+    cli.addSubcommand(new GenerateCommand());
+    cli.addSubcommand(new PerplexityCommand());
+    cli.addSubcommand(new ModelsCommand());
+    cli.addSubcommand(new ForgetCommand(java.time.Clock.systemUTC()));
+    cli.addSubcommand(new ForgetRunCommand(java.time.Clock.systemUTC()));
+    cli.addSubcommand(new ForgetStatusCommand(java.time.Clock.systemUTC()));
+    cli.addSubcommand(new VerifyForgettingCommand(java.time.Clock.systemUTC()));
     cli.addSubcommand(new CommandLine.HelpCommand());
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {

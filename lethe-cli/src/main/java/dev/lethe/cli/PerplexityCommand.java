@@ -1,0 +1,107 @@
+package dev.lethe.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.unlearn.Model;
+import dev.lethe.unlearn.ModelRegistry;
+import dev.lethe.unlearn.TextScore;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code lethe perplexity}: how well a registered model predicts held-out text. */
+@Command(
+    name = "perplexity",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Scores a file with a registered model: per-token perplexity over all its texts. Lines that start with '{'",
+      "are JSON objects whose \"text\" is scored (a content export or shard); other lines are plain text;",
+      "blank lines are skipped. FILE - reads standard input. Prints one JSON object."
+    })
+final class PerplexityCommand implements Callable<Integer> {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Option(names = "--model", required = true, paramLabel = "ID", description = "Model id (see `lethe models`).")
+  String model;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "JSON Lines with \"text\", or plain text lines; - for standard input.")
+  String file;
+
+  @Option(names = "--models", paramLabel = "DIR", description = "Model directory (default: DATA/models).")
+  Path models;
+
+  @Mixin StoreOptions store;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter err = spec.commandLine().getErr();
+    if (!file.equals("-") && !Files.isRegularFile(Path.of(file))) {
+      err.println("FILE: no such file: " + file);
+      return Lethe.BAD_INPUT;
+    }
+    ModelRegistry registry = ModelRegistry.open(models != null ? models : ModelDirs.defaultDir(store));
+    if (registry.find(model).isEmpty()) {
+      err.println("--model: no model " + model + " in " + registry.directory());
+      return Lethe.BAD_INPUT;
+    }
+    Model loaded = registry.load(model);
+    TextScore total = TextScore.EMPTY;
+    long texts = 0;
+    try (BufferedReader in = file.equals("-")
+        ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+        : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+      long number = 0;
+      for (String line; (line = in.readLine()) != null; ) {
+        number++;
+        if (line.isBlank()) {
+          continue;
+        }
+        String text = line;
+        if (line.stripLeading().startsWith("{")) {
+          JsonNode node;
+          try {
+            node = JSON.readTree(line);
+          } catch (JsonProcessingException e) {
+            err.println(file + ":" + number + ": malformed JSON");
+            return Lethe.BAD_INPUT;
+          }
+          if (node == null || !node.path("text").isTextual()) {
+            err.println(file + ":" + number + ": no \"text\" string");
+            return Lethe.BAD_INPUT;
+          }
+          text = node.get("text").textValue();
+        }
+        total = total.plus(loaded.score(text));
+        texts++;
+      }
+    }
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("model", model);
+    o.put("file", file);
+    o.put("texts", texts);
+    o.put("tokens", total.tokens());
+    o.put("log2_probability", total.log2Probability());
+    o.put("bits_per_token", total.tokens() == 0 ? 0 : -total.log2Probability() / total.tokens());
+    o.put("perplexity", total.perplexity());
+    PrintWriter w = spec.commandLine().getOut();
+    w.println(o);
+    w.flush();
+    return CommandLine.ExitCode.OK;
+  }
+}
