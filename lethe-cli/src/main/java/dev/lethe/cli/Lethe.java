@@ -24,6 +24,7 @@ public final class Lethe implements Runnable {
   public static CommandLine newCommandLine() {
     CommandLine cli = new CommandLine(new Lethe());
     // One line per command, explicit wiring: the order here is the order of `lethe --help`.
+    cli.addSubcommand(new DemoCommand());
     cli.addSubcommand(new ReplayCommand());
     cli.addSubcommand(new EligibleCommand());
     cli.addSubcommand(new DetectCommand());

@@ -173,7 +173,8 @@ final class EmbeddedEngine implements SnapshotEngine {
     byte[] manifest = CanonicalJson.bytes(Manifest.toJson(metadata, view.layout(), parent));
     SnapshotFiles.writeMetadata(building, metadata, manifest, request.license());
     boolean existed = Publisher.publish(building, request.outDir(), id);
-    SnapshotSources.record(request.outDir(), id, request.contentFiles());
+    SnapshotSources.record(request.outDir(), id, request.contentFiles(),
+        request.rebuild() == null ? java.util.Set.of() : request.rebuild().forgottenMembers());
     return new SnapshotResult(request.outDir().resolve(id), metadata, Hashing.sha256Hex(manifest), existed);
   }
 

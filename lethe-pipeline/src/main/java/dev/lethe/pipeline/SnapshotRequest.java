@@ -82,7 +82,10 @@ public record SnapshotRequest(
    * held none of those members is byte-identical to the parent's and only the others need
    * retraining.
    *
-   * @param parentInputs the parent manifest's inputs, in order
+   * @param parentInputs the inputs the pseudonym key derives from: those of the original snapshot
+   *     (the first of a chain of rebuilds), in manifest order
+   * @param forgottenMembers every member to leave out, including those earlier rebuilds of the
+   *     chain left out
    */
   public record Rebuild(String parentSnapshot, List<SnapshotMetadata.Input> parentInputs, Set<String> forgottenMembers) {
     public Rebuild {

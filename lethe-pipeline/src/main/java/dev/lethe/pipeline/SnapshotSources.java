@@ -14,9 +14,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Where each snapshot's content exports were read from, kept beside (not inside) the snapshots in
- * {@code OUT/.sources/<id>.json} so that a forget rebuild can read the same inputs again. Outside
- * the snapshot directory because paths depend on the machine, and a snapshot's bytes must not.
+ * Where each snapshot's content exports were read from, and which members a rebuild left out,
+ * kept beside (not inside) the snapshots in {@code OUT/.sources/<id>.json}, so that a later
+ * forget rebuild reads the same inputs and keeps every earlier forgotten member out. Outside the
+ * snapshot directory because paths depend on the machine (a snapshot's bytes must not) and
+ * member ids must never travel with a training set.
  */
 public final class SnapshotSources {
 
@@ -24,15 +26,28 @@ public final class SnapshotSources {
 
   private SnapshotSources() {}
 
-  static void record(Path outDir, String snapshot, List<Path> contentFiles) throws IOException {
+  static void record(Path outDir, String snapshot, List<Path> contentFiles, java.util.Set<String> forgotten)
+      throws IOException {
     Path dir = outDir.resolve(".sources");
     Files.createDirectories(dir);
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     ArrayNode content = o.putArray("content");
     contentFiles.forEach(p -> content.add(p.toAbsolutePath().normalize().toString()));
+    ArrayNode members = o.putArray("forgotten");
+    new java.util.TreeSet<>(forgotten).forEach(members::add);
     Path tmp = dir.resolve(snapshot + ".json.tmp");
     Files.write(tmp, CanonicalJson.bytes(o));
     Files.move(tmp, dir.resolve(snapshot + ".json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** The members a snapshot's build left out as forgotten (empty if none or not recorded). */
+  public static java.util.Set<String> forgotten(Path outDir, String snapshot) throws IOException {
+    Path file = outDir.resolve(".sources").resolve(snapshot + ".json");
+    java.util.Set<String> members = new java.util.TreeSet<>();
+    if (Files.isRegularFile(file)) {
+      JSON.readTree(file.toFile()).path("forgotten").forEach(m -> members.add(m.asText()));
+    }
+    return members;
   }
 
   /** The content exports a snapshot was built from, if recorded. */

@@ -52,11 +52,17 @@ public final class SyntheticPlatform {
       "measuring retention", "a talk on data engineering", "the product launch", "remote team rituals",
       "pricing experiments", "the migration to the new platform", "mentoring junior engineers"};
 
+  /** Canaries are "my pin is " and five digits: 100,000 candidates, ranked exactly. */
+  public static final String CANARY_PREFIX = "my pin is ";
+  public static final int CANARY_DIGITS = 5;
+  private static final int CANARY_SPACE = 100_000;
+
   private final SplittableRandom random;
   private final PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
   private final List<Member> members = new ArrayList<>();
   private final List<Event> events = new ArrayList<>();
   private final List<Canary> canaries = new ArrayList<>();
+  private final java.util.Set<String> erasers = new java.util.LinkedHashSet<>();
   private int[] cumulativeWeights;
   private long contentRecords;
 
@@ -67,8 +73,12 @@ public final class SyntheticPlatform {
   /** A member of the synthetic platform. */
   public record Member(String id, String name, String country, LocalDate birthDate) {}
 
-  /** A secret planted in one member's post: forgetting the member must forget it. */
-  public record Canary(String member, String content, String secret, String prefix) {}
+  /**
+   * A secret planted in one member's post: forgetting the member must forget it.
+   *
+   * @param canary the planted string, e.g. {@code my pin is 49381}
+   */
+  public record Canary(String member, String content, String canary, String prefix) {}
 
   /**
    * What was generated.
@@ -188,6 +198,7 @@ public final class SyntheticPlatform {
             + (random.nextInt(3) == 0 ? "rejected" : "upheld") + "\",\"justification\":\"Reviewed against Art. 21 GDPR.\"}");
       }
       if (random.nextInt(200) == 0) {
+        erasers.add(m.id());
         Instant at = between("2024-10-01T00:00:00Z", 70);
         event(at, "{\"type\":\"erasure.requested\",\"at\":\"" + at + "\",\"member\":\"" + m.id() + "\"}");
       }
@@ -205,7 +216,19 @@ public final class SyntheticPlatform {
 
   private void content(Path file) throws IOException {
     JsonFactory json = new JsonFactory();
-    int canaryEvery = Math.max(1, members.size() / 25);
+    // Canaries: in the posts of ten members who will ask for erasure (forgetting must remove them)
+    // and of ten who stay (a control: their canaries stay exposed).
+    java.util.Set<String> withCanary = new java.util.HashSet<>(erasers.stream().limit(10).toList());
+    int control = 0;
+    for (Member m : members) {
+      if (control == 10) {
+        break;
+      }
+      if (!erasers.contains(m.id()) && !EEA.contains(m.country()) && !m.country().equals("CH") && !m.country().equals("GB")
+          && withCanary.add(m.id())) {
+        control++;
+      }
+    }
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
         JsonGenerator g = json.createGenerator(w)) {
       g.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
@@ -217,10 +240,11 @@ public final class SyntheticPlatform {
           String contentId = "c" + pad(id++, 7);
           String kind = pickKind();
           String text = text(m, kind);
-          if (k == 0 && i % canaryEvery == 0) {
-            String secret = pad(random.nextInt(1_000_000), 6);
-            canaries.add(new Canary(m.id(), contentId, secret, "my pin is"));
-            text = text + " Note to self: my pin is " + secret + ".";
+          boolean canaryPost = k == 0 && withCanary.contains(m.id());
+          if (canaryPost) {
+            String secret = pad(random.nextInt(CANARY_SPACE), CANARY_DIGITS);
+            canaries.add(new Canary(m.id(), contentId, CANARY_PREFIX + secret, CANARY_PREFIX));
+            text = CANARY_PREFIX + secret + " " + CANARY_PREFIX + secret + " " + text;
             kind = "post";
           }
           Instant posted = between("2024-06-01T00:00:00Z", 200);
@@ -228,9 +252,9 @@ public final class SyntheticPlatform {
           g.writeStringField("content", contentId);
           g.writeStringField("member", m.id());
           g.writeStringField("kind", kind);
-          g.writeStringField("visibility", pickVisibility(kind));
-          g.writeStringField("posted_at", posted.toString());
-          if (random.nextInt(40) == 0) {
+          g.writeStringField("visibility", canaryPost ? "public" : pickVisibility(kind));
+          g.writeStringField("posted_at", (canaryPost ? Instant.parse("2024-07-01T00:00:00Z") : posted).toString());
+          if (!canaryPost && random.nextInt(40) == 0) {
             g.writeStringField("deleted_at", posted.plusSeconds(random.nextInt(60) * 86_400L).toString());
           }
           g.writeStringField("text", text);

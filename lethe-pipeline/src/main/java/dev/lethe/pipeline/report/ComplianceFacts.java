@@ -40,10 +40,10 @@ public record ComplianceFacts(
    *
    * @param includedByRegion included records by region group (every group of the layout, zeros too)
    * @param blockedRegions region groups whose rule is {@code blocked} for the purpose at the as-of
-   * @param minorsIncluded records of members under the purpose's minimum age that were included
-   *     (must be 0)
-   * @param withoutNotice included records of members allowed by default who had not been told in
-   *     time (must be 0)
+   * @param minorsIncluded members with records in the snapshot who were under the purpose's
+   *     minimum age at the as-of instant (must be 0)
+   * @param withoutNotice members with records in the snapshot whose decision at the as-of instant,
+   *     asked again, is not allowed — e.g. allowed by default without a timely notice (must be 0)
    * @param allowedBy number of members allowed, by reason ({@code consented}, {@code default-opt-out})
    */
   public record SnapshotFacts(

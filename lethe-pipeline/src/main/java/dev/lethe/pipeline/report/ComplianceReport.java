@@ -127,8 +127,8 @@ public final class ComplianceReport {
     h.append("<div class=\"cards\">");
     card(h, "Snapshots", String.valueOf(f.snapshots().size()), true);
     card(h, "Records from blocked regions", String.valueOf(blocked), blocked == 0);
-    card(h, "Records of minors", String.valueOf(minors), minors == 0);
-    card(h, "Default inclusions without notice", String.valueOf(withoutNotice), withoutNotice == 0);
+    card(h, "Minors in snapshots", String.valueOf(minors), minors == 0);
+    card(h, "Members included without a valid decision", String.valueOf(withoutNotice), withoutNotice == 0);
     card(h, "Forget requests verified", verified + " / " + f.forgetRequests().size(), verified == f.forgetRequests().size());
     card(h, "Forgotten by the deadline", onTime + " / " + f.forgetRequests().size(), onTime == f.forgetRequests().size());
     h.append("</div>");
@@ -177,11 +177,11 @@ public final class ComplianceReport {
           .append(esc(String.valueOf(s.policyVersion()))).append("</code>.</p>");
       h.append("<table><tr><th>Check</th><th>Value</th></tr>");
       row(h, "Records included", s.included(), true);
-      row(h, "Records of minors included", s.minorsIncluded(), s.minorsIncluded() == 0);
+      row(h, "Members under the minimum age included", s.minorsIncluded(), s.minorsIncluded() == 0);
       long blocked = s.blockedRegions().stream().mapToLong(r -> s.includedByRegion().getOrDefault(r, 0L)).sum();
       h.append("<tr><td>Records from blocked regions (").append(esc(String.join(", ", s.blockedRegions()))).append(")</td><td class=\"")
           .append(blocked == 0 ? "ok" : "bad").append("\">").append(blocked).append("</td></tr>");
-      row(h, "Included by default without a timely notice", s.withoutNotice(), s.withoutNotice() == 0);
+      row(h, "Members included whose decision, asked again, is not allowed (e.g. no timely notice)", s.withoutNotice(), s.withoutNotice() == 0);
       s.allowedBy().forEach((reason, n) -> row(h, "Members allowed: " + reason, n, true));
       h.append("</table>");
       regionChart(h, s);

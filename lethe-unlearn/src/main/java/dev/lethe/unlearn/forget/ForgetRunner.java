@@ -55,9 +55,9 @@ import java.util.Set;
  * the shards that changed only, and each replacement is verified three ways — the retrained
  * model's digest equals a model trained from scratch on the new snapshot; none of the members'
  * content ids is in the new snapshot; planted canaries are exposed no more than in the
- * scratch-trained model. Verifications go to the audit log; once one passes, the old snapshot's
- * changed shard files and the old model's artefacts for them are deleted (a {@code
- * FORGOTTEN.json} tombstone says which and why). Not thread-safe: one run at a time.
+ * scratch-trained model. Verifications go to the audit log; once they pass, the old snapshot's
+ * shard files and its models' artefacts are deleted (a {@code FORGOTTEN.json} tombstone says
+ * which and why) and the rebuild takes its place. Not thread-safe: one run at a time.
  */
 public final class ForgetRunner {
 
@@ -205,43 +205,65 @@ public final class ForgetRunner {
     return r.contentAbsent() && (r.newModel() == null || r.digestsEqual()) && canariesOk;
   }
 
-  private List<Replacement> replace(SnapshotCatalog.Entry old, Set<String> members, Rebuild context) throws IOException {
+  /**
+   * The inputs of the first snapshot of a chain of rebuilds: its pseudonym key is the key of
+   * every rebuild, so a rebuild of a rebuild still changes only the shards of the new members.
+   */
+  private List<SnapshotMetadata.Input> originalInputs(JsonNode manifest) throws IOException {
+    JsonNode current = manifest;
+    Set<String> seen = new HashSet<>();
+    while (current.hasNonNull("rebuild_of")) {
+      String parent = current.get("rebuild_of").asText();
+      Path file = snapshots.resolve(parent).resolve("manifest.json");
+      if (!seen.add(parent) || !Files.isRegularFile(file)) {
+        throw new IOException("the manifest of snapshot " + parent + ", which " + current.get("snapshot").asText()
+            + " rebuilds, is missing");
+      }
+      current = JSON.readTree(file.toFile());
+    }
+    List<SnapshotMetadata.Input> inputs = new ArrayList<>();
+    current.get("inputs").forEach(i -> inputs.add(new SnapshotMetadata.Input(i.get("name").asText(), i.get("sha256").asText())));
+    return inputs;
+  }
+
+  private List<Replacement> replace(SnapshotCatalog.Entry old, Set<String> newMembers, Rebuild context) throws IOException {
     long start = System.nanoTime();
     JsonNode manifest = old.manifest();
     List<Path> content = SnapshotSources.contentFiles(snapshots, old.snapshot())
         .orElseThrow(() -> new IOException("the content files of snapshot " + old.snapshot() + " are not recorded"));
-    List<SnapshotMetadata.Input> parentInputs = new ArrayList<>();
-    manifest.get("inputs").forEach(i -> parentInputs.add(new SnapshotMetadata.Input(i.get("name").asText(), i.get("sha256").asText())));
+    // Members an earlier rebuild of this snapshot left out must stay out.
+    Set<String> members = new LinkedHashSet<>(SnapshotSources.forgotten(snapshots, old.snapshot()));
+    members.addAll(newMembers);
+    List<SnapshotMetadata.Input> parentInputs = originalInputs(manifest);
     SnapshotRequest request = new SnapshotRequest(old.purpose(), old.asOf(), content, snapshots,
         manifest.get("sharding").get("shards_per_group").asInt(), RedactionPolicies.parse(manifest.get("redaction_policy").asText()),
         context.deploymentKey(), context.threads(), parentInputs.get(0).name(), context.ledgerSha256(), null)
         .asRebuild(new SnapshotRequest.Rebuild(old.snapshot(), parentInputs, members));
     SnapshotResult rebuilt = engine.build(context.ledger(), request, ProgressListener.NONE);
     Set<String> leaked = leakedContent(rebuilt.directory(), members, content, context.ledger());
-    List<Integer> changed = changedShards(manifest, rebuilt.metadata());
     List<Replacement> out = new ArrayList<>();
     List<ModelRecord> models = registry.trainedFrom(old.snapshot());
     if (models.isEmpty()) {
       Replacement rep = new Replacement(old.snapshot(), rebuilt.metadata().snapshot(), null, null, true, leaked.isEmpty(),
           List.of(), 0, 0, (System.nanoTime() - start) / 1_000_000);
-      record(rep, members);
+      record(rep, newMembers);
       if (passed(rep)) {
-        retire(old, changed, List.of(), members);
+        retire(old, List.of(), newMembers);
       }
       return List.of(rep);
     }
     for (ModelRecord model : models) {
       TrainingReport report = training.retrain(model.id(), rebuilt.directory());
       Verification verification = training.verify(report.model().id(), rebuilt.directory());
-      List<CanaryExposure> exposures = exposures(model.id(), report.model().id(), verification.holds(), members);
+      List<CanaryExposure> exposures = exposures(model.id(), report.model().id(), verification.holds(), newMembers);
       Replacement rep = new Replacement(old.snapshot(), rebuilt.metadata().snapshot(), model.id(), report.model().id(),
           verification.holds(), leaked.isEmpty(), exposures, report.recordsTrained(), report.recordsFullRetrain(),
           (System.nanoTime() - start) / 1_000_000);
-      record(rep, members);
+      record(rep, newMembers);
       out.add(rep);
     }
     if (out.stream().allMatch(ForgetRunner::passed)) {
-      retire(old, changed, models, members);
+      retire(old, models, newMembers);
     }
     return out;
   }
@@ -297,19 +319,6 @@ public final class ForgetRunner {
     return leaked;
   }
 
-  private static List<Integer> changedShards(JsonNode oldManifest, SnapshotMetadata rebuilt) {
-    Map<Integer, String> now = new LinkedHashMap<>();
-    rebuilt.shards().forEach(s -> now.put(s.shard(), s.sha256()));
-    List<Integer> changed = new ArrayList<>();
-    for (JsonNode s : oldManifest.get("shards")) {
-      int n = s.get("shard").asInt();
-      if (!s.get("sha256").asText().equals(now.get(n))) {
-        changed.add(n);
-      }
-    }
-    return changed;
-  }
-
   private void record(Replacement rep, Set<String> members) {
     ObjectNode leaf = JsonNodeFactory.instance.objectNode();
     ArrayNode who = leaf.putArray("members");
@@ -335,27 +344,27 @@ public final class ForgetRunner {
     return Math.round(bits * 1000);
   }
 
-  /** Deletes the old snapshot's changed shards and the old models' artefacts for them. */
-  private void retire(SnapshotCatalog.Entry old, List<Integer> changed, List<ModelRecord> models, Set<String> members)
-      throws IOException {
+  /**
+   * Retires a snapshot that a verified rebuild replaced: deletes all its shard files and member
+   * bitmaps (the rebuild holds every record that is still allowed, unchanged shards byte for
+   * byte) and every artefact of the models trained from it (their successors hold their own
+   * links or copies), keeping the manifests as history with a {@code FORGOTTEN.json} tombstone.
+   */
+  private void retire(SnapshotCatalog.Entry old, List<ModelRecord> models, Set<String> members) throws IOException {
     List<String> removed = new ArrayList<>();
     for (JsonNode shard : old.manifest().get("shards")) {
-      if (changed.contains(shard.get("shard").asInt())) {
-        for (String field : List.of("file", "members_file")) {
-          Path f = old.directory().resolve(shard.get(field).asText());
-          if (Files.deleteIfExists(f)) {
-            removed.add(old.directory().getFileName() + "/" + f.getFileName());
-          }
+      for (String field : List.of("file", "members_file")) {
+        Path f = old.directory().resolve(shard.get(field).asText());
+        if (Files.deleteIfExists(f)) {
+          removed.add(old.directory().getFileName() + "/" + f.getFileName());
         }
       }
     }
     for (ModelRecord model : models) {
       for (ModelRecord.Shard s : model.shards()) {
-        if (changed.contains(s.shard())) {
-          Path f = model.directory().resolve(s.file());
-          if (Files.deleteIfExists(f)) {
-            removed.add(model.directory().getFileName() + "/" + f.getFileName());
-          }
+        Path f = model.directory().resolve(s.file());
+        if (Files.deleteIfExists(f)) {
+          removed.add(model.directory().getFileName() + "/" + f.getFileName());
         }
       }
     }

@@ -169,6 +169,44 @@ class ForgetRunnerTest {
   }
 
   @Test
+  void aLaterForgettingKeepsEarlierMembersOutAndRetrainsOnlyTheNewMembersShard() throws Exception {
+    Path snapshots = temp.resolve("snapshots");
+    Path content = content(12, 600);
+    SnapshotResult snapshot = SnapshotEngine.embedded(DETECTOR).build(LedgerReader.load(lines(ledgerText(12))).ledger(),
+        new SnapshotRequest("genai-training", AS_OF, List.of(content), snapshots, 4, RedactionPolicy.pseudonymousPeople(), KEY, 2,
+            "ledger", "0".repeat(64), null), ProgressListener.NONE);
+    ModelRegistry registry = ModelRegistry.open(temp.resolve("models"));
+    Training training = Training.of(registry, 2);
+    training.train(snapshot.directory(), ShardTrainer.kneserNey(3), 7);
+    ForgetQueue queue = ForgetQueue.open(temp.resolve("forget"));
+    String erase3 = "{\"type\":\"erasure.requested\",\"at\":\"2024-06-10T00:00:00Z\",\"member\":\"m3\"}";
+    String erase5 = "{\"type\":\"erasure.requested\",\"at\":\"2024-06-20T00:00:00Z\",\"member\":\"m5\"}";
+
+    List<LedgerLine> first = lines(ledgerText(12, erase3));
+    ConsentLedger firstLedger = LedgerReader.load(first).ledger();
+    Clock june15 = Clock.fixed(Instant.parse("2024-06-15T00:00:00Z"), ZoneOffset.UTC);
+    queue.addAll(ForgetRequests.derive(first.stream().map(LedgerLine::event).toList(), firstLedger, june15.instant()));
+    new ForgetRunner(queue, registry, training, snapshots, SnapshotEngine.embedded(DETECTOR), new RecordingAudit(), june15, List.of())
+        .run(new ForgetRunner.Rebuild(firstLedger, "1".repeat(64), KEY, 2));
+
+    List<LedgerLine> second = lines(ledgerText(12, erase3, erase5));
+    ConsentLedger secondLedger = LedgerReader.load(second).ledger();
+    queue.addAll(ForgetRequests.derive(second.stream().map(LedgerLine::event).toList(), secondLedger, CLOCK.instant()));
+    ForgetRunner.RunReport report = new ForgetRunner(queue, registry, training, snapshots, SnapshotEngine.embedded(DETECTOR),
+        new RecordingAudit(), CLOCK, List.of()).run(new ForgetRunner.Rebuild(secondLedger, "2".repeat(64), KEY, 2));
+    assertThat(report.completed()).isEqualTo(1);
+    ForgetRequest.Replacement rep = report.replacements().get(0);
+    assertThat(rep.digestsEqual()).isTrue();
+    assertThat(rep.recordsRetrained()).as("only m5's shard is retrained, pseudonyms are unchanged")
+        .isLessThan(rep.recordsFullRetrain());
+    SnapshotCatalog catalog = SnapshotCatalog.open(snapshots);
+    assertThat(catalog.where(secondLedger.memberNumber("m3").orElseThrow())).as("m3 stays forgotten").isEmpty();
+    assertThat(catalog.where(secondLedger.memberNumber("m5").orElseThrow())).isEmpty();
+    assertThat(catalog.where(secondLedger.memberNumber("m1").orElseThrow())).as("the others are in the latest rebuild only")
+        .singleElement().satisfies(h -> assertThat(h.snapshot().snapshot()).isEqualTo(rep.newSnapshot()));
+  }
+
+  @Test
   void aRequestForAMemberWithoutDataCompletesWithNothingToDo() throws Exception {
     List<LedgerLine> after = lines(ledgerText(2, "{\"type\":\"erasure.requested\",\"at\":\"2024-06-10T00:00:00Z\",\"member\":\"m1\"}"));
     ConsentLedger ledger = LedgerReader.load(after).ledger();
