@@ -8,15 +8,16 @@ import java.util.Objects;
  * digits. Its candidate space R holds the 10^digits strings of the format; candidate {@code i} has
  * the digits of {@code i}, zero-padded.
  *
- * @param digits between 1 and 8 (10^8 candidates is the most an exact rank is computed for)
+ * @param digits between 1 and 7: an exact rank scores every candidate and keeps one double per
+ *     candidate (80 MB at 7 digits)
  */
 public record CanaryFormat(String prefix, int digits, String suffix) {
 
   public CanaryFormat {
     Objects.requireNonNull(prefix, "prefix");
     Objects.requireNonNull(suffix, "suffix");
-    if (digits < 1 || digits > 8) {
-      throw new IllegalArgumentException("a canary has 1 to 8 digits, not " + digits);
+    if (digits < 1 || digits > 7) {
+      throw new IllegalArgumentException("a canary has 1 to 7 digits, not " + digits);
     }
     if (endsWithDigit(prefix) || (!suffix.isEmpty() && Character.isDigit(suffix.codePointAt(0)))) {
       throw new IllegalArgumentException("the prefix must not end and the suffix must not start with a digit");

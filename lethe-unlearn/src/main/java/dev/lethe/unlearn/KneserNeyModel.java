@@ -108,10 +108,6 @@ final class KneserNeyModel implements Model {
     return digest;
   }
 
-  int order() {
-    return order;
-  }
-
   @Override
   public List<String> vocabulary() {
     return vocabulary;

@@ -40,10 +40,6 @@ final class KneserNeyTrainer implements ShardTrainer {
     }
   }
 
-  int order() {
-    return order;
-  }
-
   @Override
   public String name() {
     return NAME;
