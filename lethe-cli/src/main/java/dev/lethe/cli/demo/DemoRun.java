@@ -60,6 +60,9 @@ public final class DemoRun {
   /** Snapshot dates: before members were told, after the UK block, under the November terms. */
   static final List<Instant> SNAPSHOTS = List.of(
       Instant.parse("2024-09-01T00:00:00Z"), Instant.parse("2024-10-01T00:00:00Z"), Instant.parse("2024-12-01T00:00:00Z"));
+  /** Days the forget queue also runs on, as a scheduled job would (every two weeks here). */
+  static final List<Instant> FORGET_RUNS = List.of(Instant.parse("2024-10-15T00:00:00Z"), Instant.parse("2024-11-01T00:00:00Z"),
+      Instant.parse("2024-11-15T00:00:00Z"));
   static final Instant END = Instant.parse("2024-12-16T00:00:00Z");
 
   private final Path out;
@@ -104,7 +107,9 @@ public final class DemoRun {
         .toList();
     int imported = 0;
     List<Instant> stages = new ArrayList<>(SNAPSHOTS);
+    stages.addAll(FORGET_RUNS);
     stages.add(END);
+    stages.sort(null);
     for (Instant stage : stages) {
       Clock clock = Clock.fixed(stage, ZoneOffset.UTC);
       try (LedgerStore store = LedgerStore.open(StoreConfig.embedded(data).withClock(clock))) {
@@ -116,7 +121,7 @@ public final class DemoRun {
         byte[] key = StoreSnapshots.deploymentKey(store);
         if (SNAPSHOTS.contains(stage)) {
           step(day(stage) + ": building the " + PURPOSE + " snapshot as of this day");
-          SnapshotRequest request = new SnapshotRequest(PURPOSE, stage, List.of(platform.content()), data.resolve("snapshots"), 4,
+          SnapshotRequest request = new SnapshotRequest(PURPOSE, stage, List.of(platform.content()), data.resolve("snapshots"), 16,
               RedactionPolicy.pseudonymousPeople(), key, threads, "ledger", stored.sha256(), null);
           SnapshotResult snapshot = engine.build(stored.ledger(), request, ProgressListener.NONE);
           StoreSnapshots.audit(store, snapshot);

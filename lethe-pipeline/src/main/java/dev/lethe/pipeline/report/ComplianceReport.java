@@ -151,7 +151,7 @@ public final class ComplianceReport {
     int width = 1000;
     int labelWidth = 230;
     long max = f.snapshots().stream().mapToLong(s -> s.included() + s.excluded().values().stream().mapToLong(Long::longValue).sum()).max().orElse(1);
-    int height = f.snapshots().size() * rowHeight + 30 + ((reasons.size() + 1 + 3) / 4) * 18;
+    int height = f.snapshots().size() * rowHeight + 30 + ((reasons.size() + 1 + 2) / 3) * 18;
     h.append("<figure><svg role=\"img\" aria-label=\"Records included and excluded by reason, per snapshot\" width=\"100%\" viewBox=\"0 0 ")
         .append(width).append(' ').append(height).append("\">");
     int y = 10;
@@ -167,7 +167,7 @@ public final class ComplianceReport {
     }
     legend(h, y + 6, "included", INCLUDED, 0);
     for (int i = 0; i < reasons.size(); i++) {
-      legend(h, y + 6 + ((i + 1) / 4) * 18, "excluded: " + reasons.get(i), color(i), (i + 1) % 4);
+      legend(h, y + 6 + ((i + 1) / 3) * 18, "excluded: " + reasons.get(i), color(i), (i + 1) % 3);
     }
     h.append("</svg><figcaption>Records included (green) and excluded, by the first rule that excluded them.</figcaption></figure>");
 
@@ -265,7 +265,7 @@ public final class ComplianceReport {
   }
 
   private static void legend(StringBuilder h, int y, String label, String color, int column) {
-    int x = 230 + column * 190;
+    int x = 230 + column * 250;
     h.append("<rect x=\"").append(x).append("\" y=\"").append(y).append("\" width=\"12\" height=\"12\" fill=\"").append(color)
         .append("\"/><text x=\"").append(x + 16).append("\" y=\"").append(y + 11).append("\">").append(esc(label)).append("</text>");
   }
