@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
     name = "decide",
     mixinStandardHelpOptions = true,
     description = {
+      "Decides whether a member's data may be used for a purpose, from the stored ledger.",
       "Decides from the stored ledger whether a member's data may be used for a purpose and prints",
       "the decision as one JSON line, in the form of 'lethe replay' output."
     })

@@ -15,6 +15,7 @@ import picocli.CommandLine.Mixin;
     name = "export",
     mixinStandardHelpOptions = true,
     description = {
+      "Prints the whole stored ledger as JSON Lines, in append order.",
       "Prints the whole stored ledger in the ledger format (JSON Lines), one event per line in",
       "append order, each as it was appended (unknown fields included)."
     })

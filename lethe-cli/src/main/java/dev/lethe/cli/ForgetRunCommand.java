@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
 /** {@code lethe forget-run}: executes the forget requests that are pending, earliest deadline first. */
 @Command(name = "forget-run", mixinStandardHelpOptions = true,
     description = {
+      "Executes pending forget requests, earliest deadline first.",
       "Queues the forget requests the ledger gives rise to (erasures; withdrawals under a policy with",
       "retroactive withdrawal; members whose region a new policy blocks), then executes every pending",
       "request: rebuilds affected snapshots without the members, retrains only the changed shards,",

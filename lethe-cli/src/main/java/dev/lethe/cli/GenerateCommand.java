@@ -22,6 +22,7 @@ import picocli.CommandLine.Option;
     name = "generate",
     mixinStandardHelpOptions = true,
     description = {
+      "Samples text from a registered model, deterministically for a seed.",
       "Samples a continuation of the prompt's last sentence from a registered model, until the end of the",
       "sentence or --max-tokens; the same model, prompt and seed always give the same text. Prints one JSON object."
     })

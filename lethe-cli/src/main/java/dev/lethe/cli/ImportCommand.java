@@ -30,6 +30,7 @@ import picocli.CommandLine.Parameters;
     name = "import",
     mixinStandardHelpOptions = true,
     description = {
+      "Appends every event of a ledger file to the store, all or nothing.",
       "Appends every event of a ledger file (JSON Lines) to the store, all or nothing, validated",
       "as 'lethe replay' validates together with what the store holds. Queries are skipped. A",
       "string \"id\" field is the event's client id: importing the same file again adds nothing.",

@@ -30,6 +30,7 @@ import picocli.CommandLine.Parameters;
     name = "redact-eval",
     mixinStandardHelpOptions = true,
     description = {
+      "Scores the detectors on labeled data (precision, recall, F2 per type).",
       "Scores the detectors on labeled data: span-level precision, recall and F2 per type and",
       "overall, for overlap and for exact matches. DATASET is presidio-research JSON (*.json) or",
       "CoNLL with BIO tags (anything else). Presidio sets are scored on every type Lethe",

@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
     name = "redact-train",
     mixinStandardHelpOptions = true,
     description = {
+      "Trains the OpenNLP PERSON name finder from CoNLL training splits.",
       "Trains the OpenNLP PERSON name finder from CoNLL training splits. The shipped model",
       "lethe-redact/src/main/resources/dev/lethe/redact/nlp/en-person.bin was made with",
       "  lethe redact-train -o <that path> shared/data/pii/wnut17/train.conll shared/data/pii/btc/train.conll",

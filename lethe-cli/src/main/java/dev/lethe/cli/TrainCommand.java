@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
     name = "train",
     mixinStandardHelpOptions = true,
     description = {
+      "Trains the reference model on a published snapshot and registers it.",
       "Trains the reference model (interpolated Kneser–Ney n-grams, one per shard) on a published snapshot",
       "and registers it; prints the model as one JSON object. Training the same snapshot again finds the same model."
     })
