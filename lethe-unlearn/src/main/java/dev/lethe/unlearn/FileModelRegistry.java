@@ -7,8 +7,6 @@ import dev.lethe.pipeline.CanonicalJson;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -202,11 +200,16 @@ final class FileModelRegistry implements ModelRegistry {
           Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
           forceDirectory(directory);
           return new Published(read(id, target), false);
-        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-          // Another process published the same model in the meantime: compare below.
         } catch (AtomicMoveNotSupportedException e) {
           deleteTree(dir);
           throw new IOException("cannot publish " + target + " atomically: " + e.getMessage(), e);
+        } catch (java.nio.file.FileSystemException e) {
+          // rename(2) onto a directory another publisher just created fails with EEXIST or
+          // ENOTEMPTY, which the JDK reports as different exception types: compare below.
+          if (!Files.exists(target)) {
+            deleteTree(dir);
+            throw e;
+          }
         }
       }
       deleteTree(dir);
