@@ -24,6 +24,31 @@ public final class ContentLines {
 
   private ContentLines() {}
 
+  /**
+   * Whether a raw line holds only spaces, tabs and carriage returns. Every engine skips such
+   * lines: they are not records, so they are neither included nor counted.
+   */
+  public static boolean isBlank(byte[] line) {
+    for (byte b : line) {
+      if (b != ' ' && b != '\t' && b != '\r') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The first {@code length} bytes of {@code bytes} as a line: lines end at {@code \n} only, and
+   * a {@code \r} just before it belongs to the terminator. Returns {@code bytes} itself when it
+   * is already exactly the line.
+   */
+  public static byte[] line(byte[] bytes, int length) {
+    if (length > 0 && bytes[length - 1] == '\r') {
+      length--;
+    }
+    return bytes.length == length ? bytes : java.util.Arrays.copyOf(bytes, length);
+  }
+
   /** The record of one line, or the problem with it. */
   public sealed interface Parsed permits Parsed.Ok, Parsed.Bad {
     /** A well-formed record. */

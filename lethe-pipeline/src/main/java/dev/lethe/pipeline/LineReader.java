@@ -60,9 +60,6 @@ final class LineReader {
   }
 
   private static byte[] trim(byte[] line, int length) {
-    if (length > 0 && line[length - 1] == '\r') {
-      length--;
-    }
-    return line.length == length ? line : Arrays.copyOf(line, length);
+    return ContentLines.line(line, length);
   }
 }

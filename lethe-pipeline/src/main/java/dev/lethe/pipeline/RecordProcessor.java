@@ -11,6 +11,11 @@ import dev.lethe.redact.Redactor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
 
@@ -44,6 +49,33 @@ public final class RecordProcessor {
     this.redactor = redactor;
     this.directory = directory;
     this.forgotten = Set.copyOf(forgotten);
+  }
+
+  /**
+   * A strict UTF-8 decoder for {@link #processLine(byte[], CharsetDecoder)}: it rejects invalid
+   * input instead of replacing it. Not thread-safe: one per thread.
+   */
+  public static CharsetDecoder strictUtf8() {
+    return StandardCharsets.UTF_8
+        .newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+  }
+
+  /**
+   * Processes one raw line of a content export (without its terminator): a line that is not
+   * valid UTF-8 is excluded as {@code malformed} on its own, never decoded with replacement.
+   *
+   * @param utf8 a decoder from {@link #strictUtf8()} owned by the calling thread
+   */
+  public RecordOutcome processLine(byte[] line, CharsetDecoder utf8) {
+    String text;
+    try {
+      text = utf8.decode(ByteBuffer.wrap(line)).toString();
+    } catch (CharacterCodingException e) {
+      return new RecordOutcome.Excluded(ContentLines.MALFORMED);
+    }
+    return processLine(text);
   }
 
   /** Parses and processes one line of a content export. */

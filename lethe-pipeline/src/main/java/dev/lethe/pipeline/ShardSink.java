@@ -21,10 +21,11 @@ import org.roaringbitmap.RoaringBitmap;
 /**
  * Writes included records into zstd-compressed JSON Lines shard files and keeps each shard's
  * member bitmap. Files are opened on a shard's first record, so empty shards leave no file.
- * Single-threaded: the engine feeds it records in input order, which makes the bytes of every
- * shard a function of the input alone.
+ * Single-threaded: an engine feeds each shard's records in input order, which makes the bytes of
+ * every shard a function of the input alone. Every engine writes shards with this class, so the
+ * same records in the same order give the same compressed bytes and bitmaps.
  */
-final class ShardSink implements AutoCloseable {
+public final class ShardSink implements AutoCloseable {
 
   /** zstd level 3: the library default, a good speed/size balance for text. */
   private static final int ZSTD_LEVEL = 3;
@@ -33,20 +34,24 @@ final class ShardSink implements AutoCloseable {
   private final ShardLayout layout;
   private final Map<Integer, Open> open = new HashMap<>();
 
-  ShardSink(Path dir, ShardLayout layout) {
+  /** A sink writing shard and bitmap files into {@code dir}, naming groups after {@code layout}. */
+  public ShardSink(Path dir, ShardLayout layout) {
     this.dir = dir;
     this.layout = layout;
   }
 
-  static String shardFile(int shard) {
+  /** The file name of a shard's records, {@code shard-NNNNN.jsonl.zst}. */
+  public static String shardFile(int shard) {
     return String.format("shard-%05d.jsonl.zst", shard);
   }
 
-  static String membersFile(int shard) {
+  /** The file name of a shard's member bitmap, {@code members-NNNNN.roaring}. */
+  public static String membersFile(int shard) {
     return String.format("members-%05d.roaring", shard);
   }
 
-  void write(RecordOutcome.Included record) throws IOException {
+  /** Appends a record to its shard (opening the shard's file on its first record). */
+  public void write(RecordOutcome.Included record) throws IOException {
     Open shard = open.get(record.shard());
     if (shard == null) {
       shard = new Open(dir.resolve(shardFile(record.shard())));
@@ -58,7 +63,7 @@ final class ShardSink implements AutoCloseable {
   }
 
   /** Closes every shard, writes the bitmaps, and describes the shards in shard order. */
-  List<SnapshotMetadata.Shard> finish() throws IOException {
+  public List<SnapshotMetadata.Shard> finish() throws IOException {
     List<SnapshotMetadata.Shard> shards = new ArrayList<>();
     for (Map.Entry<Integer, Open> e : new TreeMap<>(open).entrySet()) {
       int number = e.getKey();
