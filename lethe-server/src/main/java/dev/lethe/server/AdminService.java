@@ -41,11 +41,15 @@ final class AdminService {
   private final ServerConfig config;
   private final LedgerView ledger;
   private final Policies policies;
+  private final ForgetQueueView forgetQueue;
+  private final ForgetScheduler forgetting;
 
-  AdminService(ServerConfig config, LedgerView ledger, Policies policies) {
+  AdminService(ServerConfig config, LedgerView ledger, Policies policies, ForgetQueueView forgetQueue, ForgetScheduler forgetting) {
     this.config = config;
     this.ledger = ledger;
     this.policies = policies;
+    this.forgetQueue = forgetQueue;
+    this.forgetting = forgetting;
   }
 
   private Instant now() {
@@ -324,11 +328,18 @@ final class AdminService {
     return MemberService.objectionJson(filed, d, now);
   }
 
+  /** The open forget requests with their countdowns, and the scheduler's state. */
   ObjectNode forgetQueue() {
+    Instant now = now();
     ObjectNode o = Json.object();
-    o.put("tracked", config.forgetQueue.available());
     ArrayNode list = o.putArray("requests");
-    config.forgetQueue.openRequests().forEach(r -> list.add(MemberService.forgetJson(r)));
+    forgetQueue.openRequests().forEach(r -> list.add(MemberService.forgetJson(r, now)));
+    o.set("schedule", forgetting.status());
     return o;
+  }
+
+  /** Runs forgetting now (sync with the ledger, execute what is pending); a 409 problem if a run is in progress. */
+  ObjectNode runForgetting() throws IOException {
+    return forgetting.runNow();
   }
 }

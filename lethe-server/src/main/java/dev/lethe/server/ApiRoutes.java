@@ -112,6 +112,10 @@ final class ApiRoutes {
       requireRole(ctx, false);
       Json.write(ctx, admin.forgetQueue());
     });
+    routes.post("/v1/admin/forget/run", ctx -> {
+      requireRole(ctx, true);
+      Json.write(ctx, admin.runForgetting());
+    });
 
     routes.get("/v1/audit/log", ctx -> {
       requireRole(ctx, false);

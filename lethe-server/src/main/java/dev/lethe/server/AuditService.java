@@ -3,11 +3,10 @@ package dev.lethe.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lethe.core.event.LedgerEvent;
-import dev.lethe.core.event.LedgerEvent.ObjectionDecided;
-import dev.lethe.core.event.LedgerEvent.ObjectionFiled;
 import dev.lethe.core.event.Rfc3339;
 import dev.lethe.pipeline.SnapshotCatalog;
+import dev.lethe.pipeline.report.ComplianceFacts;
+import dev.lethe.pipeline.report.ComplianceReport;
 import dev.lethe.store.LedgerStore;
 import dev.lethe.store.audit.AuditReport;
 import dev.lethe.store.audit.InclusionProof;
@@ -19,15 +18,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * The auditor's views: the audit log's leaves, its checkpoints, inclusion proofs, snapshot
- * manifests and a compliance summary.
+ * manifests and the compliance report.
  *
  * <p>The store exposes leaves only through its audit bundle, so the log browser reads a bundle
  * exported to a private directory, re-exported when the log has grown. Exporting signs a
@@ -42,14 +39,16 @@ final class AuditService {
   private final LedgerStore store;
   private final LedgerView ledger;
   private final SnapshotView snapshots;
+  private final UnlearnViews views;
   private Path bundleDir;
   private long bundleSize = -1;
 
-  AuditService(ServerConfig config, LedgerView ledger, SnapshotView snapshots) {
+  AuditService(ServerConfig config, LedgerView ledger, SnapshotView snapshots, UnlearnViews views) {
     this.config = config;
     this.store = config.store;
     this.ledger = ledger;
     this.snapshots = snapshots;
+    this.views = views;
   }
 
   /** Leaves {@code from} to {@code from + limit - 1} of the log, each parsed, with its index. */
@@ -161,40 +160,52 @@ final class AuditService {
     throw ProblemException.notFound("unknown-snapshot", "no published snapshot has this id");
   }
 
-  /** The compliance summary: audit log integrity, ledger size, objections past their deadline. */
-  ObjectNode report() {
+  /**
+   * The compliance report's facts for the current state: the snapshots in force, every objection,
+   * the forget queue, and the latest signed checkpoint (signed now if none covers every leaf, so
+   * the report's figures are all under a checkpoint the auditor can verify).
+   */
+  ComplianceFacts facts() {
     Instant now = config.clock.instant();
+    SignedCheckpoint latest = store.checkpoint();
+    ComplianceFacts.AuditFacts audit = new ComplianceFacts.AuditFacts(latest.checkpoint().size(), latest.note(),
+        Base64.getEncoder().encodeToString(latest.checkpoint().root()), config.verifyCommand);
+    LedgerView.Loaded l = ledger.current();
+    return ComplianceFactsCollector.collect("Lethe compliance report — " + config.controller.name(), now, l.ledger(), l.events(),
+        snapshots.catalog(), views.queued(), store::commitment, audit);
+  }
+
+  /** The compliance report as one self-contained HTML page. */
+  String reportHtml() {
+    return ComplianceReport.html(facts());
+  }
+
+  /**
+   * The compliance report as JSON ({@link ComplianceReport#json}), with a {@code summary} of what
+   * needs attention now: audit log integrity, ledger size, objections and forget requests that are
+   * open or past their deadline.
+   */
+  ObjectNode report() {
+    ComplianceFacts facts = facts();
+    Instant now = facts.generatedAt();
+    ObjectNode o = ComplianceReport.json(facts);
     AuditReport audit = store.verifyAudit();
-    ObjectNode o = Json.object();
-    o.put("at", Rfc3339.format(now));
-    o.put("audit_ok", audit.ok());
-    o.put("audit_leaves", audit.leaves());
-    o.put("audit_checkpoints", audit.checkpoints());
-    ArrayNode problems = o.putArray("audit_problems");
+    ObjectNode s = o.putObject("summary");
+    s.put("all_checks_pass", audit.ok() && ComplianceFactsCollector.allChecksPass(facts));
+    s.put("audit_ok", audit.ok());
+    s.put("audit_leaves", audit.leaves());
+    s.put("audit_checkpoints", audit.checkpoints());
+    ArrayNode problems = s.putArray("audit_problems");
     audit.problems().forEach(problems::add);
     LedgerView.Loaded l = ledger.current();
-    o.put("events", l.eventCount());
-    o.put("members", l.ledger().memberCount());
-    o.put("snapshots", snapshots.catalog().snapshots().size());
-    Set<String> decided = new HashSet<>();
-    for (LedgerEvent e : l.events()) {
-      if (e instanceof ObjectionDecided d) {
-        decided.add(d.objection());
-      }
-    }
-    int open = 0;
-    int overdue = 0;
-    for (LedgerEvent e : l.events()) {
-      if (e instanceof ObjectionFiled f && !decided.contains(f.objection())) {
-        open++;
-        if (MemberService.deadline(f.at()).isBefore(now)) {
-          overdue++;
-        }
-      }
-    }
-    o.put("objections_open", open);
-    o.put("objections_overdue", overdue);
-    o.put("forget_requests_open", config.forgetQueue.openRequests().size());
+    s.put("events", l.eventCount());
+    s.put("members", l.ledger().memberCount());
+    s.put("snapshots", facts.snapshots().size());
+    s.put("objections_open", facts.objections().stream().filter(ob -> ob.decidedAt() == null).count());
+    s.put("objections_overdue", facts.objections().stream().filter(ob -> ob.decidedAt() == null && ob.deadline().isBefore(now)).count());
+    List<ForgetQueueView.ForgetRequest> open = views.openRequests();
+    s.put("forget_requests_open", open.size());
+    s.put("forget_requests_overdue", open.stream().filter(r -> r.deadline().isBefore(now)).count());
     return o;
   }
 }

@@ -1,5 +1,7 @@
 package dev.lethe.server;
 
+import dev.lethe.unlearn.ModelRegistry;
+import dev.lethe.unlearn.forget.ForgetQueue;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -9,6 +11,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,14 +31,16 @@ public final class LetheServer implements AutoCloseable {
 
   private final Javalin app;
   private final PrometheusMeterRegistry metrics;
+  private final ForgetScheduler forgetting;
 
-  private LetheServer(Javalin app, PrometheusMeterRegistry metrics) {
+  private LetheServer(Javalin app, PrometheusMeterRegistry metrics, ForgetScheduler forgetting) {
     this.app = app;
     this.metrics = metrics;
+    this.forgetting = forgetting;
   }
 
   /**
-   * Builds the server and starts listening.
+   * Builds the server, starts listening and schedules the periodic forget runs.
    *
    * @throws IllegalStateException if the port cannot be bound
    */
@@ -43,9 +49,16 @@ public final class LetheServer implements AutoCloseable {
     Policies policies = new Policies(config.store);
     SnapshotView snapshots = new SnapshotView(config.snapshotsDir);
     LedgerView ledger = new LedgerView(config.store);
-    MemberService members = new MemberService(config, policies, snapshots);
-    AdminService admin = new AdminService(config, ledger, policies);
-    AuditService audit = new AuditService(config, ledger, snapshots);
+    UnlearnViews unlearn = new UnlearnViews(ModelRegistry.open(config.modelsDir), ForgetQueue.open(config.forgetDir), snapshots,
+        config.store, policies, ledger, config.clock);
+    ForgetJob job = new ForgetJob(config.store, config.snapshotsDir, config.modelsDir, config.forgetDir, config.canariesFile,
+        config.snapshotDetector, config.forgetThreads, config.clock);
+    boolean ownExecutor = config.forgetExecutor == null;
+    ForgetScheduler forgetting = new ForgetScheduler(job, ownExecutor ? forgetThread() : config.forgetExecutor, ownExecutor,
+        config.forgetEvery, config.clock, unlearn::invalidate);
+    MemberService members = new MemberService(config, policies, snapshots, unlearn, unlearn);
+    AdminService admin = new AdminService(config, ledger, policies, unlearn, forgetting);
+    AuditService audit = new AuditService(config, ledger, snapshots, unlearn);
     Auth auth = new Auth(config.tokens);
     ApiRoutes api = new ApiRoutes(auth, members, admin, audit);
     Pages pages = new Pages(auth, members, admin, audit);
@@ -105,8 +118,23 @@ public final class LetheServer implements AutoCloseable {
         });
       }
     });
-    app.start();
-    return new LetheServer(app, metrics);
+    try {
+      app.start();
+    } catch (RuntimeException e) {
+      forgetting.close();
+      throw e;
+    }
+    forgetting.start();
+    return new LetheServer(app, metrics, forgetting);
+  }
+
+  /** The server's own thread for periodic forget runs: a daemon, so it never keeps the JVM alive. */
+  private static ScheduledExecutorService forgetThread() {
+    return Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "lethe-forget");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /** Writes a problem: JSON for the API and other clients, a short page for browsers on page paths. */
@@ -158,9 +186,13 @@ public final class LetheServer implements AutoCloseable {
     return metrics;
   }
 
-  /** Stops listening; the store stays open (the caller owns it). Idempotent. */
+  /**
+   * Stops listening and the periodic forget runs (waiting a while for a run in progress); the
+   * store stays open (the caller owns it), and so does an injected forget executor. Idempotent.
+   */
   @Override
   public void close() {
     app.stop();
+    forgetting.close();
   }
 }

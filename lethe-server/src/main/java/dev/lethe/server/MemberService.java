@@ -54,14 +54,18 @@ final class MemberService {
   private final LedgerStore store;
   private final Policies policies;
   private final SnapshotView snapshots;
+  private final ModelLineage lineage;
+  private final ForgetQueueView forgetQueue;
   private final Set<String> gpcRecorded = ConcurrentHashMap.newKeySet();
   private final Object[] gpcLocks = new Object[64];
 
-  MemberService(ServerConfig config, Policies policies, SnapshotView snapshots) {
+  MemberService(ServerConfig config, Policies policies, SnapshotView snapshots, ModelLineage lineage, ForgetQueueView forgetQueue) {
     this.config = config;
     this.store = config.store;
     this.policies = policies;
     this.snapshots = snapshots;
+    this.lineage = lineage;
+    this.forgetQueue = forgetQueue;
     for (int i = 0; i < gpcLocks.length; i++) {
       gpcLocks[i] = new Object();
     }
@@ -237,7 +241,8 @@ final class MemberService {
     o.put("status", "requested");
     o.put("created", created);
     ArrayNode forget = o.putArray("forget_requests");
-    config.forgetQueue.requestsFor(member).forEach(r -> forget.add(forgetJson(r)));
+    Instant now = now();
+    forgetQueue.requestsFor(member).forEach(r -> forget.add(forgetJson(r, now)));
     return o;
   }
 
@@ -274,29 +279,48 @@ final class MemberService {
       ArrayNode shards = s.putArray("shards");
       hit.shards().forEach(shards::add);
     }
-    o.put("models_tracked", config.lineage.available());
     ArrayNode models = o.putArray("models");
-    for (ModelLineage.ModelUse m : config.lineage.modelsFor(member)) {
-      models.addObject()
+    for (ModelLineage.ModelUse m : lineage.modelsFor(member)) {
+      ObjectNode n = models.addObject()
           .put("model", m.model())
           .put("snapshot", m.snapshot())
-          .put("trained_at", Rfc3339.format(m.trainedAt()))
-          .put("status", m.status());
+          .put("purpose", m.purpose())
+          .put("as_of", Rfc3339.format(m.asOf()));
+      ArrayNode shards = n.putArray("shards");
+      m.shards().forEach(shards::add);
+      n.put("origin", m.origin()).put("parent", m.parent()).put("status", m.status());
     }
-    o.put("forget_requests_tracked", config.forgetQueue.available());
     ArrayNode forget = o.putArray("forget_requests");
-    config.forgetQueue.requestsFor(member).forEach(r -> forget.add(forgetJson(r)));
+    Instant now = now();
+    forgetQueue.requestsFor(member).forEach(r -> forget.add(forgetJson(r, now)));
     return o;
   }
 
-  static ObjectNode forgetJson(ForgetQueueView.ForgetRequest r) {
+  /**
+   * A forget request as JSON, with the whole days left until its deadline at {@code now}
+   * (negative once overdue; counted for completed requests too, which makes lateness visible).
+   */
+  static ObjectNode forgetJson(ForgetQueueView.ForgetRequest r, Instant now) {
     ObjectNode o = Json.object();
     o.put("id", r.id());
     o.put("member", r.member());
     o.put("cause", r.cause());
+    o.put("purpose", r.purpose());
     o.put("requested_at", Rfc3339.format(r.requestedAt()));
     o.put("deadline", Rfc3339.format(r.deadline()));
+    o.put("days_left", Math.floorDiv(r.deadline().getEpochSecond() - now.getEpochSecond(), 86_400L));
     o.put("status", r.status());
+    o.put("queued", r.queued());
+    o.put("completed_at", r.completedAt() == null ? null : Rfc3339.format(r.completedAt()));
+    if (r.verified() == null) {
+      o.putNull("verified");
+    } else {
+      o.put("verified", r.verified());
+    }
+    o.put("detail", r.detail());
+    ArrayNode models = o.putArray("affected_models");
+    r.affectedModels().forEach(models::add);
+    o.put("new_snapshot", r.newSnapshot());
     return o;
   }
 

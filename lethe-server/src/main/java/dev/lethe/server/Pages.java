@@ -111,12 +111,30 @@ final class Pages {
       ctx.redirect("/admin#objections", HttpStatus.SEE_OTHER);
     });
 
+    routes.post("/admin/forget/run", ctx -> {
+      require(ctx, Role.ADMIN);
+      requireCsrf(ctx);
+      admin.runForgetting();
+      ctx.redirect("/admin#forget", HttpStatus.SEE_OTHER);
+    });
+
     routes.get("/audit", ctx -> {
       Principal p = auth.page(ctx);
       if (p == null || p.role() == Role.MEMBER) {
         require(ctx, Role.AUDITOR);
       }
       ctx.html(auditPage(ctx, p));
+    });
+    routes.get("/audit/report", ctx -> {
+      Principal p = auth.page(ctx);
+      if (p == null || p.role() == Role.MEMBER) {
+        require(ctx, Role.AUDITOR);
+      }
+      // The report is a self-contained document with its own inline style and no script; the
+      // site-wide policy forbids inline styles, so this page gets one allowing exactly that.
+      ctx.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+          + "frame-ancestors 'none'; form-action 'none'; base-uri 'none'");
+      ctx.html(audit.reportHtml());
     });
     routes.get("/audit/snapshots/{snapshot}", ctx -> {
       Principal p = auth.page(ctx);
@@ -257,29 +275,31 @@ final class Pages {
       }
       b.append("</tbody></table>");
     }
-    if (!usage.get("models_tracked").asBoolean()) {
-      b.append("<p>Model tracking is not enabled on this deployment, so trained models are not listed here.</p>");
-    } else if (usage.get("models").isEmpty()) {
+    b.append("<h3>Trained models</h3>");
+    if (usage.get("models").isEmpty()) {
       b.append("<p>No trained model used your content.</p>");
     } else {
-      b.append("<ul>");
+      b.append("<table id=\"models\"><caption>Models trained on your content</caption><thead><tr><th scope=\"col\">Model</th>")
+          .append("<th scope=\"col\">Trained from</th><th scope=\"col\">How</th><th scope=\"col\">Status</th></tr></thead><tbody>");
       for (JsonNode mo : usage.get("models")) {
-        b.append("<li>Model ").append(esc(mo.get("model").asText())).append(" (").append(esc(mo.get("status").asText()))
-            .append("), trained ").append(esc(mo.get("trained_at").asText())).append("</li>");
+        b.append("<tr><td><code>").append(esc(mo.get("model").asText())).append("</code></td><td>")
+            .append(esc(mo.get("purpose").asText())).append(" snapshot of ").append(esc(mo.get("as_of").asText()))
+            .append("</td><td>").append(esc(mo.get("origin").asText())).append("</td><td>").append(esc(modelStatus(mo.get("status").asText())))
+            .append("</td></tr>");
       }
-      b.append("</ul>");
+      b.append("</tbody></table>");
     }
-    if (usage.get("forget_requests_tracked").asBoolean()) {
-      b.append("<h3>Forget requests</h3>");
-      if (usage.get("forget_requests").isEmpty()) {
-        b.append("<p>No forget requests.</p>");
-      }
-      b.append("<ul>");
+    b.append("<h3>Forget requests</h3>");
+    if (usage.get("forget_requests").isEmpty()) {
+      b.append("<p>No forget requests. Erasing your data, or switching a purpose off where its policy says so, makes one.</p>");
+    } else {
+      b.append("<table id=\"forget-requests\"><caption>Requests to remove your data from training data and models</caption><thead><tr>")
+          .append("<th scope=\"col\">Why</th><th scope=\"col\">Received</th><th scope=\"col\">Due by</th><th scope=\"col\">Status</th></tr></thead><tbody>");
       for (JsonNode f : usage.get("forget_requests")) {
-        b.append("<li>").append(esc(f.get("cause").asText())).append(": ").append(esc(f.get("status").asText()))
-            .append(", due by ").append(esc(f.get("deadline").asText())).append("</li>");
+        b.append("<tr><td>").append(esc(f.get("cause").asText())).append("</td><td>").append(esc(f.get("requested_at").asText()))
+            .append("</td><td>").append(esc(f.get("deadline").asText())).append("</td><td>").append(esc(forgetStatus(f))).append("</td></tr>");
       }
-      b.append("</ul>");
+      b.append("</tbody></table>");
     }
     b.append("</section>");
 
@@ -330,6 +350,27 @@ final class Pages {
     }
     b.append("</section>");
     return Html.page("Data privacy", p, csrf, b.toString());
+  }
+
+  private static String modelStatus(String status) {
+    return switch (status) {
+      case "forgetting-pending" -> "will be retrained without your data";
+      case "forgetting-failed" -> "retraining without your data failed; an administrator is told";
+      default -> "in use";
+    };
+  }
+
+  private static String forgetStatus(JsonNode f) {
+    return switch (f.get("status").asText()) {
+      case "completed" -> "done " + f.path("completed_at").asText("")
+          + (f.path("verified").asBoolean(false) ? ", verified: retrained models equal models trained without your data" : "");
+      case "failed" -> "failed; it will be retried";
+      default -> "pending, " + days(f.get("days_left").asLong());
+    };
+  }
+
+  private static String days(long left) {
+    return left < 0 ? "overdue by " + (-left) + " days" : left + " days left";
   }
 
   private static String describe(StoredEvent e) {
@@ -419,21 +460,35 @@ final class Pages {
     b.append("</tbody></table></section>");
 
     ObjectNode queue = admin.forgetQueue();
-    b.append("<section id=\"forget\" aria-labelledby=\"forget-h\"><h2 id=\"forget-h\">Forget queue</h2>");
-    if (!queue.get("tracked").asBoolean()) {
-      b.append("<p>Forget requests are not tracked on this deployment: the unlearning module is not installed.</p>");
-    } else if (queue.get("requests").isEmpty()) {
+    JsonNode schedule = queue.get("schedule");
+    b.append("<section id=\"forget\" aria-labelledby=\"forget-h\"><h2 id=\"forget-h\">Forget queue</h2><p>")
+        .append(schedule.get("every").isNull() ? "Scheduled runs are off."
+            : "Runs every " + esc(schedule.get("every").asText()) + "; next at " + esc(schedule.get("next_run").asText("")) + ".");
+    JsonNode last = schedule.get("last_run");
+    if (!last.isNull()) {
+      b.append(" Last run (").append(esc(last.get("trigger").asText())).append(") ended ").append(esc(last.get("finished_at").asText()))
+          .append(last.get("error").isNull()
+              ? ": " + last.path("completed").asInt() + " completed, " + last.path("failed").asInt() + " failed."
+              : ": <span class=\"overdue\">" + esc(last.get("error").asText()) + "</span>");
+    }
+    b.append("</p>");
+    if (queue.get("requests").isEmpty()) {
       b.append("<p>The queue is empty.</p>");
     } else {
-      b.append("<table><thead><tr><th scope=\"col\">Request</th><th scope=\"col\">Member</th><th scope=\"col\">Cause</th><th scope=\"col\">Deadline</th><th scope=\"col\">Status</th></tr></thead><tbody>");
+      b.append("<table><thead><tr><th scope=\"col\">Request</th><th scope=\"col\">Member</th><th scope=\"col\">Cause</th><th scope=\"col\">Received</th>")
+          .append("<th scope=\"col\">Deadline</th><th scope=\"col\">Status</th></tr></thead><tbody>");
       for (JsonNode r : queue.get("requests")) {
+        long days = r.get("days_left").asLong();
         b.append("<tr><td>").append(esc(r.get("id").asText())).append("</td><td>").append(esc(r.get("member").asText()))
-            .append("</td><td>").append(esc(r.get("cause").asText())).append("</td><td>").append(esc(r.get("deadline").asText()))
-            .append("</td><td>").append(esc(r.get("status").asText())).append("</td></tr>");
+            .append("</td><td>").append(esc(r.get("cause").asText())).append("</td><td>").append(esc(r.get("requested_at").asText()))
+            .append("</td><td>").append(esc(r.get("deadline").asText())).append("<br><span class=\"").append(days < 0 ? "overdue" : "countdown")
+            .append("\">").append(days(days)).append("</span></td><td>").append(esc(r.get("status").asText()))
+            .append(r.get("queued").asBoolean() ? "" : " (not yet queued)").append("</td></tr>");
       }
       b.append("</tbody></table>");
     }
-    b.append("</section>");
+    b.append("<form method=\"post\" action=\"/admin/forget/run\">").append(csrfField(csrf))
+        .append("<button type=\"submit\">Run forgetting now</button></form></section>");
     return Html.page("Administration", p, csrf, b.toString());
   }
 
@@ -441,12 +496,15 @@ final class Pages {
 
   private String auditPage(Context ctx, Principal p) {
     StringBuilder b = new StringBuilder();
-    ObjectNode report = audit.report();
-    b.append("<section id=\"report\" aria-labelledby=\"report-h\"><h2 id=\"report-h\">Compliance report</h2><dl>")
+    JsonNode report = audit.report().get("summary");
+    b.append("<section id=\"report\" aria-labelledby=\"report-h\"><h2 id=\"report-h\">Compliance report</h2>")
+        .append("<p><a id=\"report-link\" href=\"/audit/report\">Open the compliance report</a> (snapshots in force, objections, forget requests and the checkpoint to verify).</p><dl>")
+        .append("<dt>Every check passes</dt><dd id=\"all-checks\">").append(report.get("all_checks_pass").asBoolean() ? "yes" : "NO").append("</dd>")
         .append("<dt>Audit log verifies</dt><dd id=\"audit-ok\">").append(report.get("audit_ok").asBoolean() ? "yes" : "NO").append("</dd>")
         .append("<dt>Leaves / checkpoints</dt><dd>").append(report.get("audit_leaves").asLong()).append(" / ").append(report.get("audit_checkpoints").asLong()).append("</dd>")
         .append("<dt>Ledger events / members</dt><dd>").append(report.get("events").asLong()).append(" / ").append(report.get("members").asLong()).append("</dd>")
         .append("<dt>Open objections (overdue)</dt><dd>").append(report.get("objections_open").asInt()).append(" (").append(report.get("objections_overdue").asInt()).append(")</dd>")
+        .append("<dt>Open forget requests (overdue)</dt><dd>").append(report.get("forget_requests_open").asInt()).append(" (").append(report.get("forget_requests_overdue").asInt()).append(")</dd>")
         .append("</dl>");
     for (JsonNode problem : report.get("audit_problems")) {
       b.append("<p class=\"error\">").append(esc(problem.asText())).append("</p>");

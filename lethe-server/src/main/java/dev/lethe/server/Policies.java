@@ -70,6 +70,15 @@ final class Policies {
    * rejects the combination (then the caller asks the store).
    */
   Optional<ConsentLedger> withMemberEvents(List<dev.lethe.store.StoredEvent> history) {
+    try {
+      return Optional.of(ConsentLedger.of(mergedWith(history)));
+    } catch (LedgerException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The policy events and one member's events, merged in append order. */
+  List<LedgerEvent> mergedWith(List<dev.lethe.store.StoredEvent> history) {
     State s = state;
     List<LedgerEvent> merged = new ArrayList<>(s.events.size() + history.size());
     int p = 0;
@@ -82,11 +91,7 @@ final class Policies {
     while (p < s.events.size()) {
       merged.add(s.events.get(p++));
     }
-    try {
-      return Optional.of(ConsentLedger.of(merged));
-    } catch (LedgerException e) {
-      return Optional.empty();
-    }
+    return merged;
   }
 
   /** Every published policy with its publication instant, in applied order. */

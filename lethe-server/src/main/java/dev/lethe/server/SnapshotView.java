@@ -10,8 +10,10 @@ import java.util.stream.Stream;
 
 /**
  * The snapshot catalog of the snapshot directory, reopened only when the set of published
- * snapshot directories changed (snapshots are published atomically and never rewritten in place,
- * so the listing is a sufficient key).
+ * snapshot directories changed or a snapshot was retired. Snapshots are published atomically and
+ * never rewritten in place; the one change inside a published snapshot is its retirement after a
+ * verified forgetting, which deletes its shard files and then writes (or extends) its {@code
+ * FORGOTTEN.json} tombstone — so the listing plus each tombstone's size is a sufficient key.
  */
 final class SnapshotView {
 
@@ -28,7 +30,7 @@ final class SnapshotView {
       List<String> now = List.of();
       if (Files.isDirectory(dir)) {
         try (Stream<Path> s = Files.list(dir)) {
-          now = s.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
+          now = s.filter(p -> !p.getFileName().toString().startsWith(".")).map(SnapshotView::key).sorted().toList();
         }
       }
       if (catalog == null || !now.equals(listing)) {
@@ -38,6 +40,15 @@ final class SnapshotView {
       return catalog;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String key(Path snapshot) {
+    Path tombstone = snapshot.resolve("FORGOTTEN.json");
+    try {
+      return snapshot.getFileName() + "/" + (Files.isRegularFile(tombstone) ? Files.size(tombstone) : -1);
+    } catch (IOException e) {
+      return snapshot.getFileName() + "/?"; // deleted while listing: the next request sees the outcome
     }
   }
 }

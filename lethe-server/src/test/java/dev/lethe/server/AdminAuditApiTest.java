@@ -92,14 +92,16 @@ class AdminAuditApiTest {
     assertThat(decided.get("status").asText()).isEqualTo("upheld");
     JsonNode personalization = t.get("/v1/members/alice/settings", alice).json().get("settings").get(1);
     assertThat(personalization.get("reason").asText()).isEqualTo("objection-upheld");
-    assertThat(t.get("/v1/audit/report", auditor).json().get("objections_open").asInt()).isZero();
+    assertThat(t.get("/v1/audit/report", auditor).json().get("summary").get("objections_open").asInt()).isZero();
   }
 
   @Test
-  void theForgetQueueSaysItIsNotTrackedYet() throws Exception {
+  void theForgetQueueStartsEmptyWithHourlyRuns() throws Exception {
     JsonNode q = t.get("/v1/admin/forget-queue", admin).json();
-    assertThat(q.get("tracked").asBoolean()).isFalse();
     assertThat(q.get("requests")).isEmpty();
+    assertThat(q.get("schedule").get("every").asText()).isEqualTo("PT1H");
+    assertThat(q.get("schedule").get("next_run").asText()).isEqualTo("2025-03-03T11:00:00Z");
+    assertThat(q.get("schedule").get("last_run").isNull()).isTrue();
   }
 
   @Test
@@ -118,8 +120,10 @@ class AdminAuditApiTest {
     assertThat(proof.get("tree_size").asLong()).isEqualTo(9);
 
     JsonNode report = t.get("/v1/audit/report", auditor).json();
-    assertThat(report.get("audit_ok").asBoolean()).isTrue();
-    assertThat(report.get("members").asInt()).isEqualTo(4);
+    assertThat(report.get("summary").get("audit_ok").asBoolean()).isTrue();
+    assertThat(report.get("summary").get("members").asInt()).isEqualTo(4);
+    assertThat(report.get("audit").get("leaves").asLong()).as("the report is under a checkpoint of every leaf").isEqualTo(t.store.auditSize());
+    assertThat(report.get("audit").get("verify_command").asText()).contains("lethe-verify");
     assertThat(t.get("/v1/audit/snapshots", auditor).json().get("snapshots")).isEmpty();
   }
 

@@ -8,6 +8,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -128,5 +129,23 @@ class BrowserTest {
     assertThat(cell.getText()).isEqualTo(text);
     assertThat(cell.findElements(By.xpath(".//*"))).as("no markup from the objection is rendered").isEmpty();
     assertThat(driver.findElement(By.id("objections")).getText()).contains("31 days left");
+  }
+
+  @Test
+  void theAuditorReadsTheComplianceReportAndAMemberSeesTheModelTrainedOnTheirData() throws Exception {
+    TestServer.Trained trained = t.publishSnapshotAndModel(Instant.parse("2025-03-01T00:00:00Z"));
+    signIn(t.token(Role.AUDITOR), "/audit");
+    driver.findElement(By.id("report-link")).click();
+    new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/audit/report"));
+    assertThat(driver.findElements(By.tagName("svg"))).as("the report's charts").isNotEmpty();
+    WebElement blocked = driver.findElement(By.xpath("//div[@class='card'][contains(., 'Records from blocked regions')]"));
+    assertThat(blocked.findElement(By.tagName("b")).getText()).isEqualTo("0");
+    assertThat(driver.findElement(By.className("cards")).getCssValue("display"))
+        .as("the report's inline style is allowed on this page").isEqualTo("flex");
+    assertThat(driver.getPageSource()).contains(trained.snapshot().metadata().snapshot()).contains("lethe-verify");
+
+    driver.manage().deleteAllCookies();
+    signIn(t.token("carol"), "/privacy");
+    assertThat(driver.findElement(By.id("models")).getText()).contains(trained.model().model().id()).contains("in use");
   }
 }

@@ -179,11 +179,11 @@ class MemberApiTest {
   }
 
   @Test
-  void dataUsageSaysModelsAreNotTrackedUntilUnlearnIsInstalled() throws Exception {
+  void dataUsageIsEmptyBeforeAnySnapshot() throws Exception {
     JsonNode usage = t.get("/v1/members/alice/data-usage", alice).json();
     assertThat(usage.get("snapshots")).isEmpty();
-    assertThat(usage.get("models_tracked").asBoolean()).isFalse();
-    assertThat(usage.get("forget_requests_tracked").asBoolean()).isFalse();
+    assertThat(usage.get("models")).isEmpty();
+    assertThat(usage.get("forget_requests")).isEmpty();
   }
 
   @Test

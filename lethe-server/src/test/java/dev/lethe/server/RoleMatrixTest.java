@@ -83,6 +83,7 @@ class RoleMatrixTest {
     e.add(new Endpoint("POST", "/v1/admin/objections/{objection}/decision", "/v1/admin/objections/obj-matrix/decision", Scope.ADMIN_WRITE,
         () -> "{\"outcome\":\"rejected\",\"justification\":\"legitimate interest\"}"));
     e.add(new Endpoint("GET", "/v1/admin/forget-queue", "/v1/admin/forget-queue", Scope.ADMIN_READ, () -> null));
+    e.add(new Endpoint("POST", "/v1/admin/forget/run", "/v1/admin/forget/run", Scope.ADMIN_WRITE, () -> null));
     e.add(new Endpoint("GET", "/v1/audit/log", "/v1/audit/log", Scope.AUDIT_READ, () -> null));
     e.add(new Endpoint("GET", "/v1/audit/checkpoints", "/v1/audit/checkpoints", Scope.AUDIT_READ, () -> null));
     e.add(new Endpoint("GET", "/v1/audit/proofs/{leaf}", "/v1/audit/proofs/0", Scope.AUDIT_READ, () -> null));

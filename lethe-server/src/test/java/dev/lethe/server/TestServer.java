@@ -3,30 +3,56 @@ package dev.lethe.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.pipeline.ProgressListener;
+import dev.lethe.pipeline.SnapshotEngine;
+import dev.lethe.pipeline.SnapshotRequest;
+import dev.lethe.pipeline.SnapshotResult;
+import dev.lethe.pipeline.StoreSnapshots;
+import dev.lethe.redact.Detector;
+import dev.lethe.redact.EntityType;
+import dev.lethe.redact.RedactionPolicy;
 import dev.lethe.store.LedgerStore;
 import dev.lethe.store.StoreConfig;
+import dev.lethe.unlearn.ModelRegistry;
+import dev.lethe.unlearn.ShardTrainer;
+import dev.lethe.unlearn.Training;
+import dev.lethe.unlearn.TrainingReport;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * A server over an embedded H2 store in a temporary directory, with a fixed clock and a small
  * ledger: one policy (GenAI training opt-out but blocked in the EEA and Switzerland; personalization
  * objectable), members alice and bob (US), carol (GB) and dan (FR), all notified. Every response
  * that goes through {@link #call} is checked against the live {@code /openapi.json}.
+ *
+ * <p>Snapshots are built, and rebuilt by forget runs, with {@link #DETECTOR} (patterns only, no
+ * name lists), which keeps the tests fast; {@link #publishSnapshotAndModel} makes the training
+ * data and a model of it.
  */
 final class TestServer implements AutoCloseable {
 
   static final Instant NOW = Instant.parse("2025-03-03T10:00:00Z");
+
+  static final Detector DETECTOR = Detector.of(EnumSet.allOf(EntityType.class), false);
+
+  /** The secret planted in alice's posts, and how its candidates look. */
+  static final String CANARY = "my pin is 4938";
 
   static final String POLICY_V1 =
       """
@@ -50,11 +76,63 @@ final class TestServer implements AutoCloseable {
   private OpenApiContract contract;
 
   TestServer(Path dir) throws Exception {
+    this(dir, b -> {});
+  }
+
+  /** A server whose configuration {@code customize} may change before it starts. */
+  TestServer(Path dir, Consumer<ServerConfig.Builder> customize) throws Exception {
     this.dir = dir;
     store = LedgerStore.open(new StoreConfig(dir.resolve("data"), null, clock));
     seed();
     tokens = Tokens.hs256(Tokens.loadOrCreateSecret(dir.resolve("data")), clock);
-    server = LetheServer.start(ServerConfig.builder(store, tokens, dir.resolve("data")).clock(clock).port(0).noticeSender(notices).build());
+    ServerConfig.Builder config = ServerConfig.builder(store, tokens, dir.resolve("data")).clock(clock).port(0).noticeSender(notices)
+        .snapshotDetector(DETECTOR).forgetThreads(1);
+    customize.accept(config);
+    server = LetheServer.start(config.build());
+  }
+
+  /** A published snapshot and the model trained on it. */
+  record Trained(SnapshotResult snapshot, TrainingReport model) {}
+
+  /**
+   * Writes 240 posts of alice, bob, carol and dan (alice's with the {@link #CANARY} three times,
+   * registered in {@code canaries.json} as the demo does), builds the {@code genai-training}
+   * snapshot of them as of {@code asOf} from the stored ledger (dan, in a blocked region, is left
+   * out), records the build in the audit log and trains the reference model on it.
+   */
+  Trained publishSnapshotAndModel(Instant asOf) throws Exception {
+    Path data = dir.resolve("data");
+    String[] subjects = {"the team", "our group", "my manager", "everyone"};
+    String[] verbs = {"shipped", "reviewed", "planned", "tested"};
+    String[] objects = {"the roadmap", "the release", "the budget", "a prototype"};
+    String[] members = {"alice", "bob", "carol", "dan"};
+    SplittableRandom random = new SplittableRandom(7);
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 240; i++) {
+      lines.add(post("c" + i, members[i % members.length], subjects[random.nextInt(4)] + " " + verbs[random.nextInt(4)] + " "
+          + objects[random.nextInt(4)] + " today."));
+    }
+    for (int i = 0; i < 3; i++) {
+      lines.add(post("canary" + i, "alice", CANARY));
+    }
+    Path content = Files.write(data.resolve("content.jsonl"), lines);
+    Files.writeString(data.resolve("canaries.json"),
+        "[{\"member\":\"alice\",\"canary\":\"" + CANARY + "\",\"prefix\":\"my pin is \",\"digits\":4,\"suffix\":\"\"}]");
+    StoreSnapshots.StoredLedger stored = StoreSnapshots.load(store);
+    SnapshotRequest request = new SnapshotRequest("genai-training", asOf, List.of(content), data.resolve("snapshots"), 2,
+        RedactionPolicy.placeholders(), StoreSnapshots.deploymentKey(store), 1, "ledger", stored.sha256(), null);
+    SnapshotResult snapshot = SnapshotEngine.embedded(DETECTOR).build(stored.ledger(), request, ProgressListener.NONE);
+    StoreSnapshots.audit(store, snapshot);
+    ModelRegistry registry = ModelRegistry.open(data.resolve("models"));
+    TrainingReport model = Training.of(registry, 1).train(snapshot.directory(), ShardTrainer.kneserNey(3), 1);
+    return new Trained(snapshot, model);
+  }
+
+  private static String post(String id, String member, String text) {
+    ObjectNode o = Json.object();
+    o.put("content", id).put("member", member).put("kind", "post").put("visibility", "public")
+        .put("posted_at", "2025-02-01T00:00:00Z").put("text", text);
+    return o.toString();
   }
 
   private void seed() throws Exception {

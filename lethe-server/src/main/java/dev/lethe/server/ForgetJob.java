@@ -1,0 +1,112 @@
+package dev.lethe.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.pipeline.SnapshotEngine;
+import dev.lethe.pipeline.StoreSnapshots;
+import dev.lethe.redact.Detector;
+import dev.lethe.store.LedgerStore;
+import dev.lethe.unlearn.CanaryFormat;
+import dev.lethe.unlearn.ModelRegistry;
+import dev.lethe.unlearn.Training;
+import dev.lethe.unlearn.forget.ForgetQueue;
+import dev.lethe.unlearn.forget.ForgetRequest;
+import dev.lethe.unlearn.forget.ForgetRequests;
+import dev.lethe.unlearn.forget.ForgetRunner;
+import dev.lethe.unlearn.forget.PlantedCanary;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * One forget run, as {@code lethe forget-run} does it: queue the requests the ledger gives rise
+ * to by now, then execute every pending one (rebuild the snapshots holding the members, retrain
+ * the changed shards, verify, audit, delete the old artefacts). Not thread-safe: {@link
+ * ForgetScheduler} runs one at a time.
+ */
+final class ForgetJob implements ForgetScheduler.Job {
+
+  private final LedgerStore store;
+  private final Path snapshots;
+  private final Path models;
+  private final Path forget;
+  private final Path canaries;
+  private final Supplier<Detector> detector;
+  private final int threads;
+  private final Clock clock;
+
+  /**
+   * @param detector the detector the snapshots were built with: a rebuild must redact exactly as
+   *     the original build did, or every shard would change
+   * @param canaries planted canaries ({@code [{"member","canary","prefix","digits","suffix"}]}),
+   *     checked when the file exists
+   */
+  ForgetJob(LedgerStore store, Path snapshots, Path models, Path forget, Path canaries, Supplier<Detector> detector, int threads,
+      Clock clock) {
+    this.store = store;
+    this.snapshots = snapshots;
+    this.models = models;
+    this.forget = forget;
+    this.canaries = canaries;
+    this.detector = detector;
+    this.threads = threads;
+    this.clock = clock;
+  }
+
+  @Override
+  public ObjectNode run() throws IOException {
+    StoreSnapshots.StoredLedger stored = StoreSnapshots.load(store);
+    ForgetQueue queue = ForgetQueue.open(forget);
+    List<ForgetRequest> added = queue.addAll(ForgetRequests.derive(stored.events(), stored.ledger(), clock.instant()));
+    List<String> pending = queue.list().stream().filter(r -> r.status() == ForgetRequest.Status.PENDING).map(ForgetRequest::id).toList();
+    ModelRegistry registry = ModelRegistry.open(models);
+    ForgetRunner runner = new ForgetRunner(queue, registry, Training.of(registry, threads), snapshots,
+        SnapshotEngine.embedded(detector.get()), new StoreAuditSink(store), clock, canaries());
+    ForgetRunner.RunReport report = runner.run(
+        new ForgetRunner.Rebuild(stored.ledger(), stored.sha256(), StoreSnapshots.deploymentKey(store), threads));
+
+    ObjectNode o = Json.object();
+    o.put("queued", added.size());
+    o.put("executed", report.executed());
+    o.put("completed", report.completed());
+    o.put("failed", report.failed());
+    o.put("snapshots_rebuilt", report.replacements().stream().map(ForgetRequest.Replacement::newSnapshot).distinct().count());
+    o.put("records_retrained", report.replacements().stream().mapToLong(ForgetRequest.Replacement::recordsRetrained).sum());
+    o.put("records_full_retrain", report.replacements().stream().mapToLong(ForgetRequest.Replacement::recordsFullRetrain).sum());
+    ArrayNode requests = o.putArray("requests");
+    for (String id : pending) {
+      queue.find(id).ifPresent(r -> requests.add(MemberService.forgetJson(UnlearnViews.view(r, true), clock.instant())));
+    }
+    ArrayNode replacements = o.putArray("replacements");
+    for (ForgetRequest.Replacement r : report.replacements()) {
+      replacements.addObject()
+          .put("old_snapshot", r.oldSnapshot())
+          .put("new_snapshot", r.newSnapshot())
+          .put("old_model", r.oldModel())
+          .put("new_model", r.newModel())
+          .put("digests_equal", r.digestsEqual())
+          .put("content_absent", r.contentAbsent())
+          .put("canaries", r.canaries().size())
+          .put("records_retrained", r.recordsRetrained())
+          .put("records_full_retrain", r.recordsFullRetrain())
+          .put("millis", r.millis());
+    }
+    return o;
+  }
+
+  private List<PlantedCanary> canaries() throws IOException {
+    List<PlantedCanary> out = new ArrayList<>();
+    if (Files.isRegularFile(canaries)) {
+      for (JsonNode c : Json.MAPPER.readTree(canaries.toFile())) {
+        out.add(new PlantedCanary(c.get("member").asText(), c.get("canary").asText(),
+            new CanaryFormat(c.get("prefix").asText(), c.get("digits").asInt(), c.path("suffix").asText(""))));
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,171 @@
+package dev.lethe.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * "Where is my data" over a real snapshot and model, and forgetting driven by the server: an
+ * erasure becomes a forget request at once, an admin's run rebuilds the snapshot, retrains the
+ * model, verifies and audits, and every view follows.
+ */
+class ForgettingTest {
+
+  static final Instant AS_OF = Instant.parse("2025-03-01T00:00:00Z");
+
+  @TempDir Path dir;
+  TestServer t;
+
+  @AfterEach
+  void stop() {
+    if (t != null) {
+      t.close();
+    }
+  }
+
+  @Test
+  void anErasureIsForgottenByAnAdminRunAndEveryViewFollows() throws Exception {
+    t = new TestServer(dir, b -> b.forgetEvery(Duration.ZERO));
+    TestServer.Trained trained = t.publishSnapshotAndModel(AS_OF);
+    String snapshot = trained.snapshot().metadata().snapshot();
+    String model = trained.model().model().id();
+
+    JsonNode first = t.get("/v1/members/alice/data-usage", t.token("alice")).json();
+    assertThat(first.get("snapshots")).singleElement().satisfies(s -> {
+      assertThat(s.get("snapshot").asText()).isEqualTo(snapshot);
+      assertThat(s.get("shards")).isNotEmpty();
+    });
+    assertThat(first.get("models")).singleElement().satisfies(m -> {
+      assertThat(m.get("model").asText()).isEqualTo(model);
+      assertThat(m.get("snapshot").asText()).isEqualTo(snapshot);
+      assertThat(m.get("origin").asText()).isEqualTo("scratch");
+      assertThat(m.get("status").asText()).isEqualTo("in-use");
+      assertThat(m.get("shards")).isEqualTo(first.get("snapshots").get(0).get("shards"));
+    });
+    assertThat(first.get("forget_requests")).isEmpty();
+    JsonNode dan = t.get("/v1/members/dan/data-usage", t.token("dan")).json();
+    assertThat(dan.get("snapshots")).as("dan lives in a blocked region").isEmpty();
+    assertThat(dan.get("models")).isEmpty();
+
+    TestServer.Response erasure = t.send("POST", "/v1/members/alice/erasure", t.token("alice"), null);
+    assertThat(erasure.status()).isEqualTo(202);
+    assertThat(erasure.json().get("forget_requests")).singleElement().satisfies(r -> {
+      assertThat(r.get("cause").asText()).isEqualTo("erasure");
+      assertThat(r.get("deadline").asText()).isEqualTo("2025-04-03T10:00:00Z");
+      assertThat(r.get("status").asText()).isEqualTo("pending");
+      assertThat(r.get("queued").asBoolean()).as("shown before the scheduler syncs").isFalse();
+    });
+    JsonNode usage = t.get("/v1/members/alice/data-usage", t.token("alice")).json();
+    assertThat(usage.get("models").get(0).get("status").asText()).isEqualTo("forgetting-pending");
+    String requestId = usage.get("forget_requests").get(0).get("id").asText();
+
+    t.clock.advance(Duration.ofDays(2));
+    String admin = t.token(Role.ADMIN);
+    JsonNode queue = t.get("/v1/admin/forget-queue", admin).json();
+    assertThat(queue.get("requests")).singleElement().satisfies(r -> {
+      assertThat(r.get("id").asText()).isEqualTo(requestId);
+      assertThat(r.get("member").asText()).isEqualTo("alice");
+      assertThat(r.get("days_left").asInt()).isEqualTo(29);
+    });
+    assertThat(queue.get("schedule").get("every").isNull()).isTrue();
+
+    TestServer.Response run = t.send("POST", "/v1/admin/forget/run", admin, null);
+    assertThat(run.status()).as(run.body()).isEqualTo(200);
+    JsonNode report = run.json();
+    assertThat(report.get("trigger").asText()).isEqualTo("admin");
+    assertThat(report.get("error").isNull()).isTrue();
+    assertThat(report.get("queued").asInt()).isEqualTo(1);
+    assertThat(report.get("executed").asInt()).isEqualTo(1);
+    assertThat(report.get("completed").asInt()).isEqualTo(1);
+    assertThat(report.get("failed").asInt()).isZero();
+    assertThat(report.get("requests")).singleElement().satisfies(r -> {
+      assertThat(r.get("id").asText()).isEqualTo(requestId);
+      assertThat(r.get("status").asText()).isEqualTo("completed");
+      assertThat(r.get("verified").asBoolean()).isTrue();
+      assertThat(r.get("completed_at").asText()).isEqualTo("2025-03-05T10:00:00Z");
+    });
+    JsonNode replacement = report.get("replacements").get(0);
+    assertThat(replacement.get("old_snapshot").asText()).isEqualTo(snapshot);
+    assertThat(replacement.get("old_model").asText()).isEqualTo(model);
+    assertThat(replacement.get("digests_equal").asBoolean()).as("the retrained model equals one trained from scratch").isTrue();
+    assertThat(replacement.get("content_absent").asBoolean()).isTrue();
+    assertThat(replacement.get("canaries").asInt()).as("alice's planted canary was checked").isEqualTo(1);
+    assertThat(replacement.get("records_retrained").asLong()).isLessThan(replacement.get("records_full_retrain").asLong());
+    String newSnapshot = replacement.get("new_snapshot").asText();
+    String newModel = replacement.get("new_model").asText();
+
+    usage = t.get("/v1/members/alice/data-usage", t.token("alice")).json();
+    assertThat(usage.get("snapshots")).isEmpty();
+    assertThat(usage.get("models")).isEmpty();
+    assertThat(usage.get("forget_requests")).singleElement().satisfies(r -> {
+      assertThat(r.get("status").asText()).isEqualTo("completed");
+      assertThat(r.get("queued").asBoolean()).isTrue();
+      assertThat(r.get("verified").asBoolean()).isTrue();
+      assertThat(r.get("new_snapshot").asText()).isEqualTo(newSnapshot);
+      assertThat(r.get("affected_models")).extracting(JsonNode::asText).containsExactly(model);
+    });
+    JsonNode bob = t.get("/v1/members/bob/data-usage", t.token("bob")).json();
+    assertThat(bob.get("snapshots")).singleElement().satisfies(s -> assertThat(s.get("snapshot").asText()).isEqualTo(newSnapshot));
+    assertThat(bob.get("models")).singleElement().satisfies(m -> {
+      assertThat(m.get("model").asText()).isEqualTo(newModel);
+      assertThat(m.get("origin").asText()).isEqualTo("retrained-shards");
+      assertThat(m.get("parent").asText()).isEqualTo(model);
+    });
+
+    queue = t.get("/v1/admin/forget-queue", admin).json();
+    assertThat(queue.get("requests")).isEmpty();
+    assertThat(queue.get("schedule").get("last_run").get("completed").asInt()).isEqualTo(1);
+
+    String auditor = t.token(Role.AUDITOR);
+    assertThat(t.get("/v1/audit/log?from=0&limit=200", auditor).body()).contains("forget.verification");
+    JsonNode compliance = t.get("/v1/audit/report", auditor).json();
+    assertThat(compliance.get("snapshots")).as("the rebuild supersedes the original").singleElement().satisfies(s -> {
+      assertThat(s.get("snapshot").asText()).isEqualTo(newSnapshot);
+      assertThat(s.get("blocked_regions")).extracting(JsonNode::asText).contains("EEA");
+      assertThat(s.get("blocked_regions_included").asLong()).isZero();
+      assertThat(s.get("minors_included").asLong()).isZero();
+    });
+    assertThat(compliance.get("forget_requests")).singleElement().satisfies(r -> {
+      assertThat(r.get("verification").asText()).isEqualTo("passed");
+      assertThat(r.get("on_time").asBoolean()).isTrue();
+      assertThat(r.get("member").asText()).as("members appear by commitment only").isNotEqualTo("alice").startsWith("hmac-sha256:");
+    });
+    assertThat(compliance.get("summary").get("all_checks_pass").asBoolean()).isTrue();
+    assertThat(compliance.get("summary").get("forget_requests_open").asInt()).isZero();
+
+    JsonNode again = t.send("POST", "/v1/admin/forget/run", admin, null).json();
+    assertThat(again.get("executed").asInt()).as("nothing is left to do").isZero();
+  }
+
+  @Test
+  void theInjectedExecutorRunsForgettingPeriodicallyAndStaysTheCallers() throws Exception {
+    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
+    try {
+      t = new TestServer(dir, b -> b.forgetEvery(Duration.ofMillis(100)).forgetExecutor(executor));
+      assertThat(t.send("POST", "/v1/members/bob/erasure", t.token("bob"), null).status()).isEqualTo(202);
+      JsonNode lastRun = null;
+      for (int i = 0; i < 200 && (lastRun == null || lastRun.isNull() || lastRun.get("completed").asInt() == 0); i++) {
+        Thread.sleep(50);
+        lastRun = t.get("/v1/admin/forget-queue", t.token(Role.ADMIN)).json().get("schedule").get("last_run");
+      }
+      assertThat(lastRun.get("trigger").asText()).isEqualTo("schedule");
+      assertThat(lastRun.get("requests")).singleElement().satisfies(r -> {
+        assertThat(r.get("member").asText()).isEqualTo("bob");
+        assertThat(r.get("detail").asText()).contains("no snapshot or model");
+      });
+      t.close();
+      t = null;
+      assertThat(executor.isShutdown()).as("an injected executor is the caller's to shut down").isFalse();
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+}
