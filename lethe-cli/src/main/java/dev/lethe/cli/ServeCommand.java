@@ -11,6 +11,8 @@ import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -23,7 +25,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
-    description = "Serves the REST API (/v1, /openapi.json), the member, admin and auditor pages, /health and /metrics.")
+    description = {
+      "Serves the REST API (/v1, /openapi.json), the member, admin and auditor pages, /health and /metrics,",
+      "and runs forgetting on a schedule (as 'lethe forget-run' does) over DATA/snapshots, DATA/models and DATA/forget."
+    })
 final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT", description = "Port to listen on (default ${DEFAULT-VALUE}).")
@@ -40,6 +45,14 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--snapshots", paramLabel = "DIR", description = "Snapshot directory (default: DATA/snapshots).")
   Path snapshots;
+
+  @Option(
+      names = "--forget-every",
+      defaultValue = "PT1H",
+      converter = PeriodConverter.class,
+      paramLabel = "PERIOD",
+      description = "Time between forget runs, ISO-8601 (default ${DEFAULT-VALUE}); 0 disables them (admins can still start one).")
+  Duration forgetEvery;
 
   @Mixin StoreOptions store;
 
@@ -60,6 +73,7 @@ final class ServeCommand implements Callable<Integer> {
       if (snapshots != null) {
         config.snapshotsDir(snapshots);
       }
+      config.forgetEvery(forgetEvery).verifyCommand(verifyCommand(data));
       CountDownLatch stopped = new CountDownLatch(1);
       try (LetheServer server = LetheServer.start(config.build())) {
         Thread hook = new Thread(() -> {
@@ -73,6 +87,35 @@ final class ServeCommand implements Callable<Integer> {
       }
     }
     return CommandLine.ExitCode.OK;
+  }
+
+  /**
+   * The command the compliance report gives auditors: export a bundle from this store, verify it
+   * with the independent verifier. The database URL is left as a placeholder, since it may hold a
+   * password and the report is shown to auditors.
+   */
+  private String verifyCommand(Path data) {
+    String source = store.db != null ? "--db JDBC-URL --data " + data : "--data " + data;
+    return "lethe audit export " + source + " --out audit-bundle && java -jar lethe-verify.jar audit-bundle";
+  }
+
+  /** An ISO-8601 duration such as {@code PT1H}, or {@code 0} for none. */
+  static final class PeriodConverter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      if (value.equals("0")) {
+        return Duration.ZERO;
+      }
+      try {
+        Duration d = Duration.parse(value);
+        if (d.isNegative()) {
+          throw new CommandLine.TypeConversionException("the period must not be negative: " + value);
+        }
+        return d;
+      } catch (DateTimeParseException e) {
+        throw new CommandLine.TypeConversionException("not an ISO-8601 duration such as PT1H or PT30M, nor 0: " + value);
+      }
+    }
   }
 
   private static PublicKey readEdKey(Path file) throws IOException {

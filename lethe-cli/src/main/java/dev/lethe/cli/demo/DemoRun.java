@@ -16,6 +16,7 @@ import dev.lethe.pipeline.report.ComplianceFacts;
 import dev.lethe.pipeline.report.ComplianceReport;
 import dev.lethe.redact.Detector;
 import dev.lethe.redact.RedactionPolicy;
+import dev.lethe.server.ComplianceFactsCollector;
 import dev.lethe.store.Append;
 import dev.lethe.store.audit.AuditReport;
 import dev.lethe.store.EventRejectedException;
@@ -41,13 +42,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The demo's story, step by step, on the embedded store. Time is simulated: the ledger's events
@@ -147,10 +145,10 @@ public final class DemoRun {
             full == 0 ? 0.0 : 100.0 * retrained / full));
       }
     }
-    return finish(data, lines, platform);
+    return finish(data, lines);
   }
 
-  private Result finish(Path data, List<LedgerLine> lines, SyntheticPlatform.Output platform) throws IOException {
+  private Result finish(Path data, List<LedgerLine> lines) throws IOException {
     Clock clock = Clock.fixed(END, ZoneOffset.UTC);
     try (LedgerStore store = LedgerStore.open(StoreConfig.embedded(data).withClock(clock))) {
       step("signing an audit checkpoint and exporting the audit bundle");
@@ -161,29 +159,10 @@ public final class DemoRun {
 
       step("writing the compliance report");
       ConsentLedger ledger = StoreSnapshots.load(store).ledger();
-      Map<Integer, String> byNumber = new HashMap<>();
-      Map<String, LocalDate> births = new HashMap<>();
-      for (SyntheticPlatform.Member m : platform.members()) {
-        ledger.memberNumber(m.id()).ifPresent(n -> byNumber.put(n, m.id()));
-        births.put(m.id(), m.birthDate());
-      }
-      SnapshotCatalog catalog = SnapshotCatalog.open(data.resolve("snapshots"));
-      java.util.Set<String> superseded = new java.util.HashSet<>();
-      catalog.snapshots().forEach(e -> {
-        if (e.manifest().hasNonNull("rebuild_of")) {
-          superseded.add(e.manifest().get("rebuild_of").asText());
-        }
-      });
-      List<ComplianceFacts.SnapshotFacts> snapshots = new ArrayList<>();
-      for (SnapshotCatalog.Entry e : catalog.snapshots()) {
-        if (!superseded.contains(e.snapshot())) {
-          snapshots.add(DemoFacts.snapshot(e, ledger, byNumber, births));
-        }
-      }
       List<LedgerEvent> events = lines.stream().map(LedgerLine::event).filter(e -> !e.at().isAfter(END)).toList();
       List<ForgetRequest> requests = ForgetQueue.open(data.resolve("forget")).list();
-      ComplianceFacts facts = DemoFacts.facts("Lethe compliance report — Data for Generative AI Improvement, 2024",
-          END, snapshots, DemoFacts.objections(events), DemoFacts.forgets(requests, store::commitment),
+      ComplianceFacts facts = ComplianceFactsCollector.collect("Lethe compliance report — Data for Generative AI Improvement, 2024",
+          END, ledger, events, SnapshotCatalog.open(data.resolve("snapshots")), requests, store::commitment,
           new ComplianceFacts.AuditFacts(checkpoint.checkpoint().size(), checkpoint.note(),
               Base64.getEncoder().encodeToString(checkpoint.checkpoint().root()),
               "java -jar lethe-verify/target/lethe-verify.jar " + bundle));
@@ -191,10 +170,7 @@ public final class DemoRun {
       Path json = out.resolve("report.json");
       Files.writeString(html, ComplianceReport.html(facts), StandardCharsets.UTF_8);
       Files.write(json, new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(ComplianceReport.json(facts)));
-      boolean passed = audit.ok()
-          && snapshots.stream().allMatch(s -> s.minorsIncluded() == 0 && s.withoutNotice() == 0
-              && s.blockedRegions().stream().allMatch(r -> s.includedByRegion().getOrDefault(r, 0L) == 0))
-          && requests.stream().noneMatch(r -> r.status() == ForgetRequest.Status.FAILED);
+      boolean passed = audit.ok() && ComplianceFactsCollector.allChecksPass(facts);
       done("report.html and report.json; every check " + (passed ? "passed" : "did NOT pass"));
       return new Result(data, html, json, bundle, (System.nanoTime() - started) / 1_000_000_000L, passed);
     }
