@@ -71,6 +71,16 @@ public final class SnapshotCatalog {
       bitmaps.add(bitmap);
       union.or(bitmap);
     }
+    // A member's records sit in one shard of a snapshot, so the shard of the member at union
+    // rank r is all "where" needs: one contains and one rank per snapshot instead of a lookup in
+    // every shard's bitmap.
+    short[] shardByRank = new short[union.getCardinality()];
+    for (int i = 0; i < bitmaps.size(); i++) {
+      short shard = (short) (int) shards.get(i);
+      for (org.roaringbitmap.IntIterator it = bitmaps.get(i).getIntIterator(); it.hasNext(); ) {
+        shardByRank[(int) union.rank(it.next()) - 1] = shard;
+      }
+    }
     return new Entry(
         manifest.get("snapshot").asText(),
         dir,
@@ -82,6 +92,7 @@ public final class SnapshotCatalog {
         shards,
         bitmaps,
         union,
+        shardByRank,
         manifest);
   }
 
@@ -94,16 +105,10 @@ public final class SnapshotCatalog {
   public List<Hit> where(int memberNumber) {
     List<Hit> hits = new ArrayList<>();
     for (Entry e : entries) {
-      if (!e.union.contains(memberNumber)) {
-        continue;
+      if (e.union.contains(memberNumber)) {
+        int shard = e.shardByRank[(int) e.union.rank(memberNumber) - 1];
+        hits.add(new Hit(e, List.of(shard)));
       }
-      List<Integer> shards = new ArrayList<>();
-      for (int i = 0; i < e.bitmaps.size(); i++) {
-        if (e.bitmaps.get(i).contains(memberNumber)) {
-          shards.add(e.shards.get(i));
-        }
-      }
-      hits.add(new Hit(e, shards));
     }
     return hits;
   }
@@ -111,6 +116,8 @@ public final class SnapshotCatalog {
   /**
    * One published snapshot.
    *
+   * @param union the members of all its shards
+   * @param shardByRank the shard of the member at each rank of {@code union}
    * @param manifest the parsed manifest
    */
   public record Entry(
@@ -124,6 +131,7 @@ public final class SnapshotCatalog {
       List<Integer> shards,
       List<RoaringBitmap> bitmaps,
       RoaringBitmap union,
+      short[] shardByRank,
       JsonNode manifest) {}
 
   /** A snapshot holding a member's records, and which of its shards do. */

@@ -1,0 +1,90 @@
+package dev.lethe.bench.pipeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.pipeline.SnapshotCatalog;
+import java.io.DataOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * The "where is my data?" query over many snapshots: writes {@code snapshots} snapshot
+ * directories (manifests and member bitmaps of {@code members} members in 16 shards, each
+ * snapshot holding a random 60% of them), opens the catalog, and times {@code where} for random
+ * members. Prints open time, p50/p99 latency and the catalog's heap.
+ *
+ * <p>Run: {@code java -cp lethe-bench/target/lethe-bench.jar
+ * dev.lethe.bench.pipeline.WhereLatencyDriver DIR [snapshots=1000] [members=100000]}
+ */
+public final class WhereLatencyDriver {
+
+  private WhereLatencyDriver() {}
+
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of(args[0]);
+    int snapshots = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+    int members = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
+    int shards = 16;
+    ObjectMapper json = new ObjectMapper();
+    SplittableRandom random = new SplittableRandom(5);
+    Files.createDirectories(dir);
+    for (int s = 0; s < snapshots; s++) {
+      String id = String.format("%032x", s);
+      Path snap = dir.resolve(id);
+      if (Files.exists(snap.resolve("manifest.json"))) {
+        continue;
+      }
+      Files.createDirectories(snap);
+      RoaringBitmap[] bitmaps = new RoaringBitmap[shards];
+      for (int i = 0; i < shards; i++) {
+        bitmaps[i] = new RoaringBitmap();
+      }
+      for (int m = 0; m < members; m++) {
+        if (random.nextInt(10) < 6) {
+          bitmaps[Integer.hashCode(m * 31 + 7) % shards].add(m);
+        }
+      }
+      ObjectNode manifest = json.createObjectNode();
+      manifest.put("snapshot", id).put("purpose", "genai-training")
+          .put("as_of", Instant.parse("2024-01-01T00:00:00Z").plusSeconds(3600L * s).toString())
+          .put("policy_version", "v1").put("included", 0).put("excluded_total", 0);
+      ArrayNode list = manifest.putArray("shards");
+      for (int i = 0; i < shards; i++) {
+        String file = String.format("members-%05d.roaring", i);
+        bitmaps[i].runOptimize();
+        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(snap.resolve(file)))) {
+          bitmaps[i].serialize(out);
+        }
+        list.addObject().put("shard", i).put("members_file", file);
+      }
+      json.writeValue(snap.resolve("manifest.json").toFile(), manifest);
+    }
+    long t0 = System.nanoTime();
+    SnapshotCatalog catalog = SnapshotCatalog.open(dir);
+    long t1 = System.nanoTime();
+    System.gc();
+    long heap = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+    System.out.printf("catalog of %d snapshots (%d members, %d shards each) opened in %.2f s, ~%d MiB heap%n",
+        catalog.snapshots().size(), members, shards, (t1 - t0) / 1e9, heap >> 20);
+    int queries = 20_000;
+    long[] nanos = new long[queries];
+    long hits = 0;
+    for (int warm = 0; warm < 2_000; warm++) {
+      hits += catalog.where(random.nextInt(members)).size();
+    }
+    for (int q = 0; q < queries; q++) {
+      int member = random.nextInt(members);
+      long s = System.nanoTime();
+      hits += catalog.where(member).size();
+      nanos[q] = System.nanoTime() - s;
+    }
+    Arrays.sort(nanos);
+    System.out.printf("where: p50 %.1f µs, p99 %.1f µs, max %.1f µs over %d queries (%d hits)%n",
+        nanos[queries / 2] / 1e3, nanos[queries * 99 / 100] / 1e3, nanos[queries - 1] / 1e3, queries, hits);
+  }
+}
