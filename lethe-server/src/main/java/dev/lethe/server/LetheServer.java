@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The Lethe HTTP server: the REST API under {@code /v1} (described by {@code /openapi.json}),
  * member, admin and auditor pages, {@code /health}, {@code /metrics} (Prometheus) and {@code
- * /.well-known/gpc.json}.
+ * /.well-known/gpc.json}, and the forget scheduler: periodic forget runs ({@link
+ * ServerConfig.Builder#forgetEvery}) and runs an admin starts, one at a time.
  *
  * <p>Every error is an RFC 9457 problem ({@code application/problem+json}); page requests from a
  * browser get the same problem as a short HTML page. Bad input of any kind gets a 4xx and

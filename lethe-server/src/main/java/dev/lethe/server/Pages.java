@@ -355,7 +355,7 @@ final class Pages {
   private static String modelStatus(String status) {
     return switch (status) {
       case "forgetting-pending" -> "will be retrained without your data";
-      case "forgetting-failed" -> "retraining without your data failed; an administrator is told";
+      case "forgetting-failed" -> "retraining without your data failed; the administrators have it in their queue";
       default -> "in use";
     };
   }
@@ -364,7 +364,7 @@ final class Pages {
     return switch (f.get("status").asText()) {
       case "completed" -> "done " + f.path("completed_at").asText("")
           + (f.path("verified").asBoolean(false) ? ", verified: retrained models equal models trained without your data" : "");
-      case "failed" -> "failed; it will be retried";
+      case "failed" -> "could not be completed yet; the administrators have it in their queue";
       default -> "pending, " + days(f.get("days_left").asLong());
     };
   }
