@@ -1,0 +1,77 @@
+package dev.lethe.spark;
+
+import dev.lethe.pipeline.RecordProcessor;
+import dev.lethe.pipeline.RedactionPolicies;
+import dev.lethe.pipeline.ShardLayout;
+import dev.lethe.redact.MemberDirectory;
+import dev.lethe.redact.Redactor;
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything an executor needs to run the record step of one build, broadcast once: the consent
+ * gates, the member names the redactor looks for, the snapshot's pseudonym key, the redaction
+ * policy (as its manifest description, which parses back), the detector's name and the members a
+ * rebuild forgets. Executors turn it into the same {@link RecordProcessor} the embedded engine
+ * runs, once per executor JVM and build.
+ */
+final class BuildSpec implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  /** Processors by build id; a couple at most, since an executor serves one build at a time. */
+  private static final Map<String, RecordProcessor> PROCESSORS =
+      new LinkedHashMap<>(4, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, RecordProcessor> eldest) {
+          return size() > 2;
+        }
+      };
+
+  final String buildId;
+  final ConsentGates gates;
+  /** The ledger's member names, sorted, as the embedded engine builds its directory from them. */
+  final String[] memberNames;
+  final byte[] pseudonymKey;
+  final String redaction;
+  final String detector;
+  final String[] forgotten;
+
+  BuildSpec(
+      String buildId, ConsentGates gates, String[] memberNames, byte[] pseudonymKey, String redaction,
+      String detector, String[] forgotten) {
+    this.buildId = buildId;
+    this.gates = gates;
+    this.memberNames = memberNames.clone();
+    this.pseudonymKey = pseudonymKey.clone();
+    this.redaction = redaction;
+    this.detector = detector;
+    this.forgotten = forgotten.clone();
+  }
+
+  /** This build's processor in this JVM, made on first use; thread-safe like the processor. */
+  RecordProcessor processor() {
+    synchronized (PROCESSORS) {
+      RecordProcessor p = PROCESSORS.get(buildId);
+      if (p == null) {
+        p = new RecordProcessor(
+            gates.view(),
+            Redactor.create(Detectors.byName(detector), RedactionPolicies.parse(redaction), pseudonymKey),
+            MemberDirectory.of(Arrays.asList(memberNames)),
+            Set.of(forgotten));
+        PROCESSORS.put(buildId, p);
+      }
+      return p;
+    }
+  }
+
+  /** The shard layout the gates were made with (group names for the manifest's shards). */
+  ShardLayout layout() {
+    return gates.view().layout();
+  }
+}

@@ -1,0 +1,288 @@
+package dev.lethe.spark;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.core.event.Rfc3339;
+import dev.lethe.core.ledger.ConsentLedger;
+import dev.lethe.core.ledger.LedgerFormatException;
+import dev.lethe.core.ledger.LedgerReader;
+import dev.lethe.pipeline.SnapshotConflictException;
+import dev.lethe.pipeline.SnapshotRequest;
+import dev.lethe.pipeline.SnapshotResult;
+import dev.lethe.pipeline.meta.BuildRun;
+import dev.lethe.pipeline.meta.LineageEmitter;
+import dev.lethe.redact.EntityType;
+import dev.lethe.redact.RedactionPolicy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code spark-submit --class dev.lethe.spark.SparkBuild lethe-spark.jar build ...}: the snapshot
+ * build of {@code lethe build} on a Spark cluster, publishing the same snapshot.
+ */
+@Command(
+    name = "lethe-spark",
+    mixinStandardHelpOptions = true,
+    subcommands = SparkBuild.Build.class,
+    description = "Lethe's snapshot build on Apache Spark.")
+public final class SparkBuild implements Callable<Integer> {
+
+  /** Exit code for bad arguments or inputs (as {@code lethe}). */
+  static final int BAD_INPUT = 2;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    int code = new CommandLine(new SparkBuild()).execute(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return BAD_INPUT;
+  }
+
+  /** The {@code build} subcommand. */
+  @Command(
+      name = "build",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Builds a training snapshot on Spark from a ledger file and content exports.",
+        "The snapshot is the one `lethe build` publishes for the same inputs and key: same",
+        "manifest, shard files, bitmaps and croissant.json. Prints the summary as JSON."
+      })
+  static final class Build implements Callable<Integer> {
+
+    @Option(names = "--ledger", required = true, paramLabel = "FILE",
+        description = "Consent ledger (JSON Lines, e.g. `lethe export` of the store); a path or Hadoop URI.")
+    String ledger;
+
+    @Option(names = "--purpose", required = true, paramLabel = "P", description = "Purpose, e.g. genai-training.")
+    String purpose;
+
+    @Option(names = "--as-of", required = true, paramLabel = "T", description = "Consent as-of instant (RFC 3339 with offset).")
+    String asOf;
+
+    @Option(names = "--content", arity = "1..*", paramLabel = "SRC",
+        description = "Content exports (JSON Lines): files or directories, paths or Hadoop URIs; repeatable, read in order.")
+    List<String> content = new ArrayList<>();
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+        description = "Snapshot directory: a POSIX path the driver and every executor see.")
+    Path out;
+
+    @Option(names = "--shards", paramLabel = "S", defaultValue = "4", description = "Shards per region group (default: ${DEFAULT-VALUE}).")
+    int shards;
+
+    @Option(names = "--key-file", required = true, paramLabel = "FILE",
+        description = "The deployment key, hex (at least 32 digits) on the file's first line.")
+    Path keyFile;
+
+    @Option(names = "--redaction", paramLabel = "MODE", defaultValue = "pseudonymous",
+        description = "pseudonymous (people become keyed pseudonyms, other types placeholders) or placeholders.")
+    String redaction;
+
+    @Option(names = "--drop-if", paramLabel = "TYPE", split = ",", description = "Drop a record when one of these entity types is found.")
+    List<String> dropIf = new ArrayList<>();
+
+    @Option(names = "--detector", paramLabel = "NAME", defaultValue = Detectors.STANDARD,
+        description = "standard (as lethe build) or patterns (no statistical name finder). Default: ${DEFAULT-VALUE}.")
+    String detector;
+
+    @Option(names = "--license", paramLabel = "TEXT", description = "Licence statement for the dataset metadata.")
+    String license;
+
+    @Option(names = "--write-partitions", paramLabel = "N", defaultValue = "0",
+        description = "Shard-writing tasks (default: Spark's default parallelism, at most one per shard slot).")
+    int writePartitions;
+
+    @Option(names = "--split-mb", paramLabel = "MB", defaultValue = "0",
+        description = "Largest input split in MiB (default: the file system's block size).")
+    int splitMb;
+
+    @Option(names = "--lineage", paramLabel = "FILE",
+        description = "OpenLineage run events (JSON Lines, appended). Default: OUT/openlineage.jsonl.")
+    Path lineage;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master when not started by spark-submit, e.g. local[2].")
+    String master;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter err = spec.commandLine().getErr();
+      Instant instant;
+      RedactionPolicy policy;
+      byte[] key;
+      try {
+        instant = Rfc3339.parseInstant(asOf);
+        policy = redactionPolicy();
+        key = readKey(keyFile);
+        Detectors.byName(detector);
+        if (shards < 1 || shards > 4096) {
+          throw new IllegalArgumentException("--shards: must be between 1 and 4096");
+        }
+        if (writePartitions < 0 || splitMb < 0) {
+          throw new IllegalArgumentException("--write-partitions and --split-mb must not be negative");
+        }
+      } catch (DateTimeException e) {
+        err.println("--as-of: " + e.getMessage());
+        return BAD_INPUT;
+      } catch (IllegalArgumentException | IOException e) {
+        err.println(e.getMessage());
+        return BAD_INPUT;
+      }
+      SparkSession.Builder builder = SparkSession.builder().appName("lethe build " + purpose);
+      if (master != null) {
+        builder.master(master);
+      }
+      SparkSession session = builder.getOrCreate();
+      try {
+        Configuration hadoop = session.sparkContext().hadoopConfiguration();
+        ConsentLedger consent;
+        String ledgerSha;
+        try {
+          org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(ledger);
+          MessageDigest digest = sha256();
+          try (InputStream in = new DigestInputStream(path.getFileSystem(hadoop).open(path), digest)) {
+            consent = LedgerReader.load(in).ledger();
+            // Hash to the end even if the reader stopped early, so the digest names the whole file.
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+          }
+          ledgerSha = HexFormat.of().formatHex(digest.digest());
+        } catch (LedgerFormatException e) {
+          err.println("--ledger: " + e.getMessage());
+          return BAD_INPUT;
+        } catch (IOException e) {
+          err.println("--ledger: cannot read " + ledger + ": " + e.getMessage());
+          return BAD_INPUT;
+        }
+        SnapshotRequest request = new SnapshotRequest(
+            purpose, instant, List.of(), out.toAbsolutePath(), shards, policy, key, 1, "ledger", ledgerSha, license);
+        SparkEngine engine = new SparkEngine(session, detector, writePartitions, (long) splitMb << 20);
+        SnapshotResult result;
+        Path events = lineage != null ? lineage : out.resolve("openlineage.jsonl");
+        Files.createDirectories(events.toAbsolutePath().getParent());
+        try (LineageEmitter emitter = LineageEmitter.toFile(events, Clock.systemUTC())) {
+          BuildRun run = new BuildRun(UUID.randomUUID(), BuildRun.NAMESPACE, "snapshot." + purpose,
+              content.stream().map(Build::dataset).toList(), BuildRun.Dataset.file(out));
+          emitter.start(run);
+          try {
+            result = engine.build(consent, request, content);
+          } catch (IOException | RuntimeException e) {
+            emitter.fail(run, e);
+            throw e;
+          }
+          emitter.complete(run, result.metadata());
+        }
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.println(summary(result));
+        stdout.flush();
+        return CommandLine.ExitCode.OK;
+      } catch (SnapshotConflictException e) {
+        err.println("lethe-spark: " + e.getMessage());
+        return CommandLine.ExitCode.SOFTWARE;
+      } finally {
+        session.stop();
+      }
+    }
+
+    private RedactionPolicy redactionPolicy() {
+      RedactionPolicy p = switch (redaction) {
+        case "pseudonymous" -> RedactionPolicy.pseudonymousPeople();
+        case "placeholders" -> RedactionPolicy.placeholders();
+        default -> throw new IllegalArgumentException("--redaction: \"" + redaction + "\" is not one of pseudonymous, placeholders");
+      };
+      for (String type : dropIf) {
+        try {
+          p = p.dropRecordIf(EntityType.valueOf(type.trim().toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("--drop-if: \"" + type + "\" is not an entity type");
+        }
+      }
+      return p;
+    }
+
+    /** An OpenLineage dataset for a source: {@code file} + absolute path, or scheme://authority + path. */
+    private static BuildRun.Dataset dataset(String source) {
+      URI uri = new org.apache.hadoop.fs.Path(source).toUri();
+      if (uri.getScheme() == null || uri.getScheme().equals("file")) {
+        return BuildRun.Dataset.file(Path.of(uri.getPath()));
+      }
+      String authority = uri.getAuthority() == null ? "" : uri.getAuthority();
+      return new BuildRun.Dataset(uri.getScheme() + "://" + authority, uri.getPath());
+    }
+
+    private static String summary(SnapshotResult result) {
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
+      o.put("snapshot", result.metadata().snapshot());
+      o.put("directory", result.directory().toString());
+      o.put("already_published", result.alreadyPublished());
+      o.put("purpose", result.metadata().purpose());
+      o.put("as_of", Rfc3339.format(result.metadata().asOf()));
+      o.put("policy_version", result.metadata().policyVersion());
+      o.put("included", result.metadata().included());
+      ObjectNode excluded = o.putObject("excluded");
+      result.metadata().excluded().forEach(excluded::put);
+      ObjectNode redactions = o.putObject("redactions");
+      result.metadata().redactions().forEach(redactions::put);
+      o.put("shards", result.metadata().shards().size());
+      o.put("manifest_sha256", result.manifestSha256());
+      return o.toString();
+    }
+  }
+
+  /**
+   * The deployment key from a key file: hex digits on the first line (at least 16 bytes).
+   *
+   * @throws IllegalArgumentException if the file does not hold such a key
+   */
+  static byte[] readKey(Path file) throws IOException {
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    String first = text.lines().findFirst().orElse("").trim();
+    byte[] key;
+    try {
+      key = HexFormat.of().parseHex(first);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--key-file: " + file + " does not hold a hex key on its first line");
+    }
+    if (key.length < 16) {
+      throw new IllegalArgumentException("--key-file: the key must have at least 16 bytes (32 hex digits)");
+    }
+    return key;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK lacks SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package dev.lethe.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lethe.core.ledger.ConsentLedger;
+import dev.lethe.core.ledger.LedgerReader;
+import dev.lethe.pipeline.ProgressListener;
+import dev.lethe.pipeline.SnapshotEngine;
+import dev.lethe.pipeline.SnapshotRequest;
+import dev.lethe.pipeline.SnapshotResult;
+import dev.lethe.redact.RedactionPolicy;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Spark engine in local mode against the embedded engine on the same generated platform:
+ * the snapshots must be the same, byte for byte.
+ */
+class SparkEngineTest {
+
+  static final byte[] KEY = "lethe-spark-test-deployment-key!".getBytes(StandardCharsets.UTF_8);
+
+  @TempDir static Path shared;
+  static SparkSession spark;
+  static SyntheticInput input;
+  static ConsentLedger ledger;
+
+  @TempDir Path temp;
+
+  @BeforeAll
+  static void start() throws Exception {
+    spark = SparkSession.builder()
+        .master("local[2]")
+        .appName("lethe-spark-test")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .config("spark.default.parallelism", "2")
+        .getOrCreate();
+    input = SyntheticInput.write(shared.resolve("input"), 20240601L, 240, 2, 2_000);
+    try (InputStream in = Files.newInputStream(input.ledger)) {
+      ledger = LedgerReader.load(in).ledger();
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) {
+      spark.stop();
+    }
+  }
+
+  private static SnapshotRequest request(Path out) {
+    return new SnapshotRequest("genai-training", SyntheticInput.AS_OF, input.content, out, 3,
+        RedactionPolicy.pseudonymousPeople(), KEY, 2, "ledger", "ab".repeat(32), null);
+  }
+
+  private static SnapshotResult embedded(SnapshotRequest request) throws Exception {
+    return SnapshotEngine.embedded(Detectors.byName(Detectors.PATTERNS)).build(ledger, request, ProgressListener.NONE);
+  }
+
+  /** Small splits and three writers, so lines of one file and shards of one group cross tasks. */
+  private static SparkEngine spark() {
+    return new SparkEngine(spark, Detectors.PATTERNS, 3, 64 << 10);
+  }
+
+  @Test
+  void theSparkSnapshotIsTheEmbeddedEnginesSnapshot() throws Exception {
+    SnapshotResult expected = embedded(request(temp.resolve("embedded")));
+    SnapshotResult actual = spark().build(ledger, request(temp.resolve("spark")), ProgressListener.NONE);
+
+    assertThat(actual.metadata().snapshot()).isEqualTo(expected.metadata().snapshot());
+    assertThat(actual.manifestSha256()).isEqualTo(expected.manifestSha256());
+    assertThat(Files.readAllBytes(actual.directory().resolve("manifest.json")))
+        .isEqualTo(Files.readAllBytes(expected.directory().resolve("manifest.json")));
+    Snapshots.assertSame(actual.directory(), expected.directory());
+
+    // The input really exercises what the test is about.
+    JsonNode m = Snapshots.manifest(actual.directory());
+    assertThat(m.get("included").asLong()).isGreaterThan(500);
+    assertThat(m.get("excluded").get("malformed").asLong()).isGreaterThan(50);
+    List<String> reasons = new ArrayList<>();
+    m.get("excluded").fieldNames().forEachRemaining(reasons::add);
+    assertThat(reasons).contains("jurisdiction-blocked", "minor", "unknown-member", "withdrawn", "kind-excluded",
+        "visibility-excluded", "content-deleted", "not-yet-posted", "notice-pending");
+    assertThat(m.get("redactions").get("EMAIL_ADDRESS").asLong()).isPositive();
+    assertThat(m.get("redactions").get("PHONE_NUMBER").asLong()).isPositive();
+    assertThat(m.get("redactions").get("PERSON").asLong()).isPositive();
+    assertThat(actual.metadata().shards()).hasSizeGreaterThan(4);
+    assertThat(actual.metadata().shards()).extracting(s -> s.group()).contains("UK", "NA", "rest").doesNotContain("EEA");
+  }
+
+  @Test
+  void theLinesOfAShardKeepInputOrderAcrossSplits() throws Exception {
+    SnapshotResult result = spark().build(ledger, request(temp.resolve("out")), ProgressListener.NONE);
+    for (var shard : result.metadata().shards()) {
+      String lines = new String(Snapshots.decompressed(result.directory().resolve(shard.file())), StandardCharsets.UTF_8);
+      List<long[]> order = new ArrayList<>();
+      for (String line : lines.split("\n")) {
+        String id = line.substring(line.indexOf("\"content\":\"") + 11, line.indexOf("\",\""));
+        // L0007 → (0, 7); c1-42 → (2, 42): source, then position within it.
+        order.add(id.startsWith("L")
+            ? new long[] {0, Long.parseLong(id.substring(1))}
+            : new long[] {1 + Long.parseLong(id.substring(1, id.indexOf('-'))), Long.parseLong(id.substring(id.indexOf('-') + 1))});
+      }
+      for (int i = 1; i < order.size(); i++) {
+        long[] a = order.get(i - 1);
+        long[] b = order.get(i);
+        assertThat(a[0] < b[0] || (a[0] == b[0] && a[1] < b[1])).as("%s: line %d after line %d", shard.file(), i, i - 1).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void aRepeatedSparkBuildKeepsThePublishedSnapshot() throws Exception {
+    Path out = temp.resolve("out");
+    SnapshotResult first = spark().build(ledger, request(out), ProgressListener.NONE);
+    SnapshotResult again = new SparkEngine(spark, Detectors.PATTERNS, 1, 0).build(ledger, request(out), ProgressListener.NONE);
+    assertThat(again.alreadyPublished()).isTrue();
+    assertThat(again.directory()).isEqualTo(first.directory());
+    try (var entries = Files.list(out)) {
+      assertThat(entries.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".building-"))).isEmpty();
+    }
+    assertThat(Snapshots.files(first.directory())).noneMatch(n -> n.startsWith("."));
+  }
+
+  @Test
+  void aForgetRebuildOnSparkIsTheEmbeddedEnginesRebuild() throws Exception {
+    Path out = temp.resolve("out");
+    SnapshotResult parent = embedded(request(out));
+    Set<String> forgotten = Set.of(SyntheticInput.member(7), SyntheticInput.member(11), SyntheticInput.member(12));
+    SnapshotRequest rebuild = request(out).asRebuild(
+        new SnapshotRequest.Rebuild(parent.metadata().snapshot(), parent.metadata().inputs(), forgotten));
+    SnapshotResult expected = embedded(rebuild);
+    Path elsewhere = temp.resolve("spark");
+    SnapshotResult actual = spark().build(ledger, new SnapshotRequest(rebuild.purpose(), rebuild.asOf(),
+        rebuild.contentFiles(), elsewhere, rebuild.shardsPerGroup(), rebuild.redaction(), rebuild.deploymentKey(),
+        rebuild.threads(), rebuild.ledgerName(), rebuild.ledgerSha256(), rebuild.license(), rebuild.rebuild()),
+        ProgressListener.NONE);
+    Snapshots.assertSame(actual.directory(), expected.directory());
+    assertThat(actual.metadata().excluded().get("forgotten")).isPositive();
+  }
+
+  @Test
+  void sourcesMayBeGivenAsADirectoryOfExportsInNameOrder() throws Exception {
+    SnapshotResult expected = embedded(request(temp.resolve("embedded")));
+    SnapshotRequest bare = new SnapshotRequest("genai-training", SyntheticInput.AS_OF, List.of(), temp.resolve("spark"), 3,
+        RedactionPolicy.pseudonymousPeople(), KEY, 1, "ledger", "ab".repeat(32), null);
+    Path dir = temp.resolve("exports");
+    Files.createDirectories(dir);
+    for (Path file : input.content) {
+      Files.copy(file, dir.resolve(file.getFileName()));
+    }
+    Files.writeString(dir.resolve("_SUCCESS"), "");
+    SnapshotResult actual = spark().build(ledger, bare, List.of(dir.toUri().toString()));
+    Snapshots.assertSame(actual.directory(), expected.directory());
+  }
+}
