@@ -1,13 +1,11 @@
 package dev.lethe.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.pipeline.DetectionCache;
 import dev.lethe.pipeline.SnapshotEngine;
 import dev.lethe.pipeline.StoreSnapshots;
 import dev.lethe.redact.Detector;
+import dev.lethe.server.StoreAuditSink;
 import dev.lethe.store.LedgerStore;
-import dev.lethe.unlearn.CanaryFormat;
 import dev.lethe.unlearn.ModelRegistry;
 import dev.lethe.unlearn.Training;
 import dev.lethe.unlearn.forget.ForgetQueue;
@@ -16,10 +14,8 @@ import dev.lethe.unlearn.forget.ForgetRequests;
 import dev.lethe.unlearn.forget.ForgetRunner;
 import dev.lethe.unlearn.forget.PlantedCanary;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -43,27 +39,16 @@ final class Forgetting {
     return queue.addAll(ForgetRequests.derive(stored.events(), stored.ledger(), clock.instant()));
   }
 
-  /**
-   * Canaries planted by the demo or a test ({@code DATA/canaries.json}: a list of {@code
-   * {"member", "canary", "prefix", "digits", "suffix"}}), none if the file is absent.
-   */
+  /** Canaries planted by the demo or a test, listed in {@code DATA/canaries.json}; none if absent. */
   static List<PlantedCanary> canaries(StoreOptions store) throws IOException {
-    Path file = dataDir(store).resolve("canaries.json");
-    List<PlantedCanary> out = new ArrayList<>();
-    if (Files.isRegularFile(file)) {
-      for (JsonNode c : new ObjectMapper().readTree(file.toFile())) {
-        out.add(new PlantedCanary(c.get("member").asText(), c.get("canary").asText(),
-            new CanaryFormat(c.get("prefix").asText(), c.get("digits").asInt(), c.path("suffix").asText(""))));
-      }
-    }
-    return out;
+    return PlantedCanary.read(dataDir(store).resolve("canaries.json"));
   }
 
   static ForgetRunner runner(LedgerStore ledger, StoreOptions store, Clock clock, Detector detector, int threads)
       throws IOException {
     ModelRegistry registry = ModelRegistry.open(ModelDirs.defaultDir(store));
     return new ForgetRunner(ForgetQueue.open(queueDir(store)), registry, Training.of(registry, threads),
-        SnapshotDirs.defaultDir(store), SnapshotEngine.embedded(detector), new StoreAudit(ledger), clock, canaries(store));
+        SnapshotDirs.defaultDir(store), SnapshotEngine.embedded(detector), new StoreAuditSink(ledger), clock, canaries(store));
   }
 
   /** The detector snapshot builds use; rebuilds must redact exactly as the original builds did. */

@@ -1,13 +1,11 @@
 package dev.lethe.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.pipeline.SnapshotEngine;
 import dev.lethe.pipeline.StoreSnapshots;
 import dev.lethe.redact.Detector;
 import dev.lethe.store.LedgerStore;
-import dev.lethe.unlearn.CanaryFormat;
 import dev.lethe.unlearn.ModelRegistry;
 import dev.lethe.unlearn.Training;
 import dev.lethe.unlearn.forget.ForgetQueue;
@@ -16,10 +14,8 @@ import dev.lethe.unlearn.forget.ForgetRequests;
 import dev.lethe.unlearn.forget.ForgetRunner;
 import dev.lethe.unlearn.forget.PlantedCanary;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -66,7 +62,7 @@ final class ForgetJob implements ForgetScheduler.Job {
     List<String> pending = queue.list().stream().filter(r -> r.status() == ForgetRequest.Status.PENDING).map(ForgetRequest::id).toList();
     ModelRegistry registry = ModelRegistry.open(models);
     ForgetRunner runner = new ForgetRunner(queue, registry, Training.of(registry, threads), snapshots,
-        SnapshotEngine.embedded(detector.get()), new StoreAuditSink(store), clock, canaries());
+        SnapshotEngine.embedded(detector.get()), new StoreAuditSink(store), clock, PlantedCanary.read(canaries));
     ForgetRunner.RunReport report = runner.run(
         new ForgetRunner.Rebuild(stored.ledger(), stored.sha256(), StoreSnapshots.deploymentKey(store), threads));
 
@@ -97,16 +93,5 @@ final class ForgetJob implements ForgetScheduler.Job {
           .put("millis", r.millis());
     }
     return o;
-  }
-
-  private List<PlantedCanary> canaries() throws IOException {
-    List<PlantedCanary> out = new ArrayList<>();
-    if (Files.isRegularFile(canaries)) {
-      for (JsonNode c : Json.MAPPER.readTree(canaries.toFile())) {
-        out.add(new PlantedCanary(c.get("member").asText(), c.get("canary").asText(),
-            new CanaryFormat(c.get("prefix").asText(), c.get("digits").asInt(), c.path("suffix").asText(""))));
-      }
-    }
-    return out;
   }
 }

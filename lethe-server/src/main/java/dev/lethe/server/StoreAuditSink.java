@@ -5,7 +5,7 @@ import dev.lethe.store.LedgerStore;
 import dev.lethe.unlearn.forget.AuditSink;
 
 /** The store's audit log as the forget runner's audit sink: verifications become leaves. */
-record StoreAuditSink(LedgerStore store) implements AuditSink {
+public record StoreAuditSink(LedgerStore store) implements AuditSink {
 
   @Override
   public long record(String kind, ObjectNode payload) {

@@ -17,6 +17,7 @@ import dev.lethe.pipeline.report.ComplianceReport;
 import dev.lethe.redact.Detector;
 import dev.lethe.redact.RedactionPolicy;
 import dev.lethe.server.ComplianceFactsCollector;
+import dev.lethe.server.StoreAuditSink;
 import dev.lethe.store.Append;
 import dev.lethe.store.audit.AuditReport;
 import dev.lethe.store.EventRejectedException;
@@ -28,7 +29,6 @@ import dev.lethe.unlearn.ModelRegistry;
 import dev.lethe.unlearn.ShardTrainer;
 import dev.lethe.unlearn.Training;
 import dev.lethe.unlearn.TrainingReport;
-import dev.lethe.unlearn.forget.AuditSink;
 import dev.lethe.unlearn.forget.ForgetQueue;
 import dev.lethe.unlearn.forget.ForgetRequest;
 import dev.lethe.unlearn.forget.ForgetRequests;
@@ -135,7 +135,7 @@ public final class DemoRun {
         ForgetQueue queue = ForgetQueue.open(data.resolve("forget"));
         List<ForgetRequest> added = queue.addAll(ForgetRequests.derive(stored.events(), stored.ledger(), clock.instant()));
         ForgetRunner runner = new ForgetRunner(queue, registry, training, data.resolve("snapshots"), engine,
-            sink(store), clock, canaries);
+            new StoreAuditSink(store), clock, canaries);
         ForgetRunner.RunReport report = runner.run(new ForgetRunner.Rebuild(stored.ledger(), stored.sha256(), key, threads));
         long retrained = report.replacements().stream().mapToLong(r -> r.recordsRetrained()).sum();
         long full = report.replacements().stream().mapToLong(r -> r.recordsFullRetrain()).sum();
@@ -191,20 +191,6 @@ public final class DemoRun {
       store.appendBatch(batch);
     }
     return i;
-  }
-
-  private static AuditSink sink(LedgerStore store) {
-    return new AuditSink() {
-      @Override
-      public long record(String kind, com.fasterxml.jackson.databind.node.ObjectNode payload) {
-        return store.appendAuditRecord(kind, payload);
-      }
-
-      @Override
-      public String commitment(String member) {
-        return store.commitment(member);
-      }
-    };
   }
 
   private static void writeCanaries(Path file, List<SyntheticPlatform.Canary> canaries) throws IOException {
