@@ -148,12 +148,12 @@ final class SyntheticInput {
       default:
         break;
     }
-    boolean unknown = roll < 10;
+    boolean unknown = roll < 9;
     int m = random.nextInt(members);
     ObjectNode o = JSON.createObjectNode();
     o.put("content", id).put("member", unknown ? "ghost-" + roll : member(m));
     o.put("kind", KINDS[random.nextInt(KINDS.length)]);
-    o.put("visibility", roll < 12 ? "everyone" : VISIBILITY[random.nextInt(VISIBILITY.length)]);
+    o.put("visibility", roll >= 9 && roll < 12 ? "everyone" : VISIBILITY[random.nextInt(VISIBILITY.length)]);
     Instant posted = START.plus(Duration.ofHours(random.nextInt(24 * 200)));
     o.put("posted_at", Rfc3339.format(posted));
     if (random.nextInt(25) == 0) {
