@@ -62,7 +62,7 @@ final class SyntheticInput {
       String id = member(m);
       String country = COUNTRIES[random.nextInt(COUNTRIES.length)];
       LocalDate birth = random.nextInt(10) == 0 ? LocalDate.of(2010, 5, 1) : LocalDate.of(1960 + random.nextInt(45), 1 + random.nextInt(12), 1);
-      ObjectNode reg = event("member.registered", START.plus(Duration.ofHours(m)));
+      ObjectNode reg = event("member.registered", START.plus(Duration.ofMinutes(m)));
       reg.put("member", id).put("country", country).put("birth_date", birth.toString());
       if (random.nextInt(10) < 7) {
         String name = FIRST[m % FIRST.length] + " " + LAST[(m / FIRST.length) % LAST.length] + (m >= 80 ? "-" + m : "");
