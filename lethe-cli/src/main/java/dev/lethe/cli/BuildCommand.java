@@ -11,7 +11,7 @@ import dev.lethe.pipeline.StoreSnapshots;
 import dev.lethe.pipeline.meta.BuildRun;
 import dev.lethe.pipeline.meta.LineageEmitter;
 import dev.lethe.redact.Detector;
-import dev.lethe.redact.EntityType;
+import dev.lethe.pipeline.RedactionPolicies;
 import dev.lethe.redact.RedactionPolicy;
 import dev.lethe.store.LedgerStore;
 import dev.lethe.store.StoreException;
@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -177,19 +176,7 @@ final class BuildCommand implements Callable<Integer> {
   }
 
   private RedactionPolicy redactionPolicy() {
-    RedactionPolicy policy = switch (redaction) {
-      case "pseudonymous" -> RedactionPolicy.pseudonymousPeople();
-      case "placeholders" -> RedactionPolicy.placeholders();
-      default -> throw new IllegalArgumentException("--redaction: \"" + redaction + "\" is not one of pseudonymous, placeholders");
-    };
-    for (String type : dropIf) {
-      try {
-        policy = policy.dropRecordIf(EntityType.valueOf(type.trim().toUpperCase(Locale.ROOT)));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--drop-if: \"" + type + "\" is not an entity type");
-      }
-    }
-    return policy;
+    return RedactionPolicies.fromOptions(redaction, dropIf);
   }
 
   private static String summary(SnapshotResult result, long leaf) {

@@ -1,7 +1,7 @@
 package dev.lethe.cli;
 
 import dev.lethe.cli.demo.DemoRun;
-import java.io.IOException;
+import dev.lethe.pipeline.DurableFiles;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +56,7 @@ final class DemoCommand implements Callable<Integer> {
           }
         }
       }
-      deleteTree(out);
+      DurableFiles.deleteTree(out);
     }
     Files.createDirectories(out);
     Files.writeString(out.resolve(MARKER), "created by lethe demo; safe to delete\n");
@@ -76,13 +76,5 @@ final class DemoCommand implements Callable<Integer> {
     w.println("  ./lethe serve --data " + result.data() + "    then ./lethe token --data " + result.data() + " --role auditor");
     w.flush();
     return result.allChecksPassed() ? CommandLine.ExitCode.OK : 1;
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    try (var walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 }

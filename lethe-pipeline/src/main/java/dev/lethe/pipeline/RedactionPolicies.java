@@ -59,4 +59,27 @@ public final class RedactionPolicies {
     }
     return new RedactionPolicy(defaultOperator, operators, drop);
   }
+
+  /**
+   * The policy a command line asks for: {@code pseudonymous} (people become keyed pseudonyms,
+   * every other type a typed placeholder) or {@code placeholders}, plus the entity types whose
+   * presence drops a record.
+   *
+   * @throws IllegalArgumentException naming the option and the value that is not understood
+   */
+  public static RedactionPolicy fromOptions(String mode, java.util.List<String> dropIf) {
+    RedactionPolicy policy = switch (mode) {
+      case "pseudonymous" -> RedactionPolicy.pseudonymousPeople();
+      case "placeholders" -> RedactionPolicy.placeholders();
+      default -> throw new IllegalArgumentException("--redaction: \"" + mode + "\" is not one of pseudonymous, placeholders");
+    };
+    for (String type : dropIf) {
+      try {
+        policy = policy.dropRecordIf(EntityType.valueOf(type.trim().toUpperCase(java.util.Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--drop-if: \"" + type + "\" is not an entity type");
+      }
+    }
+    return policy;
+  }
 }

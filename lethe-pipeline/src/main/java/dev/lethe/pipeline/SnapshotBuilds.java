@@ -51,7 +51,7 @@ public final class SnapshotBuilds {
       try {
         return body.build(building);
       } catch (IOException | RuntimeException | Error e) {
-        Publisher.deleteTree(building);
+        DurableFiles.deleteTree(building);
         throw e;
       }
     }

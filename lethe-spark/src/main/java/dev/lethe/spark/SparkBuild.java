@@ -11,7 +11,7 @@ import dev.lethe.pipeline.SnapshotRequest;
 import dev.lethe.pipeline.SnapshotResult;
 import dev.lethe.pipeline.meta.BuildRun;
 import dev.lethe.pipeline.meta.LineageEmitter;
-import dev.lethe.redact.EntityType;
+import dev.lethe.pipeline.RedactionPolicies;
 import dev.lethe.redact.RedactionPolicy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +29,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
@@ -214,19 +213,7 @@ public final class SparkBuild implements Callable<Integer> {
     }
 
     private RedactionPolicy redactionPolicy() {
-      RedactionPolicy p = switch (redaction) {
-        case "pseudonymous" -> RedactionPolicy.pseudonymousPeople();
-        case "placeholders" -> RedactionPolicy.placeholders();
-        default -> throw new IllegalArgumentException("--redaction: \"" + redaction + "\" is not one of pseudonymous, placeholders");
-      };
-      for (String type : dropIf) {
-        try {
-          p = p.dropRecordIf(EntityType.valueOf(type.trim().toUpperCase(Locale.ROOT)));
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException("--drop-if: \"" + type + "\" is not an entity type");
-        }
-      }
-      return p;
+      return RedactionPolicies.fromOptions(redaction, dropIf);
     }
 
     /** An OpenLineage dataset for a source: {@code file} + absolute path, or scheme://authority + path. */

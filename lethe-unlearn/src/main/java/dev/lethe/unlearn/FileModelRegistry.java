@@ -4,16 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.luben.zstd.Zstd;
 import dev.lethe.pipeline.CanonicalJson;
+import dev.lethe.pipeline.DurableFiles;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -192,27 +190,27 @@ final class FileModelRegistry implements ModelRegistry {
       byte[] json = CanonicalJson.bytes(pending.toJson());
       String id = Digests.sha256Hex(json).substring(0, 32);
       Files.write(dir.resolve(MODEL_JSON), json);
-      forceAll(dir);
+      DurableFiles.forceAll(dir);
       Path target = directory.resolve(id);
       finished = true;
       if (!Files.exists(target)) {
         try {
           Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
-          forceDirectory(directory);
+          DurableFiles.forceDirectory(directory);
           return new Published(read(id, target), false);
         } catch (AtomicMoveNotSupportedException e) {
-          deleteTree(dir);
+          DurableFiles.deleteTree(dir);
           throw new IOException("cannot publish " + target + " atomically: " + e.getMessage(), e);
         } catch (java.nio.file.FileSystemException e) {
           // rename(2) onto a directory another publisher just created fails with EEXIST or
           // ENOTEMPTY, which the JDK reports as different exception types: compare below.
           if (!Files.exists(target)) {
-            deleteTree(dir);
+            DurableFiles.deleteTree(dir);
             throw e;
           }
         }
       }
-      deleteTree(dir);
+      DurableFiles.deleteTree(dir);
       if (!Arrays.equals(Files.readAllBytes(target.resolve(MODEL_JSON)), json)) {
         throw new IOException("a different model is already published as " + target);
       }
@@ -223,43 +221,11 @@ final class FileModelRegistry implements ModelRegistry {
     public synchronized void close() throws IOException {
       if (!finished) {
         finished = true;
-        deleteTree(dir);
+        DurableFiles.deleteTree(dir);
       }
     }
   }
 
-  static void forceAll(Path dir) throws IOException {
-    List<Path> files;
-    try (Stream<Path> list = Files.list(dir)) {
-      files = list.sorted().toList();
-    }
-    for (Path file : files) {
-      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-        channel.force(true);
-      }
-    }
-    forceDirectory(dir);
-  }
 
-  static void forceDirectory(Path dir) throws IOException {
-    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException e) {
-      // Some file systems cannot open directories for sync; the rename is still atomic there.
-      if (!System.getProperty("os.name", "").toLowerCase().contains("win")) {
-        throw e;
-      }
-    }
-  }
 
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
 }
