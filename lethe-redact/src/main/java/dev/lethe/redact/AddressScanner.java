@@ -1,5 +1,6 @@
 package dev.lethe.redact;
 
+import dev.lethe.redact.nlp.CommonWords;
 import java.util.Set;
 
 /**
@@ -35,8 +36,19 @@ final class AddressScanner {
   };
   /** Words that start a street name in other languages ("ul. Mila", "rue de la Paix"). */
   private static final Set<String> STREET_PREFIXES =
-      Set.of("ul", "rue", "via", "calle", "avenida", "rua", "viale", "piazza", "plac", "aleja",
-          "avinguda", "carrer", "strada", "chemin", "boulevard", "avenue");
+      Set.of("ul", "rue", "via", "calle", "avenida", "avda", "rua", "viale", "piazza", "plac", "aleja",
+          "avinguda", "carrer", "strada", "chemin", "boulevard", "avenue", "paseo", "camino", "corso",
+          "largo", "travessa", "vicolo", "calea", "carretera", "rambla", "praca", "pasaje");
+  /** Lower-case words inside a street name after a prefix ("Rue de la Paix", "Via dei Mille"). */
+  private static final Set<String> PARTICLES =
+      Set.of("de", "la", "le", "les", "des", "du", "del", "dei", "della", "delle", "degli", "di",
+          "da", "do", "dos", "das", "d", "l", "von", "der", "den", "el", "lo", "y", "e");
+  /**
+   * Street types written in lower case after the name and before the number ("Kiraly u. 15.",
+   * "Belgrad rkp. 18.", "Venizelou str 159", "Luite tee 87"), from Hungarian, German, Greek,
+   * Estonian, Latvian and Nordic addresses.
+   */
+  private static final Set<String> SHORT_SUFFIXES = Set.of("u", "utca", "ut", "utja", "rkp", "krt", "str", "ter", "tee", "tn", "iela", "vej", "gade", "gata");
   private static final Set<String> UNIT_WORDS = Set.of("apt", "suite", "unit", "flat", "box", "ste");
   private static final Set<String> MILITARY = Set.of("usns", "usnv", "uss", "uscgc", "psc", "unit");
 
@@ -51,7 +63,15 @@ final class AddressScanner {
         int core = core(tk, k);
         if (core > k) {
           int end = extend(tk, core);
-          out.add(EntityType.STREET_ADDRESS, tk.starts[k], tk.ends[end - 1], core - k >= 3 ? 0.8 : 0.65);
+          int zip = end > core ? postcodeLine(tk, core, end) : -1;
+          int street = zip > 0 ? zip : end;
+          while (street > core && !Character.isLetterOrDigit(tk.first(street - 1))) {
+            street--; // the quoting marks of the postcode's line
+          }
+          out.add(EntityType.STREET_ADDRESS, tk.starts[k], tk.ends[street - 1], core - k >= 3 ? 0.8 : 0.65);
+          if (zip > 0 && zips) {
+            out.add(EntityType.ZIP_CODE, tk.starts[zip], tk.ends[end - 1], 0.8);
+          }
           next = end;
         }
       }
@@ -80,6 +100,21 @@ final class AddressScanner {
 
   /** Index after the token run that makes this an address, or k when it is not one. */
   private int core(Tokens tk, int k) {
+    int n = tk.size;
+    // A building or postal number before the house number: "3369 24 Clarke Avenue",
+    // "31401 ul. Slowicza 10", "0304 Rua Cidade de Maracaja 468". One level only, so a long run
+    // of numbers stays linear.
+    if (number(tk, k) && k + 1 < n && !tk.newlineBefore(k + 1)
+        && (number(tk, k + 1) || STREET_PREFIXES.contains(folded(tk, k + 1)))) {
+      int c = core(tk, k + 1, true);
+      if (c > k + 1) {
+        return c;
+      }
+    }
+    return core(tk, k, false);
+  }
+
+  private int core(Tokens tk, int k, boolean numbered) {
     int n = tk.size;
     String f = folded(tk, k);
     // P.O. Box 149 / PO Box 149 / Postbox 53
@@ -112,27 +147,53 @@ final class AddressScanner {
     if (STREET_PREFIXES.contains(f) && !f.equals("boulevard") && !f.equals("avenue")) {
       int w = dotAfter(tk, k) ? k + 2 : k + 1;
       int e = w;
-      while (e < n && e - w < 4 && tk.word(e) && tk.capitalized(e)) {
+      int named = 0;
+      while (e < n && e - w < 5 && tk.word(e) && !tk.newlineBefore(e)) {
+        if (tk.capitalized(e) || (numbered && tk.allLowerCase())) {
+          named++;
+        } else if (!PARTICLES.contains(folded(tk, e)) && !numbered) {
+          break;
+        }
         e++;
       }
-      if (e > w && number(tk, e)) {
+      while (e > w && PARTICLES.contains(folded(tk, e - 1))) {
+        e--;
+      }
+      if (named > 0 && number(tk, e) && !tk.newlineBefore(e)) {
         return e + 1;
+      }
+      // After a house number the prefix alone is enough: "770 26 rue des lieutemants Thomazo".
+      if (named > 0 && numbered) {
+        return e;
       }
     }
     // The house number first: 11 Souterhead Road / 6750 Koskikatu 25 / 462 Stubengraben 80
     if (number(tk, k)) {
       int w = k + 1;
+      if (!numbered && w < n && STREET_PREFIXES.contains(folded(tk, w)) && !tk.newlineBefore(w)) {
+        int c = core(tk, w, true); // "29 Rue de Tanger", "56 rue La Boetie"
+        if (c > w) {
+          return c;
+        }
+      }
       if (w < n && tk.word(w) && !tk.newlineBefore(w)) {
         int e = w;
         boolean street = false;
         while (e < n && e - w < 5 && tk.word(e) && !tk.newlineBefore(e)) {
           String we = folded(tk, e);
           boolean cap = tk.capitalized(e) || tk.allLowerCase();
-          if (!cap && !(e > w && SUFFIXES.contains(we))) {
+          if (!cap && !(e > w && (SUFFIXES.contains(we) || SHORT_SUFFIXES.contains(we)))) {
             break;
           }
           e++;
-          if (SUFFIXES.contains(we) || streetEnding(we)) {
+          if (SHORT_SUFFIXES.contains(we) && !tk.capitalized(e - 1) && e - 1 > w) {
+            street = true;
+            if (dotAfter(tk, e - 1)) {
+              e++;
+            }
+            continue;
+          }
+          if (SUFFIXES.contains(we) || (streetEnding(we) && !CommonWords.contains(we))) {
             street = true;
             if (SUFFIXES.contains(we) && dotAfter(tk, e - 1)) {
               e++;
@@ -158,11 +219,17 @@ final class AddressScanner {
       int e = k;
       boolean street = false;
       while (e < n && e - k < 3 && tk.word(e) && (e == k || !tk.newlineBefore(e))) {
-        street |= streetEnding(folded(tk, e));
+        String we = folded(tk, e);
+        if (e > k && SHORT_SUFFIXES.contains(we) && !tk.capitalized(e)) {
+          e = dotAfter(tk, e) ? e + 2 : e + 1;
+          street = true;
+          break;
+        }
+        street |= streetEnding(we) && !CommonWords.contains(we);
         e++;
       }
-      if (street && number(tk, e)) {
-        return e + 1;
+      if (street && number(tk, e) && !tk.newlineBefore(e)) {
+        return dotAfter(tk, e) ? e + 2 : e + 1;
       }
     }
     return k;
@@ -192,11 +259,13 @@ final class AddressScanner {
     int sinceLine = 0;
     while (e < n) {
       if (tk.newlineBefore(e)) {
-        if (lines == 4 || blankLineBefore(tk, e) || labelLine(tk, e)) {
+        int c = lineContent(tk, e);
+        if (lines == 4 || c >= n || labelLine(tk, c) || (blankLineBefore(tk, e) && !postalLine(tk, c))) {
           break;
         }
         lines++;
         sinceLine = 0;
+        e = c; // past quoting marks such as "> " at the start of the line
       }
       String f = folded(tk, e);
       if (UNIT_WORDS.contains(f) && e + 1 < n) {
@@ -223,6 +292,49 @@ final class AddressScanner {
       e--;
     }
     return e;
+  }
+
+  /** The first token of the line starting at k after up to three quoting marks ("> ", "??? "). */
+  private static int lineContent(Tokens tk, int k) {
+    int c = k;
+    while (c < tk.size && c - k < 3 && !Character.isLetterOrDigit(tk.first(c)) && tk.length(c) == 1
+        && (c == k || !tk.newlineBefore(c))) {
+      c++;
+    }
+    return c < tk.size && (c == k || !tk.newlineBefore(c)) ? c : k;
+  }
+
+  /**
+   * A line that closes an address after a blank line: a country or region of up to three
+   * capitalised words and a postcode ("Estonia 62488"), the line ending there.
+   */
+  private static boolean postalLine(Tokens tk, int k) {
+    int e = k;
+    while (e < tk.size && e - k < 3 && tk.word(e) && tk.capitalized(e) && (e == k || !tk.newlineBefore(e))) {
+      e++;
+    }
+    return e > k && e < tk.size && !tk.newlineBefore(e) && hasDigit(tk, e) && tk.length(e) <= 8
+        && (e + 1 == tk.size || tk.newlineBefore(e + 1));
+  }
+
+  /**
+   * Where a postcode written alone on the last line of an address starts ("...\n    53650"), or
+   * -1. Such a line is reported as ZIP_CODE of its own rather than as part of the street address.
+   */
+  private static int postcodeLine(Tokens tk, int start, int end) {
+    int k = end - 1;
+    while (k > start && !tk.newlineBefore(k)) {
+      k--;
+    }
+    if (k <= start || end - k > 3) {
+      return -1;
+    }
+    for (int p = k; p < end; p++) {
+      if (!(hasDigit(tk, p) && tk.length(p) <= 6) && !tk.is(p, "-")) {
+        return -1;
+      }
+    }
+    return hasDigit(tk, k) ? k : -1;
   }
 
   private static boolean blankLineBefore(Tokens tk, int k) {

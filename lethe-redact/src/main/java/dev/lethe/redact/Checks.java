@@ -48,6 +48,18 @@ final class Checks {
     return !same && luhn(digits);
   }
 
+  /**
+   * A 12-digit Maestro number: Maestro's issuer ranges (50, 56 to 69) and Luhn. Only meaningful
+   * next to a card word, since one 12-digit string in ten is Luhn-valid.
+   */
+  static boolean maestro12(String digits) {
+    if (digits.length() != 12) {
+      return false;
+    }
+    int prefix = (digits.charAt(0) - '0') * 10 + (digits.charAt(1) - '0');
+    return (prefix == 50 || (prefix >= 56 && prefix <= 69)) && luhn(digits);
+  }
+
   /** IBAN length per country (ISO 13616 registry, SWIFT release of 2024). */
   static final Map<String, Integer> IBAN_LENGTHS =
       Map.ofEntries(

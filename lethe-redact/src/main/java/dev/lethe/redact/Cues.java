@@ -10,6 +10,7 @@ final class Cues {
   static final List<String> PHONE =
       List.of("phone", "call", "mobile", "cell", "tel", "fax", "desk", "number", "contact",
           "text me", "whatsapp", "reach me", "dial", "ring");
+  static final List<String> CARD = List.of("card", "visa", "mastercard", "maestro", "amex");
   static final List<String> BIRTH = List.of("born", "birth", "dob", "d.o.b", "birthday", "b.");
   static final List<String> ZIP =
       List.of("zip", "postcode", "postal code", "post code", "zip code", "plz");

@@ -408,9 +408,13 @@ final class PatternScanner {
         if (count > 19) {
           break;
         }
-        if (count >= 13 && joinedBy(run, g, s, e + 1, " -")
-            && Checks.creditCard(digitsOf(run, g, s, e + 1))) {
-          out.add(EntityType.CREDIT_CARD, base + g.get(s)[0], base + g.get(e)[1], 1.0);
+        // Maestro numbers can be as short as 12 digits; at that length a Luhn-valid run is
+        // common by chance, so it needs a card word just before it.
+        boolean shortCard = count == 12 && Cues.before(t, base + g.get(s)[0], 40, Cues.CARD);
+        if ((count >= 13 || shortCard) && joinedBy(run, g, s, e + 1, " -")
+            && (shortCard ? Checks.maestro12(digitsOf(run, g, s, e + 1))
+                : Checks.creditCard(digitsOf(run, g, s, e + 1)))) {
+          out.add(EntityType.CREDIT_CARD, base + g.get(s)[0], base + g.get(e)[1], count >= 13 ? 1.0 : 0.9);
           s = e;
           break;
         }

@@ -14,6 +14,9 @@ class ChecksTest {
     assertThat(Checks.creditCard("4111111111111112")).isFalse();
     assertThat(Checks.creditCard("0000000000000000")).isFalse(); // Luhn-valid but no issuer
     assertThat(Checks.creditCard("411111111111")).isFalse(); // too short
+    assertThat(Checks.maestro12("675984103431")).isTrue();
+    assertThat(Checks.maestro12("675984103432")).isFalse(); // Luhn
+    assertThat(Checks.maestro12("411111111111")).isFalse(); // not a Maestro range
   }
 
   @Test
