@@ -40,4 +40,19 @@ final class Hits {
     }
     return false;
   }
+
+  /** Removes the hits from index {@code from} on whose score is negative, keeping the order. */
+  void removeNegative(int from) {
+    int w = from;
+    for (int r = from; r < size; r++) {
+      if (scores[r] >= 0) {
+        types[w] = types[r];
+        starts[w] = starts[r];
+        ends[w] = ends[r];
+        scores[w] = scores[r];
+        w++;
+      }
+    }
+    size = w;
+  }
 }

@@ -45,7 +45,7 @@ final class ListedNames {
     int n = tk.size;
     int k = 0;
     while (k < n) {
-      if (!candidate(tk, k, lowerText) || !listed(tk, k)) {
+      if (!candidate(tk, k, lowerText) || !(listed(tk, k) || beforeSurname(tk, k, lowerText))) {
         k++;
         continue;
       }
@@ -58,7 +58,7 @@ final class ListedNames {
         } else if (PARTICLES.contains(tk.token(e)) && e + 1 < n && candidate(tk, e + 1, lowerText)) {
           e++;
         } else if (candidate(tk, e, lowerText)) {
-          listed += listed(tk, e) ? 1 : 0;
+          listed += listed(tk, e) || surname(tk, e) ? 1 : 0;
           words++;
           e++;
         } else {
@@ -97,6 +97,40 @@ final class ListedNames {
       allCaps &= !Character.isLowerCase(tk.text.charAt(p));
     }
     return (cap && !allCaps) || lowerText;
+  }
+
+  /**
+   * Endings of family names in Slavic, Baltic, Caucasian, Nordic, Romanian, Turkish and Greek
+   * naming ("Dratchev", "Szczepanska", "Shervashidze", "Gudmundsdottir", "Jeknic"), which a list
+   * of names can never hold exhaustively.
+   */
+  private static final String[] SURNAME_ENDINGS = {
+    "ov", "ova", "ev", "eva", "vich", "vic", "ic", "ski", "ska", "sky", "cki", "cka", "dze",
+    "shvili", "enko", "dottir", "sson", "escu", "oglu", "poulos", "akis", "yan", "ian"
+  };
+
+  /** Whether token k is capitalised, not a common word, and shaped like a family name. */
+  static boolean surname(Tokens tk, int k) {
+    if (!tk.word(k) || tk.length(k) < 5 || CommonWords.contains(tk.token(k))) {
+      return false;
+    }
+    String f = TextFold.foldSameLength(tk.token(k));
+    if (NOT_PEOPLE.contains(f)) {
+      return false;
+    }
+    for (String e : SURNAME_ENDINGS) {
+      if (f.endsWith(e)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** An unlisted given name directly before a family-name-shaped word: "Ushurma Dratchev". */
+  private static boolean beforeSurname(Tokens tk, int k, boolean lowerText) {
+    return !lowerText && k + 1 < tk.size && !tk.newlineBefore(k + 1) && candidate(tk, k + 1, false)
+        && surname(tk, k + 1) && !CommonWords.contains(tk.token(k))
+        && !NOT_NAMES.contains(NameGazetteer.fold(tk.token(k)));
   }
 
   private static boolean listed(Tokens tk, int k) {

@@ -65,11 +65,13 @@ final class StandardDetector implements Detector {
       Tokens tk = Tokens.of(text);
       addresses.scan(tk, types, hits);
       if (person) {
+        int from = hits.size;
         nameCues.scan(tk, hits);
         listedNames.scan(tk, hits);
         if (persons != null) {
           persons.find(tk, hits);
         }
+        PersonVeto.review(tk, hits, from);
       }
     }
     if (person && context.directory() instanceof DirectoryMatcher dm) {
