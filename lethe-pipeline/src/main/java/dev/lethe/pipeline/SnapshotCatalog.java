@@ -63,7 +63,7 @@ public final class SnapshotCatalog {
         continue; // the shard was deleted after its members were forgotten
       }
       RoaringBitmap bitmap = new RoaringBitmap();
-      try (InputStream in = Files.newInputStream(membersFile);
+      try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(membersFile), 1 << 16);
           DataInputStream data = new DataInputStream(in)) {
         bitmap.deserialize(data);
       }
@@ -73,13 +73,21 @@ public final class SnapshotCatalog {
     }
     // A member's records sit in one shard of a snapshot, so the shard of the member at union
     // rank r is all "where" needs: one contains and one rank per snapshot instead of a lookup in
-    // every shard's bitmap.
+    // every shard's bitmap. A merge of the shards' sorted members fills it in one pass.
     short[] shardByRank = new short[union.getCardinality()];
-    for (int i = 0; i < bitmaps.size(); i++) {
-      short shard = (short) (int) shards.get(i);
-      for (org.roaringbitmap.IntIterator it = bitmaps.get(i).getIntIterator(); it.hasNext(); ) {
-        shardByRank[(int) union.rank(it.next()) - 1] = shard;
+    org.roaringbitmap.PeekableIntIterator[] heads = new org.roaringbitmap.PeekableIntIterator[bitmaps.size()];
+    for (int i = 0; i < heads.length; i++) {
+      heads[i] = bitmaps.get(i).getIntIterator();
+    }
+    for (int rank = 0; rank < shardByRank.length; rank++) {
+      int best = -1;
+      for (int i = 0; i < heads.length; i++) {
+        if (heads[i].hasNext() && (best < 0 || Integer.compareUnsigned(heads[i].peekNext(), heads[best].peekNext()) < 0)) {
+          best = i;
+        }
       }
+      heads[best].next();
+      shardByRank[rank] = (short) (int) shards.get(best);
     }
     return new Entry(
         manifest.get("snapshot").asText(),
