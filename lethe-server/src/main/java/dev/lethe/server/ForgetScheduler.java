@@ -100,6 +100,9 @@ final class ForgetScheduler implements AutoCloseable {
     }
     try {
       return execute("admin");
+    } catch (dev.lethe.unlearn.forget.ForgetRunner.ConcurrentRunException e) {
+      // Another process (lethe forget-run) holds the queue: the same answer as a run in here.
+      throw new ProblemException(409, "forget-run-in-progress", "Forget run in progress", e.getMessage());
     } finally {
       running.unlock();
     }

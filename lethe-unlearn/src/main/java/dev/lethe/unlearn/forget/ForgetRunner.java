@@ -34,7 +34,10 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
@@ -101,8 +104,34 @@ public final class ForgetRunner {
   /** What a run did. */
   public record RunReport(int executed, int completed, int failed, List<Replacement> replacements) {}
 
-  /** Executes every pending request. */
+  /**
+   * Executes every pending request. Runs exclude each other across processes (a server's
+   * schedule and {@code lethe forget-run}, say) through a lock file in the queue's directory.
+   *
+   * @throws ConcurrentRunException if another process is running the queue
+   */
   public RunReport run(Rebuild context) throws IOException {
+    Files.createDirectories(queue.directory());
+    try (FileChannel channel = FileChannel.open(queue.directory().resolve(".lock"),
+            StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = channel.tryLock()) {
+      if (lock == null) {
+        throw new ConcurrentRunException("another process is executing the forget queue in " + queue.directory());
+      }
+      return runLocked(context);
+    }
+  }
+
+  /** Another process holds the forget queue's lock. */
+  public static final class ConcurrentRunException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ConcurrentRunException(String message) {
+      super(message);
+    }
+  }
+
+  private RunReport runLocked(Rebuild context) throws IOException {
     List<ForgetRequest> pending = queue.list().stream().filter(r -> r.status() == Status.PENDING).toList();
     SnapshotCatalog catalog = SnapshotCatalog.open(snapshots);
     // Snapshot -> requests holding members in it, in the order of the earliest deadline first.

@@ -223,6 +223,46 @@ class ForgetRunnerTest {
   }
 
   @Test
+  void runsExcludeEachOtherThroughTheQueuesLockFile() throws Exception {
+    List<LedgerLine> after = lines(ledgerText(2, "{\"type\":\"erasure.requested\",\"at\":\"2024-06-10T00:00:00Z\",\"member\":\"m1\"}"));
+    ConsentLedger ledger = LedgerReader.load(after).ledger();
+    ForgetQueue queue = ForgetQueue.open(temp.resolve("forget"));
+    queue.addAll(ForgetRequests.derive(after.stream().map(LedgerLine::event).toList(), ledger, CLOCK.instant()));
+    ModelRegistry registry = ModelRegistry.open(temp.resolve("models"));
+    ForgetRunner runner = new ForgetRunner(queue, registry, Training.of(registry, 1), temp.resolve("snapshots"),
+        SnapshotEngine.embedded(DETECTOR), new RecordingAudit(), CLOCK, List.of());
+    // A child JVM would hold the lock the same way; within one JVM a held channel lock makes
+    // tryLock fail with OverlappingFileLockException, so hold it from a second process.
+    Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(), temp.resolve("forget").resolve(".lock").toString())
+        .redirectErrorStream(true).start();
+    try {
+      assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine()).isEqualTo("locked");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> runner.run(new ForgetRunner.Rebuild(ledger, "1".repeat(64), KEY, 1)))
+          .isInstanceOf(ForgetRunner.ConcurrentRunException.class);
+      assertThat(queue.list()).allSatisfy(r -> assertThat(r.status()).isEqualTo(ForgetRequest.Status.PENDING));
+    } finally {
+      holder.destroyForcibly().waitFor();
+    }
+    assertThat(runner.run(new ForgetRunner.Rebuild(ledger, "1".repeat(64), KEY, 1)).completed()).isEqualTo(1);
+  }
+
+  /** Holds a lock on a file until killed. */
+  public static final class LockHolder {
+    public static void main(String[] args) throws Exception {
+      Path file = Path.of(args[0]);
+      Files.createDirectories(file.getParent());
+      try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+              java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+          java.nio.channels.FileLock lock = ch.lock()) {
+        System.out.println("locked");
+        System.out.flush();
+        Thread.sleep(120_000);
+      }
+    }
+  }
+
+  @Test
   void aPolicyThatBlocksARegionForgetsItsMembers() throws Exception {
     String blockUs = "{\"type\":\"policy.published\",\"at\":\"2024-06-01T00:00:00Z\",\"policy\":{\"version\":\"v2\",\"effective\":\"2024-06-15T00:00:00Z\",\"notice_days\":0,"
         + "\"regions\":{\"EEA\":[\"DE\"],\"NA\":[\"US\"]},\"purposes\":{\"genai-training\":{\"title\":\"t\",\"default\":\"opt-out\",\"min_age\":18,\"honor_gpc\":true,"
