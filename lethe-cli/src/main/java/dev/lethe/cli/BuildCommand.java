@@ -1,7 +1,5 @@
 package dev.lethe.cli;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.core.event.Rfc3339;
 import dev.lethe.pipeline.SnapshotConflictException;
 import dev.lethe.pipeline.SnapshotEngine;
@@ -180,20 +178,6 @@ final class BuildCommand implements Callable<Integer> {
   }
 
   private static String summary(SnapshotResult result, long leaf) {
-    ObjectNode o = JsonNodeFactory.instance.objectNode();
-    o.put("snapshot", result.metadata().snapshot());
-    o.put("directory", result.directory().toString());
-    o.put("already_published", result.alreadyPublished());
-    o.put("purpose", result.metadata().purpose());
-    o.put("as_of", Rfc3339.format(result.metadata().asOf()));
-    o.put("policy_version", result.metadata().policyVersion());
-    o.put("included", result.metadata().included());
-    ObjectNode excluded = o.putObject("excluded");
-    result.metadata().excluded().forEach(excluded::put);
-    ObjectNode redactions = o.putObject("redactions");
-    result.metadata().redactions().forEach(redactions::put);
-    o.put("shards", result.metadata().shards().size());
-    o.put("audit_leaf", leaf);
-    return o.toString();
+    return result.summaryJson().put("audit_leaf", leaf).toString();
   }
 }

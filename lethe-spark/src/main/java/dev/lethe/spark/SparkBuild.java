@@ -1,7 +1,5 @@
 package dev.lethe.spark;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.core.event.Rfc3339;
 import dev.lethe.core.ledger.ConsentLedger;
 import dev.lethe.core.ledger.LedgerFormatException;
@@ -227,21 +225,7 @@ public final class SparkBuild implements Callable<Integer> {
     }
 
     private static String summary(SnapshotResult result) {
-      ObjectNode o = JsonNodeFactory.instance.objectNode();
-      o.put("snapshot", result.metadata().snapshot());
-      o.put("directory", result.directory().toString());
-      o.put("already_published", result.alreadyPublished());
-      o.put("purpose", result.metadata().purpose());
-      o.put("as_of", Rfc3339.format(result.metadata().asOf()));
-      o.put("policy_version", result.metadata().policyVersion());
-      o.put("included", result.metadata().included());
-      ObjectNode excluded = o.putObject("excluded");
-      result.metadata().excluded().forEach(excluded::put);
-      ObjectNode redactions = o.putObject("redactions");
-      result.metadata().redactions().forEach(redactions::put);
-      o.put("shards", result.metadata().shards().size());
-      o.put("manifest_sha256", result.manifestSha256());
-      return o.toString();
+      return result.summaryJson().put("manifest_sha256", result.manifestSha256()).toString();
     }
   }
 

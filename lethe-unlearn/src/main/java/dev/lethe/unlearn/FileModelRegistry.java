@@ -1,5 +1,6 @@
 package dev.lethe.unlearn;
 
+import dev.lethe.pipeline.Hashing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.luben.zstd.Zstd;
@@ -188,7 +189,7 @@ final class FileModelRegistry implements ModelRegistry {
       ModelRecord pending = new ModelRecord("", dir, snapshot, trainer.name(), trainer.version(), trainer.settings(), seed,
           trainer.digest(digests), parent, origin, sharding, list);
       byte[] json = CanonicalJson.bytes(pending.toJson());
-      String id = Digests.sha256Hex(json).substring(0, 32);
+      String id = Hashing.sha256Hex(json).substring(0, 32);
       Files.write(dir.resolve(MODEL_JSON), json);
       DurableFiles.forceAll(dir);
       Path target = directory.resolve(id);

@@ -1,5 +1,6 @@
 package dev.lethe.unlearn;
 
+import dev.lethe.pipeline.Hashing;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -25,7 +26,7 @@ public record ShardModel(int shard, long records, byte[] bytes, String sha256) {
 
   /** The artefact of {@code shard} with its digest computed from {@code bytes}. */
   public static ShardModel of(int shard, long records, byte[] bytes) {
-    return new ShardModel(shard, records, bytes, Digests.sha256Hex(bytes));
+    return new ShardModel(shard, records, bytes, Hashing.sha256Hex(bytes));
   }
 
   /** A copy of the canonical bytes. */

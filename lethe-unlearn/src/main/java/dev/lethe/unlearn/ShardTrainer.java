@@ -1,5 +1,6 @@
 package dev.lethe.unlearn;
 
+import dev.lethe.pipeline.Hashing;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +76,7 @@ public interface ShardTrainer {
     settings().forEach((k, v) -> text.append("setting ").append(k).append('=').append(v).append('\n'));
     new TreeMap<>(artefactSha256ByShard)
         .forEach((shard, sha256) -> text.append("shard ").append(shard).append(' ').append(sha256).append('\n'));
-    return Digests.sha256Hex(text.toString().getBytes(StandardCharsets.UTF_8));
+    return Hashing.sha256Hex(text.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.lethe.unlearn;
 
+import dev.lethe.pipeline.Hashing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.luben.zstd.ZstdInputStream;
@@ -70,7 +71,7 @@ record SnapshotShards(String snapshot, Path directory, JsonNode sharding, List<S
    *     SHA-256 (a model must never be trained on anything but what the manifest describes)
    */
   List<String> texts(ShardFile shard) throws IOException {
-    MessageDigest digest = Digests.sha256();
+    MessageDigest digest = Hashing.sha256();
     List<String> texts = new ArrayList<>();
     try (InputStream file = Files.newInputStream(directory.resolve(shard.file()));
         DigestInputStream hashed = new DigestInputStream(new BufferedInputStream(file, 1 << 16), digest);

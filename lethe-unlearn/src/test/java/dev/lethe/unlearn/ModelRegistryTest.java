@@ -1,5 +1,6 @@
 package dev.lethe.unlearn;
 
+import dev.lethe.pipeline.Hashing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -66,7 +67,7 @@ class ModelRegistryTest {
     assertThat(first.alreadyPublished()).isFalse();
     ModelRecord model = first.model();
     byte[] json = Files.readAllBytes(model.directory().resolve("model.json"));
-    assertThat(model.id()).isEqualTo(HexFormat.of().formatHex(Digests.sha256().digest(json)).substring(0, 32));
+    assertThat(model.id()).isEqualTo(HexFormat.of().formatHex(Hashing.sha256().digest(json)).substring(0, 32));
     assertThat(model.shards()).extracting(ModelRecord.Shard::shard).containsExactly(0, 1);
     assertThat(model.shards()).allMatch(ModelRecord.Shard::trained);
     assertThat(model.trainer()).isEqualTo("kneser-ney");

@@ -10,13 +10,10 @@ import dev.lethe.core.ledger.ConsentLedger;
 import dev.lethe.core.policy.Policy;
 import dev.lethe.core.policy.PurposePolicy;
 import dev.lethe.core.policy.Rule;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.lethe.pipeline.Hashing;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,12 +40,7 @@ public final class ForgetRequests {
   /** The id of a request: a hash of what it is about, so the same event yields the same id. */
   public static String id(String member, ForgetReason reason, String purpose, Instant receivedAt) {
     String key = member + "\n" + reason.word() + "\n" + (purpose == null ? "" : purpose) + "\n" + Rfc3339.format(receivedAt);
-    try {
-      byte[] h = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-      return "fr-" + HexFormat.of().formatHex(h).substring(0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK lacks SHA-256", e);
-    }
+    return "fr-" + Hashing.sha256Hex(key).substring(0, 16);
   }
 
   /** A new pending request. */

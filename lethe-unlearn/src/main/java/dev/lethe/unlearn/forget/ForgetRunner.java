@@ -9,6 +9,7 @@ import com.github.luben.zstd.ZstdInputStream;
 import dev.lethe.core.event.Rfc3339;
 import dev.lethe.core.ledger.ConsentLedger;
 import dev.lethe.pipeline.ContentLines;
+import dev.lethe.pipeline.Hashing;
 import dev.lethe.pipeline.ProgressListener;
 import dev.lethe.pipeline.RedactionPolicies;
 import dev.lethe.pipeline.SnapshotCatalog;
@@ -38,12 +39,10 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -310,7 +309,7 @@ public final class ForgetRunner {
       double was = Exposure.of(before, c.format(), c.canary()).exposure();
       double is = Exposure.of(after, c.format(), c.canary()).exposure();
       // Equal digests mean the retrained model is the scratch model, so its exposure is the scratch exposure.
-      out.add(new CanaryExposure(sha256(c.canary()), was, is, sameAsScratch ? is : Double.NaN));
+      out.add(new CanaryExposure(Hashing.sha256Hex(c.canary()), was, is, sameAsScratch ? is : Double.NaN));
     }
     return out;
   }
@@ -412,11 +411,4 @@ public final class ForgetRunner {
     Files.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(history));
   }
 
-  private static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }
