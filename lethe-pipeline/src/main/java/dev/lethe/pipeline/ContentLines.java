@@ -70,26 +70,54 @@ public final class ContentLines {
       return new Parsed.Bad("not a JSON object");
     }
     try {
-      String visibilityWord = text(node, "visibility");
-      Optional<Visibility> visibility = Visibility.fromWord(visibilityWord);
-      if (visibility.isEmpty()) {
-        return new Parsed.Bad("\"visibility\": \"" + visibilityWord + "\" is not one of public, connections, private");
+      return fields(
+          text(node, "content"),
+          text(node, "member"),
+          text(node, "kind"),
+          text(node, "visibility"),
+          text(node, "posted_at"),
+          node.hasNonNull("deleted_at") ? text(node, "deleted_at") : null,
+          text(node, "text"));
+    } catch (MissingField e) {
+      return new Parsed.Bad(e.getMessage());
+    }
+  }
+
+  /**
+   * Checks a record given field by field (a null argument: the field is absent or null) exactly
+   * as {@link #parse} checks a line's fields, for inputs that are not JSON Lines (Parquet rows):
+   * every field but {@code deleted_at} is required, {@code visibility} must be one of the words,
+   * and the instants must be RFC 3339 with an offset.
+   */
+  public static Parsed fields(
+      String content, String member, String kind, String visibility, String postedAt, String deletedAt, String text) {
+    try {
+      Optional<Visibility> v = Visibility.fromWord(required("visibility", visibility));
+      if (v.isEmpty()) {
+        return new Parsed.Bad("\"visibility\": \"" + visibility + "\" is not one of public, connections, private");
       }
-      Instant deleted = node.hasNonNull("deleted_at") ? Rfc3339.parseInstant(text(node, "deleted_at")) : null;
+      Instant deleted = deletedAt != null ? Rfc3339.parseInstant(deletedAt) : null;
       return new Parsed.Ok(
           new ContentRecord(
-              text(node, "content"),
-              text(node, "member"),
-              text(node, "kind"),
-              visibility.get(),
-              Rfc3339.parseInstant(text(node, "posted_at")),
+              required("content", content),
+              required("member", member),
+              required("kind", kind),
+              v.get(),
+              Rfc3339.parseInstant(required("posted_at", postedAt)),
               deleted,
-              text(node, "text")));
+              required("text", text)));
     } catch (MissingField e) {
       return new Parsed.Bad(e.getMessage());
     } catch (DateTimeException e) {
       return new Parsed.Bad(e.getMessage());
     }
+  }
+
+  private static String required(String field, String value) {
+    if (value == null) {
+      throw new MissingField("missing required field \"" + field + "\"");
+    }
+    return value;
   }
 
   private static String text(JsonNode node, String field) {

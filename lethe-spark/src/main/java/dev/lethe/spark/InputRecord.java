@@ -2,13 +2,15 @@ package dev.lethe.spark;
 
 import dev.lethe.core.event.Visibility;
 import dev.lethe.core.ledger.ConsentLedger.PostedContent;
+import dev.lethe.pipeline.ContentLines;
 import dev.lethe.pipeline.ContentRecord;
 import java.io.Serializable;
 import java.time.Instant;
 
 /**
- * One input of the record step with its place in the input order: either a raw line of a content
- * export or one of the ledger's own {@code content.posted} items. The sequence number orders all
+ * One input of the record step with its place in the input order: a raw line of a JSON Lines
+ * export, a row of a Parquet export (its fields as text), or one of the ledger's own {@code
+ * content.posted} items. The sequence number orders all
  * inputs as the embedded engine reads them: the ledger's items first (in content id order), then
  * each export in turn, line by line. Plain fields (no records, no {@code java.time}) so Java and
  * Kryo serialization both handle it without opening JDK modules.
@@ -36,6 +38,13 @@ final class InputRecord implements Serializable {
   long deletedSecond;
   int deletedNano;
   String text;
+  /**
+   * A Parquet row's fields in {@link ContentLines#fields} order (an entry is null when absent or
+   * null), or null for other inputs.
+   */
+  String[] fields;
+  /** A Parquet row with a field that cannot be text (invalid UTF-8, a number, a struct, ...). */
+  boolean malformed;
 
   /** The sequence number of byte offset {@code offset} of source {@code source} (0: the ledger). */
   static long sequence(int source, long offset) {
@@ -49,6 +58,15 @@ final class InputRecord implements Serializable {
     InputRecord r = new InputRecord();
     r.sequence = sequence;
     r.line = line;
+    return r;
+  }
+
+  /** A Parquet row: {@code fields} as {@link ContentLines#fields} takes them, or a malformed row. */
+  static InputRecord row(long sequence, String[] fields, boolean malformed) {
+    InputRecord r = new InputRecord();
+    r.sequence = sequence;
+    r.fields = fields;
+    r.malformed = malformed;
     return r;
   }
 
@@ -73,6 +91,18 @@ final class InputRecord implements Serializable {
 
   boolean isLine() {
     return line != null;
+  }
+
+  boolean isRow() {
+    return fields != null;
+  }
+
+  /** The Parquet row checked as a JSON line's fields are checked. */
+  ContentLines.Parsed parsedRow() {
+    if (malformed) {
+      return new ContentLines.Parsed.Bad("a field is not text");
+    }
+    return ContentLines.fields(fields[0], fields[1], fields[2], fields[3], fields[4], fields[5], fields[6]);
   }
 
   /** The ledger item as the record the embedded engine makes of it. */

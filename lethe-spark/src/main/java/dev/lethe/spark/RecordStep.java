@@ -50,6 +50,11 @@ final class RecordStep implements Iterator<Tuple2<ShardKey, Object>> {
           continue;
         }
         outcome = processor.processLine(input.line, utf8);
+      } else if (input.isRow()) {
+        // Rows fail closed under the same reason as lines: any field problem is "malformed".
+        outcome = input.parsedRow() instanceof ContentLines.Parsed.Ok ok
+            ? processor.process(ok.record())
+            : new RecordOutcome.Excluded(ContentLines.MALFORMED);
       } else {
         outcome = processor.process(input.record());
       }

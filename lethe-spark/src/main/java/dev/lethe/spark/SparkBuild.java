@@ -86,7 +86,10 @@ public final class SparkBuild implements Callable<Integer> {
     String asOf;
 
     @Option(names = "--content", arity = "1..*", paramLabel = "SRC",
-        description = "Content exports (JSON Lines): files or directories, paths or Hadoop URIs; repeatable, read in order.")
+        description = {
+          "Content exports: files or directories, paths or Hadoop URIs; repeatable, read in order.",
+          "Files named *.parquet are Parquet (columns named like the JSON fields), others JSON Lines."
+        })
     List<String> content = new ArrayList<>();
 
     @Option(names = "--out", required = true, paramLabel = "DIR",

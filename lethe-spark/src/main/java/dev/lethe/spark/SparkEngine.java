@@ -57,13 +57,16 @@ import scala.Tuple2;
  * retried task can never count twice. The driver then writes the metadata and publishes with
  * the embedded engine's code.
  *
- * <p>Content comes from JSON Lines on any Hadoop file system (lines end at {@code \n} only, as in
- * the embedded engine; bytes are decoded strictly, so invalid UTF-8 is excluded as {@code
- * malformed}). The output directory must be a POSIX path that the driver and every executor see
+ * <p>Content comes from JSON Lines or Parquet files on any Hadoop file system. JSON Lines: lines
+ * end at {@code \n} only, as in the embedded engine; bytes are decoded strictly, so invalid UTF-8
+ * is excluded as {@code malformed}. Parquet (a file whose name ends in {@code .parquet}): one
+ * record per row, checked as a line's fields are, in row order (see {@link ParquetExports}); its
+ * manifest input digest is the SHA-256 of the file's bytes, as for every input. The output directory must be a POSIX path that the driver and every executor see
  * (local disk in local mode; a shared mount on a cluster), because the publish is a rename there.
  */
 public final class SparkEngine implements SnapshotEngine {
 
+  private final SparkSession session;
   private final JavaSparkContext spark;
   private final String detector;
   private final int writePartitions;
@@ -78,7 +81,8 @@ public final class SparkEngine implements SnapshotEngine {
    * @param maxSplitBytes largest input split in bytes (0: the file system's default block size)
    */
   public SparkEngine(SparkSession session, String detector, int writePartitions, long maxSplitBytes) {
-    this.spark = JavaSparkContext.fromSparkContext(Objects.requireNonNull(session, "session").sparkContext());
+    this.session = Objects.requireNonNull(session, "session");
+    this.spark = JavaSparkContext.fromSparkContext(session.sparkContext());
     Detectors.byName(detector); // fail on the driver, not in a task, for a bad name
     this.detector = detector;
     if (writePartitions < 0 || maxSplitBytes < 0) {
@@ -111,7 +115,8 @@ public final class SparkEngine implements SnapshotEngine {
 
   /**
    * Builds from content sources named by URI or path on any Hadoop file system ({@code file:},
-   * {@code hdfs:}, {@code s3a:}, ...). A directory stands for its files in name order (hidden
+   * {@code hdfs:}, {@code s3a:}, ...): files named {@code *.parquet} are Parquet exports, any other
+   * file JSON Lines. A directory stands for its files in name order (hidden
    * files, starting with {@code .} or {@code _}, left out). The request's own content files must
    * be the same sources or none; sources are recorded beside the snapshot for forget rebuilds
    * only when they are all local files.
@@ -153,7 +158,10 @@ public final class SparkEngine implements SnapshotEngine {
     try {
       JavaRDD<InputRecord> all = posted(ledger);
       for (int i = 0; i < files.size(); i++) {
-        all = all.union(lines(files.get(i), i + 1, hadoop));
+        URI file = files.get(i);
+        all = all.union(ParquetExports.isParquet(file)
+            ? ParquetExports.rows(session, file, i + 1, maxSplitBytes)
+            : lines(file, i + 1, hadoop));
       }
       JavaPairRDD<ShardKey, Object> processed = all.mapPartitionsToPair(
           part -> new RecordStep(part, shipped.value().processor(), TaskContext.getPartitionId()));

@@ -71,4 +71,31 @@ final class Snapshots {
           .isEqualTo(Files.readAllBytes(expected.resolve(name)));
     }
   }
+
+  /**
+   * {@code actual} holds the same data as {@code expected}, built from other input files: the same
+   * shard files (compressed and decompressed bytes) and member bitmaps, and the same manifest but
+   * for the fields that name the inputs ({@code inputs}) and so the snapshot ({@code snapshot}).
+   */
+  static void assertSameData(Path actual, Path expected) throws IOException {
+    assertThat(files(actual)).isEqualTo(files(expected));
+    for (JsonNode shard : manifest(expected).get("shards")) {
+      String file = shard.get("file").asText();
+      assertThat(new String(decompressed(actual.resolve(file)), java.nio.charset.StandardCharsets.UTF_8))
+          .as("decompressed %s", file)
+          .isEqualTo(new String(decompressed(expected.resolve(file)), java.nio.charset.StandardCharsets.UTF_8));
+      assertThat(Files.readAllBytes(actual.resolve(file))).as("bytes of %s", file)
+          .isEqualTo(Files.readAllBytes(expected.resolve(file)));
+      String members = shard.get("members_file").asText();
+      assertThat(Files.readAllBytes(actual.resolve(members))).as("bytes of %s", members)
+          .isEqualTo(Files.readAllBytes(expected.resolve(members)));
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode a = (com.fasterxml.jackson.databind.node.ObjectNode) manifest(actual);
+    com.fasterxml.jackson.databind.node.ObjectNode e = (com.fasterxml.jackson.databind.node.ObjectNode) manifest(expected);
+    for (String named : List.of("snapshot", "inputs")) {
+      a.remove(named);
+      e.remove(named);
+    }
+    assertThat(a).isEqualTo(e);
+  }
 }
