@@ -1,26 +1,32 @@
 package dev.lethe.spark;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.core.event.Rfc3339;
 import dev.lethe.core.ledger.ConsentLedger;
 import dev.lethe.core.ledger.LedgerFormatException;
 import dev.lethe.core.ledger.LedgerReader;
+import dev.lethe.pipeline.Hashing;
+import dev.lethe.pipeline.RedactionPolicies;
 import dev.lethe.pipeline.SnapshotConflictException;
 import dev.lethe.pipeline.SnapshotRequest;
 import dev.lethe.pipeline.SnapshotResult;
+import dev.lethe.pipeline.StoreSnapshots;
 import dev.lethe.pipeline.meta.BuildRun;
 import dev.lethe.pipeline.meta.LineageEmitter;
-import dev.lethe.pipeline.RedactionPolicies;
 import dev.lethe.redact.RedactionPolicy;
+import dev.lethe.store.LedgerStore;
+import dev.lethe.store.StoreConfig;
+import dev.lethe.store.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -69,15 +75,32 @@ public final class SparkBuild implements Callable<Integer> {
       name = "build",
       mixinStandardHelpOptions = true,
       description = {
-        "Builds a training snapshot on Spark from a ledger file and content exports.",
+        "Builds a training snapshot on Spark from a ledger file (or the store) and content exports.",
         "The snapshot is the one `lethe build` publishes for the same inputs and key: same",
         "manifest, shard files, bitmaps and croissant.json. Prints the summary as JSON."
       })
   static final class Build implements Callable<Integer> {
 
-    @Option(names = "--ledger", required = true, paramLabel = "FILE",
-        description = "Consent ledger (JSON Lines, e.g. `lethe export` of the store); a path or Hadoop URI.")
+    @Option(names = "--ledger", paramLabel = "FILE",
+        description = "Consent ledger (JSON Lines, e.g. `lethe export` of the store); a path or Hadoop URI. With --key-file; or use --db.")
     String ledger;
+
+    @Option(names = "--db", paramLabel = "URL",
+        description = {
+          "Read the ledger and the deployment's snapshot key from this store instead of --ledger and --key-file,",
+          "as `lethe build --db` does (and record the build in its audit log): JDBC URL of a PostgreSQL 15+",
+          "database, e.g. jdbc:postgresql://host/lethe?user=u."
+        })
+    String db;
+
+    @Option(names = "--db-password-file", paramLabel = "FILE",
+        description = "The database password on the file's first line (kept out of the command line and Spark's UI).")
+    Path dbPasswordFile;
+
+    @Option(names = "--data", paramLabel = "DIR",
+        description = "With --db: the store's key directory (the audit signing key; default ~/.lethe), as for `lethe`. "
+            + "Alone: the embedded store in DIR.")
+    Path data;
 
     @Option(names = "--purpose", required = true, paramLabel = "P", description = "Purpose, e.g. genai-training.")
     String purpose;
@@ -99,8 +122,8 @@ public final class SparkBuild implements Callable<Integer> {
     @Option(names = "--shards", paramLabel = "S", defaultValue = "4", description = "Shards per region group (default: ${DEFAULT-VALUE}).")
     int shards;
 
-    @Option(names = "--key-file", required = true, paramLabel = "FILE",
-        description = "The deployment key, hex (at least 32 digits) on the file's first line.")
+    @Option(names = "--key-file", paramLabel = "FILE",
+        description = "With --ledger: the deployment key, hex (at least 32 digits) on the file's first line.")
     Path keyFile;
 
     @Option(names = "--redaction", paramLabel = "MODE", defaultValue = "pseudonymous",
@@ -140,10 +163,20 @@ public final class SparkBuild implements Callable<Integer> {
       Instant instant;
       RedactionPolicy policy;
       byte[] key;
+      StoreConfig storeConfig;
       try {
         instant = Rfc3339.parseInstant(asOf);
         policy = redactionPolicy();
-        key = readKey(keyFile);
+        boolean fromStore = db != null || data != null;
+        if (fromStore == (ledger != null) || (ledger != null) != (keyFile != null)) {
+          throw new IllegalArgumentException(
+              "give either --ledger with --key-file, or the store: --db (with --data for its keys) or --data");
+        }
+        if (dbPasswordFile != null && db == null) {
+          throw new IllegalArgumentException("--db-password-file needs --db");
+        }
+        key = keyFile == null ? null : readKey(keyFile);
+        storeConfig = fromStore ? storeConfig() : null;
         Detectors.byName(detector);
         if (shards < 1 || shards > 4096) {
           throw new IllegalArgumentException("--shards: must be between 1 and 4096");
@@ -164,53 +197,107 @@ public final class SparkBuild implements Callable<Integer> {
       }
       SparkSession session = builder.getOrCreate();
       try {
-        Configuration hadoop = session.sparkContext().hadoopConfiguration();
-        ConsentLedger consent;
-        String ledgerSha;
-        try {
-          org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(ledger);
-          MessageDigest digest = sha256();
-          try (InputStream in = new DigestInputStream(path.getFileSystem(hadoop).open(path), digest)) {
-            consent = LedgerReader.load(in).ledger();
-            // Hash to the end even if the reader stopped early, so the digest names the whole file.
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-          }
-          ledgerSha = HexFormat.of().formatHex(digest.digest());
-        } catch (LedgerFormatException e) {
-          err.println("--ledger: " + e.getMessage());
-          return BAD_INPUT;
-        } catch (IOException e) {
-          err.println("--ledger: cannot read " + ledger + ": " + e.getMessage());
-          return BAD_INPUT;
+        if (storeConfig == null) {
+          return buildFromFile(session, instant, policy, key, err);
         }
-        SnapshotRequest request = new SnapshotRequest(
-            purpose, instant, List.of(), out.toAbsolutePath(), shards, policy, key, 1, "ledger", ledgerSha, license);
-        SparkEngine engine = new SparkEngine(session, detector, writePartitions, (long) splitMb << 20);
-        SnapshotResult result;
-        Path events = lineage != null ? lineage : out.resolve("openlineage.jsonl");
-        Files.createDirectories(events.toAbsolutePath().getParent());
-        try (LineageEmitter emitter = LineageEmitter.toFile(events, Clock.systemUTC())) {
-          BuildRun run = new BuildRun(UUID.randomUUID(), BuildRun.NAMESPACE, "snapshot." + purpose,
-              content.stream().map(Build::dataset).toList(), BuildRun.Dataset.file(out));
-          emitter.start(run);
-          try {
-            result = engine.build(consent, request, content);
-          } catch (IOException | RuntimeException e) {
-            emitter.fail(run, e);
-            throw e;
-          }
-          emitter.complete(run, result.metadata());
+        // As `lethe build --db`: the store's ledger export and derived snapshot key, then an audit leaf.
+        try (LedgerStore store = LedgerStore.open(storeConfig)) {
+          StoreSnapshots.StoredLedger stored = StoreSnapshots.load(store);
+          SnapshotRequest request = request(instant, policy, StoreSnapshots.deploymentKey(store), stored.sha256());
+          SnapshotResult result = build(session, stored.ledger(), request);
+          long leaf = StoreSnapshots.audit(store, result);
+          print(summary(result).put("audit_leaf", leaf));
+          return CommandLine.ExitCode.OK;
         }
-        PrintWriter stdout = spec.commandLine().getOut();
-        stdout.println(summary(result));
-        stdout.flush();
-        return CommandLine.ExitCode.OK;
       } catch (SnapshotConflictException e) {
+        err.println("lethe-spark: " + e.getMessage());
+        return CommandLine.ExitCode.SOFTWARE;
+      } catch (StoreException e) {
         err.println("lethe-spark: " + e.getMessage());
         return CommandLine.ExitCode.SOFTWARE;
       } finally {
         session.stop();
       }
+    }
+
+    private int buildFromFile(SparkSession session, Instant instant, RedactionPolicy policy, byte[] key, PrintWriter err)
+        throws IOException {
+      Configuration hadoop = session.sparkContext().hadoopConfiguration();
+      ConsentLedger consent;
+      String ledgerSha;
+      try {
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(ledger);
+        MessageDigest digest = Hashing.sha256();
+        try (InputStream in = new DigestInputStream(path.getFileSystem(hadoop).open(path), digest)) {
+          consent = LedgerReader.load(in).ledger();
+          // Hash to the end even if the reader stopped early, so the digest names the whole file.
+          in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        ledgerSha = HexFormat.of().formatHex(digest.digest());
+      } catch (LedgerFormatException e) {
+        err.println("--ledger: " + e.getMessage());
+        return BAD_INPUT;
+      } catch (IOException e) {
+        err.println("--ledger: cannot read " + ledger + ": " + e.getMessage());
+        return BAD_INPUT;
+      }
+      print(summary(build(session, consent, request(instant, policy, key, ledgerSha))));
+      return CommandLine.ExitCode.OK;
+    }
+
+    private SnapshotRequest request(Instant instant, RedactionPolicy policy, byte[] key, String ledgerSha) {
+      return new SnapshotRequest(
+          purpose, instant, List.of(), out.toAbsolutePath(), shards, policy, key, 1, "ledger", ledgerSha, license);
+    }
+
+    /** Runs the build on Spark between OpenLineage START and COMPLETE (or FAIL) events. */
+    private SnapshotResult build(SparkSession session, ConsentLedger consent, SnapshotRequest request) throws IOException {
+      SparkEngine engine = new SparkEngine(session, detector, writePartitions, (long) splitMb << 20);
+      SnapshotResult result;
+      Path events = lineage != null ? lineage : out.resolve("openlineage.jsonl");
+      Files.createDirectories(events.toAbsolutePath().getParent());
+      try (LineageEmitter emitter = LineageEmitter.toFile(events, Clock.systemUTC())) {
+        BuildRun run = new BuildRun(UUID.randomUUID(), BuildRun.NAMESPACE, "snapshot." + purpose,
+            content.stream().map(Build::dataset).toList(), BuildRun.Dataset.file(out));
+        emitter.start(run);
+        try {
+          result = engine.build(consent, request, content);
+        } catch (IOException | RuntimeException e) {
+          emitter.fail(run, e);
+          throw e;
+        }
+        emitter.complete(run, result.metadata());
+      }
+      return result;
+    }
+
+    private void print(ObjectNode summary) {
+      PrintWriter stdout = spec.commandLine().getOut();
+      stdout.println(summary.toString());
+      stdout.flush();
+    }
+
+    /**
+     * The store as {@code lethe --db URL --data DIR} names it; a password file's first line is
+     * added to the URL as its {@code password} parameter.
+     */
+    private StoreConfig storeConfig() throws IOException {
+      Path dir = data != null ? data : Path.of(System.getProperty("user.home"), ".lethe");
+      if (db == null) {
+        return StoreConfig.embedded(dir);
+      }
+      String url = db;
+      if (dbPasswordFile != null) {
+        if (url.matches("(?s).*[?&;]password=.*")) {
+          throw new IllegalArgumentException("--db-password-file: the --db URL already has a password");
+        }
+        String password = Files.readString(dbPasswordFile, StandardCharsets.UTF_8).lines().findFirst().orElse("");
+        if (password.isEmpty()) {
+          throw new IllegalArgumentException("--db-password-file: " + dbPasswordFile + " has no password on its first line");
+        }
+        url += (url.contains("?") ? "&" : "?") + "password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
+      }
+      return StoreConfig.database(url, dir);
     }
 
     private RedactionPolicy redactionPolicy() {
@@ -227,8 +314,8 @@ public final class SparkBuild implements Callable<Integer> {
       return new BuildRun.Dataset(uri.getScheme() + "://" + authority, uri.getPath());
     }
 
-    private static String summary(SnapshotResult result) {
-      return result.summaryJson().put("manifest_sha256", result.manifestSha256()).toString();
+    private static ObjectNode summary(SnapshotResult result) {
+      return result.summaryJson().put("manifest_sha256", result.manifestSha256());
     }
   }
 
@@ -250,13 +337,5 @@ public final class SparkBuild implements Callable<Integer> {
       throw new IllegalArgumentException("--key-file: the key must have at least 16 bytes (32 hex digits)");
     }
     return key;
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JDK lacks SHA-256", e);
-    }
   }
 }

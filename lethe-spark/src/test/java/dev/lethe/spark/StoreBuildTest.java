@@ -1,0 +1,127 @@
+package dev.lethe.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.cli.Lethe;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code SparkBuild build --db} against {@code lethe build --db} on the same PostgreSQL store (a
+ * real server from embedded binaries): the same snapshot, byte for byte, and both builds in the
+ * store's audit log.
+ */
+class StoreBuildTest {
+
+  private static EmbeddedPostgres postgres;
+
+  @TempDir Path temp;
+
+  @BeforeAll
+  static void start() throws Exception {
+    postgres = EmbeddedPostgres.builder().start();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (postgres != null) {
+      postgres.close();
+    }
+  }
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(CommandLine cli, List<String> args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cli.setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+    int code = cli.execute(args.toArray(String[]::new));
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  /** A fresh database with a password-protected owner; returns its URL without the password. */
+  private static String database(String name) throws Exception {
+    try (Connection c = DriverManager.getConnection(postgres.getJdbcUrl("postgres", "postgres"));
+        Statement s = c.createStatement()) {
+      s.execute("CREATE ROLE " + name + " LOGIN PASSWORD 'p&ss=w0rd?'");
+      s.execute("CREATE DATABASE " + name + " OWNER " + name);
+    }
+    return "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + name + "?user=" + name;
+  }
+
+  @Test
+  void theSparkBuildFromTheStoreIsTheSnapshotLetheBuildPublishes() throws Exception {
+    SyntheticInput input = SyntheticInput.write(temp.resolve("in"), 4242L, 80, 2, 300);
+    String url = database("lethe_spark");
+    String withPassword = url + "&password=p%26ss%3Dw0rd%3F";
+    Path data = temp.resolve("data");
+
+    Run imported = run(Lethe.newCommandLine(), List.of("import", "--db", withPassword, "--data", data.toString(),
+        input.ledger.toString()));
+    assertThat(imported.code()).as(imported.err()).isZero();
+
+    List<String> common = List.of("--purpose", "genai-training", "--as-of", "2024-06-01T00:00:00Z", "--shards", "2");
+    List<String> lethe = new ArrayList<>(List.of("build", "--db", withPassword, "--data", data.toString(),
+        "--out", temp.resolve("embedded").toString(), "--quiet"));
+    lethe.addAll(common);
+    input.content.forEach(p -> lethe.addAll(List.of("--content", p.toString())));
+    Run embedded = run(Lethe.newCommandLine(), lethe);
+    assertThat(embedded.code()).as(embedded.err()).isZero();
+    JsonNode expected = new ObjectMapper().readTree(embedded.out());
+
+    Path passwordFile = temp.resolve("db-password");
+    Files.writeString(passwordFile, "p&ss=w0rd?\n");
+    List<String> spark = new ArrayList<>(List.of("build", "--master", "local[2]", "--db", url,
+        "--db-password-file", passwordFile.toString(), "--data", data.toString(),
+        "--out", temp.resolve("spark").toString()));
+    input.content.forEach(p -> spark.addAll(List.of("--content", p.toString())));
+    spark.addAll(common);
+    Run onSpark = run(new CommandLine(new SparkBuild()), spark);
+    assertThat(onSpark.code()).as(onSpark.err()).isZero();
+    JsonNode actual = new ObjectMapper().readTree(onSpark.out());
+
+    String id = expected.get("snapshot").asText();
+    assertThat(actual.get("snapshot").asText()).isEqualTo(id);
+    assertThat(actual.get("included").asLong()).isEqualTo(expected.get("included").asLong()).isPositive();
+    Snapshots.assertSame(temp.resolve("spark").resolve(id), temp.resolve("embedded").resolve(id));
+    // Both builds are leaves of the store's audit log, one after the other.
+    assertThat(actual.get("audit_leaf").asLong()).isEqualTo(expected.get("audit_leaf").asLong() + 1);
+  }
+
+  @Test
+  void theLedgerComesFromAFileOrFromTheStoreNeverBoth() throws Exception {
+    Path keyFile = temp.resolve("key.hex");
+    Files.writeString(keyFile, "00112233445566778899aabbccddeeff\n");
+    List<String> base = List.of("build", "--purpose", "p", "--as-of", "2024-01-01T00:00:00Z", "--out", temp.toString());
+    for (List<String> extra : List.of(
+        List.of("--ledger", "l.jsonl", "--key-file", keyFile.toString(), "--db", "jdbc:postgresql://h/db"),
+        List.of("--ledger", "l.jsonl"),
+        List.<String>of(),
+        List.of("--key-file", keyFile.toString(), "--data", temp.toString()))) {
+      List<String> args = new ArrayList<>(base);
+      args.addAll(extra);
+      Run r = run(new CommandLine(new SparkBuild()), args);
+      assertThat(r.code()).as(String.join(" ", extra)).isEqualTo(SparkBuild.BAD_INPUT);
+      assertThat(r.err()).contains("either --ledger with --key-file, or the store");
+    }
+    Run passwordWithoutDb = run(new CommandLine(new SparkBuild()), List.of("build", "--purpose", "p", "--as-of",
+        "2024-01-01T00:00:00Z", "--out", temp.toString(), "--data", temp.toString(), "--db-password-file", "pw"));
+    assertThat(passwordWithoutDb.code()).isEqualTo(SparkBuild.BAD_INPUT);
+    assertThat(passwordWithoutDb.err()).contains("--db-password-file needs --db");
+  }
+}
