@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
       "Trains the OpenNLP PERSON name finder from CoNLL training splits. The shipped model",
       "lethe-redact/src/main/resources/dev/lethe/redact/nlp/en-person.bin was made with",
       "  lethe redact-train -o <that path> shared/data/pii/wnut17/train.conll shared/data/pii/btc/train.conll",
-      "Deterministic; takes about two minutes on one core."
+      "Deterministic; takes about three minutes on one core."
     })
 final class RedactTrainCommand implements Callable<Integer> {
 

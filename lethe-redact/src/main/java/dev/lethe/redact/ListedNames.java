@@ -65,7 +65,8 @@ final class ListedNames {
           break;
         }
       }
-      if (containsNotPeople(tk, k, e) || (lowerText && (words < 2 || listed < words))) {
+      boolean lowerOk = listed == words && (words >= 2 || coordinated(tk, k, e));
+      if (containsNotPeople(tk, k, e) || (lowerText && !lowerOk)) {
         k = e;
         continue;
       }
@@ -76,6 +77,15 @@ final class ListedNames {
       out.add(EntityType.PERSON, tk.starts[k], tk.ends[e - 1], words > 1 ? 0.6 : 0.5);
       k = e;
     }
+  }
+
+  /**
+   * Whether the one-word name at [k, e) is an item of a list of listed names: "silvana, adam and
+   * chad". Lower-case text needs that, or a second word, before a listed word counts as a name.
+   */
+  private static boolean coordinated(Tokens tk, int k, int e) {
+    return (k >= 2 && (tk.is(k - 1, ",") || tk.is(k - 1, "and")) && listed(tk, k - 2))
+        || (e + 1 < tk.size && (tk.is(e, ",") || tk.is(e, "and")) && listed(tk, e + 1));
   }
 
   private static boolean containsNotPeople(Tokens tk, int from, int to) {
@@ -126,11 +136,24 @@ final class ListedNames {
     return false;
   }
 
-  /** An unlisted given name directly before a family-name-shaped word: "Ushurma Dratchev". */
+  /**
+   * An unlisted given name before a family-name-shaped word, directly or after a middle initial:
+   * "Ushurma Dratchev", "Soib K. Kishiev".
+   */
   private static boolean beforeSurname(Tokens tk, int k, boolean lowerText) {
-    return !lowerText && k + 1 < tk.size && !tk.newlineBefore(k + 1) && candidate(tk, k + 1, false)
-        && surname(tk, k + 1) && !CommonWords.contains(tk.token(k))
-        && !NOT_NAMES.contains(NameGazetteer.fold(tk.token(k)));
+    if (lowerText || CommonWords.contains(tk.token(k)) || NOT_NAMES.contains(NameGazetteer.fold(tk.token(k)))) {
+      return false;
+    }
+    int s = k + 1;
+    if (s < tk.size && tk.length(s) == 1 && Character.isUpperCase(tk.first(s)) && !tk.newlineBefore(s)) {
+      s += s + 1 < tk.size && tk.is(s + 1, ".") ? 2 : 1;
+    }
+    return s < tk.size && !tk.newlineBefore(s) && candidate(tk, s, false) && surname(tk, s);
+  }
+
+  /** Whether the folded word is one the name list holds but that does not name a person here. */
+  static boolean notName(String folded) {
+    return NOT_NAMES.contains(folded) || NOT_PEOPLE.contains(folded);
   }
 
   private static boolean listed(Tokens tk, int k) {

@@ -1,5 +1,7 @@
 package dev.lethe.redact;
 
+import dev.lethe.redact.nlp.CommonWords;
+import dev.lethe.redact.nlp.NameGazetteer;
 import java.util.Set;
 
 /**
@@ -45,6 +47,16 @@ final class PersonVeto {
       "nairobi", "johannesburg", "dubai", "munich", "hamburg", "frankfurt", "zurich", "geneva",
       "milan", "naples", "barcelona", "valencia", "seville", "porto", "alegre", "rio", "janeiro",
       "paulo", "lima", "bogota", "santiago", "caracas", "havana", "auckland", "wellington");
+  /** Peoples and languages: "European Union", "British Museum" are not people. */
+  private static final Set<String> DEMONYMS = Set.of(
+      "american", "european", "british", "english", "french", "german", "spanish", "italian",
+      "russian", "chinese", "japanese", "indian", "african", "asian", "canadian", "mexican",
+      "australian", "irish", "scottish", "welsh", "dutch", "polish", "swedish", "danish",
+      "norwegian", "finnish", "greek", "turkish", "portuguese", "brazilian", "korean", "arab",
+      "arabic", "jewish", "muslim", "christian", "catholic", "islamic", "national", "federal",
+      "royal", "imperial", "soviet", "latin", "nordic", "baltic");
+  /** Words before which a lone, unlisted capitalised word is a place: "from Fortaleza". */
+  private static final Set<String> PLACE_CUES = Set.of("in", "from", "near", "at");
   private static final Set<String> TITLES =
       Set.of("dr", "mr", "mrs", "ms", "miss", "prof", "sir", "madam", "dame", "lord", "lady");
   /** Words that end or follow the name of a company or an ensemble. */
@@ -79,6 +91,7 @@ final class PersonVeto {
       }
       boolean places = true;
       boolean titles = true;
+      boolean people = false;
       for (int k = a; k <= b; k++) {
         if (!tk.word(k)) {
           continue;
@@ -86,15 +99,110 @@ final class PersonVeto {
         String f = TextFold.foldSameLength(tk.token(k));
         places &= PLACES.contains(f);
         titles &= TITLES.contains(f);
+        people |= DEMONYMS.contains(f);
       }
       boolean org = ORGANISATION.contains(last)
           || (b + 1 < tk.size && tk.capitalized(b + 1)
               && ORGANISATION.contains(TextFold.foldSameLength(tk.token(b + 1))));
-      if (places || titles || org) {
+      boolean place = a == b && a > 0 && tk.capitalized(a) && !NameGazetteer.contains(tk.token(a))
+          && PLACE_CUES.contains(TextFold.foldSameLength(tk.token(a - 1)));
+      // A house number before the run: "29 Rue de Tanger" (after it is too common in posts:
+      // "Kobe 24").
+      boolean numbered = a > 0 && spacesBetween(tk, a - 1, a) && houseNumber(tk, a - 1);
+      if (places || titles || people || org || place || numbered) {
         h.scores[i] = -1; // marked; removed below
+      }
+      if (org) {
+        coordinatedWith(tk, h, from, a); // "Davis, Reynolds and Williamson Orchestra"
       }
     }
     h.removeNegative(from);
+    for (int i = from; i < h.size; i++) {
+      if (h.types[i] == EntityType.PERSON) {
+        widen(tk, h, i);
+      }
+    }
+  }
+
+  /**
+   * Marks for removal the PERSON hits on the names listed before token {@code a} ("Davis,
+   * Reynolds and" before "Williamson Orchestra"): one company's name, not three people.
+   */
+  private static void coordinatedWith(Tokens tk, Hits h, int from, int a) {
+    int k = a - 1;
+    int first = a;
+    while (k > 0 && (tk.is(k, ",") || tk.is(k, "and") || tk.is(k, "&")) && tk.capitalized(k - 1)) {
+      first = k - 1;
+      k -= 2;
+    }
+    if (first == a) {
+      return;
+    }
+    int start = tk.starts[first];
+    int end = tk.starts[a];
+    for (int j = from; j < h.size; j++) {
+      if (h.types[j] == EntityType.PERSON && h.starts[j] >= start && h.ends[j] <= end) {
+        h.scores[j] = -1;
+      }
+    }
+  }
+
+  /**
+   * Widens a PERSON hit over a first name the finder left out ("Bonifacy Kaczmarek" found as
+   * "Kaczmarek") and over a middle initial and family name after it ("Delvis J Carvajal" found as
+   * "Delvis"). A leaked first name is a leak, so the boundary matters for redaction, not only for
+   * scoring. The word taken in on the left must look like a name: capitalised (not all capitals),
+   * not a common lower-case word, a title, a place, a people or a company word, and separated
+   * from the hit by spaces only.
+   */
+  private static void widen(Tokens tk, Hits h, int i) {
+    int a = tokenAt(tk, h.starts[i]);
+    int b = tokenAt(tk, h.ends[i] - 1);
+    if (a < 0 || b < 0) {
+      return;
+    }
+    if (a > 0 && spacesBetween(tk, a - 1, a) && nameLike(tk, a - 1)) {
+      h.starts[i] = tk.starts[a - 1];
+    }
+    int k = b + 1;
+    if (k + 1 < tk.size && spacesBetween(tk, b, k) && tk.length(k) == 1 && tk.capitalized(k)) {
+      int next = k + 1 < tk.size && tk.is(k + 1, ".") ? k + 2 : k + 1;
+      if (next < tk.size && spacesBetween(tk, next - 1, next) && nameLike(tk, next)
+          && (NameGazetteer.contains(tk.token(next)) || ListedNames.surname(tk, next))) {
+        h.ends[i] = tk.ends[next];
+      }
+    }
+  }
+
+  private static boolean nameLike(Tokens tk, int k) {
+    if (!tk.word(k) || tk.length(k) < 2 || !tk.capitalized(k)
+        || Character.isUpperCase(tk.text.charAt(tk.starts[k] + 1))) {
+      return false;
+    }
+    String t = tk.token(k);
+    if (CommonWords.contains(t)) {
+      return false;
+    }
+    String f = TextFold.foldSameLength(t);
+    return !PLACES.contains(f) && !TITLES.contains(f) && !DEMONYMS.contains(f)
+        && !ORGANISATION.contains(f) && !STREET_ENDS.contains(f) && !ListedNames.notName(f);
+  }
+
+  private static boolean houseNumber(Tokens tk, int k) {
+    return tk.length(k) <= 5 && tk.allDigits(k);
+  }
+
+  /** Whether only spaces separate tokens {@code x} and {@code y}. */
+  private static boolean spacesBetween(Tokens tk, int x, int y) {
+    if (tk.ends[x] == tk.starts[y]) {
+      return false;
+    }
+    for (int p = tk.ends[x]; p < tk.starts[y]; p++) {
+      if (tk.text.charAt(p) != ' ') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The token containing UTF-16 offset {@code p}, or -1. */

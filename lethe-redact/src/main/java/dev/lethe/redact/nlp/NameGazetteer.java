@@ -7,40 +7,61 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
 
 /**
- * About 197,000 first and last names (the MIT-licensed npm package {@code humannames} 1.0.5 by
- * Alex Corvi; licence in {@code humannames-LICENSE.md} beside the list), folded to lower-case ASCII.
+ * About 210,000 first and last names, folded to lower-case ASCII: the MIT-licensed npm package
+ * {@code humannames} 1.0.5 by Alex Corvi (licence in {@code humannames-LICENSE.md} beside the
+ * list), mostly English-speaking names, and the Latin-script first, middle and last names of the
+ * 70-odd locales of the MIT-licensed npm package {@code @faker-js/faker} 10.6.0 (licence in
+ * {@code faker-LICENSE.md}; see the README there for how the list was extracted), which add
+ * Hungarian, Finnish, Czech, Croatian, Turkish, Vietnamese and other names.
  * The list also holds many ordinary words ("Will", "Street"), so it serves as a feature or a
  * confirmation, never alone. Immutable after class initialisation; thread-safe.
  */
 public final class NameGazetteer {
+  /** The npm {@code humannames} list, and the person names of {@code @faker-js/faker}'s locales. */
+  static final String HUMANNAMES = "humannames.txt.gz";
+  static final String FAKER = "faker-names.txt.gz";
+  private static final List<String> FILES = List.of(HUMANNAMES, FAKER);
   private static final Set<String> NAMES = load();
 
   private NameGazetteer() {}
 
   private static Set<String> load() {
     Set<String> s = new HashSet<>(400_000);
-    try (InputStream in = NameGazetteer.class.getResourceAsStream("humannames.txt.gz")) {
-      if (in == null) {
-        throw new IllegalStateException("humannames.txt.gz missing from the classpath");
-      }
-      BufferedReader r =
-          new BufferedReader(new InputStreamReader(new GZIPInputStream(in), StandardCharsets.UTF_8));
-      for (String line; (line = r.readLine()) != null; ) {
+    for (String file : FILES) {
+      for (String line : read(file)) {
         String f = fold(line.trim());
         if (f.length() > 1) {
           s.add(f);
         }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     return Set.copyOf(s);
+  }
+
+  /** The lines of one of the gzipped lists beside this class, in file order. */
+  static List<String> read(String file) {
+    try (InputStream in = NameGazetteer.class.getResourceAsStream(file)) {
+      if (in == null) {
+        throw new IllegalStateException(file + " missing from the classpath");
+      }
+      BufferedReader r =
+          new BufferedReader(new InputStreamReader(new GZIPInputStream(in), StandardCharsets.UTF_8));
+      List<String> lines = new ArrayList<>();
+      for (String line; (line = r.readLine()) != null; ) {
+        lines.add(line);
+      }
+      return lines;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
   }
 
   /** Lower case without diacritics: the form names are held in. */

@@ -46,10 +46,14 @@ public final class PersonModelTrainer {
   /**
    * Builds name samples: only person spans are kept; @mentions are left unlabeled because Lethe
    * reports them as SOCIAL_HANDLE and the two corpora disagree about them; every fourth sentence
-   * is added again in lower case, since much of the text Lethe sees is written that way.
+   * is added again in lower case, since much of the text Lethe sees is written that way; and
+   * every sentence with a person in it is added again with other names in its place (see
+   * {@link NameSwap}), so that the model learns the contexts people are named in rather than
+   * the few thousand names of the corpora.
    */
   public static List<NameSample> samples(List<Path> inputs) throws IOException {
     List<NameSample> out = new ArrayList<>();
+    NameSwap swap = new NameSwap();
     for (Path p : inputs) {
       int k = 0;
       for (Datasets.TaggedSentence s : Datasets.readConllSentences(p)) {
@@ -71,6 +75,9 @@ public final class PersonModelTrainer {
         }
         Span[] names = spans.toArray(Span[]::new);
         out.add(new NameSample(toks, names, true));
+        if (names.length > 0) {
+          out.add(new NameSample(swap.swap(toks, names), names, true));
+        }
         if (k++ % 4 == 3) {
           String[] lower = new String[toks.length];
           for (int i = 0; i < toks.length; i++) {
