@@ -87,7 +87,7 @@ final class AddressScanner {
   }
 
   private static String folded(Tokens tk, int k) {
-    return TextFold.foldSameLength(tk.token(k));
+    return tk.folded(k);
   }
 
   private static boolean number(Tokens tk, int k) {

@@ -21,7 +21,7 @@ final class Cues {
     for (String c : cues) {
       int len = c.length();
       for (int k = at - len; k >= from; k--) {
-        if (t.regionMatches(true, k, c, 0, len)) {
+        if (TextFold.regionMatchesIgnoreCase(t, k, c, len)) {
           return true;
         }
       }

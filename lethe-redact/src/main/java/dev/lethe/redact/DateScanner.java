@@ -16,6 +16,8 @@ final class DateScanner {
   private static final List<String> YEAR_CUES =
       List.of("in", "of", "since", "during", "from", "until", "till", "by", "year", "around",
           "circa", "before", "after", "born");
+  private static final String MONTH_INITIALS = "jfmasond";
+  private static final String[] ORDINALS = {"st", "nd", "rd", "th"};
 
   void scan(String t, Hits out) {
     int n = t.length();
@@ -90,7 +92,7 @@ final class DateScanner {
       k = skipOrdinal(t, k);
       if (k < n && t.charAt(k) == ' ') {
         int m = k + 1;
-        if (t.regionMatches(true, m, "of ", 0, 3)) {
+        if (TextFold.regionMatchesIgnoreCase(t, m, "of ", 3)) {
           m += 3;
         }
         int me = monthAt(t, m);
@@ -129,8 +131,8 @@ final class DateScanner {
   }
 
   private static int skipOrdinal(String t, int k) {
-    for (String s : new String[] {"st", "nd", "rd", "th"}) {
-      if (t.regionMatches(true, k, s, 0, 2)) {
+    for (String s : ORDINALS) {
+      if (TextFold.regionMatchesIgnoreCase(t, k, s, 2)) {
         return k + 2;
       }
     }
@@ -140,14 +142,21 @@ final class DateScanner {
   /** End of a month name (full, or three letters with an optional dot) at {@code m}, or -1. */
   private static int monthAt(String t, int m) {
     int n = t.length();
+    if (m >= n) {
+      return -1;
+    }
+    char c = t.charAt(m);
+    if (c < 128 && MONTH_INITIALS.indexOf(TextFold.asciiLower(c)) < 0) {
+      return -1; // most words: no month starts with this letter (other chars take the long way)
+    }
     for (String name : MONTHS) {
-      if (t.regionMatches(true, m, name, 0, name.length())
+      if (TextFold.regionMatchesIgnoreCase(t, m, name, name.length())
           && (m + name.length() >= n || !Character.isLetter(t.charAt(m + name.length())))) {
         return m + name.length();
       }
     }
     for (String name : MONTHS) {
-      if (t.regionMatches(true, m, name, 0, 3) && (m + 3 >= n || !Character.isLetter(t.charAt(m + 3)))
+      if (TextFold.regionMatchesIgnoreCase(t, m, name, 3) && (m + 3 >= n || !Character.isLetter(t.charAt(m + 3)))
           && Character.isUpperCase(t.charAt(m))) {
         return m + 3 < n && t.charAt(m + 3) == '.' ? m + 4 : m + 3;
       }
@@ -214,7 +223,7 @@ final class DateScanner {
         if (e < n && t.charAt(e) == ':' && digitsAt(t, e + 1, 2) == 2) {
           e += 3;
         }
-        if (t.regionMatches(true, e, " am", 0, 3) || t.regionMatches(true, e, " pm", 0, 3)) {
+        if (TextFold.regionMatchesIgnoreCase(t, e, " am", 3) || TextFold.regionMatchesIgnoreCase(t, e, " pm", 3)) {
           e += 3;
         }
         return e;

@@ -136,7 +136,7 @@ final class PatternScanner {
     int n = t.length();
     int body = -1;
     for (String s : URL_STARTS) {
-      if (t.regionMatches(true, i, s, 0, s.length())) {
+      if (TextFold.regionMatchesIgnoreCase(t, i, s, s.length())) {
         body = i + s.length();
         break;
       }

@@ -13,18 +13,66 @@ final class TextFold {
    * (CJK, symbols) are only lower-cased.
    */
   static String foldSameLength(String s) {
-    char[] out = new char[s.length()];
-    boolean ascii = true;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 128) {
-        out[i] = (c >= 'A' && c <= 'Z') ? (char) (c + 32) : c;
-      } else {
-        ascii = false;
-        out[i] = foldChar(c);
+    // Most tokens are already folded (lower-case ASCII): find the first char that changes and
+    // return the string itself when there is none, without allocating.
+    int n = s.length();
+    int i = 0;
+    while (i < n && TABLE[s.charAt(i)] == s.charAt(i)) {
+      i++;
+    }
+    if (i == n) {
+      return s;
+    }
+    char[] out = new char[n];
+    s.getChars(0, i, out, 0);
+    for (; i < n; i++) {
+      out[i] = TABLE[s.charAt(i)];
+    }
+    return new String(out);
+  }
+
+  /**
+   * Whether {@code t} holds {@code s} at {@code off}, ignoring case: the same answer as {@code
+   * t.regionMatches(true, off, s, 0, s.length())}, without its per-char case mapping for ASCII.
+   */
+  static boolean regionMatchesIgnoreCase(String t, int off, String s) {
+    return regionMatchesIgnoreCase(t, off, s, s.length());
+  }
+
+  /** Same as {@code t.regionMatches(true, off, s, 0, len)}. */
+  static boolean regionMatchesIgnoreCase(String t, int off, String s, int len) {
+    return regionMatchesIgnoreCase(t, off, s, 0, len);
+  }
+
+  /** Same as {@code t.regionMatches(true, off, s, soff, len)}. */
+  static boolean regionMatchesIgnoreCase(String t, int off, String s, int soff, int len) {
+    if (off < 0 || soff < 0 || off > t.length() - len || soff > s.length() - len) {
+      return false;
+    }
+    for (int j = 0; j < len; j++) {
+      char c1 = t.charAt(off + j);
+      char c2 = s.charAt(soff + j);
+      if (c1 == c2) {
+        continue;
+      }
+      if (c1 < 128 && c2 < 128) {
+        if (asciiLower(c1) != asciiLower(c2)) {
+          return false;
+        }
+        continue;
+      }
+      // As String.regionMatches: equal after upper-casing, or after upper- then lower-casing.
+      char u1 = Character.toUpperCase(c1);
+      char u2 = Character.toUpperCase(c2);
+      if (u1 != u2 && Character.toLowerCase(u1) != Character.toLowerCase(u2)) {
+        return false;
       }
     }
-    return ascii && s.chars().noneMatch(c -> c >= 'A' && c <= 'Z') ? s : new String(out);
+    return true;
+  }
+
+  static char asciiLower(char c) {
+    return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
   }
 
   private static final char[] TABLE = buildTable();
@@ -95,6 +143,9 @@ final class TextFold {
   }
 
   static boolean isWordChar(char c) {
-    return Character.isLetterOrDigit(c) || c == '_' || Character.getType(c) == Character.NON_SPACING_MARK;
+    if (c < 128) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    }
+    return Character.isLetterOrDigit(c) || Character.getType(c) == Character.NON_SPACING_MARK;
   }
 }

@@ -13,6 +13,9 @@ final class Tokens {
   int[] starts = new int[32];
   int[] ends = new int[32];
   int size;
+  /** Token strings and their folded forms, made on first use: the rules ask for them repeatedly. */
+  private String[] strings;
+  private String[] folded;
 
   private Tokens(String text) {
     this.text = text;
@@ -80,7 +83,28 @@ final class Tokens {
   }
 
   String token(int k) {
-    return text.substring(starts[k], ends[k]);
+    if (strings == null) {
+      strings = new String[size];
+    }
+    String s = strings[k];
+    if (s == null) {
+      s = text.substring(starts[k], ends[k]);
+      strings[k] = s;
+    }
+    return s;
+  }
+
+  /** The token lower-cased without diacritics ({@link TextFold#foldSameLength}). */
+  String folded(int k) {
+    if (folded == null) {
+      folded = new String[size];
+    }
+    String f = folded[k];
+    if (f == null) {
+      f = TextFold.foldSameLength(token(k));
+      folded[k] = f;
+    }
+    return f;
   }
 
   char first(int k) {
@@ -103,7 +127,28 @@ final class Tokens {
 
   /** Whether the token equals {@code s}, ignoring case. */
   boolean is(int k, String s) {
-    return length(k) == s.length() && text.regionMatches(true, starts[k], s, 0, s.length());
+    if (length(k) != s.length()) {
+      return false;
+    }
+    // Most calls compare a word against a cue word and fail on the first or the last letter.
+    int len = s.length();
+    if (differ(text.charAt(starts[k]), s.charAt(0)) || differ(text.charAt(ends[k] - 1), s.charAt(len - 1))) {
+      return false;
+    }
+    return len <= 2 || TextFold.regionMatchesIgnoreCase(text, starts[k] + 1, s, 1, len - 2);
+  }
+
+  /** Whether two chars differ ignoring case, as in {@link String#regionMatches(boolean, int, String, int, int)}. */
+  private static boolean differ(char c, char d) {
+    if (c == d) {
+      return false;
+    }
+    if (c < 128 && d < 128) {
+      return TextFold.asciiLower(c) != TextFold.asciiLower(d);
+    }
+    char u1 = Character.toUpperCase(c);
+    char u2 = Character.toUpperCase(d);
+    return u1 != u2 && Character.toLowerCase(u1) != Character.toLowerCase(u2);
   }
 
   /** Whether the text has no upper-case letter at all; computed once. */
