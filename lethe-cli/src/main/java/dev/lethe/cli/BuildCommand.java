@@ -1,6 +1,7 @@
 package dev.lethe.cli;
 
 import dev.lethe.core.event.Rfc3339;
+import dev.lethe.pipeline.ShardFormat;
 import dev.lethe.pipeline.SnapshotConflictException;
 import dev.lethe.pipeline.SnapshotEngine;
 import dev.lethe.pipeline.SnapshotRequest;
@@ -39,7 +40,8 @@ import picocli.CommandLine.Option;
       "Builds a training snapshot from the stored ledger and content exports.",
       "Every record is gated by the content-eligibility rule at --as-of, redacted, and written",
       "to its member's shard; the snapshot appears atomically as OUT/<snapshot id>/ with",
-      "manifest.json, croissant.json, shard-NNNNN.jsonl.zst and members-NNNNN.roaring files.",
+      "manifest.json, croissant.json, shard-NNNNN.jsonl.zst (or, with --format parquet,",
+      "shard-NNNNN.parquet) and members-NNNNN.roaring files.",
       "The same inputs give a byte-identical snapshot. Prints the manifest summary as JSON."
     })
 final class BuildCommand implements Callable<Integer> {
@@ -59,7 +61,7 @@ final class BuildCommand implements Callable<Integer> {
   @Option(names = "--shards", paramLabel = "S", defaultValue = "4", description = "Shards per region group (default: ${DEFAULT-VALUE}).")
   int shards;
 
-  @Option(names = "--format", paramLabel = "F", defaultValue = "jsonl", description = "jsonl (zstd-compressed JSON Lines) or parquet.")
+  @Option(names = "--format", paramLabel = "F", defaultValue = "jsonl", description = "Shard files: jsonl (zstd-compressed JSON Lines, the default) or parquet (ZSTD, columns content, kind, text).")
   String format;
 
   @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: available processors).")
@@ -103,10 +105,11 @@ final class BuildCommand implements Callable<Integer> {
       err.println("--as-of: " + e.getMessage());
       return Lethe.BAD_INPUT;
     }
-    if (!format.equals("jsonl")) {
-      err.println("--format: " + (format.equals("parquet")
-          ? "parquet output needs the optional Parquet module, which this build does not include; use jsonl"
-          : "\"" + format + "\" is not one of jsonl, parquet"));
+    ShardFormat shardFormat;
+    try {
+      shardFormat = ShardFormat.named(format);
+    } catch (IllegalArgumentException e) {
+      err.println("--format: " + e.getMessage());
       return Lethe.BAD_INPUT;
     }
     for (Path file : content) {
@@ -136,7 +139,7 @@ final class BuildCommand implements Callable<Integer> {
       StoreSnapshots.StoredLedger stored = StoreSnapshots.load(ledgerStore);
       SnapshotRequest request = new SnapshotRequest(
           purpose, instant, content, outDir, shards, policy, StoreSnapshots.deploymentKey(ledgerStore),
-          workers, "ledger", stored.sha256(), license);
+          workers, "ledger", stored.sha256(), license).withFormat(shardFormat);
       SnapshotResult result;
       try (LineageEmitter emitter = lineageEmitter(outDir)) {
         BuildRun run = BuildRun.snapshot(UUID.randomUUID(), purpose, content, outDir);

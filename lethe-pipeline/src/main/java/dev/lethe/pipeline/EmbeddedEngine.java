@@ -82,7 +82,7 @@ final class EmbeddedEngine implements SnapshotEngine {
     BuildCounts tally = new BuildCounts();
     progress.started(totalBytes);
     ExecutorService workers = Executors.newFixedThreadPool(request.threads(), daemonThreads());
-    try (ShardSink sink = new ShardSink(building, view.layout())) {
+    try (ShardSink sink = new ShardSink(building, view.layout(), request.format())) {
       Deque<Future<List<RecordOutcome>>> inFlight = new ArrayDeque<>();
       int maxInFlight = 4 * request.threads();
       long bytes = 0;

@@ -68,11 +68,25 @@ public final class Manifest {
     m.contentKinds().forEach(kinds::add);
     ArrayNode visibility = o.putArray("visibility");
     m.visibility().forEach(visibility::add);
-    o.put("record_format", "jsonl.zst: {\"content\", \"kind\", \"text\"} per line");
+    o.put("record_format", m.encoding().description());
+    // Only formats other than the default are named, so that jsonl snapshots keep the manifest
+    // bytes (and so the ids) they had before formats could be chosen.
+    if (!m.encoding().equals(SnapshotMetadata.Encoding.JSONL)) {
+      o.put("shard_format", m.encoding().format());
+    }
     if (rebuildOf != null) {
       o.put("rebuild_of", rebuildOf);
     }
     return o;
+  }
+
+  /**
+   * The shard format a manifest names: its {@code shard_format}, or {@code jsonl} when it has none
+   * (every snapshot written before formats could be chosen).
+   */
+  public static String shardFormat(com.fasterxml.jackson.databind.JsonNode manifest) {
+    com.fasterxml.jackson.databind.JsonNode format = manifest.get("shard_format");
+    return format == null ? SnapshotMetadata.Encoding.JSONL.format() : format.asText();
   }
 
   /** The snapshot id for metadata whose {@code snapshot} is still empty. */

@@ -1,11 +1,9 @@
 package dev.lethe.pipeline;
 
-import com.github.luben.zstd.ZstdOutputStream;
 import dev.lethe.pipeline.meta.SnapshotMetadata;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
@@ -19,30 +17,35 @@ import java.util.TreeMap;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
- * Writes included records into zstd-compressed JSON Lines shard files and keeps each shard's
- * member bitmap. Files are opened on a shard's first record, so empty shards leave no file.
- * Single-threaded: an engine feeds each shard's records in input order, which makes the bytes of
- * every shard a function of the input alone. Every engine writes shards with this class, so the
- * same records in the same order give the same compressed bytes and bitmaps.
+ * Writes included records into shard files of one {@link ShardFormat} (zstd-compressed JSON Lines
+ * unless told otherwise) and keeps each shard's member bitmap. Files are opened on a shard's first
+ * record, so empty shards leave no file. Single-threaded: an engine feeds each shard's records in
+ * input order, which makes the bytes of every shard a function of the input alone. Every engine
+ * writes shards with this class, so the same records in the same order give the same bytes and
+ * bitmaps.
  */
 public final class ShardSink implements AutoCloseable {
 
-  /** zstd level 3: the library default, a good speed/size balance for text. */
-  private static final int ZSTD_LEVEL = 3;
-
   private final Path dir;
   private final ShardLayout layout;
+  private final ShardFormat format;
   private final Map<Integer, Open> open = new HashMap<>();
 
-  /** A sink writing shard and bitmap files into {@code dir}, naming groups after {@code layout}. */
+  /** A sink writing jsonl shard and bitmap files into {@code dir}, naming groups after {@code layout}. */
   public ShardSink(Path dir, ShardLayout layout) {
-    this.dir = dir;
-    this.layout = layout;
+    this(dir, layout, ShardFormat.jsonl());
   }
 
-  /** The file name of a shard's records, {@code shard-NNNNN.jsonl.zst}. */
+  /** A sink writing shards of {@code format} and bitmap files into {@code dir}. */
+  public ShardSink(Path dir, ShardLayout layout, ShardFormat format) {
+    this.dir = dir;
+    this.layout = layout;
+    this.format = java.util.Objects.requireNonNull(format, "format");
+  }
+
+  /** The file name of a jsonl shard's records, {@code shard-NNNNN.jsonl.zst}. */
   public static String shardFile(int shard) {
-    return String.format("shard-%05d.jsonl.zst", shard);
+    return ShardFormat.jsonl().fileName(shard);
   }
 
   /** The file name of a shard's member bitmap, {@code members-NNNNN.roaring}. */
@@ -54,7 +57,7 @@ public final class ShardSink implements AutoCloseable {
   public void write(RecordOutcome.Included record) throws IOException {
     Open shard = open.get(record.shard());
     if (shard == null) {
-      shard = new Open(dir.resolve(shardFile(record.shard())));
+      shard = new Open(dir.resolve(format.fileName(record.shard())), format);
       open.put(record.shard(), shard);
     }
     shard.out.write(record.line());
@@ -78,7 +81,7 @@ public final class ShardSink implements AutoCloseable {
           new SnapshotMetadata.Shard(
               number,
               layout.groupName(number),
-              shardFile(number),
+              format.fileName(number),
               membersFile(number),
               shard.records,
               shard.members.getLongCardinality(),
@@ -110,15 +113,14 @@ public final class ShardSink implements AutoCloseable {
   private static final class Open {
     final Path path;
     final MessageDigest digest = Hashing.sha256();
-    final OutputStream out;
+    final ShardFormat.Writer out;
     final RoaringBitmap members = new RoaringBitmap();
     long records;
 
-    Open(Path path) throws IOException {
+    Open(Path path, ShardFormat format) throws IOException {
       this.path = path;
-      OutputStream file = new DigestOutputStream(Files.newOutputStream(path), digest);
-      // Buffer before the compressor so it always sees the same chunks for the same bytes.
-      this.out = new BufferedOutputStream(new ZstdOutputStream(new BufferedOutputStream(file, 1 << 16), ZSTD_LEVEL), 1 << 16);
+      // The digest sees exactly the bytes that reach the file, whatever the format.
+      this.out = format.open(new DigestOutputStream(Files.newOutputStream(path), digest));
     }
   }
 }

@@ -141,6 +141,7 @@ public final class SnapshotBuilds {
         new TreeMap<>(counts.redactions()),
         RedactionPolicies.describe(request.redaction()),
         shards,
-        inputs);
+        inputs,
+        request.format().encoding());
   }
 }

@@ -26,6 +26,7 @@ import java.util.Set;
  * @param license the licence statement for the dataset metadata, or null
  * @param rebuild set when this build re-creates an earlier snapshot without some members (to
  *     forget them), else null
+ * @param format how shard files store their records ({@link ShardFormat#jsonl()} unless asked)
  */
 public record SnapshotRequest(
     String purpose,
@@ -39,9 +40,11 @@ public record SnapshotRequest(
     String ledgerName,
     String ledgerSha256,
     String license,
-    Rebuild rebuild) {
+    Rebuild rebuild,
+    ShardFormat format) {
 
   public SnapshotRequest {
+    Objects.requireNonNull(format, "format");
     Objects.requireNonNull(purpose, "purpose");
     Objects.requireNonNull(asOf, "asOf");
     contentFiles = List.copyOf(contentFiles);
@@ -59,7 +62,25 @@ public record SnapshotRequest(
     ShardLayout.of(null, shardsPerGroup); // validates the shard count
   }
 
-  /** A fresh build (not a rebuild). */
+  /** A build writing jsonl shards. */
+  public SnapshotRequest(
+      String purpose,
+      Instant asOf,
+      List<Path> contentFiles,
+      Path outDir,
+      int shardsPerGroup,
+      RedactionPolicy redaction,
+      byte[] deploymentKey,
+      int threads,
+      String ledgerName,
+      String ledgerSha256,
+      String license,
+      Rebuild rebuild) {
+    this(purpose, asOf, contentFiles, outDir, shardsPerGroup, redaction, deploymentKey, threads, ledgerName,
+        ledgerSha256, license, rebuild, ShardFormat.jsonl());
+  }
+
+  /** A fresh build (not a rebuild) writing jsonl shards. */
   public SnapshotRequest(
       String purpose,
       Instant asOf,
@@ -73,7 +94,7 @@ public record SnapshotRequest(
       String ledgerSha256,
       String license) {
     this(purpose, asOf, contentFiles, outDir, shardsPerGroup, redaction, deploymentKey, threads, ledgerName,
-        ledgerSha256, license, null);
+        ledgerSha256, license, null, ShardFormat.jsonl());
   }
 
   /**
@@ -98,6 +119,12 @@ public record SnapshotRequest(
   /** This request as a rebuild. */
   public SnapshotRequest asRebuild(Rebuild rebuild) {
     return new SnapshotRequest(purpose, asOf, contentFiles, outDir, shardsPerGroup, redaction, deploymentKey, threads,
-        ledgerName, ledgerSha256, license, Objects.requireNonNull(rebuild, "rebuild"));
+        ledgerName, ledgerSha256, license, Objects.requireNonNull(rebuild, "rebuild"), format);
+  }
+
+  /** This request writing its shards in {@code format}. */
+  public SnapshotRequest withFormat(ShardFormat format) {
+    return new SnapshotRequest(purpose, asOf, contentFiles, outDir, shardsPerGroup, redaction, deploymentKey, threads,
+        ledgerName, ledgerSha256, license, rebuild, format);
   }
 }

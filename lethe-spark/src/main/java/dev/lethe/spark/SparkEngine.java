@@ -124,6 +124,10 @@ public final class SparkEngine implements SnapshotEngine {
    * @throws IOException if reading inputs or writing the snapshot fails; nothing is published then
    */
   public SnapshotResult build(ConsentLedger ledger, SnapshotRequest request, List<String> sources) throws IOException {
+    if (!request.format().equals(dev.lethe.pipeline.ShardFormat.jsonl())) {
+      // ShardWriter writes jsonl; a Parquet request must fail rather than publish jsonl shards.
+      throw new IllegalArgumentException("the Spark engine writes jsonl shards only, not " + request.format().name());
+    }
     ZstdGuard.require();
     Configuration hadoop = spark.hadoopConfiguration();
     List<URI> files = expand(sources, hadoop);

@@ -3,17 +3,12 @@ package dev.lethe.unlearn;
 import dev.lethe.pipeline.Hashing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.luben.zstd.ZstdInputStream;
+import dev.lethe.pipeline.Manifest;
+import dev.lethe.pipeline.ShardFormat;
 import dev.lethe.pipeline.SnapshotFiles;
-import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -24,8 +19,9 @@ import java.util.List;
  *
  * @param sharding the manifest's {@code sharding} object (scheme, shards per group, groups): two
  *     snapshots with equal sharding place every member in the same shard number
+ * @param format the format the manifest names for the shard files
  */
-record SnapshotShards(String snapshot, Path directory, JsonNode sharding, List<ShardFile> shards) {
+record SnapshotShards(String snapshot, Path directory, JsonNode sharding, ShardFormat format, List<ShardFile> shards) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -43,7 +39,8 @@ record SnapshotShards(String snapshot, Path directory, JsonNode sharding, List<S
   /**
    * Reads the manifest of the snapshot in {@code directory}.
    *
-   * @throws IOException if there is no readable manifest
+   * @throws IOException if there is no readable manifest, or its shard format is not on the class
+   *     path
    */
   static SnapshotShards read(Path directory) throws IOException {
     Path manifestFile = directory.resolve(SnapshotFiles.MANIFEST);
@@ -56,7 +53,14 @@ record SnapshotShards(String snapshot, Path directory, JsonNode sharding, List<S
       shards.add(new ShardFile(s.get("shard").asInt(), s.get("file").asText(), s.get("records").asLong(), s.get("sha256").asText()));
     }
     shards.sort((a, b) -> Integer.compare(a.shard(), b.shard()));
-    return new SnapshotShards(manifest.get("snapshot").asText(), directory, manifest.path("sharding"), shards);
+    String snapshot = manifest.get("snapshot").asText();
+    ShardFormat format;
+    try {
+      format = ShardFormat.named(Manifest.shardFormat(manifest));
+    } catch (IllegalArgumentException e) {
+      throw new IOException("snapshot " + snapshot + " cannot be read: " + e.getMessage(), e);
+    }
+    return new SnapshotShards(snapshot, directory, manifest.path("sharding"), format, shards);
   }
 
   /** Records in all shards: what a full retrain reads. */
@@ -73,23 +77,7 @@ record SnapshotShards(String snapshot, Path directory, JsonNode sharding, List<S
   List<String> texts(ShardFile shard) throws IOException {
     MessageDigest digest = Hashing.sha256();
     List<String> texts = new ArrayList<>();
-    try (InputStream file = Files.newInputStream(directory.resolve(shard.file()));
-        DigestInputStream hashed = new DigestInputStream(new BufferedInputStream(file, 1 << 16), digest);
-        BufferedReader lines =
-            new BufferedReader(new InputStreamReader(new ZstdInputStream(hashed), StandardCharsets.UTF_8), 1 << 16)) {
-      for (String line; (line = lines.readLine()) != null; ) {
-        if (line.isEmpty()) {
-          continue;
-        }
-        JsonNode text = JSON.readTree(line).get("text");
-        if (text == null || !text.isTextual()) {
-          throw new IOException(shard.file() + ": a record without a \"text\" string");
-        }
-        texts.add(text.textValue());
-      }
-      // Drain what the decompressor did not need (the frame's end) so the digest covers the file.
-      hashed.transferTo(java.io.OutputStream.nullOutputStream());
-    }
+    format.read(directory.resolve(shard.file()), digest, row -> texts.add(row.text()));
     String actual = HexFormat.of().formatHex(digest.digest());
     if (!actual.equals(shard.sha256())) {
       throw new IOException(shard.file() + " of snapshot " + snapshot + " has SHA-256 " + actual + ", the manifest says " + shard.sha256());

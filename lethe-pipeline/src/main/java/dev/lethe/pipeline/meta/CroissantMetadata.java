@@ -35,7 +35,7 @@ public final class CroissantMetadata {
   public static final String LETHE_NAMESPACE = "https://lethe.dev/ns/consent#";
 
   /**
-   * Media type of a shard: JSON Lines ({@code application/jsonlines}, the name Croissant tools use)
+   * Media type of a jsonl shard (the default format): JSON Lines ({@code application/jsonlines}, the name Croissant tools use)
    * compressed with Zstandard, which the structured-syntax suffix {@code +zstd} says.
    */
   public static final String SHARD_ENCODING = "application/jsonlines+zstd";
@@ -103,7 +103,7 @@ public final class CroissantMetadata {
     rai(doc, m);
     lethe(doc, m);
     doc.set("distribution", distribution(m));
-    doc.set("recordSet", JSON.arrayNode().add(recordSet()));
+    doc.set("recordSet", JSON.arrayNode().add(recordSet(m)));
     return doc;
   }
 
@@ -350,7 +350,7 @@ public final class CroissantMetadata {
               + " members.");
       f.put("contentUrl", s.file());
       f.put("contentSize", s.bytes() + " B");
-      f.put("encodingFormat", SHARD_ENCODING);
+      f.put("encodingFormat", m.encoding().mediaType());
       f.put("sha256", s.sha256());
     }
     ObjectNode set = d.addObject();
@@ -359,18 +359,24 @@ public final class CroissantMetadata {
     set.put("name", SHARDS_ID);
     set.put(
         "description",
-        "All shard files: Zstandard-compressed JSON Lines, one training record per line.");
-    set.put("encodingFormat", SHARD_ENCODING);
-    set.put("includes", "shard-*.jsonl.zst");
+        m.encoding().equals(SnapshotMetadata.Encoding.JSONL)
+            ? "All shard files: Zstandard-compressed JSON Lines, one training record per line."
+            : "All shard files: " + m.encoding().description() + ".");
+    set.put("encodingFormat", m.encoding().mediaType());
+    set.put("includes", m.encoding().files());
     return d;
   }
 
-  private static ObjectNode recordSet() {
+  private static ObjectNode recordSet(SnapshotMetadata m) {
     ObjectNode rs = JSON.objectNode();
     rs.put("@type", "cr:RecordSet");
     rs.put("@id", RECORDS_ID);
     rs.put("name", RECORDS_ID);
-    rs.put("description", "One training record per shard line.");
+    rs.put(
+        "description",
+        m.encoding().equals(SnapshotMetadata.Encoding.JSONL)
+            ? "One training record per shard line."
+            : "One training record per shard row.");
     rs.putObject("key").put("@id", RECORDS_ID + "/content");
     ArrayNode fields = rs.putArray("field");
     Map<String, String> descriptions =

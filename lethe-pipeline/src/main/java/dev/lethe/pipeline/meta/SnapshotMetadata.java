@@ -24,6 +24,7 @@ import java.util.TreeMap;
  * @param redactionPolicy a short description of the operators applied
  * @param shards one entry per shard file, in shard order
  * @param inputs one entry per input (content files, the ledger), in input order
+ * @param encoding what the shard files are (zstd JSON Lines unless the build asked otherwise)
  */
 public record SnapshotMetadata(
     String snapshot,
@@ -38,9 +39,11 @@ public record SnapshotMetadata(
     SortedMap<String, Long> redactions,
     String redactionPolicy,
     List<Shard> shards,
-    List<Input> inputs) {
+    List<Input> inputs,
+    Encoding encoding) {
 
   public SnapshotMetadata {
+    Objects.requireNonNull(encoding, "encoding");
     Objects.requireNonNull(snapshot, "snapshot");
     Objects.requireNonNull(purpose, "purpose");
     Objects.requireNonNull(asOf, "asOf");
@@ -50,6 +53,51 @@ public record SnapshotMetadata(
     redactions = Collections.unmodifiableSortedMap(new TreeMap<>(redactions));
     shards = List.copyOf(shards);
     inputs = List.copyOf(inputs);
+  }
+
+  /** Metadata of a snapshot whose shards are zstd-compressed JSON Lines. */
+  public SnapshotMetadata(
+      String snapshot,
+      String purpose,
+      String purposeTitle,
+      Instant asOf,
+      String policyVersion,
+      List<String> contentKinds,
+      List<String> visibility,
+      long included,
+      SortedMap<String, Long> excluded,
+      SortedMap<String, Long> redactions,
+      String redactionPolicy,
+      List<Shard> shards,
+      List<Input> inputs) {
+    this(snapshot, purpose, purposeTitle, asOf, policyVersion, contentKinds, visibility, included, excluded, redactions,
+        redactionPolicy, shards, inputs, Encoding.JSONL);
+  }
+
+  /**
+   * What the shard files of a snapshot are.
+   *
+   * @param format the manifest's {@code shard_format} name, e.g. {@code jsonl} or {@code parquet}
+   * @param mediaType the files' media type for the dataset metadata
+   * @param files a glob matching every shard file, e.g. {@code shard-*.jsonl.zst}
+   * @param description one sentence on the file layout, for the manifest's {@code record_format}
+   */
+  public record Encoding(String format, String mediaType, String files, String description) {
+
+    /** zstd-compressed JSON Lines, the default. */
+    public static final Encoding JSONL =
+        new Encoding(
+            "jsonl",
+            CroissantMetadata.SHARD_ENCODING,
+            "shard-*.jsonl.zst",
+            "jsonl.zst: {\"content\", \"kind\", \"text\"} per line");
+
+    public Encoding {
+      Objects.requireNonNull(format, "format");
+      Objects.requireNonNull(mediaType, "mediaType");
+      Objects.requireNonNull(files, "files");
+      Objects.requireNonNull(description, "description");
+    }
   }
 
   /**

@@ -5,13 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.luben.zstd.ZstdInputStream;
 import dev.lethe.core.event.Rfc3339;
 import dev.lethe.core.ledger.ConsentLedger;
 import dev.lethe.pipeline.ContentLines;
 import dev.lethe.pipeline.Hashing;
+import dev.lethe.pipeline.Manifest;
 import dev.lethe.pipeline.ProgressListener;
 import dev.lethe.pipeline.RedactionPolicies;
+import dev.lethe.pipeline.ShardFormat;
 import dev.lethe.pipeline.SnapshotCatalog;
 import dev.lethe.pipeline.SnapshotEngine;
 import dev.lethe.pipeline.SnapshotRequest;
@@ -263,10 +264,13 @@ public final class ForgetRunner {
     Set<String> members = new LinkedHashSet<>(SnapshotSources.forgotten(snapshots, old.snapshot()));
     members.addAll(newMembers);
     List<SnapshotMetadata.Input> parentInputs = originalInputs(manifest);
+    // The rebuild keeps the original's shard format, so untouched shards stay byte-identical.
+    ShardFormat format = format(old.snapshot(), manifest);
     SnapshotRequest request = new SnapshotRequest(old.purpose(), old.asOf(), content, snapshots,
         manifest.get("sharding").get("shards_per_group").asInt(), RedactionPolicies.parse(manifest.get("redaction_policy").asText()),
         context.deploymentKey(), context.threads(), parentInputs.get(0).name(), context.ledgerSha256(), null)
-        .asRebuild(new SnapshotRequest.Rebuild(old.snapshot(), parentInputs, members));
+        .asRebuild(new SnapshotRequest.Rebuild(old.snapshot(), parentInputs, members))
+        .withFormat(format);
     SnapshotResult rebuilt = engine.build(context.ledger(), request, ProgressListener.NONE);
     Set<String> leaked = leakedContent(rebuilt.directory(), members, content, context.ledger());
     List<Replacement> out = new ArrayList<>();
@@ -314,6 +318,15 @@ public final class ForgetRunner {
     return out;
   }
 
+  /** The shard format a snapshot's manifest names, or a precise error if it cannot be read here. */
+  private static ShardFormat format(String snapshot, JsonNode manifest) throws IOException {
+    try {
+      return ShardFormat.named(Manifest.shardFormat(manifest));
+    } catch (IllegalArgumentException e) {
+      throw new IOException("snapshot " + snapshot + " cannot be rebuilt: " + e.getMessage(), e);
+    }
+  }
+
   /** Content ids of the members (from the exports and the ledger) that still appear in the snapshot. */
   private static Set<String> leakedContent(Path snapshot, Set<String> members, List<Path> content, ConsentLedger ledger)
       throws IOException {
@@ -333,16 +346,13 @@ public final class ForgetRunner {
     }
     Set<String> leaked = new HashSet<>();
     JsonNode manifest = JSON.readTree(snapshot.resolve("manifest.json").toFile());
+    ShardFormat format = format(manifest.path("snapshot").asText(), manifest);
     for (JsonNode shard : manifest.get("shards")) {
-      try (InputStream in = new ZstdInputStream(Files.newInputStream(snapshot.resolve(shard.get("file").asText())));
-          BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-        for (String line; (line = reader.readLine()) != null; ) {
-          String id = JSON.readTree(line).get("content").asText();
-          if (theirs.contains(id)) {
-            leaked.add(id);
-          }
+      format.read(snapshot.resolve(shard.get("file").asText()), Hashing.sha256(), row -> {
+        if (theirs.contains(row.content())) {
+          leaked.add(row.content());
         }
-      }
+      });
     }
     return leaked;
   }
