@@ -3,6 +3,7 @@ package dev.lethe.bench.pipeline;
 import dev.lethe.core.ledger.ConsentLedger;
 import dev.lethe.core.ledger.LedgerReader;
 import dev.lethe.pipeline.ProgressListener;
+import dev.lethe.pipeline.ShardFormat;
 import dev.lethe.pipeline.SnapshotCatalog;
 import dev.lethe.pipeline.SnapshotEngine;
 import dev.lethe.pipeline.SnapshotRequest;
@@ -28,7 +29,8 @@ import java.util.SplittableRandom;
  * snapshots.
  *
  * <p>Run: {@code java -Xmx2g -cp lethe-bench/target/lethe-bench.jar
- * dev.lethe.bench.pipeline.SnapshotThroughputDriver DIR [megabytes=2048] [threads=2]}
+ * dev.lethe.bench.pipeline.SnapshotThroughputDriver DIR [megabytes=2048] [threads=2]
+ * [format=jsonl|parquet]}
  */
 public final class SnapshotThroughputDriver {
 
@@ -42,6 +44,7 @@ public final class SnapshotThroughputDriver {
     Path dir = Path.of(args[0]);
     long megabytes = args.length > 1 ? Long.parseLong(args[1]) : 2048;
     int threads = args.length > 2 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors();
+    ShardFormat format = ShardFormat.named(args.length > 3 ? args[3] : "jsonl");
     Files.createDirectories(dir);
     int members = 20_000;
     Path ledgerFile = dir.resolve("ledger.jsonl");
@@ -55,10 +58,10 @@ public final class SnapshotThroughputDriver {
     try (InputStream in = Files.newInputStream(ledgerFile)) {
       ledger = LedgerReader.load(in).ledger();
     }
-    System.out.printf("input: %.0f MB, %d members, %d threads%n", mb, members, threads);
+    System.out.printf("input: %.0f MB, %d members, %d threads, %s shards%n", mb, members, threads, format.name());
 
-    double copy = run("copy (no detector)", Detector.of(Set.of(), false), ledger, content, dir.resolve("out-copy"), threads, mb);
-    double full = run("full build (standard detector)", Detector.standard(), ledger, content, dir.resolve("out-full"), threads, mb);
+    double copy = run("copy (no detector)", Detector.of(Set.of(), false), ledger, content, dir.resolve("out-copy"), threads, mb, format);
+    double full = run("full build (standard detector)", Detector.standard(), ledger, content, dir.resolve("out-full"), threads, mb, format);
     System.out.printf("ratio full / copy: %.2f%n", full / copy);
     System.out.printf("peak RSS: %s%n", peakRss());
 
@@ -73,16 +76,18 @@ public final class SnapshotThroughputDriver {
         (System.nanoTime() - start) / 1e3 / queries, catalog.snapshots().size(), hits);
   }
 
-  private static double run(String name, Detector detector, ConsentLedger ledger, Path content, Path out, int threads, double mb)
-      throws IOException {
+  private static double run(String name, Detector detector, ConsentLedger ledger, Path content, Path out, int threads, double mb,
+      ShardFormat format) throws IOException {
     SnapshotRequest request = new SnapshotRequest("genai-training", AS_OF, List.of(content), out, 4,
         RedactionPolicy.pseudonymousPeople(), "bench-deployment-key-0123456789".getBytes(StandardCharsets.UTF_8),
-        threads, "ledger", "0".repeat(64), null);
+        threads, "ledger", "0".repeat(64), null).withFormat(format);
     long start = System.nanoTime();
     SnapshotResult result = SnapshotEngine.embedded(detector).build(ledger, request, ProgressListener.NONE);
     double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf("%s: %.1f s, %.1f MB/s, %,d included, excluded %s, redactions %s%n",
-        name, seconds, mb / seconds, result.metadata().included(), result.metadata().excluded(), result.metadata().redactions());
+    long shardBytes = result.metadata().shards().stream().mapToLong(s -> s.bytes()).sum();
+    System.out.printf("%s: %.1f s, %.1f MB/s, %,d included, %.1f MB of shards, excluded %s, redactions %s%n",
+        name, seconds, mb / seconds, result.metadata().included(), shardBytes / 1e6, result.metadata().excluded(),
+        result.metadata().redactions());
     return mb / seconds;
   }
 
