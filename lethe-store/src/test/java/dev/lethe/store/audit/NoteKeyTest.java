@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -24,7 +25,7 @@ class NoteKeyTest {
     KeyPair first = NoteKey.loadOrCreate(file);
     KeyPair again = NoteKey.loadOrCreate(file);
     assertThat(again.getPublic().getEncoded()).isEqualTo(first.getPublic().getEncoded());
-    assertThat(Files.getPosixFilePermissions(file).toString()).isEqualTo("[OWNER_READ, OWNER_WRITE]");
+    assertThat(Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     assertThat(Files.list(file.getParent())).containsExactly(file);
   }
 
