@@ -13,6 +13,9 @@ final class ListedNames {
   private static final Set<String> PARTICLES =
       Set.of("van", "de", "der", "den", "von", "da", "di", "del", "della", "la", "le", "du", "dos",
           "das", "ten", "ter", "bin", "al", "y");
+  /** Particles that, between two capitalised words, mark a person's name. */
+  private static final Set<String> STRONG_PARTICLES =
+      Set.of("van", "von", "ten", "ter", "bin", "ibn", "binti", "zu");
   private static final Set<String> NOT_NAMES =
       Set.of("january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
@@ -45,7 +48,8 @@ final class ListedNames {
     int n = tk.size;
     int k = 0;
     while (k < n) {
-      if (!candidate(tk, k, lowerText) || !(listed(tk, k) || beforeSurname(tk, k, lowerText))) {
+      if (!candidate(tk, k, lowerText) || !(listed(tk, k) || beforeSurname(tk, k, lowerText)
+          || (!lowerText && nameShaped(tk, k)))) {
         k++;
         continue;
       }
@@ -55,8 +59,8 @@ final class ListedNames {
       while (e < n && words < 4 && !tk.newlineBefore(e)) {
         if (tk.length(e) == 1 && Character.isUpperCase(tk.first(e))) {
           e += (e + 1 < n && tk.is(e + 1, ".")) ? 2 : 1; // initial
-        } else if (PARTICLES.contains(tk.token(e)) && e + 1 < n && candidate(tk, e + 1, lowerText)) {
-          e++;
+        } else if (PARTICLES.contains(tk.token(e)) && afterParticles(tk, e, lowerText) > 0) {
+          e = afterParticles(tk, e, lowerText);
         } else if (candidate(tk, e, lowerText)) {
           listed += listed(tk, e) || surname(tk, e) ? 1 : 0;
           words++;
@@ -110,13 +114,14 @@ final class ListedNames {
   }
 
   /**
-   * Endings of family names in Slavic, Baltic, Caucasian, Nordic, Romanian, Turkish and Greek
-   * naming ("Dratchev", "Szczepanska", "Shervashidze", "Gudmundsdottir", "Jeknic"), which a list
-   * of names can never hold exhaustively.
+   * Endings of family names in Slavic, Baltic, Caucasian, Nordic, Finnish, Romanian, Turkish, Greek
+   * and Japanese naming ("Dratchev", "Szczepanska", "Shervashidze", "Gudmundsdottir", "Jeknic",
+   * "Virtanen", "Yamamoto"), which a list of names can never hold exhaustively.
    */
   private static final String[] SURNAME_ENDINGS = {
     "ov", "ova", "ev", "eva", "vich", "vic", "ic", "ski", "ska", "sky", "cki", "cka", "dze",
-    "shvili", "enko", "dottir", "sson", "escu", "oglu", "poulos", "akis", "yan", "ian"
+    "shvili", "enko", "dottir", "sson", "escu", "oglu", "poulos", "akis", "yan", "ian",
+    "son", "sen", "nen", "moto", "mura", "kawa", "yama", "hara", "zaki", "saki"
   };
 
   /** Whether token k is capitalised, not a common word, and shaped like a family name. */
@@ -149,6 +154,43 @@ final class ListedNames {
       s += s + 1 < tk.size && tk.is(s + 1, ".") ? 2 : 1;
     }
     return s < tk.size && !tk.newlineBefore(s) && candidate(tk, s, false) && surname(tk, s);
+  }
+
+  /** The token after the particles starting at k ("van de"), if it can be a name word; else -1. */
+  private static int afterParticles(Tokens tk, int k, boolean lowerText) {
+    int e = k;
+    while (e < tk.size && e - k < 3 && PARTICLES.contains(tk.token(e)) && !tk.newlineBefore(e)) {
+      e++;
+    }
+    return e < tk.size && !tk.newlineBefore(e) && candidate(tk, e, lowerText) ? e : -1;
+  }
+
+  /**
+   * An unlisted word that starts a run shaped like a person's name on its own: a middle initial
+   * with its dot between two words ("Alvir D. Pušaver"), or a Dutch, German or Arabic particle
+   * before a family name ("Willemine ten Pas", "Maika van de Noort"). Romance particles ("de",
+   * "del", "la") are left out here: "Rue de Tanger", "Villafranca del Cid" are places.
+   */
+  private static boolean nameShaped(Tokens tk, int k) {
+    if (CommonWords.contains(tk.token(k)) || notName(NameGazetteer.fold(tk.token(k)))) {
+      return false;
+    }
+    int s = k + 1;
+    if (s + 2 < tk.size && tk.length(s) == 1 && Character.isUpperCase(tk.first(s)) && tk.is(s + 1, ".")
+        && !tk.newlineBefore(s) && !tk.newlineBefore(s + 2)) {
+      return familyName(tk, s + 2);
+    }
+    if (s < tk.size && STRONG_PARTICLES.contains(tk.token(s)) && !tk.newlineBefore(s)) {
+      int e = afterParticles(tk, s, false);
+      return e > 0 && familyName(tk, e);
+    }
+    return false;
+  }
+
+  /** A capitalised word (not all capitals) that is not a common word nor a non-person word. */
+  private static boolean familyName(Tokens tk, int k) {
+    return candidate(tk, k, false) && !CommonWords.contains(tk.token(k))
+        && !notName(NameGazetteer.fold(tk.token(k)));
   }
 
   /** Whether the folded word is one the name list holds but that does not name a person here. */

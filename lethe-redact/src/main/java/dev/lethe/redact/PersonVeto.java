@@ -47,7 +47,7 @@ final class PersonVeto {
       "nairobi", "johannesburg", "dubai", "munich", "hamburg", "frankfurt", "zurich", "geneva",
       "milan", "naples", "barcelona", "valencia", "seville", "porto", "alegre", "rio", "janeiro",
       "paulo", "lima", "bogota", "santiago", "caracas", "havana", "auckland", "wellington");
-  /** Peoples and languages: "European Union", "British Museum" are not people. */
+  /** Peoples and languages, in or just before a run: "European Union", "British Museum". */
   private static final Set<String> DEMONYMS = Set.of(
       "american", "european", "british", "english", "french", "german", "spanish", "italian",
       "russian", "chinese", "japanese", "indian", "african", "asian", "canadian", "mexican",
@@ -101,6 +101,8 @@ final class PersonVeto {
         titles &= TITLES.contains(f);
         people |= DEMONYMS.contains(f);
       }
+      people |= a > 0 && tk.capitalized(a - 1) && spacesBetween(tk, a - 1, a)
+          && DEMONYMS.contains(TextFold.foldSameLength(tk.token(a - 1)));
       boolean org = ORGANISATION.contains(last)
           || (b + 1 < tk.size && tk.capitalized(b + 1)
               && ORGANISATION.contains(TextFold.foldSameLength(tk.token(b + 1))));
@@ -117,11 +119,82 @@ final class PersonVeto {
       }
     }
     h.removeNegative(from);
-    for (int i = from; i < h.size; i++) {
+    int reviewed = h.size;
+    for (int i = from; i < reviewed; i++) {
       if (h.types[i] == EntityType.PERSON) {
         widen(tk, h, i);
       }
     }
+    if (reviewed > from + 1) {
+      lists(tk, h, from, reviewed);
+    }
+  }
+
+  /**
+   * Completes lists of one-word names: in "Gaetane, Hannah, Anthony and Derek", when at least two
+   * items, and at least half of them, were found as people, the other items are people too.
+   * Items are single words (capitalised, unless the whole text is lower case), separated by
+   * commas and "and"; a list needs three items.
+   */
+  private static void lists(Tokens tk, Hits h, int from, int to) {
+    boolean lower = tk.allLowerCase();
+    int[] items = new int[8];
+    int k = 0;
+    while (k < tk.size) {
+      if (!listItem(tk, k, lower)) {
+        k++;
+        continue;
+      }
+      int count = 0;
+      items[count++] = k;
+      int j = k + 1;
+      while (j < tk.size && count < items.length) {
+        int next = j;
+        if (tk.is(next, ",")) {
+          next++;
+        }
+        if (next < tk.size && (tk.is(next, "and") || tk.is(next, "&"))) {
+          next++;
+        }
+        if (next == j || next >= tk.size || !listItem(tk, next, lower)) {
+          break;
+        }
+        items[count++] = next;
+        j = next + 1;
+      }
+      if (count >= 3 && (j >= tk.size || !tk.word(j))) {
+        int found = 0;
+        for (int c = 0; c < count; c++) {
+          found += personAt(h, from, to, tk.starts[items[c]]) ? 1 : 0;
+        }
+        if (found >= 2 && 2 * found >= count) {
+          for (int c = 0; c < count; c++) {
+            int t = items[c];
+            if (!personAt(h, from, to, tk.starts[t])) {
+              h.add(EntityType.PERSON, tk.starts[t], tk.ends[t], 0.5);
+            }
+          }
+        }
+      }
+      k = j;
+    }
+  }
+
+  private static boolean listItem(Tokens tk, int k, boolean lower) {
+    if (!tk.word(k) || tk.length(k) < 2 || !(lower || tk.capitalized(k))) {
+      return false;
+    }
+    String f = TextFold.foldSameLength(tk.token(k));
+    return !f.equals("and") && !ORGANISATION.contains(f) && !TITLES.contains(f);
+  }
+
+  private static boolean personAt(Hits h, int from, int to, int start) {
+    for (int i = from; i < to; i++) {
+      if (h.types[i] == EntityType.PERSON && h.starts[i] <= start && start < h.ends[i]) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

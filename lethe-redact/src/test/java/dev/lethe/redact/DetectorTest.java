@@ -119,6 +119,26 @@ class DetectorTest {
   }
 
   @Test
+  void nameRulesFindUnlistedNamesByShapeAndLists() {
+    Detector d = Detector.of(EnumSet.of(EntityType.PERSON), false);
+    // Unlisted words: a middle initial or a Dutch particle makes the run a name.
+    assertThat(found(d, "a note from Qorvath T. Zimbrelle today", EntityType.PERSON))
+        .containsExactly("Qorvath T. Zimbrelle");
+    assertThat(found(d, "Ask Quilleen van der Brommet about it", EntityType.PERSON))
+        .containsExactly("Quilleen van der Brommet");
+    // Romance particles are places as often as names.
+    assertThat(found(d, "It is on Quorvaine de Brixolle now", EntityType.PERSON)).isEmpty();
+    // Half of the list was found, so the rest of it is names too.
+    assertThat(found(d, "They invited Quorva, Anthony, Derek and Anna.", EntityType.PERSON))
+        .containsExactly("Quorva", "Anthony", "Derek", "Anna");
+    assertThat(found(d, "they invited silvana, adam and kristina.", EntityType.PERSON))
+        .containsExactly("silvana", "adam", "kristina");
+    // One company's name, not three people.
+    assertThat(found(d, "The Davis, Reynolds and Williamson Orchestra played.", EntityType.PERSON)).isEmpty();
+    assertThat(found(d, "He moved to the European Union.", EntityType.PERSON)).isEmpty();
+  }
+
+  @Test
   void statisticalModelFindsNamesInProse() {
     assertThat(found(Detector.standard(), "Yesterday Barack Obama met Angela Merkel in Berlin.", EntityType.PERSON))
         .contains("Barack Obama", "Angela Merkel");
