@@ -238,12 +238,18 @@ public final class SparkEngine implements SnapshotEngine {
       FileSystem fs = path.getFileSystem(hadoop);
       FileStatus status = fs.getFileStatus(path);
       if (status.isDirectory()) {
-        Stream.of(fs.listStatus(path))
-            .filter(FileStatus::isFile)
-            .map(FileStatus::getPath)
-            .filter(p -> !p.getName().startsWith(".") && !p.getName().startsWith("_"))
-            .sorted(Comparator.comparing(org.apache.hadoop.fs.Path::getName))
-            .forEach(p -> files.add(p.toUri()));
+        List<FileStatus> visible = Stream.of(fs.listStatus(path))
+            .filter(f -> !f.getPath().getName().startsWith(".") && !f.getPath().getName().startsWith("_"))
+            .sorted(Comparator.comparing(f -> f.getPath().getName()))
+            .toList();
+        for (FileStatus entry : visible) {
+          if (entry.isDirectory()) {
+            // A partitioned dataset (year=2024/...): never leave its records out without a word.
+            throw new IllegalArgumentException("content directory " + source + " has a subdirectory "
+                + entry.getPath().getName() + "; name its files or subdirectories as sources instead");
+          }
+          files.add(entry.getPath().toUri());
+        }
       } else {
         files.add(fs.makeQualified(path).toUri());
       }

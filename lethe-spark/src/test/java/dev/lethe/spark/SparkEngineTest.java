@@ -166,5 +166,12 @@ class SparkEngineTest {
     Files.writeString(dir.resolve("_SUCCESS"), "");
     SnapshotResult actual = spark().build(ledger, bare, List.of(dir.toUri().toString()));
     Snapshots.assertSame(actual.directory(), expected.directory());
+
+    // A subdirectory (a partitioned dataset) is refused, not silently left out.
+    Files.createDirectories(dir.resolve("year=2024"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> spark().build(ledger, bare, List.of(dir.toUri().toString())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("subdirectory year=2024");
   }
 }
