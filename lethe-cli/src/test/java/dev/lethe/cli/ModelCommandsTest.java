@@ -91,6 +91,42 @@ class ModelCommandsTest {
   }
 
   @Test
+  void forgettingAMemberOfAParquetSnapshotRebuildsItAsParquetAndVerifies(@TempDir Path dir) throws Exception {
+    String data = dir.resolve("data").toString();
+    Path ledger = dir.resolve("ledger.jsonl");
+    Path content = dir.resolve("content.jsonl");
+    Files.writeString(ledger, LEDGER);
+    Files.writeString(content, content());
+    assertThat(CliRun.run("import", "--data", data, ledger.toString()).status()).isZero();
+    CliRun build = CliRun.run("build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-02-01T00:00:00Z",
+        "--content", content.toString(), "--quiet", "--threads", "2", "--shards", "4", "--format", "parquet");
+    assertThat(build.status()).as(build.err()).isZero();
+    String snapshot = JSON.readTree(build.out()).get("snapshot").asText();
+    CliRun train = CliRun.run("train", "--data", data, "--snapshot", snapshot, "--seed", "5", "--threads", "2");
+    assertThat(train.status()).as(train.err()).isZero();
+
+    assertThat(CliRun.run("forget", "--data", data, "--member", "a").status()).isZero();
+    CliRun run = CliRun.run("forget-run", "--data", data, "--threads", "2");
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(JSON.readTree(run.out()).get("completed").asInt()).isEqualTo(1);
+
+    JsonNode request = JSON.readTree(CliRun.run("forget-status", "--data", data, "--member", "a").out());
+    assertThat(request.get("status").asText()).isEqualTo("completed");
+    assertThat(request.get("verified").asBoolean()).isTrue();
+    JsonNode replacement = request.get("replacements").get(0);
+    assertThat(replacement.get("digests_equal").asBoolean()).isTrue();
+    assertThat(replacement.get("content_absent").asBoolean()).isTrue();
+    // The rebuild keeps the original's shard format, and only b's 20 posts remain.
+    Path rebuilt = dir.resolve("data/snapshots").resolve(request.get("new_snapshot").asText());
+    JsonNode manifest = JSON.readTree(rebuilt.resolve("manifest.json").toFile());
+    assertThat(manifest.get("shard_format").asText()).isEqualTo("parquet");
+    assertThat(manifest.get("included").asLong()).isEqualTo(20);
+    assertThat(manifest.get("shards")).allSatisfy(s -> assertThat(s.get("file").asText()).endsWith(".parquet"));
+    CliRun verify = CliRun.run("verify-forgetting", "--data", data, "--request", request.get("id").asText());
+    assertThat(verify.status()).as(verify.err()).isZero();
+  }
+
+  @Test
   void badArgumentsExitWithStatusTwo(@TempDir Path dir) throws Exception {
     String data = dir.resolve("data").toString();
     assertThat(CliRun.run("train", "--data", data, "--snapshot", "nope").status()).isEqualTo(2);
