@@ -511,12 +511,17 @@ final class PatternScanner {
     if (!formatted && !cue) {
       return; // a bare digit string is valid somewhere (7 digits in Iceland): not enough alone
     }
+    // Without '+' or an extension mark the run holds only digits and the separators that
+    // libphonenumber drops before it reads the number, so parsing the bare digits gives the same
+    // number in every region, and skips the pattern work on the separators 28 times over.
+    String national = candidate.charAt(0) == '+' || candidate.indexOf('x') >= 0 || candidate.indexOf('X') >= 0
+        ? candidate : digitsOnly(candidate);
     for (String region : COMMON_REGIONS) {
       if (region.equals(home)) {
         continue;
       }
       try {
-        Phonenumber.PhoneNumber pn = PHONES.parse(candidate, region);
+        Phonenumber.PhoneNumber pn = PHONES.parse(national, region);
         if (PHONES.isValidNumberForRegion(pn, region)) {
           out.add(EntityType.PHONE_NUMBER, start, end, 0.7);
           return;
@@ -528,6 +533,16 @@ final class PatternScanner {
     if (digits <= 15 && cue) {
       out.add(EntityType.PHONE_NUMBER, start, end, 0.6);
     }
+  }
+
+  static String digitsOnly(String run) {
+    StringBuilder sb = new StringBuilder(run.length());
+    for (int k = 0; k < run.length(); k++) {
+      if (isDigit(run.charAt(k))) {
+        sb.append(run.charAt(k));
+      }
+    }
+    return sb.toString();
   }
 
   // ---- IPv6 -------------------------------------------------------------------------------

@@ -1,0 +1,51 @@
+package dev.lethe.redact;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * {@link PatternScanner} parses a formatted digit run in each common region from its bare digits,
+ * which is only correct if libphonenumber reads the separators of such a run as nothing at all.
+ * This holds the assumption against the library version in use.
+ */
+class PhoneParsingTest {
+  private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
+
+  @Provide
+  Arbitrary<String> runs() {
+    Arbitrary<String> group = Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(5);
+    Arbitrary<String> sep = Arbitraries.of(" ", "-", ".", "/", "(", ")", "\u00a0", " (", ") ", "-.", "");
+    Arbitrary<String> pair = Combinators.combine(sep, group).as((s, g) -> s + g);
+    return Combinators.combine(Arbitraries.of("", "("), group, pair.list().ofMinSize(1).ofMaxSize(6))
+        .as((open, first, rest) -> open + first + String.join("", rest))
+        // as in the scanner: only runs of 7 to 17 digits are tried as phone numbers
+        .filter(r -> PatternScanner.digitsOnly(r).length() >= 7 && PatternScanner.digitsOnly(r).length() <= 17);
+  }
+
+  @Property(tries = 1000)
+  void bareDigitsParseLikeTheFormattedRun(@ForAll("runs") String run) {
+    String digits = PatternScanner.digitsOnly(run);
+    for (String region : PatternScanner.COMMON_REGIONS) {
+      assertThat(outcome(digits, region)).as("%s in %s", run, region).isEqualTo(outcome(run, region));
+    }
+  }
+
+  private static String outcome(String s, String region) {
+    try {
+      Phonenumber.PhoneNumber pn = PHONES.parse(s, region);
+      return pn.getCountryCode() + "/" + pn.getNationalNumber() + "/" + pn.isItalianLeadingZero() + "/"
+          + pn.getNumberOfLeadingZeros() + "/" + pn.getExtension() + "/" + PHONES.isValidNumberForRegion(pn, region);
+    } catch (NumberParseException e) {
+      return e.getErrorType().name();
+    }
+  }
+}
