@@ -61,6 +61,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
@@ -91,6 +95,9 @@ final class JdbcLedgerStore implements LedgerStore {
   private final String signingProblem;
 
   private final ReentrantLock writeLock = new ReentrantLock();
+  /** Started on the first append; see {@link GroupWriter}. */
+  private volatile GroupWriter writer;
+  private volatile boolean closed;
   /** The audit tree's right edge as of the last commit of this process; guarded by writeLock. */
   private Frontier frontier;
 
@@ -296,7 +303,24 @@ final class JdbcLedgerStore implements LedgerStore {
     if (items.isEmpty()) {
       return List.of();
     }
-    return write(tx -> appendItems(tx, items));
+    Pending pending = new Pending(items);
+    GroupWriter w = writer();
+    w.queue.add(pending);
+    if (closed && w.queue.remove(pending)) {
+      throw new StoreException("the store is closed");
+    }
+    try {
+      return pending.done.join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof EventRejectedException r) {
+        throw new EventRejectedException(r.index(), r.problem());
+      }
+      if (cause instanceof StoreException s) {
+        throw new StoreException(s.getMessage(), s);
+      }
+      throw new StoreException("the write failed: " + cause, cause);
+    }
   }
 
   private static Item decode(int index, Append append) throws EventRejectedException {
@@ -320,23 +344,237 @@ final class JdbcLedgerStore implements LedgerStore {
     }
   }
 
-  private List<AppendResult> appendItems(Tx tx, List<Item> items) throws EventRejectedException {
+  // ---------------------------------------------------------------- group commit
+
+  /** Most calls to {@link #appendBatch} committed together in one transaction. */
+  private static final int MAX_GROUP = 256;
+
+  /** One caller's {@link #appendBatch}, waiting for the writer thread. */
+  private static final class Pending {
+    static final Pending STOP = new Pending(List.of());
+
+    final List<Item> items;
+    final CompletableFuture<List<AppendResult>> done = new CompletableFuture<>();
+
+    Pending(List<Item> items) {
+      this.items = items;
+    }
+  }
+
+  /**
+   * The single thread that commits appends. Concurrent callers queue their batches; the writer
+   * takes whatever has queued up while the previous transaction ran (up to {@link #MAX_GROUP}),
+   * validates each batch in queue order against the stored ledger plus the batches accepted
+   * before it, writes every accepted one in one transaction, commits once, and only then
+   * completes the callers. A rejected batch fails alone; a database failure fails the group. Why:
+   * the commit (and, on H2, the sync) is the expensive part of an append, and it is paid once per
+   * group instead of once per caller, while the validation and seq order stay exactly those of
+   * appending the batches one after another.
+   */
+  private final class GroupWriter implements Runnable {
+    final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    final Thread thread;
+
+    GroupWriter() {
+      thread = new Thread(this, "lethe-store-writer");
+      thread.setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+      List<Pending> group = new ArrayList<>();
+      while (true) {
+        group.clear();
+        try {
+          group.add(queue.take());
+        } catch (InterruptedException e) {
+          return; // only close() interrupts, after the queue was stopped
+        }
+        queue.drainTo(group, MAX_GROUP - 1);
+        int stop = group.indexOf(Pending.STOP);
+        if (stop >= 0) {
+          List<Pending> last = new ArrayList<>(group.subList(0, stop));
+          List<Pending> after = new ArrayList<>(group.subList(stop + 1, group.size()));
+          if (!last.isEmpty()) {
+            commitGroup(last);
+          }
+          after.forEach(p -> p.done.completeExceptionally(new StoreException("the store is closed")));
+          return;
+        }
+        commitGroup(group);
+      }
+    }
+  }
+
+  private GroupWriter writer() {
+    GroupWriter w = writer;
+    if (w == null) {
+      synchronized (this) {
+        if (closed) {
+          throw new StoreException("the store is closed");
+        }
+        if (writer == null) {
+          GroupWriter fresh = new GroupWriter();
+          fresh.thread.start();
+          writer = fresh;
+        }
+        w = writer;
+      }
+    }
+    return w;
+  }
+
+  private void commitGroup(List<Pending> group) {
+    GroupResult[] outcome = new GroupResult[1];
+    try {
+      write(tx -> {
+        outcome[0] = appendGroup(tx, group);
+        return null;
+      });
+    } catch (RuntimeException | EventRejectedException | Error e) {
+      Throwable failure = e instanceof StoreException ? e : new StoreException("the write failed: " + rootMessage(e), e);
+      group.forEach(p -> p.done.completeExceptionally(failure));
+      return;
+    }
+    for (int i = 0; i < group.size(); i++) {
+      Object r = outcome[0].results.get(i);
+      if (r instanceof EventRejectedException rejected) {
+        group.get(i).done.completeExceptionally(rejected);
+      } else {
+        @SuppressWarnings("unchecked")
+        List<AppendResult> ok = (List<AppendResult>) r;
+        group.get(i).done.complete(ok);
+      }
+    }
+  }
+
+  /** Per batch of a group, in group order: its results, or the rejection that failed it alone. */
+  private record GroupResult(List<Object> results) {}
+
+  /** A new event accepted earlier in the same group, with the member it belongs to. */
+  private record Accepted(LedgerEvent event, Integer memberNo) {}
+
+  /** What one group's validation reads once and updates as batches are accepted. */
+  private final class GroupState {
+    final Tx tx;
+    final Map<String, StoredRow> storedByClientId;
+    final Map<String, Integer> numbersById;
+    final Map<String, Integer> objectionOwner;
+    final Map<String, Integer> contentOwner;
+    final Map<Integer, List<Row>> rowsByMember = new HashMap<>();
+    final List<Row> policyRows;
+    final List<Accepted> accepted = new ArrayList<>();
+    /** Client ids accepted earlier in this group: canonical event and result. */
+    final Map<String, Map.Entry<String, AppendResult>> groupClientIds = new HashMap<>();
+    final PreparedBatch events;
+    final PreparedBatch members;
+    final PreparedBatch objections;
+    final PreparedBatch contents;
+
+    GroupState(Tx tx, List<Item> all) {
+      this.tx = tx;
+      Handle h = tx.h;
+      storedByClientId = storedClientIds(h, all);
+      Set<String> memberIds = new LinkedHashSet<>();
+      Set<String> objectionIds = new LinkedHashSet<>();
+      Set<String> contentIds = new LinkedHashSet<>();
+      for (Item item : all) {
+        LedgerEvent e = item.event;
+        if (e.member() != null) {
+          memberIds.add(e.member());
+        }
+        if (e instanceof ObjectionDecided d) {
+          objectionIds.add(d.objection());
+        } else if (e instanceof ObjectionFiled f) {
+          objectionIds.add(f.objection());
+        } else if (e instanceof ContentDeleted d) {
+          contentIds.add(d.content());
+        } else if (e instanceof ContentPosted p) {
+          contentIds.add(p.content());
+        }
+      }
+      numbersById = lookup(h, "SELECT member_id, member_no FROM ledger_member WHERE member_id IN (<ids>)", memberIds);
+      objectionOwner = lookup(h, "SELECT objection_id, member_no FROM ledger_objection WHERE objection_id IN (<ids>)", objectionIds);
+      contentOwner = lookup(h, "SELECT content_id, member_no FROM ledger_content WHERE content_id IN (<ids>)", contentIds);
+      // The stored events these can interact with: every policy, and every event of each member
+      // they name or whose objection or content they name (that includes registrations, filings
+      // and postings their ids might duplicate). Each member's subset is a valid ledger on its own.
+      Set<Integer> numbers = new HashSet<>(numbersById.values());
+      numbers.addAll(objectionOwner.values());
+      numbers.addAll(contentOwner.values());
+      for (List<Integer> chunk : chunks(numbers)) {
+        h.createQuery("SELECT seq, body, member_no FROM ledger_event WHERE member_no IN (<nos>) ORDER BY seq")
+            .bindList("nos", chunk)
+            .map((rs, ctx) -> Map.entry(rs.getInt(3), Row.decode(rs.getLong(1), rs.getString(2))))
+            .forEach(en -> rowsByMember.computeIfAbsent(en.getKey(), k -> new ArrayList<>()).add(en.getValue()));
+      }
+      policyRows = refreshPolicies(h, policies.get()).rows;
+      events =
+          h.prepareBatch(
+              "INSERT INTO ledger_event (seq, event_type, at_second, at_nano, member_no, client_id, leaf_index, body)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+      members = h.prepareBatch("INSERT INTO ledger_member (member_no, member_id, registered_seq) VALUES (?, ?, ?)");
+      objections = h.prepareBatch("INSERT INTO ledger_objection (objection_id, member_no, filed_seq) VALUES (?, ?, ?)");
+      contents = h.prepareBatch("INSERT INTO ledger_content (content_id, member_no, posted_seq) VALUES (?, ?, ?)");
+    }
+
+    /** The member an event belongs to, as far as known now; null for policies and unknown ids. */
+    Integer ownerOf(LedgerEvent e) {
+      if (e instanceof PolicyPublished) {
+        return null;
+      } else if (e instanceof ObjectionDecided d) {
+        return objectionOwner.get(d.objection());
+      } else if (e instanceof ContentDeleted d) {
+        return contentOwner.get(d.content());
+      }
+      return numbersById.get(e.member());
+    }
+
+    void flush() {
+      for (PreparedBatch batch : List.of(events, members, objections, contents)) {
+        if (batch.size() > 0) {
+          batch.execute();
+        }
+      }
+    }
+  }
+
+  private GroupResult appendGroup(Tx tx, List<Pending> group) {
+    List<Item> all = new ArrayList<>();
+    group.forEach(p -> all.addAll(p.items));
+    GroupState state = new GroupState(tx, all);
+    List<Object> results = new ArrayList<>(group.size());
+    for (Pending p : group) {
+      try {
+        results.add(appendItems(state, p.items));
+      } catch (EventRejectedException e) {
+        results.add(e);
+      }
+    }
+    state.flush();
+    return new GroupResult(results);
+  }
+
+  /** Validates and stages one caller's batch: all of it or (by throwing) none of it. */
+  private List<AppendResult> appendItems(GroupState state, List<Item> items) throws EventRejectedException {
     AppendResult[] results = new AppendResult[items.size()];
     List<Item> fresh = new ArrayList<>(items.size());
     Map<String, Item> byClientId = new HashMap<>();
-    Map<String, StoredRow> storedByClientId = storedClientIds(tx.h, items);
     for (Item item : items) {
       if (item.clientId == null) {
         fresh.add(item);
         continue;
       }
-      StoredRow stored = storedByClientId.get(item.clientId);
-      if (stored != null) {
-        if (!stored.canonical().equals(item.canonical())) {
+      StoredRow stored = state.storedByClientId.get(item.clientId);
+      Map.Entry<String, AppendResult> earlier = state.groupClientIds.get(item.clientId);
+      if (stored != null || earlier != null) {
+        String canonical = stored != null ? stored.canonical() : earlier.getKey();
+        long seq = stored != null ? stored.seq : earlier.getValue().seq();
+        if (!canonical.equals(item.canonical())) {
           throw new EventRejectedException(
-              item.index, "client id \"" + item.clientId + "\" was already used for a different event (seq " + stored.seq + ")");
+              item.index, "client id \"" + item.clientId + "\" was already used for a different event (seq " + seq + ")");
         }
-        results[item.index] = new AppendResult(stored.seq, stored.leafIndex, true);
+        results[item.index] = stored != null ? new AppendResult(stored.seq, stored.leafIndex, true) : earlier.getValue().asRepeat();
         continue;
       }
       Item first = byClientId.putIfAbsent(item.clientId, item);
@@ -350,7 +588,7 @@ final class JdbcLedgerStore implements LedgerStore {
       fresh.add(item);
     }
     if (!fresh.isEmpty()) {
-      storeFresh(tx, fresh, results);
+      storeFresh(state, fresh, results);
     }
     for (Item item : items) {
       if (results[item.index] == null) {
@@ -378,120 +616,92 @@ final class JdbcLedgerStore implements LedgerStore {
     return found;
   }
 
-  /** Validates the new events against the stored ledger, then writes them and their leaves. */
-  private void storeFresh(Tx tx, List<Item> fresh, AppendResult[] results) throws EventRejectedException {
-    Handle h = tx.h;
-    Set<String> memberIds = new LinkedHashSet<>();
-    Set<String> objectionIds = new LinkedHashSet<>();
-    Set<String> contentIds = new LinkedHashSet<>();
+  /**
+   * Validates new events against the ledger as it stands (stored, plus the batches accepted
+   * earlier in the group), then stages them and their leaves.
+   */
+  private void storeFresh(GroupState state, List<Item> fresh, AppendResult[] results) throws EventRejectedException {
+    Set<Integer> relevant = new HashSet<>();
     for (Item item : fresh) {
       LedgerEvent e = item.event;
-      if (e.member() != null) {
-        memberIds.add(e.member());
+      Integer owner = state.ownerOf(e);
+      if (owner != null) {
+        relevant.add(owner);
       }
-      if (e instanceof ObjectionDecided d) {
-        objectionIds.add(d.objection());
-      } else if (e instanceof ObjectionFiled f) {
-        objectionIds.add(f.objection());
-      } else if (e instanceof ContentDeleted d) {
-        contentIds.add(d.content());
-      } else if (e instanceof ContentPosted p) {
-        contentIds.add(p.content());
+      if (e.member() != null && state.numbersById.containsKey(e.member())) {
+        relevant.add(state.numbersById.get(e.member()));
+      }
+      if (e instanceof ObjectionFiled f && state.objectionOwner.containsKey(f.objection())) {
+        relevant.add(state.objectionOwner.get(f.objection()));
+      } else if (e instanceof ContentPosted p && state.contentOwner.containsKey(p.content())) {
+        relevant.add(state.contentOwner.get(p.content()));
       }
     }
-    Map<String, Integer> memberNumbers = lookup(h, "SELECT member_id, member_no FROM ledger_member WHERE member_id IN (<ids>)", memberIds);
-    Map<String, Integer> objectionOwners =
-        lookup(h, "SELECT objection_id, member_no FROM ledger_objection WHERE objection_id IN (<ids>)", objectionIds);
-    Map<String, Integer> contentOwners =
-        lookup(h, "SELECT content_id, member_no FROM ledger_content WHERE content_id IN (<ids>)", contentIds);
-
-    // The stored events these can interact with: every policy, and every event of each member
-    // they name or whose objection or content they name (that includes registrations, filings
-    // and postings their ids might duplicate). That subset is a valid ledger on its own.
-    Set<Integer> numbers = new HashSet<>(memberNumbers.values());
-    numbers.addAll(objectionOwners.values());
-    numbers.addAll(contentOwners.values());
     List<Row> memberRows = new ArrayList<>();
-    for (List<Integer> chunk : chunks(numbers)) {
-      h.createQuery("SELECT seq, body FROM ledger_event WHERE member_no IN (<nos>) ORDER BY seq")
-          .bindList("nos", chunk)
-          .map((rs, ctx) -> Row.decode(rs.getLong(1), rs.getString(2)))
-          .forEach(memberRows::add);
+    for (Integer n : relevant) {
+      memberRows.addAll(state.rowsByMember.getOrDefault(n, List.of()));
     }
     memberRows.sort((a, b) -> Long.compare(a.seq, b.seq));
-    List<Row> stored = merge(refreshPolicies(h, policies.get()).rows, memberRows, null);
-
-    List<LedgerEvent> all = new ArrayList<>(stored.size() + fresh.size());
-    stored.forEach(r -> all.add(r.event));
+    List<LedgerEvent> before = new ArrayList<>();
+    merge(state.policyRows, memberRows, null).forEach(r -> before.add(r.event));
+    for (Accepted a : state.accepted) {
+      if (a.event instanceof PolicyPublished || (a.memberNo != null && relevant.contains(a.memberNo))) {
+        before.add(a.event);
+      }
+    }
+    List<LedgerEvent> all = new ArrayList<>(before.size() + fresh.size());
+    all.addAll(before);
     fresh.forEach(i -> all.add(i.event));
     try {
       ConsentLedger.of(all);
     } catch (LedgerException e) {
-      throw rejection(e, stored, fresh);
+      throw rejection(e, before, fresh);
     }
 
-    Map<String, Integer> numbersById = new HashMap<>(memberNumbers);
+    // Accepted: from here nothing can fail this batch alone.
+    Tx tx = state.tx;
     for (Item item : fresh) {
       if (item.event instanceof MemberRegistered r) {
-        numbersById.put(r.member(), tx.members++);
+        state.numbersById.put(r.member(), tx.members++);
       }
     }
-    Map<String, Integer> objectionOwner = new HashMap<>(objectionOwners);
-    Map<String, Integer> contentOwner = new HashMap<>(contentOwners);
     for (Item item : fresh) {
       if (item.event instanceof ObjectionFiled f) {
-        objectionOwner.put(f.objection(), numbersById.get(f.member()));
+        state.objectionOwner.put(f.objection(), state.numbersById.get(f.member()));
       } else if (item.event instanceof ContentPosted p) {
-        contentOwner.put(p.content(), numbersById.get(p.member()));
+        state.contentOwner.put(p.content(), state.numbersById.get(p.member()));
       }
     }
-
-    PreparedBatch events =
-        h.prepareBatch(
-            "INSERT INTO ledger_event (seq, event_type, at_second, at_nano, member_no, client_id, leaf_index, body)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-    PreparedBatch members = h.prepareBatch("INSERT INTO ledger_member (member_no, member_id, registered_seq) VALUES (?, ?, ?)");
-    PreparedBatch objections = h.prepareBatch("INSERT INTO ledger_objection (objection_id, member_no, filed_seq) VALUES (?, ?, ?)");
-    PreparedBatch contents = h.prepareBatch("INSERT INTO ledger_content (content_id, member_no, posted_seq) VALUES (?, ?, ?)");
     for (Item item : fresh) {
       long seq = ++tx.events;
       LedgerEvent e = item.event;
-      Integer memberNo;
-      if (e instanceof PolicyPublished) {
-        memberNo = null;
-      } else if (e instanceof ObjectionDecided d) {
-        memberNo = objectionOwner.get(d.objection());
-      } else if (e instanceof ContentDeleted d) {
-        memberNo = contentOwner.get(d.content());
-      } else {
-        memberNo = numbersById.get(e.member());
-      }
+      Integer memberNo = state.ownerOf(e);
       if (e instanceof MemberRegistered r) {
-        members.add(memberNo, r.member(), seq);
+        state.members.add(memberNo, r.member(), seq);
       } else if (e instanceof ObjectionFiled f) {
-        objections.add(f.objection(), memberNo, seq);
+        state.objections.add(f.objection(), memberNo, seq);
       } else if (e instanceof ContentPosted p) {
-        contents.add(p.content(), memberNo, seq);
+        state.contents.add(p.content(), memberNo, seq);
       }
       long leaf = tx.appendLeaf(AuditLeaves.EVENT_KIND, auditLeaves.eventLeaf(seq, item.json));
-      events.add(seq, e.type().word(), e.at().getEpochSecond(), e.at().getNano(), memberNo, item.clientId, leaf, item.body);
-      results[item.index] = new AppendResult(seq, leaf, false);
-    }
-    for (PreparedBatch batch : List.of(events, members, objections, contents)) {
-      if (batch.size() > 0) {
-        batch.execute();
+      state.events.add(seq, e.type().word(), e.at().getEpochSecond(), e.at().getNano(), memberNo, item.clientId, leaf, item.body);
+      AppendResult result = new AppendResult(seq, leaf, false);
+      results[item.index] = result;
+      state.accepted.add(new Accepted(e, memberNo));
+      if (item.clientId != null) {
+        state.groupClientIds.put(item.clientId, Map.entry(item.canonical(), result));
       }
     }
   }
 
   /** Names the new event to blame for a problem the ledger found in applied order. */
-  private static EventRejectedException rejection(LedgerException e, List<Row> stored, List<Item> fresh) {
+  private static EventRejectedException rejection(LedgerException e, List<LedgerEvent> stored, List<Item> fresh) {
     if (e.index() >= stored.size()) {
       return new EventRejectedException(fresh.get(e.index() - stored.size()).index, e.problem());
     }
     // A stored event failed: only a new event that registers, files or posts the same id (with
     // an earlier instant) can cause that. Blame it, with the ledger's own words.
-    LedgerEvent victim = stored.get(e.index()).event;
+    LedgerEvent victim = stored.get(e.index());
     for (Item item : fresh) {
       if (sameId(victim, item.event)) {
         return new EventRejectedException(item.index, e.problem());
@@ -656,6 +866,155 @@ final class JdbcLedgerStore implements LedgerStore {
     return t.getMessage();
   }
 
+  // ---------------------------------------------------------------- member index
+
+  /** Most member histories kept in memory; beyond it a tenth of them are dropped. */
+  private static final int CACHED_MEMBERS = 100_000;
+
+  /** Most new events one read applies from the tail; after a bigger import the index restarts. */
+  private static final int TAIL_LIMIT = 5_000;
+
+  /** Guards applying the tail and installing histories, so both happen in seq order. */
+  private final ReentrantLock tailLock = new ReentrantLock();
+  /** Every event up to this seq is reflected in {@link #histories} and the policies; -1: not started. */
+  private volatile long tailSeq = -1;
+  /** Histories of recently read members by member number, each current to {@link #tailSeq}. */
+  private final ConcurrentHashMap<Integer, List<StoredEvent>> histories = new ConcurrentHashMap<>();
+  /** Member numbers never change once assigned, so they are cached without expiry. */
+  private final ConcurrentHashMap<String, Integer> numbers = new ConcurrentHashMap<>();
+
+  private record TailRow(long seq, Integer memberNo, String type, String body, String clientId, long leafIndex) {}
+
+  /**
+   * Brings the index up to every event committed before this call: one indexed query for the
+   * events after {@link #tailSeq} (usually none). Appends of any process are seen, because seqs
+   * are given out under the head row lock and committed in seq order, so the committed events
+   * always form a prefix of the seq order.
+   *
+   * @return a seq such that every event committed before the call is at or below it and the
+   *     index reflects at least every event up to it
+   */
+  private long catchUp(Handle h) {
+    long from = tailSeq;
+    if (from < 0) {
+      tailLock.lock();
+      try {
+        if (tailSeq < 0) {
+          restartIndex(h);
+        }
+        return tailSeq;
+      } finally {
+        tailLock.unlock();
+      }
+    }
+    List<TailRow> rows =
+        h.createQuery(
+                "SELECT seq, member_no, event_type, body, client_id, leaf_index FROM ledger_event WHERE seq > ? ORDER BY seq")
+            .bind(0, from)
+            .setMaxRows(TAIL_LIMIT)
+            .map((rs, ctx) -> new TailRow(rs.getLong(1), (Integer) rs.getObject(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6)))
+            .list();
+    if (rows.isEmpty()) {
+      return from;
+    }
+    tailLock.lock();
+    try {
+      if (rows.size() >= TAIL_LIMIT) {
+        restartIndex(h);
+        return tailSeq;
+      }
+      long current = tailSeq;
+      for (TailRow r : rows) {
+        if (r.seq <= current) {
+          continue; // another reader applied it already
+        }
+        if (r.type.equals("policy.published")) {
+          Policies known = policies.get();
+          if (r.seq > known.lastSeq) {
+            publish(known.with(List.of(Row.decode(r.seq, r.body))));
+          }
+        } else if (r.memberNo != null) {
+          histories.computeIfPresent(r.memberNo, (n, list) -> {
+            List<StoredEvent> longer = new ArrayList<>(list.size() + 1);
+            longer.addAll(list);
+            longer.add(storedEvent(r.seq, r.body, r.clientId, r.leafIndex));
+            return List.copyOf(longer);
+          });
+        }
+      }
+      long last = rows.get(rows.size() - 1).seq;
+      if (last > current) {
+        tailSeq = last;
+      }
+      return Math.max(current, last);
+    } finally {
+      tailLock.unlock();
+    }
+  }
+
+  /** Forgets every cached history and starts following the tail from the head; holds tailLock. */
+  private void restartIndex(Handle h) {
+    histories.clear();
+    long head = h.createQuery("SELECT events FROM store_head WHERE id = 1").mapTo(Long.class).one();
+    // Read after the head, so the policies cover at least every event up to it.
+    refreshPolicies(h, policies.get());
+    tailSeq = head;
+  }
+
+  /** The member's events in append order, current to every event committed before the call. */
+  private List<StoredEvent> history(Handle h, String member) {
+    long seen = catchUp(h);
+    Integer number = numbers.get(member);
+    if (number != null) {
+      List<StoredEvent> cached = histories.get(number);
+      if (cached != null) {
+        return cached;
+      }
+    }
+    List<Integer> memberNo = new ArrayList<>(1);
+    List<StoredEvent> loaded =
+        h.createQuery(
+                "SELECT e.seq, e.body, e.client_id, e.leaf_index, e.member_no FROM ledger_event e"
+                    + " JOIN ledger_member m ON m.member_no = e.member_no WHERE m.member_id = ? AND e.seq <= ? ORDER BY e.seq")
+            .bind(0, member)
+            .bind(1, seen)
+            .map((rs, ctx) -> {
+              if (memberNo.isEmpty()) {
+                memberNo.add(rs.getInt(5));
+              }
+              return storedEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4));
+            })
+            .list();
+    if (memberNo.isEmpty()) {
+      return List.of();
+    }
+    List<StoredEvent> history = List.copyOf(loaded);
+    int n = memberNo.get(0);
+    numbers.putIfAbsent(member, n);
+    tailLock.lock();
+    try {
+      // Only a history as current as the index may join it; otherwise the next read loads again.
+      if (tailSeq == seen) {
+        if (histories.size() >= CACHED_MEMBERS) {
+          evictSome();
+        }
+        histories.put(n, history);
+      }
+    } finally {
+      tailLock.unlock();
+    }
+    return history;
+  }
+
+  private void evictSome() {
+    int drop = CACHED_MEMBERS / 10;
+    var it = histories.keySet().iterator();
+    while (drop-- > 0 && it.hasNext()) {
+      it.next();
+      it.remove();
+    }
+  }
+
   // ---------------------------------------------------------------- reading the ledger
 
   /** A stored event decoded for the decision engine. */
@@ -761,43 +1120,29 @@ final class JdbcLedgerStore implements LedgerStore {
     Objects.requireNonNull(member, "member");
     Objects.requireNonNull(purpose, "purpose");
     Objects.requireNonNull(at, "at");
-    // Policies known before the query were committed before it, so together with what the one
-    // statement returns they describe a state the ledger really was in.
-    Policies known = policies.get();
-    List<Row> memberRows = new ArrayList<>();
-    List<Row> newerPolicies = new ArrayList<>();
-    guard(
-        () -> {
-          jdbi.useHandle(
-              h ->
-                  h.createQuery(
-                          "SELECT e.seq, e.body, 0 AS policy FROM ledger_event e JOIN ledger_member m ON m.member_no = e.member_no"
-                              + " WHERE m.member_id = ? AND e." + NOT_CONTENT
-                              + " UNION ALL SELECT seq, body, 1 AS policy FROM ledger_event"
-                              + " WHERE event_type = 'policy.published' AND seq > ? ORDER BY 1")
-                      .bind(0, member)
-                      .bind(1, known.lastSeq)
-                      .map((rs, ctx) -> Map.entry(rs.getInt(3), Row.decode(rs.getLong(1), rs.getString(2))))
-                      .forEach(en -> (en.getKey() == 1 ? newerPolicies : memberRows).add(en.getValue())));
-          return null;
-        });
-    Policies current = publish(known.with(newerPolicies));
-    return decideFrom(merge(current.rows, memberRows, at), member, purpose, at);
+    // The index follows every committed event, policies included, so the member's history and
+    // the policies read after catching up describe a state the ledger really was in.
+    List<StoredEvent> history = memberHistory(member);
+    List<Row> memberRows = new ArrayList<>(history.size());
+    for (StoredEvent e : history) {
+      if (!(e.event() instanceof ContentPosted) && !(e.event() instanceof ContentDeleted)) {
+        memberRows.add(new Row(e.seq(), e.event()));
+      }
+    }
+    return decideFrom(merge(policies.get().rows, memberRows, at), member, purpose, at);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Served from an in-memory index of recently read members that follows the ledger's tail
+   * (see {@link #catchUp}), so a read costs one indexed query for new events instead of
+   * reloading and decoding the member's whole history.
+   */
   @Override
   public List<StoredEvent> memberHistory(String member) {
     Objects.requireNonNull(member, "member");
-    return guard(
-        () ->
-            jdbi.withHandle(
-                h ->
-                    h.createQuery(
-                            "SELECT e.seq, e.body, e.client_id, e.leaf_index FROM ledger_event e"
-                                + " JOIN ledger_member m ON m.member_no = e.member_no WHERE m.member_id = ? ORDER BY e.seq")
-                        .bind(0, member)
-                        .map((rs, ctx) -> storedEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4)))
-                        .list()));
+    return guard(() -> jdbi.withHandle(h -> history(h, member)));
   }
 
   @Override
@@ -872,11 +1217,16 @@ final class JdbcLedgerStore implements LedgerStore {
   @Override
   public OptionalInt memberNumber(String member) {
     Objects.requireNonNull(member, "member");
+    Integer known = numbers.get(member);
+    if (known != null) {
+      return OptionalInt.of(known);
+    }
     Optional<Integer> n =
         guard(
             () ->
                 jdbi.withHandle(
                     h -> h.createQuery("SELECT member_no FROM ledger_member WHERE member_id = ?").bind(0, member).mapTo(Integer.class).findOne()));
+    n.ifPresent(number -> numbers.putIfAbsent(member, number));
     return n.map(OptionalInt::of).orElseGet(OptionalInt::empty);
   }
 
@@ -1268,6 +1618,29 @@ final class JdbcLedgerStore implements LedgerStore {
 
   @Override
   public void close() {
+    GroupWriter w;
+    synchronized (this) {
+      closed = true;
+      w = writer;
+    }
+    if (w != null && w.thread.isAlive()) {
+      // The writer commits what queued before the stop marker, then fails anything after it.
+      w.queue.add(Pending.STOP);
+      boolean interrupted = false;
+      while (w.thread.isAlive()) {
+        try {
+          w.thread.join();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      for (Pending p; (p = w.queue.poll()) != null; ) {
+        p.done.completeExceptionally(new StoreException("the store is closed"));
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
     dataSource.close();
   }
 }

@@ -311,6 +311,106 @@ abstract class LedgerStoreContract {
     }
   }
 
+  /**
+   * Concurrent appends commit together (group commit); each call must still be all-or-none on
+   * its own, idempotent by client id across callers, and judged as if the calls ran one by one.
+   */
+  @Test
+  void concurrentAppendsFailAloneAndStayIdempotent() throws Exception {
+    try (LedgerStore store = fresh()) {
+      store.append(POLICY, null);
+      store.append(member("m-shared", "2024-02-01T00:00:00Z"), null);
+      int threads = 8;
+      int perThread = 30;
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+      List<java.util.concurrent.Future<List<String>>> outcomes = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        outcomes.add(pool.submit(() -> {
+          start.await();
+          List<String> seen = new ArrayList<>();
+          for (int i = 0; i < perThread; i++) {
+            String id = "t" + thread + "-" + i;
+            // A valid registration, a consent for a member nobody registered (invalid), the
+            // same shared event under a shared client id from every thread, and a registration
+            // of a shared id that only one thread can win.
+            store.append(member(id, "2024-02-01T00:00:00Z"), "reg-" + id);
+            try {
+              store.append("{\"type\":\"consent.set\",\"at\":\"2024-02-02T00:00:00Z\",\"member\":\"ghost-" + id
+                  + "\",\"purpose\":\"genai-training\",\"choice\":\"grant\",\"source\":\"api\"}", null);
+              seen.add("ghost accepted");
+            } catch (EventRejectedException e) {
+              seen.add("ghost rejected");
+            }
+            AppendResult shared = store.append(notice("m-shared", "2024-03-0" + (1 + i % 9) + "T00:00:00Z"), "shared-" + i);
+            seen.add("shared " + shared.seq());
+            try {
+              store.appendBatch(List.of(Append.of(notice(id, "2024-02-03T00:00:00Z")), Append.of(member("race-" + i, "2024-02-01T00:00:00Z"))));
+              seen.add("race won");
+            } catch (EventRejectedException e) {
+              assertThat(e.index()).isEqualTo(1);
+              seen.add("race lost");
+            }
+          }
+          return seen;
+        }));
+      }
+      start.countDown();
+      List<String> all = new ArrayList<>();
+      for (var f : outcomes) {
+        all.addAll(f.get());
+      }
+      pool.shutdown();
+      assertThat(all).filteredOn("ghost accepted"::equals).isEmpty();
+      assertThat(all).filteredOn("race won"::equals).hasSize(perThread);
+      // Every thread got the same seq for each shared client id.
+      assertThat(all.stream().filter(x -> x.startsWith("shared ")).distinct().count()).isEqualTo(perThread);
+      // policy + shared member + registrations + shared notices + (notice + registration) per race won.
+      long want = 2 + (long) threads * perThread + perThread + 2L * perThread;
+      assertThat(store.eventCount()).isEqualTo(want);
+      assertThat(store.auditSize()).isEqualTo(want);
+      assertThat(store.verifyAudit().problems()).isEmpty();
+      StringWriter out = new StringWriter();
+      store.export(out);
+      List<LedgerLine> exported = LedgerReader.read(new ByteArrayInputStream(out.toString().getBytes(StandardCharsets.UTF_8)));
+      ConsentLedger ledger = replay(exported);
+      Instant at = Instant.parse("2024-04-01T00:00:00Z");
+      for (int i = 0; i < perThread; i++) {
+        assertThat(store.decide("t3-" + i, "genai-training", at)).isEqualTo(ledger.decide("t3-" + i, "genai-training", at));
+        assertThat(store.decide("race-" + i, "genai-training", at)).isEqualTo(ledger.decide("race-" + i, "genai-training", at));
+      }
+    }
+  }
+
+  /**
+   * Reads are served from an index that follows the ledger's tail; an append by another store
+   * on the same database (another process, in production) must show in the next read.
+   */
+  @Test
+  void readsSeeAppendsOfAnotherStoreOnTheSameDatabase() throws Exception {
+    StoreConfig config = fixture().freshConfig();
+    Instant at = Instant.parse("2024-03-01T00:00:00Z");
+    try (LedgerStore a = LedgerStore.open(config); LedgerStore b = LedgerStore.open(config)) {
+      a.append(POLICY, null);
+      a.append(member("m1", "2024-02-01T00:00:00Z"), null);
+      a.append(notice("m1", "2024-02-01T00:00:00Z"), null);
+      assertThat(a.memberHistory("m1")).hasSize(2);
+      assertThat(a.decide("m1", "genai-training", at).allowed()).isTrue();
+
+      b.append("{\"type\":\"consent.set\",\"at\":\"2024-02-02T00:00:00Z\",\"member\":\"m1\",\"purpose\":\"genai-training\","
+          + "\"choice\":\"withdraw\",\"source\":\"api\"}", null);
+      assertThat(a.memberHistory("m1")).hasSize(3);
+      assertThat(a.decide("m1", "genai-training", at).reason().word()).isEqualTo("withdrawn");
+
+      // A newer policy published elsewhere is seen too.
+      b.append(POLICY.replace("\"v1\"", "\"v2\"").replace("2024-01-01T00:00:00Z", "2024-02-10T00:00:00Z"), null);
+      assertThat(a.decide("m1", "genai-training", at).policyVersion()).isEqualTo("v2");
+      assertThat(a.decide("m1", "genai-training", at)).isEqualTo(b.decide("m1", "genai-training", at));
+      assertThat(a.memberHistory("nobody")).isEmpty();
+    }
+  }
+
   // ------------------------------------------------------------------ export, durability
 
   @Test

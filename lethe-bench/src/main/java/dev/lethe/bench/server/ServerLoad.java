@@ -39,8 +39,10 @@ import java.util.concurrent.locks.LockSupport;
  * than as a lower send rate (no coordinated omission). Bounded in time: warm-up plus a fixed
  * measurement window per rate, then it stops.
  *
- * <p>Usage: {@code ServerLoad [members=2000] [seconds=20] [rates=500,1000] [writeEvery=5]}: every
- * {@code writeEvery}-th request is a write (0: reads only).
+ * <p>Usage: {@code ServerLoad [members=2000] [seconds=20] [rates=500,1000] [writeEvery=5]
+ * [synchronousCommit=on]}: every {@code writeEvery}-th request is a write (0: reads only).
+ * PostgreSQL runs with {@code synchronous_commit=on} (its own default, and what makes an
+ * acknowledged append durable); the embedded binaries' builder would otherwise turn it off.
  */
 public final class ServerLoad {
 
@@ -51,8 +53,9 @@ public final class ServerLoad {
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     int[] rates = Arrays.stream((args.length > 2 ? args[2] : "500,1000").split(",")).mapToInt(Integer::parseInt).toArray();
     int writeEvery = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+    String synchronousCommit = args.length > 4 ? args[4] : "on";
     Path keys = Files.createTempDirectory("lethe-load");
-    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().start()) {
+    try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("synchronous_commit", synchronousCommit).start()) {
       try (Connection c = DriverManager.getConnection(pg.getJdbcUrl("postgres", "postgres"));
           Statement s = c.createStatement()) {
         s.execute("CREATE DATABASE load");
@@ -69,8 +72,8 @@ public final class ServerLoad {
           for (int i = 0; i < members; i++) {
             bearer.add(tokens.issue(Principal.member("m" + i), Duration.ofHours(2)));
           }
-          System.out.printf("lethe-server load: PostgreSQL 16 (embedded), %d members, %s, %d s per rate%n", members,
-              writeEvery == 0 ? "settings reads only" : "1 settings write per " + writeEvery + " requests", seconds);
+          System.out.printf("lethe-server load: PostgreSQL 16 (embedded, synchronous_commit=%s), %d members, %s, %d s per rate%n",
+              synchronousCommit, members, writeEvery == 0 ? "settings reads only" : "1 settings write per " + writeEvery + " requests", seconds);
           for (int rate : rates) {
             run(base, bearer, rate, Math.min(5, seconds), false, writeEvery);
             run(base, bearer, rate, seconds, true, writeEvery);
@@ -127,13 +130,15 @@ public final class ServerLoad {
         b.GET();
       }
       int index = i;
-      http.sendAsync(b.build(), HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {
+      // Completed on the client's own pool: a plain whenComplete may start a thread per response
+      // on a 2-core machine (the common pool has no parallelism there), which loads the driver.
+      http.sendAsync(b.build(), HttpResponse.BodyHandlers.discarding()).whenCompleteAsync((r, e) -> {
         latency[index] = System.nanoTime() - scheduled;
         if (e != null || r.statusCode() != 200) {
           errors.incrementAndGet();
         }
         done.countDown();
-      });
+      }, pool);
     }
     long sendEnd = System.nanoTime();
     if (!done.await(60, TimeUnit.SECONDS)) {
