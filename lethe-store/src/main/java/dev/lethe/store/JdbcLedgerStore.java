@@ -894,7 +894,58 @@ final class JdbcLedgerStore implements LedgerStore {
    * @return a seq such that every event committed before the call is at or below it and the
    *     index reflects at least every event up to it
    */
-  private long catchUp(Handle h) {
+  private long catchUp() {
+    long need;
+    synchronized (rounds) {
+      // Any round that starts after this call began sees everything committed before it.
+      need = rounds.started + 1;
+      while (rounds.done < need) {
+        if (!rounds.running) {
+          rounds.running = true;
+          rounds.started++;
+          break;
+        }
+        try {
+          rounds.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new StoreException("interrupted while reading the ledger", e);
+        }
+      }
+      if (rounds.done >= need) {
+        return tailSeq;
+      }
+    }
+    long round = need;
+    boolean ok = false;
+    try {
+      jdbi.useHandle(this::catchUpOnce);
+      ok = true;
+    } finally {
+      synchronized (rounds) {
+        rounds.running = false;
+        if (ok) {
+          rounds.done = Math.max(rounds.done, round);
+        }
+        rounds.notifyAll();
+      }
+    }
+    return tailSeq;
+  }
+
+  /**
+   * Concurrent reads share one tail query: a read waits for a round that started after it
+   * began (at most the one in flight plus the next), instead of each taking a connection.
+   */
+  private static final class Rounds {
+    long started;
+    long done;
+    boolean running;
+  }
+
+  private final Rounds rounds = new Rounds();
+
+  private void catchUpOnce(Handle h) {
     long from = tailSeq;
     if (from < 0) {
       tailLock.lock();
@@ -902,7 +953,7 @@ final class JdbcLedgerStore implements LedgerStore {
         if (tailSeq < 0) {
           restartIndex(h);
         }
-        return tailSeq;
+        return;
       } finally {
         tailLock.unlock();
       }
@@ -915,13 +966,13 @@ final class JdbcLedgerStore implements LedgerStore {
             .map((rs, ctx) -> new TailRow(rs.getLong(1), (Integer) rs.getObject(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6)))
             .list();
     if (rows.isEmpty()) {
-      return from;
+      return;
     }
     tailLock.lock();
     try {
       if (rows.size() >= TAIL_LIMIT) {
         restartIndex(h);
-        return tailSeq;
+        return;
       }
       long current = tailSeq;
       for (TailRow r : rows) {
@@ -946,7 +997,6 @@ final class JdbcLedgerStore implements LedgerStore {
       if (last > current) {
         tailSeq = last;
       }
-      return Math.max(current, last);
     } finally {
       tailLock.unlock();
     }
@@ -962,8 +1012,9 @@ final class JdbcLedgerStore implements LedgerStore {
   }
 
   /** The member's events in append order, current to every event committed before the call. */
-  private List<StoredEvent> history(Handle h, String member) {
-    long seen = catchUp(h);
+  private List<StoredEvent> history(String member) {
+    // Waiting for the shared tail query holds no connection: only a miss takes one.
+    long seen = catchUp();
     Integer number = numbers.get(member);
     if (number != null) {
       List<StoredEvent> cached = histories.get(number);
@@ -971,6 +1022,10 @@ final class JdbcLedgerStore implements LedgerStore {
         return cached;
       }
     }
+    return jdbi.withHandle(h -> load(h, member, seen));
+  }
+
+  private List<StoredEvent> load(Handle h, String member, long seen) {
     List<Integer> memberNo = new ArrayList<>(1);
     List<StoredEvent> loaded =
         h.createQuery(
@@ -1142,7 +1197,7 @@ final class JdbcLedgerStore implements LedgerStore {
   @Override
   public List<StoredEvent> memberHistory(String member) {
     Objects.requireNonNull(member, "member");
-    return guard(() -> jdbi.withHandle(h -> history(h, member)));
+    return guard(() -> history(member));
   }
 
   @Override

@@ -40,7 +40,9 @@ import java.util.concurrent.locks.LockSupport;
  * measurement window per rate, then it stops.
  *
  * <p>Usage: {@code ServerLoad [members=2000] [seconds=20] [rates=500,1000] [writeEvery=5]
- * [synchronousCommit=on]}: every {@code writeEvery}-th request is a write (0: reads only).
+ * [synchronousCommit=on]}: every {@code writeEvery}-th request is a write (0: reads only; -1: the
+ * baseline, {@code GET /.well-known/gpc.json}, which touches neither tokens nor the database, so
+ * it shows what the machine, Jetty and this driver alone allow).
  * PostgreSQL runs with {@code synchronous_commit=on} (its own default, and what makes an
  * acknowledged append durable); the embedded binaries' builder would otherwise turn it off.
  */
@@ -73,7 +75,8 @@ public final class ServerLoad {
             bearer.add(tokens.issue(Principal.member("m" + i), Duration.ofHours(2)));
           }
           System.out.printf("lethe-server load: PostgreSQL 16 (embedded, synchronous_commit=%s), %d members, %s, %d s per rate%n",
-              synchronousCommit, members, writeEvery == 0 ? "settings reads only" : "1 settings write per " + writeEvery + " requests", seconds);
+              synchronousCommit, members, writeEvery < 0 ? "baseline: GET /.well-known/gpc.json (no token check, no database)"
+              : writeEvery == 0 ? "settings reads only" : "1 settings write per " + writeEvery + " requests", seconds);
           for (int rate : rates) {
             run(base, bearer, rate, Math.min(5, seconds), false, writeEvery);
             run(base, bearer, rate, seconds, true, writeEvery);
@@ -119,8 +122,9 @@ public final class ServerLoad {
       // Deterministic mix: every writeEvery-th request is a write, alternating withdraw and grant.
       boolean write = writeEvery > 0 && i % writeEvery == writeEvery - 1;
       String memberId = "m" + member;
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v1/members/" + memberId
-              + (write ? "/settings/" + (member % 5 == 0 ? "personalization" : "genai-training") : "/settings")))
+      String path = writeEvery < 0 ? "/.well-known/gpc.json" : "/v1/members/" + memberId
+          + (write ? "/settings/" + (member % 5 == 0 ? "personalization" : "genai-training") : "/settings");
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
           .timeout(Duration.ofSeconds(10))
           .header("Authorization", "Bearer " + bearer.get(member));
       if (write) {
