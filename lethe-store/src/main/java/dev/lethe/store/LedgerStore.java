@@ -27,7 +27,12 @@ import org.roaringbitmap.RoaringBitmap;
  * they are identical to a replay of the whole ledger.
  *
  * <p>Thread-safe: any number of threads may read and append at once; appends are serialized (in
- * this process by a lock, across processes by a row lock in the database). No method accepts
+ * this process by one writer thread, across processes by a row lock in the database). Calls to
+ * {@link #appendBatch} that arrive while a transaction runs are committed together in the next
+ * one (group commit), each still validated in arrival order and accepted or rejected on its own.
+ * Member reads ({@link #memberHistory}, {@link #decide}) are served from an in-memory index of
+ * recently read members that is brought up to date with every event committed, by any process,
+ * before the read began. No method accepts
  * {@code null} unless its documentation says so. Database failures surface as {@link
  * StoreException}.
  */
