@@ -2,6 +2,7 @@ package dev.lethe.spark;
 
 import dev.lethe.pipeline.BuildCounts;
 import dev.lethe.pipeline.RecordOutcome;
+import dev.lethe.pipeline.ShardFormat;
 import dev.lethe.pipeline.ShardLayout;
 import dev.lethe.pipeline.ShardSink;
 import dev.lethe.pipeline.meta.SnapshotMetadata;
@@ -19,7 +20,7 @@ import scala.Tuple2;
 
 /**
  * The writing side of a Spark build: one task gets whole shards, sorted by shard and input order,
- * and writes each with the embedded engine's {@link ShardSink}, so the same lines in the same
+ * and writes each with the embedded engine's {@link ShardSink} in the snapshot's format, so the same lines in the same
  * order give the same compressed bytes and bitmaps. It first writes into a directory of its own
  * task attempt and then renames each finished file into the build directory: a failed or
  * speculative attempt never leaves a half-written shard under its final name, and two attempts
@@ -74,11 +75,15 @@ final class ShardWriter {
   /**
    * Writes the shards of one sorted partition into {@code building}.
    *
+   * @param format the name of the shard format ({@link ShardFormat#named}), resolved here on the
+   *     executor because formats are not serializable
    * @param attempt a name unique to this task attempt
    */
-  static Written write(Iterator<Tuple2<ShardKey, Object>> sorted, ShardLayout layout, Path building, String attempt)
+  static Written write(
+      Iterator<Tuple2<ShardKey, Object>> sorted, ShardLayout layout, String format, Path building, String attempt)
       throws IOException {
     ZstdGuard.require();
+    ShardFormat shardFormat = ShardFormat.named(format);
     Written written = new Written();
     Path own = building.resolve(ATTEMPT_PREFIX + attempt);
     Files.createDirectories(own);
@@ -96,7 +101,7 @@ final class ShardWriter {
           if (sink != null) {
             finish(sink, own, building, written);
           }
-          sink = new ShardSink(own, layout);
+          sink = new ShardSink(own, layout, shardFormat);
           current = key.shard;
         }
         TrainingLine line = (TrainingLine) next._2();

@@ -7,6 +7,7 @@ import dev.lethe.core.ledger.LedgerFormatException;
 import dev.lethe.core.ledger.LedgerReader;
 import dev.lethe.pipeline.Hashing;
 import dev.lethe.pipeline.RedactionPolicies;
+import dev.lethe.pipeline.ShardFormat;
 import dev.lethe.pipeline.SnapshotConflictException;
 import dev.lethe.pipeline.SnapshotRequest;
 import dev.lethe.pipeline.SnapshotResult;
@@ -126,6 +127,10 @@ public final class SparkBuild implements Callable<Integer> {
         description = "With --ledger: the deployment key, hex (at least 32 digits) on the file's first line.")
     Path keyFile;
 
+    @Option(names = "--format", paramLabel = "F", defaultValue = "jsonl",
+        description = "Shard files: jsonl (zstd-compressed JSON Lines, the default) or parquet (ZSTD, columns content, kind, text).")
+    String format;
+
     @Option(names = "--redaction", paramLabel = "MODE", defaultValue = "pseudonymous",
         description = "pseudonymous (people become keyed pseudonyms, other types placeholders) or placeholders.")
     String redaction;
@@ -157,6 +162,8 @@ public final class SparkBuild implements Callable<Integer> {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+    private ShardFormat shardFormat;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter err = spec.commandLine().getErr();
@@ -166,6 +173,17 @@ public final class SparkBuild implements Callable<Integer> {
       StoreConfig storeConfig;
       try {
         instant = Rfc3339.parseInstant(asOf);
+      } catch (DateTimeException e) {
+        err.println("--as-of: " + e.getMessage());
+        return BAD_INPUT;
+      }
+      try {
+        shardFormat = ShardFormat.named(format);
+      } catch (IllegalArgumentException e) {
+        err.println("--format: " + e.getMessage());
+        return BAD_INPUT;
+      }
+      try {
         policy = redactionPolicy();
         boolean fromStore = db != null || data != null;
         if (fromStore == (ledger != null) || (ledger != null) != (keyFile != null)) {
@@ -184,9 +202,6 @@ public final class SparkBuild implements Callable<Integer> {
         if (writePartitions < 0 || splitMb < 0) {
           throw new IllegalArgumentException("--write-partitions and --split-mb must not be negative");
         }
-      } catch (DateTimeException e) {
-        err.println("--as-of: " + e.getMessage());
-        return BAD_INPUT;
       } catch (IllegalArgumentException | IOException e) {
         err.println(e.getMessage());
         return BAD_INPUT;
@@ -247,7 +262,8 @@ public final class SparkBuild implements Callable<Integer> {
 
     private SnapshotRequest request(Instant instant, RedactionPolicy policy, byte[] key, String ledgerSha) {
       return new SnapshotRequest(
-          purpose, instant, List.of(), out.toAbsolutePath(), shards, policy, key, 1, "ledger", ledgerSha, license);
+          purpose, instant, List.of(), out.toAbsolutePath(), shards, policy, key, 1, "ledger", ledgerSha, license)
+          .withFormat(shardFormat);
     }
 
     /** Runs the build on Spark between OpenLineage START and COMPLETE (or FAIL) events. */

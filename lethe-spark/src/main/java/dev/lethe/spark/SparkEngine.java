@@ -61,7 +61,11 @@ import scala.Tuple2;
  * end at {@code \n} only, as in the embedded engine; bytes are decoded strictly, so invalid UTF-8
  * is excluded as {@code malformed}. Parquet (a file whose name ends in {@code .parquet}): one
  * record per row, checked as a line's fields are, in row order (see {@link ParquetExports}); its
- * manifest input digest is the SHA-256 of the file's bytes, as for every input. The output directory must be a POSIX path that the driver and every executor see
+ * manifest input digest is the SHA-256 of the file's bytes, as for every input.
+ *
+ * <p>Shards are written in the request's {@link dev.lethe.pipeline.ShardFormat}, found by name on
+ * each executor ({@code parquet} needs {@code lethe-parquet}, which {@code lethe-spark.jar} carries
+ * with its Parquet relocated away from Spark's). The output directory must be a POSIX path that the driver and every executor see
  * (local disk in local mode; a shared mount on a cluster), because the publish is a rename there.
  */
 public final class SparkEngine implements SnapshotEngine {
@@ -124,10 +128,6 @@ public final class SparkEngine implements SnapshotEngine {
    * @throws IOException if reading inputs or writing the snapshot fails; nothing is published then
    */
   public SnapshotResult build(ConsentLedger ledger, SnapshotRequest request, List<String> sources) throws IOException {
-    if (!request.format().equals(dev.lethe.pipeline.ShardFormat.jsonl())) {
-      // ShardWriter writes jsonl; a Parquet request must fail rather than publish jsonl shards.
-      throw new IllegalArgumentException("the Spark engine writes jsonl shards only, not " + request.format().name());
-    }
     ZstdGuard.require();
     Configuration hadoop = spark.hadoopConfiguration();
     List<URI> files = expand(sources, hadoop);
@@ -173,12 +173,14 @@ public final class SparkEngine implements SnapshotEngine {
           ? writePartitions
           : Math.max(1, Math.min(view.layout().shardCount(), spark.defaultParallelism()));
       String buildingDir = building.toAbsolutePath().toString();
+      // Formats are not serializable: the writing tasks look theirs up by name, as the driver did.
+      String format = request.format().name();
       List<ShardWriter.Written> written = processed
           .repartitionAndSortWithinPartitions(new ShardPartitioner(writers), ShardKey.ORDER)
           .mapPartitions(part -> {
             TaskContext task = TaskContext.get();
             String attempt = task.stageId() + "-" + task.partitionId() + "-" + task.attemptNumber();
-            return List.of(ShardWriter.write(part, shipped.value().layout(), Path.of(buildingDir), attempt)).iterator();
+            return List.of(ShardWriter.write(part, shipped.value().layout(), format, Path.of(buildingDir), attempt)).iterator();
           })
           .collect();
       removeAttempts(building);
@@ -306,7 +308,7 @@ public final class SparkEngine implements SnapshotEngine {
     return new SnapshotRequest(
         request.purpose(), request.asOf(), files.stream().map(Path::of).toList(), request.outDir(),
         request.shardsPerGroup(), request.redaction(), request.deploymentKey(), request.threads(),
-        request.ledgerName(), request.ledgerSha256(), request.license(), request.rebuild());
+        request.ledgerName(), request.ledgerSha256(), request.license(), request.rebuild(), request.format());
   }
 
   /** Leftovers of failed task attempts, which must not be published with the snapshot. */

@@ -101,5 +101,10 @@ class SparkBuildTest {
         "--out", temp.toString(), "--key-file", keyFile.toString(), "--detector", "magic");
     assertThat(badDetector.code()).isEqualTo(SparkBuild.BAD_INPUT);
     assertThat(badDetector.err()).contains("unknown detector");
+
+    Run badFormat = run("build", "--ledger", "x", "--purpose", "p", "--as-of", "2024-01-01T00:00:00Z",
+        "--out", temp.toString(), "--key-file", keyFile.toString(), "--format", "avro");
+    assertThat(badFormat.code()).isEqualTo(SparkBuild.BAD_INPUT);
+    assertThat(badFormat.err()).contains("--format: shard format \"avro\" is not available", "parquet");
   }
 }
