@@ -129,7 +129,7 @@ final class ListedNames {
     if (!tk.word(k) || tk.length(k) < 5 || CommonWords.contains(tk.token(k))) {
       return false;
     }
-    String f = TextFold.foldSameLength(tk.token(k));
+    String f = tk.folded(k);
     if (NOT_PEOPLE.contains(f)) {
       return false;
     }
@@ -199,9 +199,8 @@ final class ListedNames {
   }
 
   private static boolean listed(Tokens tk, int k) {
-    String t = tk.token(k);
-    return NameGazetteer.contains(t) && !CommonWords.contains(t)
-        && !NOT_NAMES.contains(NameGazetteer.fold(t));
+    String f = NameGazetteer.fold(tk.token(k));
+    return NameGazetteer.containsFolded(f) && !CommonWords.containsFolded(f) && !NOT_NAMES.contains(f);
   }
 
 }

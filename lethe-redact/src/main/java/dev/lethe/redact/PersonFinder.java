@@ -101,11 +101,11 @@ final class PersonFinder {
     if (!tk.word(k)) {
       return false;
     }
-    String t = tk.token(k);
-    if (CommonWords.contains(t)) {
+    String f = NameGazetteer.fold(tk.token(k)); // once, for both lists
+    if (CommonWords.containsFolded(f)) {
       return false;
     }
-    return tk.capitalized(k) || NameGazetteer.contains(t) || (lowerText && tk.length(k) > 2);
+    return tk.capitalized(k) || (lowerText && tk.length(k) > 2) || NameGazetteer.containsFolded(f);
   }
 
   private static boolean sentenceEnd(Tokens tk, int k) {

@@ -84,7 +84,7 @@ final class PersonVeto {
       if (a < 0 || b < 0) {
         continue;
       }
-      String last = TextFold.foldSameLength(tk.token(b));
+      String last = tk.folded(b);
       if (b > a && STREET_ENDS.contains(last) && !last.equals("dr")) {
         h.types[i] = EntityType.STREET_ADDRESS;
         continue;
@@ -96,18 +96,18 @@ final class PersonVeto {
         if (!tk.word(k)) {
           continue;
         }
-        String f = TextFold.foldSameLength(tk.token(k));
+        String f = tk.folded(k);
         places &= PLACES.contains(f);
         titles &= TITLES.contains(f);
         people |= DEMONYMS.contains(f);
       }
       people |= a > 0 && tk.capitalized(a - 1) && spacesBetween(tk, a - 1, a)
-          && DEMONYMS.contains(TextFold.foldSameLength(tk.token(a - 1)));
+          && DEMONYMS.contains(tk.folded(a - 1));
       boolean org = ORGANISATION.contains(last)
           || (b + 1 < tk.size && tk.capitalized(b + 1)
-              && ORGANISATION.contains(TextFold.foldSameLength(tk.token(b + 1))));
+              && ORGANISATION.contains(tk.folded(b + 1)));
       boolean place = a == b && a > 0 && tk.capitalized(a) && !NameGazetteer.contains(tk.token(a))
-          && PLACE_CUES.contains(TextFold.foldSameLength(tk.token(a - 1)));
+          && PLACE_CUES.contains(tk.folded(a - 1));
       // A house number before the run: "29 Rue de Tanger" (after it is too common in posts:
       // "Kobe 24").
       boolean numbered = a > 0 && spacesBetween(tk, a - 1, a) && houseNumber(tk, a - 1);
@@ -184,7 +184,7 @@ final class PersonVeto {
     if (!tk.word(k) || tk.length(k) < 2 || !(lower || tk.capitalized(k))) {
       return false;
     }
-    String f = TextFold.foldSameLength(tk.token(k));
+    String f = tk.folded(k);
     return !f.equals("and") && !ORGANISATION.contains(f) && !TITLES.contains(f);
   }
 
@@ -256,7 +256,7 @@ final class PersonVeto {
     if (CommonWords.contains(t)) {
       return false;
     }
-    String f = TextFold.foldSameLength(t);
+    String f = tk.folded(k);
     return !PLACES.contains(f) && !TITLES.contains(f) && !DEMONYMS.contains(f)
         && !ORGANISATION.contains(f) && !STREET_ENDS.contains(f) && !ListedNames.notName(f);
   }

@@ -41,4 +41,9 @@ public final class CommonWords {
   public static boolean contains(String token) {
     return WORDS.contains(NameGazetteer.fold(token));
   }
+
+  /** Whether a token already folded by {@link NameGazetteer#fold} is a common lower-case word. */
+  public static boolean containsFolded(String folded) {
+    return WORDS.contains(folded);
+  }
 }

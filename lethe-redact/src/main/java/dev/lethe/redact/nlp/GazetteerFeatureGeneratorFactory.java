@@ -18,24 +18,43 @@ public final class GazetteerFeatureGeneratorFactory
     return new Generator();
   }
 
+  /**
+   * Not thread-safe: OpenNLP makes one per context generator, and Lethe keeps one context
+   * generator per thread. The window around it asks about each token up to three times per
+   * candidate, so list look-ups are remembered for the sentence at hand.
+   */
   static final class Generator implements AdaptiveFeatureGenerator {
+    private String[] sentence;
+    private byte[] listed; // 0 not looked up, 1 not listed, 2 listed
+
     @Override
     public void createFeatures(List<String> features, String[] tokens, int index, String[] previousOutcomes) {
-      String t = tokens[index];
-      if (!NameGazetteer.contains(t)) {
+      if (!listed(tokens, index)) {
         return;
       }
+      String t = tokens[index];
       char c = t.charAt(0);
       String shape = Character.isUpperCase(c)
           ? (t.length() > 1 && Character.isUpperCase(t.charAt(1)) ? "caps" : "cap")
           : "low";
       features.add("gaz");
       features.add("gaz=" + shape);
-      boolean prev = index > 0 && NameGazetteer.contains(tokens[index - 1]);
-      boolean next = index + 1 < tokens.length && NameGazetteer.contains(tokens[index + 1]);
+      boolean prev = index > 0 && listed(tokens, index - 1);
+      boolean next = index + 1 < tokens.length && listed(tokens, index + 1);
       if (prev || next) {
         features.add("gazpair=" + shape);
       }
+    }
+
+    private boolean listed(String[] tokens, int i) {
+      if (tokens != sentence) {
+        sentence = tokens;
+        listed = new byte[tokens.length];
+      }
+      if (listed[i] == 0) {
+        listed[i] = (byte) (NameGazetteer.contains(tokens[i]) ? 2 : 1);
+      }
+      return listed[i] == 2;
     }
   }
 }

@@ -77,6 +77,11 @@ public final class NameGazetteer {
     return s.toLowerCase(Locale.ROOT);
   }
 
+  /** Whether a token already folded by {@link #fold} is a known first or last name. */
+  public static boolean containsFolded(String folded) {
+    return folded.length() > 1 && NAMES.contains(folded);
+  }
+
   /** Whether the token (any case, any diacritics) is a known first or last name. */
   public static boolean contains(String token) {
     return token.length() > 1 && NAMES.contains(fold(token));
