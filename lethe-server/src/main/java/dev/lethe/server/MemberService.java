@@ -94,11 +94,11 @@ final class MemberService {
   /**
    * The member's settings, one per purpose of the policy in force now.
    *
-   * <p>Two queries: the member's history, and the store's decision for the AI purpose. The other
-   * purposes are decided in process by lethe-core from the cached policies and that history (what
-   * the store itself decides from). If the in-process decision for the AI purpose differs from the
-   * store's, the cache is stale (another process published a policy): it reloads, and every
-   * purpose is asked of the store.
+   * <p>One read of the store: the member's history. The store decides the AI purpose from that
+   * history and the policies it follows; the other purposes are decided in process by lethe-core
+   * from the cached policies and the same history (what the store itself decides from). If the
+   * in-process decision for the AI purpose differs from the store's, the cache is stale (another
+   * process published a policy): it reloads, and the store decides every purpose.
    */
   List<Setting> settings(String member) {
     List<StoredEvent> history = member.length() > MAX_ID ? List.of() : store.memberHistory(member);
@@ -107,7 +107,7 @@ final class MemberService {
     }
     Instant now = now();
     String country = countryOf(history);
-    Decision probe = store.decide(member, config.aiPurpose, now);
+    Decision probe = store.decide(member, config.aiPurpose, now, history);
     Policy policy = policies.at(now).orElse(null);
     ConsentLedger local = policies.withMemberEvents(history).orElse(null);
     boolean trusted = local != null && sameDecision(local.decide(member, config.aiPurpose, now), probe);
@@ -121,7 +121,7 @@ final class MemberService {
     for (Map.Entry<String, PurposePolicy> e : policy.purposes().entrySet()) {
       String purpose = e.getKey();
       Decision d = purpose.equals(config.aiPurpose) ? probe
-          : trusted ? local.decide(member, purpose, now) : store.decide(member, purpose, now);
+          : trusted ? local.decide(member, purpose, now) : store.decide(member, purpose, now, history);
       result.add(new Setting(purpose, e.getValue(), d, policy.ruleFor(e.getValue(), country), latestChoice(history, purpose), country));
     }
     return result;

@@ -1177,7 +1177,15 @@ final class JdbcLedgerStore implements LedgerStore {
     Objects.requireNonNull(at, "at");
     // The index follows every committed event, policies included, so the member's history and
     // the policies read after catching up describe a state the ledger really was in.
-    List<StoredEvent> history = memberHistory(member);
+    return decide(member, purpose, at, memberHistory(member));
+  }
+
+  @Override
+  public Decision decide(String member, String purpose, Instant at, List<StoredEvent> history) {
+    Objects.requireNonNull(member, "member");
+    Objects.requireNonNull(purpose, "purpose");
+    Objects.requireNonNull(at, "at");
+    Objects.requireNonNull(history, "history");
     List<Row> memberRows = new ArrayList<>(history.size());
     for (StoredEvent e : history) {
       if (!(e.event() instanceof ContentPosted) && !(e.event() instanceof ContentDeleted)) {

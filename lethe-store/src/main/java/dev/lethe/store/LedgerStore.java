@@ -89,6 +89,17 @@ public interface LedgerStore extends AutoCloseable {
    */
   Decision decide(String member, String purpose, Instant at);
 
+  /**
+   * Decides as {@link #decide(String, String, Instant)} does, but from a history this store's
+   * {@link #memberHistory} returned for the member, without reading the ledger again: one read
+   * then serves the member's events and every purpose's decision. The policies are those the
+   * store knows now, which include every policy committed before that history was read.
+   *
+   * @param history what {@link #memberHistory} returned for {@code member}; events after {@code
+   *     at} are ignored
+   */
+  Decision decide(String member, String purpose, Instant at, List<StoredEvent> history);
+
   /** Every stored event naming the member (objection decisions and content deletions included), in append order. */
   List<StoredEvent> memberHistory(String member);
 

@@ -117,6 +117,10 @@ abstract class LedgerStoreContract {
         assertThat(store.decide(q.member(), q.purpose(), q.at()))
             .as("%s line %d", s.name(), l.line())
             .isEqualTo(ledger.decide(q.member(), q.purpose(), q.at()));
+        // Deciding from a history read once gives the same answer as reading it again.
+        assertThat(store.decide(q.member(), q.purpose(), q.at(), store.memberHistory(q.member())))
+            .as("%s line %d, from a history", s.name(), l.line())
+            .isEqualTo(ledger.decide(q.member(), q.purpose(), q.at()));
       }
     }
     assertThat(queries).as(s.name()).isPositive();
@@ -407,6 +411,8 @@ abstract class LedgerStoreContract {
       b.append(POLICY.replace("\"v1\"", "\"v2\"").replace("2024-01-01T00:00:00Z", "2024-02-10T00:00:00Z"), null);
       assertThat(a.decide("m1", "genai-training", at).policyVersion()).isEqualTo("v2");
       assertThat(a.decide("m1", "genai-training", at)).isEqualTo(b.decide("m1", "genai-training", at));
+      // Deciding from a history uses the policies the store follows, the newer one included.
+      assertThat(a.decide("m1", "genai-training", at, a.memberHistory("m1")).policyVersion()).isEqualTo("v2");
       assertThat(a.memberHistory("nobody")).isEmpty();
     }
   }

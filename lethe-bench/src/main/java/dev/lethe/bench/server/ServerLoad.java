@@ -8,6 +8,9 @@ import dev.lethe.store.Append;
 import dev.lethe.store.LedgerStore;
 import dev.lethe.store.StoreConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,6 +54,13 @@ public final class ServerLoad {
   private ServerLoad() {}
 
   public static void main(String[] args) throws Exception {
+    // On 2 cores the common pool has parallelism 1, and then every CompletableFuture async step
+    // without an executor (the HttpClient completes each response body with one) starts a new
+    // thread: 22,000 threads in one run, all charged to the box the server shares. Set before
+    // CompletableFuture is first used; a value given on the command line wins.
+    if (System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism") == null) {
+      System.setProperty("java.util.concurrent.ForkJoinPool.common.parallelism", "2");
+    }
     int members = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 20;
     int[] rates = Arrays.stream((args.length > 2 ? args[2] : "500,1000").split(",")).mapToInt(Integer::parseInt).toArray();
@@ -106,6 +116,8 @@ public final class ServerLoad {
   private static void run(String base, List<String> bearer, int rate, int seconds, boolean report, int writeEvery) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     HttpClient http = HttpClient.newBuilder().executor(pool).connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+    double driverCpuBefore = driverCpuSeconds();
+    double processCpuBefore = processCpuSeconds();
     int total = rate * seconds;
     long[] latency = new long[total];
     AtomicInteger errors = new AtomicInteger();
@@ -148,6 +160,8 @@ public final class ServerLoad {
     if (!done.await(60, TimeUnit.SECONDS)) {
       System.out.println("  some requests did not complete within 60 s");
     }
+    double driverCpu = driverCpuSeconds() - driverCpuBefore;
+    double processCpu = processCpuSeconds() - processCpuBefore;
     pool.shutdownNow();
     if (report) {
       long[] sorted = latency.clone();
@@ -155,7 +169,31 @@ public final class ServerLoad {
       double achieved = total / ((sendEnd - start) / 1e9);
       System.out.printf("  target %5d req/s (sent %.0f/s, %d requests): p50 %6.2f ms  p90 %6.2f ms  p99 %6.2f ms  max %7.2f ms  errors %d%n",
           rate, achieved, total, ms(sorted, 0.50), ms(sorted, 0.90), ms(sorted, 0.99), sorted[total - 1] / 1e6, errors.get());
+      System.out.printf("    CPU of this JVM during the run: %.1f s, of it the driver's threads (sender, client, its pool) %.1f s%n",
+          processCpu, driverCpu);
     }
+  }
+
+  /**
+   * CPU of this driver's own threads that are alive now: the sender ({@code main}), the client's
+   * selector and the completion pool; the rest of the JVM's CPU is the server's (and the JIT's and
+   * GC's, which both share).
+   */
+  private static double driverCpuSeconds() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long nanos = 0;
+    for (ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (t != null && (t.getThreadName().equals("main") || t.getThreadName().startsWith("HttpClient-")
+          || t.getThreadName().startsWith("pool-") || t.getThreadName().startsWith("ForkJoinPool.commonPool"))) {
+        nanos += Math.max(0, threads.getThreadCpuTime(t.getThreadId()));
+      }
+    }
+    return nanos / 1e9;
+  }
+
+  private static double processCpuSeconds() {
+    return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        ? os.getProcessCpuTime() / 1e9 : Double.NaN;
   }
 
   private static double ms(long[] sorted, double q) {
