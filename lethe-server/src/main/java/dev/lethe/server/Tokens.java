@@ -30,6 +30,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Bearer tokens: compact JWS (RFC 7515) with the claims {@code sub}, {@code role}, {@code iss}
@@ -39,7 +40,9 @@ import java.util.Set;
  * of at least 32 bytes, EdDSA with an Ed25519 public key. Anything else, {@code alg: none}
  * included, is refused. Tokens are issued with the HS256 secret when there is one, otherwise with
  * the Ed25519 private key. EdDSA uses the JDK's own Ed25519, so no extra crypto library is needed.
- * Immutable and thread-safe.
+ * Thread-safe. A token that verified is remembered by its exact text (a bounded number of them), so
+ * its next use skips parsing and the signature check; its expiry and not-before instants are still
+ * checked against the clock on every use.
  */
 public final class Tokens {
 
@@ -55,6 +58,21 @@ public final class Tokens {
   private final byte[] secret;
   private final PublicKey edPublic;
   private final PrivateKey edPrivate;
+
+  /** Most verified tokens remembered; beyond it the expired ones and then a tenth are dropped. */
+  private static final int CACHED_TOKENS = 20_000;
+
+  /** Longest token remembered (issued ones are a few hundred characters), which bounds the memory. */
+  private static final int CACHED_TOKEN_LENGTH = 2048;
+
+  /** What a verified token grants, and when. */
+  private record Verified(Principal principal, Instant expires, Instant notBefore) {}
+
+  /**
+   * Tokens whose signature and claims verified, by their whole text: the signature is part of the
+   * key, so no other text (a forged or altered token) can match an entry.
+   */
+  private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
 
   private Tokens(Clock clock, byte[] secret, PublicKey edPublic, PrivateKey edPrivate) {
     this.clock = clock;
@@ -152,6 +170,42 @@ public final class Tokens {
    *     configured, expired, not yet valid, or lacks a valid role or subject
    */
   public Principal verify(String token) throws InvalidTokenException {
+    Verified known = verified.get(token);
+    if (known == null) {
+      known = verifyFully(token);
+      if (token.length() <= CACHED_TOKEN_LENGTH) {
+        if (verified.size() >= CACHED_TOKENS) {
+          evictSome();
+        }
+        verified.put(token, known);
+      }
+    } else {
+      checkTimes(known, clock.instant());
+    }
+    return known.principal;
+  }
+
+  private static void checkTimes(Verified v, Instant now) throws InvalidTokenException {
+    if (!v.expires.plusSeconds(CLOCK_SKEW_SECONDS).isAfter(now)) {
+      throw new InvalidTokenException("the token has expired");
+    }
+    if (v.notBefore != null && v.notBefore.minusSeconds(CLOCK_SKEW_SECONDS).isAfter(now)) {
+      throw new InvalidTokenException("the token is not valid yet");
+    }
+  }
+
+  private void evictSome() {
+    Instant now = clock.instant();
+    verified.values().removeIf(v -> !v.expires.plusSeconds(CLOCK_SKEW_SECONDS).isAfter(now));
+    int drop = CACHED_TOKENS / 10;
+    var it = verified.keySet().iterator();
+    while (verified.size() >= CACHED_TOKENS - drop && it.hasNext()) {
+      it.next();
+      it.remove();
+    }
+  }
+
+  private Verified verifyFully(String token) throws InvalidTokenException {
     SignedJWT jwt;
     try {
       jwt = SignedJWT.parse(token);
@@ -180,15 +234,14 @@ public final class Tokens {
     } catch (ParseException e) {
       throw new InvalidTokenException("the token's claims are not a JSON object");
     }
-    Instant now = clock.instant();
     Date exp = claims.getExpirationTime();
-    if (exp == null || !exp.toInstant().plusSeconds(CLOCK_SKEW_SECONDS).isAfter(now)) {
+    if (exp == null) {
       throw new InvalidTokenException("the token has expired");
     }
     Date nbf = claims.getNotBeforeTime();
-    if (nbf != null && nbf.toInstant().minusSeconds(CLOCK_SKEW_SECONDS).isAfter(now)) {
-      throw new InvalidTokenException("the token is not valid yet");
-    }
+    Instant expires = exp.toInstant();
+    Instant notBefore = nbf == null ? null : nbf.toInstant();
+    checkTimes(new Verified(null, expires, notBefore), clock.instant());
     Object roleClaim = claims.getClaim("role");
     Role role =
         roleClaim instanceof String s
@@ -201,7 +254,7 @@ public final class Tokens {
     if (subject == null || subject.isEmpty()) {
       throw new InvalidTokenException("the token has no subject");
     }
-    return role == Role.MEMBER ? Principal.member(subject) : Principal.of(role);
+    return new Verified(role == Role.MEMBER ? Principal.member(subject) : Principal.of(role), expires, notBefore);
   }
 
   /** A token that does not authenticate anyone. */
