@@ -36,18 +36,25 @@ class ModelCommandsTest {
     return String.join("\n", lines) + "\n";
   }
 
-  @Test
-  void trainListGenerateAndScore(@TempDir Path dir) throws Exception {
-    String data = dir.resolve("data").toString();
+  /** Imports {@link #LEDGER} into {@code data}, builds a snapshot of {@link #content()} with {@code options} and returns its id. */
+  private static String importAndBuild(Path dir, String data, String... options) throws Exception {
     Path ledger = dir.resolve("ledger.jsonl");
     Path content = dir.resolve("content.jsonl");
     Files.writeString(ledger, LEDGER);
     Files.writeString(content, content());
     assertThat(CliRun.run("import", "--data", data, ledger.toString()).status()).isZero();
-    CliRun build = CliRun.run("build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-02-01T00:00:00Z",
-        "--content", content.toString(), "--quiet", "--threads", "2", "--shards", "2");
+    List<String> args = new ArrayList<>(List.of("build", "--data", data, "--purpose", "genai-training",
+        "--as-of", "2024-02-01T00:00:00Z", "--content", content.toString(), "--quiet", "--threads", "2"));
+    args.addAll(List.of(options));
+    CliRun build = CliRun.run(args.toArray(String[]::new));
     assertThat(build.status()).as(build.err()).isZero();
-    String snapshot = JSON.readTree(build.out()).get("snapshot").asText();
+    return JSON.readTree(build.out()).get("snapshot").asText();
+  }
+
+  @Test
+  void trainListGenerateAndScore(@TempDir Path dir) throws Exception {
+    String data = dir.resolve("data").toString();
+    String snapshot = importAndBuild(dir, data, "--shards", "2");
 
     CliRun train = CliRun.run("train", "--data", data, "--snapshot", snapshot, "--seed", "11", "--threads", "2");
     assertThat(train.status()).as(train.err()).isZero();
@@ -93,15 +100,7 @@ class ModelCommandsTest {
   @Test
   void forgettingAMemberOfAParquetSnapshotRebuildsItAsParquetAndVerifies(@TempDir Path dir) throws Exception {
     String data = dir.resolve("data").toString();
-    Path ledger = dir.resolve("ledger.jsonl");
-    Path content = dir.resolve("content.jsonl");
-    Files.writeString(ledger, LEDGER);
-    Files.writeString(content, content());
-    assertThat(CliRun.run("import", "--data", data, ledger.toString()).status()).isZero();
-    CliRun build = CliRun.run("build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-02-01T00:00:00Z",
-        "--content", content.toString(), "--quiet", "--threads", "2", "--shards", "4", "--format", "parquet");
-    assertThat(build.status()).as(build.err()).isZero();
-    String snapshot = JSON.readTree(build.out()).get("snapshot").asText();
+    String snapshot = importAndBuild(dir, data, "--shards", "4", "--format", "parquet");
     CliRun train = CliRun.run("train", "--data", data, "--snapshot", snapshot, "--seed", "5", "--threads", "2");
     assertThat(train.status()).as(train.err()).isZero();
 

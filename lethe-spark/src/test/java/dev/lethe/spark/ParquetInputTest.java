@@ -6,14 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.core.event.Rfc3339;
 import dev.lethe.core.ledger.ConsentLedger;
-import dev.lethe.core.ledger.LedgerReader;
 import dev.lethe.pipeline.ProgressListener;
 import dev.lethe.pipeline.SnapshotEngine;
 import dev.lethe.pipeline.SnapshotRequest;
 import dev.lethe.pipeline.SnapshotResult;
 import dev.lethe.redact.RedactionPolicy;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +45,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ParquetInputTest {
 
-  private static final byte[] KEY = "lethe-spark-test-deployment-key!".getBytes(StandardCharsets.UTF_8);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path shared;
@@ -59,19 +56,9 @@ class ParquetInputTest {
 
   @BeforeAll
   static void start() throws Exception {
-    spark = SparkSession.builder()
-        .master("local[2]")
-        .appName("lethe-spark-parquet-test")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-        .config("spark.default.parallelism", "2")
-        .getOrCreate();
+    spark = LocalSpark.start("lethe-spark-parquet-test");
     input = SyntheticInput.write(shared.resolve("input"), 20240607L, 240, 2, 2_000);
-    try (InputStream in = Files.newInputStream(input.ledger)) {
-      ledger = LedgerReader.load(in).ledger();
-    }
+    ledger = LocalSpark.ledger(input);
   }
 
   @AfterAll
@@ -83,7 +70,7 @@ class ParquetInputTest {
 
   private static SnapshotRequest request(List<Path> content, Path out) {
     return new SnapshotRequest("genai-training", SyntheticInput.AS_OF, content, out, 3,
-        RedactionPolicy.placeholders(), KEY, 2, "ledger", "ab".repeat(32), null);
+        RedactionPolicy.placeholders(), LocalSpark.KEY, 2, "ledger", "ab".repeat(32), null);
   }
 
   private static SnapshotResult embedded(List<Path> content, Path out) throws Exception {

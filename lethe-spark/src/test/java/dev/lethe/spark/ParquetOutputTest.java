@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.core.ledger.ConsentLedger;
-import dev.lethe.core.ledger.LedgerReader;
 import dev.lethe.pipeline.Hashing;
 import dev.lethe.pipeline.ProgressListener;
 import dev.lethe.pipeline.ShardFormat;
@@ -13,7 +12,6 @@ import dev.lethe.pipeline.SnapshotEngine;
 import dev.lethe.pipeline.SnapshotRequest;
 import dev.lethe.pipeline.SnapshotResult;
 import dev.lethe.redact.RedactionPolicy;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ParquetOutputTest {
 
-  private static final byte[] KEY = "lethe-spark-test-deployment-key!".getBytes(StandardCharsets.UTF_8);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path shared;
@@ -48,19 +45,9 @@ class ParquetOutputTest {
 
   @BeforeAll
   static void start() throws Exception {
-    spark = SparkSession.builder()
-        .master("local[2]")
-        .appName("lethe-spark-parquet-test")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-        .config("spark.default.parallelism", "2")
-        .getOrCreate();
+    spark = LocalSpark.start("lethe-spark-parquet-test");
     input = SyntheticInput.write(shared.resolve("input"), 20240607L, 200, 2, 1_500);
-    try (InputStream in = Files.newInputStream(input.ledger)) {
-      ledger = LedgerReader.load(in).ledger();
-    }
+    ledger = LocalSpark.ledger(input);
     parquet = ShardFormat.named("parquet");
   }
 
@@ -73,7 +60,7 @@ class ParquetOutputTest {
 
   private static SnapshotRequest request(List<Path> content, Path out, RedactionPolicy policy) {
     return new SnapshotRequest("genai-training", SyntheticInput.AS_OF, content, out, 3,
-        policy, KEY, 2, "ledger", "cd".repeat(32), null);
+        policy, LocalSpark.KEY, 2, "ledger", "cd".repeat(32), null);
   }
 
   private static SnapshotResult embedded(SnapshotRequest request) throws Exception {

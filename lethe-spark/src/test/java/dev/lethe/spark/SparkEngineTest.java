@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.core.ledger.ConsentLedger;
-import dev.lethe.core.ledger.LedgerReader;
 import dev.lethe.pipeline.ProgressListener;
 import dev.lethe.pipeline.SnapshotEngine;
 import dev.lethe.pipeline.SnapshotRequest;
 import dev.lethe.pipeline.SnapshotResult;
 import dev.lethe.redact.RedactionPolicy;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SparkEngineTest {
 
-  static final byte[] KEY = "lethe-spark-test-deployment-key!".getBytes(StandardCharsets.UTF_8);
 
   @TempDir static Path shared;
   static SparkSession spark;
@@ -40,19 +37,9 @@ class SparkEngineTest {
 
   @BeforeAll
   static void start() throws Exception {
-    spark = SparkSession.builder()
-        .master("local[2]")
-        .appName("lethe-spark-test")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-        .config("spark.default.parallelism", "2")
-        .getOrCreate();
+    spark = LocalSpark.start("lethe-spark-test");
     input = SyntheticInput.write(shared.resolve("input"), 20240601L, 240, 2, 2_000);
-    try (InputStream in = Files.newInputStream(input.ledger)) {
-      ledger = LedgerReader.load(in).ledger();
-    }
+    ledger = LocalSpark.ledger(input);
   }
 
   @AfterAll
@@ -64,7 +51,7 @@ class SparkEngineTest {
 
   private static SnapshotRequest request(Path out) {
     return new SnapshotRequest("genai-training", SyntheticInput.AS_OF, input.content, out, 3,
-        RedactionPolicy.pseudonymousPeople(), KEY, 2, "ledger", "ab".repeat(32), null);
+        RedactionPolicy.pseudonymousPeople(), LocalSpark.KEY, 2, "ledger", "ab".repeat(32), null);
   }
 
   private static SnapshotResult embedded(SnapshotRequest request) throws Exception {
@@ -157,7 +144,7 @@ class SparkEngineTest {
   void sourcesMayBeGivenAsADirectoryOfExportsInNameOrder() throws Exception {
     SnapshotResult expected = embedded(request(temp.resolve("embedded")));
     SnapshotRequest bare = new SnapshotRequest("genai-training", SyntheticInput.AS_OF, List.of(), temp.resolve("spark"), 3,
-        RedactionPolicy.pseudonymousPeople(), KEY, 1, "ledger", "ab".repeat(32), null);
+        RedactionPolicy.pseudonymousPeople(), LocalSpark.KEY, 1, "ledger", "ab".repeat(32), null);
     Path dir = temp.resolve("exports");
     Files.createDirectories(dir);
     for (Path file : input.content) {
