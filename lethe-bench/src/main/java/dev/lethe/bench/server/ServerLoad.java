@@ -171,6 +171,24 @@ public final class ServerLoad {
       double achieved = total / ((sendEnd - start) / 1e9);
       System.out.printf("  target %5d req/s (sent %.0f/s, %d requests): p50 %6.2f ms  p90 %6.2f ms  p99 %6.2f ms  max %7.2f ms  errors %d%n",
           rate, achieved, total, ms(sorted, 0.50), ms(sorted, 0.90), ms(sorted, 0.99), sorted[total - 1] / 1e6, errors.get());
+      if (writeEvery > 0) {
+        // The same requests split by kind: a write waits for a durable commit and reads twice.
+        long[] writes = new long[total / writeEvery];
+        long[] reads = new long[total - writes.length];
+        int w = 0;
+        int r = 0;
+        for (int i = 0; i < total; i++) {
+          if (i % writeEvery == writeEvery - 1 && w < writes.length) {
+            writes[w++] = latency[i];
+          } else {
+            reads[r++] = latency[i];
+          }
+        }
+        Arrays.sort(writes);
+        Arrays.sort(reads);
+        System.out.printf("    reads  (%d): p50 %6.2f ms  p99 %6.2f ms;  writes (%d): p50 %6.2f ms  p99 %6.2f ms%n",
+            reads.length, ms(reads, 0.50), ms(reads, 0.99), writes.length, ms(writes, 0.50), ms(writes, 0.99));
+      }
       System.out.printf("    CPU of this JVM during the run: %.1f s, of it the driver's threads (sender, client, its pool) %.1f s%n",
           processCpu, driverCpu);
     }
