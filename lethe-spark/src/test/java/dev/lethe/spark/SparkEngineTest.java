@@ -27,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SparkEngineTest {
 
-
   @TempDir static Path shared;
   static SparkSession spark;
   static SyntheticInput input;
