@@ -55,25 +55,6 @@ public record SnapshotMetadata(
     inputs = List.copyOf(inputs);
   }
 
-  /** Metadata of a snapshot whose shards are zstd-compressed JSON Lines. */
-  public SnapshotMetadata(
-      String snapshot,
-      String purpose,
-      String purposeTitle,
-      Instant asOf,
-      String policyVersion,
-      List<String> contentKinds,
-      List<String> visibility,
-      long included,
-      SortedMap<String, Long> excluded,
-      SortedMap<String, Long> redactions,
-      String redactionPolicy,
-      List<Shard> shards,
-      List<Input> inputs) {
-    this(snapshot, purpose, purposeTitle, asOf, policyVersion, contentKinds, visibility, included, excluded, redactions,
-        redactionPolicy, shards, inputs, Encoding.JSONL);
-  }
-
   /**
    * What the shard files of a snapshot are.
    *

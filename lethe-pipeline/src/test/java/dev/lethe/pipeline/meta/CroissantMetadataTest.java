@@ -149,7 +149,7 @@ class CroissantMetadataTest {
             s.snapshot(), s.purpose(), null, s.asOf(), null, s.contentKinds(), s.visibility(), 0,
             Map.of("no-policy", 9L).entrySet().stream()
                 .collect(TreeMap::new, (t, e) -> t.put(e.getKey(), e.getValue()), TreeMap::putAll),
-            new TreeMap<>(), s.redactionPolicy(), List.of(), s.inputs());
+            new TreeMap<>(), s.redactionPolicy(), List.of(), s.inputs(), s.encoding());
 
     ObjectNode doc = CroissantMetadata.of(none, PUBLICATION);
 
@@ -193,7 +193,7 @@ class CroissantMetadataTest {
             m.snapshot(), m.purpose(), m.purposeTitle(), m.asOf(), m.policyVersion(),
             new ArrayList<>(m.contentKinds()), new ArrayList<>(m.visibility()), m.included(),
             new TreeMap<>(m.excluded()), new TreeMap<>(m.redactions()), m.redactionPolicy(),
-            new ArrayList<>(m.shards()), new ArrayList<>(m.inputs()));
+            new ArrayList<>(m.shards()), new ArrayList<>(m.inputs()), m.encoding());
 
     ObjectNode a = CroissantMetadata.of(m, PUBLICATION);
     ObjectNode b = CroissantMetadata.of(copy, PUBLICATION);
@@ -226,7 +226,8 @@ class CroissantMetadataTest {
         .as((id, purpose, at, version, excluded, redactions, sh, inputSha) ->
             new SnapshotMetadata(id, purpose, null, at, version, List.of("comment", "post"), List.of("public"),
                 sh.stream().mapToLong(SnapshotMetadata.Shard::records).sum(), excluded, redactions,
-                "typed placeholders", sh, List.of(new SnapshotMetadata.Input("content.jsonl", inputSha))));
+                "typed placeholders", sh, List.of(new SnapshotMetadata.Input("content.jsonl", inputSha)),
+                SnapshotMetadata.Encoding.JSONL));
   }
 
   /** Every {@code @id} reference points at a defined node: JSON Schema cannot check this. */

@@ -43,7 +43,8 @@ final class Fixtures {
                 1, "UK", "shard-00001.jsonl.zst", "members-00001.roaring", 534, 31, hex('b'), 40960)),
         List.of(
             new SnapshotMetadata.Input("content.jsonl", hex('c')),
-            new SnapshotMetadata.Input("ledger", hex('d'))));
+            new SnapshotMetadata.Input("ledger", hex('d'))),
+        SnapshotMetadata.Encoding.JSONL);
   }
 
   static String hex(char c) {
