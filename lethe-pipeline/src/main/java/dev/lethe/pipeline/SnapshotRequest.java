@@ -62,24 +62,6 @@ public record SnapshotRequest(
     ShardLayout.of(null, shardsPerGroup); // validates the shard count
   }
 
-  /** A build writing jsonl shards. */
-  public SnapshotRequest(
-      String purpose,
-      Instant asOf,
-      List<Path> contentFiles,
-      Path outDir,
-      int shardsPerGroup,
-      RedactionPolicy redaction,
-      byte[] deploymentKey,
-      int threads,
-      String ledgerName,
-      String ledgerSha256,
-      String license,
-      Rebuild rebuild) {
-    this(purpose, asOf, contentFiles, outDir, shardsPerGroup, redaction, deploymentKey, threads, ledgerName,
-        ledgerSha256, license, rebuild, ShardFormat.jsonl());
-  }
-
   /** A fresh build (not a rebuild) writing jsonl shards. */
   public SnapshotRequest(
       String purpose,

@@ -133,7 +133,8 @@ class SparkEngineTest {
     Path elsewhere = temp.resolve("spark");
     SnapshotResult actual = spark().build(ledger, new SnapshotRequest(rebuild.purpose(), rebuild.asOf(),
         rebuild.contentFiles(), elsewhere, rebuild.shardsPerGroup(), rebuild.redaction(), rebuild.deploymentKey(),
-        rebuild.threads(), rebuild.ledgerName(), rebuild.ledgerSha256(), rebuild.license(), rebuild.rebuild()),
+        rebuild.threads(), rebuild.ledgerName(), rebuild.ledgerSha256(), rebuild.license(), rebuild.rebuild(),
+        rebuild.format()),
         ProgressListener.NONE);
     Snapshots.assertSame(actual.directory(), expected.directory());
     assertThat(actual.metadata().excluded().get("forgotten")).isPositive();
