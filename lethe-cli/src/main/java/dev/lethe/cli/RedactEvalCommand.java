@@ -1,6 +1,7 @@
 package dev.lethe.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,12 +10,18 @@ import dev.lethe.redact.EntityType;
 import dev.lethe.redact.eval.Datasets;
 import dev.lethe.redact.eval.Evaluation;
 import dev.lethe.redact.eval.LabeledText;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -35,7 +42,8 @@ import picocli.CommandLine.Parameters;
       "overall, for overlap and for exact matches. DATASET is presidio-research JSON (*.json) or",
       "CoNLL with BIO tags (anything else). Presidio sets are scored on every type Lethe",
       "detects (gold DOMAIN_NAME counts as URL); CoNLL sets on PERSON unless --types says",
-      "otherwise. Prints a table per dataset and writes all results as JSON."
+      "otherwise. Prints a table per dataset and writes all results as JSON. With --errors, also",
+      "writes every missed and spurious span as a JSON line, to read what the detectors get wrong."
     })
 final class RedactEvalCommand implements Callable<Integer> {
 
@@ -55,6 +63,11 @@ final class RedactEvalCommand implements Callable<Integer> {
           + "label @mentions as people.")
   Map<String, String> aliases = new HashMap<>();
 
+  @Option(names = "--errors", paramLabel = "FILE",
+      description = "Also write each error as a JSON line: {dataset, id, kind: missed|spurious, type, "
+          + "start, end, span, context}.")
+  Path errors;
+
   @Option(names = "--no-model", description = "Leave out the statistical name finder.")
   boolean noModel;
 
@@ -64,19 +77,23 @@ final class RedactEvalCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    // Every file is read before anything is scored or written, so a bad file changes nothing.
+    Map<Path, List<LabeledText>> labeled = new LinkedHashMap<>();
+    for (Path file : datasets) {
+      try {
+        labeled.put(file, Datasets.read(file));
+      } catch (IOException | RuntimeException e) {
+        err.println(file + ": cannot read: " + e.getMessage());
+        return Lethe.BAD_INPUT;
+      }
+    }
     Detector detector = noModel
         ? Detector.of(EnumSet.allOf(EntityType.class), false)
         : Detector.standard();
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ArrayNode results = mapper.createArrayNode();
-    for (Path file : datasets) {
-      List<LabeledText> texts;
-      try {
-        texts = Datasets.read(file);
-      } catch (IOException e) {
-        err.println(file + ": cannot read: " + e.getMessage());
-        return Lethe.BAD_INPUT;
-      }
+    List<ObjectNode> errorLines = new ArrayList<>();
+    labeled.forEach((file, texts) -> {
       boolean presidio = file.getFileName().toString().endsWith(".json");
       Set<String> scored = types != null
           ? new TreeSet<>(types)
@@ -85,14 +102,47 @@ final class RedactEvalCommand implements Callable<Integer> {
               : Set.of("PERSON");
       Map<String, String> goldAliases = presidio ? Map.of("DOMAIN_NAME", "URL") : Map.of();
       Evaluation.Report report = Evaluation.run(file.toString(), detector, texts,
-          new Evaluation.Options(scored, goldAliases, aliases));
+          new Evaluation.Options(scored, goldAliases, aliases),
+          e -> {
+            if (errors != null) {
+              errorLines.add(errorJson(mapper, file, e));
+            }
+          });
       out.print(Evaluation.table(report));
       out.println();
       results.add(toJson(mapper, report, scored, aliases));
-    }
+    });
     mapper.writeValue(json.toFile(), results);
     out.println("wrote " + json);
+    if (errors != null) {
+      ObjectWriter line = mapper.writer().without(SerializationFeature.INDENT_OUTPUT);
+      try (BufferedWriter w = Files.newBufferedWriter(errors, StandardCharsets.UTF_8)) {
+        for (ObjectNode o : errorLines) {
+          w.write(line.writeValueAsString(o));
+          w.newLine();
+        }
+      }
+      out.println("wrote " + errors + " (" + errorLines.size() + " errors)");
+    }
     return CommandLine.ExitCode.OK;
+  }
+
+  /** One error as JSON, with up to 40 code points of text either side for context. */
+  static ObjectNode errorJson(ObjectMapper mapper, Path file, Evaluation.Error e) {
+    String t = e.text().text();
+    int cps = t.codePointCount(0, t.length());
+    ObjectNode o = mapper.createObjectNode();
+    o.put("dataset", file.toString());
+    o.put("id", e.text().id());
+    o.put("kind", e.kind().name().toLowerCase(Locale.ROOT));
+    o.put("type", e.type());
+    o.put("start", e.start());
+    o.put("end", e.end());
+    o.put("span", e.covered());
+    int from = t.offsetByCodePoints(0, Math.max(0, e.start() - 40));
+    int to = t.offsetByCodePoints(0, Math.min(cps, e.end() + 40));
+    o.put("context", t.substring(from, to));
+    return o;
   }
 
   private static ObjectNode toJson(ObjectMapper mapper, Evaluation.Report r, Set<String> scored,

@@ -36,7 +36,9 @@ public final class Datasets {
     List<String> toks = new ArrayList<>();
     List<String> tags = new ArrayList<>();
     try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      int lineNo = 0;
       for (String line; (line = r.readLine()) != null; ) {
+        lineNo++;
         if (line.isBlank()) {
           if (!toks.isEmpty()) {
             out.add(join(toks, tags));
@@ -53,7 +55,7 @@ public final class Datasets {
           tab = line.lastIndexOf(' ');
         }
         if (tab <= 0) {
-          throw new IOException(file + ": not token<TAB>tag: " + line);
+          throw new IOException(file + ": line " + lineNo + ": not token<TAB>tag: " + line);
         }
         toks.add(line.substring(0, tab));
         tags.add(line.substring(tab + 1).trim());
@@ -155,12 +157,25 @@ public final class Datasets {
     JsonNode root = new ObjectMapper().readTree(file.toFile());
     List<LabeledText> out = new ArrayList<>();
     int n = 0;
+    if (!root.isArray()) {
+      throw new IOException(file + ": expected a JSON array of {full_text, spans}");
+    }
     for (JsonNode item : root) {
+      if (!item.path("full_text").isTextual()) {
+        throw new IOException(file + ": item " + n + ": no string full_text");
+      }
       String text = item.path("full_text").asText();
+      int length = text.codePointCount(0, text.length());
       List<LabeledText.GoldSpan> gold = new ArrayList<>();
       for (JsonNode sp : item.path("spans")) {
-        gold.add(new LabeledText.GoldSpan(sp.path("entity_type").asText(),
-            sp.path("start_position").asInt(), sp.path("end_position").asInt()));
+        JsonNode start = sp.path("start_position");
+        JsonNode end = sp.path("end_position");
+        if (!sp.path("entity_type").isTextual() || !start.canConvertToInt() || !end.canConvertToInt()
+            || start.asInt() < 0 || start.asInt() > end.asInt() || end.asInt() > length) {
+          throw new IOException(file + ": item " + n + ": span " + sp
+              + " needs entity_type and 0 <= start_position <= end_position <= " + length);
+        }
+        gold.add(new LabeledText.GoldSpan(sp.path("entity_type").asText(), start.asInt(), end.asInt()));
       }
       out.add(new LabeledText(file.getFileName() + "#" + n++, text, gold));
     }

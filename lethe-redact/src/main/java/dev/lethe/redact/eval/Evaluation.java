@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * Span-level scoring of a {@link Detector} against labeled texts. A prediction matches a gold
@@ -78,10 +79,48 @@ public final class Evaluation {
   public record Report(
       String dataset, int texts, long codePoints, double seconds, Map<String, Metrics> perType, Metrics overall) {}
 
-  private record Typed(String type, int start, int end) {}
+  /** Whether an error is a labeled span nothing found, or a found span with no label under it. */
+  public enum ErrorKind {
+    /** A gold span no prediction of its type overlaps: personal data left in the text. */
+    MISSED,
+    /** A prediction no gold span of its type overlaps: text removed that was not personal data. */
+    SPURIOUS
+  }
 
+  /**
+   * One scoring error, for reading what a detector gets wrong.
+   *
+   * @param text the labeled text it occurred in
+   * @param start start of the span, in code points
+   * @param end end of the span (exclusive), in code points
+   */
+  public record Error(ErrorKind kind, String type, LabeledText text, int start, int end) {
+    /** The text of the span itself. */
+    public String covered() {
+      String t = text.text();
+      return t.substring(t.offsetByCodePoints(0, start), t.offsetByCodePoints(0, end));
+    }
+  }
+
+  private record Typed(String type, int start, int end) {
+    boolean overlaps(Typed o) {
+      return type.equals(o.type) && start < o.end && o.start < end;
+    }
+  }
+
+  /** Same as {@link #run(String, Detector, List, Options, Consumer)} without listing the errors. */
   public static Report run(String name, Detector detector, List<LabeledText> texts, Options options) {
+    return run(name, detector, texts, options, e -> { });
+  }
+
+  /**
+   * Scores {@code detector} on {@code texts}, and passes every {@link Error} to {@code errors} in
+   * text order: for each text its missed gold spans, then its spurious predictions.
+   */
+  public static Report run(String name, Detector detector, List<LabeledText> texts, Options options,
+      Consumer<? super Error> errors) {
     Objects.requireNonNull(detector);
+    Objects.requireNonNull(errors);
     Map<String, int[]> counts = new TreeMap<>();
     long cps = 0;
     long t0 = System.nanoTime();
@@ -104,8 +143,10 @@ public final class Evaluation {
       for (Typed g : gold) {
         int[] c = counts.computeIfAbsent(g.type(), k -> new int[5]);
         c[0]++;
-        if (pred.stream().anyMatch(p -> p.type().equals(g.type()) && p.start() < g.end() && g.start() < p.end())) {
+        if (pred.stream().anyMatch(g::overlaps)) {
           c[2]++;
+        } else {
+          errors.accept(new Error(ErrorKind.MISSED, g.type(), lt, g.start(), g.end()));
         }
         if (pred.contains(g)) {
           c[4]++;
@@ -114,8 +155,10 @@ public final class Evaluation {
       for (Typed p : pred) {
         int[] c = counts.computeIfAbsent(p.type(), k -> new int[5]);
         c[1]++;
-        if (gold.stream().anyMatch(g -> g.type().equals(p.type()) && p.start() < g.end() && g.start() < p.end())) {
+        if (gold.stream().anyMatch(p::overlaps)) {
           c[3]++;
+        } else {
+          errors.accept(new Error(ErrorKind.SPURIOUS, p.type(), lt, p.start(), p.end()));
         }
       }
     }
