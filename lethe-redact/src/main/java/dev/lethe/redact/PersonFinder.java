@@ -5,8 +5,6 @@ import dev.lethe.redact.nlp.NameGazetteer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import opennlp.tools.ml.model.MaxentModel;
-import opennlp.tools.namefind.NameContextGenerator;
 import opennlp.tools.namefind.TokenNameFinderModel;
 
 /**
@@ -20,45 +18,57 @@ import opennlp.tools.namefind.TokenNameFinderModel;
  * (feature generation and {@code GISModel.eval}), and a sentence without a candidate costs nothing.
  * The features of a candidate still see the whole sentence, as in training.
  *
- * <p>The model is immutable and shared; the context generator keeps per-document state (its
- * feature cache and the previous-outcome map), so each thread gets its own.
+ * <p>The model is evaluated by {@link PersonModel}, which gives the distributions OpenNLP's
+ * {@code GISModel} would give for the features OpenNLP's context generator would build, without
+ * building them. The model is immutable and shared; the per-document state (the adaptive data:
+ * each token's outcome in the earlier sentences of the text) and the token cache are per thread.
+ * As with OpenNLP's context generator, the adaptive data is updated after each sentence that has
+ * a candidate, and cleared after each text.
  */
 final class PersonFinder {
   static final String MODEL_RESOURCE = "/dev/lethe/redact/nlp/en-person.bin";
   private static final int MAX_SENTENCE_TOKENS = 100;
-  private static final Object[] NO_CONTEXT = new String[0][0];
 
-  private final MaxentModel model;
+  private final PersonModel model;
   private final int other;
   private final int start;
   private final int cont;
-  private final String[] outcomeNames;
-  private final ThreadLocal<NameContextGenerator> contexts;
+  private final ThreadLocal<Scratch> scratch;
 
-  private PersonFinder(TokenNameFinderModel model) {
-    this.model = model.getArtifact("nameFinder.model");
-    this.other = this.model.getIndex("other");
-    this.start = this.model.getIndex("person-start");
-    this.cont = this.model.getIndex("person-cont");
+  private PersonFinder(PersonModel model) {
+    this.model = model;
+    this.other = model.index("other");
+    this.start = model.index("person-start");
+    this.cont = model.index("person-cont");
     if (other < 0 || start < 0 || cont < 0) {
       throw new IllegalStateException(MODEL_RESOURCE + " is not a BIO person model");
     }
-    this.outcomeNames = new String[this.model.getNumOutcomes()];
-    for (int i = 0; i < outcomeNames.length; i++) {
-      outcomeNames[i] = this.model.getOutcome(i);
-    }
-    this.contexts = ThreadLocal.withInitial(() -> model.getFactory().createContextGenerator());
+    this.scratch = ThreadLocal.withInitial(Scratch::new);
   }
 
   static PersonFinder load() {
+    return new PersonFinder(PersonModel.compile(loadModel()));
+  }
+
+  /** The shipped model as OpenNLP reads it (for training-side tools and the equivalence test). */
+  static TokenNameFinderModel loadModel() {
     try (InputStream in = PersonFinder.class.getResourceAsStream(MODEL_RESOURCE)) {
       if (in == null) {
         throw new IllegalStateException(MODEL_RESOURCE + " missing from the classpath");
       }
-      return new PersonFinder(new TokenNameFinderModel(in));
+      return new TokenNameFinderModel(in);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load " + MODEL_RESOURCE, e);
     }
+  }
+
+  /** Per-thread buffers and model session, reused from text to text. */
+  private final class Scratch {
+    final PersonModel.Session session = model.session();
+    final double[] dist = new double[model.outcomes()];
+    String[] tokens = new String[MAX_SENTENCE_TOKENS];
+    int[] outcomes = new int[MAX_SENTENCE_TOKENS];
+    double[] probs = new double[MAX_SENTENCE_TOKENS];
   }
 
   void find(Tokens tk, Hits out) {
@@ -76,24 +86,36 @@ final class PersonFinder {
     if (cand == null) {
       return; // nothing that can be a name: the model is not consulted at all
     }
-    NameContextGenerator cg = contexts.get();
+    Scratch sc = scratch.get();
     int s = 0;
     try {
       while (s < n) {
-        int e = s + 1;
-        boolean any = cand[s];
-        while (e < n && e - s < MAX_SENTENCE_TOKENS && !tk.newlineBefore(e) && !sentenceEnd(tk, e - 1)) {
-          any |= cand[e];
-          e++;
+        int e = sentenceEnd(tk, s);
+        boolean any = false;
+        for (int k = s; k < e && !any; k++) {
+          any = cand[k];
         }
         if (any) {
-          sentence(cg, tk, cand, s, e, out);
+          sentence(sc, tk, cand, s, e, out);
         }
         s = e;
       }
     } finally {
-      cg.clearAdaptiveData();
+      sc.session.clear();
     }
+  }
+
+  /**
+   * The end (exclusive) of the sentence that starts at token s: a line break, a lone ".", "!" or
+   * "?", or {@value #MAX_SENTENCE_TOKENS} tokens end it.
+   */
+  static int sentenceEnd(Tokens tk, int s) {
+    int n = tk.size;
+    int e = s + 1;
+    while (e < n && e - s < MAX_SENTENCE_TOKENS && !tk.newlineBefore(e) && !stop(tk, e - 1)) {
+      e++;
+    }
+    return e;
   }
 
   /** Whether the model is asked about token k (see the class comment). */
@@ -108,25 +130,28 @@ final class PersonFinder {
     return tk.capitalized(k) || (lowerText && tk.length(k) > 2) || NameGazetteer.containsFolded(f);
   }
 
-  private static boolean sentenceEnd(Tokens tk, int k) {
+  private static boolean stop(Tokens tk, int k) {
     char c = tk.first(k);
     return tk.length(k) == 1 && (c == '.' || c == '!' || c == '?');
   }
 
-  private void sentence(NameContextGenerator cg, Tokens tk, boolean[] cand, int s, int e, Hits out) {
+  private void sentence(Scratch sc, Tokens tk, boolean[] cand, int s, int e, Hits out) {
     int len = e - s;
-    String[] toks = new String[len];
+    String[] toks = sc.tokens;
     for (int k = s; k < e; k++) {
       toks[k - s] = tk.token(k);
     }
-    String[] outcomes = new String[len];
-    double[] probs = new double[len];
+    PersonModel.Session session = sc.session;
+    session.sentence(toks, len);
+    int[] outcomes = sc.outcomes;
+    double[] probs = sc.probs;
+    double[] dist = sc.dist;
     int prev = other;
     for (int i = 0; i < len; i++) {
       int best = other;
       double p = 1.0;
       if (cand[s + i]) {
-        double[] dist = model.eval(cg.getContext(i, toks, outcomes, NO_CONTEXT));
+        session.eval(i, outcomes, dist);
         best = -1;
         for (int o = 0; o < dist.length; o++) {
           // BIO: a continuation only follows a start or a continuation.
@@ -139,20 +164,20 @@ final class PersonFinder {
         }
         p = dist[best];
       }
-      outcomes[i] = outcomeNames[best];
+      outcomes[i] = best;
       probs[i] = p;
       prev = best;
     }
-    cg.updateAdaptiveData(toks, outcomes);
+    session.update(outcomes);
     int i = 0;
     while (i < len) {
-      if (!outcomes[i].equals(outcomeNames[start])) {
+      if (outcomes[i] != start) {
         i++;
         continue;
       }
       int j = i + 1;
       double sum = probs[i];
-      while (j < len && outcomes[j].equals(outcomeNames[cont])) {
+      while (j < len && outcomes[j] == cont) {
         sum += probs[j];
         j++;
       }
@@ -166,5 +191,6 @@ final class PersonFinder {
       }
       i = j;
     }
+    java.util.Arrays.fill(toks, 0, len, null); // the strings belong to the text, not to the thread
   }
 }

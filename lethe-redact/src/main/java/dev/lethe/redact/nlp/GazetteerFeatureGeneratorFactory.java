@@ -19,6 +19,18 @@ public final class GazetteerFeatureGeneratorFactory
   }
 
   /**
+   * The capitalisation the feature reports for a listed token: {@code caps} (two leading capitals),
+   * {@code cap} or {@code low}. Shared with Lethe's own evaluator of the model.
+   */
+  public static String shape(String token) {
+    char c = token.charAt(0);
+    if (!Character.isUpperCase(c)) {
+      return "low";
+    }
+    return token.length() > 1 && Character.isUpperCase(token.charAt(1)) ? "caps" : "cap";
+  }
+
+  /**
    * Not thread-safe: OpenNLP makes one per context generator, and Lethe keeps one context
    * generator per thread. The window around it asks about each token up to three times per
    * candidate, so list look-ups are remembered for the sentence at hand.
@@ -32,11 +44,7 @@ public final class GazetteerFeatureGeneratorFactory
       if (!listed(tokens, index)) {
         return;
       }
-      String t = tokens[index];
-      char c = t.charAt(0);
-      String shape = Character.isUpperCase(c)
-          ? (t.length() > 1 && Character.isUpperCase(t.charAt(1)) ? "caps" : "cap")
-          : "low";
+      String shape = shape(tokens[index]);
       features.add("gaz");
       features.add("gaz=" + shape);
       boolean prev = index > 0 && listed(tokens, index - 1);

@@ -1,0 +1,174 @@
+package dev.lethe.redact;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lethe.redact.eval.Datasets;
+import dev.lethe.redact.eval.LabeledText;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import opennlp.tools.ml.model.MaxentModel;
+import opennlp.tools.namefind.NameContextGenerator;
+import opennlp.tools.namefind.TokenNameFinderModel;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link PersonModel} against OpenNLP itself: for every token of every sentence of the labeled
+ * development files, the distribution of {@code GISModel.eval(contextGenerator.getContext(...))}
+ * and of the compiled model, with the same previous outcomes and the same adaptive data.
+ */
+class PersonModelTest {
+  private static final String[] DEV = {"wnut17/dev.conll", "btc/dev.conll", "presidio-synth/dev.json"};
+  private static TokenNameFinderModel opennlp;
+  private static PersonModel compiled;
+
+  @BeforeAll
+  static void load() {
+    opennlp = PersonFinder.loadModel();
+    compiled = PersonModel.compile(opennlp);
+  }
+
+  /** The texts as Lethe sees them: its tokens, cut into sentences as {@link PersonFinder} cuts them. */
+  @Test
+  void sameDistributionsAsOpenNlpOnDevTextsAsLetheTokenizesThem() throws IOException {
+    Comparison c = new Comparison();
+    for (String file : DEV) {
+      for (LabeledText t : Datasets.read(EvaluationTest.data().resolve(file))) {
+        Tokens tk = Tokens.of(t.text());
+        List<String[]> sentences = new ArrayList<>();
+        for (int s = 0; s < tk.size; ) {
+          int e = PersonFinder.sentenceEnd(tk, s);
+          String[] toks = new String[e - s];
+          for (int k = s; k < e; k++) {
+            toks[k - s] = tk.token(k);
+          }
+          sentences.add(toks);
+          s = e;
+        }
+        c.document(sentences);
+      }
+    }
+    c.check();
+  }
+
+  /**
+   * The corpora's own tokens (odd ones included: lone commas, emoji, URLs), eight consecutive
+   * sentences to a document so that the adaptive data carries across sentences.
+   */
+  @Test
+  void sameDistributionsAsOpenNlpOnDevCorpusTokens() throws IOException {
+    Comparison c = new Comparison();
+    for (String file : new String[] {DEV[0], DEV[1]}) {
+      List<String[]> doc = new ArrayList<>();
+      for (Datasets.TaggedSentence s : Datasets.readConllSentences(EvaluationTest.data().resolve(file))) {
+        doc.add(s.tokens().toArray(String[]::new));
+        if (doc.size() == 8) {
+          c.document(doc);
+          doc = new ArrayList<>();
+        }
+      }
+      c.document(doc);
+    }
+    c.check();
+  }
+
+  @Test
+  void sessionForgetsTheAdaptiveDataOfTheLastDocument() {
+    PersonModel.Session s = compiled.session();
+    String[] toks = {"Sam", "said", "so"};
+    double[] fresh = new double[compiled.outcomes()];
+    s.sentence(toks, toks.length);
+    s.eval(0, new int[3], fresh);
+    s.update(new int[] {compiled.index("person-start"), 0, 0});
+    double[] adapted = new double[compiled.outcomes()];
+    s.sentence(toks, toks.length);
+    s.eval(0, new int[3], adapted);
+    assertThat(adapted).isNotEqualTo(fresh);
+    s.clear();
+    double[] again = new double[compiled.outcomes()];
+    s.sentence(toks, toks.length);
+    s.eval(0, new int[3], again);
+    assertThat(again).isEqualTo(fresh);
+  }
+
+  @Test
+  void refusesAModelTrainedWithOtherFeatures() {
+    assertThat(PersonModel.DESCRIPTOR.replaceAll("\\s+", ""))
+        .isEqualTo(new String((byte[]) opennlp.getArtifact("generator.featuregen"),
+            java.nio.charset.StandardCharsets.UTF_8).replaceAll("\\s+", ""));
+    assertThatThrownBy(() -> PersonModel.checkDescriptor(PersonModel.DESCRIPTOR.replace(
+            "<int name=\"length\">3</int>", "<int name=\"length\">4</int>").getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("other features");
+  }
+
+  /** Runs OpenNLP and the compiled model side by side, decoding greedily from OpenNLP's answers. */
+  private static final class Comparison {
+    private final MaxentModel reference = opennlp.getArtifact("nameFinder.model");
+    private final NameContextGenerator generator = opennlp.getFactory().createContextGenerator();
+    private final PersonModel.Session session = compiled.session();
+    private final int other = compiled.index("other");
+    private final int cont = compiled.index("person-cont");
+    private final int[] chosen = new int[compiled.outcomes()];
+    private final List<String> mismatches = new ArrayList<>();
+    private long tokens;
+    private long adapted;
+    private double worst;
+
+    void document(List<String[]> sentences) {
+      for (String[] toks : sentences) {
+        String[] names = new String[toks.length];
+        int[] ids = new int[toks.length];
+        double[] mine = new double[compiled.outcomes()];
+        session.sentence(toks, toks.length);
+        for (int i = 0; i < toks.length; i++) {
+          String[] context = generator.getContext(i, toks, names, new Object[0]);
+          double[] ref = reference.eval(context);
+          session.eval(i, ids, mine);
+          tokens++;
+          for (String f : context) {
+            if (f.startsWith("pd=") && !f.equals("pd=null")) {
+              adapted++;
+            }
+          }
+          for (int o = 0; o < ref.length; o++) {
+            double d = Math.abs(ref[o] - mine[o]);
+            worst = Math.max(worst, d);
+            if (!(d <= 1e-9) && mismatches.size() < 5) {
+              mismatches.add(String.join(" ", toks) + " @" + i + ": " + java.util.Arrays.toString(ref)
+                  + " vs " + java.util.Arrays.toString(mine));
+            }
+          }
+          int best = -1;
+          for (int o = 0; o < ref.length; o++) {
+            boolean allowed = !(o == cont && (i == 0 ? other : ids[i - 1]) == other);
+            if (allowed && (best < 0 || ref[o] > ref[best])) {
+              best = o;
+            }
+          }
+          ids[i] = best;
+          names[i] = compiled.outcome(best);
+          chosen[best]++;
+        }
+        generator.updateAdaptiveData(toks, names);
+        session.update(ids);
+      }
+      generator.clearAdaptiveData();
+      session.clear();
+    }
+
+    void check() {
+      assertThat(mismatches).as("worst difference %s over %d tokens", worst, tokens).isEmpty();
+      assertThat(worst).isLessThanOrEqualTo(1e-9);
+      assertThat(worst).isEqualTo(0.0);
+      // The comparison covered every outcome as a previous outcome, and the adaptive data.
+      assertThat(tokens).isGreaterThan(10_000);
+      for (int count : chosen) {
+        assertThat(count).isGreaterThan(20);
+      }
+      assertThat(adapted).isGreaterThan(1_000);
+    }
+  }
+}
