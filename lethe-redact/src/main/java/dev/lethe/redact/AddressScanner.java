@@ -1,6 +1,7 @@
 package dev.lethe.redact;
 
 import dev.lethe.redact.nlp.CommonWords;
+import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -51,6 +52,18 @@ final class AddressScanner {
   private static final Set<String> SHORT_SUFFIXES = Set.of("u", "utca", "ut", "utja", "rkp", "krt", "str", "ter", "tee", "tn", "iela", "vej", "gade", "gata");
   private static final Set<String> UNIT_WORDS = Set.of("apt", "suite", "unit", "flat", "box", "ste");
   private static final Set<String> MILITARY = Set.of("usns", "usnv", "uss", "uscgc", "psc", "unit");
+  /**
+   * Every word that starts an address by itself (post box, military, street prefix): one look-up
+   * sends all other tokens straight to the number-led and foreign-ending forms.
+   */
+  private static final Set<String> STARTS = starts();
+
+  private static Set<String> starts() {
+    Set<String> s = new HashSet<>(Set.of("p", "po", "postbox", "pob"));
+    s.addAll(MILITARY);
+    s.addAll(STREET_PREFIXES);
+    return Set.copyOf(s);
+  }
 
   void scan(Tokens tk, Set<EntityType> types, Hits out) {
     boolean addresses = types.contains(EntityType.STREET_ADDRESS);
@@ -117,6 +130,9 @@ final class AddressScanner {
   private int core(Tokens tk, int k, boolean numbered) {
     int n = tk.size;
     String f = folded(tk, k);
+    if (!STARTS.contains(f)) {
+      return numberedOrForeign(tk, k, numbered);
+    }
     // P.O. Box 149 / PO Box 149 / Postbox 53
     if ((f.equals("p") && k + 4 < n && tk.is(k + 1, ".") && tk.is(k + 2, "o") && tk.is(k + 3, "."))) {
       int b = k + 4;
@@ -167,6 +183,12 @@ final class AddressScanner {
         return e;
       }
     }
+    return numberedOrForeign(tk, k, numbered);
+  }
+
+  /** The forms of {@link #core(Tokens, int, boolean)} that do not start with a word of {@link #STARTS}. */
+  private int numberedOrForeign(Tokens tk, int k, boolean numbered) {
+    int n = tk.size;
     // The house number first: 11 Souterhead Road / 6750 Koskikatu 25 / 462 Stubengraben 80
     if (number(tk, k)) {
       int w = k + 1;
@@ -214,8 +236,9 @@ final class AddressScanner {
         }
       }
     }
-    // A street name with a foreign street ending and a number: "Luite tee 87", "Nybyvagen 65"
-    if (tk.word(k) && tk.capitalized(k)) {
+    // A street name with a foreign street ending and a number: "Luite tee 87", "Nybyvagen 65".
+    // The number is at most four tokens on, so most capitalised words are done with at once.
+    if (tk.word(k) && tk.capitalized(k) && numberWithin(tk, k + 1, k + 4)) {
       int e = k;
       boolean street = false;
       while (e < n && e - k < 3 && tk.word(e) && (e == k || !tk.newlineBefore(e))) {
@@ -235,6 +258,16 @@ final class AddressScanner {
     return k;
   }
 
+
+  /** Whether one of the tokens {@code from..to} (inclusive, as far as there are) is a {@link #number}. */
+  private static boolean numberWithin(Tokens tk, int from, int to) {
+    for (int j = from; j <= to && j < tk.size; j++) {
+      if (number(tk, j)) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   private static boolean streetEnding(String w) {
     if (w.length() < 4) {

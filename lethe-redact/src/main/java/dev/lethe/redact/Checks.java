@@ -149,8 +149,8 @@ final class Checks {
     if ("DFIQUV".indexOf(a) >= 0 || "DFIOQUV".indexOf(b) >= 0) {
       return false;
     }
-    String p = "" + a + b;
-    return !(p.equals("BG") || p.equals("GB") || p.equals("KN") || p.equals("NK")
-        || p.equals("NT") || p.equals("TN") || p.equals("ZZ"));
+    return !((a == 'B' && b == 'G') || (a == 'G' && b == 'B') || (a == 'K' && b == 'N')
+        || (a == 'N' && b == 'K') || (a == 'N' && b == 'T') || (a == 'T' && b == 'N')
+        || (a == 'Z' && b == 'Z'));
   }
 }

@@ -1,5 +1,6 @@
 package dev.lethe.redact;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -16,8 +17,18 @@ final class DateScanner {
   private static final List<String> YEAR_CUES =
       List.of("in", "of", "since", "during", "from", "until", "till", "by", "year", "around",
           "circa", "before", "after", "born");
-  private static final String MONTH_INITIALS = "jfmasond";
+  /** The months by their initial, for ASCII letters; in {@link #MONTHS} order, empty for most. */
+  private static final List<List<String>> MONTHS_BY_INITIAL = byInitial();
   private static final String[] ORDINALS = {"st", "nd", "rd", "th"};
+
+  private static List<List<String>> byInitial() {
+    List<List<String>> m = new ArrayList<>(128);
+    for (char c = 0; c < 128; c++) {
+      char l = TextFold.asciiLower(c);
+      m.add(MONTHS.stream().filter(name -> name.charAt(0) == l).toList());
+    }
+    return List.copyOf(m);
+  }
 
   void scan(String t, Hits out) {
     int n = t.length();
@@ -146,16 +157,19 @@ final class DateScanner {
       return -1;
     }
     char c = t.charAt(m);
-    if (c < 128 && MONTH_INITIALS.indexOf(TextFold.asciiLower(c)) < 0) {
-      return -1; // most words: no month starts with this letter (other chars take the long way)
+    // An ASCII first letter matches only the months it starts (most letters start none); other
+    // chars are compared with all twelve, as case-insensitive equality is wider for them.
+    List<String> months = c < 128 ? MONTHS_BY_INITIAL.get(c) : MONTHS;
+    if (months.isEmpty()) {
+      return -1;
     }
-    for (String name : MONTHS) {
+    for (String name : months) {
       if (TextFold.regionMatchesIgnoreCase(t, m, name, name.length())
           && (m + name.length() >= n || !Character.isLetter(t.charAt(m + name.length())))) {
         return m + name.length();
       }
     }
-    for (String name : MONTHS) {
+    for (String name : months) {
       if (TextFold.regionMatchesIgnoreCase(t, m, name, 3) && (m + 3 >= n || !Character.isLetter(t.charAt(m + 3)))
           && Character.isUpperCase(t.charAt(m))) {
         return m + 3 < n && t.charAt(m + 3) == '.' ? m + 4 : m + 3;

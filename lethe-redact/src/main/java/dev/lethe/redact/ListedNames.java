@@ -1,7 +1,5 @@
 package dev.lethe.redact;
 
-import dev.lethe.redact.nlp.CommonWords;
-import dev.lethe.redact.nlp.NameGazetteer;
 import java.util.Set;
 
 /**
@@ -94,7 +92,7 @@ final class ListedNames {
 
   private static boolean containsNotPeople(Tokens tk, int from, int to) {
     for (int k = from; k < to; k++) {
-      if (NOT_PEOPLE.contains(NameGazetteer.fold(tk.token(k)))) {
+      if (NOT_PEOPLE.contains(tk.nameFolded(k))) {
         return true;
       }
     }
@@ -126,7 +124,7 @@ final class ListedNames {
 
   /** Whether token k is capitalised, not a common word, and shaped like a family name. */
   static boolean surname(Tokens tk, int k) {
-    if (!tk.word(k) || tk.length(k) < 5 || CommonWords.contains(tk.token(k))) {
+    if (!tk.word(k) || tk.length(k) < 5 || tk.commonWord(k)) {
       return false;
     }
     String f = tk.folded(k);
@@ -146,7 +144,7 @@ final class ListedNames {
    * "Ushurma Dratchev", "Soib K. Kishiev".
    */
   private static boolean beforeSurname(Tokens tk, int k, boolean lowerText) {
-    if (lowerText || CommonWords.contains(tk.token(k)) || NOT_NAMES.contains(NameGazetteer.fold(tk.token(k)))) {
+    if (lowerText || tk.commonWord(k) || NOT_NAMES.contains(tk.nameFolded(k))) {
       return false;
     }
     int s = k + 1;
@@ -172,7 +170,7 @@ final class ListedNames {
    * "del", "la") are left out here: "Rue de Tanger", "Villafranca del Cid" are places.
    */
   private static boolean nameShaped(Tokens tk, int k) {
-    if (CommonWords.contains(tk.token(k)) || notName(NameGazetteer.fold(tk.token(k)))) {
+    if (tk.commonWord(k) || notName(tk.nameFolded(k))) {
       return false;
     }
     int s = k + 1;
@@ -189,8 +187,8 @@ final class ListedNames {
 
   /** A capitalised word (not all capitals) that is not a common word nor a non-person word. */
   private static boolean familyName(Tokens tk, int k) {
-    return candidate(tk, k, false) && !CommonWords.contains(tk.token(k))
-        && !notName(NameGazetteer.fold(tk.token(k)));
+    return candidate(tk, k, false) && !tk.commonWord(k)
+        && !notName(tk.nameFolded(k));
   }
 
   /** Whether the folded word is one the name list holds but that does not name a person here. */
@@ -199,8 +197,7 @@ final class ListedNames {
   }
 
   private static boolean listed(Tokens tk, int k) {
-    String f = NameGazetteer.fold(tk.token(k));
-    return NameGazetteer.containsFolded(f) && !CommonWords.containsFolded(f) && !NOT_NAMES.contains(f);
+    return tk.inNameList(k) && !tk.commonWord(k) && !NOT_NAMES.contains(tk.nameFolded(k));
   }
 
 }

@@ -1,7 +1,9 @@
 package dev.lethe.redact;
 
-import dev.lethe.redact.nlp.CommonWords;
-import dev.lethe.redact.nlp.NameGazetteer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Names announced by the text itself: "my name is ...", "Name: ...", "Mr. ...", "I'm ..." (the
@@ -15,14 +17,51 @@ final class NameCues {
     {"from", ":"}, {"to", ":"}, {"contact", ":"}, {"name", "?"}
   };
   private static final String[][] WEAK = {{"i", "'m"}, {"i", "am"}, {"im"}, {"this", "is"}, {"with"}, {"and"}, {"to"}};
+  /** The longest first word of a cue: a longer token starts none. */
+  private static final int MAX_FIRST = 7;
+  /**
+   * The cues of {@link #STRONG} and {@link #WEAK} by their first word, each list in the order of
+   * its array: most tokens start no cue, and one look-up of the lower-cased token tells so, where
+   * comparing it with every cue's first word was the costliest part of the person rules.
+   */
+  private static final Map<String, String[][]> STRONG_BY_FIRST = byFirstWord(STRONG);
+  private static final Map<String, String[][]> WEAK_BY_FIRST = byFirstWord(WEAK);
+  private static final String[][] NONE = new String[0][];
+
+  private static Map<String, String[][]> byFirstWord(String[][] cues) {
+    Map<String, List<String[]>> lists = new HashMap<>();
+    for (String[] cue : cues) {
+      lists.computeIfAbsent(cue[0], w -> new ArrayList<>()).add(cue);
+    }
+    Map<String, String[][]> m = new HashMap<>();
+    lists.forEach((w, l) -> m.put(w, l.toArray(new String[0][])));
+    return Map.copyOf(m);
+  }
 
   void scan(Tokens tk, Hits out) {
     boolean lowerText = tk.allLowerCase();
     for (int k = 0; k < tk.size; k++) {
-      int after = match(tk, k, STRONG);
-      boolean strong = after > 0;
-      if (!strong) {
-        after = match(tk, k, WEAK);
+      if (tk.length(k) > MAX_FIRST) {
+        continue; // no cue starts with so long a word
+      }
+      int after;
+      boolean strong;
+      if (tk.ascii(k)) {
+        // An ASCII token equals a cue word ignoring case exactly when its lower case does.
+        String key = tk.folded(k);
+        after = match(tk, k, STRONG_BY_FIRST.getOrDefault(key, NONE));
+        strong = after > 0;
+        if (!strong) {
+          after = match(tk, k, WEAK_BY_FIRST.getOrDefault(key, NONE));
+        }
+      } else {
+        // Case-insensitive equality also holds for some non-ASCII chars (the long s is "s"):
+        // compare with every cue, as the rule is written.
+        after = match(tk, k, STRONG);
+        strong = after > 0;
+        if (!strong) {
+          after = match(tk, k, WEAK);
+        }
       }
       if (after <= 0) {
         continue;
@@ -68,9 +107,12 @@ final class NameCues {
         e += 2;
         continue;
       }
-      boolean inList = NameGazetteer.contains(tk.token(e)) && !CommonWords.contains(tk.token(e));
       boolean cap = tk.capitalized(e) && !(tk.length(e) > 1 && Character.isUpperCase(tk.text.charAt(tk.starts[e] + 1)));
-      if (!(cap || (lowerText && inList) || (strong && inList))) {
+      if (!cap && !lowerText && !strong) {
+        break; // only a listed word could go on, and only in lower-case text or after a strong cue
+      }
+      boolean inList = tk.listedName(e) && !tk.commonWord(e);
+      if (!(cap || inList)) {
         break;
       }
       listed += inList ? 1 : 0;

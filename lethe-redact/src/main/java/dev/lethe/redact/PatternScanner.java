@@ -237,7 +237,10 @@ final class PatternScanner {
     char a = t.charAt(i);
     char b = t.charAt(i + 1);
     boolean upper = Character.isUpperCase(a) && Character.isUpperCase(b);
-    if (!Checks.ninoPrefix(a, b)) {
+    // Two digits (after at most one space) must follow the letters: most words fail here, before
+    // the prefix is checked.
+    int d = i + 2 < n && t.charAt(i + 2) == ' ' ? i + 3 : i + 2;
+    if (d + 1 >= n || !isDigit(t.charAt(d)) || !isDigit(t.charAt(d + 1)) || !Checks.ninoPrefix(a, b)) {
       return i + 1;
     }
     int r = i + 2;

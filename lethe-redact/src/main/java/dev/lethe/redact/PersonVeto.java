@@ -1,7 +1,5 @@
 package dev.lethe.redact;
 
-import dev.lethe.redact.nlp.CommonWords;
-import dev.lethe.redact.nlp.NameGazetteer;
 import java.util.Set;
 
 /**
@@ -106,7 +104,7 @@ final class PersonVeto {
       boolean org = ORGANISATION.contains(last)
           || (b + 1 < tk.size && tk.capitalized(b + 1)
               && ORGANISATION.contains(tk.folded(b + 1)));
-      boolean place = a == b && a > 0 && tk.capitalized(a) && !NameGazetteer.contains(tk.token(a))
+      boolean place = a == b && a > 0 && tk.capitalized(a) && !tk.listedName(a)
           && PLACE_CUES.contains(tk.folded(a - 1));
       // A house number before the run: "29 Rue de Tanger" (after it is too common in posts:
       // "Kobe 24").
@@ -241,7 +239,7 @@ final class PersonVeto {
     if (k + 1 < tk.size && spacesBetween(tk, b, k) && tk.length(k) == 1 && tk.capitalized(k)) {
       int next = k + 1 < tk.size && tk.is(k + 1, ".") ? k + 2 : k + 1;
       if (next < tk.size && spacesBetween(tk, next - 1, next) && nameLike(tk, next)
-          && (NameGazetteer.contains(tk.token(next)) || ListedNames.surname(tk, next))) {
+          && (tk.listedName(next) || ListedNames.surname(tk, next))) {
         h.ends[i] = tk.ends[next];
       }
     }
@@ -252,8 +250,7 @@ final class PersonVeto {
         || Character.isUpperCase(tk.text.charAt(tk.starts[k] + 1))) {
       return false;
     }
-    String t = tk.token(k);
-    if (CommonWords.contains(t)) {
+    if (tk.commonWord(k)) {
       return false;
     }
     String f = tk.folded(k);

@@ -1,5 +1,7 @@
 package dev.lethe.redact;
 
+import dev.lethe.redact.nlp.CommonWords;
+import dev.lethe.redact.nlp.NameGazetteer;
 import java.util.Arrays;
 
 /**
@@ -16,6 +18,13 @@ final class Tokens {
   /** Token strings and their folded forms, made on first use: the rules ask for them repeatedly. */
   private String[] strings;
   private String[] folded;
+  private String[] nameFolded;
+  /** Per token: which word lists hold its {@link NameGazetteer#fold} form ({@code LISTS_*}). */
+  private byte[] lists;
+
+  private static final byte LISTS_KNOWN = 1;
+  private static final byte LISTS_NAME = 2;
+  private static final byte LISTS_COMMON = 4;
 
   private Tokens(String text) {
     this.text = text;
@@ -105,6 +114,66 @@ final class Tokens {
       folded[k] = f;
     }
     return f;
+  }
+
+  /**
+   * The token in the form the name and common-word lists hold ({@link NameGazetteer#fold}). For an
+   * ASCII token that is its lower case, the same string as {@link #folded}.
+   */
+  String nameFolded(int k) {
+    if (nameFolded == null) {
+      nameFolded = new String[size];
+    }
+    String f = nameFolded[k];
+    if (f == null) {
+      f = ascii(k) ? folded(k) : NameGazetteer.fold(token(k));
+      nameFolded[k] = f;
+    }
+    return f;
+  }
+
+  /** Same as {@code NameGazetteer.containsFolded(nameFolded(k))}, looked up once per token. */
+  boolean inNameList(int k) {
+    return (lists(k) & LISTS_NAME) != 0;
+  }
+
+  /** Same as {@code NameGazetteer.contains(token(k))}, looked up once per token. */
+  boolean listedName(int k) {
+    return length(k) > 1 && (lists(k) & LISTS_NAME) != 0;
+  }
+
+  /** Same as {@code CommonWords.contains(token(k))}, looked up once per token. */
+  boolean commonWord(int k) {
+    return (lists(k) & LISTS_COMMON) != 0;
+  }
+
+  private int lists(int k) {
+    if (lists == null) {
+      lists = new byte[size];
+    }
+    byte b = lists[k];
+    if (b == 0) {
+      String f = nameFolded(k);
+      b = LISTS_KNOWN;
+      if (NameGazetteer.containsFolded(f)) {
+        b |= LISTS_NAME;
+      }
+      if (CommonWords.containsFolded(f)) {
+        b |= LISTS_COMMON;
+      }
+      lists[k] = b;
+    }
+    return b;
+  }
+
+  /** Whether every char of the token is ASCII. */
+  boolean ascii(int k) {
+    for (int p = starts[k]; p < ends[k]; p++) {
+      if (text.charAt(p) >= 128) {
+        return false;
+      }
+    }
+    return true;
   }
 
   char first(int k) {

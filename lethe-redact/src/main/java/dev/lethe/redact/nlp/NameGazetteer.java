@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -29,6 +30,8 @@ public final class NameGazetteer {
   static final String HUMANNAMES = "humannames.txt.gz";
   static final String FAKER = "faker-names.txt.gz";
   private static final List<String> FILES = List.of(HUMANNAMES, FAKER);
+  /** Combining marks, removed after decomposition; compiled once, as fold runs per token. */
+  private static final Pattern MARKS = Pattern.compile("\\p{M}+");
   private static final Set<String> NAMES = load();
 
   private NameGazetteer() {}
@@ -72,7 +75,7 @@ public final class NameGazetteer {
     }
     String s = token;
     if (!ascii) {
-      s = Normalizer.normalize(token, Normalizer.Form.NFD).replaceAll("\\p{M}+", "");
+      s = MARKS.matcher(Normalizer.normalize(token, Normalizer.Form.NFD)).replaceAll("");
     }
     return s.toLowerCase(Locale.ROOT);
   }
