@@ -137,9 +137,9 @@ final class BuildCommand implements Callable<Integer> {
     try (LedgerStore ledgerStore = store.open(clock)) {
       Path outDir = out != null ? out : SnapshotDirs.defaultDir(store);
       StoreSnapshots.StoredLedger stored = StoreSnapshots.load(ledgerStore);
-      SnapshotRequest request = new SnapshotRequest(
-          purpose, instant, content, outDir, shards, policy, StoreSnapshots.deploymentKey(ledgerStore),
-          workers, "ledger", stored.sha256(), license).withFormat(shardFormat);
+      SnapshotRequest request = SnapshotRequest.builder(purpose, instant).content(content).outDir(outDir)
+          .shardsPerGroup(shards).redaction(policy).deploymentKey(StoreSnapshots.deploymentKey(ledgerStore))
+          .threads(workers).ledger("ledger", stored.sha256()).license(license).format(shardFormat).build();
       SnapshotResult result;
       try (LineageEmitter emitter = lineageEmitter(outDir)) {
         BuildRun run = BuildRun.snapshot(UUID.randomUUID(), purpose, content, outDir);

@@ -166,8 +166,9 @@ class ParquetSnapshotTest {
 
   private SnapshotResult build(Path content, Path out, ShardFormat format) throws Exception {
     SnapshotRequest request =
-        new SnapshotRequest("genai-training", AS_OF, List.of(content), out, 2, RedactionPolicy.pseudonymousPeople(), KEY, 2,
-            "ledger", "0".repeat(64), null).withFormat(format);
+        SnapshotRequest.builder("genai-training", AS_OF).content(List.of(content)).outDir(out).shardsPerGroup(2)
+            .redaction(RedactionPolicy.pseudonymousPeople()).deploymentKey(KEY).threads(2)
+            .ledger("ledger", "0".repeat(64)).format(format).build();
     return SnapshotEngine.embedded(DETECTOR).build(ledger(), request, ProgressListener.NONE);
   }
 

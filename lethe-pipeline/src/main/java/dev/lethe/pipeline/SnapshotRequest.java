@@ -62,21 +62,128 @@ public record SnapshotRequest(
     ShardLayout.of(null, shardsPerGroup); // validates the shard count
   }
 
-  /** A fresh build (not a rebuild) writing jsonl shards. */
-  public SnapshotRequest(
-      String purpose,
-      Instant asOf,
-      List<Path> contentFiles,
-      Path outDir,
-      int shardsPerGroup,
-      RedactionPolicy redaction,
-      byte[] deploymentKey,
-      int threads,
-      String ledgerName,
-      String ledgerSha256,
-      String license) {
-    this(purpose, asOf, contentFiles, outDir, shardsPerGroup, redaction, deploymentKey, threads, ledgerName,
-        ledgerSha256, license, null, ShardFormat.jsonl());
+  /** The shards per region group a builder uses unless told otherwise; {@code lethe build}'s default. */
+  public static final int DEFAULT_SHARDS_PER_GROUP = 4;
+
+  /**
+   * A builder for a fresh build of {@code purpose} as of {@code asOf}. Defaults: no content files
+   * (only the ledger's own content), {@value #DEFAULT_SHARDS_PER_GROUP} shards per group, one thread,
+   * no licence, jsonl shards. The output directory, redaction policy, deployment key and ledger
+   * identity have no default: {@link Builder#build()} fails naming the first one missing.
+   */
+  public static Builder builder(String purpose, Instant asOf) {
+    return new Builder(purpose, asOf);
+  }
+
+  /** A builder holding every component of this request, to derive a variant of it. */
+  public Builder toBuilder() {
+    Builder b = new Builder(purpose, asOf);
+    b.contentFiles = contentFiles;
+    b.outDir = outDir;
+    b.shardsPerGroup = shardsPerGroup;
+    b.redaction = redaction;
+    b.deploymentKey = deploymentKey;
+    b.threads = threads;
+    b.ledgerName = ledgerName;
+    b.ledgerSha256 = ledgerSha256;
+    b.license = license;
+    b.rebuild = rebuild;
+    b.format = format;
+    return b;
+  }
+
+  /**
+   * Collects a request's components; {@link #build()} validates them all at once, as the record's
+   * constructor does. Not thread-safe; each {@code build()} returns a new request.
+   */
+  public static final class Builder {
+    private final String purpose;
+    private final Instant asOf;
+    private List<Path> contentFiles = List.of();
+    private Path outDir;
+    private int shardsPerGroup = DEFAULT_SHARDS_PER_GROUP;
+    private RedactionPolicy redaction;
+    private byte[] deploymentKey;
+    private int threads = 1;
+    private String ledgerName;
+    private String ledgerSha256;
+    private String license;
+    private Rebuild rebuild;
+    private ShardFormat format = ShardFormat.jsonl();
+
+    private Builder(String purpose, Instant asOf) {
+      this.purpose = purpose;
+      this.asOf = asOf;
+    }
+
+    /** Content exports (JSON Lines or Parquet), read in this order after the ledger's own content. */
+    public Builder content(List<Path> files) {
+      this.contentFiles = files;
+      return this;
+    }
+
+    /** The directory that holds published snapshots. */
+    public Builder outDir(Path dir) {
+      this.outDir = dir;
+      return this;
+    }
+
+    public Builder shardsPerGroup(int shards) {
+      this.shardsPerGroup = shards;
+      return this;
+    }
+
+    public Builder redaction(RedactionPolicy policy) {
+      this.redaction = policy;
+      return this;
+    }
+
+    /** The deployment's secret (at least 16 bytes) that each snapshot's pseudonym key derives from. */
+    public Builder deploymentKey(byte[] key) {
+      this.deploymentKey = key;
+      return this;
+    }
+
+    public Builder threads(int threads) {
+      this.threads = threads;
+      return this;
+    }
+
+    /** How the manifest names the consent ledger input, and the SHA-256 (hex) of its bytes. */
+    public Builder ledger(String name, String sha256) {
+      this.ledgerName = name;
+      this.ledgerSha256 = sha256;
+      return this;
+    }
+
+    /** The licence statement for the dataset metadata; null for none. */
+    public Builder license(String license) {
+      this.license = license;
+      return this;
+    }
+
+    /** Makes the request a rebuild (see {@link Rebuild}); null for a fresh build. */
+    public Builder rebuild(Rebuild rebuild) {
+      this.rebuild = rebuild;
+      return this;
+    }
+
+    public Builder format(ShardFormat format) {
+      this.format = format;
+      return this;
+    }
+
+    /**
+     * The request.
+     *
+     * @throws NullPointerException naming the first required component that is missing
+     * @throws IllegalArgumentException if the key is shorter than 16 bytes, threads are below 1, or
+     *     the shard count is outside 1 to 4096
+     */
+    public SnapshotRequest build() {
+      return new SnapshotRequest(purpose, asOf, Objects.requireNonNull(contentFiles, "contentFiles"), outDir,
+          shardsPerGroup, redaction, deploymentKey, threads, ledgerName, ledgerSha256, license, rebuild, format);
+    }
   }
 
   /**
@@ -100,13 +207,11 @@ public record SnapshotRequest(
 
   /** This request as a rebuild. */
   public SnapshotRequest asRebuild(Rebuild rebuild) {
-    return new SnapshotRequest(purpose, asOf, contentFiles, outDir, shardsPerGroup, redaction, deploymentKey, threads,
-        ledgerName, ledgerSha256, license, Objects.requireNonNull(rebuild, "rebuild"), format);
+    return toBuilder().rebuild(Objects.requireNonNull(rebuild, "rebuild")).build();
   }
 
   /** This request writing its shards in {@code format}. */
   public SnapshotRequest withFormat(ShardFormat format) {
-    return new SnapshotRequest(purpose, asOf, contentFiles, outDir, shardsPerGroup, redaction, deploymentKey, threads,
-        ledgerName, ledgerSha256, license, rebuild, format);
+    return toBuilder().format(format).build();
   }
 }

@@ -33,7 +33,8 @@ final class PipelineFixtures {
   }
 
   static SnapshotRequest request(String purpose, Instant asOf, List<Path> content, Path out, int threads) {
-    return new SnapshotRequest(
-        purpose, asOf, content, out, 2, RedactionPolicy.pseudonymousPeople(), KEY, threads, "ledger", "0".repeat(64), null);
+    return SnapshotRequest.builder(purpose, asOf).content(content).outDir(out).shardsPerGroup(2)
+        .redaction(RedactionPolicy.pseudonymousPeople()).deploymentKey(KEY).threads(threads)
+        .ledger("ledger", "0".repeat(64)).build();
   }
 }

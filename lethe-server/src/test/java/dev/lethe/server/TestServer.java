@@ -119,8 +119,9 @@ final class TestServer implements AutoCloseable {
     Files.writeString(data.resolve("canaries.json"),
         "[{\"member\":\"alice\",\"canary\":\"" + CANARY + "\",\"prefix\":\"my pin is \",\"digits\":4,\"suffix\":\"\"}]");
     StoreSnapshots.StoredLedger stored = StoreSnapshots.load(store);
-    SnapshotRequest request = new SnapshotRequest("genai-training", asOf, List.of(content), data.resolve("snapshots"), 2,
-        RedactionPolicy.placeholders(), StoreSnapshots.deploymentKey(store), 1, "ledger", stored.sha256(), null);
+    SnapshotRequest request = SnapshotRequest.builder("genai-training", asOf).content(List.of(content))
+        .outDir(data.resolve("snapshots")).shardsPerGroup(2).redaction(RedactionPolicy.placeholders())
+        .deploymentKey(StoreSnapshots.deploymentKey(store)).ledger("ledger", stored.sha256()).build();
     SnapshotResult snapshot = SnapshotEngine.embedded(DETECTOR).build(stored.ledger(), request, ProgressListener.NONE);
     StoreSnapshots.audit(store, snapshot);
     ModelRegistry registry = ModelRegistry.open(data.resolve("models"));

@@ -261,9 +261,9 @@ public final class SparkBuild implements Callable<Integer> {
     }
 
     private SnapshotRequest request(Instant instant, RedactionPolicy policy, byte[] key, String ledgerSha) {
-      return new SnapshotRequest(
-          purpose, instant, List.of(), out.toAbsolutePath(), shards, policy, key, 1, "ledger", ledgerSha, license)
-          .withFormat(shardFormat);
+      return SnapshotRequest.builder(purpose, instant).outDir(out.toAbsolutePath()).shardsPerGroup(shards)
+          .redaction(policy).deploymentKey(key).ledger("ledger", ledgerSha).license(license).format(shardFormat)
+          .build();
     }
 
     /** Runs the build on Spark between OpenLineage START and COMPLETE (or FAIL) events. */

@@ -41,7 +41,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
-import scala.Tuple2;
 
 /**
  * The snapshot build on Apache Spark, giving the same snapshot as the embedded engine for the
@@ -305,10 +304,7 @@ public final class SparkEngine implements SnapshotEngine {
     if (files.isEmpty() || !files.stream().allMatch(u -> "file".equals(u.getScheme()))) {
       return request;
     }
-    return new SnapshotRequest(
-        request.purpose(), request.asOf(), files.stream().map(Path::of).toList(), request.outDir(),
-        request.shardsPerGroup(), request.redaction(), request.deploymentKey(), request.threads(),
-        request.ledgerName(), request.ledgerSha256(), request.license(), request.rebuild(), request.format());
+    return request.toBuilder().content(files.stream().map(Path::of).toList()).build();
   }
 
   /** Leftovers of failed task attempts, which must not be published with the snapshot. */

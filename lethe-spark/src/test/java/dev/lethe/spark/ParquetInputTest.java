@@ -69,8 +69,9 @@ class ParquetInputTest {
   }
 
   private static SnapshotRequest request(List<Path> content, Path out) {
-    return new SnapshotRequest("genai-training", SyntheticInput.AS_OF, content, out, 3,
-        RedactionPolicy.placeholders(), LocalSpark.KEY, 2, "ledger", "ab".repeat(32), null);
+    return SnapshotRequest.builder("genai-training", SyntheticInput.AS_OF).content(content).outDir(out)
+        .shardsPerGroup(3).redaction(RedactionPolicy.placeholders()).deploymentKey(LocalSpark.KEY).threads(2)
+        .ledger("ledger", "ab".repeat(32)).build();
   }
 
   private static SnapshotResult embedded(List<Path> content, Path out) throws Exception {

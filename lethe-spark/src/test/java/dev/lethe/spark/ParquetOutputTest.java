@@ -59,8 +59,9 @@ class ParquetOutputTest {
   }
 
   private static SnapshotRequest request(List<Path> content, Path out, RedactionPolicy policy) {
-    return new SnapshotRequest("genai-training", SyntheticInput.AS_OF, content, out, 3,
-        policy, LocalSpark.KEY, 2, "ledger", "cd".repeat(32), null);
+    return SnapshotRequest.builder("genai-training", SyntheticInput.AS_OF).content(content).outDir(out)
+        .shardsPerGroup(3).redaction(policy).deploymentKey(LocalSpark.KEY).threads(2)
+        .ledger("ledger", "cd".repeat(32)).build();
   }
 
   private static SnapshotResult embedded(SnapshotRequest request) throws Exception {

@@ -61,9 +61,10 @@ class SparkBuildTest {
       ledger = LedgerReader.load(in).ledger();
     }
     String ledgerSha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(input.ledger)));
-    SnapshotRequest request = new SnapshotRequest("genai-training", SyntheticInput.AS_OF, input.content,
-        temp.resolve("embedded-out"), 2, RedactionPolicy.pseudonymousPeople().dropRecordIf(dev.lethe.redact.EntityType.CREDIT_CARD),
-        HexFormat.of().parseHex(KEY_HEX), 2, "ledger", ledgerSha, null);
+    SnapshotRequest request = SnapshotRequest.builder("genai-training", SyntheticInput.AS_OF).content(input.content)
+        .outDir(temp.resolve("embedded-out")).shardsPerGroup(2)
+        .redaction(RedactionPolicy.pseudonymousPeople().dropRecordIf(dev.lethe.redact.EntityType.CREDIT_CARD))
+        .deploymentKey(HexFormat.of().parseHex(KEY_HEX)).threads(2).ledger("ledger", ledgerSha).build();
     SnapshotResult expected = SnapshotEngine.embedded(Detector.standard()).build(ledger, request, ProgressListener.NONE);
 
     assertThat(summary.get("snapshot").asText()).isEqualTo(expected.metadata().snapshot());

@@ -49,8 +49,9 @@ class SparkEngineTest {
   }
 
   private static SnapshotRequest request(Path out) {
-    return new SnapshotRequest("genai-training", SyntheticInput.AS_OF, input.content, out, 3,
-        RedactionPolicy.pseudonymousPeople(), LocalSpark.KEY, 2, "ledger", "ab".repeat(32), null);
+    return SnapshotRequest.builder("genai-training", SyntheticInput.AS_OF).content(input.content).outDir(out)
+        .shardsPerGroup(3).redaction(RedactionPolicy.pseudonymousPeople()).deploymentKey(LocalSpark.KEY).threads(2)
+        .ledger("ledger", "ab".repeat(32)).build();
   }
 
   private static SnapshotResult embedded(SnapshotRequest request) throws Exception {
@@ -131,10 +132,7 @@ class SparkEngineTest {
         new SnapshotRequest.Rebuild(parent.metadata().snapshot(), parent.metadata().inputs(), forgotten));
     SnapshotResult expected = embedded(rebuild);
     Path elsewhere = temp.resolve("spark");
-    SnapshotResult actual = spark().build(ledger, new SnapshotRequest(rebuild.purpose(), rebuild.asOf(),
-        rebuild.contentFiles(), elsewhere, rebuild.shardsPerGroup(), rebuild.redaction(), rebuild.deploymentKey(),
-        rebuild.threads(), rebuild.ledgerName(), rebuild.ledgerSha256(), rebuild.license(), rebuild.rebuild(),
-        rebuild.format()),
+    SnapshotResult actual = spark().build(ledger, rebuild.toBuilder().outDir(elsewhere).build(),
         ProgressListener.NONE);
     Snapshots.assertSame(actual.directory(), expected.directory());
     assertThat(actual.metadata().excluded().get("forgotten")).isPositive();
@@ -143,8 +141,9 @@ class SparkEngineTest {
   @Test
   void sourcesMayBeGivenAsADirectoryOfExportsInNameOrder() throws Exception {
     SnapshotResult expected = embedded(request(temp.resolve("embedded")));
-    SnapshotRequest bare = new SnapshotRequest("genai-training", SyntheticInput.AS_OF, List.of(), temp.resolve("spark"), 3,
-        RedactionPolicy.pseudonymousPeople(), LocalSpark.KEY, 1, "ledger", "ab".repeat(32), null);
+    SnapshotRequest bare = SnapshotRequest.builder("genai-training", SyntheticInput.AS_OF).outDir(temp.resolve("spark"))
+        .shardsPerGroup(3).redaction(RedactionPolicy.pseudonymousPeople()).deploymentKey(LocalSpark.KEY)
+        .ledger("ledger", "ab".repeat(32)).build();
     Path dir = temp.resolve("exports");
     Files.createDirectories(dir);
     for (Path file : input.content) {

@@ -182,8 +182,9 @@ public final class SparkThroughput {
       content = files.filter(p -> p.getFileName().toString().startsWith("content-")).sorted().toList();
     }
     String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(dir.resolve("ledger.jsonl"))));
-    return new SnapshotRequest("genai-training", SyntheticInput.AS_OF, content, out, 4,
-        RedactionPolicy.pseudonymousPeople(), KEY, threads, "ledger", sha, null);
+    return SnapshotRequest.builder("genai-training", SyntheticInput.AS_OF).content(content).outDir(out)
+        .shardsPerGroup(4).redaction(RedactionPolicy.pseudonymousPeople()).deploymentKey(KEY).threads(threads)
+        .ledger("ledger", sha).build();
   }
 
   private static ConsentLedger ledger(Path dir) throws Exception {

@@ -94,8 +94,9 @@ final class Fixtures {
       throws IOException {
     Files.createDirectories(contentFile.getParent());
     Files.write(contentFile, lines);
-    SnapshotRequest request = new SnapshotRequest("genai-training", AS_OF, List.of(contentFile), out, shards,
-        RedactionPolicy.placeholders(), KEY, 2, "ledger", "0".repeat(64), null);
+    SnapshotRequest request = SnapshotRequest.builder("genai-training", AS_OF).content(List.of(contentFile)).outDir(out)
+        .shardsPerGroup(shards).redaction(RedactionPolicy.placeholders()).deploymentKey(KEY).threads(2)
+        .ledger("ledger", "0".repeat(64)).build();
     return SnapshotEngine.embedded(DETECTOR).build(ledger, request, ProgressListener.NONE);
   }
 

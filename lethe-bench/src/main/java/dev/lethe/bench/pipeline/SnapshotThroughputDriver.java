@@ -78,9 +78,10 @@ public final class SnapshotThroughputDriver {
 
   private static double run(String name, Detector detector, ConsentLedger ledger, Path content, Path out, int threads, double mb,
       ShardFormat format) throws IOException {
-    SnapshotRequest request = new SnapshotRequest("genai-training", AS_OF, List.of(content), out, 4,
-        RedactionPolicy.pseudonymousPeople(), "bench-deployment-key-0123456789".getBytes(StandardCharsets.UTF_8),
-        threads, "ledger", "0".repeat(64), null).withFormat(format);
+    SnapshotRequest request = SnapshotRequest.builder("genai-training", AS_OF).content(List.of(content)).outDir(out)
+        .shardsPerGroup(4).redaction(RedactionPolicy.pseudonymousPeople())
+        .deploymentKey("bench-deployment-key-0123456789".getBytes(StandardCharsets.UTF_8)).threads(threads)
+        .ledger("ledger", "0".repeat(64)).format(format).build();
     long start = System.nanoTime();
     SnapshotResult result = SnapshotEngine.embedded(detector).build(ledger, request, ProgressListener.NONE);
     double seconds = (System.nanoTime() - start) / 1e9;

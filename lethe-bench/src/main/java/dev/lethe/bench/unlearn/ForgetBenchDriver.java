@@ -106,9 +106,10 @@ public final class ForgetBenchDriver {
       ModelRegistry registry = ModelRegistry.open(root.resolve("models"));
       Training training = Training.of(registry, threads);
       ShardTrainer trainer = ShardTrainer.kneserNey(3);
-      SnapshotRequest request = new SnapshotRequest("genai-training", AS_OF, List.of(content), snapshots, s,
-          RedactionPolicy.pseudonymousPeople(), "bench-deployment-key-0123456789".getBytes(StandardCharsets.UTF_8),
-          threads, "ledger", "0".repeat(64), null);
+      SnapshotRequest request = SnapshotRequest.builder("genai-training", AS_OF).content(List.of(content)).outDir(snapshots)
+          .shardsPerGroup(s).redaction(RedactionPolicy.pseudonymousPeople())
+          .deploymentKey("bench-deployment-key-0123456789".getBytes(StandardCharsets.UTF_8)).threads(threads)
+          .ledger("ledger", "0".repeat(64)).build();
       SnapshotEngine engine = SnapshotEngine.embedded(detector);
       SnapshotResult full = engine.build(ledger, request, ProgressListener.NONE);
       TrainingReport scratch = training.train(full.directory(), trainer, 1);

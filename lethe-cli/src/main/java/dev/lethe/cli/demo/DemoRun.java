@@ -119,8 +119,9 @@ public final class DemoRun {
         byte[] key = StoreSnapshots.deploymentKey(store);
         if (SNAPSHOTS.contains(stage)) {
           step(day(stage) + ": building the " + PURPOSE + " snapshot as of this day");
-          SnapshotRequest request = new SnapshotRequest(PURPOSE, stage, List.of(platform.content()), data.resolve("snapshots"), 16,
-              RedactionPolicy.pseudonymousPeople(), key, threads, "ledger", stored.sha256(), null);
+          SnapshotRequest request = SnapshotRequest.builder(PURPOSE, stage).content(List.of(platform.content()))
+              .outDir(data.resolve("snapshots")).shardsPerGroup(16).redaction(RedactionPolicy.pseudonymousPeople())
+              .deploymentKey(key).threads(threads).ledger("ledger", stored.sha256()).build();
           SnapshotResult snapshot = engine.build(stored.ledger(), request, ProgressListener.NONE);
           StoreSnapshots.audit(store, snapshot);
           done(String.format("snapshot %s: %,d records included, %,d excluded %s", snapshot.metadata().snapshot(),

@@ -32,8 +32,6 @@ import dev.lethe.unlearn.forget.ForgetRequest.Replacement;
 import dev.lethe.unlearn.forget.ForgetRequest.Status;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.channels.FileChannel;
@@ -266,11 +264,14 @@ public final class ForgetRunner {
     List<SnapshotMetadata.Input> parentInputs = originalInputs(manifest);
     // The rebuild keeps the original's shard format, so untouched shards stay byte-identical.
     ShardFormat format = format(old.snapshot(), manifest);
-    SnapshotRequest request = new SnapshotRequest(old.purpose(), old.asOf(), content, snapshots,
-        manifest.get("sharding").get("shards_per_group").asInt(), RedactionPolicies.parse(manifest.get("redaction_policy").asText()),
-        context.deploymentKey(), context.threads(), parentInputs.get(0).name(), context.ledgerSha256(), null)
-        .asRebuild(new SnapshotRequest.Rebuild(old.snapshot(), parentInputs, members))
-        .withFormat(format);
+    SnapshotRequest request = SnapshotRequest.builder(old.purpose(), old.asOf()).content(content).outDir(snapshots)
+        .shardsPerGroup(manifest.get("sharding").get("shards_per_group").asInt())
+        .redaction(RedactionPolicies.parse(manifest.get("redaction_policy").asText()))
+        .deploymentKey(context.deploymentKey()).threads(context.threads())
+        .ledger(parentInputs.get(0).name(), context.ledgerSha256())
+        .rebuild(new SnapshotRequest.Rebuild(old.snapshot(), parentInputs, members))
+        .format(format)
+        .build();
     SnapshotResult rebuilt = engine.build(context.ledger(), request, ProgressListener.NONE);
     Set<String> leaked = leakedContent(rebuilt.directory(), members, content, context.ledger());
     List<Replacement> out = new ArrayList<>();

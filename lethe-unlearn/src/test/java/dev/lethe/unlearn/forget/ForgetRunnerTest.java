@@ -113,8 +113,9 @@ class ForgetRunnerTest {
     Path content = content(12, 600);
     ConsentLedger before = LedgerReader.load(lines(ledgerText(12))).ledger();
     SnapshotResult snapshot = SnapshotEngine.embedded(DETECTOR).build(before,
-        new SnapshotRequest("genai-training", AS_OF, List.of(content), snapshots, 4, RedactionPolicy.placeholders(), KEY, 2,
-            "ledger", "0".repeat(64), null), ProgressListener.NONE);
+        SnapshotRequest.builder("genai-training", AS_OF).content(List.of(content)).outDir(snapshots)
+            .redaction(RedactionPolicy.placeholders()).deploymentKey(KEY).threads(2).ledger("ledger", "0".repeat(64))
+            .build(), ProgressListener.NONE);
     ModelRegistry registry = ModelRegistry.open(temp.resolve("models"));
     Training training = Training.of(registry, 2);
     TrainingReport model = training.train(snapshot.directory(), ShardTrainer.kneserNey(3), 7);
@@ -173,8 +174,9 @@ class ForgetRunnerTest {
     Path snapshots = temp.resolve("snapshots");
     Path content = content(12, 600);
     SnapshotResult snapshot = SnapshotEngine.embedded(DETECTOR).build(LedgerReader.load(lines(ledgerText(12))).ledger(),
-        new SnapshotRequest("genai-training", AS_OF, List.of(content), snapshots, 4, RedactionPolicy.pseudonymousPeople(), KEY, 2,
-            "ledger", "0".repeat(64), null), ProgressListener.NONE);
+        SnapshotRequest.builder("genai-training", AS_OF).content(List.of(content)).outDir(snapshots)
+            .redaction(RedactionPolicy.pseudonymousPeople()).deploymentKey(KEY).threads(2)
+            .ledger("ledger", "0".repeat(64)).build(), ProgressListener.NONE);
     ModelRegistry registry = ModelRegistry.open(temp.resolve("models"));
     Training training = Training.of(registry, 2);
     training.train(snapshot.directory(), ShardTrainer.kneserNey(3), 7);
