@@ -1,7 +1,5 @@
 package dev.lethe.redact;
 
-import dev.lethe.redact.nlp.CommonWords;
-import dev.lethe.redact.nlp.NameGazetteer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -120,14 +118,10 @@ final class PersonFinder {
 
   /** Whether the model is asked about token k (see the class comment). */
   private static boolean candidate(Tokens tk, int k, boolean lowerText) {
-    if (!tk.word(k)) {
+    if (!tk.word(k) || tk.commonWord(k)) {
       return false;
     }
-    String f = NameGazetteer.fold(tk.token(k)); // once, for both lists
-    if (CommonWords.containsFolded(f)) {
-      return false;
-    }
-    return tk.capitalized(k) || (lowerText && tk.length(k) > 2) || NameGazetteer.containsFolded(f);
+    return tk.capitalized(k) || (lowerText && tk.length(k) > 2) || tk.inNameList(k);
   }
 
   private static boolean stop(Tokens tk, int k) {

@@ -82,7 +82,9 @@ final class PersonModel {
   /** Key bit of the word pairs "w,nw=" (the pairs "pw,w=" have it clear). */
   private static final long NEXT_PAIR = 1L << 62;
   /** Above this many cached tokens the cache is emptied at the end of a document. */
-  private static final int CACHE_LIMIT = 8192;
+  private static final int CACHE_LIMIT = 16384;
+  /** Above this many tokens with their parameter rows, the rows are dropped before a sentence. */
+  private static final int BUILT_LIMIT = 4096;
 
   private final int outcomes;
   private final String[] outcomeNames;
@@ -252,12 +254,15 @@ final class PersonModel {
    * any order, then {@link #update} with the sentence's outcomes; {@link #clear} at the end of the
    * document. Not thread-safe.
    *
-   * <p>Cached tokens carry the adaptive data, so the cache is only emptied between documents (when
-   * it holds more than {@value #CACHE_LIMIT} tokens): within one document it grows with the
-   * document's distinct tokens, as OpenNLP's previous map does.
+   * <p>Cached tokens carry the adaptive data, so they stay cached for the rest of the document: the
+   * cache grows with the document's distinct tokens, as OpenNLP's previous map does, but only the
+   * last {@value #BUILT_LIMIT} or so tokens whose features were resolved keep their parameter rows
+   * (about a kilobyte each); the others keep a few fields. The cache is emptied between documents
+   * once it holds more than {@value #CACHE_LIMIT} tokens.
    */
   final class Session {
     private final Map<String, Token> cache = new HashMap<>();
+    private final java.util.ArrayList<Token> built = new java.util.ArrayList<>();
     private long document = 1;
     private Token[] sentence = new Token[64];
     private int length;
@@ -266,6 +271,12 @@ final class PersonModel {
     void sentence(String[] tokens, int length) {
       if (sentence.length < length) {
         sentence = new Token[Math.max(length, 2 * sentence.length)];
+      }
+      if (built.size() >= BUILT_LIMIT) {
+        for (Token t : built) {
+          t.drop();
+        }
+        built.clear();
       }
       for (int i = 0; i < length; i++) {
         String t = tokens[i];
@@ -287,25 +298,28 @@ final class PersonModel {
       Token[] s = sentence;
       int n = length;
       for (int j = Math.max(0, i - 2); j < Math.min(n, i + 3); j++) {
-        s[j].build();
+        if (s[j].classes == null) {
+          s[j].build();
+          built.add(s[j]);
+        }
       }
       Token t = s[i];
       for (int o = 0; o < outcomes; o++) {
         dist[o] = prior;
       }
       // The additions follow OpenNLP's feature order exactly, so the sums are bit-identical.
-      addAll(dist, t.classes[0]);
+      add(dist, t.classes[0]);
       if (i >= 1) {
-        addAll(dist, s[i - 1].classes[1]);
+        add(dist, s[i - 1].classes[1]);
       }
       if (i >= 2) {
-        addAll(dist, s[i - 2].classes[2]);
+        add(dist, s[i - 2].classes[2]);
       }
       if (i + 1 < n) {
-        addAll(dist, s[i + 1].classes[3]);
+        add(dist, s[i + 1].classes[3]);
       }
       if (i + 2 < n) {
-        addAll(dist, s[i + 2].classes[4]);
+        add(dist, s[i + 2].classes[4]);
       }
       // OpenNLP 2.5's AggregatedFeatureGeneratorFactory keeps its first child generator as the
       // aggregate of all its children and then adds the other children again, so the model was
@@ -346,7 +360,7 @@ final class PersonModel {
         if (i == 0) {
           add(dist, sentenceBegin);
         }
-        addAll(dist, t.affixes);
+        add(dist, t.affixes);
       }
       int po = i >= 1 ? previous[i - 1] : other;
       int ppo = i >= 2 ? previous[i - 2] : other;
@@ -370,7 +384,7 @@ final class PersonModel {
       if (!t.listed) {
         return;
       }
-      addAll(dist, t.gazetteer[role]);
+      add(dist, t.gazetteer[role]);
       if ((j >= 1 && sentence[j - 1].listed) || (j + 1 < length && sentence[j + 1].listed)) {
         add(dist, t.gazetteerPair[role]);
       }
@@ -396,6 +410,7 @@ final class PersonModel {
       length = 0;
       if (cache.size() > CACHE_LIMIT) {
         cache.clear();
+        built.clear();
       }
     }
   }
@@ -407,32 +422,37 @@ final class PersonModel {
     }
   }
 
-  private void addAll(double[] dist, int[] ids) {
-    for (int id : ids) {
-      add(dist, id);
+  /** Adds parameter rows copied from {@link #params}, in their order. */
+  private void add(double[] dist, double[] rows) {
+    for (int r = 0; r < rows.length; r += outcomes) {
+      for (int o = 0; o < outcomes; o++) {
+        dist[o] += rows[r + o];
+      }
     }
   }
 
-  /** A distinct token string: its predicate ids (made on first use) and its adaptive data. */
+  /**
+   * A distinct token string: the parameter rows of its features (resolved on first use, kept
+   * beside each other for the sake of the memory cache) and its adaptive data.
+   */
   private final class Token {
     final String text;
-    boolean built;
     int tokenClass;
-    /** Per window position (0, p1, p2, n1, n2): "wc=" and "w&c=" ids. */
-    int[][] classes;
-    /** Per window position: the "w=" id. */
-    int[] word;
     boolean listed;
-    /** Per window position (0, p1, n1): "gaz" and "gaz=" ids. */
-    int[][] gazetteer;
-    /** Per window position (0, p1, n1): the "gazpair=" id. */
-    int[] gazetteerPair;
-    /** "suf=" then "pre=" ids. */
-    int[] affixes;
-    /** Per previous outcome: the "pow=" id. */
-    int[] withOutcome;
     /** The id of the token in word pairs, or -1 if no pair predicate names it. */
     int pairWord;
+    /** Per window position (0, p1, p2, n1, n2): the rows of "wc=" and "w&c="; null until built. */
+    double[][] classes;
+    /** Per window position: the row of "w=". */
+    double[][] word;
+    /** Per window position (0, p1, n1): the rows of "gaz" and "gaz=", if listed. */
+    double[][] gazetteer;
+    /** Per window position (0, p1, n1): the row of "gazpair=", if listed. */
+    double[][] gazetteerPair;
+    /** The rows of "suf=" then "pre=". */
+    double[] affixes;
+    /** Per previous outcome: the row of "pow=". */
+    double[][] withOutcome;
     /** The outcome last given to this token in {@link #document}. */
     int previous;
     long document;
@@ -442,28 +462,25 @@ final class PersonModel {
     }
 
     void build() {
-      if (built) {
-        return;
-      }
       String t = text;
       String cls = FeatureGeneratorUtil.tokenFeature(t);
       tokenClass = classIndex(cls);
       String lower = StringUtil.toLowerCase(t);
-      classes = new int[ROLES.length][];
-      word = new int[ROLES.length];
+      double[][] c = new double[ROLES.length][];
+      word = new double[ROLES.length][];
       for (int r = 0; r < ROLES.length; r++) {
-        classes[r] = known(ROLES[r] + "wc=" + cls, ROLES[r] + "w&c=" + lower + "," + cls);
-        word[r] = id(ROLES[r] + "w=" + lower);
+        c[r] = rows(ROLES[r] + "wc=" + cls, ROLES[r] + "w&c=" + lower + "," + cls);
+        word[r] = rows(ROLES[r] + "w=" + lower);
       }
       listed = NameGazetteer.contains(t);
       if (listed) {
         String shape = GazetteerFeatureGeneratorFactory.shape(t);
         String[] gazRoles = {"", "p1", "n1"};
-        gazetteer = new int[gazRoles.length][];
-        gazetteerPair = new int[gazRoles.length];
+        gazetteer = new double[gazRoles.length][];
+        gazetteerPair = new double[gazRoles.length][];
         for (int r = 0; r < gazRoles.length; r++) {
-          gazetteer[r] = known(gazRoles[r] + "gaz", gazRoles[r] + "gaz=" + shape);
-          gazetteerPair[r] = id(gazRoles[r] + "gazpair=" + shape);
+          gazetteer[r] = rows(gazRoles[r] + "gaz", gazRoles[r] + "gaz=" + shape);
+          gazetteerPair[r] = rows(gazRoles[r] + "gazpair=" + shape);
         }
       }
       int affix = Math.min(AFFIX_LENGTH, t.length());
@@ -472,27 +489,38 @@ final class PersonModel {
         names[k] = "suf=" + t.substring(Math.max(t.length() - k - 1, 0));
         names[affix + k] = "pre=" + t.substring(0, Math.min(k + 1, t.length()));
       }
-      affixes = known(names);
-      withOutcome = new int[outcomes];
+      affixes = rows(names);
+      withOutcome = new double[outcomes][];
       for (int o = 0; o < outcomes; o++) {
-        withOutcome[o] = id("pow=" + outcomeNames[o] + "," + t);
+        withOutcome[o] = rows("pow=" + outcomeNames[o] + "," + t);
       }
       pairWord = pairWords.get(t);
-      built = true;
+      classes = c; // last: non-null marks the token built
+    }
+
+    /** Forgets the rows (the adaptive data stays); {@link #build} makes them again. */
+    void drop() {
+      classes = null;
+      word = null;
+      gazetteer = null;
+      gazetteerPair = null;
+      affixes = null;
+      withOutcome = null;
     }
   }
 
-  /** The ids of the predicates the model knows, in the given order. */
-  private int[] known(String... names) {
-    int[] ids = new int[names.length];
+  /** The parameter rows of the predicates the model knows, in the given order. */
+  private double[] rows(String... names) {
+    double[] rows = new double[names.length * outcomes];
     int n = 0;
     for (String name : names) {
       int id = predicates.get(name);
       if (id > 0) {
-        ids[n++] = id;
+        System.arraycopy(params, id * outcomes, rows, n, outcomes);
+        n += outcomes;
       }
     }
-    return n == ids.length ? ids : java.util.Arrays.copyOf(ids, n);
+    return n == rows.length ? rows : java.util.Arrays.copyOf(rows, n);
   }
 
   private static int classIndex(String cls) {

@@ -162,6 +162,7 @@ class PersonModelTest {
     void check() {
       assertThat(mismatches).as("worst difference %s over %d tokens", worst, tokens).isEmpty();
       assertThat(worst).isLessThanOrEqualTo(1e-9);
+      // Stronger than needed, and true: the same additions in the same order give the same bits.
       assertThat(worst).isEqualTo(0.0);
       // The comparison covered every outcome as a previous outcome, and the adaptive data.
       assertThat(tokens).isGreaterThan(10_000);
