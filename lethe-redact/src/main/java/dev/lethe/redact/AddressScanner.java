@@ -56,7 +56,9 @@ final class AddressScanner {
    * Every word that starts an address by itself (post box, military, street prefix): one look-up
    * sends all other tokens straight to the number-led and foreign-ending forms.
    */
-  private static final Set<String> STARTS = starts();
+  static final Set<String> STARTS = starts();
+  /** Words that announce a postcode: "ZIP", "postcode", "postal code". */
+  static final Set<String> ZIP_CUES = Set.of("zip", "zipcode", "postcode", "plz", "postal", "post");
 
   private static Set<String> starts() {
     Set<String> s = new HashSet<>(Set.of("p", "po", "postbox", "pob"));
@@ -129,6 +131,9 @@ final class AddressScanner {
 
   private int core(Tokens tk, int k, boolean numbered) {
     int n = tk.size;
+    if (!tk.mayBe(k, Lexicon.ADDRESS_START)) {
+      return numberedOrForeign(tk, k, numbered);
+    }
     String f = folded(tk, k);
     if (!STARTS.contains(f)) {
       return numberedOrForeign(tk, k, numbered);
@@ -386,6 +391,9 @@ final class AddressScanner {
   }
 
   private static boolean zipCue(Tokens tk, int k) {
+    if (!tk.mayBe(k, Lexicon.ZIP_CUE)) {
+      return false;
+    }
     String f = folded(tk, k);
     if (f.equals("zip") || f.equals("zipcode") || f.equals("postcode") || f.equals("plz")) {
       return true;

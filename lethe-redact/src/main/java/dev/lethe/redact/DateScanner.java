@@ -21,6 +21,21 @@ final class DateScanner {
   private static final List<List<String>> MONTHS_BY_INITIAL = byInitial();
   private static final String[] ORDINALS = {"st", "nd", "rd", "th"};
 
+  /** The months by their first two letters, both ASCII, at {@code 128 * first + second}. */
+  private static final List<List<String>> MONTHS_BY_PREFIX = byPrefix();
+
+  private static List<List<String>> byPrefix() {
+    List<List<String>> m = new ArrayList<>(128 * 128);
+    for (char c = 0; c < 128; c++) {
+      for (char d = 0; d < 128; d++) {
+        char l1 = TextFold.asciiLower(c);
+        char l2 = TextFold.asciiLower(d);
+        m.add(MONTHS.stream().filter(name -> name.charAt(0) == l1 && name.charAt(1) == l2).toList());
+      }
+    }
+    return List.copyOf(m);
+  }
+
   private static List<List<String>> byInitial() {
     List<List<String>> m = new ArrayList<>(128);
     for (char c = 0; c < 128; c++) {
@@ -153,13 +168,15 @@ final class DateScanner {
   /** End of a month name (full, or three letters with an optional dot) at {@code m}, or -1. */
   private static int monthAt(String t, int m) {
     int n = t.length();
-    if (m >= n) {
-      return -1;
+    if (m + 3 > n) {
+      return -1; // every form of a month has at least three letters
     }
     char c = t.charAt(m);
-    // An ASCII first letter matches only the months it starts (most letters start none); other
-    // chars are compared with all twelve, as case-insensitive equality is wider for them.
-    List<String> months = c < 128 ? MONTHS_BY_INITIAL.get(c) : MONTHS;
+    char d = t.charAt(m + 1);
+    // ASCII letters match only the months they start (most pairs start none); other chars are
+    // compared with all twelve, as case-insensitive equality is wider for them.
+    List<String> months = c >= 128 ? MONTHS
+        : d >= 128 ? MONTHS_BY_INITIAL.get(c) : MONTHS_BY_PREFIX.get(c * 128 + d);
     if (months.isEmpty()) {
       return -1;
     }

@@ -104,11 +104,14 @@ final class ListedNames {
       return false;
     }
     boolean cap = Character.isUpperCase(tk.first(k));
+    if (!cap || lowerText) {
+      return lowerText;
+    }
     boolean allCaps = true;
     for (int p = tk.starts[k]; p < tk.ends[k]; p++) {
       allCaps &= !Character.isLowerCase(tk.text.charAt(p));
     }
-    return (cap && !allCaps) || lowerText;
+    return !allCaps;
   }
 
   /**
@@ -197,7 +200,8 @@ final class ListedNames {
   }
 
   private static boolean listed(Tokens tk, int k) {
-    return tk.inNameList(k) && !tk.commonWord(k) && !NOT_NAMES.contains(tk.nameFolded(k));
+    // The common words first: a smaller list than the names, and it holds most capitalised words.
+    return !tk.commonWord(k) && tk.inNameList(k) && !NOT_NAMES.contains(tk.nameFolded(k));
   }
 
 }

@@ -2,8 +2,10 @@ package dev.lethe.redact;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Names announced by the text itself: "my name is ...", "Name: ...", "Mr. ...", "I'm ..." (the
@@ -27,6 +29,14 @@ final class NameCues {
   private static final Map<String, String[][]> STRONG_BY_FIRST = byFirstWord(STRONG);
   private static final Map<String, String[][]> WEAK_BY_FIRST = byFirstWord(WEAK);
   private static final String[][] NONE = new String[0][];
+  /** The first words of all cues. */
+  static final Set<String> FIRST_WORDS = firstWords();
+
+  private static Set<String> firstWords() {
+    Set<String> s = new HashSet<>(STRONG_BY_FIRST.keySet());
+    s.addAll(WEAK_BY_FIRST.keySet());
+    return Set.copyOf(s);
+  }
 
   private static Map<String, String[][]> byFirstWord(String[][] cues) {
     Map<String, List<String[]>> lists = new HashMap<>();
@@ -48,6 +58,9 @@ final class NameCues {
       boolean strong;
       if (tk.ascii(k)) {
         // An ASCII token equals a cue word ignoring case exactly when its lower case does.
+        if (!tk.mayBe(k, Lexicon.NAME_CUE)) {
+          continue;
+        }
         String key = tk.folded(k);
         after = match(tk, k, STRONG_BY_FIRST.getOrDefault(key, NONE));
         strong = after > 0;

@@ -23,6 +23,8 @@ final class PatternScanner {
   private static final int MAX_NUMBER_RUN = 64;
 
   private final Set<EntityType> types;
+  /** Per thread, since the memo is not thread-safe and the scanner is shared. */
+  private final ThreadLocal<PhoneAnswers> answers = ThreadLocal.withInitial(PhoneAnswers::new);
 
   PatternScanner(Set<EntityType> types) {
     this.types = types;
@@ -481,7 +483,30 @@ final class PatternScanner {
     // libphonenumber's matcher for the member's own region (or the US when unknown), on a window
     // around the run rather than the whole text: the run already bounds where a number can be.
     String home = ctx.country().orElse("US");
-    String candidate = t.substring(start, end);
+    int ws = Math.max(0, start - 1);
+    int we = Math.min(t.length(), end + 1);
+    String window = t.substring(ws, we);
+    boolean cue = Cues.before(t, start, 40, Cues.PHONE);
+    PhoneAnswers memo = answers.get();
+    String key = PhoneAnswers.key(home, window, start - ws, we - end, cue);
+    List<PhoneAnswers.Found> found = memo.get(key);
+    if (found == null) {
+      found = new ArrayList<>(1);
+      ask(window, start - ws, end - ws, digits, home, cue, found);
+      memo.put(key, found);
+    }
+    for (PhoneAnswers.Found f : found) {
+      out.add(EntityType.PHONE_NUMBER, ws + f.start(), ws + f.end(), f.score());
+    }
+  }
+
+  /**
+   * The phone numbers libphonenumber finds for the run at [start, end) of {@code window} (the run
+   * and at most one character either side), with offsets into the window.
+   */
+  private static void ask(String window, int start, int end, int digits, String home, boolean cue,
+      List<PhoneAnswers.Found> out) {
+    String candidate = window.substring(start, end);
     // Fast path: the run itself parses as a valid number ("+44 20 7946 0958", "(555) 010-4477"
     // at home). Parsing one string is several times cheaper than the matcher's pattern search.
     if (candidate.charAt(0) == '+' || candidate.charAt(0) == '(' || candidate.indexOf(' ') > 0
@@ -489,19 +514,16 @@ final class PatternScanner {
       try {
         Phonenumber.PhoneNumber pn = PHONES.parse(candidate, home);
         if (PHONES.isValidNumber(pn)) {
-          out.add(EntityType.PHONE_NUMBER, start, end, 0.8);
+          out.add(new PhoneAnswers.Found(start, end, 0.8));
           return;
         }
       } catch (NumberParseException e) {
         // not parseable on its own; the matcher below may still find a number inside the run
       }
     }
-    int ws = Math.max(0, start - 1);
-    int we = Math.min(t.length(), end + 1);
-    String window = t.substring(ws, we);
     boolean found = false;
     for (PhoneNumberMatch m : PHONES.findNumbers(window, home, PhoneNumberUtil.Leniency.VALID, 4)) {
-      out.add(EntityType.PHONE_NUMBER, ws + m.start(), ws + m.end(), 0.8);
+      out.add(new PhoneAnswers.Found(m.start(), m.end(), 0.8));
       found = true;
     }
     if (found) {
@@ -509,7 +531,6 @@ final class PatternScanner {
     }
     // Then the run as a national number of each common region: parsing one candidate is far
     // cheaper than running the matcher once per region.
-    boolean cue = Cues.before(t, start, 40, Cues.PHONE);
     boolean formatted = candidate.chars().anyMatch(ch -> ch < '0' || ch > '9');
     if (!formatted && !cue) {
       return; // a bare digit string is valid somewhere (7 digits in Iceland): not enough alone
@@ -526,7 +547,7 @@ final class PatternScanner {
       try {
         Phonenumber.PhoneNumber pn = PHONES.parse(national, region);
         if (PHONES.isValidNumberForRegion(pn, region)) {
-          out.add(EntityType.PHONE_NUMBER, start, end, 0.7);
+          out.add(new PhoneAnswers.Found(start, end, 0.7));
           return;
         }
       } catch (NumberParseException e) {
@@ -534,7 +555,7 @@ final class PatternScanner {
       }
     }
     if (digits <= 15 && cue) {
-      out.add(EntityType.PHONE_NUMBER, start, end, 0.6);
+      out.add(new PhoneAnswers.Found(start, end, 0.6));
     }
   }
 

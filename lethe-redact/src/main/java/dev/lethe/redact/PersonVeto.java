@@ -1,5 +1,6 @@
 package dev.lethe.redact;
 
+import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -64,6 +65,16 @@ final class PersonVeto {
       "systems", "solutions", "consulting", "capital", "insurance", "bank", "labs", "media",
       "orchestra", "band", "foundation", "institute", "university", "college", "agency", "studios",
       "enterprises", "industries", "international", "ventures", "networks", "software", "services");
+  /** Words that are never an item of a list of names: "and", company words and titles. */
+  static final Set<String> NOT_LIST_ITEMS = notListItems();
+
+  private static Set<String> notListItems() {
+    Set<String> s = new HashSet<>(ORGANISATION);
+    s.addAll(TITLES);
+    s.add("and");
+    return Set.copyOf(s);
+  }
+
   /** Street types that may end a name-shaped run ("Herceg Gateway St.", "Martinez Mall St"). */
   private static final Set<String> STREET_ENDS =
       Set.of("st", "street", "ave", "avenue", "rd", "road", "blvd", "boulevard", "ln", "lane",
@@ -181,6 +192,9 @@ final class PersonVeto {
   private static boolean listItem(Tokens tk, int k, boolean lower) {
     if (!tk.word(k) || tk.length(k) < 2 || !(lower || tk.capitalized(k))) {
       return false;
+    }
+    if (!tk.mayBe(k, Lexicon.NOT_LIST_ITEM)) {
+      return true;
     }
     String f = tk.folded(k);
     return !f.equals("and") && !ORGANISATION.contains(f) && !TITLES.contains(f);

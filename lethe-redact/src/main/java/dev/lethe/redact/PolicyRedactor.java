@@ -17,6 +17,8 @@ final class PolicyRedactor implements Redactor {
   /** Six hex digits, as in {@code [PERSON_7f3a9c]}: short enough to read, 16M values per type. */
   private static final int TOKEN_HEX_DIGITS = 6;
   private static final int SMALL_VALUE_SET = 8;
+  /** Each type's name in ASCII, the first input of its pseudonyms' HMAC; made once. */
+  private static final byte[][] TYPE_NAMES = typeNames();
 
   private final Detector detector;
   private final RedactionPolicy policy;
@@ -40,6 +42,15 @@ final class PolicyRedactor implements Redactor {
             });
   }
 
+  private static byte[][] typeNames() {
+    EntityType[] types = EntityType.values();
+    byte[][] names = new byte[types.length][];
+    for (EntityType t : types) {
+      names[t.ordinal()] = t.name().getBytes(StandardCharsets.US_ASCII);
+    }
+    return names;
+  }
+
   @Override
   public Redaction redact(String text, DetectionContext context) {
     List<Span> spans = withRepeats(text, detector.detect(text, context));
@@ -52,21 +63,14 @@ final class PolicyRedactor implements Redactor {
         return new Redaction("", Optional.of(s.type()), counts);
       }
     }
-    StringBuilder out = new StringBuilder(text.length());
+    StringBuilder out = new StringBuilder(text.length() + 16 * spans.size());
     int cp = 0; // code point index of char position i
     int i = 0;
     for (Span s : spans) {
-      while (cp < s.start()) {
-        int c = text.codePointAt(i);
-        out.appendCodePoint(c);
-        i += Character.charCount(c);
-        cp++;
-      }
-      int valueStart = i;
-      while (cp < s.end()) {
-        i += Character.charCount(text.codePointAt(i));
-        cp++;
-      }
+      int valueStart = text.offsetByCodePoints(i, s.start() - cp);
+      out.append(text, i, valueStart);
+      i = text.offsetByCodePoints(valueStart, s.end() - s.start());
+      cp = s.end();
       String value = text.substring(valueStart, i);
       switch (policy.operatorFor(s.type())) {
         case PLACEHOLDER -> out.append('[').append(s.type().name()).append(']');
@@ -152,7 +156,7 @@ final class PolicyRedactor implements Redactor {
 
   private String pseudonym(EntityType type, String value) {
     Mac m = mac.get();
-    m.update(type.name().getBytes(StandardCharsets.US_ASCII));
+    m.update(TYPE_NAMES[type.ordinal()]);
     m.update((byte) 0);
     byte[] h = m.doFinal(TextFold.foldForIdentity(value).getBytes(StandardCharsets.UTF_8));
     StringBuilder sb = new StringBuilder(type.name().length() + TOKEN_HEX_DIGITS + 3);

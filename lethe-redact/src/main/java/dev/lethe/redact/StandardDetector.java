@@ -86,6 +86,86 @@ final class StandardDetector implements Detector {
    * overlaps a kept span of another type is dropped.
    */
   static List<int[]> resolve(Hits h) {
+    return h.size <= SMALL ? resolveFew(h) : resolveMany(h);
+  }
+
+  /** Up to this many candidates, {@link #resolveFew} (quadratic, without boxing) does the work. */
+  private static final int SMALL = 64;
+
+  /**
+   * {@link #resolve} for a few candidates, the usual case: the same order and the same merging as
+   * {@link #resolveMany}, with the kept spans in sorted arrays instead of a tree map.
+   */
+  static List<int[]> resolveFew(Hits h) {
+    int n = h.size;
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) { // stable insertion sort: score, then length, both descending
+      int x = i;
+      int j = i - 1;
+      while (j >= 0 && stronger(h, x, order[j])) {
+        order[j + 1] = order[j];
+        j--;
+      }
+      order[j + 1] = x;
+    }
+    int[] ks = new int[n];
+    int[] ke = new int[n];
+    int[] kw = new int[n];
+    int m = 0;
+    for (int idx : order) {
+      int s = h.starts[idx];
+      int e = h.ends[idx];
+      // Kept spans are disjoint and sorted, so those overlapping [s, e) are the run [a, b).
+      int a = 0;
+      while (a < m && ke[a] <= s) {
+        a++;
+      }
+      int b = a;
+      boolean conflict = false;
+      while (b < m && ks[b] < e) {
+        if (h.types[kw[b]] != h.types[idx]) {
+          conflict = true;
+          break;
+        }
+        b++;
+      }
+      if (conflict) {
+        continue;
+      }
+      int ms = s;
+      int me = e;
+      int winner = idx;
+      if (b > a) {
+        ms = Math.min(s, ks[a]);
+        me = Math.max(e, ke[b - 1]);
+        winner = kw[b - 1]; // keep the stronger earlier hit's score
+      }
+      // Replace [a, b) by the one merged span.
+      int shift = 1 - (b - a);
+      if (shift != 0) {
+        System.arraycopy(ks, b, ks, b + shift, m - b);
+        System.arraycopy(ke, b, ke, b + shift, m - b);
+        System.arraycopy(kw, b, kw, b + shift, m - b);
+        m += shift;
+      }
+      ks[a] = ms;
+      ke[a] = me;
+      kw[a] = winner;
+    }
+    List<int[]> out = new ArrayList<>(m);
+    for (int i = 0; i < m; i++) {
+      out.add(new int[] {ks[i], ke[i], kw[i]});
+    }
+    return out;
+  }
+
+  /** Whether hit x sorts before hit y: higher score, then longer. */
+  private static boolean stronger(Hits h, int x, int y) {
+    int c = Double.compare(h.scores[x], h.scores[y]);
+    return c != 0 ? c > 0 : h.ends[x] - h.starts[x] > h.ends[y] - h.starts[y];
+  }
+
+  static List<int[]> resolveMany(Hits h) {
     Integer[] order = new Integer[h.size];
     for (int i = 0; i < h.size; i++) {
       order[i] = i;

@@ -124,7 +124,8 @@ final class TextFold {
 
   /** Folding for pseudonym identity: folded, whitespace collapsed, trimmed. */
   static String foldForIdentity(String s) {
-    String f = foldSameLength(Normalizer.normalize(s, Normalizer.Form.NFC));
+    // NFC leaves ASCII as it is; most values are ASCII, and the normalizer costs a copy.
+    String f = foldSameLength(ascii(s) ? s : Normalizer.normalize(s, Normalizer.Form.NFC));
     StringBuilder sb = new StringBuilder(f.length());
     boolean space = false;
     for (int i = 0; i < f.length(); i++) {
@@ -140,6 +141,15 @@ final class TextFold {
       }
     }
     return sb.toString().toLowerCase(Locale.ROOT);
+  }
+
+  private static boolean ascii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 128) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static boolean isWordChar(char c) {

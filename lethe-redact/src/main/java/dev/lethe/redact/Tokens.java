@@ -12,6 +12,7 @@ import java.util.Arrays;
 final class Tokens {
   final String text;
   private int lowerCase = -1; // -1 unknown, 0 no, 1 yes
+  private int asciiText; // 0 unknown, 1 no, 2 yes
   int[] starts = new int[32];
   int[] ends = new int[32];
   int size;
@@ -19,12 +20,18 @@ final class Tokens {
   private String[] strings;
   private String[] folded;
   private String[] nameFolded;
-  /** Per token: which word lists hold its {@link NameGazetteer#fold} form ({@code LISTS_*}). */
+  /**
+   * Per token: whether the name list and the common-word list hold its {@link NameGazetteer#fold}
+   * form ({@code LISTS_*} bits, each with a looked-up bit above it).
+   */
   private byte[] lists;
 
-  private static final byte LISTS_KNOWN = 1;
-  private static final byte LISTS_NAME = 2;
-  private static final byte LISTS_COMMON = 4;
+  /** Per token: {@link Lexicon} bits with {@link #LEXICON_KNOWN}, or all bits when not ASCII. */
+  private int[] lexicon;
+
+  private static final int LEXICON_KNOWN = 1 << 30;
+  private static final int LISTS_NAME = 1;
+  private static final int LISTS_COMMON = 4;
 
   private Tokens(String text) {
     this.text = text;
@@ -134,40 +141,68 @@ final class Tokens {
 
   /** Same as {@code NameGazetteer.containsFolded(nameFolded(k))}, looked up once per token. */
   boolean inNameList(int k) {
-    return (lists(k) & LISTS_NAME) != 0;
+    return lists(k, LISTS_NAME) != 0;
   }
 
   /** Same as {@code NameGazetteer.contains(token(k))}, looked up once per token. */
   boolean listedName(int k) {
-    return length(k) > 1 && (lists(k) & LISTS_NAME) != 0;
+    return length(k) > 1 && lists(k, LISTS_NAME) != 0;
   }
 
   /** Same as {@code CommonWords.contains(token(k))}, looked up once per token. */
   boolean commonWord(int k) {
-    return (lists(k) & LISTS_COMMON) != 0;
+    return lists(k, LISTS_COMMON) != 0;
   }
 
-  private int lists(int k) {
+  /** The {@code LISTS_NAME} or {@code LISTS_COMMON} bit of token k, looked up on first use. */
+  private int lists(int k, int list) {
     if (lists == null) {
       lists = new byte[size];
     }
+    int known = list << 1; // each list's bit has a "looked up" bit above it
     byte b = lists[k];
-    if (b == 0) {
-      String f = nameFolded(k);
-      b = LISTS_KNOWN;
-      if (NameGazetteer.containsFolded(f)) {
-        b |= LISTS_NAME;
-      }
-      if (CommonWords.containsFolded(f)) {
-        b |= LISTS_COMMON;
-      }
+    if ((b & known) == 0) {
+      boolean in = list == LISTS_NAME
+          ? NameGazetteer.containsFolded(nameFolded(k))
+          : CommonWords.containsFolded(nameFolded(k));
+      b |= (byte) (known | (in ? list : 0));
       lists[k] = b;
     }
-    return b;
+    return b & list;
+  }
+
+  /**
+   * Whether token k may be in one of the word lists of {@code bits} ({@link Lexicon}): false only
+   * when it is not, so a rule can skip its own look-ups. An ASCII token is answered exactly from
+   * its lower case; any other token may be in every list (the rules fold non-ASCII words in
+   * different ways, and look them up themselves).
+   */
+  boolean mayBe(int k, int bits) {
+    if (lexicon == null) {
+      lexicon = new int[size];
+    }
+    int b = lexicon[k];
+    if (b == 0) {
+      b = ascii(k) ? Lexicon.bits(text, starts[k], ends[k]) | LEXICON_KNOWN : -1;
+      lexicon[k] = b;
+    }
+    return (b & bits) != 0;
   }
 
   /** Whether every char of the token is ASCII. */
   boolean ascii(int k) {
+    if (asciiText == 0) {
+      asciiText = 2;
+      for (int p = 0; p < text.length(); p++) {
+        if (text.charAt(p) >= 128) {
+          asciiText = 1;
+          break;
+        }
+      }
+    }
+    if (asciiText == 2) {
+      return true; // most texts: no token needs a look
+    }
     for (int p = starts[k]; p < ends[k]; p++) {
       if (text.charAt(p) >= 128) {
         return false;
