@@ -1,9 +1,11 @@
 package dev.lethe.redact;
 
+import dev.lethe.redact.nlp.CommonWords;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Which of the rules' word lists hold a word, as bits, so that one hash look-up per token tells
@@ -20,6 +22,11 @@ final class Lexicon {
   static final int NAME_CUE = 1 << 2;
   /** A word that cannot be an item of a list of names ({@link PersonVeto#NOT_LIST_ITEMS}). */
   static final int NOT_LIST_ITEM = 1 << 3;
+  /**
+   * A common lower-case word ({@link CommonWords}); of that list only the lower-case ASCII words,
+   * which are all an ASCII token can be.
+   */
+  static final int COMMON_WORD = 1 << 4;
 
   /** Open addressing over the lower-case words, probed with a token's chars: no string is made. */
   private static final String[] WORDS;
@@ -34,6 +41,7 @@ final class Lexicon {
     add(m, AddressScanner.ZIP_CUES, ZIP_CUE);
     add(m, NameCues.FIRST_WORDS, NAME_CUE);
     add(m, PersonVeto.NOT_LIST_ITEMS, NOT_LIST_ITEM);
+    add(m, CommonWords.words().stream().filter(Lexicon::lowerAscii).collect(Collectors.toSet()), COMMON_WORD);
     int slots = Integer.highestOneBit(m.size() * 4 - 1) << 1; // at most a quarter full
     String[] words = new String[slots];
     int[] bits = new int[slots];
@@ -58,11 +66,15 @@ final class Lexicon {
 
   private static void add(Map<String, Integer> m, Set<String> words, int bit) {
     for (String w : words) {
-      if (!w.equals(w.toLowerCase(Locale.ROOT)) || !w.chars().allMatch(c -> c < 128)) {
+      if (!lowerAscii(w)) {
         throw new IllegalStateException("not lower-case ASCII: " + w);
       }
       m.merge(w, bit, (a, b) -> a | b);
     }
+  }
+
+  private static boolean lowerAscii(String w) {
+    return w.equals(w.toLowerCase(Locale.ROOT)) && w.chars().allMatch(c -> c < 128);
   }
 
   private static int slot(int hash, int mask) {

@@ -5,6 +5,7 @@ import java.security.GeneralSecurityException;
 import com.hankcs.algorithm.AhoCorasickDoubleArrayTrie;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
@@ -17,12 +18,25 @@ final class PolicyRedactor implements Redactor {
   /** Six hex digits, as in {@code [PERSON_7f3a9c]}: short enough to read, 16M values per type. */
   private static final int TOKEN_HEX_DIGITS = 6;
   private static final int SMALL_VALUE_SET = 8;
+  private static final int RECENT_PSEUDONYMS = 1024;
   /** Each type's name in ASCII, the first input of its pseudonyms' HMAC; made once. */
   private static final byte[][] TYPE_NAMES = typeNames();
 
   private final Detector detector;
   private final RedactionPolicy policy;
   private final ThreadLocal<Mac> mac;
+  /**
+   * Per thread, the pseudonyms of recently redacted values: a snapshot redacts the same names
+   * (a member's own, the people they write about) over and over, and the HMAC with its folding
+   * costs more than the rest of redacting a short post. Bounded; least recently used go first.
+   */
+  private final ThreadLocal<Map<String, String>> pseudonyms =
+      ThreadLocal.withInitial(() -> new LinkedHashMap<>(2 * RECENT_PSEUDONYMS, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+          return size() > RECENT_PSEUDONYMS;
+        }
+      });
 
   PolicyRedactor(Detector detector, RedactionPolicy policy, byte[] secret) {
     this.detector = detector;
@@ -155,6 +169,17 @@ final class PolicyRedactor implements Redactor {
   }
 
   private String pseudonym(EntityType type, String value) {
+    Map<String, String> recent = pseudonyms.get();
+    String key = type.ordinal() + ":" + value; // the type's number, then the value
+    String token = recent.get(key);
+    if (token == null) {
+      token = hmacToken(type, value);
+      recent.put(key, token);
+    }
+    return token;
+  }
+
+  private String hmacToken(EntityType type, String value) {
     Mac m = mac.get();
     m.update(TYPE_NAMES[type.ordinal()]);
     m.update((byte) 0);

@@ -151,6 +151,9 @@ final class Tokens {
 
   /** Same as {@code CommonWords.contains(token(k))}, looked up once per token. */
   boolean commonWord(int k) {
+    if (ascii(k)) {
+      return mayBe(k, Lexicon.COMMON_WORD); // exact for an ASCII token, and makes no string
+    }
     return lists(k, LISTS_COMMON) != 0;
   }
 

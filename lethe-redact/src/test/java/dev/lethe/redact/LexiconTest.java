@@ -21,14 +21,23 @@ class LexiconTest {
     for (String w : AddressScanner.ZIP_CUES) {
       assertThat(bits(w) & Lexicon.ZIP_CUE).as(w).isNotZero();
     }
-    assertThat(bits("Via")).isEqualTo(Lexicon.ADDRESS_START);
-    assertThat(bits("Dr")).isEqualTo(Lexicon.NAME_CUE | Lexicon.NOT_LIST_ITEM);
+    assertThat(bits("Via") & ~Lexicon.COMMON_WORD).isEqualTo(Lexicon.ADDRESS_START);
+    assertThat(bits("Dr") & ~Lexicon.COMMON_WORD).isEqualTo(Lexicon.NAME_CUE | Lexicon.NOT_LIST_ITEM);
+    assertThat(bits("THE")).isEqualTo(Lexicon.COMMON_WORD);
+  }
+
+  @Test
+  void commonWordsAreTheAsciiOnesOfTheList() {
+    for (String w : dev.lethe.redact.nlp.CommonWords.words()) {
+      boolean ascii = w.chars().allMatch(c -> c < 128);
+      assertThat((bits(w) & Lexicon.COMMON_WORD) != 0).as(w).isEqualTo(ascii);
+    }
   }
 
   @Test
   void ordinaryWordsAndNearMissesAreInNoList() {
     for (String w : new String[] {"the", "water", "Street1", "zipp", "pl", "ul.", "a", "", "internationally"}) {
-      assertThat(bits(w)).as(w).isZero();
+      assertThat(bits(w) & ~Lexicon.COMMON_WORD).as(w).isZero();
     }
   }
 

@@ -31,6 +31,23 @@ class RedactorTest {
   }
 
   @Test
+  void rememberedPseudonymsEqualFreshOnesAndStayPerSecret() throws Exception {
+    DetectionContext ctx = DetectionContext.none()
+        .withDirectory(MemberDirectory.of(List.of("Ada Lovelace", "Alan Turing")));
+    Detector d = Detector.of(EnumSet.of(EntityType.PERSON), false);
+    Redactor one = Redactor.create(d, RedactionPolicy.pseudonymousPeople(), S1);
+    Redactor two = Redactor.create(d, RedactionPolicy.pseudonymousPeople(), S2);
+    String text = "Ada Lovelace wrote to Alan Turing.";
+    String first = one.redact(text, ctx).text();
+    String[] fresh = new String[1];
+    Thread t = new Thread(() -> fresh[0] = one.redact(text, ctx).text()); // a thread's own memo
+    t.start();
+    t.join();
+    assertThat(one.redact(text, ctx).text()).isEqualTo(first).isEqualTo(fresh[0]);
+    assertThat(two.redact(text, ctx).text()).isNotEqualTo(first);
+  }
+
+  @Test
   void pseudonymsAreStableWithinASecretAndDifferAcrossSecrets() {
     DetectionContext ctx = DetectionContext.none()
         .withDirectory(MemberDirectory.of(List.of("Ada Lovelace", "Alan Turing")));

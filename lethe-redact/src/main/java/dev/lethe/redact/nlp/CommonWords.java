@@ -37,6 +37,11 @@ public final class CommonWords {
     return Set.copyOf(s);
   }
 
+  /** All the words, folded; immutable. */
+  public static Set<String> words() {
+    return WORDS;
+  }
+
   /** Whether the token, folded, is a common lower-case word. */
   public static boolean contains(String token) {
     return WORDS.contains(NameGazetteer.fold(token));
