@@ -93,11 +93,11 @@ final class PersonModel {
   private final double prior;
   /** Row {@code id} holds the parameter of each outcome, 0 where the predicate has none. Row 0 is all 0. */
   private final double[] params;
-  /** Predicate name to id, word pairs excepted. */
+  /** Predicate name to id, word pairs excepted (they are in {@link #pairs}). */
   private final StringIds predicates;
   /** The tokens that occur in a word-pair predicate, numbered. */
   private final StringIds pairWords;
-  private final LongIntMap pairs;
+  private final PairRows pairs;
   private final int def;
   private final int sentenceBegin;
   /** "pd=null", then "pd=" + each outcome. */
@@ -122,18 +122,17 @@ final class PersonModel {
       throw new IllegalStateException("the person model has no outcome " + NameFinderME.OTHER);
     }
     prior = StrictMath.log(1.0 / outcomes);
-    params = new double[(pmap.size() + 1) * outcomes];
     predicates = new StringIds(pmap.size());
     Map<String, Integer> words = new HashMap<>();
-    Map<Long, Integer> pairIds = new HashMap<>();
+    Map<Long, double[]> pairRows = new HashMap<>();
+    double[] rows = new double[(pmap.size() + 1) * outcomes];
     int id = 0;
     for (Map.Entry<String, Context> e : pmap.entrySet()) {
-      id++;
-      Context c = e.getValue();
-      int[] active = c.getOutcomes();
-      double[] values = c.getParameters();
+      double[] row = new double[outcomes];
+      int[] active = e.getValue().getOutcomes();
+      double[] values = e.getValue().getParameters();
       for (int a = 0; a < active.length; a++) {
-        params[id * outcomes + active[a]] = values[a];
+        row[active[a]] = values[a];
       }
       String name = e.getKey();
       boolean previous = name.startsWith("pw,w=");
@@ -143,19 +142,22 @@ final class PersonModel {
         for (int comma = rest.indexOf(','); comma >= 0; comma = rest.indexOf(',', comma + 1)) {
           int a = words.computeIfAbsent(rest.substring(0, comma), k -> words.size());
           int b = words.computeIfAbsent(rest.substring(comma + 1), k -> words.size());
-          pairIds.put(pairKey(previous ? 0 : NEXT_PAIR, a, b), id);
+          pairRows.put(pairKey(previous ? 0 : NEXT_PAIR, a, b), row);
         }
       } else {
+        id++;
+        System.arraycopy(row, 0, rows, id * outcomes, outcomes);
         predicates.put(name, id);
       }
     }
     if (contexts.length != pmap.size()) {
       throw new IllegalStateException("the person model's parameters do not match its predicates");
     }
+    params = java.util.Arrays.copyOf(rows, (id + 1) * outcomes);
     pairWords = new StringIds(words.size());
     words.forEach(pairWords::put);
-    pairs = new LongIntMap(pairIds.size());
-    pairIds.forEach(pairs::put);
+    pairs = new PairRows(pairRows.size(), outcomes);
+    pairRows.forEach(pairs::put);
 
     def = id("def");
     sentenceBegin = id("S=begin");
@@ -349,12 +351,12 @@ final class PersonModel {
         add(dist, previousMap[t.document == document ? t.previous + 1 : 0]);
         if (i >= 1) {
           Token p = s[i - 1];
-          add(dist, pair(0, p.pairWord, t.pairWord));
+          pair(dist, 0, p.pairWord, t.pairWord);
           add(dist, previousClassClass[p.tokenClass][t.tokenClass]);
         }
         if (i + 1 < n) {
           Token x = s[i + 1];
-          add(dist, pair(NEXT_PAIR, t.pairWord, x.pairWord));
+          pair(dist, NEXT_PAIR, t.pairWord, x.pairWord);
           add(dist, classNextClass[t.tokenClass][x.tokenClass]);
         }
         if (i == 0) {
@@ -390,8 +392,10 @@ final class PersonModel {
       }
     }
 
-    private int pair(long kind, int a, int b) {
-      return a < 0 || b < 0 ? 0 : Math.max(pairs.get(pairKey(kind, a, b)), 0);
+    private void pair(double[] dist, long kind, int a, int b) {
+      if (a >= 0 && b >= 0) {
+        pairs.add(dist, pairKey(kind, a, b));
+      }
     }
 
     /** Records the outcomes of the sentence at hand as adaptive data for the rest of the document. */
@@ -568,39 +572,51 @@ final class PersonModel {
     }
   }
 
-  /** Long key to positive int, open addressing; -1 when absent. Keys are never 0. */
-  private static final class LongIntMap {
-    private final long[] keys;
-    private final int[] values;
+  /**
+   * The word-pair predicates: key ({@link #pairKey}) to parameter row, open addressing, each row
+   * stored right after its key so that a look-up touches one place of memory. Immutable once
+   * filled.
+   */
+  private static final class PairRows {
+    /** Per slot: the key + 1 (0 when empty), then the row's doubles as raw bits. */
+    private final long[] slots;
+    private final int width;
     private final int mask;
     private final int shift;
 
-    LongIntMap(int expected) {
+    PairRows(int expected, int outcomes) {
       int cap = Integer.highestOneBit(Math.max(4, expected) * 2) * 2;
-      keys = new long[cap];
-      values = new int[cap];
+      width = 1 + outcomes;
+      slots = new long[cap * width];
       mask = cap - 1;
       shift = Long.numberOfLeadingZeros(mask);
     }
 
-    void put(long key, int value) {
+    void put(long key, double[] row) {
       int i = slot(key);
-      keys[i] = key + 1;
-      values[i] = value;
+      slots[i] = key + 1;
+      for (int o = 0; o < row.length; o++) {
+        slots[i + 1 + o] = Double.doubleToRawLongBits(row[o]);
+      }
     }
 
-    int get(long key) {
+    /** Adds the key's row to {@code dist}, if the model has the pair. */
+    void add(double[] dist, long key) {
       int i = slot(key);
-      return keys[i] == 0 ? -1 : values[i];
+      if (slots[i] != 0) {
+        for (int o = 0; o + 1 < width; o++) {
+          dist[o] += Double.longBitsToDouble(slots[i + 1 + o]);
+        }
+      }
     }
 
     private int slot(long key) {
       long stored = key + 1;
       int i = (int) ((stored * 0x9E3779B97F4A7C15L) >>> shift);
-      while (keys[i] != 0 && keys[i] != stored) {
+      while (slots[i * width] != 0 && slots[i * width] != stored) {
         i = (i + 1) & mask;
       }
-      return i;
+      return i * width;
     }
   }
 }
