@@ -19,15 +19,16 @@ import opennlp.tools.util.featuregen.FeatureGeneratorUtil;
  * descriptor {@link #DESCRIPTOR} (checked when the model is compiled), computed with the same
  * additions in the same order, so the probabilities are identical to the last bit.
  *
- * <p>OpenNLP builds some forty feature strings per token and looks each up in a hash map of half a
- * million predicate names. Here every feature that depends on one token only (its class, its
- * lower-cased form, its affixes, the name-list feature, and their window variants {@code p1..n2})
- * is resolved to predicate ids once per distinct token string and kept in a per-thread cache; the
- * two word-pair features are found by a look-up of the pair of token ids; the features that
- * depend on the previous outcomes, on the previous-map adaptive data or on the position are
- * tables indexed by outcome or token class. An evaluation is then a walk over about forty
- * integer ids adding rows of a flat parameter array. Predicates the model does not know add
- * nothing, as in {@code GISModel}: they resolve to a row of zeros.
+ * <p>OpenNLP builds some sixty feature strings per token (OpenNLP 2.5's aggregate generator
+ * emits every generator but the first twice, and the model was trained so) and looks each up in a
+ * hash map of half a million predicate names. Here the model is split at load: the predicates of
+ * one token's word ({@code w=}, {@code w&c=} at every window position) are filed under the
+ * lower-cased word, those of the token as written ({@code pow=}) under the token, the word-pair
+ * predicates under pairs of token numbers, and the token-independent ones (token class, name-list
+ * shape, outcome, position) are tables. A token's parameter rows are resolved once per distinct
+ * token string (about ten look-ups) and kept in a per-thread cache. An evaluation is then a walk
+ * over about sixty parameter rows, adding them in OpenNLP's order. Predicates the model does
+ * not know add nothing, as in {@code GISModel}.
  *
  * <p>Instances are immutable and thread-safe. The per-document state (adaptive data) and the
  * token cache live in a {@link Session}, which is not thread-safe: one per thread.
@@ -83,8 +84,16 @@ final class PersonModel {
   private static final long NEXT_PAIR = 1L << 62;
   /** Above this many cached tokens the cache is emptied at the end of a document. */
   private static final int CACHE_LIMIT = 16384;
-  /** Above this many tokens with their parameter rows, the rows are dropped before a sentence. */
-  private static final int BUILT_LIMIT = 4096;
+  /**
+   * When this many tokens hold their parameter rows, those not used since the last such sweep
+   * drop them, and at most half are kept.
+   */
+  private static final int BUILT_LIMIT = 8192;
+  /** The shapes of {@link GazetteerFeatureGeneratorFactory#shape}. */
+  private static final String[] SHAPES = {"caps", "cap", "low"};
+  /** Window positions of the name-list feature, in the order the window emits them. */
+  private static final String[] LIST_ROLES = {"", "p1", "n1"};
+  private static final double[] NO_ROWS = new double[0];
 
   private final int outcomes;
   private final String[] outcomeNames;
@@ -93,11 +102,21 @@ final class PersonModel {
   private final double prior;
   /** Row {@code id} holds the parameter of each outcome, 0 where the predicate has none. Row 0 is all 0. */
   private final double[] params;
-  /** Predicate name to id, word pairs excepted (they are in {@link #pairs}). */
+  /**
+   * Predicate name to id, for the predicates not reached through {@link #words}, {@link #exact}
+   * or {@link #pairs}: affixes and the token-independent ones.
+   */
   private final StringIds predicates;
-  /** The tokens that occur in a word-pair predicate, numbered. */
-  private final StringIds pairWords;
+  /** Lower-cased token to its "w=" and "w&c=" predicates at every window position. */
+  private final Map<String, Word> words;
+  /** Token to its "pow=" predicates and its number in word pairs. */
+  private final Map<String, Exact> exact;
   private final PairRows pairs;
+  /** [window position][class]: the row of "wc=" class. */
+  private final double[][][] classRows;
+  /** [window position (0, p1, n1)][shape]: the rows of "gaz" and "gaz=" shape; of "gazpair=" shape. */
+  private final double[][][] listRows;
+  private final double[][][] listPairRows;
   private final int def;
   private final int sentenceBegin;
   /** "pd=null", then "pd=" + each outcome. */
@@ -122,9 +141,11 @@ final class PersonModel {
       throw new IllegalStateException("the person model has no outcome " + NameFinderME.OTHER);
     }
     prior = StrictMath.log(1.0 / outcomes);
-    predicates = new StringIds(pmap.size());
-    Map<String, Integer> words = new HashMap<>();
+    Map<String, Integer> pairWords = new HashMap<>();
     Map<Long, double[]> pairRows = new HashMap<>();
+    Map<String, Integer> rest = new HashMap<>();
+    words = new HashMap<>();
+    exact = new HashMap<>();
     double[] rows = new double[(pmap.size() + 1) * outcomes];
     int id = 0;
     for (Map.Entry<String, Context> e : pmap.entrySet()) {
@@ -138,27 +159,43 @@ final class PersonModel {
       boolean previous = name.startsWith("pw,w=");
       if (previous || name.startsWith("w,nw=")) {
         // "pw,w=" + a + "," + b: tokens may hold commas, so every split names the same feature.
-        String rest = name.substring(5);
-        for (int comma = rest.indexOf(','); comma >= 0; comma = rest.indexOf(',', comma + 1)) {
-          int a = words.computeIfAbsent(rest.substring(0, comma), k -> words.size());
-          int b = words.computeIfAbsent(rest.substring(comma + 1), k -> words.size());
+        String pair = name.substring(5);
+        for (int comma = pair.indexOf(','); comma >= 0; comma = pair.indexOf(',', comma + 1)) {
+          int a = pairWords.computeIfAbsent(pair.substring(0, comma), k -> pairWords.size());
+          int b = pairWords.computeIfAbsent(pair.substring(comma + 1), k -> pairWords.size());
           pairRows.put(pairKey(previous ? 0 : NEXT_PAIR, a, b), row);
         }
-      } else {
-        id++;
-        System.arraycopy(row, 0, rows, id * outcomes, outcomes);
-        predicates.put(name, id);
+        continue;
+      }
+      id++;
+      System.arraycopy(row, 0, rows, id * outcomes, outcomes);
+      if (!token(name, id)) {
+        rest.put(name, id);
       }
     }
     if (contexts.length != pmap.size()) {
       throw new IllegalStateException("the person model's parameters do not match its predicates");
     }
     params = java.util.Arrays.copyOf(rows, (id + 1) * outcomes);
-    pairWords = new StringIds(words.size());
-    words.forEach(pairWords::put);
-    pairs = new PairRows(pairRows.size(), outcomes);
-    pairRows.forEach(pairs::put);
+    predicates = new StringIds(rest.size());
+    rest.forEach(predicates::put);
+    pairWords.forEach((w, n) -> exact.computeIfAbsent(w, k -> new Exact()).pairWord = n);
+    pairs = new PairRows(pairRows, outcomes);
 
+    classRows = new double[ROLES.length][CLASSES.length][];
+    for (int r = 0; r < ROLES.length; r++) {
+      for (int c = 0; c < CLASSES.length; c++) {
+        classRows[r][c] = rows(ROLES[r] + "wc=" + CLASSES[c]);
+      }
+    }
+    listRows = new double[LIST_ROLES.length][SHAPES.length][];
+    listPairRows = new double[LIST_ROLES.length][SHAPES.length][];
+    for (int r = 0; r < LIST_ROLES.length; r++) {
+      for (int h = 0; h < SHAPES.length; h++) {
+        listRows[r][h] = rows(LIST_ROLES[r] + "gaz", LIST_ROLES[r] + "gaz=" + SHAPES[h]);
+        listPairRows[r][h] = rows(LIST_ROLES[r] + "gazpair=" + SHAPES[h]);
+      }
+    }
     def = id("def");
     sentenceBegin = id("S=begin");
     previousMap = new int[outcomes + 1];
@@ -182,6 +219,73 @@ final class PersonModel {
         classNextClass[a][b] = id("wc,nc=" + CLASSES[a] + "," + CLASSES[b]);
       }
     }
+  }
+
+  /**
+   * Files a predicate that is found through its token ("w=", "w&c=" at any window position, and
+   * "pow="), and says whether it was one.
+   */
+  private boolean token(String name, int id) {
+    int role = 0;
+    for (int r = 1; r < ROLES.length; r++) {
+      if (name.startsWith(ROLES[r]) && (name.startsWith("w=", 2) || name.startsWith("w&c=", 2))) {
+        role = r;
+      }
+    }
+    String body = role == 0 ? name : name.substring(2);
+    if (body.startsWith("w=")) {
+      words.computeIfAbsent(body.substring(2), k -> new Word()).word[role] = id;
+      return true;
+    }
+    if (body.startsWith("w&c=")) {
+      int comma = body.lastIndexOf(',');
+      int c = comma < 4 ? -1 : classIndexOrNone(body.substring(comma + 1));
+      if (c >= 0) {
+        words.computeIfAbsent(body.substring(4, comma), k -> new Word()).withClass(role, c, id);
+      }
+      return true; // a class OpenNLP cannot produce is never asked for
+    }
+    for (int o = 0; o < outcomes; o++) {
+      String prefix = "pow=" + outcomeNames[o] + ",";
+      if (name.startsWith(prefix)) {
+        exact.computeIfAbsent(name.substring(prefix.length()), k -> new Exact()).withOutcome[o] = id;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The word predicates of a lower-cased token. */
+  private static final class Word {
+    /** Per window position: the id of "w=", 0 if none. */
+    final int[] word = new int[ROLES.length];
+    /** Pairs of (window position * classes + class, id of "w&c="). */
+    int[] withClass = new int[0];
+
+    void withClass(int role, int c, int id) {
+      int n = withClass.length;
+      withClass = java.util.Arrays.copyOf(withClass, n + 2);
+      withClass[n] = role * CLASSES.length + c;
+      withClass[n + 1] = id;
+    }
+
+    int withClass(int role, int c) {
+      int code = role * CLASSES.length + c;
+      for (int k = 0; k < withClass.length; k += 2) {
+        if (withClass[k] == code) {
+          return withClass[k + 1];
+        }
+      }
+      return 0;
+    }
+  }
+
+  /** The predicates of a token as written. */
+  private final class Exact {
+    /** Per previous outcome: the id of "pow=", 0 if none. */
+    final int[] withOutcome = new int[outcomes];
+    /** The token's number in word pairs, or -1. */
+    int pairWord = -1;
   }
 
   /**
@@ -257,15 +361,18 @@ final class PersonModel {
    * document. Not thread-safe.
    *
    * <p>Cached tokens carry the adaptive data, so they stay cached for the rest of the document: the
-   * cache grows with the document's distinct tokens, as OpenNLP's previous map does, but only the
-   * last {@value #BUILT_LIMIT} or so tokens whose features were resolved keep their parameter rows
-   * (about a kilobyte each); the others keep a few fields. The cache is emptied between documents
-   * once it holds more than {@value #CACHE_LIMIT} tokens.
+   * cache grows with the document's distinct tokens, as OpenNLP's previous map does, but only about
+   * {@value #BUILT_LIMIT} tokens (the recently used ones) keep their parameter rows, half a
+   * kilobyte or so each; the others keep a few fields. The cache is emptied between documents
+   * once it holds more than {@value #CACHE_LIMIT} tokens. A thread's session thus holds a few
+   * megabytes at most, beyond the current document's distinct tokens.
    */
   final class Session {
     private final Map<String, Token> cache = new HashMap<>();
     private final java.util.ArrayList<Token> built = new java.util.ArrayList<>();
     private long document = 1;
+    private long sentences;
+    private long lastSweep;
     private Token[] sentence = new Token[64];
     private int length;
 
@@ -274,11 +381,9 @@ final class PersonModel {
       if (sentence.length < length) {
         sentence = new Token[Math.max(length, 2 * sentence.length)];
       }
+      sentences++;
       if (built.size() >= BUILT_LIMIT) {
-        for (Token t : built) {
-          t.drop();
-        }
-        built.clear();
+        sweep();
       }
       for (int i = 0; i < length; i++) {
         String t = tokens[i];
@@ -300,28 +405,29 @@ final class PersonModel {
       Token[] s = sentence;
       int n = length;
       for (int j = Math.max(0, i - 2); j < Math.min(n, i + 3); j++) {
-        if (s[j].classes == null) {
+        if (!s[j].built()) {
           s[j].build();
           built.add(s[j]);
         }
+        s[j].used = sentences;
       }
       Token t = s[i];
       for (int o = 0; o < outcomes; o++) {
         dist[o] = prior;
       }
       // The additions follow OpenNLP's feature order exactly, so the sums are bit-identical.
-      add(dist, t.classes[0]);
+      classes(dist, t, 0);
       if (i >= 1) {
-        add(dist, s[i - 1].classes[1]);
+        classes(dist, s[i - 1], 1);
       }
       if (i >= 2) {
-        add(dist, s[i - 2].classes[2]);
+        classes(dist, s[i - 2], 2);
       }
       if (i + 1 < n) {
-        add(dist, s[i + 1].classes[3]);
+        classes(dist, s[i + 1], 3);
       }
       if (i + 2 < n) {
-        add(dist, s[i + 2].classes[4]);
+        classes(dist, s[i + 2], 4);
       }
       // OpenNLP 2.5's AggregatedFeatureGeneratorFactory keeps its first child generator as the
       // aggregate of all its children and then adds the other children again, so the model was
@@ -380,15 +486,21 @@ final class PersonModel {
       }
     }
 
+    /** The token-class features of token t seen from window position {@code role}. */
+    private void classes(double[] dist, Token t, int role) {
+      add(dist, classRows[role][t.tokenClass]);
+      add(dist, t.wordAndClass[role]);
+    }
+
     /** The name-list features of token {@code j} seen from window position {@code role} (0, p1, n1). */
     private void listed(double[] dist, int j, int role) {
       Token t = sentence[j];
-      if (!t.listed) {
+      if (t.shape < 0) {
         return;
       }
-      add(dist, t.gazetteer[role]);
-      if ((j >= 1 && sentence[j - 1].listed) || (j + 1 < length && sentence[j + 1].listed)) {
-        add(dist, t.gazetteerPair[role]);
+      add(dist, listRows[role][t.shape]);
+      if ((j >= 1 && sentence[j - 1].shape >= 0) || (j + 1 < length && sentence[j + 1].shape >= 0)) {
+        add(dist, listPairRows[role][t.shape]);
       }
     }
 
@@ -396,6 +508,20 @@ final class PersonModel {
       if (a >= 0 && b >= 0) {
         pairs.add(dist, pairKey(kind, a, b));
       }
+    }
+
+    /** Drops the rows of the tokens not used since the last sweep, and of all but half the others. */
+    private void sweep() {
+      int kept = 0;
+      for (Token t : built) {
+        if (t.used > lastSweep && kept < BUILT_LIMIT / 2) {
+          built.set(kept++, t);
+        } else {
+          t.drop();
+        }
+      }
+      built.subList(kept, built.size()).clear();
+      lastSweep = sentences;
     }
 
     /** Records the outcomes of the sentence at hand as adaptive data for the rest of the document. */
@@ -436,23 +562,20 @@ final class PersonModel {
   }
 
   /**
-   * A distinct token string: the parameter rows of its features (resolved on first use, kept
+   * A distinct token string: the parameter rows of its own features (resolved on first use, copied
    * beside each other for the sake of the memory cache) and its adaptive data.
    */
   private final class Token {
     final String text;
     int tokenClass;
-    boolean listed;
-    /** The id of the token in word pairs, or -1 if no pair predicate names it. */
+    /** The index of its name-list shape, or -1 if not listed. */
+    int shape;
+    /** The token's number in word pairs, or -1 if no pair predicate names it. */
     int pairWord;
-    /** Per window position (0, p1, p2, n1, n2): the rows of "wc=" and "w&c="; null until built. */
-    double[][] classes;
+    /** Per window position (0, p1, p2, n1, n2): the row of "w&c="; null until built. */
+    double[][] wordAndClass;
     /** Per window position: the row of "w=". */
     double[][] word;
-    /** Per window position (0, p1, n1): the rows of "gaz" and "gaz=", if listed. */
-    double[][] gazetteer;
-    /** Per window position (0, p1, n1): the row of "gazpair=", if listed. */
-    double[][] gazetteerPair;
     /** The rows of "suf=" then "pre=". */
     double[] affixes;
     /** Per previous outcome: the row of "pow=". */
@@ -460,31 +583,34 @@ final class PersonModel {
     /** The outcome last given to this token in {@link #document}. */
     int previous;
     long document;
+    /** The number of the last sentence whose evaluation used the rows. */
+    long used;
 
     Token(String text) {
       this.text = text;
     }
 
+    boolean built() {
+      return word != null;
+    }
+
     void build() {
       String t = text;
-      String cls = FeatureGeneratorUtil.tokenFeature(t);
-      tokenClass = classIndex(cls);
-      String lower = StringUtil.toLowerCase(t);
-      double[][] c = new double[ROLES.length][];
-      word = new double[ROLES.length][];
+      tokenClass = classIndex(FeatureGeneratorUtil.tokenFeature(t));
+      Word w = words.get(StringUtil.toLowerCase(t));
+      double[][] ws = new double[ROLES.length][];
+      wordAndClass = new double[ROLES.length][];
       for (int r = 0; r < ROLES.length; r++) {
-        c[r] = rows(ROLES[r] + "wc=" + cls, ROLES[r] + "w&c=" + lower + "," + cls);
-        word[r] = rows(ROLES[r] + "w=" + lower);
+        ws[r] = w == null ? NO_ROWS : row(w.word[r]);
+        wordAndClass[r] = w == null ? NO_ROWS : row(w.withClass(r, tokenClass));
       }
-      listed = NameGazetteer.contains(t);
-      if (listed) {
-        String shape = GazetteerFeatureGeneratorFactory.shape(t);
-        String[] gazRoles = {"", "p1", "n1"};
-        gazetteer = new double[gazRoles.length][];
-        gazetteerPair = new double[gazRoles.length][];
-        for (int r = 0; r < gazRoles.length; r++) {
-          gazetteer[r] = rows(gazRoles[r] + "gaz", gazRoles[r] + "gaz=" + shape);
-          gazetteerPair[r] = rows(gazRoles[r] + "gazpair=" + shape);
+      shape = -1;
+      if (NameGazetteer.contains(t)) {
+        String h = GazetteerFeatureGeneratorFactory.shape(t);
+        for (int k = 0; k < SHAPES.length; k++) {
+          if (SHAPES[k].equals(h)) {
+            shape = k;
+          }
         }
       }
       int affix = Math.min(AFFIX_LENGTH, t.length());
@@ -494,23 +620,27 @@ final class PersonModel {
         names[affix + k] = "pre=" + t.substring(0, Math.min(k + 1, t.length()));
       }
       affixes = rows(names);
+      Exact x = exact.get(t);
       withOutcome = new double[outcomes][];
       for (int o = 0; o < outcomes; o++) {
-        withOutcome[o] = rows("pow=" + outcomeNames[o] + "," + t);
+        withOutcome[o] = x == null ? NO_ROWS : row(x.withOutcome[o]);
       }
-      pairWord = pairWords.get(t);
-      classes = c; // last: non-null marks the token built
+      pairWord = x == null ? -1 : x.pairWord;
+      word = ws; // last: non-null marks the token built
     }
 
     /** Forgets the rows (the adaptive data stays); {@link #build} makes them again. */
     void drop() {
-      classes = null;
       word = null;
-      gazetteer = null;
-      gazetteerPair = null;
+      wordAndClass = null;
       affixes = null;
       withOutcome = null;
     }
+  }
+
+  /** The parameter row of a predicate id, none for 0. */
+  private double[] row(int id) {
+    return id == 0 ? NO_ROWS : java.util.Arrays.copyOfRange(params, id * outcomes, (id + 1) * outcomes);
   }
 
   /** The parameter rows of the predicates the model knows, in the given order. */
@@ -528,12 +658,20 @@ final class PersonModel {
   }
 
   private static int classIndex(String cls) {
+    int c = classIndexOrNone(cls);
+    if (c < 0) {
+      throw new IllegalStateException("unknown OpenNLP token class " + cls);
+    }
+    return c;
+  }
+
+  private static int classIndexOrNone(String cls) {
     for (int c = 0; c < CLASSES.length; c++) {
       if (CLASSES[c].equals(cls)) {
         return c;
       }
     }
-    throw new IllegalStateException("unknown OpenNLP token class " + cls);
+    return -1;
   }
 
   /** String to positive int, open addressing; -1 when absent. Immutable once filled. */
@@ -573,39 +711,48 @@ final class PersonModel {
   }
 
   /**
-   * The word-pair predicates: key ({@link #pairKey}) to parameter row, open addressing, each row
-   * stored right after its key so that a look-up touches one place of memory. Immutable once
-   * filled.
+   * The word-pair predicates: pair of token numbers ({@link #pairKey} without the kind bit) to the
+   * rows of "pw,w=" and of "w,nw=" (zeros where the model has none, which add nothing), stored
+   * right after the key: a look-up touches one place of memory, and the "w,nw=" look-up for one
+   * token finds in the cache the slot the "pw,w=" look-up for the next token needs. Open
+   * addressing; immutable once filled.
    */
   private static final class PairRows {
-    /** Per slot: the key + 1 (0 when empty), then the row's doubles as raw bits. */
+    /** Per slot: the key + 1 (0 when empty), then the two rows' doubles as raw bits. */
     private final long[] slots;
+    private final int outcomes;
     private final int width;
     private final int mask;
     private final int shift;
 
-    PairRows(int expected, int outcomes) {
-      int cap = Integer.highestOneBit(Math.max(4, expected) * 2) * 2;
-      width = 1 + outcomes;
+    PairRows(Map<Long, double[]> rows, int outcomes) {
+      java.util.Set<Long> keys = new java.util.HashSet<>();
+      for (long key : rows.keySet()) {
+        keys.add(key & ~NEXT_PAIR);
+      }
+      int cap = Integer.highestOneBit(Math.max(4, keys.size()) * 2) * 2;
+      this.outcomes = outcomes;
+      width = 1 + 2 * outcomes;
       slots = new long[cap * width];
       mask = cap - 1;
       shift = Long.numberOfLeadingZeros(mask);
+      rows.forEach((key, row) -> {
+        int i = slot(key & ~NEXT_PAIR);
+        slots[i] = (key & ~NEXT_PAIR) + 1;
+        int at = i + 1 + ((key & NEXT_PAIR) != 0 ? outcomes : 0);
+        for (int o = 0; o < outcomes; o++) {
+          slots[at + o] = Double.doubleToRawLongBits(row[o]);
+        }
+      });
     }
 
-    void put(long key, double[] row) {
-      int i = slot(key);
-      slots[i] = key + 1;
-      for (int o = 0; o < row.length; o++) {
-        slots[i + 1 + o] = Double.doubleToRawLongBits(row[o]);
-      }
-    }
-
-    /** Adds the key's row to {@code dist}, if the model has the pair. */
+    /** Adds the row of the key ({@link #pairKey}, with its kind) to {@code dist}, if the model has it. */
     void add(double[] dist, long key) {
-      int i = slot(key);
+      int i = slot(key & ~NEXT_PAIR);
       if (slots[i] != 0) {
-        for (int o = 0; o + 1 < width; o++) {
-          dist[o] += Double.longBitsToDouble(slots[i + 1 + o]);
+        int at = i + 1 + ((key & NEXT_PAIR) != 0 ? outcomes : 0);
+        for (int o = 0; o < outcomes; o++) {
+          dist[o] += Double.longBitsToDouble(slots[at + o]);
         }
       }
     }
