@@ -350,7 +350,12 @@ final class PersonModel {
   }
 
   Session session() {
-    return new Session();
+    return new Session(BUILT_LIMIT, CACHE_LIMIT);
+  }
+
+  /** A session with other cache limits (tests use small ones to exercise the sweeps). */
+  Session session(int builtLimit, int cacheLimit) {
+    return new Session(builtLimit, cacheLimit);
   }
 
   /**
@@ -373,6 +378,13 @@ final class PersonModel {
     private long document = 1;
     private long sentences;
     private long lastSweep;
+    private final int builtLimit;
+    private final int cacheLimit;
+
+    private Session(int builtLimit, int cacheLimit) {
+      this.builtLimit = builtLimit;
+      this.cacheLimit = cacheLimit;
+    }
     private Token[] sentence = new Token[64];
     private int length;
 
@@ -382,7 +394,7 @@ final class PersonModel {
         sentence = new Token[Math.max(length, 2 * sentence.length)];
       }
       sentences++;
-      if (built.size() >= BUILT_LIMIT) {
+      if (built.size() >= builtLimit) {
         sweep();
       }
       for (int i = 0; i < length; i++) {
@@ -514,7 +526,7 @@ final class PersonModel {
     private void sweep() {
       int kept = 0;
       for (Token t : built) {
-        if (t.used > lastSweep && kept < BUILT_LIMIT / 2) {
+        if (t.used > lastSweep && kept < builtLimit / 2) {
           built.set(kept++, t);
         } else {
           t.drop();
@@ -538,7 +550,7 @@ final class PersonModel {
       document++;
       java.util.Arrays.fill(sentence, 0, length, null);
       length = 0;
-      if (cache.size() > CACHE_LIMIT) {
+      if (cache.size() > cacheLimit) {
         cache.clear();
         built.clear();
       }
