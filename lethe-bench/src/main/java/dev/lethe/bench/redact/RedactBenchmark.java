@@ -1,5 +1,6 @@
 package dev.lethe.bench.redact;
 
+import dev.lethe.bench.text.SocialPosts;
 import dev.lethe.redact.DetectionContext;
 import dev.lethe.redact.Detector;
 import dev.lethe.redact.EntityType;
@@ -21,7 +22,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** JMH: time to redact one synthetic post (about 300 bytes); divide to get bytes per second. */
+/**
+ * JMH: time to redact one {@link SocialPosts} post (about 300 bytes); divide to get bytes per second.
+ * Run from the repository (the generator reads {@code ../shared/data/pii}).
+ */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -41,8 +45,8 @@ public class RedactBenchmark {
     Detector d = statisticalNames ? Detector.standard() : Detector.of(EnumSet.allOf(EntityType.class), false);
     redactor = Redactor.create(d, RedactionPolicy.pseudonymousPeople(),
         "benchmark-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
-    SyntheticPosts gen = new SyntheticPosts(7);
-    posts = new String[1024];
+    SocialPosts gen = SocialPosts.create(7);
+    posts = new String[4096];
     for (int i = 0; i < posts.length; i++) {
       posts[i] = gen.next();
     }

@@ -1,5 +1,6 @@
 package dev.lethe.bench.redact;
 
+import dev.lethe.bench.text.SocialPosts;
 import dev.lethe.redact.DetectionContext;
 import dev.lethe.redact.Detector;
 import dev.lethe.redact.EntityType;
@@ -17,9 +18,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * End-to-end redaction throughput: redacts synthetic posts with every detector on, first on one
- * thread (MB/s per core, by wall clock and by the thread's CPU time, which a busy machine disturbs
- * less), then on all cores. Posts are generated in chunks outside the timed part, so any volume
+ * End-to-end redaction throughput: redacts {@link SocialPosts} (real token frequencies, varied names
+ * and personal data, so per-word caches hit no more often than on real text) with every detector
+ * on, first on one thread (MB/s per core, by wall clock and by the thread's CPU time, which a busy
+ * machine disturbs less), then on all cores. Posts are generated in chunks outside the timed part, so any volume
  * fits in a small heap. Usage: {@code java -cp lethe-bench.jar
  * dev.lethe.bench.redact.RedactThroughput [MB] [--rules-only] [--one-thread]}.
  */
@@ -37,12 +39,12 @@ public final class RedactThroughput {
         "benchmark-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
     long target = (long) (mb * 1_000_000);
     // Warm-up: let the JIT compile the hot paths before timing.
-    SyntheticPosts warm = new SyntheticPosts(7);
+    SocialPosts warm = SocialPosts.create(7);
     for (int i = 0; i < 20_000; i++) {
       redactor.redact(warm.next(), DetectionContext.none());
     }
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    SyntheticPosts gen = new SyntheticPosts(42);
+    SocialPosts gen = SocialPosts.create(42);
     long bytes = 0;
     long posts = 0;
     long nanos = 0;
@@ -81,7 +83,7 @@ public final class RedactThroughput {
 
   /** Redacts up to {@code target} bytes of posts on every core; prints the total rate. */
   private static long allCores(Redactor redactor, long target) throws Exception {
-    SyntheticPosts gen = new SyntheticPosts(43);
+    SocialPosts gen = SocialPosts.create(43);
     List<String> posts = new ArrayList<>();
     long bytes = 0;
     while (bytes < target) {
