@@ -50,11 +50,13 @@ final class DateScanner {
     int i = 0;
     while (i < n) {
       char c = t.charAt(i);
-      boolean boundary = i == 0 || !Character.isLetterOrDigit(t.charAt(i - 1));
       int next = i + 1;
-      if (boundary && PatternScanner.isDigit(c)) {
-        next = Math.max(next, numeric(t, i, out));
-      } else if (boundary && Character.isLetter(c)) {
+      // Only a digit or a letter can start a date; whether it starts a word is asked of those.
+      if (PatternScanner.isDigit(c)) {
+        if (i == 0 || !Character.isLetterOrDigit(t.charAt(i - 1))) {
+          next = Math.max(next, numeric(t, i, out));
+        }
+      } else if (Character.isLetter(c) && (i == 0 || !Character.isLetterOrDigit(t.charAt(i - 1)))) {
         next = Math.max(next, monthFirst(t, i, out));
       }
       i = next;

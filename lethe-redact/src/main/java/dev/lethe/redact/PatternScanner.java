@@ -35,24 +35,39 @@ final class PatternScanner {
     int i = 0;
     while (i < n) {
       char c = t.charAt(i);
-      boolean boundary = i == 0 || !TextFold.isWordChar(t.charAt(i - 1));
       int next = i + 1;
       if (c == '@') {
         next = atSign(t, i, out);
-      } else if (boundary && (c == 'h' || c == 'H' || c == 'w' || c == 'W' || c == 'f' || c == 'F')) {
-        next = Math.max(next, url(t, i, out));
-        if (next == i + 1) {
-          next = Math.max(next, letters(t, i, out));
-        }
-      } else if (boundary && c < 128 && Character.isLetter(c)) {
-        next = Math.max(next, letters(t, i, out));
-      } else if (boundary && (isDigit(c) || ((c == '+' || c == '(') && i + 1 < n && isDigit(t.charAt(i + 1))))) {
-        next = Math.max(next, number(t, i, ctx, out));
-      } else if (boundary && c == ':' && i + 1 < n && t.charAt(i + 1) == ':') {
-        next = Math.max(next, ipv6(t, i, out));
+      } else if (mayStart(c) && (i == 0 || !TextFold.isWordChar(t.charAt(i - 1)))) {
+        next = Math.max(next, wordStart(t, i, ctx, out));
       }
       i = next;
     }
+  }
+
+  /**
+   * Whether a pattern other than an e-mail can start with {@code c}: an ASCII letter, a digit,
+   * '+', '(' or ':'. Other chars, most of prose, are passed over without further test.
+   */
+  private static boolean mayStart(char c) {
+    return isAsciiLetter(c) || isDigit(c) || c == '+' || c == '(' || c == ':';
+  }
+
+  /** Scans the pattern that starts at word start {@code i}; returns where to resume. */
+  private int wordStart(String t, int i, DetectionContext ctx, Hits out) {
+    int n = t.length();
+    char c = t.charAt(i);
+    if (c == 'h' || c == 'H' || c == 'w' || c == 'W' || c == 'f' || c == 'F') {
+      int next = url(t, i, out);
+      return next > i + 1 ? next : letters(t, i, out);
+    } else if (isAsciiLetter(c)) {
+      return letters(t, i, out);
+    } else if (isDigit(c) || ((c == '+' || c == '(') && i + 1 < n && isDigit(t.charAt(i + 1)))) {
+      return number(t, i, ctx, out);
+    } else if (c == ':' && i + 1 < n && t.charAt(i + 1) == ':') {
+      return ipv6(t, i, out);
+    }
+    return i + 1;
   }
 
   static boolean isDigit(char c) {

@@ -12,7 +12,11 @@ import java.util.Arrays;
 final class Tokens {
   final String text;
   private int lowerCase = -1; // -1 unknown, 0 no, 1 yes
-  private int asciiText; // 0 unknown, 1 no, 2 yes
+  /** Per token, {@code SHAPE_*} bits; made on first use. */
+  private byte[] shapes;
+
+  private static final int SHAPE_ASCII = 1;
+  private static final int SHAPE_DIGITS = 2;
   int[] starts = new int[32];
   int[] ends = new int[32];
   int size;
@@ -194,24 +198,31 @@ final class Tokens {
 
   /** Whether every char of the token is ASCII. */
   boolean ascii(int k) {
-    if (asciiText == 0) {
-      asciiText = 2;
-      for (int p = 0; p < text.length(); p++) {
-        if (text.charAt(p) >= 128) {
-          asciiText = 1;
-          break;
+    return (shape(k) & SHAPE_ASCII) != 0;
+  }
+
+  /**
+   * The {@code SHAPE_*} bits of token k. All tokens are classified in one pass on first use: the
+   * rules ask these of most tokens, several times each.
+   */
+  private int shape(int k) {
+    if (shapes == null) {
+      shapes = new byte[size];
+      for (int t = 0; t < size; t++) {
+        int b = SHAPE_ASCII | SHAPE_DIGITS;
+        for (int p = starts[t]; p < ends[t]; p++) {
+          char c = text.charAt(p);
+          if (c >= 128) {
+            b &= ~SHAPE_ASCII;
+          }
+          if (!PatternScanner.isDigit(c)) {
+            b &= ~SHAPE_DIGITS;
+          }
         }
+        shapes[t] = (byte) b;
       }
     }
-    if (asciiText == 2) {
-      return true; // most texts: no token needs a look
-    }
-    for (int p = starts[k]; p < ends[k]; p++) {
-      if (text.charAt(p) >= 128) {
-        return false;
-      }
-    }
-    return true;
+    return shapes[k];
   }
 
   char first(int k) {
@@ -272,13 +283,9 @@ final class Tokens {
     return lowerCase == 1;
   }
 
+  /** Whether the token is ASCII digits only. */
   boolean allDigits(int k) {
-    for (int p = starts[k]; p < ends[k]; p++) {
-      if (!PatternScanner.isDigit(text.charAt(p))) {
-        return false;
-      }
-    }
-    return true;
+    return (shape(k) & SHAPE_DIGITS) != 0;
   }
 
   boolean capitalized(int k) {
