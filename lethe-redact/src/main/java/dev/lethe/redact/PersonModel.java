@@ -142,7 +142,9 @@ final class PersonModel {
     }
     prior = StrictMath.log(1.0 / outcomes);
     Map<String, Integer> pairWords = new HashMap<>();
-    Map<Long, double[]> pairRows = new HashMap<>();
+    long[] pairKeys = new long[1 << 16];
+    double[] pairRows = new double[pairKeys.length * outcomes];
+    int pairCount = 0;
     Map<String, Integer> rest = new HashMap<>();
     words = new HashMap<>();
     exact = new HashMap<>();
@@ -163,7 +165,13 @@ final class PersonModel {
         for (int comma = pair.indexOf(','); comma >= 0; comma = pair.indexOf(',', comma + 1)) {
           int a = pairWords.computeIfAbsent(pair.substring(0, comma), k -> pairWords.size());
           int b = pairWords.computeIfAbsent(pair.substring(comma + 1), k -> pairWords.size());
-          pairRows.put(pairKey(previous ? 0 : NEXT_PAIR, a, b), row);
+          if (pairCount == pairKeys.length) {
+            pairKeys = java.util.Arrays.copyOf(pairKeys, 2 * pairCount);
+            pairRows = java.util.Arrays.copyOf(pairRows, 2 * pairCount * outcomes);
+          }
+          pairKeys[pairCount] = pairKey(previous ? 0 : NEXT_PAIR, a, b);
+          System.arraycopy(row, 0, pairRows, pairCount * outcomes, outcomes);
+          pairCount++;
         }
         continue;
       }
@@ -180,7 +188,7 @@ final class PersonModel {
     predicates = new StringIds(rest.size());
     rest.forEach(predicates::put);
     pairWords.forEach((w, n) -> exact.computeIfAbsent(w, k -> new Exact()).pairWord = n);
-    pairs = new PairRows(pairRows, outcomes);
+    pairs = new PairRows(pairKeys, pairRows, pairCount, outcomes);
 
     classRows = new double[ROLES.length][CLASSES.length][];
     for (int r = 0; r < ROLES.length; r++) {
@@ -737,25 +745,34 @@ final class PersonModel {
     private final int mask;
     private final int shift;
 
-    PairRows(Map<Long, double[]> rows, int outcomes) {
-      java.util.Set<Long> keys = new java.util.HashSet<>();
-      for (long key : rows.keySet()) {
-        keys.add(key & ~NEXT_PAIR);
+    /** From {@code count} keys ({@link #pairKey}, with their kind) and their rows, one after another. */
+    PairRows(long[] keys, double[] rows, int count, int outcomes) {
+      long[] pairs = new long[count];
+      for (int k = 0; k < count; k++) {
+        pairs[k] = keys[k] & ~NEXT_PAIR;
       }
-      int cap = Integer.highestOneBit(Math.max(4, keys.size()) * 2) * 2;
+      java.util.Arrays.sort(pairs);
+      int distinct = 0;
+      for (int k = 0; k < count; k++) {
+        if (k == 0 || pairs[k] != pairs[k - 1]) {
+          distinct++;
+        }
+      }
+      int cap = Integer.highestOneBit(Math.max(4, distinct) * 2) * 2;
       this.outcomes = outcomes;
       width = 1 + 2 * outcomes;
       slots = new long[cap * width];
       mask = cap - 1;
       shift = Long.numberOfLeadingZeros(mask);
-      rows.forEach((key, row) -> {
-        int i = slot(key & ~NEXT_PAIR);
-        slots[i] = (key & ~NEXT_PAIR) + 1;
-        int at = i + 1 + ((key & NEXT_PAIR) != 0 ? outcomes : 0);
+      for (int k = 0; k < count; k++) {
+        long key = keys[k] & ~NEXT_PAIR;
+        int i = slot(key);
+        slots[i] = key + 1;
+        int at = i + 1 + ((keys[k] & NEXT_PAIR) != 0 ? outcomes : 0);
         for (int o = 0; o < outcomes; o++) {
-          slots[at + o] = Double.doubleToRawLongBits(row[o]);
+          slots[at + o] = Double.doubleToRawLongBits(rows[k * outcomes + o]);
         }
-      });
+      }
     }
 
     /** Adds the row of the key ({@link #pairKey}, with its kind) to {@code dist}, if the model has it. */
