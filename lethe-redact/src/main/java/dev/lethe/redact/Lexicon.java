@@ -78,7 +78,8 @@ final class Lexicon {
   }
 
   private static int slot(int hash, int mask) {
-    return (hash ^ (hash >>> 16)) & mask;
+    int x = hash * 0x9E3779B9; // short words' hashes differ mostly in their low bits: spread them
+    return (x ^ (x >>> 15)) & mask;
   }
 
   /**

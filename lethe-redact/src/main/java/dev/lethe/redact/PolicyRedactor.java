@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import com.hankcs.algorithm.AhoCorasickDoubleArrayTrie;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.TreeMap;
@@ -18,6 +19,8 @@ final class PolicyRedactor implements Redactor {
   /** Six hex digits, as in {@code [PERSON_7f3a9c]}: short enough to read, 16M values per type. */
   private static final int TOKEN_HEX_DIGITS = 6;
   private static final int SMALL_VALUE_SET = 8;
+  /** Up to this many chars searched in all (values times text length), no trie is built. */
+  private static final long SEARCH_BUDGET = 1 << 20;
   private static final int RECENT_PSEUDONYMS = 1024;
   /** Each type's name in ASCII, the first input of its pseudonyms' HMAC; made once. */
   private static final byte[][] TYPE_NAMES = typeNames();
@@ -146,6 +149,9 @@ final class PolicyRedactor implements Redactor {
           hit.hit(at, at + v.length(), e.getValue());
         }
       }
+    } else if ((long) values.size() * text.length() <= SEARCH_BUDGET) {
+      // A short record: searching for each value costs less than building a trie.
+      inTrieOrder(text, values, hit);
     } else {
       // One Aho-Corasick pass for all values keeps this linear in the text, however many values.
       AhoCorasickDoubleArrayTrie<EntityType> trie = new AhoCorasickDoubleArrayTrie<>();
@@ -166,6 +172,37 @@ final class PolicyRedactor implements Redactor {
       out.add(new Span(s.type(), start, p, s.score()));
     }
     return out;
+  }
+
+  /**
+   * Reports every occurrence of every value to {@code hit} in the order {@link
+   * AhoCorasickDoubleArrayTrie#parseText(CharSequence, AhoCorasickDoubleArrayTrie.IHit)} would
+   * for a trie built from {@code values}: by end offset, and occurrences that end together by
+   * descending rank of their value in the map's order (the trie numbers its keys in that order and
+   * keeps each state's matches in descending number). The order matters: the first of two
+   * overlapping occurrences is the one redacted. {@code RepeatSearchTest} holds this against the
+   * trie.
+   */
+  static <V> void inTrieOrder(String text, TreeMap<String, V> values, AhoCorasickDoubleArrayTrie.IHit<V> hit) {
+    List<String> keys = new ArrayList<>(values.keySet());
+    long[] found = new long[8];
+    int count = 0;
+    for (int rank = 0; rank < keys.size(); rank++) {
+      String v = keys.get(rank);
+      for (int at = text.indexOf(v); at >= 0; at = text.indexOf(v, at + 1)) {
+        if (count == found.length) {
+          found = Arrays.copyOf(found, count * 2);
+        }
+        // End in the high half, descending rank in the low half: one sort gives the trie's order.
+        found[count++] = ((long) (at + v.length()) << 32) | (Integer.MAX_VALUE - rank);
+      }
+    }
+    Arrays.sort(found, 0, count);
+    for (int i = 0; i < count; i++) {
+      int end = (int) (found[i] >>> 32);
+      String v = keys.get(Integer.MAX_VALUE - (int) found[i]);
+      hit.hit(end - v.length(), end, values.get(v));
+    }
   }
 
   private String pseudonym(EntityType type, String value) {

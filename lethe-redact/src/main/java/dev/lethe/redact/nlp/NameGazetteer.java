@@ -33,6 +33,13 @@ public final class NameGazetteer {
   /** Combining marks, removed after decomposition; compiled once, as fold runs per token. */
   private static final Pattern MARKS = Pattern.compile("\\p{M}+");
   private static final Set<String> NAMES = load();
+  /**
+   * One bit per name's hash, in a megabyte: a clear bit answers "not a name" without probing the
+   * set, whose table and strings are scattered over tens of megabytes. Most capitalised words of
+   * real text are not names.
+   */
+  private static final int HASH_BITS = 23;
+  private static final long[] HASHES = hashes();
 
   private NameGazetteer() {}
 
@@ -47,6 +54,19 @@ public final class NameGazetteer {
       }
     }
     return Set.copyOf(s);
+  }
+
+  private static long[] hashes() {
+    long[] bits = new long[1 << (HASH_BITS - 6)];
+    for (String name : NAMES) {
+      int b = bit(name);
+      bits[b >>> 6] |= 1L << b;
+    }
+    return bits;
+  }
+
+  private static int bit(String s) {
+    return (s.hashCode() * 0x9E3779B9) >>> (32 - HASH_BITS);
   }
 
   /** The lines of one of the gzipped lists beside this class, in file order. */
@@ -82,11 +102,15 @@ public final class NameGazetteer {
 
   /** Whether a token already folded by {@link #fold} is a known first or last name. */
   public static boolean containsFolded(String folded) {
-    return folded.length() > 1 && NAMES.contains(folded);
+    if (folded.length() <= 1) {
+      return false;
+    }
+    int b = bit(folded);
+    return (HASHES[b >>> 6] & (1L << b)) != 0 && NAMES.contains(folded);
   }
 
   /** Whether the token (any case, any diacritics) is a known first or last name. */
   public static boolean contains(String token) {
-    return token.length() > 1 && NAMES.contains(fold(token));
+    return token.length() > 1 && containsFolded(fold(token));
   }
 }
