@@ -87,13 +87,18 @@ final class Lexicon {
    * ASCII; 0 for most words.
    */
   static int bits(String text, int start, int end) {
-    int len = end - start;
-    if (len > MAX_LENGTH) {
-      return 0;
-    }
     int h = 0;
     for (int p = start; p < end; p++) {
       h = 31 * h + TextFold.asciiLower(text.charAt(p)); // String.hashCode of the lower case
+    }
+    return bits(text, start, end, h);
+  }
+
+  /** {@link #bits(String, int, int)} given the hash of the lower case, as {@link Tokens} keeps. */
+  static int bits(String text, int start, int end, int h) {
+    int len = end - start;
+    if (len > MAX_LENGTH) {
+      return 0;
     }
     for (int i = slot(h, MASK); WORDS[i] != null; i = (i + 1) & MASK) {
       String w = WORDS[i];

@@ -14,6 +14,11 @@ final class Tokens {
   private int lowerCase = -1; // -1 unknown, 0 no, 1 yes
   /** Per token, {@code SHAPE_*} bits; made on first use. */
   private byte[] shapes;
+  /**
+   * Per token, made with {@link #shapes}: {@link String#hashCode} of its ASCII lower case, which
+   * for an ASCII token is the hash of {@link #folded} and {@link #nameFolded}.
+   */
+  private int[] lowerHashes;
 
   private static final int SHAPE_ASCII = 1;
   private static final int SHAPE_DIGITS = 2;
@@ -169,9 +174,14 @@ final class Tokens {
     int known = list << 1; // each list's bit has a "looked up" bit above it
     byte b = lists[k];
     if ((b & known) == 0) {
-      boolean in = list == LISTS_NAME
-          ? NameGazetteer.containsFolded(nameFolded(k))
-          : CommonWords.containsFolded(nameFolded(k));
+      boolean in;
+      if (list == LISTS_NAME) {
+        // An ASCII token's folded hash is known without making the string; most are not names.
+        in = (!ascii(k) || NameGazetteer.mayContainHash(lowerHashes[k]))
+            && NameGazetteer.containsFolded(nameFolded(k));
+      } else {
+        in = CommonWords.containsFolded(nameFolded(k));
+      }
       b |= (byte) (known | (in ? list : 0));
       lists[k] = b;
     }
@@ -190,7 +200,7 @@ final class Tokens {
     }
     int b = lexicon[k];
     if (b == 0) {
-      b = ascii(k) ? Lexicon.bits(text, starts[k], ends[k]) | LEXICON_KNOWN : -1;
+      b = ascii(k) ? Lexicon.bits(text, starts[k], ends[k], lowerHashes[k]) | LEXICON_KNOWN : -1;
       lexicon[k] = b;
     }
     return (b & bits) != 0;
@@ -208,8 +218,10 @@ final class Tokens {
   private int shape(int k) {
     if (shapes == null) {
       shapes = new byte[size];
+      lowerHashes = new int[size];
       for (int t = 0; t < size; t++) {
         int b = SHAPE_ASCII | SHAPE_DIGITS;
+        int h = 0;
         for (int p = starts[t]; p < ends[t]; p++) {
           char c = text.charAt(p);
           if (c >= 128) {
@@ -218,8 +230,10 @@ final class Tokens {
           if (!PatternScanner.isDigit(c)) {
             b &= ~SHAPE_DIGITS;
           }
+          h = 31 * h + TextFold.asciiLower(c);
         }
         shapes[t] = (byte) b;
+        lowerHashes[t] = h;
       }
     }
     return shapes[k];

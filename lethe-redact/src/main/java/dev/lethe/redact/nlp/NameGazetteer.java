@@ -66,7 +66,7 @@ public final class NameGazetteer {
   }
 
   private static int bit(String s) {
-    return (s.hashCode() * 0x9E3779B9) >>> (32 - HASH_BITS);
+    return (s.hashCode() * 0x9E3779B9) >>> (32 - HASH_BITS); // as in mayContainHash
   }
 
   /** The lines of one of the gzipped lists beside this class, in file order. */
@@ -100,13 +100,22 @@ public final class NameGazetteer {
     return s.toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * False when no name has this {@link String#hashCode}, so that a caller holding the hash of a
+   * folded token (computed from its chars, without making the string) can skip {@link
+   * #containsFolded}; true says only that the name may be listed.
+   */
+  public static boolean mayContainHash(int hashOfFolded) {
+    int b = (hashOfFolded * 0x9E3779B9) >>> (32 - HASH_BITS);
+    return (HASHES[b >>> 6] & (1L << b)) != 0;
+  }
+
   /** Whether a token already folded by {@link #fold} is a known first or last name. */
   public static boolean containsFolded(String folded) {
     if (folded.length() <= 1) {
       return false;
     }
-    int b = bit(folded);
-    return (HASHES[b >>> 6] & (1L << b)) != 0 && NAMES.contains(folded);
+    return mayContainHash(folded.hashCode()) && NAMES.contains(folded);
   }
 
   /** Whether the token (any case, any diacritics) is a known first or last name. */
