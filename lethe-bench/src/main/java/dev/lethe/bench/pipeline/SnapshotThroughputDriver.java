@@ -1,5 +1,7 @@
 package dev.lethe.bench.pipeline;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.bench.text.SocialPosts;
 import dev.lethe.core.ledger.ConsentLedger;
 import dev.lethe.core.ledger.LedgerReader;
 import dev.lethe.pipeline.ProgressListener;
@@ -48,7 +50,7 @@ public final class SnapshotThroughputDriver {
     Files.createDirectories(dir);
     int members = 20_000;
     Path ledgerFile = dir.resolve("ledger.jsonl");
-    Path content = dir.resolve("content.jsonl");
+    Path content = dir.resolve("content-social.jsonl");
     writeLedger(ledgerFile, members);
     if (!Files.exists(content) || Files.size(content) < megabytes << 20) {
       writeContent(content, members, megabytes << 20);
@@ -116,24 +118,27 @@ public final class SnapshotThroughputDriver {
     }
   }
 
+  /**
+   * Content records whose texts are {@link SocialPosts} (real word frequencies, varied names and
+   * personal data), so that redaction costs what it would on real posts rather than on one
+   * template repeated.
+   */
   private static void writeContent(Path file, int members, long bytes) throws IOException {
     SplittableRandom random = new SplittableRandom(11);
+    SocialPosts posts = SocialPosts.create(11);
+    ObjectMapper json = new ObjectMapper();
     long written = 0;
     long id = 0;
     try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       while (written < bytes) {
         int m = random.nextInt(members);
-        String person = FIRST[random.nextInt(10)] + " " + LAST[random.nextInt(10)];
-        String text = "Great meeting with " + person + " today about the quarterly roadmap. "
-            + "Reach me at m" + m + "@example.com or +1 415 555 " + (1000 + random.nextInt(9000)) + ". "
-            + "We shipped the new onboarding flow and the team learned a lot about measuring retention "
-            + "across regions; next week we will review the hiring plan and the budget with finance.";
         String line = "{\"content\":\"c" + (id++) + "\",\"member\":\"m" + m + "\",\"kind\":\""
             + (random.nextInt(10) == 0 ? "message" : "post") + "\",\"visibility\":\"public\",\"posted_at\":\"2024-10-0"
-            + (1 + random.nextInt(9)) + "T12:00:00Z\",\"text\":\"" + text + "\"}\n";
+            + (1 + random.nextInt(9)) + "T12:00:00Z\",\"text\":" + json.writeValueAsString(posts.next()) + "}\n";
         w.write(line);
-        written += line.length();
+        written += line.getBytes(StandardCharsets.UTF_8).length;
       }
     }
   }
+
 }
