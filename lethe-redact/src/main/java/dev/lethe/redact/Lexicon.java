@@ -30,6 +30,8 @@ final class Lexicon {
 
   /** Open addressing over the lower-case words, probed with a token's chars: no string is made. */
   private static final String[] WORDS;
+  /** Each slot's word's hash, compared first: a probe past other words touches no string. */
+  private static final int[] HASHES;
   private static final int[] BITS;
   private static final int MASK;
   /** The longest word of any list: a longer token is in none. */
@@ -44,6 +46,7 @@ final class Lexicon {
     add(m, CommonWords.words().stream().filter(Lexicon::lowerAscii).collect(Collectors.toSet()), COMMON_WORD);
     int slots = Integer.highestOneBit(m.size() * 4 - 1) << 1; // at most a quarter full
     String[] words = new String[slots];
+    int[] hashes = new int[slots];
     int[] bits = new int[slots];
     int max = 0;
     for (Map.Entry<String, Integer> e : m.entrySet()) {
@@ -53,10 +56,12 @@ final class Lexicon {
         i = (i + 1) & (slots - 1);
       }
       words[i] = w;
+      hashes[i] = w.hashCode();
       bits[i] = e.getValue();
       max = Math.max(max, w.length());
     }
     WORDS = words;
+    HASHES = hashes;
     BITS = bits;
     MASK = slots - 1;
     MAX_LENGTH = max;
@@ -102,7 +107,7 @@ final class Lexicon {
     }
     for (int i = slot(h, MASK); WORDS[i] != null; i = (i + 1) & MASK) {
       String w = WORDS[i];
-      if (w.length() == len && sameLowerCase(text, start, w)) {
+      if (HASHES[i] == h && w.length() == len && sameLowerCase(text, start, w)) {
         return BITS[i];
       }
     }

@@ -19,9 +19,6 @@ final class Tokens {
    * for an ASCII token is the hash of {@link #folded} and {@link #nameFolded}.
    */
   private int[] lowerHashes;
-
-  private static final int SHAPE_ASCII = 1;
-  private static final int SHAPE_DIGITS = 2;
   int[] starts = new int[32];
   int[] ends = new int[32];
   int size;
@@ -38,6 +35,8 @@ final class Tokens {
   /** Per token: {@link Lexicon} bits with {@link #LEXICON_KNOWN}, or all bits when not ASCII. */
   private int[] lexicon;
 
+  private static final int SHAPE_ASCII = 1;
+  private static final int SHAPE_DIGITS = 2;
   private static final int LEXICON_KNOWN = 1 << 30;
   private static final int LISTS_NAME = 1;
   private static final int LISTS_COMMON = 4;
