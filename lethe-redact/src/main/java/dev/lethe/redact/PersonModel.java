@@ -112,6 +112,8 @@ final class PersonModel {
   /** Token to its "pow=" predicates and its number in word pairs. */
   private final Map<String, Exact> exact;
   private final PairRows pairs;
+  /** The "suf=" and "pre=" predicates, by {@link #affixKey}. */
+  private final KeyRows affixTable;
   /** [window position][class]: the row of "wc=" class. */
   private final double[][][] classRows;
   /** [window position (0, p1, n1)][shape]: the rows of "gaz" and "gaz=" shape; of "gazpair=" shape. */
@@ -145,6 +147,9 @@ final class PersonModel {
     long[] pairKeys = new long[1 << 16];
     double[] pairRows = new double[pairKeys.length * outcomes];
     int pairCount = 0;
+    long[] affixKeys = new long[1 << 15];
+    double[] affixRows = new double[affixKeys.length * outcomes];
+    int affixCount = 0;
     Map<String, Integer> rest = new HashMap<>();
     words = new HashMap<>();
     exact = new HashMap<>();
@@ -175,6 +180,20 @@ final class PersonModel {
         }
         continue;
       }
+      boolean suffix = name.startsWith("suf=");
+      if (suffix || name.startsWith("pre=")) {
+        int len = name.length() - 4;
+        if (len >= 1 && len <= AFFIX_LENGTH) { // longer ones are never asked for
+          if (affixCount == affixKeys.length) {
+            affixKeys = java.util.Arrays.copyOf(affixKeys, 2 * affixCount);
+            affixRows = java.util.Arrays.copyOf(affixRows, 2 * affixCount * outcomes);
+          }
+          affixKeys[affixCount] = affixKey(suffix ? 0 : 1, name, 4, len);
+          System.arraycopy(row, 0, affixRows, affixCount * outcomes, outcomes);
+          affixCount++;
+        }
+        continue;
+      }
       id++;
       System.arraycopy(row, 0, rows, id * outcomes, outcomes);
       if (!token(name, id)) {
@@ -189,6 +208,7 @@ final class PersonModel {
     rest.forEach(predicates::put);
     pairWords.forEach((w, n) -> exact.computeIfAbsent(w, k -> new Exact()).pairWord = n);
     pairs = new PairRows(pairKeys, pairRows, pairCount, outcomes);
+    affixTable = new KeyRows(affixKeys, affixRows, affixCount, outcomes);
 
     classRows = new double[ROLES.length][CLASSES.length][];
     for (int r = 0; r < ROLES.length; r++) {
@@ -328,6 +348,18 @@ final class PersonModel {
 
   private static String squeeze(String xml) {
     return xml.replaceAll("\\s+", "");
+  }
+
+  /**
+   * An affix of at most three chars as a number: kind (0 suffix, 1 prefix), length, and the chars,
+   * so that a token's affixes are looked up without making strings.
+   */
+  private static long affixKey(int kind, String s, int from, int len) {
+    long key = ((long) kind << 50) | ((long) len << 48);
+    for (int c = 0; c < len; c++) {
+      key |= (long) s.charAt(from + c) << (32 - 16 * c);
+    }
+    return key;
   }
 
   private static long pairKey(long kind, int a, int b) {
@@ -559,8 +591,13 @@ final class PersonModel {
       java.util.Arrays.fill(sentence, 0, length, null);
       length = 0;
       if (cache.size() > cacheLimit) {
-        cache.clear();
-        built.clear();
+        // The tokens with rows stay (they are the ones worth keeping); the others only held the
+        // adaptive data of documents now done.
+        cache.values().removeIf(t -> !t.built());
+        if (cache.size() > cacheLimit) {
+          cache.clear();
+          built.clear();
+        }
       }
     }
   }
@@ -633,13 +670,16 @@ final class PersonModel {
           }
         }
       }
+      // "suf=" of the last 1..3 chars, then "pre=" of the first 1..3, as OpenNLP lists them.
       int affix = Math.min(AFFIX_LENGTH, t.length());
-      String[] names = new String[2 * affix];
-      for (int k = 0; k < affix; k++) {
-        names[k] = "suf=" + t.substring(Math.max(t.length() - k - 1, 0));
-        names[affix + k] = "pre=" + t.substring(0, Math.min(k + 1, t.length()));
+      double[] a = new double[2 * affix * outcomes];
+      int n = 0;
+      for (int k = 0; k < 2 * affix; k++) {
+        int len = k < affix ? k + 1 : k - affix + 1;
+        long key = k < affix ? affixKey(0, t, t.length() - len, len) : affixKey(1, t, 0, len);
+        n = affixTable.copy(key, a, n);
       }
-      affixes = rows(names);
+      affixes = n == a.length ? a : java.util.Arrays.copyOf(a, n);
       Exact x = exact.get(t);
       withOutcome = new double[outcomes][];
       for (int o = 0; o < outcomes; o++) {
@@ -784,6 +824,52 @@ final class PersonModel {
           dist[o] += Double.longBitsToDouble(slots[at + o]);
         }
       }
+    }
+
+    private int slot(long key) {
+      long stored = key + 1;
+      int i = (int) ((stored * 0x9E3779B97F4A7C15L) >>> shift);
+      while (slots[i * width] != 0 && slots[i * width] != stored) {
+        i = (i + 1) & mask;
+      }
+      return i * width;
+    }
+  }
+
+  /** Long key to a parameter row stored right after it; open addressing; immutable once filled. */
+  private static final class KeyRows {
+    /** Per slot: the key + 1 (0 when empty), then the row's doubles as raw bits. */
+    private final long[] slots;
+    private final int width;
+    private final int mask;
+    private final int shift;
+
+    /** From {@code count} distinct keys and their rows, one after another. */
+    KeyRows(long[] keys, double[] rows, int count, int outcomes) {
+      int cap = Integer.highestOneBit(Math.max(4, count) * 2) * 2;
+      width = 1 + outcomes;
+      slots = new long[cap * width];
+      mask = cap - 1;
+      shift = Long.numberOfLeadingZeros(mask);
+      for (int k = 0; k < count; k++) {
+        int i = slot(keys[k]);
+        slots[i] = keys[k] + 1;
+        for (int o = 0; o < outcomes; o++) {
+          slots[i + 1 + o] = Double.doubleToRawLongBits(rows[k * outcomes + o]);
+        }
+      }
+    }
+
+    /** Appends the key's row to {@code out} at {@code n}, if there is one; returns the new end. */
+    int copy(long key, double[] out, int n) {
+      int i = slot(key);
+      if (slots[i] == 0) {
+        return n;
+      }
+      for (int o = 1; o < width; o++) {
+        out[n++] = Double.longBitsToDouble(slots[i + o]);
+      }
+      return n;
     }
 
     private int slot(long key) {
