@@ -464,6 +464,9 @@ final class PersonModel {
         s[j].used = sentences;
       }
       Token t = s[i];
+      if (!t.builtOwn()) {
+        t.buildOwn();
+      }
       for (int o = 0; o < outcomes; o++) {
         dist[o] = prior;
       }
@@ -637,6 +640,8 @@ final class PersonModel {
     double[] affixes;
     /** Per previous outcome: the row of "pow=". */
     double[][] withOutcome;
+    /** The token's entry of {@link #exact}, between {@link #build} and {@link #buildOwn}. */
+    Exact own;
     /** The outcome last given to this token in {@link #document}. */
     int previous;
     long document;
@@ -670,6 +675,20 @@ final class PersonModel {
           }
         }
       }
+      Exact x = exact.get(t);
+      pairWord = x == null ? -1 : x.pairWord;
+      own = x;
+      word = ws; // last: non-null marks the window part built
+    }
+
+    /** Whether the rows only the token's own evaluation needs are there. */
+    boolean builtOwn() {
+      return affixes != null;
+    }
+
+    /** Makes the rows only the token's own evaluation needs (not its neighbours'); after build. */
+    void buildOwn() {
+      String t = text;
       // "suf=" of the last 1..3 chars, then "pre=" of the first 1..3, as OpenNLP lists them.
       int affix = Math.min(AFFIX_LENGTH, t.length());
       double[] a = new double[2 * affix * outcomes];
@@ -679,18 +698,16 @@ final class PersonModel {
         long key = k < affix ? affixKey(0, t, t.length() - len, len) : affixKey(1, t, 0, len);
         n = affixTable.copy(key, a, n);
       }
-      affixes = n == a.length ? a : java.util.Arrays.copyOf(a, n);
-      Exact x = exact.get(t);
       withOutcome = new double[outcomes][];
       for (int o = 0; o < outcomes; o++) {
-        withOutcome[o] = x == null ? NO_ROWS : row(x.withOutcome[o]);
+        withOutcome[o] = own == null ? NO_ROWS : row(own.withOutcome[o]);
       }
-      pairWord = x == null ? -1 : x.pairWord;
-      word = ws; // last: non-null marks the token built
+      affixes = n == a.length ? a : java.util.Arrays.copyOf(a, n); // last: marks the part built
     }
 
     /** Forgets the rows (the adaptive data stays); {@link #build} makes them again. */
     void drop() {
+      own = null;
       word = null;
       wordAndClass = null;
       affixes = null;
