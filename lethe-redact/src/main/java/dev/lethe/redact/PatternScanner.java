@@ -249,38 +249,46 @@ final class PatternScanner {
     return r;
   }
 
+  /**
+   * A UK National Insurance number: a valid prefix, six digits written either together
+   * ("AB123456C") or in pairs each after one space ("AB 12 34 56 C"), and an optional suffix letter
+   * A to D. Other groupings ("as 2014 16", "MH17 2012") are words followed by numbers, not NINOs;
+   * a prefix not in capitals counts only with its suffix letter, as "be 123456" is far more often
+   * a word and a number than a NINO written in lower case.
+   */
   private int nino(String t, int i, Hits out) {
     int n = t.length();
     char a = t.charAt(i);
     char b = t.charAt(i + 1);
     boolean upper = Character.isUpperCase(a) && Character.isUpperCase(b);
-    // Two digits (after at most one space) must follow the letters: most words fail here, before
-    // the prefix is checked.
-    int d = i + 2 < n && t.charAt(i + 2) == ' ' ? i + 3 : i + 2;
+    boolean spaced = i + 2 < n && t.charAt(i + 2) == ' ';
+    // Two digits must follow the letters: most words fail here, before the prefix is checked.
+    int d = spaced ? i + 3 : i + 2;
     if (d + 1 >= n || !isDigit(t.charAt(d)) || !isDigit(t.charAt(d + 1)) || !Checks.ninoPrefix(a, b)) {
       return i + 1;
     }
     int r = i + 2;
-    int digits = 0;
-    while (digits < 6) {
-      if (r < n && t.charAt(r) == ' ' && digits % 2 == 0) {
+    for (int pair = 0; pair < 3; pair++) {
+      if (spaced) {
+        if (r >= n || t.charAt(r) != ' ') {
+          return i + 1;
+        }
         r++;
       }
       if (r + 1 < n && isDigit(t.charAt(r)) && isDigit(t.charAt(r + 1))) {
         r += 2;
-        digits += 2;
       } else {
         return i + 1;
       }
     }
     int end = r;
     boolean suffix = false;
-    int s = r < n && t.charAt(r) == ' ' ? r + 1 : r;
+    int s = spaced && r < n && t.charAt(r) == ' ' ? r + 1 : r;
     if (s < n && "ABCDabcd".indexOf(t.charAt(s)) >= 0 && (s + 1 == n || !TextFold.isWordChar(t.charAt(s + 1)))) {
       end = s + 1;
       suffix = true;
     }
-    if (end < n && TextFold.isWordChar(t.charAt(end))) {
+    if (end < n && TextFold.isWordChar(t.charAt(end)) || !upper && !suffix) {
       return i + 1;
     }
     if (types.contains(EntityType.UK_NINO)) {

@@ -70,6 +70,12 @@ class DetectorTest {
   void nino() {
     assertThat(found(RULES, "NI number AB 12 34 56 C please", EntityType.UK_NINO)).containsExactly("AB 12 34 56 C");
     assertThat(found(RULES, "NI number GB 12 34 56 C please", EntityType.UK_NINO)).isEmpty();
+    assertThat(found(RULES, "mine is AB123456C and hers is ce 65 43 21 a", EntityType.UK_NINO))
+        .containsExactly("AB123456C", "ce 65 43 21 a");
+    assertThat(found(RULES, "ref AB123456, or AB 12 34 56", EntityType.UK_NINO)).containsExactly("AB123456", "AB 12 34 56");
+    // Words followed by years or flight numbers are not NINOs: mixed grouping, or lower case
+    // without the suffix letter.
+    assertThat(found(RULES, "as 2014 16 and #MH17 2012 and be 198226 then on 20 15 15", EntityType.UK_NINO)).isEmpty();
   }
 
   @Test
