@@ -64,7 +64,6 @@ final class PersonFinder {
   private final class Scratch {
     final PersonModel.Session session = model.session();
     final double[] dist = new double[model.outcomes()];
-    String[] tokens = new String[MAX_SENTENCE_TOKENS];
     int[] outcomes = new int[MAX_SENTENCE_TOKENS];
     double[] probs = new double[MAX_SENTENCE_TOKENS];
   }
@@ -116,8 +115,11 @@ final class PersonFinder {
     return e;
   }
 
-  /** Whether the model is asked about token k (see the class comment). */
-  private static boolean candidate(Tokens tk, int k, boolean lowerText) {
+  /**
+   * Whether the model is asked about token k (see the class comment). Within one text the answer
+   * depends on the token's string alone, which {@link PersonModel.Session} relies on.
+   */
+  static boolean candidate(Tokens tk, int k, boolean lowerText) {
     if (!tk.word(k) || tk.commonWord(k)) {
       return false;
     }
@@ -131,12 +133,8 @@ final class PersonFinder {
 
   private void sentence(Scratch sc, Tokens tk, boolean[] cand, int s, int e, Hits out) {
     int len = e - s;
-    String[] toks = sc.tokens;
-    for (int k = s; k < e; k++) {
-      toks[k - s] = tk.token(k);
-    }
     PersonModel.Session session = sc.session;
-    session.sentence(toks, len);
+    session.sentence(tk, s, e);
     int[] outcomes = sc.outcomes;
     double[] probs = sc.probs;
     double[] dist = sc.dist;
@@ -185,6 +183,5 @@ final class PersonFinder {
       }
       i = j;
     }
-    java.util.Arrays.fill(toks, 0, len, null); // the strings belong to the text, not to the thread
   }
 }

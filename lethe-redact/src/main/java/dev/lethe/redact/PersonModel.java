@@ -405,12 +405,19 @@ final class PersonModel {
    * any order, then {@link #update} with the sentence's outcomes; {@link #clear} at the end of the
    * document. Not thread-safe.
    *
+   * <p>Adaptive data is recorded for the tokens evaluated, where OpenNLP records every token of the
+   * sentence. The answers are the same whenever every occurrence in the document of a string that
+   * is evaluated once is evaluated (as when the choice depends on the string alone, which is
+   * {@link PersonFinder}'s case, or when every token is evaluated): the previous-map feature of a
+   * token is read only when that token is evaluated.
+   *
    * <p>Cached tokens carry the adaptive data, so they stay cached for the rest of the document: the
-   * cache grows with the document's distinct tokens, as OpenNLP's previous map does, but only about
-   * {@value #BUILT_LIMIT} tokens (the recently used ones) keep their parameter rows, half a
-   * kilobyte or so each; the others keep a few fields. The cache is emptied between documents
-   * once it holds more than {@value #CACHE_LIMIT} tokens. A thread's session thus holds a few
-   * megabytes at most, beyond the current document's distinct tokens.
+   * cache grows with the document's distinct evaluated tokens and their neighbours, as OpenNLP's
+   * previous map grows with its distinct tokens, but only about {@value #BUILT_LIMIT} tokens (the
+   * recently used ones) keep their parameter rows, half a kilobyte or so each; the others keep a
+   * few fields. At the end of a document, once the cache holds more than {@value #CACHE_LIMIT}
+   * tokens, it forgets those without rows. A thread's session thus holds a few megabytes at most,
+   * beyond the current document's tokens.
    */
   final class Session {
     private final Map<String, Token> cache = new HashMap<>();
@@ -426,27 +433,59 @@ final class PersonModel {
       this.cacheLimit = cacheLimit;
     }
     private Token[] sentence = new Token[64];
+    private boolean[] evaluated = new boolean[64];
     private int length;
+    /** Where the sentence's strings come from: an array, or a text's tokens from an offset. */
+    private String[] strings;
+    private Tokens source;
+    private int offset;
 
     /** Makes {@code tokens[0..length)} the sentence at hand. */
     void sentence(String[] tokens, int length) {
+      begin(length);
+      strings = tokens;
+    }
+
+    /**
+     * Makes tokens {@code from..to} of {@code tk} the sentence at hand. Their strings are made and
+     * looked up only when an evaluation needs them (a token within two of an evaluated one).
+     */
+    void sentence(Tokens tk, int from, int to) {
+      begin(to - from);
+      source = tk;
+      offset = from;
+    }
+
+    private void begin(int length) {
       if (sentence.length < length) {
-        sentence = new Token[Math.max(length, 2 * sentence.length)];
+        int n = Math.max(length, 2 * sentence.length);
+        sentence = new Token[n];
+        evaluated = new boolean[n];
       }
+      java.util.Arrays.fill(sentence, 0, length, null);
+      java.util.Arrays.fill(evaluated, 0, length, false);
+      strings = null;
+      source = null;
       sentences++;
       if (built.size() >= builtLimit) {
         sweep();
       }
-      for (int i = 0; i < length; i++) {
-        String t = tokens[i];
-        Token k = cache.get(t);
+      this.length = length;
+    }
+
+    /** The cached token at position j of the sentence, looked up on first use. */
+    private Token token(int j) {
+      Token k = sentence[j];
+      if (k == null) {
+        String t = strings != null ? strings[j] : source.token(offset + j);
+        k = cache.get(t);
         if (k == null) {
           k = new Token(t);
           cache.put(t, k);
         }
-        sentence[i] = k;
+        sentence[j] = k;
       }
-      this.length = length;
+      return k;
     }
 
     /**
@@ -457,12 +496,14 @@ final class PersonModel {
       Token[] s = sentence;
       int n = length;
       for (int j = Math.max(0, i - 2); j < Math.min(n, i + 3); j++) {
-        if (!s[j].built()) {
-          s[j].build();
-          built.add(s[j]);
+        Token k = token(j);
+        if (!k.built()) {
+          k.build();
+          built.add(k);
         }
-        s[j].used = sentences;
+        k.used = sentences;
       }
+      evaluated[i] = true;
       Token t = s[i];
       if (!t.builtOwn()) {
         t.buildOwn();
@@ -579,12 +620,17 @@ final class PersonModel {
       lastSweep = sentences;
     }
 
-    /** Records the outcomes of the sentence at hand as adaptive data for the rest of the document. */
+    /**
+     * Records the outcomes of the tokens of the sentence at hand that were evaluated, as adaptive
+     * data for the rest of the document (see the class comment).
+     */
     void update(int[] outcomes) {
       for (int i = 0; i < length; i++) {
-        Token t = sentence[i];
-        t.previous = outcomes[i];
-        t.document = document;
+        if (evaluated[i]) {
+          Token t = sentence[i];
+          t.previous = outcomes[i];
+          t.document = document;
+        }
       }
     }
 
@@ -592,6 +638,8 @@ final class PersonModel {
     void clear() {
       document++;
       java.util.Arrays.fill(sentence, 0, length, null);
+      strings = null;
+      source = null;
       length = 0;
       if (cache.size() > cacheLimit) {
         // The tokens with rows stay (they are the ones worth keeping); the others only held the
