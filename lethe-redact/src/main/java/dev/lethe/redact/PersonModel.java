@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import opennlp.tools.ml.maxent.GISModel;
-import opennlp.tools.ml.model.AbstractModel;
 import opennlp.tools.ml.model.Context;
 import opennlp.tools.namefind.NameFinderME;
 import opennlp.tools.namefind.TokenNameFinderModel;
@@ -108,9 +107,9 @@ final class PersonModel {
    */
   private final StringIds predicates;
   /** Lower-cased token to its "w=" and "w&c=" predicates at every window position. */
-  private final Map<String, Word> words;
+  private final StringTable<Word> words;
   /** Token to its "pow=" predicates and its number in word pairs. */
-  private final Map<String, Exact> exact;
+  private final StringTable<Exact> exact;
   private final PairRows pairs;
   /** The "suf=" and "pre=" predicates, by {@link #affixKey}. */
   private final KeyRows affixTable;
@@ -151,8 +150,8 @@ final class PersonModel {
     double[] affixRows = new double[affixKeys.length * outcomes];
     int affixCount = 0;
     Map<String, Integer> rest = new HashMap<>();
-    words = new HashMap<>();
-    exact = new HashMap<>();
+    Map<String, Word> wordMap = new HashMap<>();
+    Map<String, Exact> exactMap = new HashMap<>();
     double[] rows = new double[(pmap.size() + 1) * outcomes];
     int id = 0;
     for (Map.Entry<String, Context> e : pmap.entrySet()) {
@@ -196,7 +195,7 @@ final class PersonModel {
       }
       id++;
       System.arraycopy(row, 0, rows, id * outcomes, outcomes);
-      if (!token(name, id)) {
+      if (!token(name, id, wordMap, exactMap)) {
         rest.put(name, id);
       }
     }
@@ -206,7 +205,9 @@ final class PersonModel {
     params = java.util.Arrays.copyOf(rows, (id + 1) * outcomes);
     predicates = new StringIds(rest.size());
     rest.forEach(predicates::put);
-    pairWords.forEach((w, n) -> exact.computeIfAbsent(w, k -> new Exact()).pairWord = n);
+    pairWords.forEach((w, n) -> exactMap.computeIfAbsent(w, k -> new Exact()).pairWord = n);
+    words = new StringTable<>(wordMap);
+    exact = new StringTable<>(exactMap);
     pairs = new PairRows(pairKeys, pairRows, pairCount, outcomes);
     affixTable = new KeyRows(affixKeys, affixRows, affixCount, outcomes);
 
@@ -253,7 +254,7 @@ final class PersonModel {
    * Files a predicate that is found through its token ("w=", "w&c=" at any window position, and
    * "pow="), and says whether it was one.
    */
-  private boolean token(String name, int id) {
+  private boolean token(String name, int id, Map<String, Word> words, Map<String, Exact> exact) {
     int role = 0;
     for (int r = 1; r < ROLES.length; r++) {
       if (name.startsWith(ROLES[r]) && (name.startsWith("w=", 2) || name.startsWith("w&c=", 2))) {
@@ -420,7 +421,10 @@ final class PersonModel {
    * beyond the current document's tokens.
    */
   final class Session {
-    private final Map<String, Token> cache = new HashMap<>();
+    /** The token cache: open addressing by the string's hash, stored beside each token. */
+    private Token[] cache = new Token[1 << 12];
+    private int[] cacheHashes = new int[1 << 12];
+    private int cached;
     private final java.util.ArrayList<Token> built = new java.util.ArrayList<>();
     private long document = 1;
     private long sentences;
@@ -477,12 +481,7 @@ final class PersonModel {
     private Token token(int j) {
       Token k = sentence[j];
       if (k == null) {
-        String t = strings != null ? strings[j] : source.token(offset + j);
-        k = cache.get(t);
-        if (k == null) {
-          k = new Token(t);
-          cache.put(t, k);
-        }
+        k = cached(strings != null ? strings[j] : source.token(offset + j));
         sentence[j] = k;
       }
       return k;
@@ -606,6 +605,48 @@ final class PersonModel {
       }
     }
 
+    /** The cached token of a string, made and cached if new. */
+    private Token cached(String t) {
+      int h = t.hashCode();
+      int mask = cache.length - 1;
+      int i = (h * 0x9E3779B9) >>> Integer.numberOfLeadingZeros(mask);
+      for (Token k; (k = cache[i]) != null; i = (i + 1) & mask) {
+        if (cacheHashes[i] == h && k.text.equals(t)) {
+          return k;
+        }
+      }
+      Token k = new Token(t);
+      cache[i] = k;
+      cacheHashes[i] = h;
+      if (++cached * 2 > cache.length) {
+        rehash(cache.length * 2, false);
+      }
+      return k;
+    }
+
+    /** Moves the cache into a table of the given size, keeping only tokens with rows if asked. */
+    private void rehash(int size, boolean builtOnly) {
+      Token[] old = cache;
+      int[] oldHashes = cacheHashes;
+      cache = new Token[size];
+      cacheHashes = new int[size];
+      cached = 0;
+      int mask = size - 1;
+      int shift = Integer.numberOfLeadingZeros(mask);
+      for (int j = 0; j < old.length; j++) {
+        Token k = old[j];
+        if (k != null && (!builtOnly || k.built())) {
+          int i = (oldHashes[j] * 0x9E3779B9) >>> shift;
+          while (cache[i] != null) {
+            i = (i + 1) & mask;
+          }
+          cache[i] = k;
+          cacheHashes[i] = oldHashes[j];
+          cached++;
+        }
+      }
+    }
+
     /** Drops the rows of the tokens not used since the last sweep, and of all but half the others. */
     private void sweep() {
       int kept = 0;
@@ -641,12 +682,19 @@ final class PersonModel {
       strings = null;
       source = null;
       length = 0;
-      if (cache.size() > cacheLimit) {
+      if (cached > cacheLimit) {
         // The tokens with rows stay (they are the ones worth keeping); the others only held the
         // adaptive data of documents now done.
-        cache.values().removeIf(t -> !t.built());
-        if (cache.size() > cacheLimit) {
-          cache.clear();
+        int keep = 0;
+        for (Token t : built) {
+          keep += t.built() ? 1 : 0;
+        }
+        if (keep <= cacheLimit) {
+          rehash(Math.max(1 << 12, Integer.highestOneBit(Math.max(1, keep) * 4)), true);
+        } else {
+          cache = new Token[1 << 12];
+          cacheHashes = new int[1 << 12];
+          cached = 0;
           built.clear();
         }
       }
@@ -802,6 +850,7 @@ final class PersonModel {
   /** String to positive int, open addressing; -1 when absent. Immutable once filled. */
   private static final class StringIds {
     private final String[] keys;
+    private final int[] hashes;
     private final int[] values;
     private final int mask;
     private final int shift;
@@ -809,6 +858,7 @@ final class PersonModel {
     StringIds(int expected) {
       int cap = Integer.highestOneBit(Math.max(4, expected) * 2) * 2;
       keys = new String[cap];
+      hashes = new int[cap];
       values = new int[cap];
       mask = cap - 1;
       shift = Integer.numberOfLeadingZeros(mask);
@@ -817,6 +867,7 @@ final class PersonModel {
     void put(String key, int value) {
       int i = slot(key);
       keys[i] = key;
+      hashes[i] = key.hashCode();
       values[i] = value;
     }
 
@@ -828,7 +879,46 @@ final class PersonModel {
     private int slot(String key) {
       int h = key.hashCode();
       int i = (h * 0x9E3779B9) >>> shift; // the high bits of the product mix all of the hash
-      while (keys[i] != null && !keys[i].equals(key)) {
+      // The stored hash is compared first, so a slot's key is only read when it likely matches.
+      while (keys[i] != null && (hashes[i] != h || !keys[i].equals(key))) {
+        i = (i + 1) & mask;
+      }
+      return i;
+    }
+  }
+
+  /** String to object, open addressing with stored hashes; immutable, filled from a map. */
+  private static final class StringTable<V> {
+    private final String[] keys;
+    private final int[] hashes;
+    private final Object[] values;
+    private final int mask;
+    private final int shift;
+
+    StringTable(Map<String, V> map) {
+      int cap = Integer.highestOneBit(Math.max(4, map.size()) * 2) * 2;
+      keys = new String[cap];
+      hashes = new int[cap];
+      values = new Object[cap];
+      mask = cap - 1;
+      shift = Integer.numberOfLeadingZeros(mask);
+      map.forEach((k, v) -> {
+        int i = slot(k);
+        keys[i] = k;
+        hashes[i] = k.hashCode();
+        values[i] = v;
+      });
+    }
+
+    @SuppressWarnings("unchecked")
+    V get(String key) {
+      return (V) values[slot(key)];
+    }
+
+    private int slot(String key) {
+      int h = key.hashCode();
+      int i = (h * 0x9E3779B9) >>> shift;
+      while (keys[i] != null && (hashes[i] != h || !keys[i].equals(key))) {
         i = (i + 1) & mask;
       }
       return i;
