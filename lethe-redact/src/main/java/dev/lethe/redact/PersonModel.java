@@ -690,7 +690,7 @@ final class PersonModel {
           keep += t.built() ? 1 : 0;
         }
         if (keep <= cacheLimit) {
-          rehash(Math.max(1 << 12, Integer.highestOneBit(Math.max(1, keep) * 4)), true);
+          rehash(cache.length, true); // same size: the next documents would grow it again
         } else {
           cache = new Token[1 << 12];
           cacheHashes = new int[1 << 12];
