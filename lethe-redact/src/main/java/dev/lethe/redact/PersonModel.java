@@ -887,41 +887,53 @@ final class PersonModel {
     }
   }
 
-  /** String to object, open addressing with stored hashes; immutable, filled from a map. */
+  /**
+   * String to object, immutable, filled from a map. Open addressing over one array of longs, each
+   * the key's hash and the entry's number: a probe reads one place of memory, and a key (and its
+   * chars) only when the hashes match. Most look-ups of new tokens miss, so that is what counts.
+   */
   private static final class StringTable<V> {
+    /** Per slot: hash << 32 | (entry number + 1); 0 when empty. */
+    private final long[] slots;
     private final String[] keys;
-    private final int[] hashes;
     private final Object[] values;
     private final int mask;
     private final int shift;
 
     StringTable(Map<String, V> map) {
       int cap = Integer.highestOneBit(Math.max(4, map.size()) * 2) * 2;
-      keys = new String[cap];
-      hashes = new int[cap];
-      values = new Object[cap];
+      slots = new long[cap];
+      keys = new String[map.size()];
+      values = new Object[map.size()];
       mask = cap - 1;
       shift = Integer.numberOfLeadingZeros(mask);
-      map.forEach((k, v) -> {
-        int i = slot(k);
-        keys[i] = k;
-        hashes[i] = k.hashCode();
-        values[i] = v;
-      });
+      int n = 0;
+      for (Map.Entry<String, V> e : map.entrySet()) {
+        int h = e.getKey().hashCode();
+        int i = (h * 0x9E3779B9) >>> shift;
+        while (slots[i] != 0) {
+          i = (i + 1) & mask;
+        }
+        keys[n] = e.getKey();
+        values[n] = e.getValue();
+        slots[i] = ((long) h << 32) | (n + 1L);
+        n++;
+      }
     }
 
     @SuppressWarnings("unchecked")
     V get(String key) {
-      return (V) values[slot(key)];
-    }
-
-    private int slot(String key) {
       int h = key.hashCode();
       int i = (h * 0x9E3779B9) >>> shift;
-      while (keys[i] != null && (hashes[i] != h || !keys[i].equals(key))) {
-        i = (i + 1) & mask;
+      for (long s; (s = slots[i]) != 0; i = (i + 1) & mask) {
+        if ((int) (s >>> 32) == h) {
+          int n = (int) s - 1;
+          if (keys[n].equals(key)) {
+            return (V) values[n];
+          }
+        }
       }
-      return i;
+      return null;
     }
   }
 
