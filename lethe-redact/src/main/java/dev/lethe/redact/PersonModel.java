@@ -755,7 +755,7 @@ final class PersonModel {
     void build() {
       String t = text;
       tokenClass = classIndex(FeatureGeneratorUtil.tokenFeature(t));
-      Word w = words.get(StringUtil.toLowerCase(t));
+      Word w = words.get(lowerCase(t));
       double[][] ws = new double[ROLES.length][];
       wordAndClass = new double[ROLES.length][];
       for (int r = 0; r < ROLES.length; r++) {
@@ -809,6 +809,30 @@ final class PersonModel {
       affixes = null;
       withOutcome = null;
     }
+  }
+
+  /**
+   * OpenNLP's lower case ({@link StringUtil#toLowerCase}, code point by code point), without its
+   * stream for an ASCII token, where it only maps A to Z.
+   */
+  static String lowerCase(String t) {
+    boolean upper = false;
+    for (int i = 0; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (c >= 128) {
+        return StringUtil.toLowerCase(t);
+      }
+      upper |= c >= 'A' && c <= 'Z';
+    }
+    if (!upper) {
+      return t;
+    }
+    char[] out = new char[t.length()];
+    for (int i = 0; i < out.length; i++) {
+      char c = t.charAt(i);
+      out[i] = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+    }
+    return new String(out);
   }
 
   /** The parameter row of a predicate id, none for 0. */

@@ -11,6 +11,7 @@ import java.util.List;
 import opennlp.tools.ml.model.MaxentModel;
 import opennlp.tools.namefind.NameContextGenerator;
 import opennlp.tools.namefind.TokenNameFinderModel;
+import opennlp.tools.util.StringUtil;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -110,6 +111,17 @@ class PersonModelTest {
     s.sentence(toks, toks.length);
     s.eval(0, new int[3], again);
     assertThat(again).isEqualTo(fresh);
+  }
+
+  @Test
+  void lowerCaseIsOpenNlps() {
+    for (int c = 0; c < 0x3000; c++) {
+      String t = "x" + (char) c + "Y";
+      assertThat(PersonModel.lowerCase(t)).isEqualTo(StringUtil.toLowerCase(t));
+    }
+    for (String t : new String[] {"", "abc", "ABC", "Émile", "İstanbul", "ΣΑΣ", "a😀B"}) {
+      assertThat(PersonModel.lowerCase(t)).isEqualTo(StringUtil.toLowerCase(t));
+    }
   }
 
   @Test
