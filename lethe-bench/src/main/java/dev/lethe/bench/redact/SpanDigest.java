@@ -1,5 +1,6 @@
 package dev.lethe.bench.redact;
 
+import dev.lethe.bench.text.SocialPosts;
 import dev.lethe.redact.Detector;
 import dev.lethe.redact.Span;
 import dev.lethe.redact.eval.Datasets;
@@ -18,9 +19,9 @@ import java.util.Locale;
 
 /**
  * Writes every span the standard detector finds in a fixed corpus (the labeled PII files given on
- * the command line, then synthetic posts) and prints the SHA-256 of that listing. A speed change to
- * a detector should leave the digest unchanged; when it does not, {@code diff} of two listings shows
- * which texts moved. Scores are printed to six decimals so that a different but equivalent order of
+ * the command line, then {@link SocialPosts} from seed 42) and prints the SHA-256 of that listing.
+ * A speed change to a detector should leave the digest unchanged; when it does not, {@code diff} of
+ * two listings shows which texts moved. Scores are printed to six decimals so that a different but equivalent order of
  * floating-point additions does not count as a change. Usage: {@code java -cp lethe-bench.jar
  * dev.lethe.bench.redact.SpanDigest OUT.txt POSTS FILE...}.
  */
@@ -38,7 +39,7 @@ public final class SpanDigest {
         texts.add(t.text());
       }
     }
-    SyntheticPosts posts = new SyntheticPosts(42);
+    SocialPosts posts = SocialPosts.create(42);
     int n = Integer.parseInt(args[1]);
     for (int i = 0; i < n; i++) {
       texts.add(posts.next());
