@@ -1018,12 +1018,7 @@ final class PersonModel {
     }
 
     private int slot(long key) {
-      long stored = key + 1;
-      int i = (int) ((stored * 0x9E3779B97F4A7C15L) >>> shift);
-      while (slots[i * width] != 0 && slots[i * width] != stored) {
-        i = (i + 1) & mask;
-      }
-      return i * width;
+      return probe(slots, width, mask, shift, key);
     }
   }
 
@@ -1064,12 +1059,20 @@ final class PersonModel {
     }
 
     private int slot(long key) {
-      long stored = key + 1;
-      int i = (int) ((stored * 0x9E3779B97F4A7C15L) >>> shift);
-      while (slots[i * width] != 0 && slots[i * width] != stored) {
-        i = (i + 1) & mask;
-      }
-      return i * width;
+      return probe(slots, width, mask, shift, key);
     }
+  }
+
+  /**
+   * Linear probing over slots of {@code width} longs whose first long is the key + 1 (0 marks an
+   * empty slot): the index of the key's slot, or of the empty slot where it would go.
+   */
+  private static int probe(long[] slots, int width, int mask, int shift, long key) {
+    long stored = key + 1;
+    int i = (int) ((stored * 0x9E3779B97F4A7C15L) >>> shift);
+    while (slots[i * width] != 0 && slots[i * width] != stored) {
+      i = (i + 1) & mask;
+    }
+    return i * width;
   }
 }
