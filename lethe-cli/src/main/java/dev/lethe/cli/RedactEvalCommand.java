@@ -128,7 +128,7 @@ final class RedactEvalCommand implements Callable<Integer> {
   }
 
   /** One error as JSON, with up to 40 code points of text either side for context. */
-  static ObjectNode errorJson(ObjectMapper mapper, Path file, Evaluation.Error e) {
+  static ObjectNode errorJson(ObjectMapper mapper, Path file, Evaluation.Mistake e) {
     String t = e.text().text();
     int cps = t.codePointCount(0, t.length());
     ObjectNode o = mapper.createObjectNode();

@@ -79,22 +79,22 @@ public final class Evaluation {
   public record Report(
       String dataset, int texts, long codePoints, double seconds, Map<String, Metrics> perType, Metrics overall) {}
 
-  /** Whether an error is a labeled span nothing found, or a found span with no label under it. */
-  public enum ErrorKind {
-    /** A gold span no prediction of its type overlaps: personal data left in the text. */
-    MISSED,
-    /** A prediction no gold span of its type overlaps: text removed that was not personal data. */
-    SPURIOUS
-  }
-
   /**
-   * One scoring error, for reading what a detector gets wrong.
+   * One scoring mistake, for reading what a detector gets wrong.
    *
    * @param text the labeled text it occurred in
    * @param start start of the span, in code points
    * @param end end of the span (exclusive), in code points
    */
-  public record Error(ErrorKind kind, String type, LabeledText text, int start, int end) {
+  public record Mistake(Kind kind, String type, LabeledText text, int start, int end) {
+    /** Whether a labeled span was not found, or a found span has no label under it. */
+    public enum Kind {
+      /** A gold span no prediction of its type overlaps: personal data left in the text. */
+      MISSED,
+      /** A prediction no gold span of its type overlaps: text removed that was not personal data. */
+      SPURIOUS
+    }
+
     /** The text of the span itself. */
     public String covered() {
       String t = text.text();
@@ -108,19 +108,19 @@ public final class Evaluation {
     }
   }
 
-  /** Same as {@link #run(String, Detector, List, Options, Consumer)} without listing the errors. */
+  /** Same as {@link #run(String, Detector, List, Options, Consumer)} without listing the mistakes. */
   public static Report run(String name, Detector detector, List<LabeledText> texts, Options options) {
     return run(name, detector, texts, options, e -> { });
   }
 
   /**
-   * Scores {@code detector} on {@code texts}, and passes every {@link Error} to {@code errors} in
+   * Scores {@code detector} on {@code texts}, and passes every {@link Mistake} to {@code mistakes} in
    * text order: for each text its missed gold spans, then its spurious predictions.
    */
   public static Report run(String name, Detector detector, List<LabeledText> texts, Options options,
-      Consumer<? super Error> errors) {
+      Consumer<? super Mistake> mistakes) {
     Objects.requireNonNull(detector);
-    Objects.requireNonNull(errors);
+    Objects.requireNonNull(mistakes);
     Map<String, int[]> counts = new TreeMap<>();
     long cps = 0;
     long t0 = System.nanoTime();
@@ -146,7 +146,7 @@ public final class Evaluation {
         if (pred.stream().anyMatch(g::overlaps)) {
           c[2]++;
         } else {
-          errors.accept(new Error(ErrorKind.MISSED, g.type(), lt, g.start(), g.end()));
+          mistakes.accept(new Mistake(Mistake.Kind.MISSED, g.type(), lt, g.start(), g.end()));
         }
         if (pred.contains(g)) {
           c[4]++;
@@ -158,7 +158,7 @@ public final class Evaluation {
         if (gold.stream().anyMatch(p::overlaps)) {
           c[3]++;
         } else {
-          errors.accept(new Error(ErrorKind.SPURIOUS, p.type(), lt, p.start(), p.end()));
+          mistakes.accept(new Mistake(Mistake.Kind.SPURIOUS, p.type(), lt, p.start(), p.end()));
         }
       }
     }
