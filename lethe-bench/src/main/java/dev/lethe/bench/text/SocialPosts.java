@@ -23,10 +23,10 @@ import java.util.zip.GZIPInputStream;
  *
  * <ul>
  *   <li>words are drawn with their real frequencies from every token of the WNUT-17 and Broad
- *       Twitter Corpus training splits (about 50,000 distinct tokens with a long tail, handles,
+ *       Twitter Corpus training splits (33,441 distinct tokens with a long tail, handles,
  *       hashtags, URLs, emoji and capitalised words included), found under {@code shared/data/pii}
  *       above the working directory;
- *   <li>about 3 in 100 words are a person's name: two names drawn from the 28,000 of faker-js
+ *   <li>about 3 in 100 words are a person's name: two names drawn from the 28,829 of faker-js
  *       shipped with lethe-redact;
  *   <li>about 2 in 100 words start a phrase with personal data, each value drawn afresh: e-mail
  *       addresses, phone numbers in several countries and formats, Luhn-valid card numbers, US
