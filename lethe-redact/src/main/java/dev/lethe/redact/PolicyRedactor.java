@@ -18,7 +18,8 @@ final class PolicyRedactor implements Redactor {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
   /** Six hex digits, as in {@code [PERSON_7f3a9c]}: short enough to read, 16M values per type. */
   private static final int TOKEN_HEX_DIGITS = 6;
-  private static final int SMALL_VALUE_SET = 8;
+  /** The score of a span added because its value was detected elsewhere in the record. */
+  private static final double REPEAT_SCORE = 0.5;
   /** Up to this many chars searched in all (values times text length), no trie is built. */
   private static final long SEARCH_BUDGET = 1 << 20;
   private static final int RECENT_PSEUDONYMS = 1024;
@@ -104,6 +105,11 @@ final class PolicyRedactor implements Redactor {
    * Adds every other occurrence of a detected value that the detector did not report (a value can
    * be recognisable in one place and not in another, e.g. a name without its cue): a value found
    * once must not survive elsewhere in the same record.
+   *
+   * <p>An occurrence that overlaps spans already kept is not skipped, or its uncovered part would
+   * stay in the text: it merges with the kept spans of its own type into one span (so a name
+   * keeps one pseudonym), and the parts of it outside kept spans of other types become spans of
+   * its type. The returned spans are sorted, disjoint and cover every span given.
    */
   static List<Span> withRepeats(String text, List<Span> spans) {
     if (spans.isEmpty()) {
@@ -127,29 +133,15 @@ final class PolicyRedactor implements Redactor {
     if (values.isEmpty()) {
       return spans;
     }
-    List<Span> extra = new ArrayList<>();
+    boolean[] changed = {false};
     AhoCorasickDoubleArrayTrie.IHit<EntityType> hit = (begin, end, type) -> {
       if (begin > 0 && TextFold.isWordChar(text.charAt(begin - 1))
           || end < text.length() && TextFold.isWordChar(text.charAt(end))) {
         return;
       }
-      Map.Entry<Integer, Span> before = all.floorEntry(end - 1);
-      if (before != null && before.getValue().end() > begin) {
-        return; // covered by, or overlapping, a span that is redacted anyway
-      }
-      Span s = new Span(type, begin, end, 0.5);
-      all.put(begin, s);
-      extra.add(s);
+      changed[0] |= cover(all, begin, end, type);
     };
-    if (values.size() <= SMALL_VALUE_SET) {
-      // A few values: plain searches are linear too and avoid building a trie per record.
-      for (Map.Entry<String, EntityType> e : values.entrySet()) {
-        String v = e.getKey();
-        for (int at = text.indexOf(v); at >= 0; at = text.indexOf(v, at + 1)) {
-          hit.hit(at, at + v.length(), e.getValue());
-        }
-      }
-    } else if ((long) values.size() * text.length() <= SEARCH_BUDGET) {
+    if ((long) values.size() * text.length() <= SEARCH_BUDGET) {
       // A short record: searching for each value costs less than building a trie.
       inTrieOrder(text, values, hit);
     } else {
@@ -158,7 +150,7 @@ final class PolicyRedactor implements Redactor {
       trie.build(values);
       trie.parseText(text, hit);
     }
-    if (extra.isEmpty()) {
+    if (!changed[0]) {
       return spans;
     }
     List<Span> out = new ArrayList<>(all.size());
@@ -172,6 +164,48 @@ final class PolicyRedactor implements Redactor {
       out.add(new Span(s.type(), start, p, s.score()));
     }
     return out;
+  }
+
+  /**
+   * Makes the disjoint spans {@code all} (keyed by start) cover chars {@code [begin, end)}, found
+   * as a repeat of a value of the given type (see {@link #withRepeats}); says whether it changed
+   * anything.
+   */
+  static boolean cover(TreeMap<Integer, Span> all, int begin, int end, EntityType type) {
+    Map.Entry<Integer, Span> first = all.floorEntry(begin);
+    int from = first != null && first.getValue().end() > begin ? first.getKey() : begin;
+    List<Span> overlapping = new ArrayList<>(all.subMap(from, true, end, false).values());
+    if (overlapping.size() == 1
+        && overlapping.get(0).start() <= begin && overlapping.get(0).end() >= end) {
+      return false; // inside a span that is redacted anyway
+    }
+    int start = begin;
+    int stop = end;
+    double score = REPEAT_SCORE;
+    List<Span> others = new ArrayList<>();
+    for (Span s : overlapping) {
+      if (s.type() == type) {
+        start = Math.min(start, s.start());
+        stop = Math.max(stop, s.end());
+        score = Math.max(score, s.score());
+        all.remove(s.start());
+      } else {
+        others.add(s);
+      }
+    }
+    // Spans of this type cannot reach past [begin, end) into another span (kept spans are
+    // disjoint), so the others all lie within the occurrence, or straddle one of its ends.
+    int at = start;
+    for (Span o : others) {
+      if (o.start() > at) {
+        all.put(at, new Span(type, at, o.start(), score));
+      }
+      at = Math.max(at, o.end());
+    }
+    if (at < stop) {
+      all.put(at, new Span(type, at, stop, score));
+    }
+    return true;
   }
 
   /**

@@ -6,6 +6,8 @@ import com.hankcs.algorithm.AhoCorasickDoubleArrayTrie;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import net.jqwik.api.Combinators;
+import org.junit.jupiter.api.Test;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -13,9 +15,11 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * {@link PolicyRedactor#inTrieOrder} replaces the Aho-Corasick trie for short records; which of
- * two overlapping repeats is redacted depends on the order of the reports, so it must report
- * exactly what the trie reports, in the same order.
+ * Repeats of detected values ({@link PolicyRedactor#withRepeats}): every word-bounded occurrence
+ * of a detected value ends up wholly inside redacted spans, and {@link PolicyRedactor#inTrieOrder},
+ * which replaces the Aho-Corasick trie for short records, reports exactly what the trie reports in
+ * the same order (the order decides the type of chars two overlapping repeats of different types
+ * share).
  */
 class RepeatSearchTest {
 
@@ -43,5 +47,78 @@ class RepeatSearchTest {
     List<String> actual = new ArrayList<>();
     PolicyRedactor.inTrieOrder(text, values, (b, e, v) -> actual.add(b + "-" + e + ":" + v));
     assertThat(actual).isEqualTo(expected);
+  }
+
+  @Test
+  void aRepeatPartlyInsideAKeptSpanIsRedactedWhole() {
+    // "John Smith" is detected at the start; later only "Smith" was detected, and "John" must not
+    // survive beside it.
+    String text = "John Smith wrote. Ask John Smith.";
+    List<Span> spans = List.of(
+        new Span(EntityType.PERSON, 0, 10, 0.9), new Span(EntityType.PERSON, 27, 32, 0.9));
+    assertThat(PolicyRedactor.withRepeats(text, spans))
+        .containsExactly(new Span(EntityType.PERSON, 0, 10, 0.9), new Span(EntityType.PERSON, 22, 32, 0.9));
+  }
+
+  @Test
+  void aRepeatAroundASpanOfAnotherTypeFillsTheGapsWithItsOwnType() {
+    String text = "ab 1234 cd x ab 1234 cd";
+    List<Span> spans = List.of(
+        new Span(EntityType.PERSON, 0, 10, 0.8), new Span(EntityType.ZIP_CODE, 16, 20, 0.7));
+    assertThat(PolicyRedactor.withRepeats(text, spans)).containsExactly(
+        new Span(EntityType.PERSON, 0, 10, 0.8),
+        new Span(EntityType.PERSON, 13, 16, 0.5),
+        new Span(EntityType.ZIP_CODE, 16, 20, 0.7),
+        new Span(EntityType.PERSON, 20, 23, 0.5));
+  }
+
+  @Provide
+  Arbitrary<List<Span>> spanSeeds() {
+    Arbitrary<Span> one = Combinators.combine(
+            Arbitraries.integers().between(0, 60),
+            Arbitraries.integers().between(1, 12),
+            Arbitraries.of(EntityType.PERSON, EntityType.EMAIL_ADDRESS))
+        .as((start, length, type) -> new Span(type, start, start + length, 0.9));
+    return one.list().ofMaxSize(8);
+  }
+
+  @Property(tries = 3000)
+  void everyWordBoundedRepeatOfADetectedValueIsCovered(
+      @ForAll("texts") String text, @ForAll("spanSeeds") List<Span> seeds) {
+    // The detector's spans are sorted and disjoint: keep the seeds that fit the text and no other.
+    List<Span> spans = new ArrayList<>();
+    for (Span s : seeds.stream().sorted((a, b) -> Integer.compare(a.start(), b.start())).toList()) {
+      if (s.end() <= text.length() && (spans.isEmpty() || spans.get(spans.size() - 1).end() <= s.start())) {
+        spans.add(s);
+      }
+    }
+    List<Span> out = PolicyRedactor.withRepeats(text, spans);
+    boolean[] covered = new boolean[text.length()];
+    int lastEnd = 0;
+    for (Span s : out) {
+      assertThat(s.start()).as("sorted and disjoint: %s", out).isGreaterThanOrEqualTo(lastEnd);
+      assertThat(s.end()).isGreaterThan(s.start());
+      lastEnd = s.end();
+      for (int i = s.start(); i < s.end(); i++) {
+        covered[i] = true;
+      }
+    }
+    for (Span s : spans) {
+      String value = text.substring(s.start(), s.end());
+      for (int at = s.start(); at < s.end(); at++) {
+        assertThat(covered[at]).as("detected span %s stays covered in %s", s, out).isTrue();
+      }
+      if (value.length() < 4) {
+        continue;
+      }
+      for (int at = text.indexOf(value); at >= 0; at = text.indexOf(value, at + 1)) {
+        int end = at + value.length();
+        boolean bounded = (at == 0 || !TextFold.isWordChar(text.charAt(at - 1)))
+            && (end == text.length() || !TextFold.isWordChar(text.charAt(end)));
+        for (int i = at; bounded && i < end; i++) {
+          assertThat(covered[i]).as("repeat of \"%s\" at %d in \"%s\": %s", value, at, text, out).isTrue();
+        }
+      }
+    }
   }
 }
