@@ -1,10 +1,10 @@
 package dev.lethe.redact;
 
 import dev.lethe.redact.nlp.CommonWords;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -28,43 +28,62 @@ final class Lexicon {
    */
   static final int COMMON_WORD = 1 << 4;
 
-  /** Open addressing over the lower-case words, probed with a token's chars: no string is made. */
-  private static final String[] WORDS;
-  /** Each slot's word's hash, compared first: a probe past other words touches no string. */
-  private static final int[] HASHES;
+  /** The number of list bits above. */
+  private static final int LISTS = 5;
+
+  /**
+   * Open addressing over the lower-case words, probed with a token's chars: no string is made.
+   * Per slot, the word's hash in the high half and its offset into {@link #CHARS} (plus one, so
+   * that 0 marks an empty slot) and length in the low half. Most tokens are common words, so a
+   * probe usually reads one slot and the word's chars: both in flat arrays, where words as String
+   * objects each sat behind two more references.
+   */
+  private static final long[] SLOTS;
+  /** Per slot, the bits of the lists that hold its word. */
   private static final int[] BITS;
+  /** All words' chars, one after another. */
+  private static final char[] CHARS;
   private static final int MASK;
-  /** The longest word of any list: a longer token is in none. */
-  private static final int MAX_LENGTH;
+  /**
+   * Per list bit and lower-case ASCII initial, a bit per length of which that list holds a word
+   * with that initial ({@code 1L << min(length, 63)}): rules ask one list of most tokens, and few
+   * tokens share initial and length with any of a short list's words.
+   */
+  private static final long[] LENGTHS = new long[LISTS * 128];
 
   static {
-    Map<String, Integer> m = new HashMap<>();
+    Map<String, Integer> m = new TreeMap<>(); // sorted, so the tables are the same on every run
     add(m, AddressScanner.STARTS, ADDRESS_START);
     add(m, AddressScanner.ZIP_CUES, ZIP_CUE);
     add(m, NameCues.FIRST_WORDS, NAME_CUE);
     add(m, PersonVeto.NOT_LIST_ITEMS, NOT_LIST_ITEM);
     add(m, CommonWords.words().stream().filter(Lexicon::lowerAscii).collect(Collectors.toSet()), COMMON_WORD);
     int slots = Integer.highestOneBit(m.size() * 4 - 1) << 1; // at most a quarter full
-    String[] words = new String[slots];
-    int[] hashes = new int[slots];
+    long[] table = new long[slots];
     int[] bits = new int[slots];
-    int max = 0;
+    StringBuilder chars = new StringBuilder();
     for (Map.Entry<String, Integer> e : m.entrySet()) {
       String w = e.getKey();
+      if (w.isEmpty() || w.length() > 0xFF || chars.length() + w.length() >= 0xFF_FFFF) {
+        throw new IllegalStateException("word list too large for the lexicon's slots: " + w);
+      }
       int i = slot(w.hashCode(), slots - 1);
-      while (words[i] != null) {
+      while (table[i] != 0) {
         i = (i + 1) & (slots - 1);
       }
-      words[i] = w;
-      hashes[i] = w.hashCode();
+      table[i] = (long) w.hashCode() << 32 | (long) (chars.length() + 1) << 8 | w.length();
       bits[i] = e.getValue();
-      max = Math.max(max, w.length());
+      chars.append(w);
+      for (int b = 0; b < LISTS; b++) {
+        if ((e.getValue() & (1 << b)) != 0) {
+          LENGTHS[b * 128 + w.charAt(0)] |= 1L << Math.min(w.length(), 63);
+        }
+      }
     }
-    WORDS = words;
-    HASHES = hashes;
+    SLOTS = table;
     BITS = bits;
+    CHARS = chars.toString().toCharArray();
     MASK = slots - 1;
-    MAX_LENGTH = max;
   }
 
   private Lexicon() {}
@@ -88,6 +107,24 @@ final class Lexicon {
   }
 
   /**
+   * False when none of the lists of {@code bits} holds a word of {@code length} chars starting
+   * with the ASCII char {@code first} in either case: a cheap test before {@link #bits}.
+   */
+  static boolean mayHold(int bits, char first, int length) {
+    if (first >= 128) {
+      return true;
+    }
+    int c = TextFold.asciiLower(first);
+    long len = 1L << Math.min(length, 63);
+    for (int b = 0; b < LISTS; b++) {
+      if ((bits & (1 << b)) != 0 && (LENGTHS[b * 128 + c] & len) != 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * The bits of the lists that hold the lower case of {@code text[start, end)}, which must be
    * ASCII; 0 for most words.
    */
@@ -102,21 +139,21 @@ final class Lexicon {
   /** {@link #bits(String, int, int)} given the hash of the lower case, as {@link Tokens} keeps. */
   static int bits(String text, int start, int end, int h) {
     int len = end - start;
-    if (len > MAX_LENGTH) {
-      return 0;
-    }
-    for (int i = slot(h, MASK); WORDS[i] != null; i = (i + 1) & MASK) {
-      String w = WORDS[i];
-      if (HASHES[i] == h && w.length() == len && sameLowerCase(text, start, w)) {
+    for (int i = slot(h, MASK); ; i = (i + 1) & MASK) {
+      long s = SLOTS[i];
+      if (s == 0) {
+        return 0;
+      }
+      if ((int) (s >>> 32) == h && (int) (s & 0xFF) == len
+          && sameLowerCase(text, start, (int) (s >>> 8 & 0xFF_FFFF) - 1, len)) {
         return BITS[i];
       }
     }
-    return 0;
   }
 
-  private static boolean sameLowerCase(String text, int start, String lower) {
-    for (int j = 0; j < lower.length(); j++) {
-      if (TextFold.asciiLower(text.charAt(start + j)) != lower.charAt(j)) {
+  private static boolean sameLowerCase(String text, int start, int at, int len) {
+    for (int j = 0; j < len; j++) {
+      if (TextFold.asciiLower(text.charAt(start + j)) != CHARS[at + j]) {
         return false;
       }
     }

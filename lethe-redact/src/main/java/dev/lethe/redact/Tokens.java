@@ -12,13 +12,16 @@ import java.util.Arrays;
 final class Tokens {
   final String text;
   private int lowerCase = -1; // -1 unknown, 0 no, 1 yes
-  /** Per token, {@code SHAPE_*} bits; made on first use. */
-  private byte[] shapes;
+  /**
+   * Per token, {@code SHAPE_*} bits, made while cutting: every rule asks them of most tokens,
+   * several times each, and the chars are at hand then.
+   */
+  private byte[] shapes = new byte[32];
   /**
    * Per token, made with {@link #shapes}: {@link String#hashCode} of its ASCII lower case, which
    * for an ASCII token is the hash of {@link #folded} and {@link #nameFolded}.
    */
-  private int[] lowerHashes;
+  private int[] lowerHashes = new int[32];
   int[] starts = new int[32];
   int[] ends = new int[32];
   int size;
@@ -37,6 +40,10 @@ final class Tokens {
 
   private static final int SHAPE_ASCII = 1;
   private static final int SHAPE_DIGITS = 2;
+  /** The first char is a letter ({@link Character#isLetter(char)}). */
+  private static final int SHAPE_LETTER = 4;
+  /** The first char is upper case ({@link Character#isUpperCase(char)}). */
+  private static final int SHAPE_UPPER = 8;
   private static final int LEXICON_KNOWN = 1 << 30;
   private static final int LISTS_NAME = 1;
   private static final int LISTS_COMMON = 4;
@@ -100,9 +107,34 @@ final class Tokens {
     if (size == starts.length) {
       starts = Arrays.copyOf(starts, size * 2);
       ends = Arrays.copyOf(ends, size * 2);
+      shapes = Arrays.copyOf(shapes, size * 2);
+      lowerHashes = Arrays.copyOf(lowerHashes, size * 2);
     }
     starts[size] = s;
     ends[size] = e;
+    char first = text.charAt(s);
+    int b = SHAPE_ASCII | SHAPE_DIGITS;
+    if (first < 128) {
+      // The ASCII answers of Character.isLetter and isUpperCase, without their table look-ups.
+      b |= (first | 32) >= 'a' && (first | 32) <= 'z' ? SHAPE_LETTER : 0;
+      b |= first >= 'A' && first <= 'Z' ? SHAPE_UPPER : 0;
+    } else {
+      b |= Character.isLetter(first) ? SHAPE_LETTER : 0;
+      b |= Character.isUpperCase(first) ? SHAPE_UPPER : 0;
+    }
+    int h = 0;
+    for (int p = s; p < e; p++) {
+      char c = text.charAt(p);
+      if (c >= 128) {
+        b &= ~SHAPE_ASCII;
+      }
+      if (c < '0' || c > '9') {
+        b &= ~SHAPE_DIGITS;
+      }
+      h = 31 * h + TextFold.asciiLower(c);
+    }
+    shapes[size] = (byte) b;
+    lowerHashes[size] = h;
     size++;
   }
 
@@ -199,7 +231,13 @@ final class Tokens {
     }
     int b = lexicon[k];
     if (b == 0) {
-      b = ascii(k) ? Lexicon.bits(text, starts[k], ends[k], lowerHashes[k]) | LEXICON_KNOWN : -1;
+      if (!ascii(k)) {
+        b = -1;
+      } else if (!Lexicon.mayHold(bits, text.charAt(starts[k]), ends[k] - starts[k])) {
+        return false; // no word of these lists has this initial and length: most tokens stop here
+      } else {
+        b = Lexicon.bits(text, starts[k], ends[k], lowerHashes[k]) | LEXICON_KNOWN;
+      }
       lexicon[k] = b;
     }
     return (b & bits) != 0;
@@ -210,31 +248,8 @@ final class Tokens {
     return (shape(k) & SHAPE_ASCII) != 0;
   }
 
-  /**
-   * The {@code SHAPE_*} bits of token k. All tokens are classified in one pass on first use: the
-   * rules ask these of most tokens, several times each.
-   */
+  /** The {@code SHAPE_*} bits of token k. */
   private int shape(int k) {
-    if (shapes == null) {
-      shapes = new byte[size];
-      lowerHashes = new int[size];
-      for (int t = 0; t < size; t++) {
-        int b = SHAPE_ASCII | SHAPE_DIGITS;
-        int h = 0;
-        for (int p = starts[t]; p < ends[t]; p++) {
-          char c = text.charAt(p);
-          if (c >= 128) {
-            b &= ~SHAPE_ASCII;
-          }
-          if (!PatternScanner.isDigit(c)) {
-            b &= ~SHAPE_DIGITS;
-          }
-          h = 31 * h + TextFold.asciiLower(c);
-        }
-        shapes[t] = (byte) b;
-        lowerHashes[t] = h;
-      }
-    }
     return shapes[k];
   }
 
@@ -301,11 +316,13 @@ final class Tokens {
     return (shape(k) & SHAPE_DIGITS) != 0;
   }
 
+  /** Whether the first char is upper case ({@link Character#isUpperCase(char)}). */
   boolean capitalized(int k) {
-    return Character.isUpperCase(first(k));
+    return (shape(k) & SHAPE_UPPER) != 0;
   }
 
+  /** Whether the first char is a letter ({@link Character#isLetter(char)}). */
   boolean word(int k) {
-    return Character.isLetter(first(k));
+    return (shape(k) & SHAPE_LETTER) != 0;
   }
 }
