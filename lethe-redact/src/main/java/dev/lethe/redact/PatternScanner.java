@@ -530,6 +530,10 @@ final class PatternScanner {
   private static void ask(String window, int start, int end, int digits, String home, boolean cue,
       List<PhoneAnswers.Found> out) {
     String candidate = window.substring(start, end);
+    // A run led by '+' and a country calling code parses to the same number whatever the region
+    // given (see regionFree), so the parse below serves every region tried at the end.
+    boolean regionFree = regionFree(candidate);
+    Phonenumber.PhoneNumber international = null;
     // Fast path: the run itself parses as a valid number ("+44 20 7946 0958", "(555) 010-4477"
     // at home). Parsing one string is several times cheaper than the matcher's pattern search.
     if (candidate.charAt(0) == '+' || candidate.charAt(0) == '(' || candidate.indexOf(' ') > 0
@@ -540,6 +544,7 @@ final class PatternScanner {
           out.add(new PhoneAnswers.Found(start, end, 0.8));
           return;
         }
+        international = pn;
       } catch (NumberParseException e) {
         // not parseable on its own; the matcher below may still find a number inside the run
       }
@@ -561,6 +566,21 @@ final class PatternScanner {
     // Without '+' or an extension mark the run holds only digits and the separators that
     // libphonenumber drops before it reads the number, so parsing the bare digits gives the same
     // number in every region, and skips the pattern work on the separators 28 times over.
+    if (regionFree) {
+      if (international == null) {
+        return; // it failed to parse at home, and so fails in every region
+      }
+      for (String region : COMMON_REGIONS) {
+        if (!region.equals(home) && PHONES.isValidNumberForRegion(international, region)) {
+          out.add(new PhoneAnswers.Found(start, end, 0.7));
+          return;
+        }
+      }
+      if (digits <= 15 && cue) {
+        out.add(new PhoneAnswers.Found(start, end, 0.6));
+      }
+      return;
+    }
     String national = candidate.charAt(0) == '+' || candidate.indexOf('x') >= 0 || candidate.indexOf('X') >= 0
         ? candidate : digitsOnly(candidate);
     for (String region : COMMON_REGIONS) {
@@ -581,6 +601,33 @@ final class PatternScanner {
       out.add(new PhoneAnswers.Found(start, end, 0.6));
     }
   }
+
+  /**
+   * Whether libphonenumber parses the run to the same number, or fails alike, whatever the default
+   * region: true for a run of ASCII digits and separators, without an extension mark, that starts
+   * with '+' and a calling code. The library reads the country from the digits after '+' and then
+   * uses only that country's metadata; the default region matters only when no calling code
+   * follows the '+' (it then retries with the region's international prefix), or when letters are
+   * read as digits, which an 'x' could start.
+   */
+  static boolean regionFree(String run) {
+    if (run.charAt(0) != '+' || run.indexOf('x') >= 0 || run.indexOf('X') >= 0) {
+      return false;
+    }
+    String d = digitsOnly(run);
+    if (d.length() <= 3 || d.charAt(0) == '0') {
+      return false;
+    }
+    // As the library reads a calling code: the shortest prefix of one to three digits it knows.
+    for (int len = 1; len <= 3; len++) {
+      if (CALLING_CODES.contains(Integer.parseInt(d.substring(0, len)))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static final Set<Integer> CALLING_CODES = Set.copyOf(PHONES.getSupportedCallingCodes());
 
   static String digitsOnly(String run) {
     StringBuilder sb = new StringBuilder(run.length());

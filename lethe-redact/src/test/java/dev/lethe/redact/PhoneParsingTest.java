@@ -39,6 +39,52 @@ class PhoneParsingTest {
     }
   }
 
+  @Provide
+  Arbitrary<String> international() {
+    // '+' then a run; calling codes of one to three digits, known or not, and leading zeros.
+    Arbitrary<String> lead = Arbitraries.of("1", "44", "49", "33", "353", "358", "880", "0", "00",
+        "011", "999", "28", "7", "86", "80", "3", "");
+    return Combinators.combine(lead, runs(), Arbitraries.of("+", "+ ", "+(", "+-"))
+        .as((cc, run, plus) -> plus + cc + run)
+        .filter(r -> PatternScanner.digitsOnly(r).length() <= 17);
+  }
+
+  /**
+   * {@link PatternScanner#regionFree} runs parse to the same number, or fail alike, in every
+   * region, the member's home regions included: the scanner parses them once for all regions.
+   */
+  @Property(tries = 1000)
+  void regionFreeRunsParseAlikeEverywhere(@ForAll("international") String run) {
+    if (!PatternScanner.regionFree(run)) {
+      return;
+    }
+    String first = null;
+    for (String region : java.util.List.of("US", "GB", "DE", "FR", "IN", "BR", "MX", "AR", "RU", "JP", "ZZ", "001")) {
+      String parsed = parsed(run, region);
+      if (first == null) {
+        first = parsed;
+      }
+      assertThat(parsed).as("%s in %s", run, region).isEqualTo(first);
+    }
+  }
+
+  @Property(tries = 200)
+  void runsWithoutACallingCodeAreNotRegionFree(@ForAll("runs") String run) {
+    assertThat(PatternScanner.regionFree(run)).isFalse();
+    assertThat(PatternScanner.regionFree("+0" + run)).isFalse();
+    assertThat(PatternScanner.regionFree("+44" + run + "x12")).isFalse();
+  }
+
+  private static String parsed(String s, String region) {
+    try {
+      Phonenumber.PhoneNumber pn = PHONES.parse(s, region);
+      return pn.getCountryCode() + "/" + pn.getNationalNumber() + "/" + pn.isItalianLeadingZero() + "/"
+          + pn.getNumberOfLeadingZeros() + "/" + pn.getExtension() + "/" + pn.getPreferredDomesticCarrierCode();
+    } catch (NumberParseException e) {
+      return e.getErrorType().name();
+    }
+  }
+
   private static String outcome(String s, String region) {
     try {
       Phonenumber.PhoneNumber pn = PHONES.parse(s, region);
