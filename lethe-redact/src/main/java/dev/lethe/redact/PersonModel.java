@@ -13,21 +13,27 @@ import opennlp.tools.util.StringUtil;
 import opennlp.tools.util.featuregen.FeatureGeneratorUtil;
 
 /**
- * The shipped PERSON maxent model, evaluated without OpenNLP at inference: the same outcome
- * distribution as {@code GISModel.eval(contextGenerator.getContext(...))} for the feature
- * descriptor {@link #DESCRIPTOR} (checked when the model is compiled), computed with the same
- * additions in the same order, so the probabilities are identical to the last bit.
+ * The shipped PERSON maxent model, evaluated without OpenNLP at inference: the outcome
+ * distribution of {@code GISModel.eval(contextGenerator.getContext(...))} for the feature
+ * descriptor {@link #DESCRIPTOR} (checked when the model is compiled), from the same parameters
+ * summed in another order. The probabilities agree with OpenNLP's to about 1e-15, not to the last
+ * bit ({@code PersonModelTest} holds them within 1e-9, with the same greedy decisions, on every
+ * token of the dev sets).
  *
  * <p>OpenNLP builds some sixty feature strings per token (OpenNLP 2.5's aggregate generator
  * emits every generator but the first twice, and the model was trained so) and looks each up in a
- * hash map of half a million predicate names. Here the model is split at load: the predicates of
- * one token's word ({@code w=}, {@code w&c=} at every window position) are filed under the
- * lower-cased word, those of the token as written ({@code pow=}) under the token, the word-pair
- * predicates under pairs of token numbers, and the token-independent ones (token class, name-list
- * shape, outcome, position) are tables. A token's parameter rows are resolved once per distinct
- * token string (about ten look-ups) and kept in a per-thread cache. An evaluation is then a walk
- * over about sixty parameter rows, adding them in OpenNLP's order. Predicates the model does
- * not know add nothing, as in {@code GISModel}.
+ * hash map of half a million predicate names. Here the model is split at load by what a
+ * predicate depends on: the predicates of one token's word ({@code w=}, {@code w&c=} at every
+ * window position) and of the token as written ({@code pow=}, and its number in word pairs) are
+ * filed under the lower-cased word, affixes under their chars packed in a number, word pairs under
+ * pairs of token numbers, and the token-independent ones (token class, name-list shape, outcome,
+ * position) are small tables, with every predicate that OpenNLP emits twice stored doubled. When a
+ * token string is first seen, its class and name-list shape are computed from its chars and its
+ * word looked up once; then, per window position, the sum of all it contributes there (class,
+ * {@code w&c=}, twice {@code w=}) is made, and for a token evaluated itself the sum of its affixes.
+ * These sums are kept in a bounded per-thread cache. An evaluation then adds about fifteen rows:
+ * the five tokens' sums, the pair and class-pair rows, the name-list rows, the previous outcomes
+ * and the adaptive data. Predicates the model does not know add nothing, as in {@code GISModel}.
  *
  * <p>Instances are immutable and thread-safe. The per-document state (adaptive data) and the
  * token cache live in a {@link Session}, which is not thread-safe: one per thread.
@@ -76,6 +82,20 @@ final class PersonModel {
   private static final String[] CLASSES = {
     "jah", "jak", "lc", "2d", "4d", "an", "dd", "ds", "dc", "dp", "num", "sc", "ac", "cp", "ic", "other"
   };
+  private static final int LC = 2;
+  private static final int TWO_DIGITS = 3;
+  private static final int FOUR_DIGITS = 4;
+  private static final int ALPHANUMERIC = 5;
+  private static final int DIGITS_HYPHEN = 6;
+  private static final int DIGITS_SLASH = 7;
+  private static final int DIGITS_COMMA = 8;
+  private static final int DIGITS_PERIOD = 9;
+  private static final int NUMBER = 10;
+  private static final int SINGLE_CAPITAL = 11;
+  private static final int ALL_CAPITALS = 12;
+  private static final int CAPITAL_PERIOD = 13;
+  private static final int INITIAL_CAPITAL = 14;
+  private static final int OTHER_CLASS = 15;
   /** Window positions, in the order {@code WindowFeatureGenerator} emits them. */
   private static final String[] ROLES = {"", "p1", "p2", "n1", "n2"};
   private static final int AFFIX_LENGTH = 3;
@@ -92,43 +112,39 @@ final class PersonModel {
   private static final String[] SHAPES = {"caps", "cap", "low"};
   /** Window positions of the name-list feature, in the order the window emits them. */
   private static final String[] LIST_ROLES = {"", "p1", "n1"};
-  private static final double[] NO_ROWS = new double[0];
 
   private final int outcomes;
   private final String[] outcomeNames;
   private final int other;
-  /** {@code StrictMath.log(1.0 / outcomes)}, the uniform prior GISModel starts every sum from. */
-  private final double prior;
-  /** Row {@code id} holds the parameter of each outcome, 0 where the predicate has none. Row 0 is all 0. */
-  private final double[] params;
   /**
-   * Predicate name to id, for the predicates not reached through {@link #words}, {@link #exact}
-   * or {@link #pairs}: affixes and the token-independent ones.
+   * What every sum starts from: {@code StrictMath.log(1.0 / outcomes)}, the uniform prior of
+   * GISModel, plus the row of "def" twice.
    */
-  private final StringIds predicates;
-  /** Lower-cased token to its "w=" and "w&c=" predicates at every window position. */
-  private final StringTable<Word> words;
-  /** Token to its "pow=" predicates and its number in word pairs. */
-  private final StringTable<Exact> exact;
+  private final double[] base;
+  /** Lower-cased token to its word predicates at every window position, and its written forms. */
+  private final WordTable words;
   private final PairRows pairs;
-  /** The "suf=" and "pre=" predicates, by {@link #affixKey}. */
+  /** The "suf=" and "pre=" predicates, by {@link #affixKey}, each row twice. */
   private final KeyRows affixTable;
-  /** [window position][class]: the row of "wc=" class. */
-  private final double[][][] classRows;
-  /** [window position (0, p1, n1)][shape]: the rows of "gaz" and "gaz=" shape; of "gazpair=" shape. */
-  private final double[][][] listRows;
-  private final double[][][] listPairRows;
-  private final int def;
-  private final int sentenceBegin;
-  /** "pd=null", then "pd=" + each outcome. */
-  private final int[] previousMap;
-  private final int[] previousOutcome;
-  private final int[] previousPreviousOutcome;
-  /** [outcome][class]: "powf=" outcome "," class. */
-  private final int[][] outcomeClass;
-  /** [class][class]: "pwc,wc=" and "wc,nc=". */
-  private final int[][] previousClassClass;
-  private final int[][] classNextClass;
+  /** At {@code ((role * CLASSES.length) + class) * outcomes}: the row of "wc=" class. */
+  private final double[] classRows;
+  /**
+   * At {@code ((list role * SHAPES.length) + shape) * outcomes}, twice: the rows of "gaz" and
+   * "gaz=" shape; of "gazpair=" shape.
+   */
+  private final double[] listRows;
+  private final double[] listPairRows;
+  /** "S=begin", twice. */
+  private final double[] sentenceBegin;
+  /** At {@code k * outcomes}, twice: "pd=null" for k 0, "pd=" + outcome k - 1. */
+  private final double[] previousMap;
+  /** At {@code ((outcome * CLASSES.length) + class) * outcomes}: "po=" outcome plus "powf=" outcome "," class. */
+  private final double[] previousOutcomeClass;
+  /** At {@code outcome * outcomes}: "ppo=" outcome. */
+  private final double[] previousPreviousOutcome;
+  /** At {@code ((class * CLASSES.length) + class) * outcomes}, twice: "pwc,wc=" and "wc,nc=". */
+  private final double[] previousClassClass;
+  private final double[] classNextClass;
 
   private PersonModel(GISModel model) {
     Object[] data = model.getDataStructures();
@@ -141,7 +157,9 @@ final class PersonModel {
     if (other < 0) {
       throw new IllegalStateException("the person model has no outcome " + NameFinderME.OTHER);
     }
-    prior = StrictMath.log(1.0 / outcomes);
+    if (contexts.length != pmap.size()) {
+      throw new IllegalStateException("the person model's parameters do not match its predicates");
+    }
     Map<String, Integer> pairWords = new HashMap<>();
     long[] pairKeys = new long[1 << 16];
     double[] pairRows = new double[pairKeys.length * outcomes];
@@ -149,11 +167,8 @@ final class PersonModel {
     long[] affixKeys = new long[1 << 15];
     double[] affixRows = new double[affixKeys.length * outcomes];
     int affixCount = 0;
-    Map<String, Integer> rest = new HashMap<>();
-    Map<String, Word> wordMap = new HashMap<>();
-    Map<String, Exact> exactMap = new HashMap<>();
-    double[] rows = new double[(pmap.size() + 1) * outcomes];
-    int id = 0;
+    Map<String, double[]> rest = new HashMap<>();
+    Map<String, WordBuilder> wordMap = new HashMap<>();
     for (Map.Entry<String, Context> e : pmap.entrySet()) {
       double[] row = new double[outcomes];
       int[] active = e.getValue().getOutcomes();
@@ -174,7 +189,9 @@ final class PersonModel {
             pairRows = java.util.Arrays.copyOf(pairRows, 2 * pairCount * outcomes);
           }
           pairKeys[pairCount] = pairKey(previous ? 0 : NEXT_PAIR, a, b);
-          System.arraycopy(row, 0, pairRows, pairCount * outcomes, outcomes);
+          for (int o = 0; o < outcomes; o++) {
+            pairRows[pairCount * outcomes + o] = 2 * row[o]; // the bigram generator emits it twice
+          }
           pairCount++;
         }
         continue;
@@ -188,64 +205,76 @@ final class PersonModel {
             affixRows = java.util.Arrays.copyOf(affixRows, 2 * affixCount * outcomes);
           }
           affixKeys[affixCount] = affixKey(suffix ? 0 : 1, name, 4, len);
-          System.arraycopy(row, 0, affixRows, affixCount * outcomes, outcomes);
+          for (int o = 0; o < outcomes; o++) {
+            affixRows[affixCount * outcomes + o] = 2 * row[o]; // emitted twice
+          }
           affixCount++;
         }
         continue;
       }
-      id++;
-      System.arraycopy(row, 0, rows, id * outcomes, outcomes);
-      if (!token(name, id, wordMap, exactMap)) {
-        rest.put(name, id);
+      if (!token(name, row, wordMap)) {
+        rest.put(name, row);
       }
     }
-    if (contexts.length != pmap.size()) {
-      throw new IllegalStateException("the person model's parameters do not match its predicates");
-    }
-    params = java.util.Arrays.copyOf(rows, (id + 1) * outcomes);
-    predicates = new StringIds(rest.size());
-    rest.forEach(predicates::put);
-    pairWords.forEach((w, n) -> exactMap.computeIfAbsent(w, k -> new Exact()).pairWord = n);
-    words = new StringTable<>(wordMap);
-    exact = new StringTable<>(exactMap);
+    pairWords.forEach((w, n) -> wordMap.computeIfAbsent(lowerCase(w), k -> new WordBuilder()).exact(w).pairWord = n);
+    words = new WordTable(wordMap);
     pairs = new PairRows(pairKeys, pairRows, pairCount, outcomes);
     affixTable = new KeyRows(affixKeys, affixRows, affixCount, outcomes);
 
-    classRows = new double[ROLES.length][CLASSES.length][];
+    int nc = CLASSES.length;
+    base = new double[outcomes];
+    java.util.Arrays.fill(base, StrictMath.log(1.0 / outcomes));
+    addTo(base, 0, rest, 2, "def");
+    classRows = new double[ROLES.length * nc * outcomes];
     for (int r = 0; r < ROLES.length; r++) {
-      for (int c = 0; c < CLASSES.length; c++) {
-        classRows[r][c] = rows(ROLES[r] + "wc=" + CLASSES[c]);
+      for (int c = 0; c < nc; c++) {
+        addTo(classRows, (r * nc + c) * outcomes, rest, 1, ROLES[r] + "wc=" + CLASSES[c]);
       }
     }
-    listRows = new double[LIST_ROLES.length][SHAPES.length][];
-    listPairRows = new double[LIST_ROLES.length][SHAPES.length][];
+    listRows = new double[LIST_ROLES.length * SHAPES.length * outcomes];
+    listPairRows = new double[listRows.length];
     for (int r = 0; r < LIST_ROLES.length; r++) {
       for (int h = 0; h < SHAPES.length; h++) {
-        listRows[r][h] = rows(LIST_ROLES[r] + "gaz", LIST_ROLES[r] + "gaz=" + SHAPES[h]);
-        listPairRows[r][h] = rows(LIST_ROLES[r] + "gazpair=" + SHAPES[h]);
+        int at = (r * SHAPES.length + h) * outcomes;
+        addTo(listRows, at, rest, 2, LIST_ROLES[r] + "gaz", LIST_ROLES[r] + "gaz=" + SHAPES[h]);
+        addTo(listPairRows, at, rest, 2, LIST_ROLES[r] + "gazpair=" + SHAPES[h]);
       }
     }
-    def = id("def");
-    sentenceBegin = id("S=begin");
-    previousMap = new int[outcomes + 1];
-    previousMap[0] = id("pd=null");
-    previousOutcome = new int[outcomes];
-    previousPreviousOutcome = new int[outcomes];
-    outcomeClass = new int[outcomes][CLASSES.length];
+    sentenceBegin = new double[outcomes];
+    addTo(sentenceBegin, 0, rest, 2, "S=begin");
+    previousMap = new double[(outcomes + 1) * outcomes];
+    addTo(previousMap, 0, rest, 2, "pd=null");
+    previousOutcomeClass = new double[outcomes * nc * outcomes];
+    previousPreviousOutcome = new double[outcomes * outcomes];
     for (int o = 0; o < outcomes; o++) {
-      previousMap[o + 1] = id("pd=" + outcomeNames[o]);
-      previousOutcome[o] = id("po=" + outcomeNames[o]);
-      previousPreviousOutcome[o] = id("ppo=" + outcomeNames[o]);
-      for (int c = 0; c < CLASSES.length; c++) {
-        outcomeClass[o][c] = id("powf=" + outcomeNames[o] + "," + CLASSES[c]);
+      addTo(previousMap, (o + 1) * outcomes, rest, 2, "pd=" + outcomeNames[o]);
+      addTo(previousPreviousOutcome, o * outcomes, rest, 1, "ppo=" + outcomeNames[o]);
+      for (int c = 0; c < nc; c++) {
+        addTo(previousOutcomeClass, (o * nc + c) * outcomes, rest, 1,
+            "po=" + outcomeNames[o], "powf=" + outcomeNames[o] + "," + CLASSES[c]);
       }
     }
-    previousClassClass = new int[CLASSES.length][CLASSES.length];
-    classNextClass = new int[CLASSES.length][CLASSES.length];
-    for (int a = 0; a < CLASSES.length; a++) {
-      for (int b = 0; b < CLASSES.length; b++) {
-        previousClassClass[a][b] = id("pwc,wc=" + CLASSES[a] + "," + CLASSES[b]);
-        classNextClass[a][b] = id("wc,nc=" + CLASSES[a] + "," + CLASSES[b]);
+    previousClassClass = new double[nc * nc * outcomes];
+    classNextClass = new double[nc * nc * outcomes];
+    for (int a = 0; a < nc; a++) {
+      for (int b = 0; b < nc; b++) {
+        addTo(previousClassClass, (a * nc + b) * outcomes, rest, 2, "pwc,wc=" + CLASSES[a] + "," + CLASSES[b]);
+        addTo(classNextClass, (a * nc + b) * outcomes, rest, 2, "wc,nc=" + CLASSES[a] + "," + CLASSES[b]);
+      }
+    }
+  }
+
+  /**
+   * Adds {@code times} the rows of the named predicates the model knows to {@code into} at {@code
+   * at}; a predicate the model does not know adds nothing, as in {@code GISModel}.
+   */
+  private void addTo(double[] into, int at, Map<String, double[]> rows, int times, String... names) {
+    for (String name : names) {
+      double[] row = rows.get(name);
+      if (row != null) {
+        for (int o = 0; o < outcomes; o++) {
+          into[at + o] += times * row[o];
+        }
       }
     }
   }
@@ -254,7 +283,7 @@ final class PersonModel {
    * Files a predicate that is found through its token ("w=", "w&c=" at any window position, and
    * "pow="), and says whether it was one.
    */
-  private boolean token(String name, int id, Map<String, Word> words, Map<String, Exact> exact) {
+  private boolean token(String name, double[] row, Map<String, WordBuilder> words) {
     int role = 0;
     for (int r = 1; r < ROLES.length; r++) {
       if (name.startsWith(ROLES[r]) && (name.startsWith("w=", 2) || name.startsWith("w&c=", 2))) {
@@ -263,56 +292,112 @@ final class PersonModel {
     }
     String body = role == 0 ? name : name.substring(2);
     if (body.startsWith("w=")) {
-      words.computeIfAbsent(body.substring(2), k -> new Word()).word[role] = id;
+      words.computeIfAbsent(body.substring(2), k -> new WordBuilder()).word(role, row, outcomes);
       return true;
     }
     if (body.startsWith("w&c=")) {
       int comma = body.lastIndexOf(',');
       int c = comma < 4 ? -1 : classIndexOrNone(body.substring(comma + 1));
       if (c >= 0) {
-        words.computeIfAbsent(body.substring(4, comma), k -> new Word()).withClass(role, c, id);
+        words.computeIfAbsent(body.substring(4, comma), k -> new WordBuilder()).withClass(role, c, row);
       }
       return true; // a class OpenNLP cannot produce is never asked for
     }
     for (int o = 0; o < outcomes; o++) {
       String prefix = "pow=" + outcomeNames[o] + ",";
       if (name.startsWith(prefix)) {
-        exact.computeIfAbsent(name.substring(prefix.length()), k -> new Exact()).withOutcome[o] = id;
+        String t = name.substring(prefix.length());
+        WordBuilder w = words.computeIfAbsent(lowerCase(t), k -> new WordBuilder());
+        Exact x = w.exact(t);
+        if (x.withOutcome == null) {
+          x.withOutcome = new double[outcomes * outcomes];
+        }
+        System.arraycopy(row, 0, x.withOutcome, o * outcomes, outcomes);
         return true;
       }
     }
     return false;
   }
 
-  /** The word predicates of a lower-cased token. */
-  private static final class Word {
-    /** Per window position: the id of "w=", 0 if none. */
-    final int[] word = new int[ROLES.length];
-    /** Pairs of (window position * classes + class, id of "w&c="). */
-    int[] withClass = new int[0];
+  /** A lower-cased token's predicates while the model is read. */
+  private static final class WordBuilder {
+    double[] word;
+    final Map<Integer, double[]> withClass = new java.util.TreeMap<>();
+    final Map<String, Exact> exact = new java.util.TreeMap<>();
 
-    void withClass(int role, int c, int id) {
-      int n = withClass.length;
-      withClass = java.util.Arrays.copyOf(withClass, n + 2);
-      withClass[n] = role * CLASSES.length + c;
-      withClass[n + 1] = id;
+    void word(int role, double[] row, int outcomes) {
+      if (word == null) {
+        word = new double[ROLES.length * outcomes];
+      }
+      for (int o = 0; o < outcomes; o++) {
+        word[role * outcomes + o] = 2 * row[o]; // the token window is emitted twice
+      }
     }
 
-    int withClass(int role, int c) {
-      int code = role * CLASSES.length + c;
-      for (int k = 0; k < withClass.length; k += 2) {
-        if (withClass[k] == code) {
-          return withClass[k + 1];
-        }
+    void withClass(int role, int c, double[] row) {
+      withClass.put(role * CLASSES.length + c, row);
+    }
+
+    Exact exact(String token) {
+      return exact.computeIfAbsent(token, k -> new Exact());
+    }
+
+    Word build(String key) {
+      int[] codes = new int[withClass.size()];
+      double[][] rows = new double[codes.length][];
+      int n = 0;
+      for (Map.Entry<Integer, double[]> e : withClass.entrySet()) {
+        codes[n] = e.getKey();
+        rows[n++] = e.getValue();
       }
-      return 0;
+      return new Word(key, word, codes, rows, exact.keySet().toArray(String[]::new),
+          exact.values().toArray(Exact[]::new));
     }
   }
 
-  /** The predicates of a token as written. */
-  private final class Exact {
-    /** Per previous outcome: the id of "pow=", 0 if none. */
-    final int[] withOutcome = new int[outcomes];
+  /**
+   * The predicates of a lower-cased token: "w=" and "w&c=" at every window position, and the forms
+   * the token is written in that "pow=" or a word pair names. Not changed once made.
+   *
+   * @param word at {@code role * outcomes}: the row of "w=", twice; null if the word has none
+   * @param classCodes window position * classes + class of each "w&c=" the word has, with its row
+   * @param forms the written forms, with their entries
+   */
+  private record Word(
+      String key,
+      double[] word,
+      int[] classCodes,
+      double[][] classRows,
+      String[] forms,
+      Exact[] exact) {
+
+    /** The row of "w&c=" at a window position with a class, or null. */
+    double[] withClass(int role, int c) {
+      int code = role * CLASSES.length + c;
+      for (int k = 0; k < classCodes.length; k++) {
+        if (classCodes[k] == code) {
+          return classRows[k];
+        }
+      }
+      return null;
+    }
+
+    /** The entry of the written form {@code s[from, to)}, or null. */
+    Exact exact(String s, int from, int to) {
+      for (int k = 0; k < forms.length; k++) {
+        String f = forms[k];
+        if (f.length() == to - from && f.regionMatches(0, s, from, to - from)) {
+          return exact[k];
+        }
+      }
+      return null;
+    }
+  }
+
+  /** The predicates of a token as written; filled while the model is read, then not changed. */
+  private static final class Exact {
+    /** At {@code previous outcome * outcomes}: the row of "pow="; null if none. */
+    double[] withOutcome;
     /** The token's number in word pairs, or -1. */
     int pairWord = -1;
   }
@@ -367,11 +452,6 @@ final class PersonModel {
     return kind | ((long) a << 31) | b;
   }
 
-  /** The predicate's id, or 0 (the row of zeros) when the model does not know it. */
-  private int id(String predicate) {
-    return Math.max(predicates.get(predicate), 0);
-  }
-
   int outcomes() {
     return outcomes;
   }
@@ -415,10 +495,10 @@ final class PersonModel {
    * <p>Cached tokens carry the adaptive data, so they stay cached for the rest of the document: the
    * cache grows with the document's distinct evaluated tokens and their neighbours, as OpenNLP's
    * previous map grows with its distinct tokens, but only about {@value #BUILT_LIMIT} tokens (the
-   * recently used ones) keep their parameter rows, half a kilobyte or so each; the others keep a
-   * few fields. At the end of a document, once the cache holds more than {@value #CACHE_LIMIT}
-   * tokens, it forgets those without rows. A thread's session thus holds a few megabytes at most,
-   * beyond the current document's tokens.
+   * recently used ones) keep their summed rows, about 250 bytes each; the others keep a few
+   * fields and a reference into the model. At the end of a document, once the cache holds more
+   * than {@value #CACHE_LIMIT} tokens, it forgets those without rows. A thread's session thus holds
+   * a few megabytes at most, beyond the current document's tokens.
    */
   final class Session {
     /** The token cache: open addressing by the string's hash, stored beside each token. */
@@ -431,11 +511,6 @@ final class PersonModel {
     private long lastSweep;
     private final int builtLimit;
     private final int cacheLimit;
-
-    private Session(int builtLimit, int cacheLimit) {
-      this.builtLimit = builtLimit;
-      this.cacheLimit = cacheLimit;
-    }
     private Token[] sentence = new Token[64];
     private boolean[] evaluated = new boolean[64];
     private int length;
@@ -444,6 +519,11 @@ final class PersonModel {
     private Tokens source;
     private int offset;
 
+    private Session(int builtLimit, int cacheLimit) {
+      this.builtLimit = builtLimit;
+      this.cacheLimit = cacheLimit;
+    }
+
     /** Makes {@code tokens[0..length)} the sentence at hand. */
     void sentence(String[] tokens, int length) {
       begin(length);
@@ -451,8 +531,9 @@ final class PersonModel {
     }
 
     /**
-     * Makes tokens {@code from..to} of {@code tk} the sentence at hand. Their strings are made and
-     * looked up only when an evaluation needs them (a token within two of an evaluated one).
+     * Makes tokens {@code from..to} of {@code tk} the sentence at hand. They are looked up (by
+     * their chars in the text) only when an evaluation needs them: a token within two of an
+     * evaluated one.
      */
     void sentence(Tokens tk, int from, int to) {
       begin(to - from);
@@ -481,7 +562,13 @@ final class PersonModel {
     private Token token(int j) {
       Token k = sentence[j];
       if (k == null) {
-        k = cached(strings != null ? strings[j] : source.token(offset + j));
+        if (strings != null) {
+          String s = strings[j];
+          k = cached(s, 0, s.length(), null, -1);
+        } else {
+          int p = offset + j;
+          k = cached(source.text, source.starts[p], source.ends[p], source, p);
+        }
         sentence[j] = k;
       }
       return k;
@@ -492,9 +579,10 @@ final class PersonModel {
      * the outcomes {@code previous[0..i)} of the tokens before it.
      */
     void eval(int i, int[] previous, double[] dist) {
-      Token[] s = sentence;
       int n = length;
-      for (int j = Math.max(0, i - 2); j < Math.min(n, i + 3); j++) {
+      int from = Math.max(0, i - 2);
+      int to = Math.min(n, i + 3);
+      for (int j = from; j < to; j++) {
         Token k = token(j);
         if (!k.built()) {
           k.build();
@@ -503,77 +591,59 @@ final class PersonModel {
         k.used = sentences;
       }
       evaluated[i] = true;
+      Token[] s = sentence;
       Token t = s[i];
       if (!t.builtOwn()) {
         t.buildOwn();
       }
-      for (int o = 0; o < outcomes; o++) {
-        dist[o] = prior;
-      }
-      // The additions follow OpenNLP's feature order exactly, so the sums are bit-identical.
-      classes(dist, t, 0);
-      if (i >= 1) {
-        classes(dist, s[i - 1], 1);
-      }
-      if (i >= 2) {
-        classes(dist, s[i - 2], 2);
-      }
-      if (i + 1 < n) {
-        classes(dist, s[i + 1], 3);
-      }
-      if (i + 2 < n) {
-        classes(dist, s[i + 2], 4);
-      }
-      // OpenNLP 2.5's AggregatedFeatureGeneratorFactory keeps its first child generator as the
-      // aggregate of all its children and then adds the other children again, so the model was
-      // trained (and is evaluated) with every generator but the first emitting its features twice.
-      for (int twice = 0; twice < 2; twice++) {
-        add(dist, t.word[0]);
-        if (i >= 1) {
-          add(dist, s[i - 1].word[1]);
-        }
-        if (i >= 2) {
-          add(dist, s[i - 2].word[2]);
-        }
-        if (i + 1 < n) {
-          add(dist, s[i + 1].word[3]);
-        }
-        if (i + 2 < n) {
-          add(dist, s[i + 2].word[4]);
-        }
-        listed(dist, i, 0);
-        if (i >= 1) {
-          listed(dist, i - 1, 1);
-        }
-        if (i + 1 < n) {
-          listed(dist, i + 1, 2);
-        }
-        add(dist, def);
-        add(dist, previousMap[t.document == document ? t.previous + 1 : 0]);
-        if (i >= 1) {
-          Token p = s[i - 1];
-          pair(dist, 0, p.pairWord, t.pairWord);
-          add(dist, previousClassClass[p.tokenClass][t.tokenClass]);
-        }
-        if (i + 1 < n) {
-          Token x = s[i + 1];
-          pair(dist, NEXT_PAIR, t.pairWord, x.pairWord);
-          add(dist, classNextClass[t.tokenClass][x.tokenClass]);
-        }
-        if (i == 0) {
-          add(dist, sentenceBegin);
-        }
-        add(dist, t.affixes);
-      }
+      int nc = CLASSES.length;
+      int c = t.tokenClass;
       int po = i >= 1 ? previous[i - 1] : other;
       int ppo = i >= 2 ? previous[i - 2] : other;
-      add(dist, previousOutcome[po]);
-      add(dist, t.withOutcome[po]);
-      add(dist, outcomeClass[po][t.tokenClass]);
-      add(dist, previousPreviousOutcome[ppo]);
+      int pd = (t.document == document ? t.previous + 1 : 0) * outcomes;
+      double[] window = t.window;
+      double[] own = t.own;
+      int pow = outcomes + po * outcomes;
+      int poc = (po * nc + c) * outcomes;
+      int pp = ppo * outcomes;
+      // Every feature of OpenNLP's context, in sums made per token and per table: the own token's
+      // class, words and affixes, each neighbour's class and words at its window position, the
+      // pairs, the name list, the previous outcomes and the adaptive data.
+      for (int o = 0; o < outcomes; o++) {
+        dist[o] = base[o] + window[o] + own[o] + own[pow + o] + previousOutcomeClass[poc + o]
+            + previousPreviousOutcome[pp + o] + previousMap[pd + o];
+      }
+      if (i >= 1) {
+        Token p = s[i - 1];
+        add(dist, p.window, outcomes);
+        add(dist, previousClassClass, (p.tokenClass * nc + c) * outcomes);
+        pair(dist, 0, p.pairWord, t.pairWord);
+      } else {
+        add(dist, sentenceBegin, 0);
+      }
+      if (i >= 2) {
+        add(dist, s[i - 2].window, 2 * outcomes);
+      }
+      if (i + 1 < n) {
+        Token x = s[i + 1];
+        add(dist, x.window, 3 * outcomes);
+        add(dist, classNextClass, (c * nc + x.tokenClass) * outcomes);
+        pair(dist, NEXT_PAIR, t.pairWord, x.pairWord);
+      }
+      if (i + 2 < n) {
+        add(dist, s[i + 2].window, 4 * outcomes);
+      }
+      listed(dist, i, 0);
+      if (i >= 1) {
+        listed(dist, i - 1, 1);
+      }
+      if (i + 1 < n) {
+        listed(dist, i + 1, 2);
+      }
+      // As GISModel: exp of each sum, normalised. Math.exp is within an ulp of StrictMath.exp.
       double normal = 0.0;
       for (int o = 0; o < outcomes; o++) {
-        dist[o] = StrictMath.exp(dist[o]);
+        dist[o] = Math.exp(dist[o]);
         normal += dist[o];
       }
       for (int o = 0; o < outcomes; o++) {
@@ -581,10 +651,10 @@ final class PersonModel {
       }
     }
 
-    /** The token-class features of token t seen from window position {@code role}. */
-    private void classes(double[] dist, Token t, int role) {
-      add(dist, classRows[role][t.tokenClass]);
-      add(dist, t.wordAndClass[role]);
+    private void add(double[] dist, double[] rows, int at) {
+      for (int o = 0; o < outcomes; o++) {
+        dist[o] += rows[at + o];
+      }
     }
 
     /** The name-list features of token {@code j} seen from window position {@code role} (0, p1, n1). */
@@ -593,9 +663,10 @@ final class PersonModel {
       if (t.shape < 0) {
         return;
       }
-      add(dist, listRows[role][t.shape]);
+      int at = (role * SHAPES.length + t.shape) * outcomes;
+      add(dist, listRows, at);
       if ((j >= 1 && sentence[j - 1].shape >= 0) || (j + 1 < length && sentence[j + 1].shape >= 0)) {
-        add(dist, listPairRows[role][t.shape]);
+        add(dist, listPairRows, at);
       }
     }
 
@@ -605,23 +676,31 @@ final class PersonModel {
       }
     }
 
-    /** The cached token of a string, made and cached if new. */
-    private Token cached(String t) {
-      int h = t.hashCode();
+    /**
+     * The cached token of the chars {@code text[from, to)}, made and cached if new; {@code tk} and
+     * {@code k}, if given, are the text's tokens and the token's number there.
+     */
+    private Token cached(String text, int from, int to, Tokens tk, int k) {
+      int len = to - from;
+      int h = 0;
+      for (int q = from; q < to; q++) {
+        h = 31 * h + text.charAt(q); // String.hashCode, without making the string
+      }
       int mask = cache.length - 1;
       int i = (h * 0x9E3779B9) >>> Integer.numberOfLeadingZeros(mask);
-      for (Token k; (k = cache[i]) != null; i = (i + 1) & mask) {
-        if (cacheHashes[i] == h && k.text.equals(t)) {
-          return k;
+      for (Token t; (t = cache[i]) != null; i = (i + 1) & mask) {
+        if (cacheHashes[i] == h && t.text.length() == len && t.text.regionMatches(0, text, from, len)) {
+          return t;
         }
       }
-      Token k = new Token(t);
-      cache[i] = k;
+      String s = tk != null ? tk.token(k) : len == text.length() ? text : text.substring(from, to);
+      Token t = new Token(s, tk != null ? tk.listedName(k) : NameGazetteer.contains(s));
+      cache[i] = t;
       cacheHashes[i] = h;
       if (++cached * 2 > cache.length) {
         rehash(cache.length * 2, false);
       }
-      return k;
+      return t;
     }
 
     /** Moves the cache into a table of the given size, keeping only tokens with rows if asked. */
@@ -701,126 +780,121 @@ final class PersonModel {
     }
   }
 
-  private void add(double[] dist, int id) {
-    int row = id * outcomes;
-    for (int o = 0; o < outcomes; o++) {
-      dist[o] += params[row + o];
-    }
-  }
-
-  /** Adds parameter rows copied from {@link #params}, in their order. */
-  private void add(double[] dist, double[] rows) {
-    for (int r = 0; r < rows.length; r += outcomes) {
-      for (int o = 0; o < outcomes; o++) {
-        dist[o] += rows[r + o];
-      }
-    }
-  }
-
   /**
-   * A distinct token string: the parameter rows of its own features (resolved on first use, copied
-   * beside each other for the sake of the memory cache) and its adaptive data.
+   * A distinct token string: what the model knows of it (resolved once, when the token is first
+   * seen), its summed rows (made from that on use, dropped when not used for a while) and its
+   * adaptive data.
    */
   private final class Token {
     final String text;
-    int tokenClass;
+    final int tokenClass;
     /** The index of its name-list shape, or -1 if not listed. */
-    int shape;
+    final int shape;
+    /** The model's entry of its lower case, or null. */
+    final Word word;
+    /** The entry of the token as written, or null. */
+    final Exact exact;
     /** The token's number in word pairs, or -1 if no pair predicate names it. */
-    int pairWord;
-    /** Per window position (0, p1, p2, n1, n2): the row of "w&c="; null until built. */
-    double[][] wordAndClass;
-    /** Per window position: the row of "w=". */
-    double[][] word;
-    /** The rows of "suf=" then "pre=". */
-    double[] affixes;
-    /** Per previous outcome: the row of "pow=". */
-    double[][] withOutcome;
-    /** The token's entry of {@link #exact}, between {@link #build} and {@link #buildOwn}. */
-    Exact own;
+    final int pairWord;
+    /**
+     * At {@code role * outcomes} for each window position (0, p1, p2, n1, n2): the sum of the
+     * features this token gives a window when it is at that position: its "wc=" class, its "w&c="
+     * and twice its "w=". Null until built.
+     */
+    double[] window;
+    /**
+     * The features only the token's own evaluation needs: at 0, its affixes ("suf=" and "pre=",
+     * twice); at {@code outcomes + previous outcome * outcomes}, its "pow=". Null until built.
+     */
+    double[] own;
     /** The outcome last given to this token in {@link #document}. */
     int previous;
     long document;
     /** The number of the last sentence whose evaluation used the rows. */
     long used;
 
-    Token(String text) {
+    Token(String text, boolean listed) {
       this.text = text;
-    }
-
-    boolean built() {
-      return word != null;
-    }
-
-    void build() {
-      String t = text;
-      tokenClass = classIndex(FeatureGeneratorUtil.tokenFeature(t));
-      Word w = words.get(lowerCase(t));
-      double[][] ws = new double[ROLES.length][];
-      wordAndClass = new double[ROLES.length][];
-      for (int r = 0; r < ROLES.length; r++) {
-        ws[r] = w == null ? NO_ROWS : row(w.word[r]);
-        wordAndClass[r] = w == null ? NO_ROWS : row(w.withClass(r, tokenClass));
-      }
-      shape = -1;
-      if (NameGazetteer.contains(t)) {
-        String h = GazetteerFeatureGeneratorFactory.shape(t);
+      this.tokenClass = tokenClass(text);
+      int s = -1;
+      if (listed) {
+        String h = GazetteerFeatureGeneratorFactory.shape(text);
         for (int k = 0; k < SHAPES.length; k++) {
           if (SHAPES[k].equals(h)) {
-            shape = k;
+            s = k;
           }
         }
       }
-      Exact x = exact.get(t);
-      pairWord = x == null ? -1 : x.pairWord;
-      own = x;
-      word = ws; // last: non-null marks the window part built
+      this.shape = s;
+      this.word = words.get(text);
+      this.exact = word == null ? null : word.exact(text, 0, text.length());
+      this.pairWord = exact == null ? -1 : exact.pairWord;
+    }
+
+    boolean built() {
+      return window != null;
+    }
+
+    void build() {
+      int nc = CLASSES.length;
+      double[] w = new double[ROLES.length * outcomes];
+      for (int r = 0; r < ROLES.length; r++) {
+        int at = r * outcomes;
+        System.arraycopy(classRows, (r * nc + tokenClass) * outcomes, w, at, outcomes);
+        if (word != null) {
+          double[] wc = word.withClass(r, tokenClass);
+          for (int o = 0; o < outcomes; o++) {
+            w[at + o] += (word.word() == null ? 0.0 : word.word()[at + o]) + (wc == null ? 0.0 : wc[o]);
+          }
+        }
+      }
+      window = w;
     }
 
     /** Whether the rows only the token's own evaluation needs are there. */
     boolean builtOwn() {
-      return affixes != null;
+      return own != null;
     }
 
-    /** Makes the rows only the token's own evaluation needs (not its neighbours'); after build. */
+    /** Makes the rows only the token's own evaluation needs (not its neighbours'). */
     void buildOwn() {
       String t = text;
-      // "suf=" of the last 1..3 chars, then "pre=" of the first 1..3, as OpenNLP lists them.
+      double[] a = new double[outcomes + outcomes * outcomes];
+      // "suf=" of the last 1..3 chars and "pre=" of the first 1..3.
       int affix = Math.min(AFFIX_LENGTH, t.length());
-      double[] a = new double[2 * affix * outcomes];
-      int n = 0;
-      for (int k = 0; k < 2 * affix; k++) {
-        int len = k < affix ? k + 1 : k - affix + 1;
-        long key = k < affix ? affixKey(0, t, t.length() - len, len) : affixKey(1, t, 0, len);
-        n = affixTable.copy(key, a, n);
+      for (int len = 1; len <= affix; len++) {
+        affixTable.add(a, affixKey(0, t, t.length() - len, len));
+        affixTable.add(a, affixKey(1, t, 0, len));
       }
-      withOutcome = new double[outcomes][];
-      for (int o = 0; o < outcomes; o++) {
-        withOutcome[o] = own == null ? NO_ROWS : row(own.withOutcome[o]);
+      if (exact != null && exact.withOutcome != null) {
+        System.arraycopy(exact.withOutcome, 0, a, outcomes, outcomes * outcomes);
       }
-      affixes = n == a.length ? a : java.util.Arrays.copyOf(a, n); // last: marks the part built
+      own = a;
     }
 
     /** Forgets the rows (the adaptive data stays); {@link #build} makes them again. */
     void drop() {
+      window = null;
       own = null;
-      word = null;
-      wordAndClass = null;
-      affixes = null;
-      withOutcome = null;
     }
   }
 
   /**
    * OpenNLP's lower case ({@link StringUtil#toLowerCase}, code point by code point), without its
-   * stream for an ASCII token, where it only maps A to Z.
+   * stream: for an ASCII token it only maps A to Z.
    */
   static String lowerCase(String t) {
     boolean upper = false;
     for (int i = 0; i < t.length(); i++) {
       char c = t.charAt(i);
       if (c >= 128) {
-        return StringUtil.toLowerCase(t);
+        StringBuilder b = new StringBuilder(t.length());
+        for (int k = 0; k < t.length(); ) {
+          int cp = t.codePointAt(k); // a lone surrogate is a code point of its own, as in codePoints()
+          b.appendCodePoint(Character.toLowerCase(cp));
+          k += Character.charCount(cp);
+        }
+        return b.toString();
       }
       upper |= c >= 'A' && c <= 'Z';
     }
@@ -835,23 +909,71 @@ final class PersonModel {
     return new String(out);
   }
 
-  /** The parameter row of a predicate id, none for 0. */
-  private double[] row(int id) {
-    return id == 0 ? NO_ROWS : java.util.Arrays.copyOfRange(params, id * outcomes, (id + 1) * outcomes);
-  }
-
-  /** The parameter rows of the predicates the model knows, in the given order. */
-  private double[] rows(String... names) {
-    double[] rows = new double[names.length * outcomes];
-    int n = 0;
-    for (String name : names) {
-      int id = predicates.get(name);
-      if (id > 0) {
-        System.arraycopy(params, id * outcomes, rows, n, outcomes);
-        n += outcomes;
+  /**
+   * The index in {@link #CLASSES} of {@link FeatureGeneratorUtil#tokenFeature}'s class of the
+   * token, computed directly for an ASCII token (OpenNLP classifies by Unicode category and script
+   * with a regular expression for "cp"), and by OpenNLP for any other.
+   */
+  static int tokenClass(String t) {
+    int n = t.length();
+    if (n == 0) {
+      return classIndex(FeatureGeneratorUtil.tokenFeature(t));
+    }
+    int upper = 0;
+    int lower = 0;
+    int digits = 0;
+    boolean hyphen = false;
+    boolean slash = false;
+    boolean comma = false;
+    boolean period = false;
+    for (int i = 0; i < n; i++) {
+      char c = t.charAt(i);
+      if (c >= 128) {
+        return classIndex(FeatureGeneratorUtil.tokenFeature(t));
+      }
+      if (c >= 'A' && c <= 'Z') {
+        upper++;
+      } else if (c >= 'a' && c <= 'z') {
+        lower++;
+      } else if (c >= '0' && c <= '9') {
+        digits++;
+      } else {
+        hyphen |= c == '-';
+        slash |= c == '/';
+        comma |= c == ',';
+        period |= c == '.';
       }
     }
-    return n == rows.length ? rows : java.util.Arrays.copyOf(rows, n);
+    // OpenNLP's order of tests; an ASCII token is never Hiragana or Katakana.
+    if (lower == n) {
+      return LC;
+    }
+    if (digits == 2) {
+      return TWO_DIGITS;
+    }
+    if (digits == 4) {
+      return FOUR_DIGITS;
+    }
+    if (digits > 0) {
+      if (upper + lower > 0) {
+        return ALPHANUMERIC;
+      }
+      return hyphen ? DIGITS_HYPHEN : slash ? DIGITS_SLASH : comma ? DIGITS_COMMA : period ? DIGITS_PERIOD : NUMBER;
+    }
+    if (upper == n) {
+      return n == 1 ? SINGLE_CAPITAL : ALL_CAPITALS;
+    }
+    char first = t.charAt(0);
+    boolean capital = first >= 'A' && first <= 'Z';
+    if (capital && n == 2 && t.charAt(1) == '.') {
+      return CAPITAL_PERIOD;
+    }
+    return capital ? INITIAL_CAPITAL : OTHER_CLASS;
+  }
+
+  /** The class name {@link #tokenClass} stands for. */
+  static String tokenClassName(String t) {
+    return CLASSES[tokenClass(t)];
   }
 
   private static int classIndex(String cls) {
@@ -871,93 +993,82 @@ final class PersonModel {
     return -1;
   }
 
-  /** String to positive int, open addressing; -1 when absent. Immutable once filled. */
-  private static final class StringIds {
-    private final String[] keys;
-    private final int[] hashes;
-    private final int[] values;
-    private final int mask;
-    private final int shift;
-
-    StringIds(int expected) {
-      int cap = Integer.highestOneBit(Math.max(4, expected) * 2) * 2;
-      keys = new String[cap];
-      hashes = new int[cap];
-      values = new int[cap];
-      mask = cap - 1;
-      shift = Integer.numberOfLeadingZeros(mask);
-    }
-
-    void put(String key, int value) {
-      int i = slot(key);
-      keys[i] = key;
-      hashes[i] = key.hashCode();
-      values[i] = value;
-    }
-
-    int get(String key) {
-      int i = slot(key);
-      return keys[i] == null ? -1 : values[i];
-    }
-
-    private int slot(String key) {
-      int h = key.hashCode();
-      int i = (h * 0x9E3779B9) >>> shift; // the high bits of the product mix all of the hash
-      // The stored hash is compared first, so a slot's key is only read when it likely matches.
-      while (keys[i] != null && (hashes[i] != h || !keys[i].equals(key))) {
-        i = (i + 1) & mask;
-      }
-      return i;
-    }
-  }
-
   /**
-   * String to object, immutable, filled from a map. Open addressing over one array of longs, each
-   * the key's hash and the entry's number: a probe reads one place of memory, and a key (and its
-   * chars) only when the hashes match. Most look-ups of new tokens miss, so that is what counts.
+   * Lower-cased token to its {@link Word}, immutable, filled from a map. Open addressing over one
+   * array of longs, each the key's hash and the entry's number: a probe reads one place of memory,
+   * and a key (and its chars) only when the hashes match. Most look-ups of new tokens miss, so
+   * that is what counts.
    */
-  private static final class StringTable<V> {
+  private static final class WordTable {
     /** Per slot: hash << 32 | (entry number + 1); 0 when empty. */
     private final long[] slots;
-    private final String[] keys;
-    private final Object[] values;
+    private final Word[] values;
     private final int mask;
     private final int shift;
 
-    StringTable(Map<String, V> map) {
+    WordTable(Map<String, WordBuilder> map) {
       int cap = Integer.highestOneBit(Math.max(4, map.size()) * 2) * 2;
       slots = new long[cap];
-      keys = new String[map.size()];
-      values = new Object[map.size()];
+      values = new Word[map.size()];
       mask = cap - 1;
       shift = Integer.numberOfLeadingZeros(mask);
       int n = 0;
-      for (Map.Entry<String, V> e : map.entrySet()) {
+      for (Map.Entry<String, WordBuilder> e : map.entrySet()) {
         int h = e.getKey().hashCode();
         int i = (h * 0x9E3779B9) >>> shift;
         while (slots[i] != 0) {
           i = (i + 1) & mask;
         }
-        keys[n] = e.getKey();
-        values[n] = e.getValue();
+        values[n] = e.getValue().build(e.getKey());
         slots[i] = ((long) h << 32) | (n + 1L);
         n++;
       }
     }
 
-    @SuppressWarnings("unchecked")
-    V get(String key) {
-      int h = key.hashCode();
+    /**
+     * The entry of the token's lower case ({@link #lowerCase}); for an ASCII token found by its
+     * chars, without making the lower-cased string.
+     */
+    Word get(String token) {
+      int h = 0;
+      int n = token.length();
+      for (int q = 0; q < n; q++) {
+        char c = token.charAt(q);
+        if (c >= 128) {
+          String lower = lowerCase(token);
+          return get(lower.hashCode(), lower, false);
+        }
+        h = 31 * h + (c >= 'A' && c <= 'Z' ? c + 32 : c);
+      }
+      return get(h, token, true);
+    }
+
+    /** The entry whose key is {@code s}, lower-casing A to Z of {@code s} first if asked. */
+    private Word get(int h, String s, boolean asciiLower) {
       int i = (h * 0x9E3779B9) >>> shift;
-      for (long s; (s = slots[i]) != 0; i = (i + 1) & mask) {
-        if ((int) (s >>> 32) == h) {
-          int n = (int) s - 1;
-          if (keys[n].equals(key)) {
-            return (V) values[n];
+      for (long slot; (slot = slots[i]) != 0; i = (i + 1) & mask) {
+        if ((int) (slot >>> 32) == h) {
+          Word w = values[(int) slot - 1];
+          if (asciiLower ? sameAsciiLowerCase(w.key(), s) : w.key().equals(s)) {
+            return w;
           }
         }
       }
       return null;
+    }
+
+    private static boolean sameAsciiLowerCase(String key, String s) {
+      int n = s.length();
+      if (key.length() != n) {
+        return false;
+      }
+      for (int q = 0; q < n; q++) {
+        char c = s.charAt(q);
+        if (key.charAt(q) != (c >= 'A' && c <= 'Z' ? c + 32 : c)) {
+          return false;
+        }
+      }
+      return true;
     }
   }
 
@@ -1046,16 +1157,14 @@ final class PersonModel {
       }
     }
 
-    /** Appends the key's row to {@code out} at {@code n}, if there is one; returns the new end. */
-    int copy(long key, double[] out, int n) {
+    /** Adds the key's row to {@code sum} from its start, if there is one. */
+    void add(double[] sum, long key) {
       int i = slot(key);
-      if (slots[i] == 0) {
-        return n;
+      if (slots[i] != 0) {
+        for (int o = 1; o < width; o++) {
+          sum[o - 1] += Double.longBitsToDouble(slots[i + o]);
+        }
       }
-      for (int o = 1; o < width; o++) {
-        out[n++] = Double.longBitsToDouble(slots[i + o]);
-      }
-      return n;
     }
 
     private int slot(long key) {

@@ -12,13 +12,17 @@ import opennlp.tools.ml.model.MaxentModel;
 import opennlp.tools.namefind.NameContextGenerator;
 import opennlp.tools.namefind.TokenNameFinderModel;
 import opennlp.tools.util.StringUtil;
+import opennlp.tools.util.featuregen.FeatureGeneratorUtil;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@link PersonModel} against OpenNLP itself: for every token of every sentence of the labeled
  * development files, the distribution of {@code GISModel.eval(contextGenerator.getContext(...))}
- * and of the compiled model, with the same previous outcomes and the same adaptive data.
+ * and of the compiled model, with the same previous outcomes and the same adaptive data. The
+ * compiled model adds the same parameters in another order (and uses {@code Math.exp}), so the
+ * probabilities may differ in the last bits: they must agree to 1e-9, and the greedy decision
+ * must be the same on every token.
  */
 class PersonModelTest {
   private static final String[] DEV = {"wnut17/dev.conll", "btc/dev.conll", "presidio-synth/dev.json"};
@@ -124,6 +128,47 @@ class PersonModelTest {
     }
   }
 
+  /** Every token of every labeled file, as the corpora and as Lethe cut them, and odd strings. */
+  @Test
+  void tokenClassIsOpenNlps() throws IOException {
+    java.util.Set<String> tokens = new java.util.HashSet<>();
+    for (String file : new String[] {"wnut17/train.conll", "wnut17/dev.conll", "btc/train.conll", "btc/dev.conll"}) {
+      for (Datasets.TaggedSentence s : Datasets.readConllSentences(EvaluationTest.data().resolve(file))) {
+        tokens.addAll(s.tokens());
+      }
+    }
+    for (String file : new String[] {"wnut17/dev.conll", "btc/dev.conll", "presidio-synth/dev.json"}) {
+      for (LabeledText t : Datasets.read(EvaluationTest.data().resolve(file))) {
+        Tokens tk = Tokens.of(t.text());
+        for (int k = 0; k < tk.size; k++) {
+          tokens.add(tk.token(k));
+        }
+      }
+    }
+    assertThat(tokens).hasSizeGreaterThan(35_000);
+    // Every ASCII char alone, after a capital, between digits and in short mixes.
+    String odd = "Aa0.,/-_'@#Z9zÄÖÜäé日ひカ・ー〜";
+    for (char c = 0; c < 128; c++) {
+      tokens.addAll(List.of("" + c, "A" + c, c + "a", "1" + c + "2", "12" + c, "A" + c + "B", c + ".", "1234" + c));
+    }
+    for (int a = 0; a < odd.length(); a++) {
+      for (int b = 0; b < odd.length(); b++) {
+        tokens.add("" + odd.charAt(a) + odd.charAt(b));
+        for (int c = 0; c < odd.length(); c++) {
+          tokens.add("" + odd.charAt(a) + odd.charAt(b) + odd.charAt(c));
+        }
+      }
+    }
+    List<String> wrong = new ArrayList<>();
+    for (String t : tokens) {
+      String expected = FeatureGeneratorUtil.tokenFeature(t);
+      if (!PersonModel.tokenClassName(t).equals(expected) && wrong.size() < 10) {
+        wrong.add(t + ": " + PersonModel.tokenClassName(t) + " vs " + expected);
+      }
+    }
+    assertThat(wrong).isEmpty();
+  }
+
   @Test
   void refusesAModelTrainedWithOtherFeatures() {
     assertThat(PersonModel.DESCRIPTOR.replaceAll("\\s+", ""))
@@ -144,6 +189,7 @@ class PersonModelTest {
     private final int cont = compiled.index("person-cont");
     private final int[] chosen = new int[compiled.outcomes()];
     private final List<String> mismatches = new ArrayList<>();
+    private final List<String> decisions = new ArrayList<>();
     private long tokens;
     private long adapted;
     private double worst;
@@ -208,7 +254,7 @@ class PersonModelTest {
       session.clear();
     }
 
-    /** Both distributions of token i; records a mismatch; returns OpenNLP's. */
+    /** Both distributions of token i; records a mismatch (of probabilities or decision); returns OpenNLP's. */
     private double[] compare(String[] toks, int i, String[] names, int[] ids, double[] mine) {
       String[] context = generator.getContext(i, toks, names, new Object[0]);
       double[] ref = reference.eval(context);
@@ -226,6 +272,10 @@ class PersonModelTest {
           mismatches.add(String.join(" ", toks) + " @" + i + ": " + java.util.Arrays.toString(ref)
               + " vs " + java.util.Arrays.toString(mine));
         }
+      }
+      if (greedy(ref, i, ids) != greedy(mine, i, ids) && decisions.size() < 5) {
+        decisions.add(String.join(" ", toks) + " @" + i + ": " + java.util.Arrays.toString(ref)
+            + " vs " + java.util.Arrays.toString(mine));
       }
       return ref;
     }
@@ -249,8 +299,7 @@ class PersonModelTest {
     void check(long minTokens, long minAdapted) {
       assertThat(mismatches).as("worst difference %s over %d tokens", worst, tokens).isEmpty();
       assertThat(worst).isLessThanOrEqualTo(1e-9);
-      // Stronger than needed, and true: the same additions in the same order give the same bits.
-      assertThat(worst).isEqualTo(0.0);
+      assertThat(decisions).as("tokens where the greedy choice differs").isEmpty();
       // The comparison covered every outcome as a previous outcome, and the adaptive data.
       assertThat(tokens).isGreaterThan(minTokens);
       for (int count : chosen) {
