@@ -12,7 +12,7 @@ import java.util.Set;
  */
 final class AddressScanner {
   /** Street-type words (USPS suffixes and their common abbreviations), folded, without dots. */
-  private static final Set<String> SUFFIXES =
+  static final Set<String> SUFFIXES =
       Set.of("street", "st", "road", "rd", "avenue", "ave", "av", "lane", "ln", "drive", "dr",
           "way", "boulevard", "blvd", "court", "ct", "place", "pl", "square", "sq", "terrace",
           "close", "crescent", "parkway", "pkwy", "highway", "hwy", "alley", "gateway", "summit",
@@ -36,12 +36,12 @@ final class AddressScanner {
     "tanav", "poik", "tee", "iela", "gatve", "cesta", "ring", "damm", "kade", "singel", "plein"
   };
   /** Words that start a street name in other languages ("ul. Mila", "rue de la Paix"). */
-  private static final Set<String> STREET_PREFIXES =
+  static final Set<String> STREET_PREFIXES =
       Set.of("ul", "rue", "via", "calle", "avenida", "avda", "rua", "viale", "piazza", "plac", "aleja",
           "avinguda", "carrer", "strada", "chemin", "boulevard", "avenue", "paseo", "camino", "corso",
           "largo", "travessa", "vicolo", "calea", "carretera", "rambla", "praca", "pasaje");
   /** Lower-case words inside a street name after a prefix ("Rue de la Paix", "Via dei Mille"). */
-  private static final Set<String> PARTICLES =
+  static final Set<String> PARTICLES =
       Set.of("de", "la", "le", "les", "des", "du", "del", "dei", "della", "delle", "degli", "di",
           "da", "do", "dos", "das", "d", "l", "von", "der", "den", "el", "lo", "y", "e");
   /**
@@ -49,8 +49,8 @@ final class AddressScanner {
    * "Belgrad rkp. 18.", "Venizelou str 159", "Luite tee 87"), from Hungarian, German, Greek,
    * Estonian, Latvian and Nordic addresses.
    */
-  private static final Set<String> SHORT_SUFFIXES = Set.of("u", "utca", "ut", "utja", "rkp", "krt", "str", "ter", "tee", "tn", "iela", "vej", "gade", "gata");
-  private static final Set<String> UNIT_WORDS = Set.of("apt", "suite", "unit", "flat", "box", "ste");
+  static final Set<String> SHORT_SUFFIXES = Set.of("u", "utca", "ut", "utja", "rkp", "krt", "str", "ter", "tee", "tn", "iela", "vej", "gade", "gata");
+  static final Set<String> UNIT_WORDS = Set.of("apt", "suite", "unit", "flat", "box", "ste");
   private static final Set<String> MILITARY = Set.of("usns", "usnv", "uss", "uscgc", "psc", "unit");
   /**
    * Every word that starts an address by itself (post box, military, street prefix): one look-up
@@ -120,7 +120,7 @@ final class AddressScanner {
     // "31401 ul. Slowicza 10", "0304 Rua Cidade de Maracaja 468". One level only, so a long run
     // of numbers stays linear.
     if (number(tk, k) && k + 1 < n && !tk.newlineBefore(k + 1)
-        && (number(tk, k + 1) || STREET_PREFIXES.contains(folded(tk, k + 1)))) {
+        && (number(tk, k + 1) || tk.foldedIn(k + 1, Lexicon.STREET_PREFIX, STREET_PREFIXES))) {
       int c = core(tk, k + 1, true);
       if (c > k + 1) {
         return c;
@@ -172,12 +172,12 @@ final class AddressScanner {
       while (e < n && e - w < 5 && tk.word(e) && !tk.newlineBefore(e)) {
         if (tk.capitalized(e) || (numbered && tk.allLowerCase())) {
           named++;
-        } else if (!PARTICLES.contains(folded(tk, e)) && !numbered) {
+        } else if (!tk.foldedIn(e, Lexicon.STREET_PARTICLE, PARTICLES) && !numbered) {
           break;
         }
         e++;
       }
-      while (e > w && PARTICLES.contains(folded(tk, e - 1))) {
+      while (e > w && tk.foldedIn(e - 1, Lexicon.STREET_PARTICLE, PARTICLES)) {
         e--;
       }
       if (named > 0 && number(tk, e) && !tk.newlineBefore(e)) {
@@ -197,7 +197,7 @@ final class AddressScanner {
     // The house number first: 11 Souterhead Road / 6750 Koskikatu 25 / 462 Stubengraben 80
     if (number(tk, k)) {
       int w = k + 1;
-      if (!numbered && w < n && STREET_PREFIXES.contains(folded(tk, w)) && !tk.newlineBefore(w)) {
+      if (!numbered && w < n && tk.foldedIn(w, Lexicon.STREET_PREFIX, STREET_PREFIXES) && !tk.newlineBefore(w)) {
         int c = core(tk, w, true); // "29 Rue de Tanger", "56 rue La Boetie"
         if (c > w) {
           return c;

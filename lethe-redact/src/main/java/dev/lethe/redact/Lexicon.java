@@ -27,9 +27,39 @@ final class Lexicon {
    * which are all an ASCII token can be.
    */
   static final int COMMON_WORD = 1 << 4;
+  /** A word that is listed as a name but names no one ({@link ListedNames#NOT_NAMES}). */
+  static final int NOT_NAME = 1 << 5;
+  /** A country, a people, a word of a name of a thing ({@link ListedNames#NOT_PEOPLE}). */
+  static final int NOT_PEOPLE = 1 << 6;
+  /** A particle inside a person's name ({@link ListedNames#PARTICLES}). */
+  static final int NAME_PARTICLE = 1 << 7;
+  /** A particle that marks a person's name ({@link ListedNames#STRONG_PARTICLES}). */
+  static final int STRONG_PARTICLE = 1 << 8;
+  /** A country, region or big city ({@link PersonVeto#PLACES}). */
+  static final int PLACE = 1 << 9;
+  /** A people or language ({@link PersonVeto#DEMONYMS}). */
+  static final int DEMONYM = 1 << 10;
+  /** A word before a place ({@link PersonVeto#PLACE_CUES}). */
+  static final int PLACE_CUE = 1 << 11;
+  /** A title ({@link PersonVeto#TITLES}). */
+  static final int TITLE = 1 << 12;
+  /** A word of a company's name ({@link PersonVeto#ORGANISATION}). */
+  static final int ORGANISATION = 1 << 13;
+  /** A street type that may end a name-shaped run ({@link PersonVeto#STREET_ENDS}). */
+  static final int STREET_END = 1 << 14;
+  /** A street type ({@link AddressScanner#SUFFIXES}). */
+  static final int STREET_SUFFIX = 1 << 15;
+  /** A word that starts a street name ({@link AddressScanner#STREET_PREFIXES}). */
+  static final int STREET_PREFIX = 1 << 16;
+  /** A lower-case word inside a street name ({@link AddressScanner#PARTICLES}). */
+  static final int STREET_PARTICLE = 1 << 17;
+  /** A short street type after the name ({@link AddressScanner#SHORT_SUFFIXES}). */
+  static final int SHORT_SUFFIX = 1 << 18;
+  /** A word before a unit's number ({@link AddressScanner#UNIT_WORDS}). */
+  static final int UNIT_WORD = 1 << 19;
 
   /** The number of list bits above. */
-  private static final int LISTS = 5;
+  private static final int LISTS = 20;
 
   /**
    * Open addressing over the lower-case words, probed with a token's chars: no string is made.
@@ -57,6 +87,21 @@ final class Lexicon {
     add(m, AddressScanner.ZIP_CUES, ZIP_CUE);
     add(m, NameCues.FIRST_WORDS, NAME_CUE);
     add(m, PersonVeto.NOT_LIST_ITEMS, NOT_LIST_ITEM);
+    add(m, ListedNames.NOT_NAMES, NOT_NAME);
+    add(m, ListedNames.NOT_PEOPLE, NOT_PEOPLE);
+    add(m, ListedNames.PARTICLES, NAME_PARTICLE);
+    add(m, ListedNames.STRONG_PARTICLES, STRONG_PARTICLE);
+    add(m, PersonVeto.PLACES, PLACE);
+    add(m, PersonVeto.DEMONYMS, DEMONYM);
+    add(m, PersonVeto.PLACE_CUES, PLACE_CUE);
+    add(m, PersonVeto.TITLES, TITLE);
+    add(m, PersonVeto.ORGANISATION, ORGANISATION);
+    add(m, PersonVeto.STREET_ENDS, STREET_END);
+    add(m, AddressScanner.SUFFIXES, STREET_SUFFIX);
+    add(m, AddressScanner.STREET_PREFIXES, STREET_PREFIX);
+    add(m, AddressScanner.PARTICLES, STREET_PARTICLE);
+    add(m, AddressScanner.SHORT_SUFFIXES, SHORT_SUFFIX);
+    add(m, AddressScanner.UNIT_WORDS, UNIT_WORD);
     add(m, CommonWords.words().stream().filter(Lexicon::lowerAscii).collect(Collectors.toSet()), COMMON_WORD);
     int slots = Integer.highestOneBit(m.size() * 4 - 1) << 1; // at most a quarter full
     long[] table = new long[slots];
@@ -116,8 +161,8 @@ final class Lexicon {
     }
     int c = TextFold.asciiLower(first);
     long len = 1L << Math.min(length, 63);
-    for (int b = 0; b < LISTS; b++) {
-      if ((bits & (1 << b)) != 0 && (LENGTHS[b * 128 + c] & len) != 0) {
+    for (int rest = bits & ((1 << LISTS) - 1); rest != 0; rest &= rest - 1) {
+      if ((LENGTHS[Integer.numberOfTrailingZeros(rest) * 128 + c] & len) != 0) {
         return true;
       }
     }

@@ -8,13 +8,13 @@ import java.util.Set;
  * the training text mostly writes in lower case ("Will", "Hope") does not count as a name.
  */
 final class ListedNames {
-  private static final Set<String> PARTICLES =
+  static final Set<String> PARTICLES =
       Set.of("van", "de", "der", "den", "von", "da", "di", "del", "della", "la", "le", "du", "dos",
           "das", "ten", "ter", "bin", "al", "y");
   /** Particles that, between two capitalised words, mark a person's name. */
-  private static final Set<String> STRONG_PARTICLES =
+  static final Set<String> STRONG_PARTICLES =
       Set.of("van", "von", "ten", "ter", "bin", "ibn", "binti", "zu");
-  private static final Set<String> NOT_NAMES =
+  static final Set<String> NOT_NAMES =
       Set.of("january", "february", "march", "april", "may", "june", "july", "august", "september",
           "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
           "saturday", "sunday", "god", "lord", "christmas", "easter", "mr", "mrs", "ms", "dr", "hi",
@@ -22,7 +22,7 @@ final class ListedNames {
           "phone", "mobile", "desk", "fax", "address", "date", "street", "road", "avenue", "suite",
           "apt", "ul", "box", "iban", "email", "zip");
   /** Countries, peoples and the last words of names of things, which the name list also holds. */
-  private static final Set<String> NOT_PEOPLE =
+  static final Set<String> NOT_PEOPLE =
       Set.of("norway", "sweden", "france", "austria", "germany", "spain", "italy", "greece",
           "cyprus", "poland", "finland", "denmark", "iceland", "estonia", "latvia", "lithuania",
           "czech", "slovakia", "slovenia", "croatia", "serbia", "hungary", "romania", "bulgaria",
@@ -57,7 +57,7 @@ final class ListedNames {
       while (e < n && words < 4 && !tk.newlineBefore(e)) {
         if (tk.length(e) == 1 && Character.isUpperCase(tk.first(e))) {
           e += (e + 1 < n && tk.is(e + 1, ".")) ? 2 : 1; // initial
-        } else if (PARTICLES.contains(tk.token(e)) && afterParticles(tk, e, lowerText) > 0) {
+        } else if (tk.tokenIn(e, Lexicon.NAME_PARTICLE, PARTICLES) && afterParticles(tk, e, lowerText) > 0) {
           e = afterParticles(tk, e, lowerText);
         } else if (candidate(tk, e, lowerText)) {
           listed += listed(tk, e) || surname(tk, e) ? 1 : 0;
@@ -73,7 +73,7 @@ final class ListedNames {
         continue;
       }
       // Do not end on an initial's dot or a particle.
-      while (e > k + 1 && !tk.word(e - 1) || e > k + 1 && PARTICLES.contains(tk.token(e - 1))) {
+      while (e > k + 1 && !tk.word(e - 1) || e > k + 1 && tk.tokenIn(e - 1, Lexicon.NAME_PARTICLE, PARTICLES)) {
         e--;
       }
       out.add(EntityType.PERSON, tk.starts[k], tk.ends[e - 1], words > 1 ? 0.6 : 0.5);
@@ -92,7 +92,7 @@ final class ListedNames {
 
   private static boolean containsNotPeople(Tokens tk, int from, int to) {
     for (int k = from; k < to; k++) {
-      if (NOT_PEOPLE.contains(tk.nameFolded(k))) {
+      if (tk.nameFoldedIn(k, Lexicon.NOT_PEOPLE, NOT_PEOPLE)) {
         return true;
       }
     }
@@ -147,20 +147,22 @@ final class ListedNames {
    * "Ushurma Dratchev", "Soib K. Kishiev".
    */
   private static boolean beforeSurname(Tokens tk, int k, boolean lowerText) {
-    if (lowerText || tk.commonWord(k) || NOT_NAMES.contains(tk.nameFolded(k))) {
+    if (lowerText || tk.commonWord(k)) {
       return false;
     }
     int s = k + 1;
     if (s < tk.size && tk.length(s) == 1 && Character.isUpperCase(tk.first(s)) && !tk.newlineBefore(s)) {
       s += s + 1 < tk.size && tk.is(s + 1, ".") ? 2 : 1;
     }
-    return s < tk.size && !tk.newlineBefore(s) && candidate(tk, s, false) && surname(tk, s);
+    // The word after first: few are shaped like family names, and asking costs no string.
+    return s < tk.size && !tk.newlineBefore(s) && candidate(tk, s, false) && surname(tk, s)
+        && !tk.nameFoldedIn(k, Lexicon.NOT_NAME, NOT_NAMES);
   }
 
   /** The token after the particles starting at k ("van de"), if it can be a name word; else -1. */
   private static int afterParticles(Tokens tk, int k, boolean lowerText) {
     int e = k;
-    while (e < tk.size && e - k < 3 && PARTICLES.contains(tk.token(e)) && !tk.newlineBefore(e)) {
+    while (e < tk.size && e - k < 3 && tk.tokenIn(e, Lexicon.NAME_PARTICLE, PARTICLES) && !tk.newlineBefore(e)) {
       e++;
     }
     return e < tk.size && !tk.newlineBefore(e) && candidate(tk, e, lowerText) ? e : -1;
@@ -173,25 +175,26 @@ final class ListedNames {
    * "del", "la") are left out here: "Rue de Tanger", "Villafranca del Cid" are places.
    */
   private static boolean nameShaped(Tokens tk, int k) {
-    if (tk.commonWord(k) || notName(tk.nameFolded(k))) {
+    if (tk.commonWord(k)) {
       return false;
     }
+    // The shape after the word first: most words have none, and asking costs no string.
     int s = k + 1;
+    boolean shaped = false;
     if (s + 2 < tk.size && tk.length(s) == 1 && Character.isUpperCase(tk.first(s)) && tk.is(s + 1, ".")
         && !tk.newlineBefore(s) && !tk.newlineBefore(s + 2)) {
-      return familyName(tk, s + 2);
-    }
-    if (s < tk.size && STRONG_PARTICLES.contains(tk.token(s)) && !tk.newlineBefore(s)) {
+      shaped = familyName(tk, s + 2);
+    } else if (s < tk.size && tk.tokenIn(s, Lexicon.STRONG_PARTICLE, STRONG_PARTICLES) && !tk.newlineBefore(s)) {
       int e = afterParticles(tk, s, false);
-      return e > 0 && familyName(tk, e);
+      shaped = e > 0 && familyName(tk, e);
     }
-    return false;
+    return shaped && !notName(tk, k);
   }
 
   /** A capitalised word (not all capitals) that is not a common word nor a non-person word. */
   private static boolean familyName(Tokens tk, int k) {
     return candidate(tk, k, false) && !tk.commonWord(k)
-        && !notName(tk.nameFolded(k));
+        && !notName(tk, k);
   }
 
   /** Whether the folded word is one the name list holds but that does not name a person here. */
@@ -199,9 +202,14 @@ final class ListedNames {
     return NOT_NAMES.contains(folded) || NOT_PEOPLE.contains(folded);
   }
 
+  /** {@link #notName(String)} of token k's {@link Tokens#nameFolded} form. */
+  static boolean notName(Tokens tk, int k) {
+    return tk.mayBe(k, Lexicon.NOT_NAME | Lexicon.NOT_PEOPLE) && notName(tk.nameFolded(k));
+  }
+
   private static boolean listed(Tokens tk, int k) {
     // The common words first: a smaller list than the names, and it holds most capitalised words.
-    return !tk.commonWord(k) && tk.inNameList(k) && !NOT_NAMES.contains(tk.nameFolded(k));
+    return !tk.commonWord(k) && tk.inNameList(k) && !tk.nameFoldedIn(k, Lexicon.NOT_NAME, NOT_NAMES);
   }
 
 }

@@ -13,7 +13,7 @@ import java.util.Set;
  */
 final class PersonVeto {
   /** Countries and regions, and the world's most written-about cities, folded. */
-  private static final Set<String> PLACES = Set.of(
+  static final Set<String> PLACES = Set.of(
       "afghanistan", "albania", "algeria", "andorra", "angola", "argentina", "armenia", "australia",
       "austria", "azerbaijan", "bahamas", "bahrain", "bangladesh", "barbados", "belarus", "belgium",
       "belize", "benin", "bhutan", "bolivia", "bosnia", "botswana", "brazil", "brunei", "bulgaria",
@@ -47,7 +47,7 @@ final class PersonVeto {
       "milan", "naples", "barcelona", "valencia", "seville", "porto", "alegre", "rio", "janeiro",
       "paulo", "lima", "bogota", "santiago", "caracas", "havana", "auckland", "wellington");
   /** Peoples and languages, in or just before a run: "European Union", "British Museum". */
-  private static final Set<String> DEMONYMS = Set.of(
+  static final Set<String> DEMONYMS = Set.of(
       "american", "european", "british", "english", "french", "german", "spanish", "italian",
       "russian", "chinese", "japanese", "indian", "african", "asian", "canadian", "mexican",
       "australian", "irish", "scottish", "welsh", "dutch", "polish", "swedish", "danish",
@@ -55,11 +55,11 @@ final class PersonVeto {
       "arabic", "jewish", "muslim", "christian", "catholic", "islamic", "national", "federal",
       "royal", "imperial", "soviet", "latin", "nordic", "baltic");
   /** Words before which a lone, unlisted capitalised word is a place: "from Fortaleza". */
-  private static final Set<String> PLACE_CUES = Set.of("in", "from", "near", "at");
-  private static final Set<String> TITLES =
+  static final Set<String> PLACE_CUES = Set.of("in", "from", "near", "at");
+  static final Set<String> TITLES =
       Set.of("dr", "mr", "mrs", "ms", "miss", "prof", "sir", "madam", "dame", "lord", "lady");
   /** Words that end or follow the name of a company or an ensemble. */
-  private static final Set<String> ORGANISATION = Set.of(
+  static final Set<String> ORGANISATION = Set.of(
       "inc", "llc", "ltd", "llp", "plc", "gmbh", "corp", "corporation", "company", "co", "group",
       "technologies", "technology", "investments", "associates", "partners", "holdings",
       "systems", "solutions", "consulting", "capital", "insurance", "bank", "labs", "media",
@@ -76,7 +76,7 @@ final class PersonVeto {
   }
 
   /** Street types that may end a name-shaped run ("Herceg Gateway St.", "Martinez Mall St"). */
-  private static final Set<String> STREET_ENDS =
+  static final Set<String> STREET_ENDS =
       Set.of("st", "street", "ave", "avenue", "rd", "road", "blvd", "boulevard", "ln", "lane",
           "dr", "drive", "pkwy", "parkway", "hwy", "highway");
 
@@ -93,8 +93,9 @@ final class PersonVeto {
       if (a < 0 || b < 0) {
         continue;
       }
-      String last = tk.folded(b);
-      if (b > a && STREET_ENDS.contains(last) && !last.equals("dr")) {
+      // Each list is asked through its Lexicon bit first: most words are in none, and are then
+      // answered without making their folded strings.
+      if (b > a && tk.foldedIn(b, Lexicon.STREET_END, STREET_ENDS) && !tk.folded(b).equals("dr")) {
         h.types[i] = EntityType.STREET_ADDRESS;
         continue;
       }
@@ -105,18 +106,17 @@ final class PersonVeto {
         if (!tk.word(k)) {
           continue;
         }
-        String f = tk.folded(k);
-        places &= PLACES.contains(f);
-        titles &= TITLES.contains(f);
-        people |= DEMONYMS.contains(f);
+        places &= tk.foldedIn(k, Lexicon.PLACE, PLACES);
+        titles &= tk.foldedIn(k, Lexicon.TITLE, TITLES);
+        people |= tk.foldedIn(k, Lexicon.DEMONYM, DEMONYMS);
       }
       people |= a > 0 && tk.capitalized(a - 1) && spacesBetween(tk, a - 1, a)
-          && DEMONYMS.contains(tk.folded(a - 1));
-      boolean org = ORGANISATION.contains(last)
+          && tk.foldedIn(a - 1, Lexicon.DEMONYM, DEMONYMS);
+      boolean org = tk.foldedIn(b, Lexicon.ORGANISATION, ORGANISATION)
           || (b + 1 < tk.size && tk.capitalized(b + 1)
-              && ORGANISATION.contains(tk.folded(b + 1)));
+              && tk.foldedIn(b + 1, Lexicon.ORGANISATION, ORGANISATION));
       boolean place = a == b && a > 0 && tk.capitalized(a) && !tk.listedName(a)
-          && PLACE_CUES.contains(tk.folded(a - 1));
+          && tk.foldedIn(a - 1, Lexicon.PLACE_CUE, PLACE_CUES);
       // A house number before the run: "29 Rue de Tanger" (after it is too common in posts:
       // "Kobe 24").
       boolean numbered = a > 0 && spacesBetween(tk, a - 1, a) && houseNumber(tk, a - 1);
@@ -266,6 +266,10 @@ final class PersonVeto {
     }
     if (tk.commonWord(k)) {
       return false;
+    }
+    if (!tk.mayBe(k, Lexicon.PLACE | Lexicon.TITLE | Lexicon.DEMONYM | Lexicon.ORGANISATION
+        | Lexicon.STREET_END | Lexicon.NOT_NAME | Lexicon.NOT_PEOPLE)) {
+      return true; // in none of the lists below
     }
     String f = tk.folded(k);
     return !PLACES.contains(f) && !TITLES.contains(f) && !DEMONYMS.contains(f)

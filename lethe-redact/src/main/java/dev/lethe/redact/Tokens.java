@@ -243,6 +243,24 @@ final class Tokens {
     return (b & bits) != 0;
   }
 
+  /**
+   * Whether {@code words} holds the token's {@link #folded} form; {@code bit} is the {@link
+   * Lexicon} bit of that list, which answers most tokens without making the string.
+   */
+  boolean foldedIn(int k, int bit, java.util.Set<String> words) {
+    return mayBe(k, bit) && words.contains(folded(k));
+  }
+
+  /** As {@link #foldedIn}, for a list of {@link #nameFolded} words. */
+  boolean nameFoldedIn(int k, int bit, java.util.Set<String> words) {
+    return mayBe(k, bit) && words.contains(nameFolded(k));
+  }
+
+  /** As {@link #foldedIn}, for a list of lower-case words compared with the token as written. */
+  boolean tokenIn(int k, int bit, java.util.Set<String> words) {
+    return mayBe(k, bit) && words.contains(token(k));
+  }
+
   /** Whether every char of the token is ASCII. */
   boolean ascii(int k) {
     return (shape(k) & SHAPE_ASCII) != 0;
