@@ -1,5 +1,6 @@
 package dev.lethe.redact;
 
+import dev.lethe.redact.nlp.NameGazetteer;
 import java.text.Normalizer;
 import java.util.Locale;
 
@@ -69,6 +70,67 @@ final class TextFold {
       }
     }
     return true;
+  }
+
+  /**
+   * {@link NameGazetteer#fold} of {@code t[from, to)} char by char, or null when a char is not in
+   * the blocks where that is exact (Latin, Greek, Cyrillic, ASCII). The list form of a name is
+   * decomposed (NFD), stripped of combining marks and lower-cased; for these blocks each char
+   * decomposes alone into a base and marks, reordering moves only marks, which all go, and
+   * lower-casing the bases is per char (capital sigma, whose lower case depends on its
+   * neighbours, is left out). The normalizer and the pattern behind the list form cost more than
+   * the rest of the name rules for a word with an accent.
+   */
+  static String nameFold(String t, int from, int to) {
+    char[] out = new char[to - from];
+    int o = 0;
+    for (int p = from; p < to; p++) {
+      char c = t.charAt(p);
+      if (c < 128) {
+        out[o++] = asciiLower(c);
+        continue;
+      }
+      char f = c < NameFoldTable.TABLE.length ? NameFoldTable.TABLE[c] : NO_FOLD;
+      if (f == NO_FOLD) {
+        return null;
+      }
+      if (f != MARK) {
+        out[o++] = f;
+      }
+    }
+    return new String(out, 0, o);
+  }
+
+  /** In {@link #NAME_FOLD}: the char is a combining mark, which the list form drops. */
+  private static final char MARK = '\uFFFF';
+  /** In {@link #NAME_FOLD}: the char is not folded char by char. */
+  private static final char NO_FOLD = '\uFFFE';
+  /**
+   * Per char below U+0500, its list form as one char, {@link #MARK} or {@link #NO_FOLD}. In a
+   * holder, as making it loads the name list, which pseudonyms and the other rules do not need.
+   */
+  private static final class NameFoldTable {
+    static final char[] TABLE = nameFoldTable();
+  }
+
+  private static char[] nameFoldTable() {
+    char[] table = new char[0x500];
+    for (char c = 0; c < table.length; c++) {
+      String f = NameGazetteer.fold(String.valueOf(c));
+      boolean latinGreekCyrillic = c < 0x250 || (c >= 0x370 && c < 0x500);
+      if (c < 128 || !latinGreekCyrillic || c == '\u03a3' || f.length() > 1) {
+        table[c] = NO_FOLD;
+      } else if (f.isEmpty()) {
+        // Only combining marks fold to nothing; anything else stays out of the table.
+        int type = Character.getType(c);
+        boolean mark = type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK
+            || type == Character.COMBINING_SPACING_MARK;
+        table[c] = mark ? MARK : NO_FOLD;
+      } else {
+        table[c] = f.charAt(0) == MARK || f.charAt(0) == NO_FOLD ? NO_FOLD : f.charAt(0);
+      }
+    }
+    return table;
   }
 
   static char asciiLower(char c) {

@@ -173,7 +173,14 @@ final class Tokens {
     }
     String f = nameFolded[k];
     if (f == null) {
-      f = ascii(k) ? folded(k) : NameGazetteer.fold(token(k));
+      if (ascii(k)) {
+        f = folded(k);
+      } else {
+        f = TextFold.nameFold(text, starts[k], ends[k]);
+        if (f == null) {
+          f = NameGazetteer.fold(token(k));
+        }
+      }
       nameFolded[k] = f;
     }
     return f;
