@@ -214,9 +214,9 @@ final class Tokens {
     if ((b & known) == 0) {
       boolean in;
       if (list == LISTS_NAME) {
-        // An ASCII token's folded hash is known without making the string; most are not names.
-        in = (!ascii(k) || NameGazetteer.mayContainHash(lowerHashes[k]))
-            && NameGazetteer.containsFolded(nameFolded(k));
+        // An ASCII token's folded form is its lower case, whose hash is known: no string is made.
+        in = ascii(k) ? NameGazetteer.containsLowerAscii(text, starts[k], ends[k], lowerHashes[k])
+            : NameGazetteer.containsFolded(nameFolded(k));
       } else {
         in = CommonWords.containsFolded(nameFolded(k));
       }

@@ -32,14 +32,47 @@ public final class NameGazetteer {
   private static final List<String> FILES = List.of(HUMANNAMES, FAKER);
   /** Combining marks, removed after decomposition; compiled once, as fold runs per token. */
   private static final Pattern MARKS = Pattern.compile("\\p{M}+");
-  private static final Set<String> NAMES = load();
   /**
    * One bit per name's hash, in a megabyte: a clear bit answers "not a name" without probing the
-   * set, whose table and strings are scattered over tens of megabytes. Most capitalised words of
-   * real text are not names.
+   * table. Most capitalised words of real text are not names.
    */
   private static final int HASH_BITS = 23;
-  private static final long[] HASHES = hashes();
+  private static final long[] HASHES;
+  /**
+   * The names in open addressing over one char array, probed with a word's chars: per slot, the
+   * name's {@link String#hashCode} in the high half, then its offset into {@link #NAME_CHARS}
+   * plus one (0 marks an empty slot) and its length. A probe reads a slot and the name's chars,
+   * where a set of 200,000 strings read a table slot, a String and its array, each a cache miss
+   * in tens of megabytes.
+   */
+  private static final long[] SLOTS;
+  private static final char[] NAME_CHARS;
+  private static final int SLOT_SHIFT;
+
+  static {
+    Set<String> names = load();
+    long[] bits = new long[1 << (HASH_BITS - 6)];
+    int slotBits = 32 - Integer.numberOfLeadingZeros(names.size() * 2 - 1); // at most half full
+    long[] slots = new long[1 << slotBits];
+    StringBuilder chars = new StringBuilder();
+    for (String name : names) {
+      int b = bit(name);
+      bits[b >>> 6] |= 1L << b;
+      if (name.length() > 0xFF || chars.length() + name.length() >= 0xFF_FFFF) {
+        throw new IllegalStateException("name list too large for its table: " + name);
+      }
+      int i = (name.hashCode() * 0x9E3779B9) >>> (32 - slotBits);
+      while (slots[i] != 0) {
+        i = (i + 1) & (slots.length - 1);
+      }
+      slots[i] = (long) name.hashCode() << 32 | (long) (chars.length() + 1) << 8 | name.length();
+      chars.append(name);
+    }
+    HASHES = bits;
+    SLOTS = slots;
+    NAME_CHARS = chars.toString().toCharArray();
+    SLOT_SHIFT = 32 - slotBits;
+  }
 
   private NameGazetteer() {}
 
@@ -54,15 +87,6 @@ public final class NameGazetteer {
       }
     }
     return Set.copyOf(s);
-  }
-
-  private static long[] hashes() {
-    long[] bits = new long[1 << (HASH_BITS - 6)];
-    for (String name : NAMES) {
-      int b = bit(name);
-      bits[b >>> 6] |= 1L << b;
-    }
-    return bits;
   }
 
   private static int bit(String s) {
@@ -115,7 +139,45 @@ public final class NameGazetteer {
     if (folded.length() <= 1) {
       return false;
     }
-    return mayContainHash(folded.hashCode()) && NAMES.contains(folded);
+    int h = folded.hashCode();
+    return mayContainHash(h) && probe(folded, 0, folded.length(), h, false);
+  }
+
+  /**
+   * Same as {@code containsFolded(text.substring(start, end).toLowerCase(Locale.ROOT))} for an
+   * ASCII region of {@code text} whose lower case has the {@link String#hashCode} {@code
+   * hashOfLower}; makes no string.
+   */
+  public static boolean containsLowerAscii(String text, int start, int end, int hashOfLower) {
+    return end - start > 1 && mayContainHash(hashOfLower) && probe(text, start, end, hashOfLower, true);
+  }
+
+  /** Whether {@code s[start, end)}, lower-cased if {@code lower} (ASCII only), is a name. */
+  private static boolean probe(String s, int start, int end, int h, boolean lower) {
+    int len = end - start;
+    for (int i = (h * 0x9E3779B9) >>> SLOT_SHIFT; ; i = (i + 1) & (SLOTS.length - 1)) {
+      long slot = SLOTS[i];
+      if (slot == 0) {
+        return false;
+      }
+      if ((int) (slot >>> 32) == h && (int) (slot & 0xFF) == len
+          && same(s, start, (int) (slot >>> 8 & 0xFF_FFFF) - 1, len, lower)) {
+        return true;
+      }
+    }
+  }
+
+  private static boolean same(String s, int start, int at, int len, boolean lower) {
+    for (int j = 0; j < len; j++) {
+      char c = s.charAt(start + j);
+      if (lower && c >= 'A' && c <= 'Z') {
+        c += 32;
+      }
+      if (c != NAME_CHARS[at + j]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Whether the token (any case, any diacritics) is a known first or last name. */
