@@ -266,12 +266,11 @@ final class AddressScanner {
 
   /** Whether one of the tokens {@code from..to} (inclusive, as far as there are) is a {@link #number}. */
   private static boolean numberWithin(Tokens tk, int from, int to) {
-    for (int j = from; j <= to && j < tk.size; j++) {
-      if (number(tk, j)) {
-        return true;
-      }
+    if (from >= tk.size) {
+      return false;
     }
-    return false;
+    int j = tk.nextShortNumber(from);
+    return j < tk.size && j <= to;
   }
 
   private static boolean streetEnding(String w) {

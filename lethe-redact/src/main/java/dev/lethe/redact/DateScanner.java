@@ -23,6 +23,19 @@ final class DateScanner {
 
   /** The months by their first two letters, both ASCII, at {@code 128 * first + second}. */
   private static final List<List<String>> MONTHS_BY_PREFIX = byPrefix();
+  /**
+   * Whether any month starts with these two ASCII letters, at {@code 128 * first + second}: asked
+   * at every word start, and no for almost all, without reaching for the list of lists.
+   */
+  private static final boolean[] MONTH_PREFIX = monthPrefixes();
+
+  private static boolean[] monthPrefixes() {
+    boolean[] p = new boolean[128 * 128];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = !MONTHS_BY_PREFIX.get(i).isEmpty();
+    }
+    return p;
+  }
 
   private static List<List<String>> byPrefix() {
     List<List<String>> m = new ArrayList<>(128 * 128);
@@ -48,19 +61,40 @@ final class DateScanner {
   void scan(String t, Hits out) {
     int n = t.length();
     int i = 0;
+    // Whether t[i - 1] is a letter or a digit: each char is classified once, as the previous
+    // char of the next, rather than again by every candidate start.
+    boolean afterWord = false;
     while (i < n) {
       char c = t.charAt(i);
       int next = i + 1;
-      // Only a digit or a letter can start a date; whether it starts a word is asked of those.
-      if (PatternScanner.isDigit(c)) {
-        if (i == 0 || !Character.isLetterOrDigit(t.charAt(i - 1))) {
+      boolean word;
+      // Only a digit or a letter can start a date, and only at the start of a word.
+      if (c < 128) {
+        boolean digit = c >= '0' && c <= '9';
+        boolean letter = (c | 32) >= 'a' && (c | 32) <= 'z';
+        if (!afterWord && digit) {
           next = Math.max(next, numeric(t, i, out));
+        } else if (!afterWord && letter) {
+          next = Math.max(next, monthFirst(t, i, out));
         }
-      } else if (Character.isLetter(c) && (i == 0 || !Character.isLetterOrDigit(t.charAt(i - 1)))) {
-        next = Math.max(next, monthFirst(t, i, out));
+        word = digit || letter;
+      } else {
+        if (!afterWord && Character.isLetter(c)) {
+          next = Math.max(next, monthFirst(t, i, out));
+        }
+        word = Character.isLetterOrDigit(c);
       }
+      afterWord = next == i + 1 ? word : letterOrDigit(t.charAt(next - 1));
       i = next;
     }
+  }
+
+  /** {@link Character#isLetterOrDigit(char)}, without its table for ASCII. */
+  private static boolean letterOrDigit(char c) {
+    if (c < 128) {
+      return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
+    }
+    return Character.isLetterOrDigit(c);
   }
 
   private static int digitsAt(String t, int i, int max) {
@@ -175,6 +209,9 @@ final class DateScanner {
     }
     char c = t.charAt(m);
     char d = t.charAt(m + 1);
+    if (c < 128 && d < 128 && !MONTH_PREFIX[c * 128 + d]) {
+      return -1;
+    }
     // ASCII letters match only the months they start (most pairs start none); other chars are
     // compared with all twelve, as case-insensitive equality is wider for them.
     List<String> months = c >= 128 ? MONTHS

@@ -58,9 +58,6 @@ final class Lexicon {
   /** A word before a unit's number ({@link AddressScanner#UNIT_WORDS}). */
   static final int UNIT_WORD = 1 << 19;
 
-  /** The number of list bits above. */
-  private static final int LISTS = 20;
-
   /**
    * Open addressing over the lower-case words, probed with a token's chars: no string is made.
    * Per slot, the word's hash in the high half and its offset into {@link #CHARS} (plus one, so
@@ -75,11 +72,11 @@ final class Lexicon {
   private static final char[] CHARS;
   private static final int MASK;
   /**
-   * Per list bit and lower-case ASCII initial, a bit per length of which that list holds a word
-   * with that initial ({@code 1L << min(length, 63)}): rules ask one list of most tokens, and few
-   * tokens share initial and length with any of a short list's words.
+   * Per a few bits of a word's hash, the bits of the lists that hold a word with those hash bits:
+   * rules ask one short list of most tokens, and few tokens share 12 hash bits with any of its
+   * words. Sixteen kilobytes, read before the table, which is sixteen times larger.
    */
-  private static final long[] LENGTHS = new long[LISTS * 128];
+  private static final int[] FILTER = new int[1 << 12];
 
   static {
     Map<String, Integer> m = new TreeMap<>(); // sorted, so the tables are the same on every run
@@ -119,11 +116,7 @@ final class Lexicon {
       table[i] = (long) w.hashCode() << 32 | (long) (chars.length() + 1) << 8 | w.length();
       bits[i] = e.getValue();
       chars.append(w);
-      for (int b = 0; b < LISTS; b++) {
-        if ((e.getValue() & (1 << b)) != 0) {
-          LENGTHS[b * 128 + w.charAt(0)] |= 1L << Math.min(w.length(), 63);
-        }
-      }
+      FILTER[filterIndex(w.hashCode())] |= e.getValue();
     }
     SLOTS = table;
     BITS = bits;
@@ -152,21 +145,15 @@ final class Lexicon {
   }
 
   /**
-   * False when none of the lists of {@code bits} holds a word of {@code length} chars starting
-   * with the ASCII char {@code first} in either case: a cheap test before {@link #bits}.
+   * False when none of the lists of {@code bits} holds a word whose lower case has the {@link
+   * String#hashCode} {@code lowerHash}: a cheap test before {@link #bits}.
    */
-  static boolean mayHold(int bits, char first, int length) {
-    if (first >= 128) {
-      return true;
-    }
-    int c = TextFold.asciiLower(first);
-    long len = 1L << Math.min(length, 63);
-    for (int rest = bits & ((1 << LISTS) - 1); rest != 0; rest &= rest - 1) {
-      if ((LENGTHS[Integer.numberOfTrailingZeros(rest) * 128 + c] & len) != 0) {
-        return true;
-      }
-    }
-    return false;
+  static boolean mayHold(int bits, int lowerHash) {
+    return (FILTER[filterIndex(lowerHash)] & bits) != 0;
+  }
+
+  private static int filterIndex(int hash) {
+    return (hash * 0x2545F491) >>> 20; // other bits of the hash than the table's slots use
   }
 
   /**

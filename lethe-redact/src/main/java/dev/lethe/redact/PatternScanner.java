@@ -6,7 +6,6 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -33,14 +32,18 @@ final class PatternScanner {
   void scan(String t, DetectionContext ctx, Hits out) {
     int n = t.length();
     int i = 0;
+    // Whether t[i - 1] is a word char: each char is classified once, as the previous char of the
+    // next, rather than again by every candidate start.
+    boolean afterWord = false;
     while (i < n) {
       char c = t.charAt(i);
       int next = i + 1;
       if (c == '@') {
         next = atSign(t, i, out);
-      } else if (mayStart(c) && (i == 0 || !TextFold.isWordChar(t.charAt(i - 1)))) {
+      } else if (!afterWord && mayStart(c)) {
         next = Math.max(next, wordStart(t, i, ctx, out));
       }
+      afterWord = TextFold.isWordChar(t.charAt(next - 1));
       i = next;
     }
   }
@@ -151,6 +154,11 @@ final class PatternScanner {
 
   private int url(String t, int i, Hits out) {
     int n = t.length();
+    // Every start has 't' or 'w' second ("https://", "ftp://", "www."): most words stop here.
+    char second = i + 1 < n ? t.charAt(i + 1) : ' ';
+    if (second < 128 && (second | 32) != 't' && (second | 32) != 'w') {
+      return i + 1;
+    }
     int body = -1;
     for (String s : URL_STARTS) {
       if (TextFold.regionMatchesIgnoreCase(t, i, s, s.length())) {
@@ -216,10 +224,29 @@ final class PatternScanner {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }
 
+  /**
+   * {@link Checks#IBAN_LENGTHS} by the country code's two letters, at {@code 26 * first +
+   * second} (upper case), 0 for codes without IBANs: asked of every word of two letters and two
+   * digits, without making the code's string.
+   */
+  private static final int[] IBAN_LENGTH_BY_LETTERS = ibanLengths();
+
+  private static int[] ibanLengths() {
+    int[] lengths = new int[26 * 26];
+    Checks.IBAN_LENGTHS.forEach((cc, len) -> {
+      if (cc.length() == 2 && cc.chars().allMatch(ch -> ch >= 'A' && ch <= 'Z')) {
+        lengths[26 * (cc.charAt(0) - 'A') + cc.charAt(1) - 'A'] = len;
+      } else {
+        throw new IllegalStateException("not a country code: " + cc);
+      }
+    });
+    return lengths;
+  }
+
+  /** Scans an IBAN at {@code i}, whose first two chars are ASCII letters. */
   private int iban(String t, int i, Hits out) {
-    String cc = t.substring(i, i + 2).toUpperCase(Locale.ROOT);
-    Integer len = Checks.IBAN_LENGTHS.get(cc);
-    if (len == null) {
+    int len = IBAN_LENGTH_BY_LETTERS[26 * ((t.charAt(i) & ~32) - 'A') + (t.charAt(i + 1) & ~32) - 'A'];
+    if (len == 0) {
       return -1;
     }
     StringBuilder compact = new StringBuilder(34);

@@ -35,6 +35,9 @@ final class Tokens {
    */
   private byte[] lists;
 
+  /** Per token, the answer of {@link #nextShortNumber}; made on first use. */
+  private int[] nextShortNumber;
+
   /** Per token: {@link Lexicon} bits with {@link #LEXICON_KNOWN}, or all bits when not ASCII. */
   private int[] lexicon;
 
@@ -240,8 +243,8 @@ final class Tokens {
     if (b == 0) {
       if (!ascii(k)) {
         b = -1;
-      } else if (!Lexicon.mayHold(bits, text.charAt(starts[k]), ends[k] - starts[k])) {
-        return false; // no word of these lists has this initial and length: most tokens stop here
+      } else if (!Lexicon.mayHold(bits, lowerHashes[k])) {
+        return false; // no word of these lists shares this hash's filter bits: most tokens stop here
       } else {
         b = Lexicon.bits(text, starts[k], ends[k], lowerHashes[k]) | LEXICON_KNOWN;
       }
@@ -334,6 +337,22 @@ final class Tokens {
       }
     }
     return lowerCase == 1;
+  }
+
+  /**
+   * The first token from k on that is ASCII digits only and at most six chars long (a house
+   * number), or {@link #size}. Made for all tokens on first use, from the last token back: the
+   * address rule asks it of every capitalised word.
+   */
+  int nextShortNumber(int k) {
+    if (nextShortNumber == null) {
+      nextShortNumber = new int[size + 1];
+      nextShortNumber[size] = size;
+      for (int t = size - 1; t >= 0; t--) {
+        nextShortNumber[t] = allDigits(t) && length(t) <= 6 ? t : nextShortNumber[t + 1];
+      }
+    }
+    return nextShortNumber[k];
   }
 
   /** Whether the token is ASCII digits only. */

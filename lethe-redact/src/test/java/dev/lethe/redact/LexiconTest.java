@@ -59,7 +59,7 @@ class LexiconTest {
       for (String w : words) {
         assertThat(bits(w) & bit).as(w).isNotZero();
         assertThat(bits(w.toUpperCase(Locale.ROOT)) & bit).as(w).isNotZero();
-        assertThat(Lexicon.mayHold(bit, Character.toUpperCase(w.charAt(0)), w.length())).as(w).isTrue();
+        assertThat(Lexicon.mayHold(bit, w.hashCode())).as(w).isTrue();
       }
       for (String w : new String[] {"water", "Street1", "zipp", "internationally", "Xq"}) {
         assertThat(bits(w) & bit).as(w).isZero();
