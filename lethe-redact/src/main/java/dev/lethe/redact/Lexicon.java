@@ -60,14 +60,14 @@ final class Lexicon {
 
   /**
    * Open addressing over the lower-case words, probed with a token's chars: no string is made.
-   * Per slot, the word's hash in the high half and its offset into {@link #CHARS} (plus one, so
-   * that 0 marks an empty slot) and length in the low half. Most tokens are common words, so a
-   * probe usually reads one slot and the word's chars: both in flat arrays, where words as String
-   * objects each sat behind two more references.
+   * Four ints per slot, sixteen bytes within one cache line: the word's hash, its length with
+   * its list bits above (0 marks an empty slot), and its first eight chars a byte each. Most
+   * tokens are common words of at most eight letters, so a probe usually reads one slot and
+   * nothing else.
    */
-  private static final long[] SLOTS;
-  /** Per slot, the bits of the lists that hold its word. */
-  private static final int[] BITS;
+  private static final int[] SLOTS;
+  /** Per slot, where its word starts in {@link #CHARS}: read only for words of over eight chars. */
+  private static final int[] OFFSETS;
   /** All words' chars, one after another. */
   private static final char[] CHARS;
   private static final int MASK;
@@ -101,25 +101,28 @@ final class Lexicon {
     add(m, AddressScanner.UNIT_WORDS, UNIT_WORD);
     add(m, CommonWords.words().stream().filter(Lexicon::lowerAscii).collect(Collectors.toSet()), COMMON_WORD);
     int slots = Integer.highestOneBit(m.size() * 4 - 1) << 1; // at most a quarter full
-    long[] table = new long[slots];
-    int[] bits = new int[slots];
+    int[] table = new int[4 * slots];
+    int[] offsets = new int[slots];
     StringBuilder chars = new StringBuilder();
     for (Map.Entry<String, Integer> e : m.entrySet()) {
       String w = e.getKey();
-      if (w.isEmpty() || w.length() > 0xFF || chars.length() + w.length() >= 0xFF_FFFF) {
-        throw new IllegalStateException("word list too large for the lexicon's slots: " + w);
+      if (w.isEmpty() || w.length() > 0xFF || e.getValue() >= 1 << 23) {
+        throw new IllegalStateException("word or list bits too large for the lexicon's slots: " + w);
       }
       int i = slot(w.hashCode(), slots - 1);
-      while (table[i] != 0) {
+      while (table[4 * i + 1] != 0) {
         i = (i + 1) & (slots - 1);
       }
-      table[i] = (long) w.hashCode() << 32 | (long) (chars.length() + 1) << 8 | w.length();
-      bits[i] = e.getValue();
+      table[4 * i] = w.hashCode();
+      table[4 * i + 1] = w.length() | e.getValue() << 8;
+      table[4 * i + 2] = packed(w, 0, 0, w.length());
+      table[4 * i + 3] = packed(w, 0, 4, w.length());
+      offsets[i] = chars.length();
       chars.append(w);
       FILTER[filterIndex(w.hashCode())] |= e.getValue();
     }
     SLOTS = table;
-    BITS = bits;
+    OFFSETS = offsets;
     CHARS = chars.toString().toCharArray();
     MASK = slots - 1;
   }
@@ -171,20 +174,45 @@ final class Lexicon {
   /** {@link #bits(String, int, int)} given the hash of the lower case, as {@link Tokens} keeps. */
   static int bits(String text, int start, int end, int h) {
     int len = end - start;
+    if (len > 0xFF) {
+      return 0;
+    }
+    int lo = packed(text, start, 0, len);
+    int hi = packed(text, start, 4, len);
+    if ((lo | hi) == -1) {
+      return 0; // not ASCII: no word of the lists
+    }
     for (int i = slot(h, MASK); ; i = (i + 1) & MASK) {
-      long s = SLOTS[i];
-      if (s == 0) {
+      int meta = SLOTS[4 * i + 1];
+      if (meta == 0) {
         return 0;
       }
-      if ((int) (s >>> 32) == h && (int) (s & 0xFF) == len
-          && sameLowerCase(text, start, (int) (s >>> 8 & 0xFF_FFFF) - 1, len)) {
-        return BITS[i];
+      if (SLOTS[4 * i] == h && (meta & 0xFF) == len && SLOTS[4 * i + 2] == lo && SLOTS[4 * i + 3] == hi
+          && (len <= 8 || sameTail(text, start, OFFSETS[i], len))) {
+        return meta >>> 8;
       }
     }
   }
 
-  private static boolean sameLowerCase(String text, int start, int at, int len) {
-    for (int j = 0; j < len; j++) {
+  /**
+   * The ASCII lower case of the chars {@code from..from+3} of {@code s[start, start + len)}, a
+   * byte each (0 past the end), or -1 if one of them is not ASCII.
+   */
+  private static int packed(String s, int start, int from, int len) {
+    int p = 0;
+    for (int j = from; j < from + 4 && j < len; j++) {
+      char c = s.charAt(start + j);
+      if (c >= 128) {
+        return -1;
+      }
+      p |= TextFold.asciiLower(c) << (8 * (j - from));
+    }
+    return p;
+  }
+
+  /** Whether the chars after the first eight match the word at {@code at}, ignoring ASCII case. */
+  private static boolean sameTail(String text, int start, int at, int len) {
+    for (int j = 8; j < len; j++) {
       if (TextFold.asciiLower(text.charAt(start + j)) != CHARS[at + j]) {
         return false;
       }

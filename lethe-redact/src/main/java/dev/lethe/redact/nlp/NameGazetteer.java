@@ -39,33 +39,42 @@ public final class NameGazetteer {
   private static final int HASH_BITS = 23;
   private static final long[] HASHES;
   /**
-   * The names in open addressing over one char array, probed with a word's chars: per slot, the
-   * name's {@link String#hashCode} in the high half, then its offset into {@link #NAME_CHARS}
-   * plus one (0 marks an empty slot) and its length. A probe reads a slot and the name's chars,
-   * where a set of 200,000 strings read a table slot, a String and its array, each a cache miss
-   * in tens of megabytes.
+   * The names in open addressing, probed with a word's chars. Four ints per slot, sixteen bytes
+   * within one cache line: the name's {@link String#hashCode}; its length, a bit set when a char
+   * of it is above U+00FF, and its offset into {@link #NAME_CHARS} above those (0 marks an empty
+   * slot, as no name is shorter than two chars); and its first eight chars a byte each. Most
+   * names are short and Latin-1, so a probe reads one slot and nothing else, where a set of
+   * 200,000 strings read a table slot, a String and its array, each a cache miss in tens of
+   * megabytes.
    */
-  private static final long[] SLOTS;
+  private static final int[] SLOTS;
   private static final char[] NAME_CHARS;
   private static final int SLOT_SHIFT;
+  /** In a slot's second int: a char of the name is above U+00FF, so only its chars compare. */
+  private static final int WIDE = 1 << 8;
 
   static {
     Set<String> names = load();
     long[] bits = new long[1 << (HASH_BITS - 6)];
     int slotBits = 32 - Integer.numberOfLeadingZeros(names.size() * 2 - 1); // at most half full
-    long[] slots = new long[1 << slotBits];
+    int[] slots = new int[4 << slotBits];
+    int mask = (1 << slotBits) - 1;
     StringBuilder chars = new StringBuilder();
     for (String name : names) {
       int b = bit(name);
       bits[b >>> 6] |= 1L << b;
-      if (name.length() > 0xFF || chars.length() + name.length() >= 0xFF_FFFF) {
+      if (name.length() > 0xFF || chars.length() + name.length() >= 1 << 22) {
         throw new IllegalStateException("name list too large for its table: " + name);
       }
       int i = (name.hashCode() * 0x9E3779B9) >>> (32 - slotBits);
-      while (slots[i] != 0) {
-        i = (i + 1) & (slots.length - 1);
+      while (slots[4 * i + 1] != 0) {
+        i = (i + 1) & mask;
       }
-      slots[i] = (long) name.hashCode() << 32 | (long) (chars.length() + 1) << 8 | name.length();
+      long p = packed(name, 0, name.length(), false);
+      slots[4 * i] = name.hashCode();
+      slots[4 * i + 1] = name.length() | (p < 0 ? WIDE : 0) | chars.length() << 9;
+      slots[4 * i + 2] = (int) p;
+      slots[4 * i + 3] = (int) (p >>> 32);
       chars.append(name);
     }
     HASHES = bits;
@@ -155,20 +164,51 @@ public final class NameGazetteer {
   /** Whether {@code s[start, end)}, lower-cased if {@code lower} (ASCII only), is a name. */
   private static boolean probe(String s, int start, int end, int h, boolean lower) {
     int len = end - start;
-    for (int i = (h * 0x9E3779B9) >>> SLOT_SHIFT; ; i = (i + 1) & (SLOTS.length - 1)) {
-      long slot = SLOTS[i];
-      if (slot == 0) {
+    if (len > 0xFF) {
+      return false;
+    }
+    long p = packed(s, start, len, lower);
+    int meta = len | (p < 0 ? WIDE : 0);
+    int lo = (int) p;
+    int hi = (int) (p >>> 32);
+    int mask = (SLOTS.length >>> 2) - 1;
+    for (int i = (h * 0x9E3779B9) >>> SLOT_SHIFT; ; i = (i + 1) & mask) {
+      int m = SLOTS[4 * i + 1];
+      if (m == 0) {
         return false;
       }
-      if ((int) (slot >>> 32) == h && (int) (slot & 0xFF) == len
-          && same(s, start, (int) (slot >>> 8 & 0xFF_FFFF) - 1, len, lower)) {
+      if (SLOTS[4 * i] == h && (m & 0x1FF) == meta
+          && (p < 0 ? same(s, start, m >>> 9, 0, len, lower)
+              : SLOTS[4 * i + 2] == lo && SLOTS[4 * i + 3] == hi
+                  && (len <= 8 || same(s, start, m >>> 9, 8, len, lower)))) {
         return true;
       }
     }
   }
 
-  private static boolean same(String s, int start, int at, int len, boolean lower) {
+  /**
+   * The first eight chars of {@code s[start, start + len)} a byte each (lower-cased if {@code
+   * lower}, 0 past the end), or -1 if any char of it is above U+00FF.
+   */
+  private static long packed(String s, int start, int len, boolean lower) {
+    long p = 0;
     for (int j = 0; j < len; j++) {
+      char c = s.charAt(start + j);
+      if (c > 0xFF) {
+        return -1;
+      }
+      if (lower && c >= 'A' && c <= 'Z') {
+        c += 32;
+      }
+      if (j < 8) {
+        p |= (long) c << (8 * j);
+      }
+    }
+    return p;
+  }
+
+  private static boolean same(String s, int start, int at, int from, int len, boolean lower) {
+    for (int j = from; j < len; j++) {
       char c = s.charAt(start + j);
       if (lower && c >= 'A' && c <= 'Z') {
         c += 32;
