@@ -110,7 +110,7 @@ final class AddressScanner {
   }
 
   private static boolean dotAfter(Tokens tk, int k) {
-    return k + 1 < tk.size && tk.text.charAt(tk.starts[k + 1]) == '.' && tk.starts[k + 1] == tk.ends[k];
+    return k + 1 < tk.size && tk.chars[tk.starts[k + 1]] == '.' && tk.starts[k + 1] == tk.ends[k];
   }
 
   /** Index after the token run that makes this an address, or k when it is not one. */
@@ -377,7 +377,7 @@ final class AddressScanner {
   private static boolean blankLineBefore(Tokens tk, int k) {
     int lines = 0;
     for (int p = tk.ends[k - 1]; p < tk.starts[k]; p++) {
-      if (tk.text.charAt(p) == '\n') {
+      if (tk.chars[p] == '\n') {
         lines++;
       }
     }
@@ -434,7 +434,7 @@ final class AddressScanner {
 
   private static boolean hasDigit(Tokens tk, int k) {
     for (int p = tk.starts[k]; p < tk.ends[k]; p++) {
-      if (PatternScanner.isDigit(tk.text.charAt(p))) {
+      if (PatternScanner.isDigit(tk.chars[p])) {
         return true;
       }
     }

@@ -58,14 +58,15 @@ final class DateScanner {
     return List.copyOf(m);
   }
 
-  void scan(String t, Hits out) {
-    int n = t.length();
+  /** Scans {@code t}, whose chars are {@code cs}. */
+  void scan(String t, char[] cs, Hits out) {
+    int n = cs.length;
     int i = 0;
     // Whether t[i - 1] is a letter or a digit: each char is classified once, as the previous
     // char of the next, rather than again by every candidate start.
     boolean afterWord = false;
     while (i < n) {
-      char c = t.charAt(i);
+      char c = cs[i];
       int next = i + 1;
       boolean word;
       // Only a digit or a letter can start a date, and only at the start of a word.
@@ -84,7 +85,7 @@ final class DateScanner {
         }
         word = Character.isLetterOrDigit(c);
       }
-      afterWord = next == i + 1 ? word : letterOrDigit(t.charAt(next - 1));
+      afterWord = next == i + 1 ? word : letterOrDigit(cs[next - 1]);
       i = next;
     }
   }

@@ -109,7 +109,7 @@ final class ListedNames {
     }
     boolean allCaps = true;
     for (int p = tk.starts[k]; p < tk.ends[k]; p++) {
-      allCaps &= !Character.isLowerCase(tk.text.charAt(p));
+      allCaps &= !Character.isLowerCase(tk.chars[p]);
     }
     return !allCaps;
   }

@@ -29,21 +29,22 @@ final class PatternScanner {
     this.types = types;
   }
 
-  void scan(String t, DetectionContext ctx, Hits out) {
-    int n = t.length();
+  /** Scans {@code t}, whose chars are {@code cs}. */
+  void scan(String t, char[] cs, DetectionContext ctx, Hits out) {
+    int n = cs.length;
     int i = 0;
     // Whether t[i - 1] is a word char: each char is classified once, as the previous char of the
     // next, rather than again by every candidate start.
     boolean afterWord = false;
     while (i < n) {
-      char c = t.charAt(i);
+      char c = cs[i];
       int next = i + 1;
       if (c == '@') {
         next = atSign(t, i, out);
       } else if (!afterWord && mayStart(c)) {
         next = Math.max(next, wordStart(t, i, ctx, out));
       }
-      afterWord = TextFold.isWordChar(t.charAt(next - 1));
+      afterWord = TextFold.isWordChar(cs[next - 1]);
       i = next;
     }
   }

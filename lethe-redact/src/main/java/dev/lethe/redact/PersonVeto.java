@@ -286,7 +286,7 @@ final class PersonVeto {
       return false;
     }
     for (int p = tk.ends[x]; p < tk.starts[y]; p++) {
-      if (tk.text.charAt(p) != ' ') {
+      if (tk.chars[p] != ' ') {
         return false;
       }
     }

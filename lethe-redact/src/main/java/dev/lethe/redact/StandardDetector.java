@@ -56,13 +56,16 @@ final class StandardDetector implements Detector {
       return List.of();
     }
     Hits hits = new Hits();
-    patterns.scan(text, context, hits);
+    // One copy of the chars for the passes that read every char: array reads are cheaper than
+    // String.charAt, which checks the string's coding and bounds on every call.
+    char[] chars = text.toCharArray();
+    patterns.scan(text, chars, context, hits);
     if (types.contains(EntityType.DATE_TIME)) {
-      dates.scan(text, hits);
+      dates.scan(text, chars, hits);
     }
     boolean person = types.contains(EntityType.PERSON);
     if (person || types.contains(EntityType.STREET_ADDRESS) || types.contains(EntityType.ZIP_CODE)) {
-      Tokens tk = Tokens.of(text);
+      Tokens tk = Tokens.of(text, chars);
       addresses.scan(tk, types, hits);
       if (person) {
         int from = hits.size;

@@ -11,6 +11,8 @@ import java.util.Arrays;
  */
 final class Tokens {
   final String text;
+  /** The chars of {@link #text}. */
+  final char[] chars;
   private int lowerCase = -1; // -1 unknown, 0 no, 1 yes
   /**
    * Per token, {@code SHAPE_*} bits, made while cutting: every rule asks them of most tokens,
@@ -51,16 +53,26 @@ final class Tokens {
   private static final int LISTS_NAME = 1;
   private static final int LISTS_COMMON = 4;
 
-  private Tokens(String text) {
+  private Tokens(String text, char[] chars) {
     this.text = text;
+    this.chars = chars;
   }
 
   static Tokens of(String text) {
-    Tokens tk = new Tokens(text);
-    int n = text.length();
+    return of(text, text.toCharArray());
+  }
+
+  /**
+   * The tokens of {@code text}, whose chars {@code chars} holds (the caller's copy, which this
+   * keeps): the rules read chars far more often than anything else of the text, and an array
+   * read costs less than {@link String#charAt}, above all for a text with chars beyond Latin-1.
+   */
+  static Tokens of(String text, char[] chars) {
+    Tokens tk = new Tokens(text, chars);
+    int n = chars.length;
     int i = 0;
     while (i < n) {
-      char c = text.charAt(i);
+      char c = chars[i];
       if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
         i++;
         continue;
@@ -68,18 +80,18 @@ final class Tokens {
       int e;
       if ((c == 'h' || c == 'w') && (text.startsWith("http", i) || text.startsWith("www.", i))) {
         e = i;
-        while (e < n && !Character.isWhitespace(text.charAt(e))) {
+        while (e < n && !Character.isWhitespace(chars[e])) {
           e++;
         }
-      } else if ((c == '@' || c == '#') && i + 1 < n && TextFold.isWordChar(text.charAt(i + 1))) {
-        e = wordEnd(text, i + 1);
+      } else if ((c == '@' || c == '#') && i + 1 < n && TextFold.isWordChar(chars[i + 1])) {
+        e = wordEnd(chars, i + 1);
       } else if (TextFold.isWordChar(c)) {
-        e = wordEnd(text, i);
-      } else if (c == '\'' && i + 1 < n && Character.isLetter(text.charAt(i + 1)) && i > 0
-          && Character.isLetter(text.charAt(i - 1))) {
-        e = wordEnd(text, i + 1); // "'s", "'m" as in the training data
+        e = wordEnd(chars, i);
+      } else if (c == '\'' && i + 1 < n && Character.isLetter(chars[i + 1]) && i > 0
+          && Character.isLetter(chars[i - 1])) {
+        e = wordEnd(chars, i + 1); // "'s", "'m" as in the training data
       } else {
-        e = i + Character.charCount(text.codePointAt(i));
+        e = i + Character.charCount(Character.codePointAt(chars, i));
       }
       tk.add(i, e);
       i = e;
@@ -87,17 +99,17 @@ final class Tokens {
     return tk;
   }
 
-  /** Letters and digits, with inner hyphens and dots kept ("Jean-Luc", "e.g"). */
-  private static int wordEnd(String t, int i) {
-    int n = t.length();
+  /** Letters and digits, with inner hyphens kept ("Jean-Luc"). */
+  private static int wordEnd(char[] t, int i) {
+    int n = t.length;
     int e = i;
     while (e < n) {
-      char c = t.charAt(e);
+      char c = t[e];
       if (TextFold.isWordChar(c)) {
         e++;
-      } else if (Character.isHighSurrogate(c) && e + 1 < n && Character.isLetter(t.codePointAt(e))) {
+      } else if (Character.isHighSurrogate(c) && e + 1 < n && Character.isLetter(Character.codePointAt(t, e))) {
         e += 2;
-      } else if ((c == '-') && e + 1 < n && Character.isLetter(t.charAt(e + 1)) && e > i) {
+      } else if ((c == '-') && e + 1 < n && Character.isLetter(t[e + 1]) && e > i) {
         e++;
       } else {
         break;
@@ -115,7 +127,7 @@ final class Tokens {
     }
     starts[size] = s;
     ends[size] = e;
-    char first = text.charAt(s);
+    char first = chars[s];
     int b = SHAPE_ASCII | SHAPE_DIGITS;
     if (first < 128) {
       // The ASCII answers of Character.isLetter and isUpperCase, without their table look-ups.
@@ -127,7 +139,7 @@ final class Tokens {
     }
     int h = 0;
     for (int p = s; p < e; p++) {
-      char c = text.charAt(p);
+      char c = chars[p];
       if (c >= 128) {
         b &= ~SHAPE_ASCII;
       }
@@ -282,7 +294,7 @@ final class Tokens {
   }
 
   char first(int k) {
-    return text.charAt(starts[k]);
+    return chars[starts[k]];
   }
 
   int length(int k) {
@@ -292,7 +304,7 @@ final class Tokens {
   /** Whether the gap between token k-1 and k contains a line break. */
   boolean newlineBefore(int k) {
     for (int p = ends[k - 1]; p < starts[k]; p++) {
-      if (text.charAt(p) == '\n' || text.charAt(p) == '\r') {
+      if (chars[p] == '\n' || chars[p] == '\r') {
         return true;
       }
     }
@@ -306,7 +318,7 @@ final class Tokens {
     }
     // Most calls compare a word against a cue word and fail on the first or the last letter.
     int len = s.length();
-    if (differ(text.charAt(starts[k]), s.charAt(0)) || differ(text.charAt(ends[k] - 1), s.charAt(len - 1))) {
+    if (differ(chars[starts[k]], s.charAt(0)) || differ(chars[ends[k] - 1], s.charAt(len - 1))) {
       return false;
     }
     return len <= 2 || TextFold.regionMatchesIgnoreCase(text, starts[k] + 1, s, 1, len - 2);
@@ -330,7 +342,7 @@ final class Tokens {
     if (lowerCase < 0) {
       lowerCase = 1;
       for (int i = 0; i < text.length(); i++) {
-        if (Character.isUpperCase(text.charAt(i))) {
+        if (Character.isUpperCase(chars[i])) {
           lowerCase = 0;
           break;
         }
