@@ -273,8 +273,22 @@ final class AddressScanner {
     return j < tk.size && j <= to;
   }
 
+  /** The last chars of {@link #STREET_ENDINGS}, as bits: most words end in none of them. */
+  private static final long[] ENDING_LAST_CHARS = new long[2];
+
+  static {
+    for (String e : STREET_ENDINGS) {
+      char c = e.charAt(e.length() - 1);
+      ENDING_LAST_CHARS[c >>> 6] |= 1L << c;
+    }
+  }
+
   private static boolean streetEnding(String w) {
     if (w.length() < 4) {
+      return false;
+    }
+    char last = w.charAt(w.length() - 1);
+    if (last >= 128 || (ENDING_LAST_CHARS[last >>> 6] & (1L << last)) == 0) {
       return false;
     }
     for (String e : STREET_ENDINGS) {

@@ -107,11 +107,7 @@ final class ListedNames {
     if (!cap || lowerText) {
       return lowerText;
     }
-    boolean allCaps = true;
-    for (int p = tk.starts[k]; p < tk.ends[k]; p++) {
-      allCaps &= !Character.isLowerCase(tk.chars[p]);
-    }
-    return !allCaps;
+    return tk.someLowerCase(k); // not all capitals
   }
 
   /**

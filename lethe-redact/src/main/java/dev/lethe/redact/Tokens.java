@@ -18,14 +18,14 @@ final class Tokens {
    * Per token, {@code SHAPE_*} bits, made while cutting: every rule asks them of most tokens,
    * several times each, and the chars are at hand then.
    */
-  private byte[] shapes = new byte[32];
+  private byte[] shapes;
   /**
    * Per token, made with {@link #shapes}: {@link String#hashCode} of its ASCII lower case, which
    * for an ASCII token is the hash of {@link #folded} and {@link #nameFolded}.
    */
-  private int[] lowerHashes = new int[32];
-  int[] starts = new int[32];
-  int[] ends = new int[32];
+  private int[] lowerHashes;
+  int[] starts;
+  int[] ends;
   int size;
   /** Token strings and their folded forms, made on first use: the rules ask for them repeatedly. */
   private String[] strings;
@@ -49,6 +49,8 @@ final class Tokens {
   private static final int SHAPE_LETTER = 4;
   /** The first char is upper case ({@link Character#isUpperCase(char)}). */
   private static final int SHAPE_UPPER = 8;
+  /** Some char is lower case ({@link Character#isLowerCase(char)}). */
+  private static final int SHAPE_SOME_LOWER = 16;
   private static final int LEXICON_KNOWN = 1 << 30;
   private static final int LISTS_NAME = 1;
   private static final int LISTS_COMMON = 4;
@@ -56,6 +58,13 @@ final class Tokens {
   private Tokens(String text, char[] chars) {
     this.text = text;
     this.chars = chars;
+    // A token and the space after it take five chars or more in prose: sized so, the arrays
+    // rarely grow.
+    int capacity = Math.max(16, chars.length / 4);
+    shapes = new byte[capacity];
+    lowerHashes = new int[capacity];
+    starts = new int[capacity];
+    ends = new int[capacity];
   }
 
   static Tokens of(String text) {
@@ -142,6 +151,9 @@ final class Tokens {
       char c = chars[p];
       if (c >= 128) {
         b &= ~SHAPE_ASCII;
+        b |= Character.isLowerCase(c) ? SHAPE_SOME_LOWER : 0;
+      } else if (c >= 'a' && c <= 'z') {
+        b |= SHAPE_SOME_LOWER;
       }
       if (c < '0' || c > '9') {
         b &= ~SHAPE_DIGITS;
@@ -375,6 +387,11 @@ final class Tokens {
   /** Whether the first char is upper case ({@link Character#isUpperCase(char)}). */
   boolean capitalized(int k) {
     return (shape(k) & SHAPE_UPPER) != 0;
+  }
+
+  /** Whether some char of the token is lower case ({@link Character#isLowerCase(char)}). */
+  boolean someLowerCase(int k) {
+    return (shape(k) & SHAPE_SOME_LOWER) != 0;
   }
 
   /** Whether the first char is a letter ({@link Character#isLetter(char)}). */
