@@ -101,13 +101,12 @@ final class PersonModel {
   private static final int AFFIX_LENGTH = 3;
   /** Key bit of the word pairs "w,nw=" (the pairs "pw,w=" have it clear). */
   private static final long NEXT_PAIR = 1L << 62;
-  /** Above this many cached tokens the cache is emptied at the end of a document. */
-  private static final int CACHE_LIMIT = 16384;
-  /**
-   * When this many tokens hold their parameter rows, those not used since the last such sweep
-   * drop them, and at most half are kept.
-   */
-  private static final int BUILT_LIMIT = 8192;
+  /** The tokens a session's cache holds. */
+  private static final int CACHE_SIZE = 8192;
+  /** The cache's associativity: a token may be in any of this many slots. */
+  private static final int WAYS = 4;
+  /** In a token's rows: where its own rows start, after the rows of the five window positions. */
+  private static final int OWN = 5;
   /** The shapes of {@link GazetteerFeatureGeneratorFactory#shape}. */
   private static final String[] SHAPES = {"caps", "cap", "low"};
   /** Window positions of the name-list feature, in the order the window emits them. */
@@ -122,7 +121,7 @@ final class PersonModel {
    */
   private final double[] base;
   /** Lower-cased token to its word predicates at every window position, and its written forms. */
-  private final WordTable words;
+  private final Vocabulary words;
   private final PairRows pairs;
   /** The "suf=" and "pre=" predicates, by {@link #affixKey}, each row twice. */
   private final KeyRows affixTable;
@@ -164,9 +163,7 @@ final class PersonModel {
     long[] pairKeys = new long[1 << 16];
     double[] pairRows = new double[pairKeys.length * outcomes];
     int pairCount = 0;
-    long[] affixKeys = new long[1 << 15];
-    double[] affixRows = new double[affixKeys.length * outcomes];
-    int affixCount = 0;
+    Map<String, double[]> affixes = new HashMap<>();
     Map<String, double[]> rest = new HashMap<>();
     Map<String, WordBuilder> wordMap = new HashMap<>();
     for (Map.Entry<String, Context> e : pmap.entrySet()) {
@@ -200,15 +197,10 @@ final class PersonModel {
       if (suffix || name.startsWith("pre=")) {
         int len = name.length() - 4;
         if (len >= 1 && len <= AFFIX_LENGTH) { // longer ones are never asked for
-          if (affixCount == affixKeys.length) {
-            affixKeys = java.util.Arrays.copyOf(affixKeys, 2 * affixCount);
-            affixRows = java.util.Arrays.copyOf(affixRows, 2 * affixCount * outcomes);
-          }
-          affixKeys[affixCount] = affixKey(suffix ? 0 : 1, name, 4, len);
           for (int o = 0; o < outcomes; o++) {
-            affixRows[affixCount * outcomes + o] = 2 * row[o]; // emitted twice
+            row[o] *= 2; // emitted twice
           }
-          affixCount++;
+          affixes.put(name, row);
         }
         continue;
       }
@@ -217,9 +209,9 @@ final class PersonModel {
       }
     }
     pairWords.forEach((w, n) -> wordMap.computeIfAbsent(lowerCase(w), k -> new WordBuilder()).exact(w).pairWord = n);
-    words = new WordTable(wordMap);
+    words = new Vocabulary(wordMap, outcomes);
     pairs = new PairRows(pairKeys, pairRows, pairCount, outcomes);
-    affixTable = new KeyRows(affixKeys, affixRows, affixCount, outcomes);
+    affixTable = affixChains(affixes);
 
     int nc = CLASSES.length;
     base = new double[outcomes];
@@ -262,6 +254,33 @@ final class PersonModel {
         addTo(classNextClass, (a * nc + b) * outcomes, rest, 2, "wc,nc=" + CLASSES[a] + "," + CLASSES[b]);
       }
     }
+  }
+
+  /**
+   * The affix table: for each "suf=" and "pre=" predicate, the sum of its row and of the rows of the
+   * shorter affixes of the same kind that it ends (suffixes) or starts (prefixes) with. A token's
+   * affixes of one kind are then the entry of the longest one the model knows.
+   */
+  private KeyRows affixChains(Map<String, double[]> affixes) {
+    long[] keys = new long[affixes.size()];
+    double[] rows = new double[keys.length * outcomes];
+    int n = 0;
+    for (String name : affixes.keySet()) {
+      String kind = name.substring(0, 4);
+      boolean suffix = kind.equals("suf=");
+      String a = name.substring(4);
+      int len = a.length();
+      for (int l = 1; l <= len; l++) {
+        double[] r = affixes.get(kind + (suffix ? a.substring(len - l) : a.substring(0, l)));
+        if (r != null) {
+          for (int o = 0; o < outcomes; o++) {
+            rows[n * outcomes + o] += r[o];
+          }
+        }
+      }
+      keys[n++] = affixKey(suffix ? 0 : 1, a.toCharArray(), 0, len);
+    }
+    return new KeyRows(keys, rows, n, outcomes);
   }
 
   /**
@@ -341,57 +360,6 @@ final class PersonModel {
     Exact exact(String token) {
       return exact.computeIfAbsent(token, k -> new Exact());
     }
-
-    Word build(String key) {
-      int[] codes = new int[withClass.size()];
-      double[][] rows = new double[codes.length][];
-      int n = 0;
-      for (Map.Entry<Integer, double[]> e : withClass.entrySet()) {
-        codes[n] = e.getKey();
-        rows[n++] = e.getValue();
-      }
-      return new Word(key, word, codes, rows, exact.keySet().toArray(String[]::new),
-          exact.values().toArray(Exact[]::new));
-    }
-  }
-
-  /**
-   * The predicates of a lower-cased token: "w=" and "w&c=" at every window position, and the forms
-   * the token is written in that "pow=" or a word pair names. Not changed once made.
-   *
-   * @param word at {@code role * outcomes}: the row of "w=", twice; null if the word has none
-   * @param classCodes window position * classes + class of each "w&c=" the word has, with its row
-   * @param forms the written forms, with their entries
-   */
-  private record Word(
-      String key,
-      double[] word,
-      int[] classCodes,
-      double[][] classRows,
-      String[] forms,
-      Exact[] exact) {
-
-    /** The row of "w&c=" at a window position with a class, or null. */
-    double[] withClass(int role, int c) {
-      int code = role * CLASSES.length + c;
-      for (int k = 0; k < classCodes.length; k++) {
-        if (classCodes[k] == code) {
-          return classRows[k];
-        }
-      }
-      return null;
-    }
-
-    /** The entry of the written form {@code s[from, to)}, or null. */
-    Exact exact(String s, int from, int to) {
-      for (int k = 0; k < forms.length; k++) {
-        String f = forms[k];
-        if (f.length() == to - from && f.regionMatches(0, s, from, to - from)) {
-          return exact[k];
-        }
-      }
-      return null;
-    }
   }
 
   /** The predicates of a token as written; filled while the model is read, then not changed. */
@@ -440,10 +408,10 @@ final class PersonModel {
    * An affix of at most three chars as a number: kind (0 suffix, 1 prefix), length, and the chars,
    * so that a token's affixes are looked up without making strings.
    */
-  private static long affixKey(int kind, String s, int from, int len) {
+  private static long affixKey(int kind, char[] s, int from, int len) {
     long key = ((long) kind << 50) | ((long) len << 48);
     for (int c = 0; c < len; c++) {
-      key |= (long) s.charAt(from + c) << (32 - 16 * c);
+      key |= (long) s[from + c] << (32 - 16 * c);
     }
     return key;
   }
@@ -471,12 +439,12 @@ final class PersonModel {
   }
 
   Session session() {
-    return new Session(BUILT_LIMIT, CACHE_LIMIT);
+    return new Session(CACHE_SIZE);
   }
 
-  /** A session with other cache limits (tests use small ones to exercise the sweeps). */
-  Session session(int builtLimit, int cacheLimit) {
-    return new Session(builtLimit, cacheLimit);
+  /** A session whose cache holds {@code size} tokens, at least 4 (tests use small ones to exercise eviction). */
+  Session session(int size) {
+    return new Session(size);
   }
 
   /**
@@ -492,25 +460,25 @@ final class PersonModel {
    * {@link PersonFinder}'s case, or when every token is evaluated): the previous-map feature of a
    * token is read only when that token is evaluated.
    *
-   * <p>Cached tokens carry the adaptive data, so they stay cached for the rest of the document: the
-   * cache grows with the document's distinct evaluated tokens and their neighbours, as OpenNLP's
-   * previous map grows with its distinct tokens, but only about {@value #BUILT_LIMIT} tokens (the
-   * recently used ones) keep their summed rows, about 250 bytes each; the others keep a few
-   * fields and a reference into the model. At the end of a document, once the cache holds more
-   * than {@value #CACHE_LIMIT} tokens, it forgets those without rows. A thread's session thus holds
-   * a few megabytes at most, beyond the current document's tokens.
+   * <p>The cache holds a fixed number of tokens ({@value #CACHE_SIZE}, about 300 bytes each), in
+   * sets of {@value #WAYS} by hash; a new token replaces the least recently used of its set. So a
+   * thread's session holds a few megabytes at most, and a token not seen for a while costs its
+   * look-ups again. A token carries its adaptive data while cached; one dropped from the cache
+   * during a document leaves its adaptive data in a map for the rest of the document (as OpenNLP's
+   * previous map, it grows with the document's distinct evaluated tokens, and is emptied after it).
    */
   final class Session {
-    /** The token cache: open addressing by the string's hash, stored beside each token. */
-    private Token[] cache = new Token[1 << 12];
-    private int[] cacheHashes = new int[1 << 12];
-    private int cached;
-    private final java.util.ArrayList<Token> built = new java.util.ArrayList<>();
+    private final int sets;
+    /** Per cache slot ({@value #WAYS} per set): the token's hash, the token, when last used. */
+    private final int[] hashes;
+    private final Token[] tokens;
+    private final long[] stamps;
+    private long clock;
+    /** The chars of the token being looked up, if it is not longer. */
+    private final char[] chars = new char[64];
+    /** The adaptive data of the document's tokens dropped from the cache: text to outcome. */
+    private final Map<String, Integer> dropped = new HashMap<>();
     private long document = 1;
-    private long sentences;
-    private long lastSweep;
-    private final int builtLimit;
-    private final int cacheLimit;
     private Token[] sentence = new Token[64];
     private boolean[] evaluated = new boolean[64];
     private int length;
@@ -519,9 +487,14 @@ final class PersonModel {
     private Tokens source;
     private int offset;
 
-    private Session(int builtLimit, int cacheLimit) {
-      this.builtLimit = builtLimit;
-      this.cacheLimit = cacheLimit;
+    private Session(int size) {
+      if (size < WAYS || Integer.bitCount(size) != 1) {
+        throw new IllegalArgumentException("cache size must be a power of two >= " + WAYS + ": " + size);
+      }
+      sets = size / WAYS;
+      hashes = new int[size];
+      tokens = new Token[size];
+      stamps = new long[size];
     }
 
     /** Makes {@code tokens[0..length)} the sentence at hand. */
@@ -551,10 +524,6 @@ final class PersonModel {
       java.util.Arrays.fill(evaluated, 0, length, false);
       strings = null;
       source = null;
-      sentences++;
-      if (built.size() >= builtLimit) {
-        sweep();
-      }
       this.length = length;
     }
 
@@ -580,20 +549,13 @@ final class PersonModel {
      */
     void eval(int i, int[] previous, double[] dist) {
       int n = length;
-      int from = Math.max(0, i - 2);
-      int to = Math.min(n, i + 3);
-      for (int j = from; j < to; j++) {
-        Token k = token(j);
-        if (!k.built()) {
-          k.build();
-          built.add(k);
-        }
-        k.used = sentences;
+      for (int j = Math.max(0, i - 2); j < Math.min(n, i + 3); j++) {
+        token(j);
       }
       evaluated[i] = true;
       Token[] s = sentence;
       Token t = s[i];
-      if (!t.builtOwn()) {
+      if (!t.own) {
         t.buildOwn();
       }
       int nc = CLASSES.length;
@@ -601,37 +563,37 @@ final class PersonModel {
       int po = i >= 1 ? previous[i - 1] : other;
       int ppo = i >= 2 ? previous[i - 2] : other;
       int pd = (t.document == document ? t.previous + 1 : 0) * outcomes;
-      double[] window = t.window;
-      double[] own = t.own;
-      int pow = outcomes + po * outcomes;
+      double[] rows = t.rows;
+      int pow = OWN * outcomes + outcomes + po * outcomes;
+      int affixes = OWN * outcomes;
       int poc = (po * nc + c) * outcomes;
       int pp = ppo * outcomes;
       // Every feature of OpenNLP's context, in sums made per token and per table: the own token's
       // class, words and affixes, each neighbour's class and words at its window position, the
       // pairs, the name list, the previous outcomes and the adaptive data.
       for (int o = 0; o < outcomes; o++) {
-        dist[o] = base[o] + window[o] + own[o] + own[pow + o] + previousOutcomeClass[poc + o]
+        dist[o] = base[o] + rows[o] + rows[affixes + o] + rows[pow + o] + previousOutcomeClass[poc + o]
             + previousPreviousOutcome[pp + o] + previousMap[pd + o];
       }
       if (i >= 1) {
         Token p = s[i - 1];
-        add(dist, p.window, outcomes);
+        add(dist, p.rows, outcomes);
         add(dist, previousClassClass, (p.tokenClass * nc + c) * outcomes);
         pair(dist, 0, p.pairWord, t.pairWord);
       } else {
         add(dist, sentenceBegin, 0);
       }
       if (i >= 2) {
-        add(dist, s[i - 2].window, 2 * outcomes);
+        add(dist, s[i - 2].rows, 2 * outcomes);
       }
       if (i + 1 < n) {
         Token x = s[i + 1];
-        add(dist, x.window, 3 * outcomes);
+        add(dist, x.rows, 3 * outcomes);
         add(dist, classNextClass, (c * nc + x.tokenClass) * outcomes);
         pair(dist, NEXT_PAIR, t.pairWord, x.pairWord);
       }
       if (i + 2 < n) {
-        add(dist, s[i + 2].window, 4 * outcomes);
+        add(dist, s[i + 2].rows, 4 * outcomes);
       }
       listed(dist, i, 0);
       if (i >= 1) {
@@ -682,62 +644,59 @@ final class PersonModel {
      */
     private Token cached(String text, int from, int to, Tokens tk, int k) {
       int len = to - from;
-      int h = 0;
-      for (int q = from; q < to; q++) {
-        h = 31 * h + text.charAt(q); // String.hashCode, without making the string
+      String s = null;
+      char[] c = chars;
+      if (len <= c.length) {
+        text.getChars(from, to, c, 0); // one bulk copy; then hashing and comparing run on an array
+      } else {
+        s = string(text, from, to, tk, k);
+        c = s.toCharArray();
       }
-      int mask = cache.length - 1;
-      int i = (h * 0x9E3779B9) >>> Integer.numberOfLeadingZeros(mask);
-      for (Token t; (t = cache[i]) != null; i = (i + 1) & mask) {
-        if (cacheHashes[i] == h && t.text.length() == len && t.text.regionMatches(0, text, from, len)) {
+      int h = 0;
+      for (int q = 0; q < len; q++) {
+        h = 31 * h + c[q]; // String.hashCode, without making the string
+      }
+      int set = Integer.rotateLeft(h * 0x9E3779B9, 16) & (sets - 1); // the product's high bits
+      int first = set * WAYS;
+      int victim = first;
+      for (int w = first; w < first + WAYS; w++) {
+        Token t = tokens[w];
+        if (t == null) {
+          victim = w;
+          break;
+        }
+        if (hashes[w] == h && java.util.Arrays.equals(t.chars, 0, t.chars.length, c, 0, len)) {
+          stamps[w] = ++clock;
           return t;
         }
+        if (stamps[w] < stamps[victim]) {
+          victim = w;
+        }
       }
-      String s = tk != null ? tk.token(k) : len == text.length() ? text : text.substring(from, to);
+      Token old = tokens[victim];
+      if (old != null && old.document == document) {
+        dropped.put(new String(old.chars), old.previous);
+      }
+      if (s == null) {
+        s = string(text, from, to, tk, k);
+      }
       Token t = new Token(s, tk != null ? tk.listedName(k) : NameGazetteer.contains(s));
-      cache[i] = t;
-      cacheHashes[i] = h;
-      if (++cached * 2 > cache.length) {
-        rehash(cache.length * 2, false);
+      if (!dropped.isEmpty()) {
+        Integer p = dropped.get(s);
+        if (p != null) {
+          t.previous = p;
+          t.document = document;
+        }
       }
+      t.slot = victim;
+      tokens[victim] = t;
+      hashes[victim] = h;
+      stamps[victim] = ++clock;
       return t;
     }
 
-    /** Moves the cache into a table of the given size, keeping only tokens with rows if asked. */
-    private void rehash(int size, boolean builtOnly) {
-      Token[] old = cache;
-      int[] oldHashes = cacheHashes;
-      cache = new Token[size];
-      cacheHashes = new int[size];
-      cached = 0;
-      int mask = size - 1;
-      int shift = Integer.numberOfLeadingZeros(mask);
-      for (int j = 0; j < old.length; j++) {
-        Token k = old[j];
-        if (k != null && (!builtOnly || k.built())) {
-          int i = (oldHashes[j] * 0x9E3779B9) >>> shift;
-          while (cache[i] != null) {
-            i = (i + 1) & mask;
-          }
-          cache[i] = k;
-          cacheHashes[i] = oldHashes[j];
-          cached++;
-        }
-      }
-    }
-
-    /** Drops the rows of the tokens not used since the last sweep, and of all but half the others. */
-    private void sweep() {
-      int kept = 0;
-      for (Token t : built) {
-        if (t.used > lastSweep && kept < builtLimit / 2) {
-          built.set(kept++, t);
-        } else {
-          t.drop();
-        }
-      }
-      built.subList(kept, built.size()).clear();
-      lastSweep = sentences;
+    private String string(String text, int from, int to, Tokens tk, int k) {
+      return tk != null ? tk.token(k) : to - from == text.length() ? text : text.substring(from, to);
     }
 
     /**
@@ -750,6 +709,9 @@ final class PersonModel {
           Token t = sentence[i];
           t.previous = outcomes[i];
           t.document = document;
+          if (tokens[t.slot] != t) { // dropped from the cache since it was looked up
+            dropped.put(new String(t.chars), t.previous);
+          }
         }
       }
     }
@@ -761,61 +723,43 @@ final class PersonModel {
       strings = null;
       source = null;
       length = 0;
-      if (cached > cacheLimit) {
-        // The tokens with rows stay (they are the ones worth keeping); the others only held the
-        // adaptive data of documents now done.
-        int keep = 0;
-        for (Token t : built) {
-          keep += t.built() ? 1 : 0;
-        }
-        if (keep <= cacheLimit) {
-          rehash(cache.length, true); // same size: the next documents would grow it again
-        } else {
-          cache = new Token[1 << 12];
-          cacheHashes = new int[1 << 12];
-          cached = 0;
-          built.clear();
-        }
-      }
+      dropped.clear();
     }
   }
 
   /**
-   * A distinct token string: what the model knows of it (resolved once, when the token is first
-   * seen), its summed rows (made from that on use, dropped when not used for a while) and its
-   * adaptive data.
+   * A distinct token string: what the model knows of it (resolved when the token is first seen),
+   * its summed rows, and its adaptive data.
    */
   private final class Token {
-    final String text;
+    final char[] chars;
     final int tokenClass;
     /** The index of its name-list shape, or -1 if not listed. */
     final int shape;
-    /** The model's entry of its lower case, or null. */
-    final Word word;
-    /** The entry of the token as written, or null. */
-    final Exact exact;
     /** The token's number in word pairs, or -1 if no pair predicate names it. */
     final int pairWord;
+    /** Where the model's data of the token as written starts ({@link Vocabulary#form}), or -1. */
+    final int form;
     /**
      * At {@code role * outcomes} for each window position (0, p1, p2, n1, n2): the sum of the
      * features this token gives a window when it is at that position: its "wc=" class, its "w&c="
-     * and twice its "w=". Null until built.
+     * and twice its "w=". Then, once {@link #own} is set, at {@code OWN * outcomes}: the sum of
+     * its affixes ("suf=" and "pre=", each twice); after that, at {@code previous outcome *
+     * outcomes} from there, its "pow=".
      */
-    double[] window;
-    /**
-     * The features only the token's own evaluation needs: at 0, its affixes ("suf=" and "pre=",
-     * twice); at {@code outcomes + previous outcome * outcomes}, its "pow=". Null until built.
-     */
-    double[] own;
+    final double[] rows;
+    /** Whether the rows only the token's own evaluation needs are there. */
+    boolean own;
     /** The outcome last given to this token in {@link #document}. */
     int previous;
     long document;
-    /** The number of the last sentence whose evaluation used the rows. */
-    long used;
+    /** The token's slot in the session's cache. */
+    int slot;
 
     Token(String text, boolean listed) {
-      this.text = text;
-      this.tokenClass = tokenClass(text);
+      chars = text.toCharArray();
+      rows = new double[(OWN + 1 + outcomes) * outcomes];
+      tokenClass = tokenClass(text);
       int s = -1;
       if (listed) {
         String h = GazetteerFeatureGeneratorFactory.shape(text);
@@ -825,57 +769,36 @@ final class PersonModel {
           }
         }
       }
-      this.shape = s;
-      this.word = words.get(text);
-      this.exact = word == null ? null : word.exact(text, 0, text.length());
-      this.pairWord = exact == null ? -1 : exact.pairWord;
-    }
-
-    boolean built() {
-      return window != null;
-    }
-
-    void build() {
+      shape = s;
+      int entry = words.find(chars);
+      form = entry < 0 ? -1 : words.form(entry, chars);
+      pairWord = form < 0 ? -1 : words.pairWord(form);
       int nc = CLASSES.length;
-      double[] w = new double[ROLES.length * outcomes];
       for (int r = 0; r < ROLES.length; r++) {
-        int at = r * outcomes;
-        System.arraycopy(classRows, (r * nc + tokenClass) * outcomes, w, at, outcomes);
-        if (word != null) {
-          double[] wc = word.withClass(r, tokenClass);
-          for (int o = 0; o < outcomes; o++) {
-            w[at + o] += (word.word() == null ? 0.0 : word.word()[at + o]) + (wc == null ? 0.0 : wc[o]);
-          }
-        }
+        System.arraycopy(classRows, (r * nc + tokenClass) * outcomes, rows, r * outcomes, outcomes);
       }
-      window = w;
+      if (entry >= 0) {
+        words.addWindow(entry, tokenClass, rows);
+      }
     }
 
-    /** Whether the rows only the token's own evaluation needs are there. */
-    boolean builtOwn() {
-      return own != null;
-    }
-
-    /** Makes the rows only the token's own evaluation needs (not its neighbours'). */
+    /** Adds the rows only the token's own evaluation needs (not its neighbours'). */
     void buildOwn() {
-      String t = text;
-      double[] a = new double[outcomes + outcomes * outcomes];
-      // "suf=" of the last 1..3 chars and "pre=" of the first 1..3.
-      int affix = Math.min(AFFIX_LENGTH, t.length());
-      for (int len = 1; len <= affix; len++) {
-        affixTable.add(a, affixKey(0, t, t.length() - len, len));
-        affixTable.add(a, affixKey(1, t, 0, len));
+      char[] t = chars;
+      int n = t.length;
+      int at = OWN * outcomes;
+      // "suf=" of the last 1..3 chars and "pre=" of the first 1..3: the table holds, for each
+      // affix, the sum of it and its shorter ones, so the longest one the model knows does.
+      for (int len = Math.min(AFFIX_LENGTH, n); len >= 1 && !affixTable.add(rows, at, affixKey(0, t, n - len, len)); len--) {
+        // shorter
       }
-      if (exact != null && exact.withOutcome != null) {
-        System.arraycopy(exact.withOutcome, 0, a, outcomes, outcomes * outcomes);
+      for (int len = Math.min(AFFIX_LENGTH, n); len >= 1 && !affixTable.add(rows, at, affixKey(1, t, 0, len)); len--) {
+        // shorter
       }
-      own = a;
-    }
-
-    /** Forgets the rows (the adaptive data stays); {@link #build} makes them again. */
-    void drop() {
-      window = null;
-      own = null;
+      if (form >= 0) {
+        words.copyWithOutcome(form, rows, at + outcomes);
+      }
+      own = true;
     }
   }
 
@@ -994,104 +917,227 @@ final class PersonModel {
   }
 
   /**
-   * Lower-cased token to its {@link Word}, immutable, filled from a map. Open addressing over one
-   * array of longs, each the key's hash and the entry's number: a probe reads one place of memory,
-   * and a key (and its chars) only when the hashes match. Most look-ups of new tokens miss, so
-   * that is what counts.
+   * Lower-cased token to all the model says about its word, immutable. Laid out flat so that a
+   * look-up touches few places of memory (most tokens first seen are looked up once and not seen
+   * again soon, so the memory cache rarely holds them): open addressing over pairs of longs (the
+   * key's hash and length; where its chars and its data start), the keys' chars in one array, and
+   * each entry's data in one run of doubles:
+   *
+   * <pre>
+   * m, f, has "w=",
+   * m token classes that have "w&c=" rows,
+   * 5 window positions' "w=" rows, twice (if it has them),
+   * m times: the 5 window positions' "w&c=" rows for that class,
+   * f times (the written forms "pow=" or a word pair names): where its chars start, its length,
+   *   its number in word pairs (-1 if none), whether it has "pow=" rows, then those rows.
+   * </pre>
    */
-  private static final class WordTable {
-    /** Per slot: hash << 32 | (entry number + 1); 0 when empty. */
+  private static final class Vocabulary {
+    /** Per slot, two longs: hash << 32 | (key length + 1), 0 when empty; key start << 32 | data start. */
     private final long[] slots;
-    private final Word[] values;
+    private final char[] chars;
+    private final double[] data;
+    private final int outcomes;
     private final int mask;
     private final int shift;
 
-    WordTable(Map<String, WordBuilder> map) {
+    Vocabulary(Map<String, WordBuilder> map, int outcomes) {
+      this.outcomes = outcomes;
       int cap = Integer.highestOneBit(Math.max(4, map.size()) * 2) * 2;
-      slots = new long[cap];
-      values = new Word[map.size()];
+      slots = new long[2 * cap];
       mask = cap - 1;
       shift = Integer.numberOfLeadingZeros(mask);
-      int n = 0;
+      StringBuilder text = new StringBuilder();
+      DoubleList d = new DoubleList();
+      int window = ROLES.length * outcomes;
       for (Map.Entry<String, WordBuilder> e : map.entrySet()) {
-        int h = e.getKey().hashCode();
+        String key = e.getKey();
+        WordBuilder w = e.getValue();
+        int keyStart = text.length();
+        text.append(key);
+        int dataStart = d.size();
+        // The "w&c=" rows by class, then by window position.
+        Map<Integer, double[]> byClass = new java.util.TreeMap<>();
+        w.withClass.forEach((code, row) -> {
+          double[] rows = byClass.computeIfAbsent(code % CLASSES.length, k -> new double[window]);
+          System.arraycopy(row, 0, rows, code / CLASSES.length * outcomes, outcomes);
+        });
+        d.add(byClass.size());
+        d.add(w.exact.size());
+        d.add(w.word != null ? 1 : 0);
+        for (int c : byClass.keySet()) {
+          d.add(c);
+        }
+        if (w.word != null) {
+          d.addAll(w.word);
+        }
+        for (double[] rows : byClass.values()) {
+          d.addAll(rows);
+        }
+        for (Map.Entry<String, Exact> f : w.exact.entrySet()) {
+          d.add(text.length());
+          d.add(f.getKey().length());
+          text.append(f.getKey());
+          d.add(f.getValue().pairWord);
+          d.add(f.getValue().withOutcome != null ? 1 : 0);
+          if (f.getValue().withOutcome != null) {
+            d.addAll(f.getValue().withOutcome);
+          }
+        }
+        int h = key.hashCode();
         int i = (h * 0x9E3779B9) >>> shift;
-        while (slots[i] != 0) {
+        while (slots[2 * i] != 0) {
           i = (i + 1) & mask;
         }
-        values[n] = e.getValue().build(e.getKey());
-        slots[i] = ((long) h << 32) | (n + 1L);
-        n++;
+        slots[2 * i] = ((long) h << 32) | (key.length() + 1L);
+        slots[2 * i + 1] = ((long) keyStart << 32) | dataStart;
       }
+      chars = text.toString().toCharArray();
+      data = d.toArray();
     }
 
     /**
-     * The entry of the token's lower case ({@link #lowerCase}); for an ASCII token found by its
-     * chars, without making the lower-cased string.
+     * Where the entry of the token's lower case ({@link #lowerCase}) starts, or -1; an ASCII token
+     * is found by its chars, without making the lower-cased string.
      */
-    Word get(String token) {
+    int find(char[] token) {
       int h = 0;
-      int n = token.length();
-      for (int q = 0; q < n; q++) {
-        char c = token.charAt(q);
+      for (char c : token) {
         if (c >= 128) {
-          String lower = lowerCase(token);
-          return get(lower.hashCode(), lower, false);
+          String lower = lowerCase(new String(token));
+          return find(lower.hashCode(), lower.toCharArray(), false);
         }
         h = 31 * h + (c >= 'A' && c <= 'Z' ? c + 32 : c);
       }
-      return get(h, token, true);
+      return find(h, token, true);
     }
 
     /** The entry whose key is {@code s}, lower-casing A to Z of {@code s} first if asked. */
-    private Word get(int h, String s, boolean asciiLower) {
-      int i = (h * 0x9E3779B9) >>> shift;
-      for (long slot; (slot = slots[i]) != 0; i = (i + 1) & mask) {
-        if ((int) (slot >>> 32) == h) {
-          Word w = values[(int) slot - 1];
-          if (asciiLower ? sameAsciiLowerCase(w.key(), s) : w.key().equals(s)) {
-            return w;
+    private int find(int h, char[] s, boolean asciiLower) {
+      long stored = ((long) h << 32) | (s.length + 1L);
+      for (int i = (h * 0x9E3779B9) >>> shift; slots[2 * i] != 0; i = (i + 1) & mask) {
+        if (slots[2 * i] == stored) {
+          long at = slots[2 * i + 1];
+          if (same(chars, (int) (at >>> 32), s, asciiLower)) {
+            return (int) at;
           }
         }
       }
-      return null;
+      return -1;
     }
 
-    private static boolean sameAsciiLowerCase(String key, String s) {
-      int n = s.length();
-      if (key.length() != n) {
-        return false;
-      }
-      for (int q = 0; q < n; q++) {
-        char c = s.charAt(q);
-        if (key.charAt(q) != (c >= 'A' && c <= 'Z' ? c + 32 : c)) {
+    private static boolean same(char[] chars, int from, char[] s, boolean asciiLower) {
+      for (int q = 0; q < s.length; q++) {
+        char c = s[q];
+        if (chars[from + q] != (asciiLower && c >= 'A' && c <= 'Z' ? c + 32 : c)) {
           return false;
         }
       }
       return true;
     }
+
+    /** Adds to {@code rows} (five window positions) the entry's "w=" rows and its "w&c=" rows for class c. */
+    void addWindow(int entry, int c, double[] rows) {
+      int m = (int) data[entry];
+      int at = entry + 3 + m;
+      int window = ROLES.length * outcomes;
+      if (data[entry + 2] != 0) {
+        for (int k = 0; k < window; k++) {
+          rows[k] += data[at + k];
+        }
+        at += window;
+      }
+      for (int v = 0; v < m; v++) {
+        if (data[entry + 3 + v] == c) {
+          at += v * window;
+          for (int k = 0; k < window; k++) {
+            rows[k] += data[at + k];
+          }
+          return;
+        }
+      }
+    }
+
+    /** Where the entry's data of the written form {@code token} starts, or -1. */
+    int form(int entry, char[] token) {
+      int m = (int) data[entry];
+      int f = (int) data[entry + 1];
+      int window = ROLES.length * outcomes;
+      int at = entry + 3 + m + (data[entry + 2] != 0 ? window : 0) + m * window;
+      for (int k = 0; k < f; k++) {
+        if ((int) data[at + 1] == token.length && same(chars, (int) data[at], token, false)) {
+          return at;
+        }
+        at += 4 + (data[at + 3] != 0 ? outcomes * outcomes : 0);
+      }
+      return -1;
+    }
+
+    /** The number in word pairs of a form ({@link #form}), or -1. */
+    int pairWord(int form) {
+      return (int) data[form + 2];
+    }
+
+    /** Copies the form's "pow=" rows to {@code rows} at {@code at}, if it has them. */
+    void copyWithOutcome(int form, double[] rows, int at) {
+      if (data[form + 3] != 0) {
+        System.arraycopy(data, form + 4, rows, at, outcomes * outcomes);
+      }
+    }
+  }
+
+  /** A growing array of doubles, for {@link Vocabulary}. */
+  private static final class DoubleList {
+    private double[] values = new double[1 << 16];
+    private int size;
+
+    void add(double v) {
+      if (size == values.length) {
+        values = java.util.Arrays.copyOf(values, 2 * size);
+      }
+      values[size++] = v;
+    }
+
+    void add(int v) {
+      add((double) v);
+    }
+
+    void addAll(double[] vs) {
+      for (double v : vs) {
+        add(v);
+      }
+    }
+
+    int size() {
+      return size;
+    }
+
+    double[] toArray() {
+      return java.util.Arrays.copyOf(values, size);
+    }
   }
 
   /**
    * The word-pair predicates: pair of token numbers ({@link #pairKey} without the kind bit) to the
-   * rows of "pw,w=" and of "w,nw=" (zeros where the model has none, which add nothing), stored
-   * right after the key: a look-up touches one place of memory, and the "w,nw=" look-up for one
-   * token finds in the cache the slot the "pw,w=" look-up for the next token needs. Open
-   * addressing; immutable once filled.
+   * rows of "pw,w=" and of "w,nw=", twice (zeros where the model has none, which add nothing).
+   * Open addressing over the keys alone, with the rows in a parallel array: most pairs of known
+   * words are no predicate, and such a look-up reads only the keys, a quarter of the memory.
+   * Immutable once filled.
    */
   private static final class PairRows {
-    /** Per slot: the key + 1 (0 when empty), then the two rows' doubles as raw bits. */
-    private final long[] slots;
+    /** Per slot: the key + 1, 0 when empty. */
+    private final long[] keys;
+    /** Per slot, at {@code slot * 2 * outcomes}: the "pw,w=" row, then the "w,nw=" row. */
+    private final double[] rows;
     private final int outcomes;
-    private final int width;
     private final int mask;
     private final int shift;
 
     /** From {@code count} keys ({@link #pairKey}, with their kind) and their rows, one after another. */
-    PairRows(long[] keys, double[] rows, int count, int outcomes) {
+    PairRows(long[] kinds, double[] rows, int count, int outcomes) {
       long[] pairs = new long[count];
       for (int k = 0; k < count; k++) {
-        pairs[k] = keys[k] & ~NEXT_PAIR;
+        pairs[k] = kinds[k] & ~NEXT_PAIR;
       }
       java.util.Arrays.sort(pairs);
       int distinct = 0;
@@ -1102,86 +1148,79 @@ final class PersonModel {
       }
       int cap = Integer.highestOneBit(Math.max(4, distinct) * 2) * 2;
       this.outcomes = outcomes;
-      width = 1 + 2 * outcomes;
-      slots = new long[cap * width];
+      keys = new long[cap];
+      this.rows = new double[cap * 2 * outcomes];
       mask = cap - 1;
       shift = Long.numberOfLeadingZeros(mask);
       for (int k = 0; k < count; k++) {
-        long key = keys[k] & ~NEXT_PAIR;
-        int i = slot(key);
-        slots[i] = key + 1;
-        int at = i + 1 + ((keys[k] & NEXT_PAIR) != 0 ? outcomes : 0);
-        for (int o = 0; o < outcomes; o++) {
-          slots[at + o] = Double.doubleToRawLongBits(rows[k * outcomes + o]);
-        }
+        long key = kinds[k] & ~NEXT_PAIR;
+        int i = probe(keys, mask, shift, key);
+        keys[i] = key + 1;
+        int at = i * 2 * outcomes + ((kinds[k] & NEXT_PAIR) != 0 ? outcomes : 0);
+        System.arraycopy(rows, k * outcomes, this.rows, at, outcomes);
       }
     }
 
     /** Adds the row of the key ({@link #pairKey}, with its kind) to {@code dist}, if the model has it. */
     void add(double[] dist, long key) {
-      int i = slot(key & ~NEXT_PAIR);
-      if (slots[i] != 0) {
-        int at = i + 1 + ((key & NEXT_PAIR) != 0 ? outcomes : 0);
+      int i = probe(keys, mask, shift, key & ~NEXT_PAIR);
+      if (keys[i] != 0) {
+        int at = i * 2 * outcomes + ((key & NEXT_PAIR) != 0 ? outcomes : 0);
         for (int o = 0; o < outcomes; o++) {
-          dist[o] += Double.longBitsToDouble(slots[at + o]);
+          dist[o] += rows[at + o];
         }
       }
     }
-
-    private int slot(long key) {
-      return probe(slots, width, mask, shift, key);
-    }
   }
 
-  /** Long key to a parameter row stored right after it; open addressing; immutable once filled. */
+  /** Long key to a parameter row; open addressing over the keys, rows beside; immutable once filled. */
   private static final class KeyRows {
-    /** Per slot: the key + 1 (0 when empty), then the row's doubles as raw bits. */
-    private final long[] slots;
-    private final int width;
+    /** Per slot: the key + 1, 0 when empty. */
+    private final long[] keys;
+    /** Per slot, at {@code slot * outcomes}: the row. */
+    private final double[] rows;
+    private final int outcomes;
     private final int mask;
     private final int shift;
 
     /** From {@code count} distinct keys and their rows, one after another. */
     KeyRows(long[] keys, double[] rows, int count, int outcomes) {
       int cap = Integer.highestOneBit(Math.max(4, count) * 2) * 2;
-      width = 1 + outcomes;
-      slots = new long[cap * width];
+      this.outcomes = outcomes;
+      this.keys = new long[cap];
+      this.rows = new double[cap * outcomes];
       mask = cap - 1;
       shift = Long.numberOfLeadingZeros(mask);
       for (int k = 0; k < count; k++) {
-        int i = slot(keys[k]);
-        slots[i] = keys[k] + 1;
-        for (int o = 0; o < outcomes; o++) {
-          slots[i + 1 + o] = Double.doubleToRawLongBits(rows[k * outcomes + o]);
-        }
+        int i = probe(this.keys, mask, shift, keys[k]);
+        this.keys[i] = keys[k] + 1;
+        System.arraycopy(rows, k * outcomes, this.rows, i * outcomes, outcomes);
       }
     }
 
-    /** Adds the key's row to {@code sum} from its start, if there is one. */
-    void add(double[] sum, long key) {
-      int i = slot(key);
-      if (slots[i] != 0) {
-        for (int o = 1; o < width; o++) {
-          sum[o - 1] += Double.longBitsToDouble(slots[i + o]);
-        }
+    /** Adds the key's row to {@code sum} at {@code at} and says true, if there is one. */
+    boolean add(double[] sum, int at, long key) {
+      int i = probe(keys, mask, shift, key);
+      if (keys[i] == 0) {
+        return false;
       }
-    }
-
-    private int slot(long key) {
-      return probe(slots, width, mask, shift, key);
+      for (int o = 0; o < outcomes; o++) {
+        sum[at + o] += rows[i * outcomes + o];
+      }
+      return true;
     }
   }
 
   /**
-   * Linear probing over slots of {@code width} longs whose first long is the key + 1 (0 marks an
-   * empty slot): the index of the key's slot, or of the empty slot where it would go.
+   * Linear probing over keys stored + 1 (0 marks an empty slot): the index of the key's slot, or
+   * of the empty slot where it would go.
    */
-  private static int probe(long[] slots, int width, int mask, int shift, long key) {
+  private static int probe(long[] keys, int mask, int shift, long key) {
     long stored = key + 1;
     int i = (int) ((stored * 0x9E3779B97F4A7C15L) >>> shift);
-    while (slots[i * width] != 0 && slots[i * width] != stored) {
+    while (keys[i] != 0 && keys[i] != stored) {
       i = (i + 1) & mask;
     }
-    return i * width;
+    return i;
   }
 }
