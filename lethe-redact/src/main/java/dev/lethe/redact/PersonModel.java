@@ -25,15 +25,20 @@ import opennlp.tools.util.featuregen.FeatureGeneratorUtil;
  * hash map of half a million predicate names. Here the model is split at load by what a
  * predicate depends on: the predicates of one token's word ({@code w=}, {@code w&c=} at every
  * window position) and of the token as written ({@code pow=}, and its number in word pairs) are
- * filed under the lower-cased word, affixes under their chars packed in a number, word pairs under
- * pairs of token numbers, and the token-independent ones (token class, name-list shape, outcome,
- * position) are small tables, with every predicate that OpenNLP emits twice stored doubled. When a
- * token string is first seen, its class and name-list shape are computed from its chars and its
- * word looked up once; then, per window position, the sum of all it contributes there (class,
- * {@code w&c=}, twice {@code w=}) is made, and for a token evaluated itself the sum of its affixes.
- * These sums are kept in a bounded per-thread cache. An evaluation then adds about fifteen rows:
- * the five tokens' sums, the pair and class-pair rows, the name-list rows, the previous outcomes
- * and the adaptive data. Predicates the model does not know add nothing, as in {@code GISModel}.
+ * filed under the lower-cased word in one flat {@link Vocabulary}, affixes under their chars packed
+ * in a number (each with the sum of its shorter affixes, so a token's affixes of a kind are one
+ * look-up), word pairs under pairs of token numbers, and the token-independent ones (token class,
+ * name-list shape, outcome, position) are small tables, with every predicate that OpenNLP emits
+ * twice stored doubled. When a token string is first seen, its class and name-list shape are
+ * computed from its chars and its word looked up once; then, per window position, the sum of all
+ * it contributes there (class, {@code w&c=}, twice {@code w=}) is made, and for a token evaluated
+ * itself the sum of its affixes. These sums are kept in a bounded per-thread cache. An evaluation
+ * then adds about fifteen rows: the five tokens' sums, the pair and class-pair rows, the name-list
+ * rows, the previous outcomes and the adaptive data. Predicates the model does not know add
+ * nothing, as in {@code GISModel}.
+ *
+ * <p>The cost that remains is mostly memory latency: a token first seen reads the vocabulary, and
+ * the affix and pair tables, a few megabytes the processor's cache does not keep.
  *
  * <p>Instances are immutable and thread-safe. The per-document state (adaptive data) and the
  * token cache live in a {@link Session}, which is not thread-safe: one per thread.
@@ -105,8 +110,8 @@ final class PersonModel {
   private static final int CACHE_SIZE = 8192;
   /** The cache's associativity: a token may be in any of this many slots. */
   private static final int WAYS = 4;
-  /** In a token's rows: where its own rows start, after the rows of the five window positions. */
-  private static final int OWN = 5;
+  /** The packed form ({@code Session.packs}) of a token too long to pack. */
+  private static final long LONG_TOKEN = -1;
   /** The shapes of {@link GazetteerFeatureGeneratorFactory#shape}. */
   private static final String[] SHAPES = {"caps", "cap", "low"};
   /** Window positions of the name-list feature, in the order the window emits them. */
@@ -460,10 +465,10 @@ final class PersonModel {
    * {@link PersonFinder}'s case, or when every token is evaluated): the previous-map feature of a
    * token is read only when that token is evaluated.
    *
-   * <p>The cache holds a fixed number of tokens ({@value #CACHE_SIZE}, about 300 bytes each), in
-   * sets of {@value #WAYS} by hash; a new token replaces the least recently used of its set. So a
-   * thread's session holds a few megabytes at most, and a token not seen for a while costs its
-   * look-ups again. A token carries its adaptive data while cached; one dropped from the cache
+   * <p>The cache holds a fixed number of tokens ({@value #CACHE_SIZE}, about 200 bytes each, 300
+   * for a token evaluated itself), in sets of {@value #WAYS} by hash; a new token replaces the least
+   * recently used of its set. So a thread's session holds a few megabytes at most, and a token not
+   * seen for a while costs its look-ups again. A token carries its adaptive data while cached; one dropped from the cache
    * during a document leaves its adaptive data in a map for the rest of the document (as OpenNLP's
    * previous map, it grows with the document's distinct evaluated tokens, and is emptied after it).
    */
@@ -473,6 +478,11 @@ final class PersonModel {
     private final int[] hashes;
     private final Token[] tokens;
     private final long[] stamps;
+    /**
+     * Per cache slot: a token of at most 7 chars below 256, packed with its length, which decides
+     * equality without reading the token; {@link #LONG_TOKEN} for the others.
+     */
+    private final long[] packs;
     private long clock;
     /** The chars of the token being looked up, if it is not longer. */
     private final char[] chars = new char[64];
@@ -495,6 +505,7 @@ final class PersonModel {
       hashes = new int[size];
       tokens = new Token[size];
       stamps = new long[size];
+      packs = new long[size];
     }
 
     /** Makes {@code tokens[0..length)} the sentence at hand. */
@@ -555,7 +566,7 @@ final class PersonModel {
       evaluated[i] = true;
       Token[] s = sentence;
       Token t = s[i];
-      if (!t.own) {
+      if (t.own == null) {
         t.buildOwn();
       }
       int nc = CLASSES.length;
@@ -564,15 +575,15 @@ final class PersonModel {
       int ppo = i >= 2 ? previous[i - 2] : other;
       int pd = (t.document == document ? t.previous + 1 : 0) * outcomes;
       double[] rows = t.rows;
-      int pow = OWN * outcomes + outcomes + po * outcomes;
-      int affixes = OWN * outcomes;
+      double[] own = t.own;
+      int pow = outcomes + po * outcomes;
       int poc = (po * nc + c) * outcomes;
       int pp = ppo * outcomes;
       // Every feature of OpenNLP's context, in sums made per token and per table: the own token's
       // class, words and affixes, each neighbour's class and words at its window position, the
       // pairs, the name list, the previous outcomes and the adaptive data.
       for (int o = 0; o < outcomes; o++) {
-        dist[o] = base[o] + rows[o] + rows[affixes + o] + rows[pow + o] + previousOutcomeClass[poc + o]
+        dist[o] = base[o] + rows[o] + own[o] + own[pow + o] + previousOutcomeClass[poc + o]
             + previousPreviousOutcome[pp + o] + previousMap[pd + o];
       }
       if (i >= 1) {
@@ -653,8 +664,10 @@ final class PersonModel {
         c = s.toCharArray();
       }
       int h = 0;
+      long packed = len <= 7 ? (long) len << 56 : LONG_TOKEN;
       for (int q = 0; q < len; q++) {
         h = 31 * h + c[q]; // String.hashCode, without making the string
+        packed = c[q] < 256 && packed != LONG_TOKEN ? packed | (long) c[q] << (8 * q) : LONG_TOKEN;
       }
       int set = Integer.rotateLeft(h * 0x9E3779B9, 16) & (sets - 1); // the product's high bits
       int first = set * WAYS;
@@ -665,7 +678,8 @@ final class PersonModel {
           victim = w;
           break;
         }
-        if (hashes[w] == h && java.util.Arrays.equals(t.chars, 0, t.chars.length, c, 0, len)) {
+        if (hashes[w] == h && packs[w] == packed
+            && (packed != LONG_TOKEN || java.util.Arrays.equals(t.chars, 0, t.chars.length, c, 0, len))) {
           stamps[w] = ++clock;
           return t;
         }
@@ -691,6 +705,7 @@ final class PersonModel {
       t.slot = victim;
       tokens[victim] = t;
       hashes[victim] = h;
+      packs[victim] = packed;
       stamps[victim] = ++clock;
       return t;
     }
@@ -743,13 +758,16 @@ final class PersonModel {
     /**
      * At {@code role * outcomes} for each window position (0, p1, p2, n1, n2): the sum of the
      * features this token gives a window when it is at that position: its "wc=" class, its "w&c="
-     * and twice its "w=". Then, once {@link #own} is set, at {@code OWN * outcomes}: the sum of
-     * its affixes ("suf=" and "pre=", each twice); after that, at {@code previous outcome *
-     * outcomes} from there, its "pow=".
+     * and twice its "w=".
      */
     final double[] rows;
-    /** Whether the rows only the token's own evaluation needs are there. */
-    boolean own;
+    /**
+     * The rows only the token's own evaluation needs, made on its first: the sum of its affixes
+     * ("suf=" and "pre=", each twice), then at {@code outcomes + previous outcome * outcomes} its
+     * "pow=". Null until then: most cached tokens are only ever neighbours, and a smaller token
+     * keeps more of the cache in the processor's.
+     */
+    double[] own;
     /** The outcome last given to this token in {@link #document}. */
     int previous;
     long document;
@@ -758,7 +776,7 @@ final class PersonModel {
 
     Token(String text, boolean listed) {
       chars = text.toCharArray();
-      rows = new double[(OWN + 1 + outcomes) * outcomes];
+      rows = new double[ROLES.length * outcomes];
       tokenClass = tokenClass(text);
       int s = -1;
       if (listed) {
@@ -786,19 +804,20 @@ final class PersonModel {
     void buildOwn() {
       char[] t = chars;
       int n = t.length;
-      int at = OWN * outcomes;
+      double[] a = new double[(1 + outcomes) * outcomes];
+      int at = 0;
       // "suf=" of the last 1..3 chars and "pre=" of the first 1..3: the table holds, for each
       // affix, the sum of it and its shorter ones, so the longest one the model knows does.
-      for (int len = Math.min(AFFIX_LENGTH, n); len >= 1 && !affixTable.add(rows, at, affixKey(0, t, n - len, len)); len--) {
+      for (int len = Math.min(AFFIX_LENGTH, n); len >= 1 && !affixTable.add(a, at, affixKey(0, t, n - len, len)); len--) {
         // shorter
       }
-      for (int len = Math.min(AFFIX_LENGTH, n); len >= 1 && !affixTable.add(rows, at, affixKey(1, t, 0, len)); len--) {
+      for (int len = Math.min(AFFIX_LENGTH, n); len >= 1 && !affixTable.add(a, at, affixKey(1, t, 0, len)); len--) {
         // shorter
       }
       if (form >= 0) {
-        words.copyWithOutcome(form, rows, at + outcomes);
+        words.copyWithOutcome(form, a, at + outcomes);
       }
-      own = true;
+      own = a;
     }
   }
 
@@ -1129,6 +1148,12 @@ final class PersonModel {
     private final long[] keys;
     /** Per slot, at {@code slot * 2 * outcomes}: the "pw,w=" row, then the "w,nw=" row. */
     private final double[] rows;
+    /**
+     * One bit per key's hash, in 128 kilobytes, which the memory cache keeps: a clear bit answers
+     * "no such pair" without probing the keys (a few megabytes), and most pairs of known words
+     * are no predicate.
+     */
+    private final long[] filter = new long[1 << (FILTER_BITS - 6)];
     private final int outcomes;
     private final int mask;
     private final int shift;
@@ -1156,6 +1181,8 @@ final class PersonModel {
         long key = kinds[k] & ~NEXT_PAIR;
         int i = probe(keys, mask, shift, key);
         keys[i] = key + 1;
+        int b = filterBit(key);
+        filter[b >>> 6] |= 1L << b;
         int at = i * 2 * outcomes + ((kinds[k] & NEXT_PAIR) != 0 ? outcomes : 0);
         System.arraycopy(rows, k * outcomes, this.rows, at, outcomes);
       }
@@ -1163,6 +1190,10 @@ final class PersonModel {
 
     /** Adds the row of the key ({@link #pairKey}, with its kind) to {@code dist}, if the model has it. */
     void add(double[] dist, long key) {
+      int b = filterBit(key & ~NEXT_PAIR);
+      if ((filter[b >>> 6] & (1L << b)) == 0) {
+        return;
+      }
       int i = probe(keys, mask, shift, key & ~NEXT_PAIR);
       if (keys[i] != 0) {
         int at = i * 2 * outcomes + ((key & NEXT_PAIR) != 0 ? outcomes : 0);
@@ -1171,6 +1202,13 @@ final class PersonModel {
         }
       }
     }
+  }
+
+  private static final int FILTER_BITS = 20;
+
+  /** The bit of a pair key in {@code PairRows.filter}. */
+  private static int filterBit(long key) {
+    return (int) ((key * 0xC2B2AE3D27D4EB4FL) >>> (64 - FILTER_BITS));
   }
 
   /** Long key to a parameter row; open addressing over the keys, rows beside; immutable once filled. */
