@@ -106,8 +106,13 @@ final class DateScanner {
     return k - i;
   }
 
+  /** The value of the ASCII digits {@code t[i, i + len)}, at most four (as parseInt, no string). */
   private static int num(String t, int i, int len) {
-    return Integer.parseInt(t.substring(i, i + len));
+    int v = 0;
+    for (int p = i; p < i + len; p++) {
+      v = 10 * v + (t.charAt(p) - '0');
+    }
+    return v;
   }
 
   private static double score(String t, int start) {

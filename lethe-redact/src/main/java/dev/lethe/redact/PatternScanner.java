@@ -364,6 +364,15 @@ final class PatternScanner {
       // "123abc" is a word, not a number; move on past it.
       return skipWord(t, end);
     }
+    if (digits < 4) {
+      // Most numbers of prose ("2", "10", "365"): too few digits for a card (12), an IPv4
+      // address (four groups), an SSN (9) or a phone number (7), so no run string or groups. A
+      // run holds no ':', so it may still lead an IPv6 address.
+      if (end < n && t.charAt(end) == ':' && end + 1 < n && isHex(t.charAt(end + 1))) {
+        return Math.max(end, ipv6(t, i, out));
+      }
+      return end;
+    }
     String run = t.substring(i, end);
     List<int[]> groups = groups(run);
     int before = out.size;
