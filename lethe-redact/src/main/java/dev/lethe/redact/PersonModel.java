@@ -542,12 +542,14 @@ final class PersonModel {
     private Token token(int j) {
       Token k = sentence[j];
       if (k == null) {
-        if (strings != null) {
-          String s = strings[j];
-          k = cached(s, 0, s.length(), null, -1);
-        } else {
+        if (strings == null) {
           int p = offset + j;
-          k = cached(source.text, source.starts[p], source.ends[p], source, p);
+          k = cached(source.chars, source.starts[p], source.ends[p], null, source, p);
+        } else {
+          String s = strings[j];
+          char[] c = s.length() <= chars.length ? chars : new char[s.length()];
+          s.getChars(0, s.length(), c, 0);
+          k = cached(c, 0, s.length(), s, null, -1);
         }
         sentence[j] = k;
       }
@@ -653,21 +655,13 @@ final class PersonModel {
      * The cached token of the chars {@code text[from, to)}, made and cached if new; {@code tk} and
      * {@code k}, if given, are the text's tokens and the token's number there.
      */
-    private Token cached(String text, int from, int to, Tokens tk, int k) {
+    private Token cached(char[] c, int from, int to, String s, Tokens tk, int k) {
       int len = to - from;
-      String s = null;
-      char[] c = chars;
-      if (len <= c.length) {
-        text.getChars(from, to, c, 0); // one bulk copy; then hashing and comparing run on an array
-      } else {
-        s = string(text, from, to, tk, k);
-        c = s.toCharArray();
-      }
       int h = 0;
       long packed = len <= 7 ? (long) len << 56 : LONG_TOKEN;
-      for (int q = 0; q < len; q++) {
+      for (int q = from; q < to; q++) {
         h = 31 * h + c[q]; // String.hashCode, without making the string
-        packed = c[q] < 256 && packed != LONG_TOKEN ? packed | (long) c[q] << (8 * q) : LONG_TOKEN;
+        packed = c[q] < 256 && packed != LONG_TOKEN ? packed | (long) c[q] << (8 * (q - from)) : LONG_TOKEN;
       }
       int set = Integer.rotateLeft(h * 0x9E3779B9, 16) & (sets - 1); // the product's high bits
       int first = set * WAYS;
@@ -679,7 +673,7 @@ final class PersonModel {
           break;
         }
         if (hashes[w] == h && packs[w] == packed
-            && (packed != LONG_TOKEN || java.util.Arrays.equals(t.chars, 0, t.chars.length, c, 0, len))) {
+            && (packed != LONG_TOKEN || java.util.Arrays.equals(t.chars, 0, t.chars.length, c, from, to))) {
           stamps[w] = ++clock;
           return t;
         }
@@ -691,12 +685,9 @@ final class PersonModel {
       if (old != null && old.document == document) {
         dropped.put(new String(old.chars), old.previous);
       }
-      if (s == null) {
-        s = string(text, from, to, tk, k);
-      }
-      Token t = new Token(s, tk != null ? tk.listedName(k) : NameGazetteer.contains(s));
+      Token t = new Token(java.util.Arrays.copyOfRange(c, from, to), tk != null ? tk.listedName(k) : NameGazetteer.contains(s));
       if (!dropped.isEmpty()) {
-        Integer p = dropped.get(s);
+        Integer p = dropped.get(s != null ? s : new String(t.chars));
         if (p != null) {
           t.previous = p;
           t.document = document;
@@ -708,10 +699,6 @@ final class PersonModel {
       packs[victim] = packed;
       stamps[victim] = ++clock;
       return t;
-    }
-
-    private String string(String text, int from, int to, Tokens tk, int k) {
-      return tk != null ? tk.token(k) : to - from == text.length() ? text : text.substring(from, to);
     }
 
     /**
@@ -774,13 +761,13 @@ final class PersonModel {
     /** The token's slot in the session's cache. */
     int slot;
 
-    Token(String text, boolean listed) {
-      chars = text.toCharArray();
+    Token(char[] chars, boolean listed) {
+      this.chars = chars;
       rows = new double[ROLES.length * outcomes];
-      tokenClass = tokenClass(text);
+      tokenClass = tokenClass(chars);
       int s = -1;
       if (listed) {
-        String h = GazetteerFeatureGeneratorFactory.shape(text);
+        String h = GazetteerFeatureGeneratorFactory.shape(new String(chars));
         for (int k = 0; k < SHAPES.length; k++) {
           if (SHAPES[k].equals(h)) {
             s = k;
@@ -856,10 +843,10 @@ final class PersonModel {
    * token, computed directly for an ASCII token (OpenNLP classifies by Unicode category and script
    * with a regular expression for "cp"), and by OpenNLP for any other.
    */
-  static int tokenClass(String t) {
-    int n = t.length();
+  static int tokenClass(char[] t) {
+    int n = t.length;
     if (n == 0) {
-      return classIndex(FeatureGeneratorUtil.tokenFeature(t));
+      return classIndex(FeatureGeneratorUtil.tokenFeature(""));
     }
     int upper = 0;
     int lower = 0;
@@ -869,9 +856,9 @@ final class PersonModel {
     boolean comma = false;
     boolean period = false;
     for (int i = 0; i < n; i++) {
-      char c = t.charAt(i);
+      char c = t[i];
       if (c >= 128) {
-        return classIndex(FeatureGeneratorUtil.tokenFeature(t));
+        return classIndex(FeatureGeneratorUtil.tokenFeature(new String(t)));
       }
       if (c >= 'A' && c <= 'Z') {
         upper++;
@@ -905,9 +892,9 @@ final class PersonModel {
     if (upper == n) {
       return n == 1 ? SINGLE_CAPITAL : ALL_CAPITALS;
     }
-    char first = t.charAt(0);
+    char first = t[0];
     boolean capital = first >= 'A' && first <= 'Z';
-    if (capital && n == 2 && t.charAt(1) == '.') {
+    if (capital && n == 2 && t[1] == '.') {
       return CAPITAL_PERIOD;
     }
     return capital ? INITIAL_CAPITAL : OTHER_CLASS;
@@ -915,7 +902,7 @@ final class PersonModel {
 
   /** The class name {@link #tokenClass} stands for. */
   static String tokenClassName(String t) {
-    return CLASSES[tokenClass(t)];
+    return CLASSES[tokenClass(t.toCharArray())];
   }
 
   private static int classIndex(String cls) {
@@ -939,20 +926,26 @@ final class PersonModel {
    * Lower-cased token to all the model says about its word, immutable. Laid out flat so that a
    * look-up touches few places of memory (most tokens first seen are looked up once and not seen
    * again soon, so the memory cache rarely holds them): open addressing over pairs of longs (the
-   * key's hash and length; where its chars and its data start), the keys' chars in one array, and
-   * each entry's data in one run of doubles:
+   * key itself if {@link #pack} can pack it, else its hash; where its chars and its data start),
+   * the keys' chars in one array, and each entry's data in one run of doubles:
    *
    * <pre>
    * m, f, has "w=",
    * m token classes that have "w&c=" rows,
    * 5 window positions' "w=" rows, twice (if it has them),
    * m times: the 5 window positions' "w&c=" rows for that class,
-   * f times (the written forms "pow=" or a word pair names): where its chars start, its length,
-   *   its number in word pairs (-1 if none), whether it has "pow=" rows, then those rows.
+   * f times (the written forms "pow=" or a word pair names): the form packed (high and low 32
+   *   bits, -1 if it cannot be), where its chars start, its length, its number in word pairs (-1
+   *   if none), whether it has "pow=" rows, then those rows.
    * </pre>
+   *
+   * A short word (most are) is thus found, and its written form matched, without reading chars.
    */
   private static final class Vocabulary {
-    /** Per slot, two longs: hash << 32 | (key length + 1), 0 when empty; key start << 32 | data start. */
+    /**
+     * Per slot, two longs: the key {@link #pack}ed, or {@link #HASHED} | its hash if it cannot be
+     * (0 when empty); key start << 32 | data start.
+     */
     private final long[] slots;
     private final char[] chars;
     private final double[] data;
@@ -994,6 +987,9 @@ final class PersonModel {
           d.addAll(rows);
         }
         for (Map.Entry<String, Exact> f : w.exact.entrySet()) {
+          long packed = pack(f.getKey().toCharArray(), false);
+          d.add(packed == LONG_TOKEN ? -1 : (double) (packed >>> 32));
+          d.add(packed == LONG_TOKEN ? -1 : (double) (packed & 0xFFFFFFFFL));
           d.add(text.length());
           d.add(f.getKey().length());
           text.append(f.getKey());
@@ -1008,7 +1004,7 @@ final class PersonModel {
         while (slots[2 * i] != 0) {
           i = (i + 1) & mask;
         }
-        slots[2 * i] = ((long) h << 32) | (key.length() + 1L);
+        slots[2 * i] = stored(pack(key.toCharArray(), false), h);
         slots[2 * i + 1] = ((long) keyStart << 32) | dataStart;
       }
       chars = text.toString().toCharArray();
@@ -1024,25 +1020,34 @@ final class PersonModel {
       for (char c : token) {
         if (c >= 128) {
           String lower = lowerCase(new String(token));
-          return find(lower.hashCode(), lower.toCharArray(), false);
+          char[] l = lower.toCharArray();
+          return find(lower.hashCode(), pack(l, false), l, false);
         }
         h = 31 * h + (c >= 'A' && c <= 'Z' ? c + 32 : c);
       }
-      return find(h, token, true);
+      return find(h, pack(token, true), token, true);
     }
 
-    /** The entry whose key is {@code s}, lower-casing A to Z of {@code s} first if asked. */
-    private int find(int h, char[] s, boolean asciiLower) {
-      long stored = ((long) h << 32) | (s.length + 1L);
+    /**
+     * The entry whose key is {@code s} (hash h, packed), lower-casing A to Z of {@code s} first if
+     * asked.
+     */
+    private int find(int h, long packed, char[] s, boolean asciiLower) {
+      long stored = stored(packed, h);
       for (int i = (h * 0x9E3779B9) >>> shift; slots[2 * i] != 0; i = (i + 1) & mask) {
         if (slots[2 * i] == stored) {
           long at = slots[2 * i + 1];
-          if (same(chars, (int) (at >>> 32), s, asciiLower)) {
+          if (packed != LONG_TOKEN || same(chars, (int) (at >>> 32), s, asciiLower)) {
             return (int) at;
           }
         }
       }
       return -1;
+    }
+
+    /** What a slot holds for a key: the key packed, or its hash marked as such. */
+    private static long stored(long packed, int h) {
+      return packed != LONG_TOKEN ? packed : HASHED | (h & 0xFFFFFFFFL);
     }
 
     private static boolean same(char[] chars, int from, char[] s, boolean asciiLower) {
@@ -1083,26 +1088,53 @@ final class PersonModel {
       int f = (int) data[entry + 1];
       int window = ROLES.length * outcomes;
       int at = entry + 3 + m + (data[entry + 2] != 0 ? window : 0) + m * window;
+      long packed = pack(token, false);
+      double high = packed == LONG_TOKEN ? -1 : (double) (packed >>> 32);
+      double low = packed == LONG_TOKEN ? -1 : (double) (packed & 0xFFFFFFFFL);
       for (int k = 0; k < f; k++) {
-        if ((int) data[at + 1] == token.length && same(chars, (int) data[at], token, false)) {
+        if (data[at] == high && data[at + 1] == low
+            && (packed != LONG_TOKEN || (int) data[at + 3] == token.length && same(chars, (int) data[at + 2], token, false))) {
           return at;
         }
-        at += 4 + (data[at + 3] != 0 ? outcomes * outcomes : 0);
+        at += 6 + (data[at + 5] != 0 ? outcomes * outcomes : 0);
       }
       return -1;
     }
 
     /** The number in word pairs of a form ({@link #form}), or -1. */
     int pairWord(int form) {
-      return (int) data[form + 2];
+      return (int) data[form + 4];
     }
 
     /** Copies the form's "pow=" rows to {@code rows} at {@code at}, if it has them. */
     void copyWithOutcome(int form, double[] rows, int at) {
-      if (data[form + 3] != 0) {
-        System.arraycopy(data, form + 4, rows, at, outcomes * outcomes);
+      if (data[form + 5] != 0) {
+        System.arraycopy(data, form + 6, rows, at, outcomes * outcomes);
       }
     }
+  }
+
+  /** The mark of a slot of {@link Vocabulary} that holds a key's hash, not the key. */
+  private static final long HASHED = 1L << 63;
+
+  /**
+   * A token of 1 to 7 chars, each below 256 (after lower-casing A to Z, if asked), as one
+   * number: its length in the top byte, then its chars a byte each; {@link #LONG_TOKEN} for any
+   * other token. Two packable tokens are equal exactly when their packed forms are.
+   */
+  private static long pack(char[] s, boolean asciiLower) {
+    if (s.length == 0 || s.length > 7) { // the empty token would pack to 0, which marks no key
+      return LONG_TOKEN;
+    }
+    long packed = (long) s.length << 56;
+    for (int q = 0; q < s.length; q++) {
+      char c = asciiLower && s[q] >= 'A' && s[q] <= 'Z' ? (char) (s[q] + 32) : s[q];
+      if (c >= 256) {
+        return LONG_TOKEN;
+      }
+      packed |= (long) c << (8 * q);
+    }
+    return packed;
   }
 
   /** A growing array of doubles, for {@link Vocabulary}. */
@@ -1211,41 +1243,53 @@ final class PersonModel {
     return (int) ((key * 0xC2B2AE3D27D4EB4FL) >>> (64 - FILTER_BITS));
   }
 
-  /** Long key to a parameter row; open addressing over the keys, rows beside; immutable once filled. */
+  /**
+   * Long key to a parameter row, stored right after the key: a look-up that finds its key (most
+   * affix look-ups do) reads one place of memory. Open addressing; immutable once filled.
+   */
   private static final class KeyRows {
-    /** Per slot: the key + 1, 0 when empty. */
-    private final long[] keys;
-    /** Per slot, at {@code slot * outcomes}: the row. */
-    private final double[] rows;
-    private final int outcomes;
+    /** Per slot: the key + 1 (0 when empty), then the row's doubles as raw bits. */
+    private final long[] slots;
+    private final int width;
     private final int mask;
     private final int shift;
 
     /** From {@code count} distinct keys and their rows, one after another. */
     KeyRows(long[] keys, double[] rows, int count, int outcomes) {
       int cap = Integer.highestOneBit(Math.max(4, count) * 2) * 2;
-      this.outcomes = outcomes;
-      this.keys = new long[cap];
-      this.rows = new double[cap * outcomes];
+      width = 1 + outcomes;
+      slots = new long[cap * width];
       mask = cap - 1;
       shift = Long.numberOfLeadingZeros(mask);
       for (int k = 0; k < count; k++) {
-        int i = probe(this.keys, mask, shift, keys[k]);
-        this.keys[i] = keys[k] + 1;
-        System.arraycopy(rows, k * outcomes, this.rows, i * outcomes, outcomes);
+        int i = slot(keys[k]);
+        slots[i] = keys[k] + 1;
+        for (int o = 0; o < outcomes; o++) {
+          slots[i + 1 + o] = Double.doubleToRawLongBits(rows[k * outcomes + o]);
+        }
       }
     }
 
     /** Adds the key's row to {@code sum} at {@code at} and says true, if there is one. */
     boolean add(double[] sum, int at, long key) {
-      int i = probe(keys, mask, shift, key);
-      if (keys[i] == 0) {
+      int i = slot(key);
+      if (slots[i] == 0) {
         return false;
       }
-      for (int o = 0; o < outcomes; o++) {
-        sum[at + o] += rows[i * outcomes + o];
+      for (int o = 1; o < width; o++) {
+        sum[at + o - 1] += Double.longBitsToDouble(slots[i + o]);
       }
       return true;
+    }
+
+    /** The index of the key's slot, or of the empty slot where it would go. */
+    private int slot(long key) {
+      long stored = key + 1;
+      int i = (int) ((stored * 0x9E3779B97F4A7C15L) >>> shift);
+      while (slots[i * width] != 0 && slots[i * width] != stored) {
+        i = (i + 1) & mask;
+      }
+      return i * width;
     }
   }
 
