@@ -100,7 +100,8 @@ final class Lexicon {
     add(m, AddressScanner.SHORT_SUFFIXES, SHORT_SUFFIX);
     add(m, AddressScanner.UNIT_WORDS, UNIT_WORD);
     add(m, CommonWords.words().stream().filter(Lexicon::lowerAscii).collect(Collectors.toSet()), COMMON_WORD);
-    int slots = Integer.highestOneBit(m.size() * 4 - 1) << 1; // at most a quarter full
+    // At most half full: 16-byte slots, and a smaller table stays in the cache more of the time.
+    int slots = Integer.highestOneBit(m.size() * 2 - 1) << 1;
     int[] table = new int[4 * slots];
     int[] offsets = new int[slots];
     StringBuilder chars = new StringBuilder();
