@@ -6,7 +6,6 @@ import com.hankcs.algorithm.AhoCorasickDoubleArrayTrie;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +21,13 @@ final class PolicyRedactor implements Redactor {
   private static final double REPEAT_SCORE = 0.5;
   /** Up to this many chars searched in all (values times text length), no trie is built. */
   private static final long SEARCH_BUDGET = 1 << 20;
-  private static final int RECENT_PSEUDONYMS = 1024;
-  /** Each type's name in ASCII, the first input of its pseudonyms' HMAC; made once. */
-  private static final byte[][] TYPE_NAMES = typeNames();
+  private static final int RECENT_BITS = 12;
+  private static final int RECENT_PSEUDONYMS = 1 << RECENT_BITS;
+  /**
+   * Each type's name in ASCII and a zero byte, the first input of its pseudonyms' HMAC; made once,
+   * and given to the MAC in one call (a one-byte update costs about as much as a long one).
+   */
+  private static final byte[][] TYPE_PREFIXES = typePrefixes();
 
   private final Detector detector;
   private final RedactionPolicy policy;
@@ -32,15 +35,17 @@ final class PolicyRedactor implements Redactor {
   /**
    * Per thread, the pseudonyms of recently redacted values: a snapshot redacts the same names
    * (a member's own, the people they write about) over and over, and the HMAC with its folding
-   * costs more than the rest of redacting a short post. Bounded; least recently used go first.
+   * costs more than the rest of redacting a short post. Direct-mapped (a value evicts the one in
+   * its slot), so a look-up, hit or miss, costs one probe and no allocation.
    */
-  private final ThreadLocal<Map<String, String>> pseudonyms =
-      ThreadLocal.withInitial(() -> new LinkedHashMap<>(2 * RECENT_PSEUDONYMS, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-          return size() > RECENT_PSEUDONYMS;
-        }
-      });
+  private final ThreadLocal<RecentPseudonyms> pseudonyms = ThreadLocal.withInitial(RecentPseudonyms::new);
+
+  /** {@link #RECENT_PSEUDONYMS} slots of (type, value, pseudonym); not thread-safe. */
+  private static final class RecentPseudonyms {
+    final int[] types = new int[RECENT_PSEUDONYMS]; // ordinal + 1; 0 marks an empty slot
+    final String[] values = new String[RECENT_PSEUDONYMS];
+    final String[] tokens = new String[RECENT_PSEUDONYMS];
+  }
 
   PolicyRedactor(Detector detector, RedactionPolicy policy, byte[] secret) {
     this.detector = detector;
@@ -60,13 +65,14 @@ final class PolicyRedactor implements Redactor {
             });
   }
 
-  private static byte[][] typeNames() {
+  private static byte[][] typePrefixes() {
     EntityType[] types = EntityType.values();
-    byte[][] names = new byte[types.length][];
+    byte[][] prefixes = new byte[types.length][];
     for (EntityType t : types) {
-      names[t.ordinal()] = t.name().getBytes(StandardCharsets.US_ASCII);
+      byte[] name = t.name().getBytes(StandardCharsets.US_ASCII);
+      prefixes[t.ordinal()] = Arrays.copyOf(name, name.length + 1); // the zero byte ends the name
     }
-    return names;
+    return prefixes;
   }
 
   @Override
@@ -173,12 +179,11 @@ final class PolicyRedactor implements Redactor {
    */
   static boolean cover(TreeMap<Integer, Span> all, int begin, int end, EntityType type) {
     Map.Entry<Integer, Span> first = all.floorEntry(begin);
+    if (first != null && first.getValue().end() >= end) {
+      return false; // inside a span that is redacted anyway (the usual case: the detected value)
+    }
     int from = first != null && first.getValue().end() > begin ? first.getKey() : begin;
     List<Span> overlapping = new ArrayList<>(all.subMap(from, true, end, false).values());
-    if (overlapping.size() == 1
-        && overlapping.get(0).start() <= begin && overlapping.get(0).end() >= end) {
-      return false; // inside a span that is redacted anyway
-    }
     int start = begin;
     int stop = end;
     double score = REPEAT_SCORE;
@@ -240,20 +245,22 @@ final class PolicyRedactor implements Redactor {
   }
 
   private String pseudonym(EntityType type, String value) {
-    Map<String, String> recent = pseudonyms.get();
-    String key = type.ordinal() + ":" + value; // the type's number, then the value
-    String token = recent.get(key);
-    if (token == null) {
-      token = hmacToken(type, value);
-      recent.put(key, token);
+    RecentPseudonyms recent = pseudonyms.get();
+    int t = type.ordinal() + 1;
+    int slot = ((value.hashCode() * 31 + t) * 0x9E3779B9) >>> (Integer.SIZE - RECENT_BITS);
+    if (recent.types[slot] == t && value.equals(recent.values[slot])) {
+      return recent.tokens[slot];
     }
+    String token = hmacToken(type, value);
+    recent.types[slot] = t;
+    recent.values[slot] = value;
+    recent.tokens[slot] = token;
     return token;
   }
 
   private String hmacToken(EntityType type, String value) {
     Mac m = mac.get();
-    m.update(TYPE_NAMES[type.ordinal()]);
-    m.update((byte) 0);
+    m.update(TYPE_PREFIXES[type.ordinal()]);
     byte[] h = m.doFinal(TextFold.foldForIdentity(value).getBytes(StandardCharsets.UTF_8));
     StringBuilder sb = new StringBuilder(type.name().length() + TOKEN_HEX_DIGITS + 3);
     sb.append('[').append(type.name()).append('_');

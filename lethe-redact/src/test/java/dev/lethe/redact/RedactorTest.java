@@ -47,6 +47,21 @@ class RedactorTest {
     assertThat(two.redact(text, ctx).text()).isNotEqualTo(first);
   }
 
+  /**
+   * The pseudonym is the first six hex digits of HMAC-SHA-256 under the secret of the type's name,
+   * a zero byte and the folded value (values computed outside Java, with Python's hmac module), so
+   * an auditor holding the secret can recompute it, and no change of implementation moves it.
+   */
+  @Test
+  void pseudonymsAreTheDocumentedHmac() {
+    DetectionContext ctx = DetectionContext.none().withDirectory(MemberDirectory.of(List.of("Ada Lovelace")));
+    Redactor r = Redactor.create(RULES, RedactionPolicy.pseudonymousPeople(), S1);
+    assertThat(r.redact("Ada LOVELACE wrote", ctx).text()).isEqualTo("[PERSON_1ad200] wrote");
+    Redactor all = Redactor.create(RULES, RedactionPolicy.pseudonymousPeople()
+        .with(EntityType.EMAIL_ADDRESS, Operator.PSEUDONYM), S1);
+    assertThat(all.redact("mail a.b@example.com", ctx).text()).isEqualTo("mail [EMAIL_ADDRESS_7fb074]");
+  }
+
   @Test
   void pseudonymsAreStableWithinASecretAndDifferAcrossSecrets() {
     DetectionContext ctx = DetectionContext.none()
