@@ -49,23 +49,43 @@ final class DirectoryMatcher implements MemberDirectory {
     return size;
   }
 
-  /** Adds a PERSON hit for each whole-word occurrence of a member name. */
+  /**
+   * Adds a PERSON hit for each whole-word occurrence of a member name. The text is folded as the
+   * names were, whitespace runs included ("Ada  Lovelace" or a line break between the two words
+   * is still the member), and each hit is mapped back to the text's own offsets.
+   */
   void find(String text, Hits out) {
     if (trie == null) {
       return;
     }
-    char[] folded = new char[text.length()];
-    for (int i = 0; i < folded.length; i++) {
+    int n = text.length();
+    char[] folded = new char[n];
+    int[] origin = new int[n + 1]; // folded index to text index
+    int m = 0;
+    boolean space = false;
+    for (int i = 0; i < n; i++) {
       char c = text.charAt(i);
-      folded[i] = Character.isWhitespace(c) ? ' ' : TextFold.foldChar(c);
+      if (Character.isWhitespace(c)) {
+        if (space) {
+          continue; // a run of whitespace is one space, as in the folded names
+        }
+        space = true;
+        folded[m] = ' ';
+      } else {
+        space = false;
+        folded[m] = TextFold.foldChar(c);
+      }
+      origin[m++] = i;
     }
     trie.parseText(
-        new String(folded),
+        new String(folded, 0, m),
         (begin, end, value) -> {
-          boolean left = begin == 0 || !TextFold.isWordChar(text.charAt(begin - 1));
-          boolean right = end == text.length() || !TextFold.isWordChar(text.charAt(end));
+          int from = origin[begin];
+          int to = origin[end - 1] + 1;
+          boolean left = from == 0 || !TextFold.isWordChar(text.charAt(from - 1));
+          boolean right = to == n || !TextFold.isWordChar(text.charAt(to));
           if (left && right) {
-            out.add(EntityType.PERSON, begin, end, SCORE);
+            out.add(EntityType.PERSON, from, to, SCORE);
           }
         });
   }

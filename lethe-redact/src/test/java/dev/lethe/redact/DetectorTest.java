@@ -114,6 +114,8 @@ class DetectorTest {
     assertThat(found(d, "saw zoe muller and BO, not bob", EntityType.PERSON, ctx))
         .containsExactly("zoe muller", "BO");
     assertThat(dir.size()).isEqualTo(2);
+    assertThat(found(d, "cc Zoë  Müller;\nZOE\n\tMULLER wrote", EntityType.PERSON, ctx))
+        .containsExactly("Zoë  Müller", "ZOE\n\tMULLER");
   }
 
   @Test
