@@ -110,6 +110,8 @@ final class PersonModel {
   private static final int CACHE_SIZE = 8192;
   /** The cache's associativity: a token may be in any of this many slots. */
   private static final int WAYS = 4;
+  /** A token's name-list shape before it is looked up. */
+  private static final int UNKNOWN_SHAPE = -2;
   /** The packed form ({@code Session.packs}) of a token too long to pack. */
   private static final long LONG_TOKEN = -1;
   /** The shapes of {@link GazetteerFeatureGeneratorFactory#shape}. */
@@ -544,12 +546,12 @@ final class PersonModel {
       if (k == null) {
         if (strings == null) {
           int p = offset + j;
-          k = cached(source.chars, source.starts[p], source.ends[p], null, source, p);
+          k = cached(source.chars, source.starts[p], source.ends[p], null);
         } else {
           String s = strings[j];
           char[] c = s.length() <= chars.length ? chars : new char[s.length()];
           s.getChars(0, s.length(), c, 0);
-          k = cached(c, 0, s.length(), s, null, -1);
+          k = cached(c, 0, s.length(), s);
         }
         sentence[j] = k;
       }
@@ -634,15 +636,38 @@ final class PersonModel {
 
     /** The name-list features of token {@code j} seen from window position {@code role} (0, p1, n1). */
     private void listed(double[] dist, int j, int role) {
-      Token t = sentence[j];
-      if (t.shape < 0) {
+      int shape = shape(j);
+      if (shape < 0) {
         return;
       }
-      int at = (role * SHAPES.length + t.shape) * outcomes;
+      int at = (role * SHAPES.length + shape) * outcomes;
       add(dist, listRows, at);
-      if ((j >= 1 && sentence[j - 1].shape >= 0) || (j + 1 < length && sentence[j + 1].shape >= 0)) {
+      if ((j >= 1 && shape(j - 1) >= 0) || (j + 1 < length && shape(j + 1) >= 0)) {
         add(dist, listPairRows, at);
       }
+    }
+
+    /**
+     * The name-list shape of token j of the sentence, looked up when first needed: the feature
+     * reads it for the tokens next to an evaluated one, and for those two away only when the one
+     * between is listed, so most tokens only ever seen two away are never looked up in the list.
+     */
+    private int shape(int j) {
+      Token t = sentence[j];
+      if (t.shape == UNKNOWN_SHAPE) {
+        boolean listed = strings != null ? NameGazetteer.contains(strings[j]) : source.listedName(offset + j);
+        int s = -1;
+        if (listed) {
+          String h = GazetteerFeatureGeneratorFactory.shape(new String(t.chars));
+          for (int k = 0; k < SHAPES.length; k++) {
+            if (SHAPES[k].equals(h)) {
+              s = k;
+            }
+          }
+        }
+        t.shape = s;
+      }
+      return t.shape;
     }
 
     private void pair(double[] dist, long kind, int a, int b) {
@@ -652,10 +677,10 @@ final class PersonModel {
     }
 
     /**
-     * The cached token of the chars {@code text[from, to)}, made and cached if new; {@code tk} and
-     * {@code k}, if given, are the text's tokens and the token's number there.
+     * The cached token of the chars {@code c[from, to)}, made and cached if new; {@code s} is
+     * the token as a string, if at hand.
      */
-    private Token cached(char[] c, int from, int to, String s, Tokens tk, int k) {
+    private Token cached(char[] c, int from, int to, String s) {
       int len = to - from;
       int h = 0;
       long packed = len <= 7 ? (long) len << 56 : LONG_TOKEN;
@@ -685,7 +710,7 @@ final class PersonModel {
       if (old != null && old.document == document) {
         dropped.put(new String(old.chars), old.previous);
       }
-      Token t = new Token(java.util.Arrays.copyOfRange(c, from, to), tk != null ? tk.listedName(k) : NameGazetteer.contains(s));
+      Token t = new Token(java.util.Arrays.copyOfRange(c, from, to));
       if (!dropped.isEmpty()) {
         Integer p = dropped.get(s != null ? s : new String(t.chars));
         if (p != null) {
@@ -736,8 +761,11 @@ final class PersonModel {
   private final class Token {
     final char[] chars;
     final int tokenClass;
-    /** The index of its name-list shape, or -1 if not listed. */
-    final int shape;
+    /**
+     * The index of its name-list shape in {@link #SHAPES}, -1 if not listed, {@link
+     * #UNKNOWN_SHAPE} until {@code Session.shape} looks it up.
+     */
+    int shape = UNKNOWN_SHAPE;
     /** The token's number in word pairs, or -1 if no pair predicate names it. */
     final int pairWord;
     /** Where the model's data of the token as written starts ({@link Vocabulary#form}), or -1. */
@@ -761,20 +789,10 @@ final class PersonModel {
     /** The token's slot in the session's cache. */
     int slot;
 
-    Token(char[] chars, boolean listed) {
+    Token(char[] chars) {
       this.chars = chars;
       rows = new double[ROLES.length * outcomes];
       tokenClass = tokenClass(chars);
-      int s = -1;
-      if (listed) {
-        String h = GazetteerFeatureGeneratorFactory.shape(new String(chars));
-        for (int k = 0; k < SHAPES.length; k++) {
-          if (SHAPES[k].equals(h)) {
-            s = k;
-          }
-        }
-      }
-      shape = s;
       int entry = words.find(chars);
       form = entry < 0 ? -1 : words.form(entry, chars);
       pairWord = form < 0 ? -1 : words.pairWord(form);
