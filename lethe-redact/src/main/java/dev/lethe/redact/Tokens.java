@@ -72,6 +72,17 @@ final class Tokens {
   }
 
   /**
+   * Whether a char separates tokens: Java whitespace or a Unicode space separator (no-break spaces
+   * included). ASCII, nearly every char, is answered without the JDK's Unicode category look-up.
+   */
+  static boolean space(char c) {
+    if (c < 128) {
+      return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1C && c <= 0x1F);
+    }
+    return Character.isWhitespace(c) || Character.isSpaceChar(c);
+  }
+
+  /**
    * The tokens of {@code text}, whose chars {@code chars} holds (the caller's copy, which this
    * keeps): the rules read chars far more often than anything else of the text, and an array
    * read costs less than {@link String#charAt}, above all for a text with chars beyond Latin-1.
@@ -82,7 +93,7 @@ final class Tokens {
     int i = 0;
     while (i < n) {
       char c = chars[i];
-      if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+      if (space(c)) {
         i++;
         continue;
       }
