@@ -71,8 +71,8 @@ final class DateScanner {
       boolean word;
       // Only a digit or a letter can start a date, and only at the start of a word.
       if (c < 128) {
-        boolean digit = c >= '0' && c <= '9';
-        boolean letter = (c | 32) >= 'a' && (c | 32) <= 'z';
+        boolean digit = PatternScanner.isDigit(c);
+        boolean letter = TextFold.isAsciiLetter(c);
         if (!afterWord && digit) {
           next = Math.max(next, numeric(t, i, out));
         } else if (!afterWord && letter) {
@@ -93,7 +93,7 @@ final class DateScanner {
   /** {@link Character#isLetterOrDigit(char)}, without its table for ASCII. */
   private static boolean letterOrDigit(char c) {
     if (c < 128) {
-      return (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
+      return PatternScanner.isDigit(c) || TextFold.isAsciiLetter(c);
     }
     return Character.isLetterOrDigit(c);
   }

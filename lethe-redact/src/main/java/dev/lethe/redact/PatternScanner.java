@@ -54,7 +54,7 @@ final class PatternScanner {
    * '+', '(' or ':'. Other chars, most of prose, are passed over without further test.
    */
   private static boolean mayStart(char c) {
-    return isAsciiLetter(c) || isDigit(c) || c == '+' || c == '(' || c == ':';
+    return TextFold.isAsciiLetter(c) || isDigit(c) || c == '+' || c == '(' || c == ':';
   }
 
   /** Scans the pattern that starts at word start {@code i}; returns where to resume. */
@@ -64,7 +64,7 @@ final class PatternScanner {
     if (c == 'h' || c == 'H' || c == 'w' || c == 'W' || c == 'f' || c == 'F') {
       int next = url(t, i, out);
       return next > i + 1 ? next : letters(t, i, out);
-    } else if (isAsciiLetter(c)) {
+    } else if (TextFold.isAsciiLetter(c)) {
       return letters(t, i, out);
     } else if (isDigit(c) || ((c == '+' || c == '(') && i + 1 < n && isDigit(t.charAt(i + 1)))) {
       return number(t, i, ctx, out);
@@ -209,7 +209,7 @@ final class PatternScanner {
     }
     char a = t.charAt(i);
     char b = t.charAt(i + 1);
-    if (!isAsciiLetter(a) || !isAsciiLetter(b)) {
+    if (!TextFold.isAsciiLetter(a) || !TextFold.isAsciiLetter(b)) {
       return i + 1;
     }
     if (isDigit(t.charAt(i + 2)) && isDigit(t.charAt(i + 3))) {
@@ -219,10 +219,6 @@ final class PatternScanner {
       }
     }
     return nino(t, i, out);
-  }
-
-  private static boolean isAsciiLetter(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }
 
   /**
@@ -255,7 +251,7 @@ final class PatternScanner {
     int n = t.length();
     while (r < n && compact.length() < len) {
       char c = t.charAt(r);
-      if (isDigit(c) || isAsciiLetter(c)) {
+      if (isDigit(c) || TextFold.isAsciiLetter(c)) {
         compact.append(c);
         r++;
       } else if ((c == ' ' || c == '-') && r + 1 < n && r > i && Character.isLetterOrDigit(t.charAt(r + 1))

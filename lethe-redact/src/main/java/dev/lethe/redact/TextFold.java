@@ -133,6 +133,11 @@ final class TextFold {
     return table;
   }
 
+  /** Whether {@code c} is an ASCII letter, A to Z in either case. */
+  static boolean isAsciiLetter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  }
+
   static char asciiLower(char c) {
     return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
   }

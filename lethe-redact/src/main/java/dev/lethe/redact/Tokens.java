@@ -151,7 +151,7 @@ final class Tokens {
     int b = SHAPE_ASCII | SHAPE_DIGITS;
     if (first < 128) {
       // The ASCII answers of Character.isLetter and isUpperCase, without their table look-ups.
-      b |= (first | 32) >= 'a' && (first | 32) <= 'z' ? SHAPE_LETTER : 0;
+      b |= TextFold.isAsciiLetter(first) ? SHAPE_LETTER : 0;
       b |= first >= 'A' && first <= 'Z' ? SHAPE_UPPER : 0;
     } else {
       b |= Character.isLetter(first) ? SHAPE_LETTER : 0;
