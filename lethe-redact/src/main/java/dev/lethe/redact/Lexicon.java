@@ -161,18 +161,10 @@ final class Lexicon {
   }
 
   /**
-   * The bits of the lists that hold the lower case of {@code text[start, end)}, which must be
-   * ASCII; 0 for most words.
+   * The bits of the lists that hold the lower case of {@code text[start, end)}, whose {@link
+   * String#hashCode} is {@code h} (as {@link Tokens} keeps it); 0 for most words and for any word
+   * that is not ASCII.
    */
-  static int bits(String text, int start, int end) {
-    int h = 0;
-    for (int p = start; p < end; p++) {
-      h = 31 * h + TextFold.asciiLower(text.charAt(p)); // String.hashCode of the lower case
-    }
-    return bits(text, start, end, h);
-  }
-
-  /** {@link #bits(String, int, int)} given the hash of the lower case, as {@link Tokens} keeps. */
   static int bits(String text, int start, int end, int h) {
     int len = end - start;
     if (len > 0xFF) {

@@ -118,6 +118,10 @@ class LexiconTest {
 
   private static int bits(String w) {
     String text = "(" + w + ")";
-    return Lexicon.bits(text, 1, 1 + w.length());
+    int lowerHash = 0;
+    for (int i = 0; i < w.length(); i++) {
+      lowerHash = 31 * lowerHash + TextFold.asciiLower(w.charAt(i)); // String.hashCode of the lower case
+    }
+    return Lexicon.bits(text, 1, 1 + w.length(), lowerHash);
   }
 }
