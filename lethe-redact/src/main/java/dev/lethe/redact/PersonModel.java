@@ -851,7 +851,7 @@ final class PersonModel {
     char[] out = new char[t.length()];
     for (int i = 0; i < out.length; i++) {
       char c = t.charAt(i);
-      out[i] = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+      out[i] = TextFold.asciiLower(c);
     }
     return new String(out);
   }
@@ -1041,7 +1041,7 @@ final class PersonModel {
           char[] l = lower.toCharArray();
           return find(lower.hashCode(), pack(l, false), l, false);
         }
-        h = 31 * h + (c >= 'A' && c <= 'Z' ? c + 32 : c);
+        h = 31 * h + TextFold.asciiLower(c);
       }
       return find(h, pack(token, true), token, true);
     }
@@ -1071,7 +1071,7 @@ final class PersonModel {
     private static boolean same(char[] chars, int from, char[] s, boolean asciiLower) {
       for (int q = 0; q < s.length; q++) {
         char c = s[q];
-        if (chars[from + q] != (asciiLower && c >= 'A' && c <= 'Z' ? c + 32 : c)) {
+        if (chars[from + q] != (asciiLower ? TextFold.asciiLower(c) : c)) {
           return false;
         }
       }
@@ -1146,7 +1146,7 @@ final class PersonModel {
     }
     long packed = (long) s.length << 56;
     for (int q = 0; q < s.length; q++) {
-      char c = asciiLower && s[q] >= 'A' && s[q] <= 'Z' ? (char) (s[q] + 32) : s[q];
+      char c = asciiLower ? TextFold.asciiLower(s[q]) : s[q];
       if (c >= 256) {
         return LONG_TOKEN;
       }
