@@ -18,8 +18,9 @@ import opennlp.tools.namefind.TokenNameFinderModel;
  *
  * <p>The model is evaluated by {@link PersonModel}, which gives the distributions OpenNLP's
  * {@code GISModel} would give for the features OpenNLP's context generator would build (up to
- * rounding, with the same decisions on the dev sets), without building them. The model is immutable and shared; the per-document state (the adaptive data:
- * each token's outcome in the earlier sentences of the text) and the token cache are per thread.
+ * rounding, with the same decisions on the dev sets), without building them. The model is
+ * immutable and shared; the per-document state (the adaptive data: each token's outcome in the
+ * earlier sentences of the text) and the token cache are per thread.
  * As with OpenNLP's context generator, the adaptive data is updated after each sentence that has
  * a candidate, and cleared after each text.
  */
