@@ -1,7 +1,6 @@
 package dev.lethe.redact;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import com.hankcs.algorithm.AhoCorasickDoubleArrayTrie;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,8 +9,6 @@ import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 final class PolicyRedactor implements Redactor {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
@@ -31,7 +28,8 @@ final class PolicyRedactor implements Redactor {
 
   private final Detector detector;
   private final RedactionPolicy policy;
-  private final ThreadLocal<Mac> mac;
+  /** Per thread: the keyed hash is stateful while it works. */
+  private final ThreadLocal<KeyedHash> mac;
   /**
    * Per thread, the pseudonyms of recently redacted values: a snapshot redacts the same names
    * (a member's own, the people they write about) over and over, and the HMAC with its folding
@@ -50,19 +48,9 @@ final class PolicyRedactor implements Redactor {
   PolicyRedactor(Detector detector, RedactionPolicy policy, byte[] secret) {
     this.detector = detector;
     this.policy = policy;
-    SecretKeySpec key = new SecretKeySpec(secret, "HmacSHA256");
-    // Mac instances are stateful; one per thread avoids locking on the hot path.
-    this.mac =
-        ThreadLocal.withInitial(
-            () -> {
-              try {
-                Mac m = Mac.getInstance("HmacSHA256");
-                m.init(key);
-                return m;
-              } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("HmacSHA256 unavailable", e);
-              }
-            });
+    byte[] key = secret.clone();
+    new KeyedHash(key); // an unusable digest provider fails here, not on the first record
+    this.mac = ThreadLocal.withInitial(() -> new KeyedHash(key));
   }
 
   private static byte[][] typePrefixes() {
@@ -73,6 +61,34 @@ final class PolicyRedactor implements Redactor {
       prefixes[t.ordinal()] = Arrays.copyOf(name, name.length + 1); // the zero byte ends the name
     }
     return prefixes;
+  }
+
+  /**
+   * {@link TextFold#foldForIdentity} of the value in UTF-8, which the pseudonym's MAC reads. Most
+   * values are ASCII, whose fold is its lower case with whitespace runs made one space and trimmed:
+   * done here in one pass, without the three strings the general fold makes on the way.
+   */
+  static byte[] identityBytes(String value) {
+    int n = value.length();
+    byte[] out = new byte[n];
+    int m = 0;
+    boolean space = false;
+    for (int i = 0; i < n; i++) {
+      char c = value.charAt(i);
+      if (c >= 128) {
+        return TextFold.foldForIdentity(value).getBytes(StandardCharsets.UTF_8);
+      }
+      if (Character.isWhitespace(c)) {
+        space = m > 0;
+      } else {
+        if (space) {
+          out[m++] = ' ';
+          space = false;
+        }
+        out[m++] = (byte) TextFold.asciiLower(c);
+      }
+    }
+    return m == n ? out : Arrays.copyOf(out, m);
   }
 
   @Override
@@ -259,9 +275,7 @@ final class PolicyRedactor implements Redactor {
   }
 
   private String hmacToken(EntityType type, String value) {
-    Mac m = mac.get();
-    m.update(TYPE_PREFIXES[type.ordinal()]);
-    byte[] h = m.doFinal(TextFold.foldForIdentity(value).getBytes(StandardCharsets.UTF_8));
+    byte[] h = mac.get().mac(TYPE_PREFIXES[type.ordinal()], identityBytes(value));
     StringBuilder sb = new StringBuilder(type.name().length() + TOKEN_HEX_DIGITS + 3);
     sb.append('[').append(type.name()).append('_');
     for (int k = 0; k < TOKEN_HEX_DIGITS / 2; k++) {
