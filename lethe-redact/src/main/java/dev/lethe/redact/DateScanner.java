@@ -218,6 +218,9 @@ final class DateScanner {
     if (c < 128 && d < 128 && !MONTH_PREFIX[c * 128 + d]) {
       return -1;
     }
+    if (c >= 128 && !foldsToAscii(c)) {
+      return -1; // equal ignoring case to no ASCII letter, so to no month's first letter
+    }
     // ASCII letters match only the months they start (most pairs start none); other chars are
     // compared with all twelve, as case-insensitive equality is wider for them.
     List<String> months = c >= 128 ? MONTHS
@@ -238,6 +241,17 @@ final class DateScanner {
       }
     }
     return -1;
+  }
+
+  /**
+   * Whether a char beyond ASCII equals some ASCII char ignoring case, as {@link
+   * String#regionMatches(boolean, int, String, int, int)} compares chars: by their upper case, then
+   * the lower case of that ("\u017f", long s, equals 's'; the Kelvin sign equals 'k'). Most letters
+   * of other scripts and accented letters do not, and cannot start a month's name.
+   */
+  static boolean foldsToAscii(char c) {
+    char u = Character.toUpperCase(c);
+    return u < 128 || Character.toLowerCase(u) < 128;
   }
 
   /** End of ",? YYYY" after {@code k}, or -1. */

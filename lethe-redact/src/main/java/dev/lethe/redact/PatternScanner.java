@@ -42,7 +42,7 @@ final class PatternScanner {
       if (c == '@') {
         next = atSign(t, i, out);
       } else if (!afterWord && mayStart(c)) {
-        next = Math.max(next, wordStart(t, i, ctx, out));
+        next = Math.max(next, wordStart(t, cs, i, ctx, out));
       }
       afterWord = TextFold.isWordChar(cs[next - 1]);
       i = next;
@@ -58,17 +58,17 @@ final class PatternScanner {
   }
 
   /** Scans the pattern that starts at word start {@code i}; returns where to resume. */
-  private int wordStart(String t, int i, DetectionContext ctx, Hits out) {
-    int n = t.length();
-    char c = t.charAt(i);
+  private int wordStart(String t, char[] cs, int i, DetectionContext ctx, Hits out) {
+    int n = cs.length;
+    char c = cs[i];
     if (c == 'h' || c == 'H' || c == 'w' || c == 'W' || c == 'f' || c == 'F') {
       int next = url(t, i, out);
-      return next > i + 1 ? next : letters(t, i, out);
+      return next > i + 1 ? next : letters(t, cs, i, out);
     } else if (TextFold.isAsciiLetter(c)) {
-      return letters(t, i, out);
-    } else if (isDigit(c) || ((c == '+' || c == '(') && i + 1 < n && isDigit(t.charAt(i + 1)))) {
+      return letters(t, cs, i, out);
+    } else if (isDigit(c) || ((c == '+' || c == '(') && i + 1 < n && isDigit(cs[i + 1]))) {
       return number(t, i, ctx, out);
-    } else if (c == ':' && i + 1 < n && t.charAt(i + 1) == ':') {
+    } else if (c == ':' && i + 1 < n && cs[i + 1] == ':') {
       return ipv6(t, i, out);
     }
     return i + 1;
@@ -202,17 +202,19 @@ final class PatternScanner {
 
   // ---- IBAN and NINO (letter-led) -----------------------------------------------------------
 
-  private int letters(String t, int i, Hits out) {
-    int n = t.length();
+  /** Scans an IBAN or a NINO at word start {@code i} of {@code t}, whose chars are {@code cs}. */
+  private int letters(String t, char[] cs, int i, Hits out) {
+    int n = cs.length;
     if (i + 4 > n) {
       return i + 1;
     }
-    char a = t.charAt(i);
-    char b = t.charAt(i + 1);
-    if (!TextFold.isAsciiLetter(a) || !TextFold.isAsciiLetter(b)) {
+    // Both start with two ASCII letters, then a digit (or, for a NINO in pairs, a space): nearly
+    // every word of prose fails this on its first three chars.
+    char third = cs[i + 2];
+    if (!TextFold.isAsciiLetter(cs[i]) || !TextFold.isAsciiLetter(cs[i + 1]) || !isDigit(third) && third != ' ') {
       return i + 1;
     }
-    if (isDigit(t.charAt(i + 2)) && isDigit(t.charAt(i + 3))) {
+    if (isDigit(third) && isDigit(cs[i + 3])) {
       int r = iban(t, i, out);
       if (r > i) {
         return r;
@@ -284,13 +286,13 @@ final class PatternScanner {
     int n = t.length();
     char a = t.charAt(i);
     char b = t.charAt(i + 1);
-    boolean upper = Character.isUpperCase(a) && Character.isUpperCase(b);
     boolean spaced = i + 2 < n && t.charAt(i + 2) == ' ';
     // Two digits must follow the letters: most words fail here, before the prefix is checked.
     int d = spaced ? i + 3 : i + 2;
     if (d + 1 >= n || !isDigit(t.charAt(d)) || !isDigit(t.charAt(d + 1)) || !Checks.ninoPrefix(a, b)) {
       return i + 1;
     }
+    boolean upper = Character.isUpperCase(a) && Character.isUpperCase(b);
     int r = i + 2;
     for (int pair = 0; pair < 3; pair++) {
       if (spaced) {
