@@ -137,15 +137,17 @@ final class PolicyRedactor implements Redactor {
     if (spans.isEmpty()) {
       return spans;
     }
-    TreeMap<Integer, Span> all = new TreeMap<>(); // by char offset
+    int m = spans.size();
+    Span[] inChars = new Span[m]; // the spans in char offsets, sorted and disjoint as given
     TreeMap<String, EntityType> values = new TreeMap<>();
     int ci = 0;
     int cp = 0;
-    for (Span s : spans) {
+    for (int k = 0; k < m; k++) {
+      Span s = spans.get(k);
       ci = text.offsetByCodePoints(ci, s.start() - cp);
       cp = s.start();
       int ce = text.offsetByCodePoints(ci, s.end() - s.start());
-      all.put(ci, new Span(s.type(), ci, ce, s.score()));
+      inChars[k] = new Span(s.type(), ci, ce, s.score());
       String v = text.substring(ci, ce);
       // Very short values ("Al", "12") would also hit inside ordinary words and numbers.
       if (v.length() >= 4) {
@@ -155,13 +157,13 @@ final class PolicyRedactor implements Redactor {
     if (values.isEmpty()) {
       return spans;
     }
-    boolean[] changed = {false};
+    Covered covered = new Covered(inChars);
     AhoCorasickDoubleArrayTrie.IHit<EntityType> hit = (begin, end, type) -> {
       if (begin > 0 && TextFold.isWordChar(text.charAt(begin - 1))
           || end < text.length() && TextFold.isWordChar(text.charAt(end))) {
         return;
       }
-      changed[0] |= cover(all, begin, end, type);
+      covered.cover(begin, end, type);
     };
     if ((long) values.size() * text.length() <= SEARCH_BUDGET) {
       // A short record: searching for each value costs less than building a trie.
@@ -172,13 +174,13 @@ final class PolicyRedactor implements Redactor {
       trie.build(values);
       trie.parseText(text, hit);
     }
-    if (!changed[0]) {
+    if (covered.all == null) {
       return spans;
     }
-    List<Span> out = new ArrayList<>(all.size());
+    List<Span> out = new ArrayList<>(covered.all.size());
     int c = 0;
     int p = 0;
-    for (Span s : all.values()) { // back to code points, in one forward walk
+    for (Span s : covered.all.values()) { // back to code points, in one forward walk
       p += text.codePointCount(c, s.start());
       int start = p;
       p += text.codePointCount(s.start(), s.end());
@@ -186,6 +188,44 @@ final class PolicyRedactor implements Redactor {
       out.add(new Span(s.type(), start, p, s.score()));
     }
     return out;
+  }
+
+  /**
+   * The spans of a record while its repeats are added: the detected spans in a sorted array until
+   * a repeat changes them (most repeats found are the detected values themselves, answered by a
+   * binary search), then a map by start that {@link #cover(TreeMap, int, int, EntityType)} edits.
+   */
+  private static final class Covered {
+    private final Span[] detected;
+    /** Null until the first change. */
+    TreeMap<Integer, Span> all;
+
+    Covered(Span[] detected) {
+      this.detected = detected;
+    }
+
+    void cover(int begin, int end, EntityType type) {
+      if (all == null) {
+        int lo = 0; // the last detected span starting at or before begin: lo - 1
+        int hi = detected.length;
+        while (lo < hi) {
+          int mid = (lo + hi) >>> 1;
+          if (detected[mid].start() <= begin) {
+            lo = mid + 1;
+          } else {
+            hi = mid;
+          }
+        }
+        if (lo > 0 && detected[lo - 1].end() >= end) {
+          return; // inside a span that is redacted anyway (the usual case: the detected value)
+        }
+        all = new TreeMap<>();
+        for (Span s : detected) {
+          all.put(s.start(), s);
+        }
+      }
+      PolicyRedactor.cover(all, begin, end, type);
+    }
   }
 
   /**
