@@ -1,7 +1,10 @@
 package dev.lethe.bench.redact;
 
 import dev.lethe.bench.text.SocialPosts;
+import dev.lethe.redact.DetectionContext;
 import dev.lethe.redact.Detector;
+import dev.lethe.redact.RedactionPolicy;
+import dev.lethe.redact.Redactor;
 import dev.lethe.redact.Span;
 import dev.lethe.redact.eval.Datasets;
 import dev.lethe.redact.eval.LabeledText;
@@ -21,7 +24,9 @@ import java.util.Locale;
  * Writes every span the standard detector finds in a fixed corpus (the labeled PII files given on
  * the command line, then {@link SocialPosts} from seed 42) and prints the SHA-256 of that listing.
  * A speed change to a detector should leave the digest unchanged; when it does not, {@code diff} of
- * two listings shows which texts moved. Scores are printed to six decimals so that a different but equivalent order of
+ * two listings shows which texts moved. It then prints the SHA-256 of the texts as {@link Redactor}
+ * redacts them (pseudonyms for people, a fixed secret), which also covers the operators and the
+ * search for repeats of detected values. Scores are printed to six decimals so that a different but equivalent order of
  * floating-point additions does not count as a change. Usage: {@code java -cp lethe-bench.jar
  * dev.lethe.bench.redact.SpanDigest OUT.txt POSTS FILE...}.
  */
@@ -62,5 +67,14 @@ public final class SpanDigest {
       }
     }
     System.out.printf(Locale.ROOT, "%d texts, spans sha256 %s%n", texts.size(), HexFormat.of().formatHex(sha.digest()));
+    // The redacted texts too: what the operators and the repeat search make of the spans.
+    Redactor redactor = Redactor.create(detector, RedactionPolicy.pseudonymousPeople(),
+        "span-digest-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+    MessageDigest redacted = MessageDigest.getInstance("SHA-256");
+    for (String t : texts) {
+      redacted.update(redactor.redact(t, DetectionContext.none()).text().getBytes(StandardCharsets.UTF_8));
+      redacted.update((byte) '\n');
+    }
+    System.out.printf(Locale.ROOT, "%d texts, redacted sha256 %s%n", texts.size(), HexFormat.of().formatHex(redacted.digest()));
   }
 }
