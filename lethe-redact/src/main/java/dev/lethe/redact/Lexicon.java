@@ -1,17 +1,21 @@
 package dev.lethe.redact;
 
 import dev.lethe.redact.nlp.CommonWords;
+import dev.lethe.redact.nlp.NameGazetteer;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * Which of the rules' word lists hold a word, as bits, so that one hash look-up per token tells
- * every rule whether the token concerns it. Most tokens of prose are ordinary words that no list
- * holds; each rule then skips its own look-ups for them. The lists themselves stay with the rules
- * that use them; this only indexes them by their lower-case ASCII form.
+ * Which of the rules' word lists hold a word, as bits, so that one probe per token tells every
+ * rule whether the token concerns it: the rules' own lists, the ASCII common words and the ASCII
+ * names of the name list, all in one {@link WordTable} keyed by the lower-case ASCII form. Most
+ * tokens of prose are ordinary words that no rule's list holds; each rule then skips its own
+ * look-ups for them. The rules' lists themselves stay with the rules that use them.
  */
 final class Lexicon {
   /** A word that starts an address by itself ({@link AddressScanner#STARTS}). */
@@ -59,27 +63,15 @@ final class Lexicon {
   static final int UNIT_WORD = 1 << 19;
 
   /**
-   * Open addressing over the lower-case words, probed with a token's chars: no string is made.
-   * Four ints per slot, sixteen bytes within one cache line: the word's hash, its length with
-   * its list bits above (0 marks an empty slot), and its first eight chars a byte each. Most
-   * tokens are common words of at most eight letters, so a probe usually reads one slot and
-   * nothing else.
+   * A first or last name of the name list ({@link NameGazetteer}); of that list only the ASCII
+   * names, which are all an ASCII token can be, and no name is shorter than two chars.
    */
-  private static final int[] SLOTS;
-  /** Per slot, where its word starts in {@link #CHARS}: read only for words of over eight chars. */
-  private static final int[] OFFSETS;
-  /** All words' chars, one after another. */
-  private static final char[] CHARS;
-  private static final int MASK;
-  /**
-   * Per a few bits of a word's hash, the bits of the lists that hold a word with those hash bits:
-   * rules ask one short list of most tokens, and few tokens share 12 hash bits with any of its
-   * words. Sixteen kilobytes, read before the table, which is sixteen times larger.
-   */
-  private static final int[] FILTER = new int[1 << 12];
+  static final int NAME = 1 << 20;
+
+  private static final WordTable TABLE;
 
   static {
-    Map<String, Integer> m = new TreeMap<>(); // sorted, so the tables are the same on every run
+    Map<String, Integer> m = new TreeMap<>(); // sorted, so the table is the same on every run
     add(m, AddressScanner.STARTS, ADDRESS_START);
     add(m, AddressScanner.ZIP_CUES, ZIP_CUE);
     add(m, NameCues.FIRST_WORDS, NAME_CUE);
@@ -100,37 +92,35 @@ final class Lexicon {
     add(m, AddressScanner.SHORT_SUFFIXES, SHORT_SUFFIX);
     add(m, AddressScanner.UNIT_WORDS, UNIT_WORD);
     add(m, CommonWords.words().stream().filter(Lexicon::lowerAscii).collect(Collectors.toSet()), COMMON_WORD);
-    // At most half full: 16-byte slots, and a smaller table stays in the cache more of the time.
-    int slots = Integer.highestOneBit(m.size() * 2 - 1) << 1;
-    int[] table = new int[4 * slots];
-    int[] offsets = new int[slots];
-    StringBuilder chars = new StringBuilder();
+    // The names come sorted and are merged in rather than put in the map: a quarter of a million
+    // words, taken in at class initialisation, before the JIT has compiled anything.
+    List<String> names = NameGazetteer.asciiNames();
+    String[] words = new String[m.size() + names.size()];
+    int[] bits = new int[words.length];
+    int n = 0;
+    int i = 0;
     for (Map.Entry<String, Integer> e : m.entrySet()) {
-      String w = e.getKey();
-      if (w.isEmpty() || w.length() > 0xFF || e.getValue() >= 1 << 23) {
-        throw new IllegalStateException("word or list bits too large for the lexicon's slots: " + w);
+      while (i < names.size() && names.get(i).compareTo(e.getKey()) < 0) {
+        words[n] = names.get(i++);
+        bits[n++] = NAME;
       }
-      int i = slot(w.hashCode(), slots - 1);
-      while (table[4 * i + 1] != 0) {
-        i = (i + 1) & (slots - 1);
-      }
-      table[4 * i] = w.hashCode();
-      table[4 * i + 1] = w.length() | e.getValue() << 8;
-      table[4 * i + 2] = packed(w, 0, 0, w.length());
-      table[4 * i + 3] = packed(w, 0, 4, w.length());
-      offsets[i] = chars.length();
-      chars.append(w);
-      FILTER[filterIndex(w.hashCode())] |= e.getValue();
+      boolean name = i < names.size() && names.get(i).equals(e.getKey());
+      i += name ? 1 : 0;
+      words[n] = e.getKey();
+      bits[n++] = e.getValue() | (name ? NAME : 0);
     }
-    SLOTS = table;
-    OFFSETS = offsets;
-    CHARS = chars.toString().toCharArray();
-    MASK = slots - 1;
+    while (i < names.size()) {
+      words[n] = names.get(i++);
+      bits[n++] = NAME;
+    }
+    words = Arrays.copyOf(words, n);
+    bits = Arrays.copyOf(bits, n);
+    TABLE = new WordTable(words, bits);
   }
 
   private Lexicon() {}
 
-  private static void add(Map<String, Integer> m, Set<String> words, int bit) {
+  private static void add(Map<String, Integer> m, Collection<String> words, int bit) {
     for (String w : words) {
       if (!lowerAscii(w)) {
         throw new IllegalStateException("not lower-case ASCII: " + w);
@@ -143,73 +133,25 @@ final class Lexicon {
     return w.equals(w.toLowerCase(Locale.ROOT)) && w.chars().allMatch(c -> c < 128);
   }
 
-  private static int slot(int hash, int mask) {
-    int x = hash * 0x9E3779B9; // short words' hashes differ mostly in their low bits: spread them
-    return (x ^ (x >>> 15)) & mask;
-  }
-
   /**
-   * False when none of the lists of {@code bits} holds a word whose lower case has the {@link
-   * String#hashCode} {@code lowerHash}: a cheap test before {@link #bits}.
-   */
-  static boolean mayHold(int bits, int lowerHash) {
-    return (FILTER[filterIndex(lowerHash)] & bits) != 0;
-  }
-
-  private static int filterIndex(int hash) {
-    return (hash * 0x2545F491) >>> 20; // other bits of the hash than the table's slots use
-  }
-
-  /**
-   * The bits of the lists that hold the lower case of {@code text[start, end)}, whose {@link
+   * The bits of the lists that hold the lower case of {@code chars[start, end)}, whose {@link
    * String#hashCode} is {@code h} (as {@link Tokens} keeps it); 0 for most words and for any word
    * that is not ASCII.
    */
-  static int bits(String text, int start, int end, int h) {
-    int len = end - start;
-    if (len > 0xFF) {
-      return 0;
-    }
-    int lo = packed(text, start, 0, len);
-    int hi = packed(text, start, 4, len);
-    if ((lo | hi) == -1) {
-      return 0; // not ASCII: no word of the lists
-    }
-    for (int i = slot(h, MASK); ; i = (i + 1) & MASK) {
-      int meta = SLOTS[4 * i + 1];
-      if (meta == 0) {
-        return 0;
-      }
-      if (SLOTS[4 * i] == h && (meta & 0xFF) == len && SLOTS[4 * i + 2] == lo && SLOTS[4 * i + 3] == hi
-          && (len <= 8 || sameTail(text, start, OFFSETS[i], len))) {
-        return meta >>> 8;
-      }
-    }
+  static int bits(char[] chars, int start, int end, int h) {
+    return TABLE.bits(chars, start, end, h);
   }
 
   /**
-   * The ASCII lower case of the chars {@code from..from+3} of {@code s[start, start + len)}, a
-   * byte each (0 past the end), or -1 if one of them is not ASCII.
+   * {@link WordTable#bitsOfAll} on the lists' table: {@code out[k] = found | bits} of every ASCII
+   * token k whose entry is 0.
    */
-  private static int packed(String s, int start, int from, int len) {
-    int p = 0;
-    for (int j = from; j < from + 4 && j < len; j++) {
-      char c = s.charAt(start + j);
-      if (c >= 128) {
-        return -1;
-      }
-      p |= TextFold.asciiLower(c) << (8 * (j - from));
-    }
-    return p;
+  static void bitsOfAll(char[] chars, int[] starts, int[] ends, int[] hashes, int n, int[] out, int found) {
+    TABLE.bitsOfAll(chars, starts, ends, hashes, n, out, found);
   }
 
-  /** Whether the chars after the first eight match the word at {@code at}, ignoring ASCII case. */
-  private static boolean sameTail(String text, int start, int at, int len) {
-    for (int j = 8; j < len; j++) {
-      if (TextFold.asciiLower(text.charAt(start + j)) != CHARS[at + j]) {
-        return false;
-      }
-    }
-    return true;
+  /** False when no list holds a word with the lower-case hash {@code h} (the table's filter). */
+  static boolean mayHold(int h) {
+    return TABLE.mayHold(h);
   }
 }

@@ -142,6 +142,26 @@ final class TextFold {
     return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
   }
 
+  /**
+   * Same as {@link Character#isLowerCase(char)}, from a bit per char: the tokenizer asks it of
+   * every char beyond ASCII, where the JDK's answer is a look-up in several tables.
+   */
+  static boolean isLowerCase(char c) {
+    return (LOWER[c >>> 6] & (1L << c)) != 0;
+  }
+
+  private static final long[] LOWER = lowerCaseBits();
+
+  private static long[] lowerCaseBits() {
+    long[] bits = new long[65536 / 64];
+    for (int c = 0; c < 65536; c++) {
+      if (Character.isLowerCase((char) c)) {
+        bits[c >>> 6] |= 1L << c;
+      }
+    }
+    return bits;
+  }
+
   private static final char[] TABLE = buildTable();
 
   private static char[] buildTable() {

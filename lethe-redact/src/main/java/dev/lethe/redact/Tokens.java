@@ -32,15 +32,20 @@ final class Tokens {
   private String[] folded;
   private String[] nameFolded;
   /**
-   * Per token: whether the name list and the common-word list hold its {@link NameGazetteer#fold}
-   * form ({@code LISTS_*} bits, each with a looked-up bit above it).
+   * Per token that is not ASCII: whether the name list and the common-word list hold its {@link
+   * NameGazetteer#fold} form ({@code LISTS_*} bits, each with a looked-up bit above it). An ASCII
+   * token has these answers in {@link #lexicon}.
    */
   private byte[] lists;
 
   /** Per token, the answer of {@link #nextShortNumber}; made on first use. */
   private int[] nextShortNumber;
 
-  /** Per token: {@link Lexicon} bits with {@link #LEXICON_KNOWN}, or all bits when not ASCII. */
+  /**
+   * Per token: {@link Lexicon} bits with {@link #LEXICON_KNOWN}, or all bits when not ASCII. Made
+   * for all tokens at the first question: the rules ask nearly every token, and the look-ups of a
+   * whole text wait for memory together ({@link WordTable#bitsOfAll}).
+   */
   private int[] lexicon;
 
   private static final int SHAPE_ASCII = 1;
@@ -162,7 +167,7 @@ final class Tokens {
       char c = chars[p];
       if (c >= 128) {
         b &= ~SHAPE_ASCII;
-        b |= Character.isLowerCase(c) ? SHAPE_SOME_LOWER : 0;
+        b |= TextFold.isLowerCase(c) ? SHAPE_SOME_LOWER : 0;
       } else if (c >= 'a' && c <= 'z') {
         b |= SHAPE_SOME_LOWER;
       }
@@ -226,23 +231,29 @@ final class Tokens {
 
   /** Same as {@code NameGazetteer.containsFolded(nameFolded(k))}, looked up once per token. */
   boolean inNameList(int k) {
+    if (ascii(k)) {
+      return (lexicon()[k] & Lexicon.NAME) != 0; // the ASCII names are in the lexicon
+    }
     return lists(k, LISTS_NAME) != 0;
   }
 
   /** Same as {@code NameGazetteer.contains(token(k))}, looked up once per token. */
   boolean listedName(int k) {
-    return length(k) > 1 && lists(k, LISTS_NAME) != 0;
+    return length(k) > 1 && inNameList(k);
   }
 
   /** Same as {@code CommonWords.contains(token(k))}, looked up once per token. */
   boolean commonWord(int k) {
     if (ascii(k)) {
-      return mayBe(k, Lexicon.COMMON_WORD); // exact for an ASCII token, and makes no string
+      return (lexicon()[k] & Lexicon.COMMON_WORD) != 0; // exact for an ASCII token, no string made
     }
     return lists(k, LISTS_COMMON) != 0;
   }
 
-  /** The {@code LISTS_NAME} or {@code LISTS_COMMON} bit of token k, looked up on first use. */
+  /**
+   * The {@code LISTS_NAME} or {@code LISTS_COMMON} bit of token k, which is not ASCII, looked up
+   * on first use.
+   */
   private int lists(int k, int list) {
     if (lists == null) {
       lists = new byte[size];
@@ -250,14 +261,8 @@ final class Tokens {
     int known = list << 1; // each list's bit has a "looked up" bit above it
     byte b = lists[k];
     if ((b & known) == 0) {
-      boolean in;
-      if (list == LISTS_NAME) {
-        // An ASCII token's folded form is its lower case, whose hash is known: no string is made.
-        in = ascii(k) ? NameGazetteer.containsLowerAscii(text, starts[k], ends[k], lowerHashes[k])
-            : NameGazetteer.containsFolded(nameFolded(k));
-      } else {
-        in = CommonWords.containsFolded(nameFolded(k));
-      }
+      boolean in = list == LISTS_NAME ? NameGazetteer.containsFolded(nameFolded(k))
+          : CommonWords.containsFolded(nameFolded(k));
       b |= (byte) (known | (in ? list : 0));
       lists[k] = b;
     }
@@ -271,21 +276,21 @@ final class Tokens {
    * different ways, and look them up themselves).
    */
   boolean mayBe(int k, int bits) {
-    if (lexicon == null) {
-      lexicon = new int[size];
-    }
-    int b = lexicon[k];
-    if (b == 0) {
-      if (!ascii(k)) {
-        b = -1;
-      } else if (!Lexicon.mayHold(bits, lowerHashes[k])) {
-        return false; // no word of these lists shares this hash's filter bits: most tokens stop here
-      } else {
-        b = Lexicon.bits(text, starts[k], ends[k], lowerHashes[k]) | LEXICON_KNOWN;
+    return (lexicon()[k] & bits) != 0;
+  }
+
+  /** {@link #lexicon}, made on first use. */
+  private int[] lexicon() {
+    int[] lex = lexicon;
+    if (lex == null) {
+      lex = new int[size];
+      for (int k = 0; k < size; k++) {
+        lex[k] = ascii(k) ? 0 : -1; // 0: to look up
       }
-      lexicon[k] = b;
+      Lexicon.bitsOfAll(chars, starts, ends, lowerHashes, size, lex, LEXICON_KNOWN);
+      lexicon = lex;
     }
-    return (b & bits) != 0;
+    return lex;
   }
 
   /**

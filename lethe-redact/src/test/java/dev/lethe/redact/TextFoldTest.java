@@ -10,7 +10,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
-/** {@link TextFold#nameFold} answers as {@link NameGazetteer#fold} wherever it answers at all. */
+/**
+ * {@link TextFold#nameFold} answers as {@link NameGazetteer#fold} wherever it answers at all, and
+ * {@link TextFold#isLowerCase} as the JDK.
+ */
 class TextFoldTest {
 
   @Test
@@ -25,6 +28,13 @@ class TextFoldTest {
       }
     }
     assertThat(answered).isGreaterThan(800); // Latin, Greek and Cyrillic letters are answered here
+  }
+
+  @Test
+  void lowerCaseBitsAnswerAsTheJdkForEveryChar() {
+    for (int c = 0; c < 65536; c++) {
+      assertThat(TextFold.isLowerCase((char) c)).as("U+%04X", c).isEqualTo(Character.isLowerCase((char) c));
+    }
   }
 
   @Test

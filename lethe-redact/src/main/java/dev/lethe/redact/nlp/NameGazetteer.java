@@ -70,7 +70,7 @@ public final class NameGazetteer {
       while (slots[4 * i + 1] != 0) {
         i = (i + 1) & mask;
       }
-      long p = packed(name, 0, name.length(), false);
+      long p = packed(name, 0, name.length());
       slots[4 * i] = name.hashCode();
       slots[4 * i + 1] = name.length() | (p < 0 ? WIDE : 0) | chars.length() << 9;
       slots[4 * i + 2] = (int) p;
@@ -149,25 +149,41 @@ public final class NameGazetteer {
       return false;
     }
     int h = folded.hashCode();
-    return mayContainHash(h) && probe(folded, 0, folded.length(), h, false);
+    return mayContainHash(h) && probe(folded, 0, folded.length(), h);
   }
 
   /**
-   * Same as {@code containsFolded(text.substring(start, end).toLowerCase(Locale.ROOT))} for an
-   * ASCII region of {@code text} whose lower case has the {@link String#hashCode} {@code
-   * hashOfLower}; makes no string.
+   * The names whose chars are all ASCII, sorted: all the names an ASCII token can be. The rules
+   * keep them in their own table, beside their other word lists, so that one probe answers every
+   * list for an ASCII token ({@code dev.lethe.redact.Lexicon}).
    */
-  public static boolean containsLowerAscii(String text, int start, int end, int hashOfLower) {
-    return end - start > 1 && mayContainHash(hashOfLower) && probe(text, start, end, hashOfLower, true);
+  public static List<String> asciiNames() {
+    List<String> ascii = new ArrayList<>();
+    for (int i = 0; i < SLOTS.length; i += 4) {
+      int m = SLOTS[i + 1];
+      if (m != 0 && (m & WIDE) == 0) {
+        int at = m >>> 9;
+        int len = m & 0xFF;
+        boolean all = true;
+        for (int j = at; j < at + len; j++) {
+          all &= NAME_CHARS[j] < 128;
+        }
+        if (all) {
+          ascii.add(new String(NAME_CHARS, at, len));
+        }
+      }
+    }
+    ascii.sort(null);
+    return List.copyOf(ascii);
   }
 
-  /** Whether {@code s[start, end)}, lower-cased if {@code lower} (ASCII only), is a name. */
-  private static boolean probe(String s, int start, int end, int h, boolean lower) {
+  /** Whether {@code s[start, end)} is a name. */
+  private static boolean probe(String s, int start, int end, int h) {
     int len = end - start;
     if (len > 0xFF) {
       return false;
     }
-    long p = packed(s, start, len, lower);
+    long p = packed(s, start, len);
     int meta = len | (p < 0 ? WIDE : 0);
     int lo = (int) p;
     int hi = (int) (p >>> 32);
@@ -178,27 +194,24 @@ public final class NameGazetteer {
         return false;
       }
       if (SLOTS[4 * i] == h && (m & 0x1FF) == meta
-          && (p < 0 ? same(s, start, m >>> 9, 0, len, lower)
+          && (p < 0 ? same(s, start, m >>> 9, 0, len)
               : SLOTS[4 * i + 2] == lo && SLOTS[4 * i + 3] == hi
-                  && (len <= 8 || same(s, start, m >>> 9, 8, len, lower)))) {
+                  && (len <= 8 || same(s, start, m >>> 9, 8, len)))) {
         return true;
       }
     }
   }
 
   /**
-   * The first eight chars of {@code s[start, start + len)} a byte each (lower-cased if {@code
-   * lower}, 0 past the end), or -1 if any char of it is above U+00FF.
+   * The first eight chars of {@code s[start, start + len)} a byte each (0 past the end), or -1 if
+   * any char of it is above U+00FF.
    */
-  private static long packed(String s, int start, int len, boolean lower) {
+  private static long packed(String s, int start, int len) {
     long p = 0;
     for (int j = 0; j < len; j++) {
       char c = s.charAt(start + j);
       if (c > 0xFF) {
         return -1;
-      }
-      if (lower && c >= 'A' && c <= 'Z') {
-        c += 32;
       }
       if (j < 8) {
         p |= (long) c << (8 * j);
@@ -207,13 +220,9 @@ public final class NameGazetteer {
     return p;
   }
 
-  private static boolean same(String s, int start, int at, int from, int len, boolean lower) {
+  private static boolean same(String s, int start, int at, int from, int len) {
     for (int j = from; j < len; j++) {
-      char c = s.charAt(start + j);
-      if (lower && c >= 'A' && c <= 'Z') {
-        c += 32;
-      }
-      if (c != NAME_CHARS[at + j]) {
+      if (s.charAt(start + j) != NAME_CHARS[at + j]) {
         return false;
       }
     }
