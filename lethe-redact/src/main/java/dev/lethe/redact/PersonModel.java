@@ -112,7 +112,7 @@ final class PersonModel {
   private static final int WAYS = 4;
   /** A token's name-list shape before it is looked up. */
   private static final int UNKNOWN_SHAPE = -2;
-  /** The packed form ({@code Session.packs}) of a token too long to pack. */
+  /** What {@link #pack} gives for a token it cannot pack. */
   private static final long LONG_TOKEN = -1;
   /** The shapes of {@link GazetteerFeatureGeneratorFactory#shape}. */
   private static final String[] SHAPES = {"caps", "cap", "low"};
@@ -467,31 +467,66 @@ final class PersonModel {
    * {@link PersonFinder}'s case, or when every token is evaluated): the previous-map feature of a
    * token is read only when that token is evaluated.
    *
-   * <p>The cache holds a fixed number of tokens ({@value #CACHE_SIZE}, about 200 bytes each, 300
-   * for a token evaluated itself), in sets of {@value #WAYS} by hash; a new token replaces the least
-   * recently used of its set. So a thread's session holds a few megabytes at most, and a token not
-   * seen for a while costs its look-ups again. A token carries its adaptive data while cached; one dropped from the cache
-   * during a document leaves its adaptive data in a map for the rest of the document (as OpenNLP's
-   * previous map, it grows with the document's distinct evaluated tokens, and is emptied after it).
+   * <p>The cache holds a fixed number of tokens ({@value #CACHE_SIZE}), in sets of {@value #WAYS}
+   * by hash; a new token replaces the least recently used of its set, so a token not seen for a
+   * while costs its look-ups again. It is laid out for a look-up to touch little memory and for a
+   * new token to allocate nothing: a set is one run of eight longs in {@code table} (64 bytes, one
+   * or two cache lines), the keys of its ways (a short token {@link #pack}ed, which decides
+   * equality without reading chars; a longer one's length and hash) and when each was last used.
+   * A way is a slot number, and a slot's data lies at slot times a stride in flat arrays that the
+   * next token of the slot reuses: its summed rows (doubles), its class, pair number, name-list
+   * shape, form, length and adaptive data (ints), and its chars (an array per slot, grown when a
+   * longer token needs it). About 300 bytes a slot, some 2.5 megabytes a session.
+   *
+   * <p>The sentence at hand refers to its tokens by slot and by the slot's generation, which counts
+   * its reuses: a token dropped from the cache while its sentence is at hand is looked up again
+   * when next needed. The tokens of one evaluation are pinned until it ends (never chosen to be
+   * replaced); should all ways of a set be pinned, the token goes to one of {@value #SPARE} spare
+   * slots outside the sets, which are never found by a look-up and hold no adaptive data.
+   *
+   * <p>A token's adaptive data is in its slot while cached; one dropped from the cache during a
+   * document leaves it in a map for the rest of the document (as OpenNLP's previous map, that map
+   * grows with the document's distinct evaluated tokens, and is emptied after it), and a token
+   * coming back takes it from there.
    */
   final class Session {
+    /** The slots in sets ({@code sets * WAYS}); the spare slots follow them. */
+    private final int size;
     private final int sets;
-    /** Per cache slot ({@value #WAYS} per set): the token's hash, the token, when last used. */
-    private final int[] hashes;
-    private final Token[] tokens;
-    private final long[] stamps;
     /**
-     * Per cache slot: a token of at most 7 chars below 256, packed with its length, which decides
-     * equality without reading the token; {@link #LONG_TOKEN} for the others.
+     * Per set, {@link #SET_LONGS} longs: the key of each way ({@link #key}; 0 while empty), then
+     * when each way was last used ({@link #clock}).
      */
-    private final long[] packs;
+    private final long[] table;
     private long clock;
-    /** The chars of the token being looked up, if it is not longer. */
-    private final char[] chars = new char[64];
+    /**
+     * Per slot, at {@code slot * rowStride}: for each window position (0, p1, p2, n1, n2), the sum
+     * of the features the token gives a window at that position (its "wc=" class, its "w&c=" and
+     * twice its "w="); then the rows only its own evaluation needs, made on its first ({@link
+     * #own}): the sum of its affixes ("suf=" and "pre=", each twice), then at {@code outcomes +
+     * previous outcome * outcomes} its "pow=".
+     */
+    private final double[] rows;
+    private final int rowStride;
+    private final int ownOffset;
+    /** Per slot, at {@code slot * INFO}: the fields {@code INFO_...}. */
+    private final int[] info;
+    /** Per slot: whether its own rows are made. */
+    private final boolean[] own;
+    /** Per slot: the token's chars, its first {@code INFO_LENGTH}. */
+    private final char[][] text;
+    /** The slots of the evaluation at hand, which a new token does not replace. */
+    private final int[] pinned = new int[SPARE];
+    private int pins;
+    /** The chars of a sentence string being looked up. */
+    private char[] chars = new char[64];
     /** The adaptive data of the document's tokens dropped from the cache: text to outcome. */
     private final Map<String, Integer> dropped = new HashMap<>();
-    private long document = 1;
-    private Token[] sentence = new Token[64];
+    /** The document at hand; a slot's adaptive data is of this document if its number is this. */
+    private int document = 1;
+    /** Per position of the sentence: its token's slot (-1 until looked up), and the slot's generation then. */
+    private int[] slots = new int[64];
+    private int[] generations = new int[64];
     private boolean[] evaluated = new boolean[64];
     private int length;
     /** Where the sentence's strings come from: an array, or a text's tokens from an offset. */
@@ -503,11 +538,16 @@ final class PersonModel {
       if (size < WAYS || Integer.bitCount(size) != 1) {
         throw new IllegalArgumentException("cache size must be a power of two >= " + WAYS + ": " + size);
       }
+      this.size = size;
       sets = size / WAYS;
-      hashes = new int[size];
-      tokens = new Token[size];
-      stamps = new long[size];
-      packs = new long[size];
+      table = new long[sets * SET_LONGS];
+      int slotCount = size + SPARE;
+      ownOffset = ROLES.length * outcomes;
+      rowStride = ownOffset + (1 + outcomes) * outcomes;
+      rows = new double[slotCount * rowStride];
+      info = new int[slotCount * INFO];
+      own = new boolean[slotCount];
+      text = new char[slotCount][];
     }
 
     /** Makes {@code tokens[0..length)} the sentence at hand. */
@@ -528,33 +568,41 @@ final class PersonModel {
     }
 
     private void begin(int length) {
-      if (sentence.length < length) {
-        int n = Math.max(length, 2 * sentence.length);
-        sentence = new Token[n];
+      if (slots.length < length) {
+        int n = Math.max(length, 2 * slots.length);
+        slots = new int[n];
+        generations = new int[n];
         evaluated = new boolean[n];
       }
-      java.util.Arrays.fill(sentence, 0, length, null);
+      java.util.Arrays.fill(slots, 0, length, -1);
       java.util.Arrays.fill(evaluated, 0, length, false);
       strings = null;
       source = null;
       this.length = length;
     }
 
-    /** The cached token at position j of the sentence, looked up on first use. */
-    private Token token(int j) {
-      Token k = sentence[j];
-      if (k == null) {
+    /**
+     * The slot of the token at position j of the sentence, looked up if it was not or its slot
+     * has been reused since; pinned until the evaluation at hand ends.
+     */
+    private int token(int j) {
+      int k = slots[j];
+      if (k < 0 || info[k * INFO + INFO_GENERATION] != generations[j]) {
         if (strings == null) {
           int p = offset + j;
           k = cached(source.chars, source.starts[p], source.ends[p], null);
         } else {
           String s = strings[j];
-          char[] c = s.length() <= chars.length ? chars : new char[s.length()];
-          s.getChars(0, s.length(), c, 0);
-          k = cached(c, 0, s.length(), s);
+          if (chars.length < s.length()) {
+            chars = new char[s.length()];
+          }
+          s.getChars(0, s.length(), chars, 0);
+          k = cached(chars, 0, s.length(), s);
         }
-        sentence[j] = k;
+        slots[j] = k;
+        generations[j] = info[k * INFO + INFO_GENERATION];
       }
+      pinned[pins++] = k;
       return k;
     }
 
@@ -564,51 +612,56 @@ final class PersonModel {
      */
     void eval(int i, int[] previous, double[] dist) {
       int n = length;
+      pins = 0;
       for (int j = Math.max(0, i - 2); j < Math.min(n, i + 3); j++) {
         token(j);
       }
       evaluated[i] = true;
-      Token[] s = sentence;
-      Token t = s[i];
-      if (t.own == null) {
-        t.buildOwn();
+      int[] s = slots;
+      int[] in = info;
+      double[] r = rows;
+      int t = s[i];
+      if (!own[t]) {
+        makeOwn(t);
       }
       int nc = CLASSES.length;
-      int c = t.tokenClass;
+      int ti = t * INFO;
+      int c = in[ti + INFO_CLASS];
       int po = i >= 1 ? previous[i - 1] : other;
       int ppo = i >= 2 ? previous[i - 2] : other;
-      int pd = (t.document == document ? t.previous + 1 : 0) * outcomes;
-      double[] rows = t.rows;
-      double[] own = t.own;
-      int pow = outcomes + po * outcomes;
+      int pd = (in[ti + INFO_DOCUMENT] == document ? in[ti + INFO_PREVIOUS] + 1 : 0) * outcomes;
+      int at = t * rowStride;
+      int ownAt = at + ownOffset;
+      int pow = ownAt + outcomes + po * outcomes;
       int poc = (po * nc + c) * outcomes;
       int pp = ppo * outcomes;
       // Every feature of OpenNLP's context, in sums made per token and per table: the own token's
       // class, words and affixes, each neighbour's class and words at its window position, the
       // pairs, the name list, the previous outcomes and the adaptive data.
       for (int o = 0; o < outcomes; o++) {
-        dist[o] = base[o] + rows[o] + own[o] + own[pow + o] + previousOutcomeClass[poc + o]
+        dist[o] = base[o] + r[at + o] + r[ownAt + o] + r[pow + o] + previousOutcomeClass[poc + o]
             + previousPreviousOutcome[pp + o] + previousMap[pd + o];
       }
+      int pair = in[ti + INFO_PAIR];
       if (i >= 1) {
-        Token p = s[i - 1];
-        add(dist, p.rows, outcomes);
-        add(dist, previousClassClass, (p.tokenClass * nc + c) * outcomes);
-        pair(dist, 0, p.pairWord, t.pairWord);
+        int p = s[i - 1];
+        add(dist, r, p * rowStride + outcomes);
+        add(dist, previousClassClass, (in[p * INFO + INFO_CLASS] * nc + c) * outcomes);
+        pair(dist, 0, in[p * INFO + INFO_PAIR], pair);
       } else {
         add(dist, sentenceBegin, 0);
       }
       if (i >= 2) {
-        add(dist, s[i - 2].rows, 2 * outcomes);
+        add(dist, r, s[i - 2] * rowStride + 2 * outcomes);
       }
       if (i + 1 < n) {
-        Token x = s[i + 1];
-        add(dist, x.rows, 3 * outcomes);
-        add(dist, classNextClass, (c * nc + x.tokenClass) * outcomes);
-        pair(dist, NEXT_PAIR, t.pairWord, x.pairWord);
+        int x = s[i + 1];
+        add(dist, r, x * rowStride + 3 * outcomes);
+        add(dist, classNextClass, (c * nc + in[x * INFO + INFO_CLASS]) * outcomes);
+        pair(dist, NEXT_PAIR, pair, in[x * INFO + INFO_PAIR]);
       }
       if (i + 2 < n) {
-        add(dist, s[i + 2].rows, 4 * outcomes);
+        add(dist, r, s[i + 2] * rowStride + 4 * outcomes);
       }
       listed(dist, i, 0);
       if (i >= 1) {
@@ -653,21 +706,22 @@ final class PersonModel {
      * between is listed, so most tokens only ever seen two away are never looked up in the list.
      */
     private int shape(int j) {
-      Token t = sentence[j];
-      if (t.shape == UNKNOWN_SHAPE) {
+      int k = slots[j];
+      int f = k * INFO + INFO_SHAPE;
+      if (info[f] == UNKNOWN_SHAPE) {
         boolean listed = strings != null ? NameGazetteer.contains(strings[j]) : source.listedName(offset + j);
         int s = -1;
         if (listed) {
-          String h = GazetteerFeatureGeneratorFactory.shape(new String(t.chars));
-          for (int k = 0; k < SHAPES.length; k++) {
-            if (SHAPES[k].equals(h)) {
-              s = k;
+          String h = GazetteerFeatureGeneratorFactory.shape(new String(text[k], 0, info[k * INFO + INFO_LENGTH]));
+          for (int x = 0; x < SHAPES.length; x++) {
+            if (SHAPES[x].equals(h)) {
+              s = x;
             }
           }
         }
-        t.shape = s;
+        info[f] = s;
       }
-      return t.shape;
+      return info[f];
     }
 
     private void pair(double[] dist, long kind, int a, int b) {
@@ -676,141 +730,140 @@ final class PersonModel {
       }
     }
 
-    /**
-     * The cached token of the chars {@code c[from, to)}, made and cached if new; {@code s} is
-     * the token as a string, if at hand.
-     */
-    private Token cached(char[] c, int from, int to, String s) {
-      int len = to - from;
-      int h = 0;
-      long packed = len <= 7 ? (long) len << 56 : LONG_TOKEN;
-      for (int q = from; q < to; q++) {
-        h = 31 * h + c[q]; // String.hashCode, without making the string
-        packed = c[q] < 256 && packed != LONG_TOKEN ? packed | (long) c[q] << (8 * (q - from)) : LONG_TOKEN;
-      }
-      int set = Integer.rotateLeft(h * 0x9E3779B9, 16) & (sets - 1); // the product's high bits
-      int first = set * WAYS;
-      int victim = first;
-      for (int w = first; w < first + WAYS; w++) {
-        Token t = tokens[w];
-        if (t == null) {
-          victim = w;
-          break;
-        }
-        if (hashes[w] == h && packs[w] == packed
-            && (packed != LONG_TOKEN || java.util.Arrays.equals(t.chars, 0, t.chars.length, c, from, to))) {
-          stamps[w] = ++clock;
-          return t;
-        }
-        if (stamps[w] < stamps[victim]) {
-          victim = w;
-        }
-      }
-      Token old = tokens[victim];
-      if (old != null && old.document == document) {
-        dropped.put(new String(old.chars), old.previous);
-      }
-      Token t = new Token(java.util.Arrays.copyOfRange(c, from, to));
-      if (!dropped.isEmpty()) {
-        Integer p = dropped.get(s != null ? s : new String(t.chars));
-        if (p != null) {
-          t.previous = p;
-          t.document = document;
-        }
-      }
-      t.slot = victim;
-      tokens[victim] = t;
-      hashes[victim] = h;
-      packs[victim] = packed;
-      stamps[victim] = ++clock;
-      return t;
+    /** Where in {@link #table} the set of a key ({@link #key}) starts. */
+    private int setOf(long key) {
+      return ((int) ((key * 0x9E3779B97F4A7C15L) >>> 32) & (sets - 1)) * SET_LONGS; // the product's high bits
     }
 
-    /**
-     * Records the outcomes of the tokens of the sentence at hand that were evaluated, as adaptive
-     * data for the rest of the document (see the class comment).
-     */
-    void update(int[] outcomes) {
-      for (int i = 0; i < length; i++) {
-        if (evaluated[i]) {
-          Token t = sentence[i];
-          t.previous = outcomes[i];
-          t.document = document;
-          if (tokens[t.slot] != t) { // dropped from the cache since it was looked up
-            dropped.put(new String(t.chars), t.previous);
+    /** The cached slot of the chars {@code c[from, to)}, whose key is {@code key} and set at {@code at}, or -1. */
+    private int find(long key, int at, char[] c, int from, int to) {
+      long[] tb = table;
+      for (int w = 0; w < WAYS; w++) {
+        if (tb[at + w] == key) {
+          int slot = at / SET_LONGS * WAYS + w;
+          // A packed key is the token; a long token's key is its length and hash.
+          if (key > 0 || java.util.Arrays.equals(text[slot], 0, to - from, c, from, to)) {
+            return slot;
           }
         }
       }
+      return -1;
     }
 
-    /** Ends the document: forgets its adaptive data. */
-    void clear() {
-      document++;
-      java.util.Arrays.fill(sentence, 0, length, null);
-      strings = null;
-      source = null;
-      length = 0;
-      dropped.clear();
+    /**
+     * The slot of the chars {@code c[from, to)}, made and cached if new; {@code s} is the token as
+     * a string, if at hand.
+     */
+    private int cached(char[] c, int from, int to, String s) {
+      long key = key(c, from, to);
+      int at = setOf(key);
+      int slot = find(key, at, c, from, to);
+      long[] tb = table;
+      int first = at / SET_LONGS * WAYS;
+      if (slot >= 0) {
+        tb[at + WAYS + slot - first] = ++clock;
+        return slot;
+      }
+      int victim = oldest(at, false);
+      if (pinned(victim)) { // rarely: the least recently used is a token of the evaluation at hand
+        victim = oldest(at, true);
+      }
+      if (victim >= 0) {
+        tb[at + victim - first] = key;
+        tb[at + WAYS + victim - first] = ++clock;
+      } else { // every way holds a token of the evaluation at hand
+        victim = size;
+        while (pinned(victim)) {
+          victim++;
+        }
+      }
+      fill(victim, c, from, to, s);
+      return victim;
     }
-  }
 
-  /**
-   * A distinct token string: what the model knows of it (resolved when the token is first seen),
-   * its summed rows, and its adaptive data.
-   */
-  private final class Token {
-    final char[] chars;
-    final int tokenClass;
     /**
-     * The index of its name-list shape in {@link #SHAPES}, -1 if not listed, {@link
-     * #UNKNOWN_SHAPE} until {@code Session.shape} looks it up.
+     * The slot of the set at {@code at} to take for a new token: an empty way, else the least
+     * recently used (not pinned, if so asked; -1 if all are).
      */
-    int shape = UNKNOWN_SHAPE;
-    /** The token's number in word pairs, or -1 if no pair predicate names it. */
-    final int pairWord;
-    /** Where the model's data of the token as written starts ({@link Vocabulary#form}), or -1. */
-    final int form;
-    /**
-     * At {@code role * outcomes} for each window position (0, p1, p2, n1, n2): the sum of the
-     * features this token gives a window when it is at that position: its "wc=" class, its "w&c="
-     * and twice its "w=".
-     */
-    final double[] rows;
-    /**
-     * The rows only the token's own evaluation needs, made on its first: the sum of its affixes
-     * ("suf=" and "pre=", each twice), then at {@code outcomes + previous outcome * outcomes} its
-     * "pow=". Null until then: most cached tokens are only ever neighbours, and a smaller token
-     * keeps more of the cache in the processor's.
-     */
-    double[] own;
-    /** The outcome last given to this token in {@link #document}. */
-    int previous;
-    long document;
-    /** The token's slot in the session's cache. */
-    int slot;
+    private int oldest(int at, boolean unpinned) {
+      long[] tb = table;
+      int first = at / SET_LONGS * WAYS;
+      int victim = -1;
+      for (int w = 0; w < WAYS; w++) {
+        if (tb[at + w] == 0) {
+          return first + w;
+        }
+        if ((victim < 0 || tb[at + WAYS + w] < tb[at + WAYS + victim - first]) && !(unpinned && pinned(first + w))) {
+          victim = first + w;
+        }
+      }
+      return victim;
+    }
 
-    Token(char[] chars) {
-      this.chars = chars;
-      rows = new double[ROLES.length * outcomes];
-      tokenClass = tokenClass(chars);
-      int entry = words.find(chars);
-      form = entry < 0 ? -1 : words.form(entry, chars);
-      pairWord = form < 0 ? -1 : words.pairWord(form);
+    private boolean pinned(int slot) {
+      for (int p = 0; p < pins; p++) {
+        if (pinned[p] == slot) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /**
+     * Makes the slot hold the token {@code c[from, to)} (as a string {@code s}, if at hand): what
+     * the model knows of it, its window rows, and its adaptive data if it was dropped during the
+     * document; the slot's former token leaves its adaptive data in {@link #dropped}.
+     */
+    private void fill(int slot, char[] c, int from, int to, String s) {
+      int f = slot * INFO;
+      int[] in = info;
+      char[] t = text[slot];
+      if (in[f + INFO_DOCUMENT] == document && slot < size) { // a spare slot's is in dropped already
+        dropped.put(new String(t, 0, in[f + INFO_LENGTH]), in[f + INFO_PREVIOUS]);
+      }
+      int len = to - from;
+      if (t == null || t.length < len) {
+        t = text[slot] = new char[Math.max(len, 16)];
+      }
+      System.arraycopy(c, from, t, 0, len);
+      int cls = tokenClass(t, len);
+      int entry = words.find(t, len);
+      int form = entry < 0 ? -1 : words.form(entry, t, len);
+      in[f + INFO_LENGTH] = len;
+      in[f + INFO_GENERATION]++;
+      in[f + INFO_CLASS] = cls;
+      in[f + INFO_FORM] = form;
+      in[f + INFO_PAIR] = form < 0 ? -1 : words.pairWord(form);
+      in[f + INFO_SHAPE] = UNKNOWN_SHAPE;
+      own[slot] = false;
+      int at = slot * rowStride;
       int nc = CLASSES.length;
       for (int r = 0; r < ROLES.length; r++) {
-        System.arraycopy(classRows, (r * nc + tokenClass) * outcomes, rows, r * outcomes, outcomes);
+        System.arraycopy(classRows, (r * nc + cls) * outcomes, rows, at + r * outcomes, outcomes);
       }
       if (entry >= 0) {
-        words.addWindow(entry, tokenClass, rows);
+        words.addWindow(entry, cls, rows, at);
       }
+      int previous = 0;
+      int doc = 0;
+      if (!dropped.isEmpty()) {
+        Integer p = dropped.get(s != null ? s : new String(t, 0, len));
+        if (p != null) {
+          previous = p;
+          doc = document;
+        }
+      }
+      in[f + INFO_PREVIOUS] = previous;
+      in[f + INFO_DOCUMENT] = doc;
     }
 
-    /** Adds the rows only the token's own evaluation needs (not its neighbours'). */
-    void buildOwn() {
-      char[] t = chars;
-      int n = t.length;
-      double[] a = new double[(1 + outcomes) * outcomes];
-      int at = 0;
+    /** Makes the rows only the slot's own evaluation needs (not its neighbours'). */
+    private void makeOwn(int slot) {
+      char[] t = text[slot];
+      int n = info[slot * INFO + INFO_LENGTH];
+      int at = slot * rowStride + ownOffset;
+      double[] a = rows;
+      java.util.Arrays.fill(a, at, at + (1 + outcomes) * outcomes, 0.0);
       // "suf=" of the last 1..3 chars and "pre=" of the first 1..3: the table holds, for each
       // affix, the sum of it and its shorter ones, so the longest one the model knows does.
       for (int len = Math.min(AFFIX_LENGTH, n); len >= 1 && !affixTable.add(a, at, affixKey(0, t, n - len, len)); len--) {
@@ -819,12 +872,95 @@ final class PersonModel {
       for (int len = Math.min(AFFIX_LENGTH, n); len >= 1 && !affixTable.add(a, at, affixKey(1, t, 0, len)); len--) {
         // shorter
       }
+      int form = info[slot * INFO + INFO_FORM];
       if (form >= 0) {
         words.copyWithOutcome(form, a, at + outcomes);
       }
-      own = a;
+      own[slot] = true;
+    }
+
+    /**
+     * Records the outcomes of the tokens of the sentence at hand that were evaluated, as adaptive
+     * data for the rest of the document (see the class comment).
+     */
+    void update(int[] outcomes) {
+      for (int i = 0; i < length; i++) {
+        if (!evaluated[i]) {
+          continue;
+        }
+        int k = slots[i];
+        if (k >= size || info[k * INFO + INFO_GENERATION] != generations[i]) {
+          // In a spare slot, or dropped from the cache since it was looked up: record it where a
+          // look-up finds it, in the cache if it came back, else in the map.
+          char[] c;
+          int from;
+          int to;
+          if (strings == null) {
+            c = source.chars;
+            from = source.starts[offset + i];
+            to = source.ends[offset + i];
+          } else {
+            c = strings[i].toCharArray();
+            from = 0;
+            to = c.length;
+          }
+          long key = key(c, from, to);
+          k = find(key, setOf(key), c, from, to);
+          if (k < 0) {
+            dropped.put(strings == null ? new String(c, from, to - from) : strings[i], outcomes[i]);
+            continue;
+          }
+        }
+        info[k * INFO + INFO_PREVIOUS] = outcomes[i];
+        info[k * INFO + INFO_DOCUMENT] = document;
+      }
+    }
+
+    /** Ends the document: forgets its adaptive data. */
+    void clear() {
+      if (++document == Integer.MAX_VALUE) { // no slot may keep a number the count comes back to
+        for (int f = INFO_DOCUMENT; f < info.length; f += INFO) {
+          info[f] = 0;
+        }
+        document = 1;
+      }
+      java.util.Arrays.fill(slots, 0, length, -1);
+      strings = null;
+      source = null;
+      length = 0;
+      dropped.clear();
     }
   }
+
+  /**
+   * The cache key of a token: {@link #pack}ed if it can be (positive), else its length and {@link
+   * String#hashCode} marked by the sign bit; never 0, which marks an empty way.
+   */
+  private static long key(char[] c, int from, int to) {
+    int len = to - from;
+    int h = 0;
+    long packed = len >= 1 && len <= 7 ? (long) len << 56 : LONG_TOKEN;
+    for (int q = from; q < to; q++) {
+      h = 31 * h + c[q];
+      packed = c[q] < 256 && packed != LONG_TOKEN ? packed | (long) c[q] << (8 * (q - from)) : LONG_TOKEN;
+    }
+    return packed != LONG_TOKEN ? packed : HASHED | (long) len << 32 | (h & 0xFFFFFFFFL);
+  }
+
+  /** Longs per set of {@code Session.table}: the ways' keys, then when each was last used. */
+  private static final int SET_LONGS = 2 * WAYS;
+  /** A session's spare slots: one per window position, as an evaluation pins at most that many. */
+  private static final int SPARE = 5;
+  /** The fields of a slot in {@code Session.info}, and their count. */
+  private static final int INFO_CLASS = 0;
+  private static final int INFO_PAIR = 1;
+  private static final int INFO_SHAPE = 2;
+  private static final int INFO_FORM = 3;
+  private static final int INFO_PREVIOUS = 4;
+  private static final int INFO_DOCUMENT = 5;
+  private static final int INFO_GENERATION = 6;
+  private static final int INFO_LENGTH = 7;
+  private static final int INFO = 8;
 
   /**
    * OpenNLP's lower case ({@link StringUtil#toLowerCase}, code point by code point), without its
@@ -861,8 +997,7 @@ final class PersonModel {
    * token, computed directly for an ASCII token (OpenNLP classifies by Unicode category and script
    * with a regular expression for "cp"), and by OpenNLP for any other.
    */
-  static int tokenClass(char[] t) {
-    int n = t.length;
+  static int tokenClass(char[] t, int n) {
     if (n == 0) {
       return classIndex(FeatureGeneratorUtil.tokenFeature(""));
     }
@@ -876,7 +1011,7 @@ final class PersonModel {
     for (int i = 0; i < n; i++) {
       char c = t[i];
       if (c >= 128) {
-        return classIndex(FeatureGeneratorUtil.tokenFeature(new String(t)));
+        return classIndex(FeatureGeneratorUtil.tokenFeature(new String(t, 0, n)));
       }
       if (c >= 'A' && c <= 'Z') {
         upper++;
@@ -920,7 +1055,7 @@ final class PersonModel {
 
   /** The class name {@link #tokenClass} stands for. */
   static String tokenClassName(String t) {
-    return CLASSES[tokenClass(t.toCharArray())];
+    return CLASSES[tokenClass(t.toCharArray(), t.length())];
   }
 
   private static int classIndex(String cls) {
@@ -1005,7 +1140,7 @@ final class PersonModel {
           d.addAll(rows);
         }
         for (Map.Entry<String, Exact> f : w.exact.entrySet()) {
-          long packed = pack(f.getKey().toCharArray(), false);
+          long packed = pack(f.getKey().toCharArray(), f.getKey().length(), false);
           d.add(packed == LONG_TOKEN ? -1 : (double) (packed >>> 32));
           d.add(packed == LONG_TOKEN ? -1 : (double) (packed & 0xFFFFFFFFL));
           d.add(text.length());
@@ -1022,7 +1157,7 @@ final class PersonModel {
         while (slots[2 * i] != 0) {
           i = (i + 1) & mask;
         }
-        slots[2 * i] = stored(pack(key.toCharArray(), false), h);
+        slots[2 * i] = stored(pack(key.toCharArray(), key.length(), false), h);
         slots[2 * i + 1] = ((long) keyStart << 32) | dataStart;
       }
       chars = text.toString().toCharArray();
@@ -1033,29 +1168,30 @@ final class PersonModel {
      * Where the entry of the token's lower case ({@link #lowerCase}) starts, or -1; an ASCII token
      * is found by its chars, without making the lower-cased string.
      */
-    int find(char[] token) {
+    int find(char[] token, int n) {
       int h = 0;
-      for (char c : token) {
+      for (int q = 0; q < n; q++) {
+        char c = token[q];
         if (c >= 128) {
-          String lower = lowerCase(new String(token));
+          String lower = lowerCase(new String(token, 0, n));
           char[] l = lower.toCharArray();
-          return find(lower.hashCode(), pack(l, false), l, false);
+          return find(lower.hashCode(), pack(l, l.length, false), l, l.length, false);
         }
         h = 31 * h + TextFold.asciiLower(c);
       }
-      return find(h, pack(token, true), token, true);
+      return find(h, pack(token, n, true), token, n, true);
     }
 
     /**
      * The entry whose key is {@code s} (hash h, packed), lower-casing A to Z of {@code s} first if
      * asked.
      */
-    private int find(int h, long packed, char[] s, boolean asciiLower) {
+    private int find(int h, long packed, char[] s, int n, boolean asciiLower) {
       long stored = stored(packed, h);
       for (int i = (h * 0x9E3779B9) >>> shift; slots[2 * i] != 0; i = (i + 1) & mask) {
         if (slots[2 * i] == stored) {
           long at = slots[2 * i + 1];
-          if (packed != LONG_TOKEN || same(chars, (int) (at >>> 32), s, asciiLower)) {
+          if (packed != LONG_TOKEN || same(chars, (int) (at >>> 32), s, n, asciiLower)) {
             return (int) at;
           }
         }
@@ -1068,8 +1204,8 @@ final class PersonModel {
       return packed != LONG_TOKEN ? packed : HASHED | (h & 0xFFFFFFFFL);
     }
 
-    private static boolean same(char[] chars, int from, char[] s, boolean asciiLower) {
-      for (int q = 0; q < s.length; q++) {
+    private static boolean same(char[] chars, int from, char[] s, int n, boolean asciiLower) {
+      for (int q = 0; q < n; q++) {
         char c = s[q];
         if (chars[from + q] != (asciiLower ? TextFold.asciiLower(c) : c)) {
           return false;
@@ -1079,13 +1215,13 @@ final class PersonModel {
     }
 
     /** Adds to {@code rows} (five window positions) the entry's "w=" rows and its "w&c=" rows for class c. */
-    void addWindow(int entry, int c, double[] rows) {
+    void addWindow(int entry, int c, double[] rows, int to) {
       int m = (int) data[entry];
       int at = entry + 3 + m;
       int window = ROLES.length * outcomes;
       if (data[entry + 2] != 0) {
         for (int k = 0; k < window; k++) {
-          rows[k] += data[at + k];
+          rows[to + k] += data[at + k];
         }
         at += window;
       }
@@ -1093,7 +1229,7 @@ final class PersonModel {
         if (data[entry + 3 + v] == c) {
           at += v * window;
           for (int k = 0; k < window; k++) {
-            rows[k] += data[at + k];
+            rows[to + k] += data[at + k];
           }
           return;
         }
@@ -1101,17 +1237,17 @@ final class PersonModel {
     }
 
     /** Where the entry's data of the written form {@code token} starts, or -1. */
-    int form(int entry, char[] token) {
+    int form(int entry, char[] token, int n) {
       int m = (int) data[entry];
       int f = (int) data[entry + 1];
       int window = ROLES.length * outcomes;
       int at = entry + 3 + m + (data[entry + 2] != 0 ? window : 0) + m * window;
-      long packed = pack(token, false);
+      long packed = pack(token, n, false);
       double high = packed == LONG_TOKEN ? -1 : (double) (packed >>> 32);
       double low = packed == LONG_TOKEN ? -1 : (double) (packed & 0xFFFFFFFFL);
       for (int k = 0; k < f; k++) {
         if (data[at] == high && data[at + 1] == low
-            && (packed != LONG_TOKEN || (int) data[at + 3] == token.length && same(chars, (int) data[at + 2], token, false))) {
+            && (packed != LONG_TOKEN || (int) data[at + 3] == n && same(chars, (int) data[at + 2], token, n, false))) {
           return at;
         }
         at += 6 + (data[at + 5] != 0 ? outcomes * outcomes : 0);
@@ -1136,16 +1272,16 @@ final class PersonModel {
   private static final long HASHED = 1L << 63;
 
   /**
-   * A token of 1 to 7 chars, each below 256 (after lower-casing A to Z, if asked), as one
-   * number: its length in the top byte, then its chars a byte each; {@link #LONG_TOKEN} for any
-   * other token. Two packable tokens are equal exactly when their packed forms are.
+   * The token {@code s[0, n)}, if of 1 to 7 chars each below 256 (after lower-casing A to Z, if
+   * asked), as one number: its length in the top byte, then its chars a byte each; {@link
+   * #LONG_TOKEN} for any other token. Two packable tokens are equal exactly when their packed forms are.
    */
-  private static long pack(char[] s, boolean asciiLower) {
-    if (s.length == 0 || s.length > 7) { // the empty token would pack to 0, which marks no key
+  private static long pack(char[] s, int n, boolean asciiLower) {
+    if (n == 0 || n > 7) { // the empty token would pack to 0, which marks no key
       return LONG_TOKEN;
     }
-    long packed = (long) s.length << 56;
-    for (int q = 0; q < s.length; q++) {
+    long packed = (long) n << 56;
+    for (int q = 0; q < n; q++) {
       char c = asciiLower ? TextFold.asciiLower(s[q]) : s[q];
       if (c >= 256) {
         return LONG_TOKEN;

@@ -99,6 +99,36 @@ class PersonModelTest {
     c.check();
   }
 
+  /**
+   * A cache of one set of four: five distinct tokens of one evaluation cannot all be in it, so the
+   * session must pin the window's tokens, use its spare slots, look up again the tokens of the
+   * sentence at hand whose slots were reused, and keep the adaptive data of each token through all
+   * that, both from strings and from a text's tokens.
+   */
+  @Test
+  void sameDistributionsAsOpenNlpWithACacheOfOneSet() throws IOException {
+    Comparison strings = new Comparison(compiled.session(4));
+    Comparison texts = new Comparison(compiled.session(4));
+    for (String file : new String[] {DEV[0], DEV[1]}) {
+      List<String[]> doc = new ArrayList<>();
+      for (Datasets.TaggedSentence s : Datasets.readConllSentences(EvaluationTest.data().resolve(file))) {
+        doc.add(s.tokens().toArray(String[]::new));
+        if (doc.size() == 8) {
+          strings.document(doc);
+          doc = new ArrayList<>();
+        }
+      }
+      strings.document(doc);
+    }
+    strings.check();
+    for (String file : DEV) {
+      for (LabeledText t : Datasets.read(EvaluationTest.data().resolve(file))) {
+        texts.asked(Tokens.of(t.text()));
+      }
+    }
+    texts.check(5_000, 100);
+  }
+
   @Test
   void sessionForgetsTheAdaptiveDataOfTheLastDocument() {
     PersonModel.Session s = compiled.session();
