@@ -13,9 +13,11 @@ import java.util.stream.Collectors;
 /**
  * Which of the rules' word lists hold a word, as bits, so that one probe per token tells every
  * rule whether the token concerns it: the rules' own lists, the ASCII common words and the ASCII
- * names of the name list, all in one {@link WordTable} keyed by the lower-case ASCII form. Most
- * tokens of prose are ordinary words that no rule's list holds; each rule then skips its own
- * look-ups for them. The rules' lists themselves stay with the rules that use them.
+ * names of the name list, keyed by the lower-case ASCII form in two {@link WordTable}s, the small
+ * lists with the common words first and the other names behind (a word is in one of the two, with
+ * all its bits). Most tokens of prose are ordinary words that no rule's own list holds; each rule
+ * then skips its own look-ups for them. The rules' lists themselves stay with the rules that use
+ * them.
  */
 final class Lexicon {
   /** A word that starts an address by itself ({@link AddressScanner#STARTS}). */
@@ -67,8 +69,24 @@ final class Lexicon {
    * names, which are all an ASCII token can be, and no name is shorter than two chars.
    */
   static final int NAME = 1 << 20;
+  /** Every list's bit. */
+  static final int ALL = (NAME << 1) - 1;
 
-  private static final WordTable TABLE;
+  /**
+   * The rules' lists and the common words, a few thousand words that nearly every token of prose
+   * is looked up in, each with all its bits ({@link #NAME} too): a quarter of a megabyte that
+   * stays in the processor's cache, where the same words spread among the names' slots would each
+   * take a cache line of their own.
+   */
+  private static final WordTable WORDS;
+  /** The ASCII names that are in none of {@link #WORDS}' lists: megabytes, behind their filter. */
+  private static final WordTable NAMES;
+  /**
+   * Per a few bits of a word's hash, the bits of the words of {@link #WORDS} with those hash bits:
+   * a rule asks one short list of most tokens, and few tokens share 12 hash bits with any of its
+   * words. Sixteen kilobytes, read before the table, which is sixteen times larger.
+   */
+  private static final int[] FILTER = new int[1 << 12];
 
   static {
     Map<String, Integer> m = new TreeMap<>(); // sorted, so the table is the same on every run
@@ -92,17 +110,18 @@ final class Lexicon {
     add(m, AddressScanner.SHORT_SUFFIXES, SHORT_SUFFIX);
     add(m, AddressScanner.UNIT_WORDS, UNIT_WORD);
     add(m, CommonWords.words().stream().filter(Lexicon::lowerAscii).collect(Collectors.toSet()), COMMON_WORD);
-    // The names come sorted and are merged in rather than put in the map: a quarter of a million
-    // words, taken in at class initialisation, before the JIT has compiled anything.
+    // The names come sorted; a name that is also in a list above gets its bit there, so that
+    // a token of those lists (most tokens of prose) is answered by the first table alone.
     List<String> names = NameGazetteer.asciiNames();
-    String[] words = new String[m.size() + names.size()];
+    String[] words = new String[m.size()];
     int[] bits = new int[words.length];
+    String[] others = new String[names.size()];
     int n = 0;
+    int o = 0;
     int i = 0;
     for (Map.Entry<String, Integer> e : m.entrySet()) {
       while (i < names.size() && names.get(i).compareTo(e.getKey()) < 0) {
-        words[n] = names.get(i++);
-        bits[n++] = NAME;
+        others[o++] = names.get(i++);
       }
       boolean name = i < names.size() && names.get(i).equals(e.getKey());
       i += name ? 1 : 0;
@@ -110,12 +129,16 @@ final class Lexicon {
       bits[n++] = e.getValue() | (name ? NAME : 0);
     }
     while (i < names.size()) {
-      words[n] = names.get(i++);
-      bits[n++] = NAME;
+      others[o++] = names.get(i++);
     }
-    words = Arrays.copyOf(words, n);
-    bits = Arrays.copyOf(bits, n);
-    TABLE = new WordTable(words, bits);
+    WORDS = new WordTable(words, bits);
+    for (int w = 0; w < words.length; w++) {
+      FILTER[filterIndex(words[w].hashCode())] |= bits[w];
+    }
+    others = Arrays.copyOf(others, o);
+    int[] name = new int[o];
+    Arrays.fill(name, NAME);
+    NAMES = new WordTable(others, name);
   }
 
   private Lexicon() {}
@@ -134,24 +157,42 @@ final class Lexicon {
   }
 
   /**
-   * The bits of the lists that hold the lower case of {@code chars[start, end)}, whose {@link
-   * String#hashCode} is {@code h} (as {@link Tokens} keeps it); 0 for most words and for any word
-   * that is not ASCII.
+   * False when none of the lists of {@code bits} holds a word whose lower case has the {@link
+   * String#hashCode} {@code lowerHash}: a cheap test before {@link #listBits}. For {@link #NAME},
+   * only the names that are also in another list.
    */
-  static int bits(char[] chars, int start, int end, int h) {
-    return TABLE.bits(chars, start, end, h);
+  static boolean mayHold(int bits, int lowerHash) {
+    return (FILTER[filterIndex(lowerHash)] & bits) != 0;
+  }
+
+  private static int filterIndex(int hash) {
+    return (hash * 0x2545F491) >>> 20; // other bits of the hash than the tables' slots use
   }
 
   /**
-   * {@link WordTable#bitsOfAll} on the lists' table: {@code out[k] = found | bits} of every ASCII
-   * token k whose entry is 0.
+   * The bits of the lower case of {@code chars[start, end)}, whose {@link String#hashCode} is
+   * {@code h} (as {@link Tokens} keeps it), if a list other than the names holds it, {@link #NAME}
+   * included when it is also a name; 0 when none does, and for any word that is not ASCII. A name
+   * in no other list is answered by {@link #otherName}.
    */
-  static void bitsOfAll(char[] chars, int[] starts, int[] ends, int[] hashes, int n, int[] out, int found) {
-    TABLE.bitsOfAll(chars, starts, ends, hashes, n, out, found);
+  static int listBits(char[] chars, int start, int end, int h) {
+    return WORDS.bits(chars, start, end, h);
   }
 
-  /** False when no list holds a word with the lower-case hash {@code h} (the table's filter). */
-  static boolean mayHold(int h) {
-    return TABLE.mayHold(h);
+  /** Whether the lower case of {@code chars[start, end)} is a name in none of the other lists. */
+  static boolean otherName(char[] chars, int start, int end, int h) {
+    return NAMES.bits(chars, start, end, h) != 0;
+  }
+
+  /** All the bits of the lower case of {@code chars[start, end)}: {@link #listBits}, or {@link #NAME}. */
+  static int bits(char[] chars, int start, int end, int h) {
+    int b = WORDS.bits(chars, start, end, h);
+    return b != 0 ? b : NAMES.bits(chars, start, end, h);
+  }
+
+  /** The bits of the lists that hold the lower case of {@code word}; 0 if it is not ASCII. */
+  static int bits(String word) {
+    int b = WORDS.bits(word);
+    return b != 0 ? b : NAMES.bits(word);
   }
 }

@@ -1,6 +1,7 @@
 package dev.lethe.redact;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -23,14 +24,24 @@ final class NameCues {
   private static final int MAX_FIRST = 7;
   /**
    * The cues of {@link #STRONG} and {@link #WEAK} by their first word, each list in the order of
-   * its array: most tokens start no cue, and one look-up of the lower-cased token tells so, where
-   * comparing it with every cue's first word was the costliest part of the person rules.
+   * its array: most tokens start no cue, and the token's {@link Lexicon#NAME_CUE} bit tells so,
+   * where comparing it with every cue's first word was the costliest part of the person rules.
    */
   private static final Map<String, String[][]> STRONG_BY_FIRST = byFirstWord(STRONG);
   private static final Map<String, String[][]> WEAK_BY_FIRST = byFirstWord(WEAK);
   private static final String[][] NONE = new String[0][];
   /** The first words of all cues. */
   static final Set<String> FIRST_WORDS = firstWords();
+  /**
+   * The first words again, with their hashes and cues side by side, for an ASCII token that the
+   * lexicon says starts a cue: its lower case's hash picks the word without making its string.
+   */
+  private static final String[] FIRST = FIRST_WORDS.stream().sorted().toArray(String[]::new);
+  private static final int[] FIRST_HASHES = Arrays.stream(FIRST).mapToInt(String::hashCode).toArray();
+  private static final String[][][] STRONG_OF =
+      Arrays.stream(FIRST).map(w -> STRONG_BY_FIRST.getOrDefault(w, NONE)).toArray(String[][][]::new);
+  private static final String[][][] WEAK_OF =
+      Arrays.stream(FIRST).map(w -> WEAK_BY_FIRST.getOrDefault(w, NONE)).toArray(String[][][]::new);
 
   private static Set<String> firstWords() {
     Set<String> s = new HashSet<>(STRONG_BY_FIRST.keySet());
@@ -61,11 +72,14 @@ final class NameCues {
         if (!tk.mayBe(k, Lexicon.NAME_CUE)) {
           continue;
         }
-        String key = tk.folded(k);
-        after = match(tk, k, STRONG_BY_FIRST.getOrDefault(key, NONE));
+        int w = firstWord(tk, k);
+        if (w < 0) {
+          continue;
+        }
+        after = match(tk, k, STRONG_OF[w]);
         strong = after > 0;
         if (!strong) {
-          after = match(tk, k, WEAK_BY_FIRST.getOrDefault(key, NONE));
+          after = match(tk, k, WEAK_OF[w]);
         }
       } else {
         // Case-insensitive equality also holds for some non-ASCII chars (the long s is "s"):
@@ -89,6 +103,17 @@ final class NameCues {
     }
   }
 
+
+  /** The index in {@link #FIRST} of the ASCII token k's lower case, or -1. */
+  private static int firstWord(Tokens tk, int k) {
+    int h = tk.lowerHash(k);
+    for (int i = 0; i < FIRST.length; i++) {
+      if (FIRST_HASHES[i] == h && tk.is(k, FIRST[i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
 
   private static int match(Tokens tk, int k, String[][] cues) {
     for (String[] cue : cues) {

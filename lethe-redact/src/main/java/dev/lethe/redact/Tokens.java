@@ -32,9 +32,9 @@ final class Tokens {
   private String[] folded;
   private String[] nameFolded;
   /**
-   * Per token that is not ASCII: whether the name list and the common-word list hold its {@link
-   * NameGazetteer#fold} form ({@code LISTS_*} bits, each with a looked-up bit above it). An ASCII
-   * token has these answers in {@link #lexicon}.
+   * Per token: whether the name list and the common-word list hold its {@link NameGazetteer#fold}
+   * form ({@code LISTS_*} bits, each with a looked-up bit above it). An ASCII token has these
+   * answers in {@link #lexicon}, but for a name in no other list.
    */
   private byte[] lists;
 
@@ -42,9 +42,9 @@ final class Tokens {
   private int[] nextShortNumber;
 
   /**
-   * Per token: {@link Lexicon} bits with {@link #LEXICON_KNOWN}, or all bits when not ASCII. Made
-   * for all tokens at the first question: the rules ask nearly every token, and the look-ups of a
-   * whole text wait for memory together ({@link WordTable#bitsOfAll}).
+   * Per token: {@link Lexicon#listBits} with {@link #LEXICON_KNOWN}, or all bits when not ASCII; 0
+   * until looked up. One probe answers every list a rule asks of the token, the common words and,
+   * for a word in another list, the name list.
    */
   private int[] lexicon;
 
@@ -232,7 +232,10 @@ final class Tokens {
   /** Same as {@code NameGazetteer.containsFolded(nameFolded(k))}, looked up once per token. */
   boolean inNameList(int k) {
     if (ascii(k)) {
-      return (lexicon()[k] & Lexicon.NAME) != 0; // the ASCII names are in the lexicon
+      int b = lexicon(k, Lexicon.ALL);
+      if ((b & Lexicon.ALL) != 0) {
+        return (b & Lexicon.NAME) != 0; // in one of the other lists, which has its name bit
+      }
     }
     return lists(k, LISTS_NAME) != 0;
   }
@@ -245,14 +248,14 @@ final class Tokens {
   /** Same as {@code CommonWords.contains(token(k))}, looked up once per token. */
   boolean commonWord(int k) {
     if (ascii(k)) {
-      return (lexicon()[k] & Lexicon.COMMON_WORD) != 0; // exact for an ASCII token, no string made
+      return mayBe(k, Lexicon.COMMON_WORD); // exact for an ASCII token, and makes no string
     }
     return lists(k, LISTS_COMMON) != 0;
   }
 
   /**
-   * The {@code LISTS_NAME} or {@code LISTS_COMMON} bit of token k, which is not ASCII, looked up
-   * on first use.
+   * The {@code LISTS_NAME} or {@code LISTS_COMMON} bit of token k, looked up on first use; for an
+   * ASCII token, only {@code LISTS_NAME} of a word in no other list.
    */
   private int lists(int k, int list) {
     if (lists == null) {
@@ -261,9 +264,22 @@ final class Tokens {
     int known = list << 1; // each list's bit has a "looked up" bit above it
     byte b = lists[k];
     if ((b & known) == 0) {
-      boolean in = list == LISTS_NAME ? NameGazetteer.containsFolded(nameFolded(k))
-          : CommonWords.containsFolded(nameFolded(k));
-      b |= (byte) (known | (in ? list : 0));
+      String f;
+      if (ascii(k)) {
+        // Its lower case, whose hash is known: no string is made.
+        boolean in = Lexicon.otherName(chars, starts[k], ends[k], lowerHashes[k]);
+        b |= (byte) (known | (in ? list : 0));
+      } else if (asciiString(f = nameFolded(k))) {
+        // Most accented Latin words fold to ASCII ("zoe"), whose answers for both lists are in
+        // the lexicon (all the ASCII names and common words): one probe, no set of strings.
+        int lex = Lexicon.bits(f);
+        b = (byte) (LISTS_NAME << 1 | LISTS_COMMON << 1
+            | ((lex & Lexicon.NAME) != 0 ? LISTS_NAME : 0)
+            | ((lex & Lexicon.COMMON_WORD) != 0 ? LISTS_COMMON : 0));
+      } else {
+        boolean in = list == LISTS_NAME ? NameGazetteer.containsFolded(f) : CommonWords.containsFolded(f);
+        b |= (byte) (known | (in ? list : 0));
+      }
       lists[k] = b;
     }
     return b & list;
@@ -276,21 +292,29 @@ final class Tokens {
    * different ways, and look them up themselves).
    */
   boolean mayBe(int k, int bits) {
-    return (lexicon()[k] & bits) != 0;
+    return (lexicon(k, bits) & bits) != 0;
   }
 
-  /** {@link #lexicon}, made on first use. */
-  private int[] lexicon() {
-    int[] lex = lexicon;
-    if (lex == null) {
-      lex = new int[size];
-      for (int k = 0; k < size; k++) {
-        lex[k] = ascii(k) ? 0 : -1; // 0: to look up
-      }
-      Lexicon.bitsOfAll(chars, starts, ends, lowerHashes, size, lex, LEXICON_KNOWN);
-      lexicon = lex;
+  /**
+   * Token k's {@link #lexicon} entry, looked up on first use; 0, and not looked up, when the
+   * lexicon's filter says that no list of {@code bits} holds it: most tokens stop there.
+   */
+  private int lexicon(int k, int bits) {
+    if (lexicon == null) {
+      lexicon = new int[size];
     }
-    return lex;
+    int b = lexicon[k];
+    if (b == 0) {
+      if (!ascii(k)) {
+        b = -1;
+      } else if (!Lexicon.mayHold(bits, lowerHashes[k])) {
+        return 0;
+      } else {
+        b = Lexicon.listBits(chars, starts[k], ends[k], lowerHashes[k]) | LEXICON_KNOWN;
+      }
+      lexicon[k] = b;
+    }
+    return b;
   }
 
   /**
@@ -309,6 +333,23 @@ final class Tokens {
   /** As {@link #foldedIn}, for a list of lower-case words compared with the token as written. */
   boolean tokenIn(int k, int bit, java.util.Set<String> words) {
     return mayBe(k, bit) && words.contains(token(k));
+  }
+
+  private static boolean asciiString(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 128) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * {@link String#hashCode} of the token's ASCII lower case (chars beyond ASCII as they are): for
+   * an ASCII token, the hash of {@link #folded}.
+   */
+  int lowerHash(int k) {
+    return lowerHashes[k];
   }
 
   /** Whether every char of the token is ASCII. */

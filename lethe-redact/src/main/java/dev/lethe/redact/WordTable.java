@@ -1,21 +1,20 @@
 package dev.lethe.redact;
 
+import java.util.Locale;
+
 /**
  * Lower-case ASCII words, each with an int of bits, in one flat open-addressing table probed with
  * a token's chars (ASCII case ignored) and the {@link String#hashCode} of its lower case: no string
- * is made. One table holds every word list the rules ask of a token, so one probe answers all of
- * them; a Bloom filter in front answers most words that are in none before the table is read.
- * Immutable; thread-safe.
+ * is made, and one probe answers every list whose bit a word carries. A Bloom filter in front
+ * answers most words the table does not hold before the table is read. Immutable; thread-safe.
  *
- * <p>Why this shape: the table holds a quarter of a million words (the name list), megabytes that
- * the processor's cache does not keep, so a probe is mostly the wait for memory. Each slot is
- * sixteen bytes within one cache line (the word's length with its bits above, 0 marking an empty
- * slot; its first eight chars a byte each; where the rest of a longer word starts in {@link
- * #tails}), so a probe for a word of up to eight chars reads one line. The filter, two bits per
- * word within one long, is about half a megabyte for that many words, small enough to stay in a
- * core's 2 MiB L2 cache. {@link #bitsOfAll} probes a text's tokens together, first each filter
- * word, then each first slot, in loops without branches on what memory holds, so the processor
- * waits for many of those reads at once rather than one after the other.
+ * <p>Why this shape: the rules ask a table of a quarter of a million words (the name list),
+ * megabytes that the processor's cache does not keep, so a probe is mostly the wait for memory.
+ * Each slot is sixteen bytes within one cache line (the word's length with its bits above, 0
+ * marking an empty slot; its first eight chars a byte each; where the rest of a longer word starts
+ * in {@link #tails}), so a probe for a word of up to eight chars reads one line. The filter, two
+ * bits per word within one long and about twenty bits per word, is about half a megabyte for the
+ * names, small enough to stay in a core's 2 MiB L2 cache.
  */
 final class WordTable {
   /** A word's bits must fit in a slot's first int above its length. */
@@ -165,44 +164,13 @@ final class WordTable {
     return probe(chars, start, end - start, slot(h), slots[4 * slot(h)]);
   }
 
-  /**
-   * For every k below {@code n} with {@code out[k] == 0}: {@code out[k] = found |} the bits of
-   * the lower case of {@code chars[starts[k], ends[k])}, which must be ASCII, and whose {@link
-   * String#hashCode} is {@code hashes[k]}. Entries that are not 0 are left as they are. The same
-   * answers as {@link #bits} token by token, with the table's memory reads of many tokens under
-   * way together.
-   */
-  void bitsOfAll(char[] chars, int[] starts, int[] ends, int[] hashes, int n, int[] out, int found) {
-    int[] pending = new int[n];
-    int[] home = new int[n];
-    int m = 0;
-    // The filter words first; the loop's only branch is on the answer, after the read.
-    for (int k = 0; k < n; k++) {
-      if (out[k] != 0) {
-        continue;
-      }
-      int h = hashes[k];
-      int f = filterMix(h);
-      long want = filterBits(f);
-      if ((filter[f & filterMask] & want) == want && ends[k] - starts[k] <= 0xFF) {
-        pending[m] = k;
-        home[m++] = slot(h);
-      } else {
-        out[k] = found;
-      }
-    }
-    // Then each home slot's first int, kept for the probe: reads that do not wait on each other.
-    int[] first = new int[m];
-    for (int c = 0; c < m; c++) {
-      first[c] = slots[4 * home[c]];
-    }
-    for (int c = 0; c < m; c++) {
-      int k = pending[c];
-      out[k] = found | probe(chars, starts[k], ends[k] - starts[k], home[c], first[c]);
-    }
+  /** As {@link #bits(char[], int, int, int)} for the whole of {@code word}. */
+  int bits(String word) {
+    // An ASCII word's lower case is the JDK's; any other word answers 0 before the hash is used.
+    return bits(word.toCharArray(), 0, word.length(), word.toLowerCase(Locale.ROOT).hashCode());
   }
 
-  /** Linear probing from slot {@code i}, whose first int {@code meta} the caller has read. */
+  /** Linear probing from slot {@code i}, whose first int is {@code meta}. */
   private int probe(char[] chars, int start, int len, int i, int meta) {
     int lo = packed(chars, start, 0, len);
     int hi = packed(chars, start, 4, len);
