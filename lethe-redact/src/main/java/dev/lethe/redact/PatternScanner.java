@@ -585,9 +585,11 @@ final class PatternScanner {
       }
     }
     boolean found = false;
-    for (PhoneNumberMatch m : PHONES.findNumbers(window, home, PhoneNumberUtil.Leniency.VALID, 4)) {
-      out.add(new PhoneAnswers.Found(m.start(), m.end(), 0.8));
-      found = true;
+    if (international == null || !matcherFindsNothing(window, start, end, home)) {
+      for (PhoneNumberMatch m : PHONES.findNumbers(window, home, PhoneNumberUtil.Leniency.VALID, 4)) {
+        out.add(new PhoneAnswers.Found(m.start(), m.end(), 0.8));
+        found = true;
+      }
     }
     if (found) {
       return;
@@ -635,6 +637,49 @@ final class PatternScanner {
     if (digits <= 15 && cue) {
       out.add(new PhoneAnswers.Found(start, end, 0.6));
     }
+  }
+
+  /**
+   * Whether libphonenumber's matcher ({@code findNumbers} at home, leniency VALID), run on the
+   * window around the run at [start, end), which has just parsed at home to an invalid number, is
+   * sure to find nothing. True for a run of ASCII digit groups joined by single spaces, with at
+   * most a space or a mark of prose ({@code , ; ! ? " '}) either side, none of whose groups alone
+   * is a valid number at home. The matcher reads exactly that run as its candidate (no char
+   * either side can lead or end a number), rejects it (the same digits, invalid), and then tries
+   * its inner parts, which for groups split by spaces are the first group and each later group
+   * alone; it reports a part only if it parses at home to a valid number. A national number
+   * written in another country's groups ("01632 960123" for a member in the US) is the usual
+   * case, and the matcher's pattern search costs several parses. {@code PhoneParsingTest} holds
+   * this against the library.
+   */
+  static boolean matcherFindsNothing(String window, int start, int end, String home) {
+    if (start > 0 && !quietEdge(window.charAt(start - 1)) || end < window.length() && !quietEdge(window.charAt(end))) {
+      return false;
+    }
+    int group = start;
+    for (int k = start; k <= end; k++) {
+      if (k == end || window.charAt(k) == ' ') {
+        if (k == group) {
+          return false;
+        }
+        try {
+          if (PHONES.isValidNumber(PHONES.parse(window.substring(group, k), home))) {
+            return false;
+          }
+        } catch (NumberParseException e) {
+          // not a number at home at all, so not a valid one
+        }
+        group = k + 1;
+      } else if (!isDigit(window.charAt(k))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A char next to a digit run that libphonenumber's matcher never reads as part of a number. */
+  private static boolean quietEdge(char c) {
+    return c == ' ' || c == ',' || c == ';' || c == '!' || c == '?' || c == '"' || c == '\'';
   }
 
   /**

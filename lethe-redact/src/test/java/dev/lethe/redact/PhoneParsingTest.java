@@ -75,6 +75,69 @@ class PhoneParsingTest {
     assertThat(PatternScanner.regionFree("+44" + run + "x12")).isFalse();
   }
 
+  @Provide
+  Arbitrary<String> spacedWindows() {
+    // Digit groups joined by single spaces, of lengths that make national numbers of many
+    // countries and parts of them, between edges the scanner lets through and some it does not.
+    Arbitrary<String> group = Arbitraries.strings().numeric().ofMinLength(1).ofMaxLength(10);
+    Arbitrary<String> edge = Arbitraries.of("", " ", ",", "?", "\"", "'", "(", "+", ")", ".", "x", "a");
+    return Combinators.combine(edge, group.list().ofMinSize(1).ofMaxSize(5), edge)
+        .as((before, groups, after) -> before + String.join(" ", groups) + "|" + after)
+        .filter(w -> {
+          int digits = PatternScanner.digitsOnly(w).length();
+          return digits >= 7 && digits <= 17;
+        });
+  }
+
+  /**
+   * {@link PatternScanner#matcherFindsNothing}: whenever it says so of a run that parses at home
+   * to an invalid number, libphonenumber's matcher indeed finds nothing in the window.
+   */
+  @Property(tries = 3000)
+  void theMatcherFindsNothingWhereTheScannerSkipsIt(@ForAll("spacedWindows") String marked,
+      @ForAll("homes") String home) {
+    int bar = marked.indexOf('|');
+    String window = marked.substring(0, bar) + marked.substring(bar + 1);
+    int start = marked.charAt(0) >= '0' && marked.charAt(0) <= '9' ? 0 : 1;
+    int end = bar;
+    String run = window.substring(start, end);
+    boolean skipped = skippedByTheScanner(window, start, end, run, home);
+    net.jqwik.api.statistics.Statistics.collect(skipped);
+    if (skipped) {
+      assertThat(PHONES.findNumbers(window, home, PhoneNumberUtil.Leniency.VALID, 4))
+          .as("%s at home in %s", window, home)
+          .isEmpty();
+    }
+    // Not a vacuous property: the scanner's shortcut applies to a good share of the windows.
+    net.jqwik.api.statistics.Statistics.coverage(c -> c.check(true).percentage(p -> p >= 8));
+  }
+
+  /** Whether the scanner, having parsed the run at home, would skip the matcher. */
+  private static boolean skippedByTheScanner(String window, int start, int end, String run, String home) {
+    try {
+      return !PHONES.isValidNumber(PHONES.parse(run, home))
+          && PatternScanner.matcherFindsNothing(window, start, end, home);
+    } catch (NumberParseException e) {
+      return false; // the scanner asks only after a parse at home that succeeded
+    }
+  }
+
+  @Provide
+  Arbitrary<String> homes() {
+    return Arbitraries.of(PatternScanner.COMMON_REGIONS);
+  }
+
+  @org.junit.jupiter.api.Test
+  void aValidGroupOrAnEdgeThatLeadsANumberKeepsTheMatcher() {
+    // "2015550123" alone is a valid US number: the matcher finds it inside the longer run.
+    assertThat(PatternScanner.matcherFindsNothing(" 7 2015550123 ", 1, 13, "US")).isFalse();
+    assertThat(PHONES.findNumbers(" 7 2015550123 ", "US", PhoneNumberUtil.Leniency.VALID, 4)).isNotEmpty();
+    // A '+' before the run makes it international.
+    assertThat(PatternScanner.matcherFindsNothing("+44 207 946 0958 ", 1, 16, "US")).isFalse();
+    // A British national number for a member at home in the US: nothing for the matcher to find.
+    assertThat(PatternScanner.matcherFindsNothing(" 01632 960123 ", 1, 13, "US")).isTrue();
+  }
+
   private static String parsed(String s, String region) {
     try {
       Phonenumber.PhoneNumber pn = PHONES.parse(s, region);
