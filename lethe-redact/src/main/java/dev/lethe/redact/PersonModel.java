@@ -777,7 +777,8 @@ final class PersonModel {
           victim++;
         }
       }
-      fill(victim, c, from, to, s);
+      // A packable token's key is pack(token, false), which the vocabulary matches written forms by.
+      fill(victim, c, from, to, s, key > 0 ? key : LONG_TOKEN);
       return victim;
     }
 
@@ -810,11 +811,12 @@ final class PersonModel {
     }
 
     /**
-     * Makes the slot hold the token {@code c[from, to)} (as a string {@code s}, if at hand): what
+     * Makes the slot hold the token {@code c[from, to)} (as a string {@code s}, if at hand; {@link
+     * #pack}ed, if it can be): what
      * the model knows of it, its window rows, and its adaptive data if it was dropped during the
      * document; the slot's former token leaves its adaptive data in {@link #dropped}.
      */
-    private void fill(int slot, char[] c, int from, int to, String s) {
+    private void fill(int slot, char[] c, int from, int to, String s, long packed) {
       int f = slot * INFO;
       int[] in = info;
       char[] t = text[slot];
@@ -828,7 +830,7 @@ final class PersonModel {
       System.arraycopy(c, from, t, 0, len);
       int cls = tokenClass(t, len);
       int entry = words.find(t, len);
-      int form = entry < 0 ? -1 : words.form(entry, t, len);
+      int form = entry < 0 ? -1 : words.form(entry, t, len, packed);
       in[f + INFO_LENGTH] = len;
       in[f + INFO_GENERATION]++;
       in[f + INFO_CLASS] = cls;
@@ -1085,14 +1087,19 @@ final class PersonModel {
    * <pre>
    * m, f, has "w=",
    * m token classes that have "w&c=" rows,
-   * 5 window positions' "w=" rows, twice (if it has them),
-   * m times: the 5 window positions' "w&c=" rows for that class,
    * f times (the written forms "pow=" or a word pair names): the form packed (high and low 32
    *   bits, -1 if it cannot be), where its chars start, its length, its number in word pairs (-1
-   *   if none), whether it has "pow=" rows, then those rows.
+   *   if none), where its "pow=" rows start (-1 if none),
+   * 5 window positions' "w=" rows, twice (if it has them),
+   * m times: the 5 window positions' "w&c=" rows for that class,
+   * the "pow=" rows of the forms that have them.
    * </pre>
    *
-   * A short word (most are) is thus found, and its written form matched, without reading chars.
+   * A short word (most are) is thus found, and its written form matched, without reading chars;
+   * what a token first seen needs (the form, then the window rows) is one run from the entry's
+   * start, which the processor fetches ahead, and the "pow=" rows, needed only for a token
+   * evaluated itself, come last. (A bitmap of the keys' hashes in front of the slots, to answer
+   * most words the model does not know without probing them, did not pay on the benchmark.)
    */
   private static final class Vocabulary {
     /**
@@ -1133,12 +1140,8 @@ final class PersonModel {
         for (int c : byClass.keySet()) {
           d.add(c);
         }
-        if (w.word != null) {
-          d.addAll(w.word);
-        }
-        for (double[] rows : byClass.values()) {
-          d.addAll(rows);
-        }
+        int powAt = dataStart + 3 + byClass.size() + FORM_WIDTH * w.exact.size()
+            + (w.word != null ? window : 0) + byClass.size() * window;
         for (Map.Entry<String, Exact> f : w.exact.entrySet()) {
           long packed = pack(f.getKey().toCharArray(), f.getKey().length(), false);
           d.add(packed == LONG_TOKEN ? -1 : (double) (packed >>> 32));
@@ -1147,10 +1150,26 @@ final class PersonModel {
           d.add(f.getKey().length());
           text.append(f.getKey());
           d.add(f.getValue().pairWord);
-          d.add(f.getValue().withOutcome != null ? 1 : 0);
           if (f.getValue().withOutcome != null) {
-            d.addAll(f.getValue().withOutcome);
+            d.add(powAt);
+            powAt += outcomes * outcomes;
+          } else {
+            d.add(-1);
           }
+        }
+        if (w.word != null) {
+          d.addAll(w.word);
+        }
+        for (double[] rows : byClass.values()) {
+          d.addAll(rows);
+        }
+        for (Exact f : w.exact.values()) {
+          if (f.withOutcome != null) {
+            d.addAll(f.withOutcome);
+          }
+        }
+        if (d.size() != powAt) {
+          throw new IllegalStateException("vocabulary entry laid out wrongly");
         }
         int h = key.hashCode();
         int i = (h * 0x9E3779B9) >>> shift;
@@ -1170,6 +1189,7 @@ final class PersonModel {
      */
     int find(char[] token, int n) {
       int h = 0;
+      long packed = n >= 1 && n <= 7 ? (long) n << 56 : LONG_TOKEN; // as pack(token, n, true)
       for (int q = 0; q < n; q++) {
         char c = token[q];
         if (c >= 128) {
@@ -1177,9 +1197,11 @@ final class PersonModel {
           char[] l = lower.toCharArray();
           return find(lower.hashCode(), pack(l, l.length, false), l, l.length, false);
         }
-        h = 31 * h + TextFold.asciiLower(c);
+        char lower = TextFold.asciiLower(c);
+        h = 31 * h + lower;
+        packed |= packed != LONG_TOKEN ? (long) lower << (8 * q) : 0;
       }
-      return find(h, pack(token, n, true), token, n, true);
+      return find(h, packed, token, n, true);
     }
 
     /**
@@ -1217,7 +1239,7 @@ final class PersonModel {
     /** Adds to {@code rows} (five window positions) the entry's "w=" rows and its "w&c=" rows for class c. */
     void addWindow(int entry, int c, double[] rows, int to) {
       int m = (int) data[entry];
-      int at = entry + 3 + m;
+      int at = entry + 3 + m + FORM_WIDTH * (int) data[entry + 1];
       int window = ROLES.length * outcomes;
       if (data[entry + 2] != 0) {
         for (int k = 0; k < window; k++) {
@@ -1236,13 +1258,14 @@ final class PersonModel {
       }
     }
 
-    /** Where the entry's data of the written form {@code token} starts, or -1. */
-    int form(int entry, char[] token, int n) {
+    /**
+     * Where the entry's data of the written form {@code token[0, n)} starts, or -1; {@code packed}
+     * is {@code pack(token, n, false)}.
+     */
+    int form(int entry, char[] token, int n, long packed) {
       int m = (int) data[entry];
       int f = (int) data[entry + 1];
-      int window = ROLES.length * outcomes;
-      int at = entry + 3 + m + (data[entry + 2] != 0 ? window : 0) + m * window;
-      long packed = pack(token, n, false);
+      int at = entry + 3 + m;
       double high = packed == LONG_TOKEN ? -1 : (double) (packed >>> 32);
       double low = packed == LONG_TOKEN ? -1 : (double) (packed & 0xFFFFFFFFL);
       for (int k = 0; k < f; k++) {
@@ -1250,7 +1273,7 @@ final class PersonModel {
             && (packed != LONG_TOKEN || (int) data[at + 3] == n && same(chars, (int) data[at + 2], token, n, false))) {
           return at;
         }
-        at += 6 + (data[at + 5] != 0 ? outcomes * outcomes : 0);
+        at += FORM_WIDTH;
       }
       return -1;
     }
@@ -1262,11 +1285,16 @@ final class PersonModel {
 
     /** Copies the form's "pow=" rows to {@code rows} at {@code at}, if it has them. */
     void copyWithOutcome(int form, double[] rows, int at) {
-      if (data[form + 5] != 0) {
-        System.arraycopy(data, form + 6, rows, at, outcomes * outcomes);
+      int from = (int) data[form + 5];
+      if (from >= 0) {
+        System.arraycopy(data, from, rows, at, outcomes * outcomes);
       }
     }
   }
+
+  /** The doubles of a written form in a {@link Vocabulary} entry. */
+  private static final int FORM_WIDTH = 6;
+
 
   /** The mark of a slot of {@link Vocabulary} that holds a key's hash, not the key. */
   private static final long HASHED = 1L << 63;
