@@ -192,7 +192,9 @@ final class Lexicon {
 
   /** The bits of the lists that hold the lower case of {@code word}; 0 if it is not ASCII. */
   static int bits(String word) {
-    int b = WORDS.bits(word);
-    return b != 0 ? b : NAMES.bits(word);
+    // An ASCII word's lower case is the JDK's; any other word answers 0 before the hash is used.
+    char[] c = word.toCharArray();
+    int h = word.toLowerCase(Locale.ROOT).hashCode();
+    return bits(c, 0, c.length, h);
   }
 }

@@ -1,7 +1,5 @@
 package dev.lethe.redact;
 
-import java.util.Locale;
-
 /**
  * Lower-case ASCII words, each with an int of bits, in one flat open-addressing table probed with
  * a token's chars (ASCII case ignored) and the {@link String#hashCode} of its lower case: no string
@@ -162,12 +160,6 @@ final class WordTable {
       return 0;
     }
     return probe(chars, start, end - start, slot(h), slots[4 * slot(h)]);
-  }
-
-  /** As {@link #bits(char[], int, int, int)} for the whole of {@code word}. */
-  int bits(String word) {
-    // An ASCII word's lower case is the JDK's; any other word answers 0 before the hash is used.
-    return bits(word.toCharArray(), 0, word.length(), word.toLowerCase(Locale.ROOT).hashCode());
   }
 
   /** Linear probing from slot {@code i}, whose first int is {@code meta}. */
