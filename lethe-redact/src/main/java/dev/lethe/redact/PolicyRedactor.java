@@ -25,6 +25,9 @@ final class PolicyRedactor implements Redactor {
    * and given to the MAC in one call (a one-byte update costs about as much as a long one).
    */
   private static final byte[][] TYPE_PREFIXES = typePrefixes();
+  /** Each type's pseudonym up to its digits: {@code "[PERSON_"}. */
+  private static final char[][] TOKEN_OPENINGS =
+      Arrays.stream(EntityType.values()).map(t -> ("[" + t.name() + "_").toCharArray()).toArray(char[][]::new);
 
   private final Detector detector;
   private final RedactionPolicy policy;
@@ -40,7 +43,11 @@ final class PolicyRedactor implements Redactor {
 
   /** {@link #RECENT_PSEUDONYMS} slots of (type, value, pseudonym); not thread-safe. */
   private static final class RecentPseudonyms {
-    final int[] types = new int[RECENT_PSEUDONYMS]; // ordinal + 1; 0 marks an empty slot
+    /**
+     * Per slot, the type's ordinal + 1 (0 marks an empty slot) and the value's hash, side by side:
+     * a value that is not the slot's is told so without reading the slot's string.
+     */
+    final int[] keys = new int[2 * RECENT_PSEUDONYMS];
     final String[] values = new String[RECENT_PSEUDONYMS];
     final String[] tokens = new String[RECENT_PSEUDONYMS];
   }
@@ -303,12 +310,15 @@ final class PolicyRedactor implements Redactor {
   private String pseudonym(EntityType type, String value) {
     RecentPseudonyms recent = pseudonyms.get();
     int t = type.ordinal() + 1;
-    int slot = ((value.hashCode() * 31 + t) * 0x9E3779B9) >>> (Integer.SIZE - RECENT_BITS);
-    if (recent.types[slot] == t && value.equals(recent.values[slot])) {
+    int h = value.hashCode();
+    int slot = ((h * 31 + t) * 0x9E3779B9) >>> (Integer.SIZE - RECENT_BITS);
+    int[] keys = recent.keys;
+    if (keys[2 * slot] == t && keys[2 * slot + 1] == h && value.equals(recent.values[slot])) {
       return recent.tokens[slot];
     }
     String token = hmacToken(type, value);
-    recent.types[slot] = t;
+    keys[2 * slot] = t;
+    keys[2 * slot + 1] = h;
     recent.values[slot] = value;
     recent.tokens[slot] = token;
     return token;
@@ -316,11 +326,13 @@ final class PolicyRedactor implements Redactor {
 
   private String hmacToken(EntityType type, String value) {
     byte[] h = mac.get().mac(TYPE_PREFIXES[type.ordinal()], identityBytes(value));
-    StringBuilder sb = new StringBuilder(type.name().length() + TOKEN_HEX_DIGITS + 3);
-    sb.append('[').append(type.name()).append('_');
+    char[] open = TOKEN_OPENINGS[type.ordinal()];
+    char[] token = Arrays.copyOf(open, open.length + TOKEN_HEX_DIGITS + 1);
     for (int k = 0; k < TOKEN_HEX_DIGITS / 2; k++) {
-      sb.append(HEX[(h[k] >> 4) & 0xf]).append(HEX[h[k] & 0xf]);
+      token[open.length + 2 * k] = HEX[(h[k] >> 4) & 0xf];
+      token[open.length + 2 * k + 1] = HEX[h[k] & 0xf];
     }
-    return sb.append(']').toString();
+    token[token.length - 1] = ']';
+    return new String(token);
   }
 }
