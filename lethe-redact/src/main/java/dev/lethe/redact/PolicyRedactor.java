@@ -31,7 +31,7 @@ final class PolicyRedactor implements Redactor {
 
   private final Detector detector;
   private final RedactionPolicy policy;
-  /** Per thread: the keyed hash is stateful while it works. */
+  /** One per thread, as {@link KeyedHash} is not thread-safe. */
   private final ThreadLocal<KeyedHash> mac;
   /**
    * Per thread, the pseudonyms of recently redacted values: a snapshot redacts the same names
