@@ -109,7 +109,7 @@ final class Lexicon {
     add(m, AddressScanner.PARTICLES, STREET_PARTICLE);
     add(m, AddressScanner.SHORT_SUFFIXES, SHORT_SUFFIX);
     add(m, AddressScanner.UNIT_WORDS, UNIT_WORD);
-    add(m, CommonWords.words().stream().filter(Lexicon::lowerAscii).collect(Collectors.toSet()), COMMON_WORD);
+    add(m, CommonWords.words().stream().filter(TextFold::lowerAscii).collect(Collectors.toSet()), COMMON_WORD);
     // The names come sorted; a name that is also in a list above gets its bit there, so that
     // a token of those lists (most tokens of prose) is answered by the first table alone.
     List<String> names = NameGazetteer.asciiNames();
@@ -145,15 +145,11 @@ final class Lexicon {
 
   private static void add(Map<String, Integer> m, Collection<String> words, int bit) {
     for (String w : words) {
-      if (!lowerAscii(w)) {
+      if (!TextFold.lowerAscii(w)) {
         throw new IllegalStateException("not lower-case ASCII: " + w);
       }
       m.merge(w, bit, (a, b) -> a | b);
     }
-  }
-
-  private static boolean lowerAscii(String w) {
-    return w.equals(w.toLowerCase(Locale.ROOT)) && w.chars().allMatch(c -> c < 128);
   }
 
   /**

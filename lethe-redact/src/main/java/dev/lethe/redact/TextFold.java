@@ -230,9 +230,21 @@ final class TextFold {
     return sb.toString().toLowerCase(Locale.ROOT);
   }
 
-  private static boolean ascii(String s) {
+  /** Whether every char of {@code s} is ASCII. */
+  static boolean ascii(String s) {
     for (int i = 0; i < s.length(); i++) {
       if (s.charAt(i) >= 128) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether every char of {@code s} is ASCII and none is an upper-case letter. */
+  static boolean lowerAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 128 || (c >= 'A' && c <= 'Z')) {
         return false;
       }
     }

@@ -269,7 +269,7 @@ final class Tokens {
         // Its lower case, whose hash is known: no string is made.
         boolean in = Lexicon.otherName(chars, starts[k], ends[k], lowerHashes[k]);
         b |= (byte) (known | (in ? list : 0));
-      } else if (asciiString(f = nameFolded(k))) {
+      } else if (TextFold.ascii(f = nameFolded(k))) {
         // Most accented Latin words fold to ASCII ("zoe"), whose answers for both lists are in
         // the lexicon (all the ASCII names and common words): one probe, no set of strings.
         int lex = Lexicon.bits(f);
@@ -333,15 +333,6 @@ final class Tokens {
   /** As {@link #foldedIn}, for a list of lower-case words compared with the token as written. */
   boolean tokenIn(int k, int bit, java.util.Set<String> words) {
     return mayBe(k, bit) && words.contains(token(k));
-  }
-
-  private static boolean asciiString(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) >= 128) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**

@@ -48,7 +48,7 @@ final class WordTable {
     for (int w = 0; w < n; w++) {
       String word = words[w];
       int len = word.length();
-      if (len == 0 || len > 0xFF || !lowerAscii(word)) {
+      if (len == 0 || len > 0xFF || !TextFold.lowerAscii(word)) {
         throw new IllegalArgumentException("not a lower-case ASCII word of 1 to 255 chars: " + word);
       }
       if (bits[w] == 0 || (bits[w] & ~MAX_BITS) != 0) {
@@ -73,16 +73,6 @@ final class WordTable {
       }
     }
     tails = rest.toString().toCharArray();
-  }
-
-  private static boolean lowerAscii(String w) {
-    for (int j = 0; j < w.length(); j++) {
-      char c = w.charAt(j);
-      if (c >= 128 || (c >= 'A' && c <= 'Z')) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** Whether slot i, while the table is built with the tails so far in {@code rest}, holds the word. */
