@@ -1,9 +1,12 @@
 package dev.lethe.pipeline;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.lethe.core.event.Rfc3339;
+import dev.lethe.core.event.UnicodeText;
 import dev.lethe.core.event.Visibility;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -20,7 +23,25 @@ public final class ContentLines {
   /** Exclusion reason for a line that is not a well-formed content record. */
   public static final String MALFORMED = "malformed";
 
-  private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+  /** Exclusion reason for a line longer than {@link #MAX_LINE_BYTES}. */
+  public static final String TOO_LONG = "too-long";
+
+  /**
+   * The longest line read as a record, 8 MiB: far above any post or article, and low enough that
+   * a file without line breaks cannot exhaust the heap. A longer line is excluded as {@link
+   * #TOO_LONG} without being held whole.
+   */
+  public static final int MAX_LINE_BYTES = 8 << 20;
+
+  /**
+   * As strict as the ledger's reader: a repeated key or anything after the object makes the line
+   * malformed, since a lenient reader would have to guess which member a record belongs to.
+   */
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   private ContentLines() {}
 
@@ -58,13 +79,17 @@ public final class ContentLines {
     record Bad(String problem) implements Parsed {}
   }
 
-  /** Parses one line (without its terminator). Blank lines are reported as bad too. */
+  /**
+   * Parses one line (without its terminator). Blank lines are reported as bad too. A byte order
+   * mark before the object (as an editor leaves at the start of a file) is skipped.
+   */
   public static Parsed parse(String line) {
     JsonNode node;
     try {
-      node = MAPPER.readTree(line);
+      node = MAPPER.readTree(line.startsWith("\uFEFF") ? line.substring(1) : line);
     } catch (Exception e) {
-      return new Parsed.Bad("malformed JSON");
+      return new Parsed.Bad("malformed JSON" + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+          ? ": " + j.getOriginalMessage() : ""));
     }
     if (node == null || !node.isObject()) {
       return new Parsed.Bad("not a JSON object");
@@ -86,8 +111,9 @@ public final class ContentLines {
   /**
    * Checks a record given field by field (a null argument: the field is absent or null) exactly
    * as {@link #parse} checks a line's fields, for inputs that are not JSON Lines (Parquet rows):
-   * every field but {@code deleted_at} is required, {@code visibility} must be one of the words,
-   * and the instants must be RFC 3339 with an offset.
+   * every field but {@code deleted_at} is required, {@code content} and {@code member} must not
+   * be empty, every field must be Unicode text (no unpaired surrogate), {@code visibility} must
+   * be one of the words, and the instants must be RFC 3339 with an offset.
    */
   public static Parsed fields(
       String content, String member, String kind, String visibility, String postedAt, String deletedAt, String text) {
@@ -116,6 +142,13 @@ public final class ContentLines {
   private static String required(String field, String value) {
     if (value == null) {
       throw new MissingField("missing required field \"" + field + "\"");
+    }
+    if (value.isEmpty() && (field.equals("content") || field.equals("member"))) {
+      throw new MissingField("\"" + field + "\" must not be empty");
+    }
+    String problem = UnicodeText.problem("\"" + field + "\"", value);
+    if (problem != null) {
+      throw new MissingField(problem);
     }
     return value;
   }

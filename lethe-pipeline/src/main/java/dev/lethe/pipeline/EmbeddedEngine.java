@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -77,50 +78,56 @@ final class EmbeddedEngine implements SnapshotEngine {
     ConsentView view = ConsentView.of(ledger, request.purpose(), request.asOf(), request.shardsPerGroup());
     byte[] secret = SnapshotBuilds.pseudonymKey(request, inputs);
     Redactor redactor = Redactor.create(detector, request.redaction(), secret);
-    RecordProcessor processor = new RecordProcessor(view, redactor, directory(ledger), SnapshotBuilds.forgotten(request));
+    RecordProcessor processor = new RecordProcessor(
+        view, redactor, directory(ledger), SnapshotBuilds.forgotten(request), new HashSet<>(ledger.contentIds()));
 
     BuildCounts tally = new BuildCounts();
     progress.started(totalBytes);
     ExecutorService workers = Executors.newFixedThreadPool(request.threads(), daemonThreads());
     try (ShardSink sink = new ShardSink(building, view.layout(), request.format())) {
-      Deque<Future<List<RecordOutcome>>> inFlight = new ArrayDeque<>();
+      Deque<Batch> inFlight = new ArrayDeque<>();
       int maxInFlight = 4 * request.threads();
       long bytes = 0;
       // The ledger's own content first, in content id order, then each export in line order.
       List<PostedContent> posted = ledger.postedContent();
       for (int from = 0; from < posted.size(); from += BATCH_LINES) {
         List<PostedContent> batch = posted.subList(from, Math.min(posted.size(), from + BATCH_LINES));
-        inFlight.add(workers.submit(() -> processPosted(processor, batch)));
-        drain(inFlight, maxInFlight, sink, tally);
+        inFlight.add(new Batch(null, null, workers.submit(() -> processPosted(processor, batch))));
+        drain(inFlight, maxInFlight, sink, tally, progress);
       }
       for (Path file : request.contentFiles()) {
         try (InputStream in = Files.newInputStream(file)) {
           LineReader lines = new LineReader(in);
           List<byte[]> batch = new ArrayList<>();
+          long[] numbers = new long[BATCH_LINES];
           int batchBytes = 0;
+          long number = 0;
           for (byte[] line; (line = lines.next()) != null; ) {
+            number++;
             if (ContentLines.isBlank(line)) {
               continue;
             }
+            numbers[batch.size()] = number;
             batch.add(line);
             batchBytes += line.length;
             if (batch.size() == BATCH_LINES || batchBytes >= BATCH_BYTES) {
               List<byte[]> full = batch;
-              inFlight.add(workers.submit(() -> processLines(processor, full)));
+              inFlight.add(new Batch(file, numbers, workers.submit(() -> processLines(processor, full))));
               batch = new ArrayList<>();
+              numbers = new long[BATCH_LINES];
               batchBytes = 0;
-              drain(inFlight, maxInFlight, sink, tally);
+              drain(inFlight, maxInFlight, sink, tally, progress);
               progress.progressed(tally.records(), bytes + lines.consumed());
             }
           }
           if (!batch.isEmpty()) {
             List<byte[]> last = batch;
-            inFlight.add(workers.submit(() -> processLines(processor, last)));
+            inFlight.add(new Batch(file, numbers, workers.submit(() -> processLines(processor, last))));
           }
           bytes += lines.consumed();
         }
       }
-      drain(inFlight, 0, sink, tally);
+      drain(inFlight, 0, sink, tally, progress);
       progress.progressed(tally.records(), bytes);
       List<SnapshotMetadata.Shard> shards = sink.finish();
       SnapshotResult result = SnapshotBuilds.publish(building, request, view, inputs, shards, tally);
@@ -131,12 +138,20 @@ final class EmbeddedEngine implements SnapshotEngine {
     }
   }
 
-  private static void drain(Deque<Future<List<RecordOutcome>>> inFlight, int keep, ShardSink sink, BuildCounts tally)
+  /**
+   * Outcomes on their way: for lines of a content file, the file and each line's number (1-based,
+   * blank lines counted), so an unreadable line can be reported where it is; nulls for ledger
+   * items.
+   */
+  private record Batch(Path file, long[] lineNumbers, Future<List<RecordOutcome>> outcomes) {}
+
+  private static void drain(Deque<Batch> inFlight, int keep, ShardSink sink, BuildCounts tally, ProgressListener progress)
       throws IOException {
     while (inFlight.size() > keep) {
+      Batch batch = inFlight.poll();
       List<RecordOutcome> outcomes;
       try {
-        outcomes = inFlight.poll().get();
+        outcomes = batch.outcomes().get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted while building the snapshot", e);
@@ -150,9 +165,12 @@ final class EmbeddedEngine implements SnapshotEngine {
         }
         throw new IOException("a worker failed: " + cause, cause);
       }
-      for (RecordOutcome outcome : outcomes) {
+      for (int i = 0; i < outcomes.size(); i++) {
+        RecordOutcome outcome = outcomes.get(i);
         if (outcome instanceof RecordOutcome.Included included) {
           sink.write(included);
+        } else if (outcome instanceof RecordOutcome.Excluded excluded && excluded.problem() != null && batch.file() != null) {
+          progress.unreadable(batch.file(), batch.lineNumbers()[i], excluded.reason(), excluded.problem());
         }
         tally.add(outcome);
       }

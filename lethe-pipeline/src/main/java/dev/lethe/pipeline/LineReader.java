@@ -7,9 +7,14 @@ import java.util.Arrays;
 /**
  * Splits a byte stream into lines ({@code \n}, with a preceding {@code \r} dropped) without
  * decoding them, so that a line with invalid UTF-8 can be excluded on its own instead of failing
- * the whole file, and so decoding can happen on worker threads. Not thread-safe.
+ * the whole file, and so decoding can happen on worker threads. A line longer than {@link
+ * ContentLines#MAX_LINE_BYTES} comes back cut to one byte more than that, so memory stays bounded
+ * whatever the file holds, and the record step can still tell it is too long. Not thread-safe.
  */
 final class LineReader {
+  /** The most bytes of one line kept: enough to see that it is too long. */
+  private static final int KEPT = ContentLines.MAX_LINE_BYTES + 1;
+
   private final InputStream in;
   private final byte[] buffer = new byte[1 << 16];
   private int position;
@@ -38,13 +43,14 @@ final class LineReader {
         position++;
       }
       int chunk = position - start;
+      int keep = Math.min(chunk, KEPT - length);
       if (line == null) {
-        line = new byte[Math.max(chunk, 64)];
-      } else if (length + chunk > line.length) {
-        line = Arrays.copyOf(line, Math.max(line.length * 2, length + chunk));
+        line = new byte[Math.max(keep, 64)];
+      } else if (length + keep > line.length) {
+        line = Arrays.copyOf(line, Math.min(KEPT, Math.max(line.length * 2, length + keep)));
       }
-      System.arraycopy(buffer, start, line, length, chunk);
-      length += chunk;
+      System.arraycopy(buffer, start, line, length, keep);
+      length += keep;
       consumed += chunk;
       if (position < limit) {
         position++; // the newline
@@ -60,6 +66,7 @@ final class LineReader {
   }
 
   private static byte[] trim(byte[] line, int length) {
-    return ContentLines.line(line, length);
+    // A cut line keeps its last byte, even a '\r', so that it stays longer than the limit.
+    return length == KEPT ? Arrays.copyOf(line, length) : ContentLines.line(line, length);
   }
 }

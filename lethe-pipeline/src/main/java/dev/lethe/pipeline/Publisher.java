@@ -6,7 +6,9 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Arrays;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -24,21 +26,31 @@ final class Publisher {
 
   /**
    * Renames {@code building} to {@code outDir/id}. If a snapshot with that id exists already,
-   * it is kept when its manifest has the same bytes (an identical rebuild) and {@code building}
-   * is removed.
+   * it is kept when it holds the same files with the same bytes (an identical rebuild) and {@code
+   * building} is removed.
    *
    * @return true if the snapshot was already published
-   * @throws SnapshotConflictException if a different snapshot already has that id
+   * @throws SnapshotConflictException if a different snapshot already has that id, or the
+   *     published one no longer matches its rebuild (a file missing, added or changed): the
+   *     rebuild does not paper over damage, and the published files are left as they are
    */
   static boolean publish(Path building, Path outDir, String id) throws IOException {
     DurableFiles.forceAll(building);
     Path target = outDir.resolve(id);
     if (Files.exists(target)) {
-      byte[] existing = Files.readAllBytes(target.resolve("manifest.json"));
-      byte[] ours = Files.readAllBytes(building.resolve("manifest.json"));
-      DurableFiles.deleteTree(building);
-      if (!Arrays.equals(existing, ours)) {
-        throw new SnapshotConflictException("a different snapshot is already published as " + target);
+      try {
+        if (Files.mismatch(target.resolve("manifest.json"), building.resolve("manifest.json")) >= 0) {
+          throw new SnapshotConflictException("a different snapshot is already published as " + target);
+        }
+        List<String> differ = differences(target, building);
+        if (!differ.isEmpty()) {
+          throw new SnapshotConflictException("the snapshot published as " + target
+              + " does not match its rebuild: " + String.join(", ", differ) + " (damaged or altered; left as it is)");
+        }
+      } catch (NoSuchFileException e) {
+        throw new SnapshotConflictException(target + " exists but is not a complete snapshot: " + e.getFile() + " is missing");
+      } finally {
+        DurableFiles.deleteTree(building);
       }
       return true;
     }
@@ -52,6 +64,32 @@ final class Publisher {
     return false;
   }
 
+
+  /** The names of the files that are not the same in both directories, each with what differs. */
+  private static List<String> differences(Path published, Path rebuilt) throws IOException {
+    List<String> ours = names(rebuilt);
+    List<String> theirs = names(published);
+    List<String> out = new ArrayList<>();
+    for (String name : ours) {
+      if (!theirs.contains(name)) {
+        out.add(name + " missing");
+      } else if (Files.mismatch(published.resolve(name), rebuilt.resolve(name)) >= 0) {
+        out.add(name + " changed");
+      }
+    }
+    for (String name : theirs) {
+      if (!ours.contains(name)) {
+        out.add(name + " added");
+      }
+    }
+    return out;
+  }
+
+  private static List<String> names(Path dir) throws IOException {
+    try (Stream<Path> list = Files.list(dir)) {
+      return list.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
 
   /** Removes hidden build directories that crashed builds left (call under the lock). */
   static void removeAbandoned(Path outDir) throws IOException {

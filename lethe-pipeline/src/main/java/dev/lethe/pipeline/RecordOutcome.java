@@ -19,8 +19,15 @@ public sealed interface RecordOutcome permits RecordOutcome.Included, RecordOutc
   /**
    * The record is left out, counted under {@code reason}.
    *
-   * @param reason a decision reason, a content-exclusion word, {@code malformed} or {@code
-   *     redaction-dropped}
+   * @param reason a decision reason, a content-exclusion word, {@code malformed}, {@code
+   *     too-long}, {@code duplicate-content}, {@code forgotten} or {@code redaction-dropped}
+   * @param problem for a line that could not be read as a record, what is wrong with it (for the
+   *     operator, never for the snapshot); null otherwise
    */
-  record Excluded(String reason) implements RecordOutcome {}
+  record Excluded(String reason, String problem) implements RecordOutcome {
+    /** An exclusion without a problem to report. */
+    public Excluded(String reason) {
+      this(reason, null);
+    }
+  }
 }

@@ -32,23 +32,39 @@ public final class RecordProcessor {
   /** Exclusion reason for a record of a member a rebuild forgets. */
   public static final String FORGOTTEN = "forgotten";
 
+  /**
+   * Exclusion reason for an export record whose content id the ledger itself posted: the
+   * ledger's item is the record (its member, its deletion), so the export's copy is left out
+   * rather than letting it restore deleted content or claim it for another member.
+   */
+  public static final String DUPLICATE_CONTENT = "duplicate-content";
+
+  private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+
   private static final JsonFactory JSON = new JsonFactory();
 
   private final ConsentView view;
   private final Redactor redactor;
   private final MemberDirectory directory;
   private final Set<String> forgotten;
+  private final Set<String> ledgerContent;
 
   public RecordProcessor(ConsentView view, Redactor redactor, MemberDirectory directory) {
-    this(view, redactor, directory, Set.of());
+    this(view, redactor, directory, Set.of(), Set.of());
   }
 
-  /** A processor that also leaves out every record of the {@code forgotten} members. */
-  public RecordProcessor(ConsentView view, Redactor redactor, MemberDirectory directory, Set<String> forgotten) {
+  /**
+   * A processor that also leaves out every record of the {@code forgotten} members, and every
+   * export record whose content id is in {@code ledgerContent} (the ids of the ledger's own
+   * {@code content.posted} items, which are processed as such).
+   */
+  public RecordProcessor(
+      ConsentView view, Redactor redactor, MemberDirectory directory, Set<String> forgotten, Set<String> ledgerContent) {
     this.view = view;
     this.redactor = redactor;
     this.directory = directory;
     this.forgotten = Set.copyOf(forgotten);
+    this.ledgerContent = Set.copyOf(ledgerContent);
   }
 
   /**
@@ -69,25 +85,45 @@ public final class RecordProcessor {
    * @param utf8 a decoder from {@link #strictUtf8()} owned by the calling thread
    */
   public RecordOutcome processLine(byte[] line, CharsetDecoder utf8) {
+    if (line.length > ContentLines.MAX_LINE_BYTES) {
+      return new RecordOutcome.Excluded(
+          ContentLines.TOO_LONG, "longer than " + ContentLines.MAX_LINE_BYTES + " bytes");
+    }
+    int skip = startsWithBom(line) ? BOM.length : 0;
     String text;
     try {
-      text = utf8.decode(ByteBuffer.wrap(line)).toString();
+      text = utf8.decode(ByteBuffer.wrap(line, skip, line.length - skip)).toString();
     } catch (CharacterCodingException e) {
-      return new RecordOutcome.Excluded(ContentLines.MALFORMED);
+      return new RecordOutcome.Excluded(ContentLines.MALFORMED, "not valid UTF-8");
     }
     return processLine(text);
+  }
+
+  private static boolean startsWithBom(byte[] line) {
+    return line.length >= BOM.length && line[0] == BOM[0] && line[1] == BOM[1] && line[2] == BOM[2];
   }
 
   /** Parses and processes one line of a content export. */
   public RecordOutcome processLine(String line) {
     ContentLines.Parsed parsed = ContentLines.parse(line);
     if (parsed instanceof ContentLines.Parsed.Ok ok) {
-      return process(ok.record());
+      return processExport(ok.record());
     }
-    return new RecordOutcome.Excluded(ContentLines.MALFORMED);
+    return new RecordOutcome.Excluded(ContentLines.MALFORMED, ((ContentLines.Parsed.Bad) parsed).problem());
   }
 
-  /** Processes one record. */
+  /**
+   * Processes one record of a content export (a line or a row): as {@link #process}, but a
+   * record whose content id the ledger posted is left out as {@link #DUPLICATE_CONTENT}.
+   */
+  public RecordOutcome processExport(ContentRecord r) {
+    if (ledgerContent.contains(r.content())) {
+      return new RecordOutcome.Excluded(DUPLICATE_CONTENT);
+    }
+    return process(r);
+  }
+
+  /** Processes one record of the ledger's own content (or one already checked by the caller). */
   public RecordOutcome process(ContentRecord r) {
     MemberGate gate = view.member(r.member());
     Optional<String> exclusion =

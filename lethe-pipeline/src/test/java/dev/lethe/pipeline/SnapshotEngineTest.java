@@ -128,6 +128,28 @@ class SnapshotEngineTest {
   }
 
   @Test
+  void aRebuildDoesNotAcceptADamagedPublishedSnapshotAsItself() throws Exception {
+    Path content = content();
+    SnapshotResult first = build(content, temp.resolve("out"), 2);
+    String shard = first.metadata().shards().get(0).file();
+    Files.writeString(first.directory().resolve(shard), "garbage");
+    try (Stream<Path> files = Files.list(first.directory())) {
+      Files.delete(files.filter(p -> p.getFileName().toString().endsWith(".roaring")).sorted().findFirst().orElseThrow());
+    }
+    Files.writeString(first.directory().resolve("extra.txt"), "added by hand");
+    assertThatThrownBy(() -> build(content, temp.resolve("out"), 2))
+        .isInstanceOf(SnapshotConflictException.class)
+        .hasMessageContaining("does not match its rebuild")
+        .hasMessageContaining(shard + " changed")
+        .hasMessageContaining(".roaring missing")
+        .hasMessageContaining("extra.txt added");
+    assertThat(Files.readString(first.directory().resolve(shard))).isEqualTo("garbage"); // left as it is
+    try (Stream<Path> dirs = Files.list(temp.resolve("out"))) {
+      assertThat(dirs.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(Publisher.BUILDING_PREFIX));
+    }
+  }
+
+  @Test
   void aDifferentAsOfIsADifferentSnapshotWithUnlinkablePseudonyms() throws Exception {
     Path content = content();
     SnapshotResult first = build(content, temp.resolve("out"), 2);

@@ -14,8 +14,8 @@ import java.util.Set;
 /**
  * Everything an executor needs to run the record step of one build, broadcast once: the consent
  * gates, the member names the redactor looks for, the snapshot's pseudonym key, the redaction
- * policy (as its manifest description, which parses back), the detector's name and the members a
- * rebuild forgets. Executors turn it into the same {@link RecordProcessor} the embedded engine
+ * policy (as its manifest description, which parses back), the detector's name, the members a
+ * rebuild forgets and the ids of the ledger's own content. Executors turn it into the same {@link RecordProcessor} the embedded engine
  * runs, once per executor JVM and build.
  */
 final class BuildSpec implements Serializable {
@@ -41,10 +41,12 @@ final class BuildSpec implements Serializable {
   final String redaction;
   final String detector;
   final String[] forgotten;
+  /** The ids of the ledger's own content, whose copies in exports are left out as duplicates. */
+  final String[] ledgerContent;
 
   BuildSpec(
       String buildId, ConsentGates gates, String[] memberNames, byte[] pseudonymKey, String redaction,
-      String detector, String[] forgotten) {
+      String detector, String[] forgotten, String[] ledgerContent) {
     this.buildId = buildId;
     this.gates = gates;
     this.memberNames = memberNames.clone();
@@ -52,6 +54,7 @@ final class BuildSpec implements Serializable {
     this.redaction = redaction;
     this.detector = detector;
     this.forgotten = forgotten.clone();
+    this.ledgerContent = ledgerContent.clone();
   }
 
   /** This build's processor in this JVM, made on first use; thread-safe like the processor. */
@@ -63,7 +66,8 @@ final class BuildSpec implements Serializable {
             gates.view(),
             Redactor.create(Detectors.byName(detector), RedactionPolicies.parse(redaction), pseudonymKey),
             MemberDirectory.of(Arrays.asList(memberNames)),
-            Set.of(forgotten));
+            Set.of(forgotten),
+            Set.of(ledgerContent));
         PROCESSORS.put(buildId, p);
       }
       return p;

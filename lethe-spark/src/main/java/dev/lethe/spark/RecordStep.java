@@ -53,7 +53,7 @@ final class RecordStep implements Iterator<Tuple2<ShardKey, Object>> {
       } else if (input.isRow()) {
         // Rows fail closed under the same reason as lines: any field problem is "malformed".
         outcome = input.parsedRow() instanceof ContentLines.Parsed.Ok ok
-            ? processor.process(ok.record())
+            ? processor.processExport(ok.record())
             : new RecordOutcome.Excluded(ContentLines.MALFORMED);
       } else {
         outcome = processor.process(input.record());

@@ -156,7 +156,8 @@ public final class SparkEngine implements SnapshotEngine {
         SnapshotBuilds.pseudonymKey(request, inputs),
         RedactionPolicies.describe(request.redaction()),
         detector,
-        SnapshotBuilds.forgotten(request).toArray(String[]::new));
+        SnapshotBuilds.forgotten(request).toArray(String[]::new),
+        ledger.contentIds().toArray(String[]::new));
     Broadcast<BuildSpec> shipped = spark.broadcast(spec);
     try {
       JavaRDD<InputRecord> all = posted(ledger);

@@ -37,7 +37,7 @@ class SparkEngineTest {
   @BeforeAll
   static void start() throws Exception {
     spark = LocalSpark.start("lethe-spark-test");
-    input = SyntheticInput.write(shared.resolve("input"), 20240601L, 240, 2, 2_000);
+    input = SyntheticInput.write(shared.resolve("input"), 20240601L, 240, 2, 2_000, true);
     ledger = LocalSpark.ledger(input);
   }
 
@@ -78,10 +78,11 @@ class SparkEngineTest {
     JsonNode m = Snapshots.manifest(actual.directory());
     assertThat(m.get("included").asLong()).isGreaterThan(500);
     assertThat(m.get("excluded").get("malformed").asLong()).isGreaterThan(50);
+    assertThat(m.get("excluded").get("duplicate-content").asLong()).isGreaterThan(5);
     List<String> reasons = new ArrayList<>();
     m.get("excluded").fieldNames().forEachRemaining(reasons::add);
     assertThat(reasons).contains("jurisdiction-blocked", "minor", "unknown-member", "withdrawn", "kind-excluded",
-        "visibility-excluded", "content-deleted", "not-yet-posted", "notice-pending");
+        "visibility-excluded", "content-deleted", "not-yet-posted", "notice-pending", "duplicate-content");
     assertThat(m.get("redactions").get("EMAIL_ADDRESS").asLong()).isPositive();
     assertThat(m.get("redactions").get("PHONE_NUMBER").asLong()).isPositive();
     assertThat(m.get("redactions").get("PERSON").asLong()).isPositive();

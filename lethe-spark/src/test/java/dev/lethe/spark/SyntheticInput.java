@@ -49,6 +49,18 @@ final class SyntheticInput {
    * into {@code dir}.
    */
   static SyntheticInput write(Path dir, long seed, int members, int files, int linesPerFile) throws IOException {
+    return write(dir, seed, members, files, linesPerFile, false);
+  }
+
+  /**
+   * As {@link #write(Path, long, int, int, int)}; with {@code awkwardLines}, some lines also hold
+   * what a lenient reader would accept and a strict one must not: a byte order mark (still the
+   * record), a lone surrogate, something after the object, a repeated key, and a copy of one of
+   * the ledger's own content items. Parquet rows cannot express most of these, so only the JSON
+   * Lines tests ask for them.
+   */
+  static SyntheticInput write(Path dir, long seed, int members, int files, int linesPerFile, boolean awkwardLines)
+      throws IOException {
     Random random = new Random(seed);
     List<String> names = new ArrayList<>();
     List<String> events = new ArrayList<>();
@@ -115,7 +127,7 @@ final class SyntheticInput {
     for (int f = 0; f < files; f++) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       for (int i = 0; i < linesPerFile; i++) {
-        out.write(contentLine(random, names, members, f, i));
+        out.write(contentLine(random, names, members, f, i, awkwardLines));
       }
       Path file = dir.resolve("content-" + f + ".jsonl");
       Files.write(file, out.toByteArray());
@@ -128,7 +140,8 @@ final class SyntheticInput {
     return String.format("m%05d", m);
   }
 
-  private static byte[] contentLine(Random random, List<String> names, int members, int file, int i) {
+  private static byte[] contentLine(
+      Random random, List<String> names, int members, int file, int i, boolean awkwardLines) {
     int roll = random.nextInt(200);
     String id = "c" + file + "-" + i;
     switch (roll) {
@@ -150,8 +163,11 @@ final class SyntheticInput {
     }
     boolean unknown = roll < 9;
     int m = random.nextInt(members);
+    int awkward = awkwardLines ? roll : -1;
     ObjectNode o = JSON.createObjectNode();
-    o.put("content", id).put("member", unknown ? "ghost-" + roll : member(m));
+    // A copy of one of the ledger's own items, which the ledger's copy overrides.
+    o.put("content", awkward == 15 ? String.format("L%04d", m % 60) : id)
+        .put("member", unknown ? "ghost-" + roll : member(m));
     o.put("kind", KINDS[random.nextInt(KINDS.length)]);
     o.put("visibility", roll >= 9 && roll < 12 ? "everyone" : VISIBILITY[random.nextInt(VISIBILITY.length)]);
     Instant posted = START.plus(Duration.ofHours(random.nextInt(24 * 200)));
@@ -161,7 +177,15 @@ final class SyntheticInput {
     }
     o.put("text", text(random, names, m));
     String crlf = random.nextInt(15) == 0 ? "\r\n" : "\n";
-    return (o.toString() + crlf).getBytes(StandardCharsets.UTF_8);
+    String line = o.toString();
+    line = switch (awkward) {
+      case 16 -> "\uFEFF" + line; // a byte order mark: still the record
+      case 17 -> line.replace("\"text\":\"", "\"text\":\"\\ud800"); // a lone surrogate: malformed
+      case 18 -> line + " {}"; // something after the object: malformed
+      case 19 -> line.replace("{\"content\"", "{\"member\":\"" + member(0) + "\",\"content\""); // a repeated key
+      default -> line;
+    };
+    return (line + crlf).getBytes(StandardCharsets.UTF_8);
   }
 
   private static String text(Random random, List<String> names, int m) {

@@ -260,6 +260,14 @@ public final class EventCodec {
       return node.has(field) && !node.get(field).isNull();
     }
 
+    private static String wellFormed(String name, String value) throws InvalidEventException {
+      String problem = UnicodeText.problem(name, value);
+      if (problem != null) {
+        throw new InvalidEventException(problem);
+      }
+      return value;
+    }
+
     private JsonNode required(String field) throws InvalidEventException {
       JsonNode value = node.get(field);
       if (value == null || value.isNull()) {
@@ -273,7 +281,7 @@ public final class EventCodec {
       if (!value.isTextual()) {
         throw new InvalidEventException(name(field) + " must be a string");
       }
-      return value.textValue();
+      return wellFormed(name(field), value.textValue());
     }
 
     String optionalString(String field) throws InvalidEventException {
@@ -369,7 +377,7 @@ public final class EventCodec {
         if (!item.isTextual()) {
           throw new InvalidEventException(name(field) + " must be an array of strings");
         }
-        result.add(check.apply(item.textValue(), field));
+        result.add(check.apply(wellFormed(name(field), item.textValue()), field));
       }
       return result;
     }

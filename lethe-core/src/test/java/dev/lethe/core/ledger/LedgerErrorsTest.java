@@ -172,6 +172,14 @@ class LedgerErrorsTest {
   }
 
   @Test
+  void stringsMustBeUnicodeText() {
+    // JSON allows a lone surrogate escape; it has no UTF-8 form, so no output could hold it.
+    assertProblem(() -> load(POLICY, MEMBER.replace("\"m1\"", "\"m1\\ud800\"")), 2,
+        "\"member\" holds an unpaired surrogate U+D800 at char 2");
+    assertProblem(() -> load(POLICY, MEMBER.replace("\"m1\"", "\"\\udfff\"")), 2, "unpaired surrogate U+DFFF at char 0");
+  }
+
+  @Test
   void duplicateRegistrationIsAnError() {
     assertProblem(() -> load(POLICY, MEMBER, MEMBER.replace("2024-01-02", "2024-01-03")), 3, "already registered");
   }
