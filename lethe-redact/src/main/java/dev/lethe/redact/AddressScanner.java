@@ -93,7 +93,7 @@ final class AddressScanner {
       if (zips && next == k + 1 && zipCue(tk, k)) {
         int z = zipValue(tk, k + 1);
         if (z > k + 1) {
-          out.add(EntityType.ZIP_CODE, tk.starts[firstValue(tk, k + 1)], tk.ends[z - 1], 0.85);
+          out.add(EntityType.ZIP_CODE, tk.starts[valueStart(tk, k + 1)], tk.ends[z - 1], 0.85);
           next = z;
         }
       }
@@ -414,8 +414,16 @@ final class AddressScanner {
     return (f.equals("postal") || f.equals("post")) && k + 1 < tk.size && tk.is(k + 1, "code");
   }
 
-  private static int firstValue(Tokens tk, int k) {
-    while (k < tk.size && !Character.isLetterOrDigit(tk.first(k))) {
+  /**
+   * Where the postcode after a cue starts: past "code" (of "post code"), "is", ":" and "#", so
+   * "ZIP is 90210" reports "90210" alone.
+   */
+  private static int valueStart(Tokens tk, int k) {
+    int n = tk.size;
+    if (k < n && tk.is(k, "code")) {
+      k++;
+    }
+    while (k < n && (tk.is(k, ":") || tk.is(k, "is") || tk.is(k, "#"))) {
       k++;
     }
     return k;
@@ -424,12 +432,7 @@ final class AddressScanner {
   /** End of a postcode after a cue: "75534-030", "394 13", "B0J 2H0", "SW1A 1AA". */
   private static int zipValue(Tokens tk, int k) {
     int n = tk.size;
-    if (k < n && tk.is(k, "code")) {
-      k++;
-    }
-    while (k < n && (tk.is(k, ":") || tk.is(k, "is") || tk.is(k, "#"))) {
-      k++;
-    }
+    k = valueStart(tk, k);
     if (k >= n) {
       return -1;
     }

@@ -61,6 +61,13 @@ final class PatternScanner {
   private int wordStart(String t, char[] cs, int i, DetectionContext ctx, Hits out) {
     int n = cs.length;
     char c = cs[i];
+    if (isHex(c) && !isDigit(c) && hexGroupThenColon(cs, i)) {
+      // "fe80::1", "fd12:3456::": an IPv6 address whose first group starts with a letter.
+      int next = ipv6(t, i, out);
+      if (next > i + 1) {
+        return next;
+      }
+    }
     if (c == 'h' || c == 'H' || c == 'w' || c == 'W' || c == 'f' || c == 'F') {
       int next = url(t, i, out);
       return next > i + 1 ? next : letters(t, cs, i, out);
@@ -325,6 +332,15 @@ final class PatternScanner {
 
   // ---- runs of digits -----------------------------------------------------------------------
 
+  /** Whether one to four hex digits from {@code i} are followed by a ':'. */
+  private static boolean hexGroupThenColon(char[] cs, int i) {
+    int j = i;
+    while (j < cs.length && j - i < 4 && isHex(cs[j])) {
+      j++;
+    }
+    return j < cs.length && cs[j] == ':';
+  }
+
   private static boolean numberSep(char c) {
     return c == ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')' || c == '\u00a0';
   }
@@ -474,7 +490,8 @@ final class PatternScanner {
         // Maestro numbers can be as short as 12 digits; at that length a Luhn-valid run is
         // common by chance, so it needs a card word just before it.
         boolean shortCard = count == 12 && Cues.before(t, base + g.get(s)[0], 40, Cues.CARD);
-        if ((count >= 13 || shortCard) && joinedBy(run, g, s, e + 1, " -")
+        // Groups joined by one kind of separator: spaces, hyphens or dots ("4111.1111.1111.1111").
+        if ((count >= 13 || shortCard) && joinedBy(run, g, s, e + 1, " -.")
             && (shortCard ? Checks.maestro12(digitsOf(run, g, s, e + 1))
                 : Checks.creditCard(digitsOf(run, g, s, e + 1)))) {
           out.add(EntityType.CREDIT_CARD, base + g.get(s)[0], base + g.get(e)[1], count >= 13 ? 1.0 : 0.9);

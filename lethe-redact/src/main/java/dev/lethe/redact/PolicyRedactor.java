@@ -133,7 +133,7 @@ final class PolicyRedactor implements Redactor {
   /**
    * Adds every other occurrence of a detected value that the detector did not report (a value can
    * be recognisable in one place and not in another, e.g. a name without its cue): a value found
-   * once must not survive elsewhere in the same record.
+   * once must not survive elsewhere in the same record, whatever its case and diacritics.
    *
    * <p>An occurrence that overlaps spans already kept is not skipped, or its uncovered part would
    * stay in the text: it merges with the kept spans of its own type into one span (so a name
@@ -155,15 +155,18 @@ final class PolicyRedactor implements Redactor {
       cp = s.start();
       int ce = text.offsetByCodePoints(ci, s.end() - s.start());
       inChars[k] = new Span(s.type(), ci, ce, s.score());
-      String v = text.substring(ci, ce);
       // Very short values ("Al", "12") would also hit inside ordinary words and numbers.
-      if (v.length() >= 4) {
-        values.putIfAbsent(v, s.type());
+      if (ce - ci >= 4) {
+        values.putIfAbsent(TextFold.foldSameLength(text.substring(ci, ce)), s.type());
       }
     }
     if (values.isEmpty()) {
       return spans;
     }
+    // Values and text are compared folded ("JOHN SMITH" and "Zoe" repeat "John Smith" and "Zoë"):
+    // the pseudonym of a value is made from its folded form anyway, and the fold keeps every
+    // offset, so occurrences found in the folded text are where they are in the text.
+    String folded = TextFold.foldSameLength(text);
     Covered covered = new Covered(inChars);
     AhoCorasickDoubleArrayTrie.IHit<EntityType> hit = (begin, end, type) -> {
       if (begin > 0 && TextFold.isWordChar(text.charAt(begin - 1))
@@ -174,12 +177,12 @@ final class PolicyRedactor implements Redactor {
     };
     if ((long) values.size() * text.length() <= SEARCH_BUDGET) {
       // A short record: searching for each value costs less than building a trie.
-      inTrieOrder(text, values, hit);
+      inTrieOrder(folded, values, hit);
     } else {
       // One Aho-Corasick pass for all values keeps this linear in the text, however many values.
       AhoCorasickDoubleArrayTrie<EntityType> trie = new AhoCorasickDoubleArrayTrie<>();
       trie.build(values);
-      trie.parseText(text, hit);
+      trie.parseText(folded, hit);
     }
     if (covered.all == null) {
       return spans;

@@ -41,6 +41,8 @@ class DetectorTest {
     assertThat(found(RULES, "card 4111 1111 1111 1111 ok", EntityType.CREDIT_CARD))
         .containsExactly("4111 1111 1111 1111");
     assertThat(found(RULES, "card 4111-1111-1111-1112 ok", EntityType.CREDIT_CARD)).isEmpty();
+    assertThat(found(RULES, "card 4111.1111.1111.1111 ok", EntityType.CREDIT_CARD)).containsExactly("4111.1111.1111.1111");
+    assertThat(found(RULES, "card 4111.1111-1111 1111 ok", EntityType.CREDIT_CARD)).isEmpty(); // mixed separators
   }
 
   @Test
@@ -54,6 +56,10 @@ class DetectorTest {
   void ipAddresses() {
     assertThat(found(RULES, "from 192.168.1.20 and 2001:db8::1 at 10:30", EntityType.IP_ADDRESS))
         .containsExactly("192.168.1.20", "2001:db8::1");
+    // A first group that starts with a letter.
+    assertThat(found(RULES, "gateway fe80::1 down, route fd12:3456:789a::2, Face::b00c", EntityType.IP_ADDRESS))
+        .containsExactly("fe80::1", "fd12:3456:789a::2", "Face::b00c");
+    assertThat(found(RULES, "add: beef, cafe:latte, dead:beef", EntityType.IP_ADDRESS)).isEmpty();
     assertThat(found(RULES, "version 1.2.3.4.5 and 300.1.1.1", EntityType.IP_ADDRESS)).isEmpty();
   }
 
@@ -103,6 +109,8 @@ class DetectorTest {
     assertThat(found(RULES, "Meet me at 34151 Nybyvägen 65 Apt. 392\nGarður", EntityType.STREET_ADDRESS))
         .containsExactly("34151 Nybyvägen 65 Apt. 392\nGarður");
     assertThat(found(RULES, "ZIP: 75534-030", EntityType.ZIP_CODE)).containsExactly("75534-030");
+    assertThat(found(RULES, "My ZIP is 90210.", EntityType.ZIP_CODE)).containsExactly("90210");
+    assertThat(found(RULES, "post code # SW1A 1AA", EntityType.ZIP_CODE)).containsExactly("SW1A 1AA");
     assertThat(found(RULES, "I have 3 dogs", EntityType.STREET_ADDRESS)).isEmpty();
   }
 

@@ -61,6 +61,20 @@ class RepeatSearchTest {
   }
 
   @Test
+  void aRepeatInAnotherCaseOrWithoutItsAccentsIsRedactedToo() {
+    String text = "John Smith wrote. JOHN SMITH again, john smith too. Renée said: RENEE, renee. Johnsmith no.";
+    List<Span> spans = List.of(
+        new Span(EntityType.PERSON, 0, 10, 0.9), new Span(EntityType.PERSON, 52, 57, 0.8));
+    assertThat(PolicyRedactor.withRepeats(text, spans)).containsExactly(
+        new Span(EntityType.PERSON, 0, 10, 0.9),
+        new Span(EntityType.PERSON, 18, 28, 0.5),
+        new Span(EntityType.PERSON, 36, 46, 0.5),
+        new Span(EntityType.PERSON, 52, 57, 0.8),
+        new Span(EntityType.PERSON, 64, 69, 0.5),
+        new Span(EntityType.PERSON, 71, 76, 0.5));
+  }
+
+  @Test
   void aRepeatAroundASpanOfAnotherTypeFillsTheGapsWithItsOwnType() {
     String text = "ab 1234 cd x ab 1234 cd";
     List<Span> spans = List.of(
