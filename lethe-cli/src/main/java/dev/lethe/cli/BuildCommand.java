@@ -153,6 +153,7 @@ final class BuildCommand implements Callable<Integer> {
         }
         emitter.complete(run, result.metadata());
       }
+      SnapshotDirs.register(ledgerStore, outDir); // where/forgetting must find snapshots outside DATA/snapshots
       long leaf = StoreSnapshots.audit(ledgerStore, result);
       PrintWriter outWriter = spec.commandLine().getOut();
       outWriter.println(summary(result, leaf));

@@ -24,7 +24,9 @@ import picocli.CommandLine.Option;
       "Queues the forget requests the ledger gives rise to (erasures; withdrawals under a policy with",
       "retroactive withdrawal; members whose region a new policy blocks), then executes every pending",
       "request: rebuilds affected snapshots without the members, retrains only the changed shards,",
-      "verifies, records the verification in the audit log and deletes the old artefacts."
+      "verifies, records the verification in the audit log and deletes the old artefacts.",
+      "Covers every snapshot directory a build published into (see 'lethe snapshots'); if one of them is",
+      "missing or unreadable, nothing is executed and the exit status is 1."
     })
 final class ForgetRunCommand implements Callable<Integer> {
 
@@ -61,6 +63,9 @@ final class ForgetRunCommand implements Callable<Integer> {
       spec.commandLine().getOut().println(o);
       spec.commandLine().getOut().flush();
       return report.failed() == 0 ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
+    } catch (ForgetRunner.UnreachableRootException e) {
+      spec.commandLine().getErr().println("lethe: " + e.getMessage());
+      return CommandLine.ExitCode.SOFTWARE;
     } catch (StoreException e) {
       spec.commandLine().getErr().println("lethe: " + e.getMessage());
       return CommandLine.ExitCode.SOFTWARE;

@@ -7,7 +7,9 @@ import dev.lethe.unlearn.forget.ForgetQueue;
 import dev.lethe.unlearn.forget.ForgetRequest;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,8 +37,10 @@ final class ForgetStatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ForgetQueue queue = ForgetQueue.open(Forgetting.queueDir(store));
+    List<Path> unreachable;
     try (LedgerStore ledger = store.open(clock)) {
       Forgetting.sync(StoreSnapshots.load(ledger), queue, clock);
+      unreachable = SnapshotDirs.roots(ledger, store).stream().filter(root -> !SnapshotDirs.reachable(root)).toList();
     } catch (StoreException e) {
       spec.commandLine().getErr().println("lethe: " + e.getMessage());
       return CommandLine.ExitCode.SOFTWARE;
@@ -48,6 +52,11 @@ final class ForgetStatusCommand implements Callable<Integer> {
       }
     }
     out.flush();
+    // Pending requests cannot complete while a root is gone: say why, beside the list.
+    for (Path root : unreachable) {
+      spec.commandLine().getErr().println("lethe: snapshot root " + root + " is missing or unreadable;"
+          + " forget-run fails until it is restored or unregistered ('lethe snapshots --unregister DIR')");
+    }
     return CommandLine.ExitCode.OK;
   }
 }

@@ -44,11 +44,15 @@ final class Forgetting {
     return PlantedCanary.read(dataDir(store).resolve("canaries.json"));
   }
 
+  /**
+   * The runner over every snapshot root (see {@link SnapshotDirs#roots}): a registered root that
+   * is missing or unreadable makes its runs and verifications fail rather than pass over it.
+   */
   static ForgetRunner runner(LedgerStore ledger, StoreOptions store, Clock clock, Detector detector, int threads)
       throws IOException {
     ModelRegistry registry = ModelRegistry.open(ModelDirs.defaultDir(store));
     return new ForgetRunner(ForgetQueue.open(queueDir(store)), registry, Training.of(registry, threads),
-        SnapshotDirs.defaultDir(store), SnapshotEngine.embedded(detector), new StoreAuditSink(ledger), clock, canaries(store));
+        SnapshotDirs.roots(ledger, store), SnapshotEngine.embedded(detector), new StoreAuditSink(ledger), clock, canaries(store));
   }
 
   /** The detector snapshot builds use; rebuilds must redact exactly as the original builds did. */

@@ -1,8 +1,16 @@
 package dev.lethe.cli;
 
+import dev.lethe.store.LedgerStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeSet;
 
-/** Where snapshots live when no {@code --out} is given: {@code snapshots/} under the data directory. */
+/**
+ * Where snapshots live: {@code snapshots/} under the data directory when no {@code --out} is
+ * given, and every other directory a build published into, which the store keeps a registry of
+ * so that {@code where}, {@code snapshots} and forgetting find them without being told.
+ */
 final class SnapshotDirs {
 
   private SnapshotDirs() {}
@@ -10,5 +18,34 @@ final class SnapshotDirs {
   static Path defaultDir(StoreOptions store) {
     Path data = store.data != null ? store.data : Path.of(System.getProperty("user.home"), ".lethe");
     return data.resolve("snapshots");
+  }
+
+  /** The form a root is registered and compared in: absolute and normalized. */
+  static Path canonical(Path root) {
+    return root.toAbsolutePath().normalize();
+  }
+
+  /** Records that a build published into {@code root}; idempotent. */
+  static void register(LedgerStore ledger, Path root) {
+    ledger.registerSnapshotRoot(canonical(root));
+  }
+
+  /**
+   * Every root to answer over or forget in, sorted: the registered ones (which may no longer
+   * exist; callers must say so) and the default directory when it exists, since builds from
+   * before the registry, and the demo, published there without registering it.
+   */
+  static List<Path> roots(LedgerStore ledger, StoreOptions store) {
+    TreeSet<Path> roots = new TreeSet<>(ledger.snapshotRoots());
+    Path fallback = canonical(defaultDir(store));
+    if (Files.isDirectory(fallback)) {
+      roots.add(fallback);
+    }
+    return List.copyOf(roots);
+  }
+
+  /** Whether a root can be listed; one that cannot must never count as holding nothing. */
+  static boolean reachable(Path root) {
+    return Files.isDirectory(root) && Files.isReadable(root);
   }
 }

@@ -1,6 +1,8 @@
 package dev.lethe.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.store.LedgerStore;
+import dev.lethe.store.StoreException;
 import dev.lethe.unlearn.ModelRegistry;
 import dev.lethe.unlearn.ShardTrainer;
 import dev.lethe.unlearn.Training;
@@ -9,6 +11,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,7 +33,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--snapshot", required = true, paramLabel = "ID", description = "Snapshot id (see `lethe snapshots`).")
   String snapshot;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Snapshot directory (default: DATA/snapshots).")
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "Snapshot directory (default: DATA/snapshots, then every directory a build published into).")
   Path out;
 
   @Option(names = "--models", paramLabel = "DIR", description = "Model directory (default: DATA/models).")
@@ -63,9 +68,20 @@ final class TrainCommand implements Callable<Integer> {
       err.println("--threads: must be at least 1");
       return Lethe.BAD_INPUT;
     }
-    Path snapshotDir = (out != null ? out : SnapshotDirs.defaultDir(store)).resolve(snapshot);
-    if (snapshot.isEmpty() || snapshot.startsWith(".") || snapshot.contains("/") || !Files.isRegularFile(snapshotDir.resolve("manifest.json"))) {
-      err.println("--snapshot: no published snapshot " + snapshot + " in " + snapshotDir.getParent());
+    if (snapshot.isEmpty() || snapshot.startsWith(".") || snapshot.contains("/")) {
+      err.println("--snapshot: not a snapshot id: " + snapshot);
+      return Lethe.BAD_INPUT;
+    }
+    Path snapshotDir;
+    try {
+      snapshotDir = find();
+    } catch (StoreException e) {
+      err.println("lethe: " + e.getMessage());
+      return CommandLine.ExitCode.SOFTWARE;
+    }
+    if (snapshotDir == null) {
+      err.println("--snapshot: no published snapshot " + snapshot + " in "
+          + (out != null ? out : SnapshotDirs.defaultDir(store) + " or any snapshot directory a build registered"));
       return Lethe.BAD_INPUT;
     }
     ModelRegistry registry = ModelRegistry.open(models != null ? models : ModelDirs.defaultDir(store));
@@ -78,5 +94,27 @@ final class TrainCommand implements Callable<Integer> {
     w.println(o);
     w.flush();
     return CommandLine.ExitCode.OK;
+  }
+
+  /**
+   * The snapshot's directory: in {@code --out}; else in DATA/snapshots, then in the directories
+   * builds registered (the store is opened only when the default directory lacks it); null if none.
+   */
+  private Path find() {
+    List<Path> roots = out != null ? List.of(out) : List.of(SnapshotDirs.defaultDir(store));
+    for (int pass = 0; pass < 2; pass++) {
+      for (Path root : roots) {
+        if (Files.isRegularFile(root.resolve(snapshot).resolve("manifest.json"))) {
+          return root.resolve(snapshot);
+        }
+      }
+      if (out != null || pass > 0) {
+        return null;
+      }
+      try (LedgerStore ledger = store.open(Clock.systemUTC())) {
+        roots = SnapshotDirs.roots(ledger, store);
+      }
+    }
+    return null;
   }
 }

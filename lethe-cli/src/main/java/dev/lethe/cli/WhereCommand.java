@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -22,17 +24,24 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code lethe where --member M}: which snapshots and shards hold a member's data. */
+/**
+ * {@code lethe where --member M}: which snapshots and shards hold a member's data, in every
+ * snapshot directory a build published into (or in the one {@code --out} names).
+ */
 @Command(
     name = "where",
     mixinStandardHelpOptions = true,
-    description = "Prints, as JSON, the snapshots, shards and models holding a member's data, and the member's forget requests.")
+    description = {
+      "Prints, as JSON, the snapshots, shards and models holding a member's data, and the member's forget requests.",
+      "Looks in every snapshot directory a build published into; exit status 1 if one of them is missing or unreadable."
+    })
 final class WhereCommand implements Callable<Integer> {
 
   @Option(names = "--member", required = true, paramLabel = "M", description = "Member id.")
   String member;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Snapshot directory (default: DATA/snapshots).")
+  @Option(names = "--out", paramLabel = "DIR",
+      description = "Only this snapshot directory (default: every directory a build published into, and DATA/snapshots).")
   Path out;
 
   @Mixin StoreOptions store;
@@ -48,8 +57,10 @@ final class WhereCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     OptionalInt number;
+    List<Path> roots;
     try (LedgerStore ledger = store.open(clock)) {
       number = ledger.memberNumber(member);
+      roots = out != null ? List.of(SnapshotDirs.canonical(out)) : SnapshotDirs.roots(ledger, store);
     } catch (StoreException e) {
       spec.commandLine().getErr().println("lethe: " + e.getMessage());
       return CommandLine.ExitCode.SOFTWARE;
@@ -58,21 +69,35 @@ final class WhereCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("lethe: member \"" + member + "\" is not in the ledger");
       return Lethe.BAD_INPUT;
     }
-    SnapshotCatalog catalog = SnapshotCatalog.open(out != null ? out : SnapshotDirs.defaultDir(store));
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("member", member);
     ArrayNode snapshots = o.putArray("snapshots");
-    for (SnapshotCatalog.Hit hit : catalog.where(number.getAsInt())) {
-      ObjectNode s = snapshots.addObject();
-      s.put("snapshot", hit.snapshot().snapshot());
-      s.put("purpose", hit.snapshot().purpose());
-      s.put("as_of", Rfc3339.format(hit.snapshot().asOf()));
-      ArrayNode shards = s.putArray("shards");
-      hit.shards().forEach(shards::add);
-    }
     ArrayNode models = o.putArray("models");
-    for (ModelRecord model : ModelRegistry.open(ModelDirs.defaultDir(store)).containingMember(catalog, number.getAsInt())) {
-      models.addObject().put("model", model.id()).put("snapshot", model.snapshot()).put("origin", model.origin().word());
+    List<String> modelIds = new ArrayList<>();
+    ModelRegistry registry = ModelRegistry.open(ModelDirs.defaultDir(store));
+    List<Path> unreachable = new ArrayList<>();
+    for (Path root : roots) {
+      // An explicit --out that does not exist holds nothing; a registered root that is gone is a gap in the answer.
+      if (out == null && !SnapshotDirs.reachable(root)) {
+        unreachable.add(root);
+        continue;
+      }
+      SnapshotCatalog catalog = SnapshotCatalog.open(root);
+      for (SnapshotCatalog.Hit hit : catalog.where(number.getAsInt())) {
+        ObjectNode s = snapshots.addObject();
+        s.put("snapshot", hit.snapshot().snapshot());
+        s.put("purpose", hit.snapshot().purpose());
+        s.put("as_of", Rfc3339.format(hit.snapshot().asOf()));
+        s.put("root", root.toString());
+        ArrayNode shards = s.putArray("shards");
+        hit.shards().forEach(shards::add);
+      }
+      for (ModelRecord model : registry.containingMember(catalog, number.getAsInt())) {
+        if (!modelIds.contains(model.id())) {
+          modelIds.add(model.id());
+          models.addObject().put("model", model.id()).put("snapshot", model.snapshot()).put("origin", model.origin().word());
+        }
+      }
     }
     ArrayNode requests = o.putArray("forget_requests");
     for (ForgetRequest r : ForgetQueue.open(Forgetting.queueDir(store)).list()) {
@@ -81,9 +106,16 @@ final class WhereCommand implements Callable<Integer> {
             .put("received", Rfc3339.format(r.receivedAt())).put("deadline", Rfc3339.format(r.deadline()));
       }
     }
+    if (!unreachable.isEmpty()) {
+      ArrayNode gaps = o.putArray("unreachable_roots");
+      unreachable.forEach(root -> gaps.add(root.toString()));
+    }
     PrintWriter w = spec.commandLine().getOut();
     w.println(o);
     w.flush();
-    return CommandLine.ExitCode.OK;
+    for (Path root : unreachable) {
+      spec.commandLine().getErr().println("lethe: snapshot root " + root + " is missing or unreadable; the answer does not cover it");
+    }
+    return unreachable.isEmpty() ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
   }
 }

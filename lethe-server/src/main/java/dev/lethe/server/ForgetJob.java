@@ -61,7 +61,12 @@ final class ForgetJob implements ForgetScheduler.Job {
     List<ForgetRequest> added = queue.addAll(ForgetRequests.derive(stored.events(), stored.ledger(), clock.instant()));
     List<String> pending = queue.list().stream().filter(r -> r.status() == ForgetRequest.Status.PENDING).map(ForgetRequest::id).toList();
     ModelRegistry registry = ModelRegistry.open(models);
-    ForgetRunner runner = new ForgetRunner(queue, registry, Training.of(registry, threads), snapshots,
+    // Every root a build registered (lethe build --out DIR), and this server's own directory if it exists.
+    java.util.TreeSet<Path> roots = new java.util.TreeSet<>(store.snapshotRoots());
+    if (java.nio.file.Files.isDirectory(snapshots)) {
+      roots.add(snapshots.toAbsolutePath().normalize());
+    }
+    ForgetRunner runner = new ForgetRunner(queue, registry, Training.of(registry, threads), List.copyOf(roots),
         SnapshotEngine.embedded(detector.get()), new StoreAuditSink(store), clock, PlantedCanary.read(canaries));
     ForgetRunner.RunReport report = runner.run(
         new ForgetRunner.Rebuild(stored.ledger(), stored.sha256(), StoreSnapshots.deploymentKey(store), threads));

@@ -1663,6 +1663,72 @@ final class JdbcLedgerStore implements LedgerStore {
     }
   }
 
+  // ---------------------------------------------------------------- snapshot roots
+
+  @Override
+  public boolean registerSnapshotRoot(Path root) {
+    String path = rootPath(root);
+    String key = Merkle.hex(sha256(path));
+    boolean added;
+    try {
+      added = jdbi.withHandle(h -> h.createUpdate(
+              "MERGE INTO snapshot_root r USING (VALUES (CAST(:key AS VARCHAR(64)), CAST(:path AS VARCHAR)))"
+                  + " AS s(root_sha256, root_path) ON r.root_sha256 = s.root_sha256"
+                  + " WHEN NOT MATCHED THEN INSERT (root_sha256, root_path) VALUES (s.root_sha256, s.root_path)")
+          .bind("key", key)
+          .bind("path", path)
+          .execute()) > 0;
+    } catch (JdbiException e) {
+      // Another process registered the same root at once and won the race on the primary key.
+      boolean there = guard(() -> jdbi.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM snapshot_root WHERE root_sha256 = :key")
+          .bind("key", key).mapTo(Long.class).one())) > 0;
+      if (!there) {
+        throw new StoreException("database error: " + rootMessage(e), e);
+      }
+      added = false;
+    }
+    if (added && config.embedded()) {
+      // A build that published snapshots the registry forgot after a crash would escape forgetting.
+      syncEmbedded();
+    }
+    return added;
+  }
+
+  @Override
+  public List<Path> snapshotRoots() {
+    List<String> paths = guard(() -> jdbi.withHandle(h -> h.createQuery("SELECT root_path FROM snapshot_root")
+        .mapTo(String.class).list()));
+    // Sorted here, not in SQL: the two databases collate strings differently.
+    return paths.stream().map(Path::of).sorted().toList();
+  }
+
+  @Override
+  public boolean unregisterSnapshotRoot(Path root) {
+    String key = Merkle.hex(sha256(rootPath(root)));
+    boolean removed = guard(() -> jdbi.withHandle(h -> h.createUpdate("DELETE FROM snapshot_root WHERE root_sha256 = :key")
+        .bind("key", key).execute())) > 0;
+    if (removed && config.embedded()) {
+      syncEmbedded();
+    }
+    return removed;
+  }
+
+  private static String rootPath(Path root) {
+    Objects.requireNonNull(root, "root");
+    if (!root.isAbsolute()) {
+      throw new IllegalArgumentException("a snapshot root must be an absolute path: " + root);
+    }
+    return root.normalize().toString();
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+  }
+
   // ---------------------------------------------------------------- plumbing
 
   @FunctionalInterface

@@ -185,6 +185,33 @@ public interface LedgerStore extends AutoCloseable {
    */
   SignedCheckpoint exportAuditBundle(Path dir) throws IOException;
 
+  /**
+   * Records a directory that holds published snapshots, so that {@code lethe where} and
+   * forgetting cover it. Idempotent: registering a root again changes nothing. The write is
+   * durable when this returns. Paths are those of the machine that built the snapshots; the store
+   * does not check that the directory exists.
+   *
+   * @param root an absolute path; it is stored {@linkplain Path#normalize() normalized}
+   * @return whether the root was not registered before
+   * @throws IllegalArgumentException if the path is not absolute
+   */
+  boolean registerSnapshotRoot(Path root);
+
+  /**
+   * Every registered snapshot root, normalized and sorted, each once. Some may no longer exist:
+   * callers that forget must treat such a root as a failure, never as an empty directory.
+   */
+  List<Path> snapshotRoots();
+
+  /**
+   * Removes a root from the registry (its directory was deliberately deleted, say).
+   *
+   * @param root an absolute path; compared {@linkplain Path#normalize() normalized}
+   * @return whether it was registered
+   * @throws IllegalArgumentException if the path is not absolute
+   */
+  boolean unregisterSnapshotRoot(Path root);
+
   /** Closes the database connections. Idempotent. */
   @Override
   void close();

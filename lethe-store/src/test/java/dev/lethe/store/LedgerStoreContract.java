@@ -22,6 +22,7 @@ import dev.lethe.store.audit.SignedCheckpoint;
 import java.io.ByteArrayInputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
@@ -484,6 +485,57 @@ abstract class LedgerStoreContract {
       assertThat(store.checkpoint()).isEqualTo(after);
       assertThat(store.verifyAudit().problems()).isEmpty();
       assertThat(store.decide("m7", "genai-training", Instant.parse("2024-03-01T00:00:00Z")).reason().word()).isEqualTo("gpc");
+    }
+  }
+
+  // ------------------------------------------------------------------ snapshot roots
+
+  @Test
+  void snapshotRootsAreRegisteredOnceNormalizedAndSurviveReopening() {
+    StoreConfig config = fixture().freshConfig();
+    Path out = Path.of("/tmp/lethe-roots/out1");
+    // A path longer than a B-tree index entry may be (about 2.7 kB in PostgreSQL) is still one root.
+    Path deep = Path.of("/srv/" + "d".repeat(250) + "/").resolve(String.join("/", java.util.Collections.nCopies(20, "x".repeat(200))));
+    try (LedgerStore store = LedgerStore.open(config)) {
+      assertThat(store.snapshotRoots()).isEmpty();
+      assertThat(store.registerSnapshotRoot(Path.of("/tmp/lethe-roots/./a/../out1"))).isTrue();
+      assertThat(store.registerSnapshotRoot(out)).as("the same root normalized").isFalse();
+      assertThat(store.registerSnapshotRoot(Path.of("/data/lethe/snapshots"))).isTrue();
+      assertThat(store.registerSnapshotRoot(deep)).isTrue();
+      assertThat(store.registerSnapshotRoot(deep)).isFalse();
+      assertThatThrownBy(() -> store.registerSnapshotRoot(Path.of("relative/out")))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("absolute");
+      assertThat(store.snapshotRoots()).containsExactly(Path.of("/data/lethe/snapshots"), deep, out);
+      assertThat(store.eventCount()).as("roots are not ledger events").isZero();
+    }
+    try (LedgerStore store = LedgerStore.open(config)) {
+      assertThat(store.snapshotRoots()).containsExactly(Path.of("/data/lethe/snapshots"), deep, out);
+      assertThat(store.unregisterSnapshotRoot(Path.of("/tmp/lethe-roots/out1/"))).isTrue();
+      assertThat(store.unregisterSnapshotRoot(out)).isFalse();
+      assertThat(store.snapshotRoots()).containsExactly(Path.of("/data/lethe/snapshots"), deep);
+    }
+  }
+
+  @Test
+  void concurrentRegistrationsOfOneRootAddItOnce() throws Exception {
+    StoreConfig config = fixture().freshConfig();
+    try (LedgerStore a = LedgerStore.open(config); LedgerStore b = LedgerStore.open(config)) {
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+      try {
+        List<java.util.concurrent.Future<Boolean>> added = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+          LedgerStore s = i % 2 == 0 ? a : b;
+          added.add(pool.submit(() -> s.registerSnapshotRoot(Path.of("/srv/snapshots"))));
+        }
+        int firsts = 0;
+        for (java.util.concurrent.Future<Boolean> f : added) {
+          firsts += f.get() ? 1 : 0;
+        }
+        assertThat(firsts).isEqualTo(1);
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(b.snapshotRoots()).containsExactly(Path.of("/srv/snapshots"));
     }
   }
 

@@ -58,7 +58,9 @@ import java.util.Set;
  * content ids is in the new snapshot; planted canaries are exposed no more than in the
  * scratch-trained model. Verifications go to the audit log; once they pass, the old snapshot's
  * shard files and its models' artefacts are deleted (a {@code FORGOTTEN.json} tombstone says
- * which and why) and the rebuild takes its place. Not thread-safe: one run at a time.
+ * which and why) and the rebuild takes its place. Snapshots may live in several directories
+ * (roots); a run covers every root, and each rebuild is published next to the snapshot it
+ * replaces. Not thread-safe: one run at a time.
  */
 public final class ForgetRunner {
 
@@ -70,23 +72,48 @@ public final class ForgetRunner {
   private final ForgetQueue queue;
   private final ModelRegistry registry;
   private final Training training;
-  private final Path snapshots;
+  private final List<Path> roots;
+  /** Whether a root that does not exist fails the run (true) or holds no snapshot (false). */
+  private final boolean rootsMustExist;
   private final SnapshotEngine engine;
   private final AuditSink audit;
   private final Clock clock;
   private final List<PlantedCanary> canaries;
 
   /**
-   * @param snapshots the directory of published snapshots
+   * A runner over one directory of published snapshots.
+   *
+   * @param snapshots the directory of published snapshots; one that does not exist holds none
    * @param engine the engine that rebuilds snapshots (same detector as the original builds)
    * @param canaries planted canaries to check, possibly none
    */
   public ForgetRunner(ForgetQueue queue, ModelRegistry registry, Training training, Path snapshots, SnapshotEngine engine,
       AuditSink audit, Clock clock, List<PlantedCanary> canaries) {
+    this(queue, registry, training, List.of(snapshots), false, engine, audit, clock, canaries);
+  }
+
+  /**
+   * A runner over several directories of published snapshots (every {@code --out} a build used).
+   * Each root must be a readable directory when {@link #run} or {@link #verifyAgain} is called:
+   * a root that is gone might still hold a member's records elsewhere (a backup restored, a
+   * mount missing), so it fails closed rather than counting as empty.
+   *
+   * @param roots the snapshot directories; the same directory named twice is covered once
+   * @param engine the engine that rebuilds snapshots (same detector as the original builds)
+   * @param canaries planted canaries to check, possibly none
+   */
+  public ForgetRunner(ForgetQueue queue, ModelRegistry registry, Training training, List<Path> roots, SnapshotEngine engine,
+      AuditSink audit, Clock clock, List<PlantedCanary> canaries) {
+    this(queue, registry, training, roots, true, engine, audit, clock, canaries);
+  }
+
+  private ForgetRunner(ForgetQueue queue, ModelRegistry registry, Training training, List<Path> roots, boolean rootsMustExist,
+      SnapshotEngine engine, AuditSink audit, Clock clock, List<PlantedCanary> canaries) {
     this.queue = Objects.requireNonNull(queue, "queue");
     this.registry = Objects.requireNonNull(registry, "registry");
     this.training = Objects.requireNonNull(training, "training");
-    this.snapshots = Objects.requireNonNull(snapshots, "snapshots");
+    this.roots = List.copyOf(roots);
+    this.rootsMustExist = rootsMustExist;
     this.engine = Objects.requireNonNull(engine, "engine");
     this.audit = Objects.requireNonNull(audit, "audit");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -107,6 +134,8 @@ public final class ForgetRunner {
    * schedule and {@code lethe forget-run}, say) through a lock file in the queue's directory.
    *
    * @throws ConcurrentRunException if another process is running the queue
+   * @throws UnreachableRootException if a snapshot root is missing or unreadable; no request
+   *     was touched and all stay pending
    */
   public RunReport run(Rebuild context) throws IOException {
     Files.createDirectories(queue.directory());
@@ -120,6 +149,34 @@ public final class ForgetRunner {
     }
   }
 
+  /** A snapshot root that must be covered is missing or cannot be read. */
+  public static final class UnreachableRootException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    UnreachableRootException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * The distinct roots to cover, each as the directory itself (a root named twice, or through a
+   * symbolic link, is covered once: a second pass would find the first one's retired snapshots).
+   */
+  private List<Path> reachableRoots() throws IOException {
+    Map<Path, Path> distinct = new LinkedHashMap<>();
+    for (Path root : roots) {
+      if (!Files.exists(root) && !rootsMustExist) {
+        continue;
+      }
+      if (!Files.isDirectory(root) || !Files.isReadable(root)) {
+        throw new UnreachableRootException("snapshot root " + root + " is missing or unreadable: forgetting cannot show that"
+            + " it holds none of the members' records; restore it, or unregister it if it was deleted on purpose");
+      }
+      distinct.putIfAbsent(root.toRealPath(), root);
+    }
+    return List.copyOf(distinct.values());
+  }
+
   /** Another process holds the forget queue's lock. */
   public static final class ConcurrentRunException extends IOException {
     private static final long serialVersionUID = 1L;
@@ -131,10 +188,13 @@ public final class ForgetRunner {
 
   private RunReport runLocked(Rebuild context) throws IOException {
     List<ForgetRequest> pending = queue.list().stream().filter(r -> r.status() == Status.PENDING).toList();
-    SnapshotCatalog catalog = SnapshotCatalog.open(snapshots);
-    // Snapshot -> requests holding members in it, in the order of the earliest deadline first.
-    Map<String, List<ForgetRequest>> work = new LinkedHashMap<>();
-    Map<String, SnapshotCatalog.Entry> entries = new LinkedHashMap<>();
+    List<SnapshotCatalog> catalogs = new ArrayList<>();
+    for (Path root : reachableRoots()) {
+      catalogs.add(SnapshotCatalog.open(root));
+    }
+    // Snapshot directory -> requests holding members in it, in the order of the earliest deadline first.
+    Map<Path, List<ForgetRequest>> work = new LinkedHashMap<>();
+    Map<Path, SnapshotCatalog.Entry> entries = new LinkedHashMap<>();
     Map<String, List<Replacement>> replacementsOf = new LinkedHashMap<>();
     Map<String, Set<String>> modelsOf = new LinkedHashMap<>();
     for (ForgetRequest r : pending) {
@@ -144,20 +204,26 @@ public final class ForgetRunner {
       if (number.isEmpty()) {
         continue;
       }
-      for (SnapshotCatalog.Hit hit : catalog.where(number.get())) {
-        if (r.purpose() == null || r.purpose().equals(hit.snapshot().purpose())) {
-          work.computeIfAbsent(hit.snapshot().snapshot(), k -> new ArrayList<>()).add(r);
-          entries.put(hit.snapshot().snapshot(), hit.snapshot());
+      for (SnapshotCatalog catalog : catalogs) {
+        for (SnapshotCatalog.Hit hit : catalog.where(number.get())) {
+          if (r.purpose() == null || r.purpose().equals(hit.snapshot().purpose())) {
+            work.computeIfAbsent(hit.snapshot().directory(), k -> new ArrayList<>()).add(r);
+            entries.put(hit.snapshot().directory(), hit.snapshot());
+          }
         }
       }
     }
+    // The registry knows models by snapshot id; the same snapshot published in two roots has its
+    // models retrained once, with the first rebuild.
+    Set<String> modelsHandled = new HashSet<>();
     List<Replacement> all = new ArrayList<>();
     Map<String, String> failures = new LinkedHashMap<>();
-    for (Map.Entry<String, List<ForgetRequest>> w : work.entrySet()) {
+    for (Map.Entry<Path, List<ForgetRequest>> w : work.entrySet()) {
       Set<String> members = new LinkedHashSet<>();
       w.getValue().forEach(r -> members.add(r.member()));
+      SnapshotCatalog.Entry entry = entries.get(w.getKey());
       try {
-        for (Replacement rep : replace(entries.get(w.getKey()), members, context)) {
+        for (Replacement rep : replace(entry, members, context, modelsHandled.add(entry.snapshot()))) {
           all.add(rep);
           for (ForgetRequest r : w.getValue()) {
             replacementsOf.get(r.id()).add(rep);
@@ -167,7 +233,8 @@ public final class ForgetRunner {
           }
         }
       } catch (IOException | RuntimeException e) {
-        w.getValue().forEach(r -> failures.put(r.id(), "rebuilding snapshot " + w.getKey() + " failed: " + e.getMessage()));
+        w.getValue().forEach(r -> failures.put(r.id(), "rebuilding snapshot " + entry.snapshot() + " in " + w.getKey().getParent()
+            + " failed: " + e.getMessage()));
       }
     }
     int completed = 0;
@@ -198,6 +265,7 @@ public final class ForgetRunner {
    * is in those snapshots.
    *
    * @return one line per failed check; empty if forgetting still holds
+   * @throws UnreachableRootException if a snapshot root is missing or unreadable
    */
   public List<String> verifyAgain(ForgetRequest request, ConsentLedger ledger) throws IOException {
     List<String> problems = new ArrayList<>();
@@ -205,17 +273,22 @@ public final class ForgetRunner {
       problems.add("request " + request.id() + " is " + request.status().word() + ", not completed");
       return problems;
     }
+    List<Path> reachable = reachableRoots();
     for (Replacement rep : request.outcome().replacements()) {
-      Path dir = snapshots.resolve(rep.newSnapshot());
-      if (!Files.isDirectory(dir)) {
+      List<Path> dirs = reachable.stream().map(root -> root.resolve(rep.newSnapshot())).filter(Files::isDirectory).toList();
+      if (dirs.isEmpty()) {
         problems.add("snapshot " + rep.newSnapshot() + " is missing");
         continue;
       }
-      List<Path> content = SnapshotSources.contentFiles(snapshots, rep.newSnapshot()).orElse(List.of());
-      Set<String> leaked = leakedContent(dir, Set.of(request.member()), content, ledger);
-      if (!leaked.isEmpty()) {
-        problems.add(leaked.size() + " content item(s) of the member are in snapshot " + rep.newSnapshot());
+      for (Path dir : dirs) {
+        List<Path> content = SnapshotSources.contentFiles(dir.getParent(), rep.newSnapshot()).orElse(List.of());
+        Set<String> leaked = leakedContent(dir, Set.of(request.member()), content, ledger);
+        if (!leaked.isEmpty()) {
+          problems.add(leaked.size() + " content item(s) of the member are in snapshot " + rep.newSnapshot() + " in "
+              + dir.getParent());
+        }
       }
+      Path dir = dirs.get(0);
       if (rep.newModel() != null) {
         Verification v = training.verify(rep.newModel(), dir);
         if (!v.holds()) {
@@ -236,7 +309,7 @@ public final class ForgetRunner {
    * The inputs of the first snapshot of a chain of rebuilds: its pseudonym key is the key of
    * every rebuild, so a rebuild of a rebuild still changes only the shards of the new members.
    */
-  private List<SnapshotMetadata.Input> originalInputs(JsonNode manifest) throws IOException {
+  private static List<SnapshotMetadata.Input> originalInputs(Path snapshots, JsonNode manifest) throws IOException {
     JsonNode current = manifest;
     Set<String> seen = new HashSet<>();
     while (current.hasNonNull("rebuild_of")) {
@@ -253,15 +326,23 @@ public final class ForgetRunner {
     return inputs;
   }
 
-  private List<Replacement> replace(SnapshotCatalog.Entry old, Set<String> newMembers, Rebuild context) throws IOException {
+  /**
+   * Rebuilds one snapshot without the members, next to it in its own root.
+   *
+   * @param withModels whether to retrain the models trained from it (false when a copy of the
+   *     same snapshot in another root already did)
+   */
+  private List<Replacement> replace(SnapshotCatalog.Entry old, Set<String> newMembers, Rebuild context, boolean withModels)
+      throws IOException {
     long start = System.nanoTime();
+    Path snapshots = old.directory().getParent();
     JsonNode manifest = old.manifest();
     List<Path> content = SnapshotSources.contentFiles(snapshots, old.snapshot())
         .orElseThrow(() -> new IOException("the content files of snapshot " + old.snapshot() + " are not recorded"));
     // Members an earlier rebuild of this snapshot left out must stay out.
     Set<String> members = new LinkedHashSet<>(SnapshotSources.forgotten(snapshots, old.snapshot()));
     members.addAll(newMembers);
-    List<SnapshotMetadata.Input> parentInputs = originalInputs(manifest);
+    List<SnapshotMetadata.Input> parentInputs = originalInputs(snapshots, manifest);
     // The rebuild keeps the original's shard format, so untouched shards stay byte-identical.
     ShardFormat format = format(old.snapshot(), manifest);
     SnapshotRequest request = SnapshotRequest.builder(old.purpose(), old.asOf()).content(content).outDir(snapshots)
@@ -275,7 +356,7 @@ public final class ForgetRunner {
     SnapshotResult rebuilt = engine.build(context.ledger(), request, ProgressListener.NONE);
     Set<String> leaked = leakedContent(rebuilt.directory(), members, content, context.ledger());
     List<Replacement> out = new ArrayList<>();
-    List<ModelRecord> models = registry.trainedFrom(old.snapshot());
+    List<ModelRecord> models = withModels ? registry.trainedFrom(old.snapshot()) : List.of();
     if (models.isEmpty()) {
       Replacement rep = new Replacement(old.snapshot(), rebuilt.metadata().snapshot(), null, null, true, leaked.isEmpty(),
           List.of(), 0, 0, (System.nanoTime() - start) / 1_000_000);

@@ -1,0 +1,197 @@
+package dev.lethe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Snapshots published with {@code lethe build --out DIR} outside the data directory: {@code where},
+ * {@code snapshots}, {@code train} and forgetting find them through the store's registry of
+ * snapshot roots, and a registered root that disappeared fails forgetting closed.
+ */
+class SnapshotRootsTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final String LEDGER = String.join("\n",
+      "{\"type\":\"policy.published\",\"at\":\"2024-01-01T00:00:00Z\",\"policy\":{\"version\":\"v1\",\"effective\":\"2024-01-01T00:00:00Z\",\"notice_days\":0,"
+          + "\"regions\":{\"EEA\":[\"DE\"]},\"purposes\":{\"genai-training\":{\"title\":\"t\",\"default\":\"opt-out\",\"min_age\":18,\"honor_gpc\":true,"
+          + "\"content_kinds\":[\"post\"],\"visibility\":[\"public\"],\"rules\":{\"EEA\":\"blocked\"}}}}}",
+      "{\"type\":\"member.registered\",\"at\":\"2024-01-02T00:00:00Z\",\"member\":\"u1\",\"country\":\"GB\",\"birth_date\":\"1990-01-01\"}",
+      "{\"type\":\"member.registered\",\"at\":\"2024-01-02T00:00:00Z\",\"member\":\"u2\",\"country\":\"GB\",\"birth_date\":\"1990-01-01\"}",
+      "{\"type\":\"notice.sent\",\"at\":\"2024-01-03T00:00:00Z\",\"member\":\"u1\",\"policy_version\":\"v1\"}",
+      "{\"type\":\"notice.sent\",\"at\":\"2024-01-03T00:00:00Z\",\"member\":\"u2\",\"policy_version\":\"v1\"}",
+      "");
+
+  private static String content() {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < 12; i++) {
+      String member = i % 2 == 0 ? "u1" : "u2";
+      b.append("{\"content\":\"p").append(i).append("\",\"member\":\"").append(member)
+          .append("\",\"kind\":\"post\",\"visibility\":\"public\",\"posted_at\":\"2024-01-05T00:00:00Z\",\"text\":\"")
+          .append(member).append(" says the cat number ").append(i % 5).append(" sat.\"}\n");
+    }
+    return b.toString();
+  }
+
+  @Test
+  void forgettingReachesASnapshotPublishedOutsideTheDataDirectory(@TempDir Path dir) throws Exception {
+    String data = dir.resolve("data").toString();
+    Path out1 = dir.resolve("elsewhere").resolve("out1");
+    Path content = dir.resolve("c.jsonl");
+    Files.writeString(dir.resolve("ledger.jsonl"), LEDGER);
+    Files.writeString(content, content());
+    assertThat(CliRun.run("import", "--data", data, dir.resolve("ledger.jsonl").toString()).status()).isZero();
+    // The --out as a user might type it: not normalized.
+    CliRun build = CliRun.run("build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-10-01T00:00:00Z",
+        "--content", content.toString(), "--out", dir.resolve("elsewhere/./out1").toString(), "--quiet", "--threads", "2");
+    assertThat(build.status()).as(build.err()).isZero();
+    String snapshot = JSON.readTree(build.out()).get("snapshot").asText();
+    assertThat(out1.resolve(snapshot).resolve("manifest.json")).isRegularFile();
+    assertThat(dir.resolve("data/snapshots")).doesNotExist();
+
+    // where and snapshots without --out look in the registered root and name it.
+    JsonNode where = JSON.readTree(CliRun.run("where", "--data", data, "--member", "u2").out());
+    assertThat(where.get("snapshots")).singleElement().satisfies(s -> {
+      assertThat(s.get("snapshot").asText()).isEqualTo(snapshot);
+      assertThat(s.get("root").asText()).isEqualTo(out1.toAbsolutePath().normalize().toString());
+    });
+    CliRun list = CliRun.run("snapshots", "--data", data);
+    assertThat(list.status()).as(list.err()).isZero();
+    assertThat(list.out().lines().map(this::json).map(n -> n.get("snapshot").asText()).toList()).containsExactly(snapshot);
+    // train finds the snapshot too, so forgetting has a model to retrain.
+    CliRun train = CliRun.run("train", "--data", data, "--snapshot", snapshot, "--threads", "2");
+    assertThat(train.status()).as(train.err()).isZero();
+    String model = JSON.readTree(train.out()).get("model").asText();
+
+    assertThat(CliRun.run("forget", "--data", data, "--member", "u2").status()).isZero();
+    CliRun run = CliRun.run("forget-run", "--data", data, "--threads", "2");
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(JSON.readTree(run.out()).get("completed").asInt()).isEqualTo(1);
+    assertThat(JSON.readTree(run.out()).get("snapshots_rebuilt").asInt()).isEqualTo(1);
+
+    JsonNode request = JSON.readTree(CliRun.run("forget-status", "--data", data, "--member", "u2").out());
+    assertThat(request.get("status").asText()).isEqualTo("completed");
+    assertThat(request.get("verified").asBoolean()).isTrue();
+    assertThat(request.get("detail").asText()).doesNotContain("no snapshot");
+    assertThat(request.get("affected_models")).extracting(JsonNode::asText).containsExactly(model);
+    JsonNode replacement = request.get("replacements").get(0);
+    assertThat(replacement.get("old_snapshot").asText()).isEqualTo(snapshot);
+    assertThat(replacement.get("content_absent").asBoolean()).isTrue();
+    assertThat(replacement.get("digests_equal").asBoolean()).isTrue();
+    String rebuilt = replacement.get("new_snapshot").asText();
+
+    // The rebuild sits next to the original, holds u1's six posts only, and the original is retired.
+    JsonNode manifest = JSON.readTree(out1.resolve(rebuilt).resolve("manifest.json").toFile());
+    assertThat(manifest.get("included").asLong()).isEqualTo(6);
+    assertThat(out1.resolve(snapshot).resolve("FORGOTTEN.json")).isRegularFile();
+    assertThat(JSON.readTree(CliRun.run("where", "--data", data, "--member", "u2").out()).get("snapshots")).isEmpty();
+    assertThat(JSON.readTree(CliRun.run("where", "--data", data, "--member", "u1").out()).get("snapshots"))
+        .singleElement().satisfies(s -> assertThat(s.get("snapshot").asText()).isEqualTo(rebuilt));
+    CliRun verify = CliRun.run("verify-forgetting", "--data", data, "--request", request.get("id").asText());
+    assertThat(verify.status()).as(verify.err()).isZero();
+
+    // A directory still holding snapshots cannot be unregistered.
+    CliRun refused = CliRun.run("snapshots", "--data", data, "--unregister", out1.toString());
+    assertThat(refused.status()).isEqualTo(2);
+    assertThat(refused.err()).contains("still holds published snapshots");
+  }
+
+  @Test
+  void aRegisteredRootThatIsGoneFailsForgettingClosed(@TempDir Path dir) throws Exception {
+    String data = dir.resolve("data").toString();
+    Path content = dir.resolve("c.jsonl");
+    Files.writeString(dir.resolve("ledger.jsonl"), LEDGER);
+    Files.writeString(content, content());
+    assertThat(CliRun.run("import", "--data", data, dir.resolve("ledger.jsonl").toString()).status()).isZero();
+    Path gone = dir.resolve("gone");
+    for (Path out : List.of(dir.resolve("data/snapshots"), gone)) {
+      CliRun build = CliRun.run("build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-10-01T00:00:00Z",
+          "--content", content.toString(), "--out", out.toString(), "--quiet", "--threads", "2");
+      assertThat(build.status()).as(build.err()).isZero();
+    }
+    delete(gone);
+
+    assertThat(CliRun.run("forget", "--data", data, "--member", "u2").status()).isZero();
+    CliRun run = CliRun.run("forget-run", "--data", data, "--threads", "2");
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err()).contains("snapshot root " + gone.toAbsolutePath().normalize(), "missing or unreadable");
+    CliRun status = CliRun.run("forget-status", "--data", data, "--member", "u2");
+    assertThat(JSON.readTree(status.out()).get("status").asText()).as("nothing was executed").isEqualTo("pending");
+    assertThat(status.err()).contains(gone.toAbsolutePath().normalize().toString());
+    CliRun where = CliRun.run("where", "--data", data, "--member", "u2");
+    assertThat(where.status()).isEqualTo(1);
+    assertThat(JSON.readTree(where.out()).get("unreachable_roots")).extracting(JsonNode::asText)
+        .containsExactly(gone.toAbsolutePath().normalize().toString());
+    assertThat(JSON.readTree(where.out()).get("snapshots")).hasSize(1);
+    assertThat(CliRun.run("snapshots", "--data", data).status()).isEqualTo(1);
+
+    // Deleted on purpose: unregistering it lets forgetting run over what remains.
+    CliRun unregister = CliRun.run("snapshots", "--data", data, "--unregister", gone.toString());
+    assertThat(unregister.status()).as(unregister.err()).isZero();
+    CliRun again = CliRun.run("forget-run", "--data", data, "--threads", "2");
+    assertThat(again.status()).as(again.err()).isZero();
+    assertThat(JSON.readTree(again.out()).get("completed").asInt()).isEqualTo(1);
+    assertThat(JSON.readTree(CliRun.run("where", "--data", data, "--member", "u2").out()).get("snapshots")).isEmpty();
+  }
+
+  @Test
+  void theSameSnapshotInTwoRootsIsRebuiltInBothAndItsModelRetrainedOnce(@TempDir Path dir) throws Exception {
+    String data = dir.resolve("data").toString();
+    Path content = dir.resolve("c.jsonl");
+    Files.writeString(dir.resolve("ledger.jsonl"), LEDGER);
+    Files.writeString(content, content());
+    assertThat(CliRun.run("import", "--data", data, dir.resolve("ledger.jsonl").toString()).status()).isZero();
+    List<String> ids = new ArrayList<>();
+    for (Path out : List.of(dir.resolve("data/snapshots"), dir.resolve("copy"))) {
+      CliRun build = CliRun.run("build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-10-01T00:00:00Z",
+          "--content", content.toString(), "--out", out.toString(), "--quiet", "--threads", "2");
+      assertThat(build.status()).as(build.err()).isZero();
+      ids.add(JSON.readTree(build.out()).get("snapshot").asText());
+    }
+    assertThat(ids.get(1)).as("a build is deterministic").isEqualTo(ids.get(0));
+    assertThat(JSON.readTree(CliRun.run("where", "--data", data, "--member", "u2").out()).get("snapshots")).hasSize(2);
+    assertThat(CliRun.run("train", "--data", data, "--snapshot", ids.get(0), "--threads", "2").status()).isZero();
+
+    assertThat(CliRun.run("forget", "--data", data, "--member", "u2").status()).isZero();
+    CliRun run = CliRun.run("forget-run", "--data", data, "--threads", "2");
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(JSON.readTree(run.out()).get("completed").asInt()).isEqualTo(1);
+    JsonNode request = JSON.readTree(CliRun.run("forget-status", "--data", data, "--member", "u2").out());
+    assertThat(request.get("verified").asBoolean()).isTrue();
+    assertThat(request.get("replacements")).hasSize(2);
+    assertThat(request.get("replacements")).filteredOn(r -> !r.get("new_model").isNull()).hasSize(1);
+    String rebuilt = request.get("replacements").get(0).get("new_snapshot").asText();
+    assertThat(dir.resolve("data/snapshots").resolve(rebuilt).resolve("manifest.json")).isRegularFile();
+    assertThat(dir.resolve("copy").resolve(rebuilt).resolve("manifest.json")).isRegularFile();
+    assertThat(JSON.readTree(CliRun.run("where", "--data", data, "--member", "u2").out()).get("snapshots")).isEmpty();
+    CliRun verify = CliRun.run("verify-forgetting", "--data", data, "--request", request.get("id").asText());
+    assertThat(verify.status()).as(verify.err()).isZero();
+  }
+
+  private JsonNode json(String line) {
+    try {
+      return JSON.readTree(line);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void delete(Path root) throws java.io.IOException {
+    List<Path> all = new ArrayList<>();
+    try (Stream<Path> walk = Files.walk(root)) {
+      walk.forEach(all::add);
+    }
+    for (int i = all.size() - 1; i >= 0; i--) {
+      Files.delete(all.get(i));
+    }
+  }
+}
