@@ -109,6 +109,55 @@ final class AddressScanner {
     return k < tk.size && tk.allDigits(k) && tk.length(k) <= 6;
   }
 
+  /** A house number with one letter after its digits: "221B", "12a". */
+  private static boolean numberWithLetter(Tokens tk, int k) {
+    int s = tk.starts[k];
+    int len = tk.length(k);
+    if (len < 2 || len > 5 || !Character.isLetter(tk.chars[s + len - 1])) {
+      return false;
+    }
+    for (int p = s; p < s + len - 1; p++) {
+      if (!PatternScanner.isDigit(tk.chars[p])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The second half of a postcode written in two parts ("SW1A 2AA", "K1A 0B1"): two or three
+   * letters and digits, starting with a digit and holding a letter, right after a first half of
+   * letters and digits ("SW1A", "K1A"). Without it an address would stop before it and leave it
+   * in the text.
+   */
+  private static boolean postcodeSecondHalf(Tokens tk, int k) {
+    if (k == 0 || tk.newlineBefore(k) || !alphanumericWithDigitAndLetter(tk, k, 3, 3)
+        || !PatternScanner.isDigit(tk.first(k))) {
+      return false;
+    }
+    return alphanumericWithDigitAndLetter(tk, k - 1, 2, 4) && Character.isLetter(tk.first(k - 1));
+  }
+
+  private static boolean alphanumericWithDigitAndLetter(Tokens tk, int k, int min, int max) {
+    int len = tk.length(k);
+    if (len < min || len > max) {
+      return false;
+    }
+    boolean digit = false;
+    boolean letter = false;
+    for (int p = tk.starts[k]; p < tk.ends[k]; p++) {
+      char c = tk.chars[p];
+      if (PatternScanner.isDigit(c)) {
+        digit = true;
+      } else if (c < 128 && Character.isLetter(c)) {
+        letter = true;
+      } else {
+        return false;
+      }
+    }
+    return digit && letter;
+  }
+
   private static boolean dotAfter(Tokens tk, int k) {
     return k + 1 < tk.size && tk.chars[tk.starts[k + 1]] == '.' && tk.starts[k + 1] == tk.ends[k];
   }
@@ -194,8 +243,8 @@ final class AddressScanner {
   /** The forms of {@link #core(Tokens, int, boolean)} that do not start with a word of {@link #STARTS}. */
   private int numberedOrForeign(Tokens tk, int k, boolean numbered) {
     int n = tk.size;
-    // The house number first: 11 Souterhead Road / 6750 Koskikatu 25 / 462 Stubengraben 80
-    if (number(tk, k)) {
+    // The house number first: 11 Souterhead Road / 6750 Koskikatu 25 / 462 Stubengraben 80 / 221B Baker Street
+    if (number(tk, k) || numberWithLetter(tk, k)) {
       int w = k + 1;
       if (!numbered && w < n && tk.foldedIn(w, Lexicon.STREET_PREFIX, STREET_PREFIXES) && !tk.newlineBefore(w)) {
         int c = core(tk, w, true); // "29 Rue de Tanger", "56 rue La Boetie"
@@ -332,7 +381,8 @@ final class AddressScanner {
         continue;
       }
       boolean ok = tk.word(e) && (tk.capitalized(e) || f.equals("nan") || tk.allLowerCase())
-          || (tk.allDigits(e) && tk.length(e) <= 6) || (tk.is(e, "-") && e + 1 < n && tk.allDigits(e + 1));
+          || (tk.allDigits(e) && tk.length(e) <= 6) || (tk.is(e, "-") && e + 1 < n && tk.allDigits(e + 1))
+          || (e > end && postcodeSecondHalf(tk, e));
       if (!ok || sinceLine >= 6) {
         break;
       }

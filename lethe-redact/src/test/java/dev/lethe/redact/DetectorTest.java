@@ -112,6 +112,15 @@ class DetectorTest {
     assertThat(found(RULES, "My ZIP is 90210.", EntityType.ZIP_CODE)).containsExactly("90210");
     assertThat(found(RULES, "post code # SW1A 1AA", EntityType.ZIP_CODE)).containsExactly("SW1A 1AA");
     assertThat(found(RULES, "I have 3 dogs", EntityType.STREET_ADDRESS)).isEmpty();
+    // Both halves of a two-part postcode, and a house number with a letter, stay in the address.
+    assertThat(found(RULES, "10 Downing St, London SW1A 2AA, UK", EntityType.STREET_ADDRESS))
+        .containsExactly("10 Downing St, London SW1A 2AA, UK");
+    assertThat(found(RULES, "Send it to 24 Sussex Drive, Ottawa K1A 0B1 please", EntityType.STREET_ADDRESS))
+        .containsExactly("24 Sussex Drive, Ottawa K1A 0B1");
+    assertThat(found(RULES, "10 Downing St\nLondon\nSW1A 2AA", EntityType.ZIP_CODE)).containsExactly("SW1A 2AA");
+    assertThat(found(RULES, "I live at 221B Baker Street, London NW1 6XE.", EntityType.STREET_ADDRESS))
+        .containsExactly("221B Baker Street, London NW1 6XE");
+    assertThat(found(RULES, "I bought a 4K TV and 3 dogs", EntityType.STREET_ADDRESS)).isEmpty();
   }
 
   @Test
