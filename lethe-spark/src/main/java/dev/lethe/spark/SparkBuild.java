@@ -220,6 +220,7 @@ public final class SparkBuild implements Callable<Integer> {
           StoreSnapshots.StoredLedger stored = StoreSnapshots.load(store);
           SnapshotRequest request = request(instant, policy, StoreSnapshots.deploymentKey(store), stored.sha256());
           SnapshotResult result = build(session, stored.ledger(), request);
+          store.registerSnapshotRoot(out.toAbsolutePath().normalize()); // so `lethe where` and forgetting find it
           long leaf = StoreSnapshots.audit(store, result);
           print(summary(result).put("audit_leaf", leaf));
           return CommandLine.ExitCode.OK;

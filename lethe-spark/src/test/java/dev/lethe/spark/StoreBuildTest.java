@@ -101,6 +101,15 @@ class StoreBuildTest {
     Snapshots.assertSame(temp.resolve("spark").resolve(id), temp.resolve("embedded").resolve(id));
     // Both builds are leaves of the store's audit log, one after the other.
     assertThat(actual.get("audit_leaf").asLong()).isEqualTo(expected.get("audit_leaf").asLong() + 1);
+    // Both builds registered their output directory, so `lethe snapshots` (and forgetting) see both copies.
+    Run listed = run(Lethe.newCommandLine(), List.of("snapshots", "--db", withPassword, "--data", data.toString()));
+    assertThat(listed.code()).as(listed.err()).isZero();
+    List<String> roots = new ArrayList<>();
+    for (String line : listed.out().lines().toList()) {
+      roots.add(new ObjectMapper().readTree(line).get("root").asText());
+    }
+    assertThat(roots).containsExactlyInAnyOrder(temp.resolve("embedded").toAbsolutePath().normalize().toString(),
+        temp.resolve("spark").toAbsolutePath().normalize().toString());
   }
 
   @Test
