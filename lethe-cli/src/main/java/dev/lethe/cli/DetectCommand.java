@@ -1,19 +1,28 @@
 package dev.lethe.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.redact.DetectionContext;
 import dev.lethe.redact.Detector;
 import dev.lethe.redact.Span;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,13 +32,29 @@ import picocli.CommandLine.Command;
     name = "detect",
     mixinStandardHelpOptions = true,
     description = {
-      "Reads JSON Lines {\"id\": ..., \"text\": ..., \"country\": optional} from standard input and",
-      "prints one line {\"id\": ..., \"spans\": [{\"type\", \"start\", \"end\", \"score\"}]} per input",
-      "line, in order. Offsets count Unicode code points; end is exclusive. Invalid UTF-8 is read",
-      "as U+FFFD. Exit status 2 if a line is not a JSON object with a string \"text\": the problem",
-      "goes to stderr as 'line N: problem' and the remaining lines are still answered."
+      "Reads JSON Lines from standard input, one object {\"id\": ..., \"text\": ..., \"country\": ...}"
+          + " per line. \"id\" (a string or a number) and \"text\" (a string) are required;"
+          + " \"country\" is an ISO 3166-1 alpha-2 code in any letter case, or null or absent when"
+          + " unknown. The input must be UTF-8; blank lines are skipped.",
+      "",
+      "Prints one line {\"id\": ..., \"spans\": [{\"type\", \"start\", \"end\", \"score\"}]} per"
+          + " input line, in order. Offsets count Unicode code points; end is exclusive.",
+      "",
+      "Every bad line is reported; the good lines are answered; the exit status is 2 if any"
+          + " line was bad. A bad line is not valid UTF-8, not one JSON object, has a repeated key"
+          + " or a missing or mistyped field, or names an unknown country; it goes to standard"
+          + " error as 'line N: problem'.",
+      "",
+      "A failed write (a full disk, a closed pipe) stops detect at once, with exit status 1.",
+      ""
     })
 final class DetectCommand implements Callable<Integer> {
+
+  /** As strict as the ledger reader: a repeated key or anything after the object is an error. */
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -37,47 +62,141 @@ final class DetectCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    ObjectMapper mapper = new ObjectMapper();
     Detector detector = Detector.standard();
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in,
-        StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPLACE)
-            .onUnmappableCharacter(CodingErrorAction.REPLACE)));
+    Lines in = new Lines(System.in);
     int status = CommandLine.ExitCode.OK;
-    int lineNo = 0;
-    for (String line; (line = in.readLine()) != null; ) {
-      lineNo++;
-      if (line.isBlank()) {
-        continue;
-      }
-      JsonNode node;
-      try {
-        node = mapper.readTree(line);
-      } catch (JsonProcessingException e) {
-        err.println("line " + lineNo + ": not JSON: " + e.getOriginalMessage());
+    for (Line line; (line = in.next()) != null; ) {
+      String problem = line.text() == null ? line.problem() : answer(line.text(), detector, out);
+      if (problem != null) {
+        err.println("line " + line.number() + ": " + problem);
         status = Lethe.BAD_INPUT;
-        continue;
       }
-      if (node == null || !node.isObject() || !node.path("text").isTextual()) {
-        err.println("line " + lineNo + ": expected an object with a string \"text\"");
-        status = Lethe.BAD_INPUT;
-        continue;
+      // Checked after every line: with `detect | head -1` the rest of the input is not worked on.
+      if (CommandOutput.failed(out)) {
+        return CommandOutput.writeFailed(err);
       }
-      JsonNode country = node.path("country");
-      DetectionContext ctx = DetectionContext.ofCountry(country.isTextual() ? country.asText() : null);
-      ObjectNode result = mapper.createObjectNode();
-      result.set("id", node.path("id").isMissingNode() ? mapper.nullNode() : node.get("id"));
-      ArrayNode spans = result.putArray("spans");
-      for (Span s : detector.detect(node.get("text").asText(), ctx)) {
-        ObjectNode o = spans.addObject();
-        o.put("type", s.type().name());
-        o.put("start", s.start());
-        o.put("end", s.end());
-        o.put("score", Math.round(s.score() * 1000) / 1000.0);
-      }
-      out.println(mapper.writeValueAsString(result));
     }
-    out.flush();
     return status;
   }
+
+  /** Prints the spans of one line, or returns what is wrong with it (then nothing is printed). */
+  private static String answer(String line, Detector detector, PrintWriter out) throws JsonProcessingException {
+    if (line.isBlank()) {
+      return null;
+    }
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(line);
+    } catch (JsonProcessingException e) {
+      return "not JSON: " + e.getOriginalMessage();
+    }
+    if (node == null || !node.isObject()) {
+      return "expected a JSON object";
+    }
+    JsonNode id = node.get("id");
+    if (id == null) {
+      return "missing required field \"id\"";
+    }
+    if (!id.isTextual() && !id.isNumber()) {
+      return "\"id\" must be a string or a number, not " + kind(id);
+    }
+    JsonNode text = node.get("text");
+    if (text == null) {
+      return "missing required field \"text\"";
+    }
+    if (!text.isTextual()) {
+      return "\"text\" must be a string, not " + kind(text);
+    }
+    JsonNode country = node.get("country");
+    DetectionContext ctx;
+    if (country == null || country.isNull()) {
+      ctx = DetectionContext.none();
+    } else if (!country.isTextual()) {
+      return "\"country\" must be a string or null, not " + kind(country);
+    } else {
+      try {
+        ctx = DetectionContext.ofCountryCode(country.asText());
+      } catch (IllegalArgumentException e) {
+        return "\"country\": " + e.getMessage();
+      }
+    }
+    ObjectNode result = MAPPER.createObjectNode();
+    result.set("id", id);
+    ArrayNode spans = result.putArray("spans");
+    for (Span s : detector.detect(text.asText(), ctx)) {
+      ObjectNode o = spans.addObject();
+      o.put("type", s.type().name());
+      o.put("start", s.start());
+      o.put("end", s.end());
+      o.put("score", Math.round(s.score() * 1000) / 1000.0);
+    }
+    out.println(MAPPER.writeValueAsString(result));
+    return null;
+  }
+
+  private static String kind(JsonNode node) {
+    return node.getNodeType().name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Standard input split at {@code \n} (a {@code \r} before it is dropped) and decoded as strict
+   * UTF-8 line by line, so one bad line is reported with its number and the next is still read.
+   * A byte order mark at the very start is skipped.
+   */
+  static final class Lines {
+
+    private final InputStream in;
+    private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    private byte[] buf = new byte[8192];
+    private int number;
+
+    Lines(InputStream in) {
+      this.in = new BufferedInputStream(in, 1 << 16);
+    }
+
+    /** The next line, or null at the end of the input. */
+    Line next() throws IOException {
+      int len = 0;
+      int b;
+      while ((b = in.read()) != -1 && b != '\n') {
+        if (len == buf.length) {
+          buf = Arrays.copyOf(buf, buf.length * 2);
+        }
+        buf[len++] = (byte) b;
+      }
+      if (b == -1 && len == 0) {
+        return null;
+      }
+      number++;
+      if (len > 0 && buf[len - 1] == '\r') {
+        len--;
+      }
+      int from = 0;
+      if (number == 1 && len >= 3 && (buf[0] & 0xff) == 0xef && (buf[1] & 0xff) == 0xbb && (buf[2] & 0xff) == 0xbf) {
+        from = 3;
+      }
+      ByteBuffer bytes = ByteBuffer.wrap(buf, from, len - from);
+      CharBuffer chars = CharBuffer.allocate(len - from);
+      decoder.reset();
+      CoderResult r = decoder.decode(bytes, chars, true);
+      if (!r.isError()) {
+        r = decoder.flush(chars);
+      }
+      if (r.isError()) {
+        return new Line(number, null, "not valid UTF-8 (byte " + (bytes.position() + 1) + " of the line)");
+      }
+      return new Line(number, chars.flip().toString(), null);
+    }
+  }
+
+  /**
+   * One input line.
+   *
+   * @param number from 1
+   * @param text the decoded line, or null when it is not valid UTF-8
+   * @param problem why {@code text} is null
+   */
+  record Line(int number, String text, String problem) {}
 }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -37,13 +38,20 @@ import picocli.CommandLine.Parameters;
     name = "redact-eval",
     mixinStandardHelpOptions = true,
     description = {
-      "Scores the detectors on labeled data (precision, recall, F2 per type).",
-      "Scores the detectors on labeled data: span-level precision, recall and F2 per type and",
-      "overall, for overlap and for exact matches. DATASET is presidio-research JSON (*.json) or",
-      "CoNLL with BIO tags (anything else). Presidio sets are scored on every type Lethe",
-      "detects (gold DOMAIN_NAME counts as URL); CoNLL sets on PERSON unless --types says",
-      "otherwise. Prints a table per dataset and writes all results as JSON. With --errors, also",
-      "writes every missed and spurious span as a JSON line, to read what the detectors get wrong."
+      "Scores the detectors on labeled data: span-level precision, recall and F2 per type and"
+          + " overall, for overlapping spans (P, R, F2) and for exact ones (xP, xR, xF2). A rate"
+          + " with nothing to count is n/a (null in the JSON): precision when nothing was"
+          + " predicted, recall when nothing was labeled, F2 when neither.",
+      "",
+      "DATASET is presidio-research JSON (*.json) or CoNLL with BIO tags (anything else)."
+          + " Presidio sets are scored on every type Lethe detects (gold DOMAIN_NAME counts as"
+          + " URL); CoNLL sets on PERSON unless --types says otherwise.",
+      "",
+      "Prints a table per dataset and writes all results as JSON. With --errors, also writes"
+          + " every missed and spurious span as a JSON line, to read what the detectors get"
+          + " wrong. Unknown types and unwritable output files are refused (exit status 2)"
+          + " before anything is scored.",
+      ""
     })
 final class RedactEvalCommand implements Callable<Integer> {
 
@@ -55,17 +63,17 @@ final class RedactEvalCommand implements Callable<Integer> {
   Path json;
 
   @Option(names = "--types", split = ",", paramLabel = "TYPE",
-      description = "Types to score, e.g. PERSON,EMAIL_ADDRESS.")
+      description = "Lethe types to score, e.g. PERSON,EMAIL_ADDRESS.")
   List<String> types;
 
-  @Option(names = "--alias", paramLabel = "LETHE=GOLD",
-      description = "Count a Lethe type as another, e.g. SOCIAL_HANDLE=PERSON for corpora that "
-          + "label @mentions as people.")
+  @Option(names = "--alias", paramLabel = "TYPE=AS",
+      description = "Count a Lethe type as another Lethe type, e.g. SOCIAL_HANDLE=PERSON for corpora"
+          + " that label @mentions as people.")
   Map<String, String> aliases = new HashMap<>();
 
   @Option(names = "--errors", paramLabel = "FILE",
-      description = "Also write each error as a JSON line: {dataset, id, kind: missed|spurious, type, "
-          + "start, end, span, context}.")
+      description = "Also write each error as a JSON line: {dataset, id, kind: missed|spurious,"
+          + " type, start, end, span, context}.")
   Path errors;
 
   @Option(names = "--no-model", description = "Leave out the statistical name finder.")
@@ -77,6 +85,17 @@ final class RedactEvalCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    String badOption = checkTypes();
+    if (badOption == null) {
+      badOption = checkWritable("--json", json);
+    }
+    if (badOption == null && errors != null) {
+      badOption = checkWritable("--errors", errors);
+    }
+    if (badOption != null) {
+      err.println(badOption);
+      return Lethe.BAD_INPUT;
+    }
     // Every file is read before anything is scored or written, so a bad file changes nothing.
     Map<Path, List<LabeledText>> labeled = new LinkedHashMap<>();
     for (Path file : datasets) {
@@ -108,11 +127,16 @@ final class RedactEvalCommand implements Callable<Integer> {
               errorLines.add(errorJson(mapper, file, e));
             }
           });
-      out.print(Evaluation.table(report));
+      out.print(table(report));
       out.println();
       results.add(toJson(mapper, report, scored, aliases));
     });
-    mapper.writeValue(json.toFile(), results);
+    try {
+      mapper.writeValue(json.toFile(), results);
+    } catch (IOException e) {
+      err.println("lethe: cannot write " + json + ": " + e.getMessage());
+      return CommandOutput.WRITE_FAILED;
+    }
     out.println("wrote " + json);
     if (errors != null) {
       ObjectWriter line = mapper.writer().without(SerializationFeature.INDENT_OUTPUT);
@@ -121,10 +145,94 @@ final class RedactEvalCommand implements Callable<Integer> {
           w.write(line.writeValueAsString(o));
           w.newLine();
         }
+      } catch (IOException e) {
+        err.println("lethe: cannot write " + errors + ": " + e.getMessage());
+        return CommandOutput.WRITE_FAILED;
       }
       out.println("wrote " + errors + " (" + errorLines.size() + " errors)");
     }
+    if (CommandOutput.failed(out)) {
+      return CommandOutput.writeFailed(err);
+    }
     return CommandLine.ExitCode.OK;
+  }
+
+  /** What is wrong with --types and --alias, or null: both name only types Lethe detects. */
+  private String checkTypes() {
+    Set<String> known = EnumSet.allOf(EntityType.class).stream().map(Enum::name)
+        .collect(Collectors.toCollection(TreeSet::new));
+    String hint = " is not a Lethe type (one of " + String.join(", ", known) + ")";
+    if (types != null) {
+      for (String t : types) {
+        if (!known.contains(t)) {
+          return "--types: \"" + t + "\"" + hint;
+        }
+      }
+    }
+    for (Map.Entry<String, String> a : aliases.entrySet()) {
+      for (String t : List.of(a.getKey(), a.getValue())) {
+        if (!known.contains(t)) {
+          return "--alias " + a.getKey() + "=" + a.getValue() + ": \"" + t + "\"" + hint;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * What keeps {@code file} from being written, or null. Checked before the (long) scoring, so a
+   * typo in a path costs nothing; the file itself is not created until the results are ready.
+   */
+  private static String checkWritable(String option, Path file) {
+    Path abs = file.toAbsolutePath();
+    if (Files.isDirectory(abs)) {
+      return option + " " + file + ": is a directory";
+    }
+    if (Files.exists(abs)) {
+      return Files.isRegularFile(abs) && Files.isWritable(abs)
+          ? null
+          : option + " " + file + ": cannot write this file (not a regular file, or no permission)";
+    }
+    Path dir = abs.getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      return option + " " + file + ": the directory " + dir + " does not exist";
+    }
+    return Files.isWritable(dir) ? null : option + " " + file + ": cannot create files in " + dir;
+  }
+
+  /** The report as a fixed-width table, one line per type and one for all; n/a as in the JSON. */
+  static String table(Evaluation.Report r) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format(Locale.ROOT, "%s: %d texts, %d code points, %.1f s (%.1f KB/s)%n",
+        r.dataset(), r.texts(), r.codePoints(), r.seconds(), r.codePoints() / 1000.0 / Math.max(r.seconds(), 1e-9)));
+    sb.append(String.format(Locale.ROOT, "%-15s %6s %6s %6s %6s %6s | %6s %6s %6s%n",
+        "type", "gold", "pred", "P", "R", "F2", "xP", "xR", "xF2"));
+    new TreeMap<>(r.perType()).forEach((k, m) -> sb.append(row(k, m)));
+    sb.append(row("ALL", r.overall()));
+    return sb.toString();
+  }
+
+  private static String row(String k, Evaluation.Metrics m) {
+    Double[] rates = rates(m);
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-15s %6d %6d", k, m.gold(), m.predicted()));
+    for (int i = 0; i < rates.length; i++) {
+      sb.append(i == 3 ? " |" : "").append(String.format(Locale.ROOT, " %6s",
+          rates[i] == null ? "n/a" : String.format(Locale.ROOT, "%.3f", rates[i])));
+    }
+    return sb.append(System.lineSeparator()).toString();
+  }
+
+  /**
+   * Precision, recall, F2, then the same for exact matches; null where there is nothing to count
+   * (Evaluation's own convention scores an empty type as perfect, which reads as a result).
+   */
+  private static Double[] rates(Evaluation.Metrics m) {
+    boolean noPred = m.predicted() == 0;
+    boolean noGold = m.gold() == 0;
+    boolean none = noPred && noGold;
+    return new Double[] {
+      noPred ? null : m.precision(), noGold ? null : m.recall(), none ? null : m.f2(),
+      noPred ? null : m.exactPrecision(), noGold ? null : m.exactRecall(), none ? null : m.exactF2()};
   }
 
   /** One error as JSON, with up to 40 code points of text either side for context. */
@@ -164,12 +272,11 @@ final class RedactEvalCommand implements Callable<Integer> {
     ObjectNode o = mapper.createObjectNode();
     o.put("gold", m.gold());
     o.put("predicted", m.predicted());
-    o.put("precision", m.precision());
-    o.put("recall", m.recall());
-    o.put("f2", m.f2());
-    o.put("exactPrecision", m.exactPrecision());
-    o.put("exactRecall", m.exactRecall());
-    o.put("exactF2", m.exactF2());
+    Double[] rates = rates(m);
+    String[] names = {"precision", "recall", "f2", "exactPrecision", "exactRecall", "exactF2"};
+    for (int i = 0; i < names.length; i++) {
+      o.put(names[i], rates[i]);
+    }
     return o;
   }
 }
