@@ -97,6 +97,17 @@ final class AddressScanner {
           next = z;
         }
       }
+      if (zips && next == k + 1 && ukPostcode(tk, k)) {
+        out.add(EntityType.ZIP_CODE, tk.starts[k], tk.ends[k + 1], 0.75);
+        next = k + 2;
+      }
+      if (zips && next == k + 1 && stateCode(tk, k)) {
+        int z = usZip(tk, k + 1);
+        if (z > k + 1) {
+          out.add(EntityType.ZIP_CODE, tk.starts[k + 1], tk.ends[z - 1], 0.85);
+          next = z;
+        }
+      }
       k = next;
     }
   }
@@ -107,6 +118,81 @@ final class AddressScanner {
 
   private static boolean number(Tokens tk, int k) {
     return k < tk.size && tk.allDigits(k) && tk.length(k) <= 6;
+  }
+
+  /**
+   * A full UK postcode without a cue, "SW1A 1AA" or "M1 1AE": its shape is distinctive enough
+   * alone when written in capitals, as the Royal Mail writes it. The outward half is A9, A99, AA9,
+   * AA99, A9A or AA9A; the inward half a digit and two letters that are never C, I, K, M, O or V.
+   */
+  static boolean ukPostcode(Tokens tk, int k) {
+    if (k + 1 >= tk.size || tk.newlineBefore(k + 1) || tk.length(k + 1) != 3 || tk.length(k) < 2 || tk.length(k) > 4
+        || tk.starts[k + 1] != tk.ends[k] + 1 || tk.chars[tk.ends[k]] != ' ') {
+      return false;
+    }
+    char[] c = tk.chars;
+    int s = tk.starts[k + 1];
+    if (!PatternScanner.isDigit(c[s]) || !inwardLetter(c[s + 1]) || !inwardLetter(c[s + 2])) {
+      return false;
+    }
+    int o = tk.starts[k];
+    int len = tk.length(k);
+    // Letters, then digits, then at most one letter: A9, A99, AA9, AA99, A9A, AA9A.
+    int p = o;
+    while (p < o + len && upper(c[p])) {
+      p++;
+    }
+    int letters = p - o;
+    int d = p;
+    while (p < o + len && PatternScanner.isDigit(c[p])) {
+      p++;
+    }
+    int digits = p - d;
+    int tail = o + len - p;
+    if (letters < 1 || letters > 2 || digits < 1 || digits > 2 || tail > 1 || (tail == 1 && (digits != 1 || !upper(c[p])))) {
+      return false;
+    }
+    return k == 0 || !TextFold.isWordChar(c[o - 1]);
+  }
+
+  private static boolean upper(char c) {
+    return c >= 'A' && c <= 'Z';
+  }
+
+  private static boolean inwardLetter(char c) {
+    return upper(c) && "CIKMOV".indexOf(c) < 0;
+  }
+
+  /** The USPS codes of the states, DC and the territories, as written before a ZIP code. */
+  static final Set<String> US_STATES = Set.of(
+      "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA",
+      "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK",
+      "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "DC", "PR", "GU", "VI",
+      "AS", "MP");
+
+  private static boolean stateCode(Tokens tk, int k) {
+    int s = tk.starts[k];
+    return tk.length(k) == 2 && upper(tk.chars[s]) && upper(tk.chars[s + 1]) && US_STATES.contains(tk.token(k));
+  }
+
+  /**
+   * The end of a ZIP code right after a state's code ("TX 78701", "TX 78701-1234"), or -1: five
+   * digits, and four more after a hyphen. A ZIP+4 would otherwise look like a phone number.
+   */
+  private static int usZip(Tokens tk, int k) {
+    int n = tk.size;
+    if (k >= n || tk.newlineBefore(k) || !tk.allDigits(k) || tk.length(k) != 5) {
+      return -1;
+    }
+    int e = k + 1;
+    if (e + 1 < n && tk.is(e, "-") && tk.starts[e] == tk.ends[k] && tk.starts[e + 1] == tk.ends[e]
+        && tk.allDigits(e + 1) && tk.length(e + 1) == 4) {
+      e += 2;
+    }
+    if (e < n && tk.starts[e] == tk.ends[e - 1] && Character.isLetterOrDigit(tk.first(e))) {
+      return -1; // part of a longer code
+    }
+    return e;
   }
 
   /** A house number with one letter after its digits: "221B", "12a". */

@@ -111,6 +111,13 @@ class DetectorTest {
     assertThat(found(RULES, "ZIP: 75534-030", EntityType.ZIP_CODE)).containsExactly("75534-030");
     assertThat(found(RULES, "My ZIP is 90210.", EntityType.ZIP_CODE)).containsExactly("90210");
     assertThat(found(RULES, "post code # SW1A 1AA", EntityType.ZIP_CODE)).containsExactly("SW1A 1AA");
+    // A UK postcode in capitals needs no cue; a ZIP after a state's code is not a phone number.
+    assertThat(found(RULES, "Send it to SW1A 1AA please, or to M1 1AE, EC1A 1BB or W1A 0AX.", EntityType.ZIP_CODE))
+        .containsExactly("SW1A 1AA", "M1 1AE", "EC1A 1BB", "W1A 0AX");
+    assertThat(found(RULES, "sw1a 1aa, AB1 2CD (C is never inward), A1 2BC3, XSW1A 1AA", EntityType.ZIP_CODE)).isEmpty();
+    assertThat(found(RULES, "Austin, TX 78701-1234 and Boston, MA 02108.", EntityType.ZIP_CODE))
+        .containsExactly("78701-1234", "02108");
+    assertThat(found(RULES, "Austin, TX 78701-1234", EntityType.PHONE_NUMBER)).isEmpty();
     assertThat(found(RULES, "I have 3 dogs", EntityType.STREET_ADDRESS)).isEmpty();
     // Both halves of a two-part postcode, and a house number with a letter, stay in the address.
     assertThat(found(RULES, "10 Downing St, London SW1A 2AA, UK", EntityType.STREET_ADDRESS))
