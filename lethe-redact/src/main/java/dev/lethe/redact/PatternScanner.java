@@ -135,7 +135,10 @@ final class PatternScanner {
     }
     boolean boundary = at == 0 || !(TextFold.isWordChar(t.charAt(at - 1)) || t.charAt(at - 1) == '@');
     int h = at + 1;
-    while (h < n && h - at <= 30 && (Character.isLetterOrDigit(t.charAt(h)) || t.charAt(h) == '_')) {
+    // Letters, digits and '_', and dots between them as some networks allow ("@jane.doe"): a
+    // handle cut at its first dot would leave the rest of it in the text.
+    while (h < n && h - at <= 30 && (handleChar(t.charAt(h))
+        || (t.charAt(h) == '.' && h > at + 1 && h + 1 < n && handleChar(t.charAt(h + 1))))) {
       h++;
     }
     if (boundary && h > at + 1 && (h == n || !TextFold.isWordChar(t.charAt(h)))) {
@@ -331,6 +334,10 @@ final class PatternScanner {
   }
 
   // ---- runs of digits -----------------------------------------------------------------------
+
+  private static boolean handleChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '_';
+  }
 
   /** Whether one to four hex digits from {@code i} are followed by a ':'. */
   private static boolean hexGroupThenColon(char[] cs, int i) {
