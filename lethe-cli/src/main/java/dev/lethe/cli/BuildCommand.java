@@ -1,6 +1,8 @@
 package dev.lethe.cli;
 
 import dev.lethe.core.event.Rfc3339;
+import dev.lethe.core.ledger.ConsentLedger;
+import dev.lethe.core.policy.Policy;
 import dev.lethe.pipeline.ShardFormat;
 import dev.lethe.pipeline.SnapshotConflictException;
 import dev.lethe.pipeline.SnapshotEngine;
@@ -9,22 +11,32 @@ import dev.lethe.pipeline.SnapshotResult;
 import dev.lethe.pipeline.StoreSnapshots;
 import dev.lethe.pipeline.meta.BuildRun;
 import dev.lethe.pipeline.meta.LineageEmitter;
-import dev.lethe.redact.Detector;
 import dev.lethe.pipeline.RedactionPolicies;
+import dev.lethe.redact.Detector;
 import dev.lethe.redact.RedactionPolicy;
 import dev.lethe.store.LedgerStore;
 import dev.lethe.store.StoreException;
+import io.openlineage.client.OpenLineageClientException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.PrintWriter;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -42,14 +54,19 @@ import picocli.CommandLine.Option;
       "to its member's shard; the snapshot appears atomically as OUT/<snapshot id>/ with",
       "manifest.json, croissant.json, shard-NNNNN.jsonl.zst (or, with --format parquet,",
       "shard-NNNNN.parquet) and members-NNNNN.roaring files.",
-      "The same inputs give a byte-identical snapshot. Prints the manifest summary as JSON."
+      "The same inputs give a byte-identical snapshot. Prints the manifest summary as JSON.",
+      "Exit status 2, with nothing built, for a bad option: --as-of after now, a --purpose the policy",
+      "in force does not define, an --out or --content that is not a directory or file. Exit status 1",
+      "when the environment fails: the store is in use or unreachable, the lineage target refuses."
     })
 final class BuildCommand implements Callable<Integer> {
 
-  @Option(names = "--purpose", required = true, paramLabel = "P", description = "Purpose, e.g. genai-training.")
+  @Option(names = "--purpose", required = true, paramLabel = "P",
+      description = "Purpose, e.g. genai-training. The policy in force at --as-of must define it; before any policy is in "
+          + "force, some policy in the ledger must (every record is then excluded as no-policy). Otherwise exit 2.")
   String purpose;
 
-  @Option(names = "--as-of", required = true, paramLabel = "T", description = "Consent as-of instant (RFC 3339 with offset).")
+  @Option(names = "--as-of", required = true, paramLabel = "T", description = "Consent as-of instant (RFC 3339 with offset), not after now.")
   String asOf;
 
   @Option(names = "--content", paramLabel = "SRC", description = "Content export (JSON Lines); repeatable. The ledger's own content.posted events are always included.")
@@ -82,12 +99,14 @@ final class BuildCommand implements Callable<Integer> {
           + "Marquez-compatible server (POST /api/v1/lineage). Default: OUT/openlineage.jsonl.")
   String lineage;
 
-  @Option(names = "--quiet", description = "No progress bar.")
+  @Option(names = "--quiet", description = "No progress bar (it is drawn on stderr, and only when stderr is a terminal).")
   boolean quiet;
 
   @Mixin StoreOptions store;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  private static final Duration LINEAGE_TIMEOUT = Duration.ofSeconds(10);
 
   private final Clock clock;
 
@@ -102,19 +121,28 @@ final class BuildCommand implements Callable<Integer> {
     try {
       instant = Rfc3339.parseInstant(asOf);
     } catch (DateTimeException e) {
-      err.println("--as-of: " + e.getMessage());
+      err.println("lethe: --as-of: " + e.getMessage());
+      return Lethe.BAD_INPUT;
+    }
+    Instant now = clock.instant();
+    if (instant.isAfter(now)) {
+      // Consent at a future instant is a guess: events not yet appended (a withdrawal, a
+      // birthday's age check passing early) would change it, and the snapshot would claim otherwise.
+      err.println("lethe: --as-of: " + asOf + " is in the future (now is " + Rfc3339.format(now.truncatedTo(ChronoUnit.SECONDS))
+          + "); a snapshot can only be built for the present or the past");
       return Lethe.BAD_INPUT;
     }
     ShardFormat shardFormat;
     try {
       shardFormat = ShardFormat.named(format);
     } catch (IllegalArgumentException e) {
-      err.println("--format: " + e.getMessage());
+      err.println("lethe: --format: " + e.getMessage());
       return Lethe.BAD_INPUT;
     }
     for (Path file : content) {
-      if (!Files.isRegularFile(file)) {
-        err.println("--content: no such file: " + file);
+      String problem = contentProblem(file);
+      if (problem != null) {
+        err.println("lethe: --content " + file + ": " + problem);
         return Lethe.BAD_INPUT;
       }
     }
@@ -122,42 +150,94 @@ final class BuildCommand implements Callable<Integer> {
     try {
       policy = redactionPolicy();
     } catch (IllegalArgumentException e) {
-      err.println(e.getMessage());
+      err.println("lethe: " + e.getMessage());
       return Lethe.BAD_INPUT;
     }
     if (shards < 1 || shards > 4096) {
-      err.println("--shards: must be between 1 and 4096");
+      err.println("lethe: --shards: must be between 1 and 4096");
       return Lethe.BAD_INPUT;
     }
     int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     if (workers < 1) {
-      err.println("--threads: must be at least 1");
+      err.println("lethe: --threads: must be at least 1");
       return Lethe.BAD_INPUT;
     }
+    Path outDir = out != null ? out : SnapshotDirs.defaultDir(store);
+    String outProblem = directoryProblem(outDir);
+    if (outProblem != null) {
+      err.println("lethe: --out " + outDir + ": " + outProblem);
+      return Lethe.BAD_INPUT;
+    }
+    URI lineageUrl = null;
+    if (isUrl(lineage)) {
+      try {
+        lineageUrl = new URI(lineage);
+      } catch (URISyntaxException e) {
+        err.println("lethe: --lineage " + lineage + ": not a URL: " + e.getReason());
+        return Lethe.BAD_INPUT;
+      }
+      if (lineageUrl.getHost() == null) {
+        err.println("lethe: --lineage " + lineage + ": the URL names no host");
+        return Lethe.BAD_INPUT;
+      }
+    } else if (lineage != null) {
+      Path file = Path.of(lineage);
+      String problem = Files.isDirectory(file) ? "is a directory, not a file" : directoryProblem(file.toAbsolutePath().getParent());
+      if (problem != null) {
+        err.println("lethe: --lineage " + lineage + ": " + problem);
+        return Lethe.BAD_INPUT;
+      }
+    }
     try (LedgerStore ledgerStore = store.open(clock)) {
-      Path outDir = out != null ? out : SnapshotDirs.defaultDir(store);
       StoreSnapshots.StoredLedger stored = StoreSnapshots.load(ledgerStore);
+      String purposeProblem = purposeProblem(stored.ledger(), purpose, instant);
+      if (purposeProblem != null) {
+        err.println("lethe: --purpose: " + purposeProblem);
+        return Lethe.BAD_INPUT;
+      }
       SnapshotRequest request = SnapshotRequest.builder(purpose, instant).content(content).outDir(outDir)
           .shardsPerGroup(shards).redaction(policy).deploymentKey(StoreSnapshots.deploymentKey(ledgerStore))
           .threads(workers).ledger("ledger", stored.sha256()).license(license).format(shardFormat).build();
       SnapshotResult result;
-      try (LineageEmitter emitter = lineageEmitter(outDir)) {
+      String undelivered = null;
+      Path lineageFile = lineageUrl != null ? null : lineage != null ? Path.of(lineage) : outDir.resolve("openlineage.jsonl");
+      try (LineageEmitter emitter = lineageEmitter(lineageUrl, lineageFile)) {
         BuildRun run = BuildRun.snapshot(UUID.randomUUID(), purpose, content, outDir);
-        emitter.start(run);
+        try {
+          emitter.start(run);
+        } catch (OpenLineageClientException e) {
+          err.println("lethe: " + lineageProblem(lineageUrl, lineageFile, e) + "; nothing was built");
+          return CommandLine.ExitCode.SOFTWARE;
+        }
         try {
           result = SnapshotEngine.embedded(Detector.standard())
               .build(stored.ledger(), request, ProgressBars.forBuild("snapshot", quiet));
         } catch (IOException | RuntimeException e) {
-          emitter.fail(run, e);
+          try {
+            emitter.fail(run, e);
+          } catch (OpenLineageClientException lost) {
+            e.addSuppressed(lost);
+          }
           throw e;
         }
-        emitter.complete(run, result.metadata());
+        try {
+          emitter.complete(run, result.metadata());
+        } catch (OpenLineageClientException e) {
+          // The snapshot is published: it still goes into the audit log and the summary is still
+          // printed, so that the one lost event is the only thing missing.
+          undelivered = lineageProblem(lineageUrl, lineageFile, e);
+        }
       }
       SnapshotDirs.register(ledgerStore, outDir); // where/forgetting must find snapshots outside DATA/snapshots
       long leaf = StoreSnapshots.audit(ledgerStore, result);
       PrintWriter outWriter = spec.commandLine().getOut();
       outWriter.println(summary(result, leaf));
       outWriter.flush();
+      if (undelivered != null) {
+        err.println("lethe: " + undelivered + "; snapshot " + result.metadata().snapshot()
+            + " is published and audited, but its COMPLETE event was not delivered");
+        return CommandLine.ExitCode.SOFTWARE;
+      }
       return CommandLine.ExitCode.OK;
     } catch (SnapshotConflictException e) {
       err.println("lethe: " + e.getMessage());
@@ -168,11 +248,101 @@ final class BuildCommand implements Callable<Integer> {
     }
   }
 
-  private LineageEmitter lineageEmitter(Path outDir) throws IOException {
-    if (lineage != null && (lineage.startsWith("http://") || lineage.startsWith("https://"))) {
-      return LineageEmitter.toHttp(URI.create(lineage), Duration.ofSeconds(10), clock);
+  /**
+   * Why a purpose cannot give a meaningful snapshot at the instant, or null if it can. The policy
+   * in force must define it; before any policy is in force the ledger must still define it in some
+   * version, and every record is then excluded as {@code no-policy} (the spec's decision for that
+   * case), which is a true statement about the instant rather than a typo's empty result.
+   */
+  static String purposeProblem(ConsentLedger ledger, String purpose, Instant at) {
+    Optional<Policy> inForce = ledger.policyAt(at);
+    if (inForce.isPresent()) {
+      Policy policy = inForce.get();
+      if (policy.defines(purpose)) {
+        return null;
+      }
+      return quoted(purpose) + " is not defined by policy " + policy.version() + ", in force at " + Rfc3339.format(at)
+          + " (defined: " + String.join(", ", new TreeSet<>(policy.purposes().keySet())) + ")";
     }
-    Path file = lineage != null ? Path.of(lineage) : outDir.resolve("openlineage.jsonl");
+    Set<String> defined = new TreeSet<>();
+    ledger.policies().forEach(p -> defined.addAll(p.purposes().keySet()));
+    if (defined.contains(purpose)) {
+      return null;
+    }
+    return quoted(purpose) + " is not defined by any policy in the ledger"
+        + (defined.isEmpty() ? " (the ledger has no policy)" : " (defined: " + String.join(", ", defined) + ")");
+  }
+
+  private static String quoted(String text) {
+    return "\"" + text + "\"";
+  }
+
+  /** Why a content file cannot be read as an export, or null if it can. */
+  private static String contentProblem(Path file) {
+    if (Files.isDirectory(file)) {
+      return "is a directory, not a file";
+    }
+    if (!Files.exists(file)) {
+      return "no such file";
+    }
+    if (!Files.isRegularFile(file)) {
+      return "not a regular file";
+    }
+    if (!Files.isReadable(file)) {
+      return "permission denied";
+    }
+    return null;
+  }
+
+  /**
+   * Why a directory cannot be used or created, or null if it can: it exists and is not a directory,
+   * or its nearest existing ancestor is not a directory.
+   */
+  static String directoryProblem(Path dir) {
+    if (Files.exists(dir)) {
+      return Files.isDirectory(dir) ? null : "not a directory";
+    }
+    for (Path up = dir.toAbsolutePath().getParent(); up != null; up = up.getParent()) {
+      if (Files.exists(up)) {
+        return Files.isDirectory(up) ? null : up + " is not a directory";
+      }
+    }
+    return null;
+  }
+
+  private static boolean isUrl(String target) {
+    return target != null && (target.startsWith("http://") || target.startsWith("https://"));
+  }
+
+  /** One line for an event the lineage target did not take: the endpoint and what went wrong. */
+  private static String lineageProblem(URI url, Path file, OpenLineageClientException e) {
+    if (url == null) {
+      Throwable io = e;
+      while (io != null && !(io instanceof IOException)) {
+        io = io.getCause();
+      }
+      return "lineage file " + file + ": " + (io != null ? Lethe.describe(io) : e.getMessage());
+    }
+    Throwable root = e;
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException) {
+        return "lineage endpoint " + url + " refused the connection";
+      }
+      if (t instanceof UnknownHostException) {
+        return "lineage endpoint " + url + ": unknown host " + url.getHost();
+      }
+      if (t instanceof SocketTimeoutException || t instanceof InterruptedIOException) {
+        return "lineage endpoint " + url + " did not answer within " + LINEAGE_TIMEOUT.toSeconds() + " s";
+      }
+      root = t;
+    }
+    return "lineage endpoint " + url + ": " + (root.getMessage() != null ? root.getMessage() : root.toString());
+  }
+
+  private LineageEmitter lineageEmitter(URI url, Path file) throws IOException {
+    if (url != null) {
+      return LineageEmitter.toHttp(url, LINEAGE_TIMEOUT, clock);
+    }
     Files.createDirectories(file.toAbsolutePath().getParent());
     return LineageEmitter.toFile(file, clock);
   }

@@ -1,5 +1,14 @@
 package dev.lethe.cli;
 
+import dev.lethe.store.StoreException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.time.Clock;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,6 +31,14 @@ public final class Lethe implements Runnable {
 
   /** The command line with every subcommand wired, for {@link #main} and tests. */
   public static CommandLine newCommandLine() {
+    return newCommandLine(Clock.systemUTC());
+  }
+
+  /**
+   * The command line on the given clock: commands that stamp events, sign tokens or check an
+   * instant against now read it, so tests can fix "now".
+   */
+  static CommandLine newCommandLine(Clock clock) {
     CommandLine cli = new CommandLine(new Lethe());
     // One line per command, explicit wiring: the order here is the order of `lethe --help`.
     cli.addSubcommand(new DemoCommand());
@@ -31,30 +48,70 @@ public final class Lethe implements Runnable {
     cli.addSubcommand(new RedactCommand());
     cli.addSubcommand(new RedactEvalCommand());
     cli.addSubcommand(new RedactTrainCommand());
-    cli.addSubcommand(new ImportCommand(java.time.Clock.systemUTC()));
-    cli.addSubcommand(new ExportCommand(java.time.Clock.systemUTC()));
-    cli.addSubcommand(new DecideCommand(java.time.Clock.systemUTC()));
-    cli.addSubcommand(AuditCommand.commandLine(java.time.Clock.systemUTC()));
-    cli.addSubcommand(new BuildCommand(java.time.Clock.systemUTC()));
+    cli.addSubcommand(new ImportCommand(clock));
+    cli.addSubcommand(new ExportCommand(clock));
+    cli.addSubcommand(new DecideCommand(clock));
+    cli.addSubcommand(AuditCommand.commandLine(clock));
+    cli.addSubcommand(new BuildCommand(clock));
     cli.addSubcommand(new SnapshotsCommand());
-    cli.addSubcommand(new WhereCommand(java.time.Clock.systemUTC()));
-    cli.addSubcommand(new ServeCommand(java.time.Clock.systemUTC()));
-    cli.addSubcommand(new TokenCommand(java.time.Clock.systemUTC()));
+    cli.addSubcommand(new WhereCommand(clock));
+    cli.addSubcommand(new ServeCommand(clock));
+    cli.addSubcommand(new TokenCommand(clock));
     cli.addSubcommand(new TrainCommand());
     cli.addSubcommand(new GenerateCommand());
     cli.addSubcommand(new PerplexityCommand());
     cli.addSubcommand(new ModelsCommand());
-    cli.addSubcommand(new ForgetCommand(java.time.Clock.systemUTC()));
-    cli.addSubcommand(new ForgetRunCommand(java.time.Clock.systemUTC()));
-    cli.addSubcommand(new ForgetStatusCommand(java.time.Clock.systemUTC()));
-    cli.addSubcommand(new VerifyForgettingCommand(java.time.Clock.systemUTC()));
+    cli.addSubcommand(new ForgetCommand(clock));
+    cli.addSubcommand(new ForgetRunCommand(clock));
+    cli.addSubcommand(new ForgetStatusCommand(clock));
+    cli.addSubcommand(new VerifyForgettingCommand(clock));
     cli.addSubcommand(new CommandLine.HelpCommand());
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
-          cmd.getErr().println("lethe: " + e);
+          cmd.getErr().println("lethe: " + describe(e));
           return CommandLine.ExitCode.SOFTWARE;
         });
     return cli;
+  }
+
+  /**
+   * One line for a failure of the environment (a file system refusing, the store unreachable): the
+   * file and the operating system's reason, without the Java exception's class name. Anything
+   * else is a defect, and keeps its class name so that a report of it says what broke.
+   */
+  static String describe(Throwable e) {
+    if (e instanceof UncheckedIOException u && u.getCause() != null) {
+      return describe(u.getCause());
+    }
+    if (e instanceof FileSystemException f && f.getFile() != null) {
+      String target = f.getOtherFile() == null ? f.getFile() : f.getFile() + " -> " + f.getOtherFile();
+      return target + ": " + fileProblem(f);
+    }
+    if ((e instanceof IOException || e instanceof StoreException) && e.getMessage() != null) {
+      return e.getMessage();
+    }
+    return e.toString();
+  }
+
+  private static String fileProblem(FileSystemException f) {
+    if (f instanceof NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (f instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (f instanceof FileAlreadyExistsException) {
+      return "already exists";
+    }
+    if (f instanceof NotDirectoryException) {
+      return "not a directory";
+    }
+    String reason = f.getReason();
+    if (reason == null || reason.isEmpty()) {
+      return "file system error";
+    }
+    // The JDK passes the C library's strerror text ("Not a directory", "No space left on device").
+    return Character.toLowerCase(reason.charAt(0)) + reason.substring(1);
   }
 
   @Override

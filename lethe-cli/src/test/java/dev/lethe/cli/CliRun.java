@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import picocli.CommandLine;
 
 /** Runs the {@code lethe} command in-process and captures what it prints. */
@@ -14,10 +15,18 @@ record CliRun(int status, String out, String err) {
     return runWithStdin("", args);
   }
 
-  static synchronized CliRun runWithStdin(String stdin, String... args) {
+  /** Runs with "now" fixed at {@code clock}'s instant. */
+  static CliRun runAt(Clock clock, String... args) {
+    return execute(Lethe.newCommandLine(clock), "", args);
+  }
+
+  static CliRun runWithStdin(String stdin, String... args) {
+    return execute(Lethe.newCommandLine(), stdin, args);
+  }
+
+  private static synchronized CliRun execute(CommandLine cli, String stdin, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = Lethe.newCommandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     InputStream saved = System.in;

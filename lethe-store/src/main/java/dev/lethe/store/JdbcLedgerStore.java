@@ -133,7 +133,7 @@ final class JdbcLedgerStore implements LedgerStore {
       throw new StoreException("cannot create the data directory " + dataDir + ": " + e.getMessage(), e);
     }
     String url = config.embedded() ? h2Url(dataDir) : config.jdbcUrl();
-    HikariDataSource ds = pool(url, config.embedded());
+    HikariDataSource ds = pool(url, config.embedded(), dataDir);
     try {
       checkDatabase(ds);
       Flyway.configure()
@@ -186,7 +186,7 @@ final class JdbcLedgerStore implements LedgerStore {
         + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;REUSE_SPACE=FALSE";
   }
 
-  private static HikariDataSource pool(String url, boolean embedded) {
+  private static HikariDataSource pool(String url, boolean embedded, Path dataDir) {
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(url);
     hc.setPoolName("lethe-store");
@@ -196,9 +196,23 @@ final class JdbcLedgerStore implements LedgerStore {
     try {
       return new HikariDataSource(hc);
     } catch (RuntimeException e) {
+      if (embedded && lockedByAnotherProcess(e)) {
+        throw new StoreException("the data directory " + dataDir + " is in use by another lethe process (the embedded"
+            + " database allows one process; use PostgreSQL for concurrent access)", e);
+      }
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new StoreException("cannot connect to " + url.replaceAll("password=[^&;]*", "password=***") + ": " + cause.getMessage(), e);
     }
+  }
+
+  /** H2's DATABASE_ALREADY_OPEN_1: another process holds the file lock of the database file. */
+  private static boolean lockedByAnotherProcess(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && sql.getErrorCode() == 90020) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void checkDatabase(HikariDataSource ds) {
