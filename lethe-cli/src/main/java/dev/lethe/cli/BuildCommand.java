@@ -50,20 +50,21 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Builds a training snapshot from the stored ledger and content exports.",
-      "Every record is gated by the content-eligibility rule at --as-of, redacted, and written",
-      "to its member's shard; the snapshot appears atomically as OUT/<snapshot id>/ with",
-      "manifest.json, croissant.json, shard-NNNNN.jsonl.zst (or, with --format parquet,",
-      "shard-NNNNN.parquet) and members-NNNNN.roaring files.",
-      "The same inputs give a byte-identical snapshot. Prints the manifest summary as JSON.",
-      "Exit status 2, with nothing built, for a bad option: --as-of after now, a --purpose the policy",
-      "in force does not define, an --out or --content that is not a directory or file. Exit status 1",
-      "when the environment fails: the store is in use or unreachable, the lineage target refuses."
+      "Every record is gated by the content-eligibility rule at --as-of, redacted,",
+      "and written to its member's shard; the snapshot appears atomically as",
+      "OUT/<snapshot id>/ with manifest.json, croissant.json, shard-NNNNN.jsonl.zst",
+      "(or, with --format parquet, shard-NNNNN.parquet) and members-NNNNN.roaring.",
+      "The same inputs give a byte-identical snapshot. Prints the summary as JSON.",
+      "Exit status 2, with nothing built, for a bad option: --as-of after now, a",
+      "--purpose the policy in force does not define, an --out or --content that is",
+      "not a directory or a file. Exit status 1 when the environment fails: the",
+      "store is in use or unreachable, or the lineage target refuses."
     })
 final class BuildCommand implements Callable<Integer> {
 
   @Option(names = "--purpose", required = true, paramLabel = "P",
       description = "Purpose, e.g. genai-training. The policy in force at --as-of must define it; before any policy is in "
-          + "force, some policy in the ledger must (every record is then excluded as no-policy). Otherwise exit 2.")
+          + "force, some policy in the ledger must, and nothing is then eligible. Otherwise exit 2.")
   String purpose;
 
   @Option(names = "--as-of", required = true, paramLabel = "T", description = "Consent as-of instant (RFC 3339 with offset), not after now.")

@@ -20,7 +20,7 @@ import me.tongfei.progressbar.ProgressState;
  */
 final class ProgressBars {
 
-  private static final int BAR_WIDTH = 20;
+  private static final int BAR_WIDTH = 10; // short enough that the whole line fits 80 columns
 
   private ProgressBars() {}
 
@@ -70,7 +70,7 @@ final class ProgressBars {
   }
 
   /**
-   * One line of the bar, for example {@code snapshot  42% [########............] 30,016 records
+   * One line of the bar, for example {@code snapshot  42% [####......] 30,016 records
    * 12,345 records/s  ETA 0:00:15}. On a terminal narrower than that the bar graphic goes first,
    * then the end of the line. The ETA extrapolates the rate at which input bytes are read (the
    * total is known in bytes, not records); it reads {@code --:--} until there is a rate, and is

@@ -13,15 +13,15 @@ class ProgressBarsTest {
   void aLineShowsShareRecordsRateAndTimeLeftSeparated() {
     // 25 MiB of 100 read in 10 s: 30 more seconds at that byte rate.
     String line = ProgressBars.line("snapshot", 25L << 20, 100L << 20, 30_016, Duration.ofSeconds(10), 200);
-    assertThat(line).isEqualTo("snapshot  25% [#####...............] 30,016 records  3,002 records/s  ETA 0:00:30");
+    assertThat(line).isEqualTo("snapshot  25% [##........] 30,016 records  3,002 records/s  ETA 0:00:30");
   }
 
   @Test
   void theTimeLeftWaitsForARateAndIsZeroWhenDone() {
     assertThat(ProgressBars.line("snapshot", 0, 1000, 0, Duration.ZERO, 200))
-        .isEqualTo("snapshot   0% [....................] 0 records  - records/s  ETA --:--");
+        .isEqualTo("snapshot   0% [..........] 0 records  - records/s  ETA --:--");
     assertThat(ProgressBars.line("snapshot", 1000, 1000, 7200, Duration.ofHours(2), 200))
-        .isEqualTo("snapshot 100% [####################] 7,200 records  1 records/s  ETA 0:00:00");
+        .isEqualTo("snapshot 100% [##########] 7,200 records  1 records/s  ETA 0:00:00");
     assertThat(ProgressBars.line("snapshot", 1, 7201, 1, Duration.ofSeconds(1), 200)).endsWith("ETA 2:00:00");
   }
 
