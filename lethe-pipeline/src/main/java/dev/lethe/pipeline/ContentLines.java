@@ -75,8 +75,16 @@ public final class ContentLines {
     /** A well-formed record. */
     record Ok(ContentRecord record) implements Parsed {}
 
-    /** A line that could not be read as a record. */
-    record Bad(String problem) implements Parsed {}
+    /**
+     * A line that could not be read as a record: excluded under {@code reason} ({@link
+     * #MALFORMED} or {@link #TOO_LONG}) for {@code problem}.
+     */
+    record Bad(String reason, String problem) implements Parsed {
+      /** A malformed line. */
+      public Bad(String problem) {
+        this(MALFORMED, problem);
+      }
+    }
   }
 
   /**

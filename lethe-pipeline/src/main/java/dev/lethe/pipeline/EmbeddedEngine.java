@@ -86,6 +86,7 @@ final class EmbeddedEngine implements SnapshotEngine {
     ExecutorService workers = Executors.newFixedThreadPool(request.threads(), daemonThreads());
     try (ShardSink sink = new ShardSink(building, view.layout(), request.format())) {
       Deque<Batch> inFlight = new ArrayDeque<>();
+      SeenContent seen = new SeenContent();
       int maxInFlight = 4 * request.threads();
       long bytes = 0;
       // The ledger's own content first, in content id order, then each export in line order.
@@ -93,7 +94,7 @@ final class EmbeddedEngine implements SnapshotEngine {
       for (int from = 0; from < posted.size(); from += BATCH_LINES) {
         List<PostedContent> batch = posted.subList(from, Math.min(posted.size(), from + BATCH_LINES));
         inFlight.add(new Batch(null, null, workers.submit(() -> processPosted(processor, batch))));
-        drain(inFlight, maxInFlight, sink, tally, progress);
+        drain(inFlight, maxInFlight, sink, tally, seen, progress);
       }
       for (Path file : request.contentFiles()) {
         try (InputStream in = Files.newInputStream(file)) {
@@ -116,7 +117,7 @@ final class EmbeddedEngine implements SnapshotEngine {
               batch = new ArrayList<>();
               numbers = new long[BATCH_LINES];
               batchBytes = 0;
-              drain(inFlight, maxInFlight, sink, tally, progress);
+              drain(inFlight, maxInFlight, sink, tally, seen, progress);
               progress.progressed(tally.records(), bytes + lines.consumed());
             }
           }
@@ -127,7 +128,7 @@ final class EmbeddedEngine implements SnapshotEngine {
           bytes += lines.consumed();
         }
       }
-      drain(inFlight, 0, sink, tally, progress);
+      drain(inFlight, 0, sink, tally, seen, progress);
       progress.progressed(tally.records(), bytes);
       List<SnapshotMetadata.Shard> shards = sink.finish();
       SnapshotResult result = SnapshotBuilds.publish(building, request, view, inputs, shards, tally);
@@ -143,13 +144,14 @@ final class EmbeddedEngine implements SnapshotEngine {
    * blank lines counted), so an unreadable line can be reported where it is; nulls for ledger
    * items.
    */
-  private record Batch(Path file, long[] lineNumbers, Future<List<RecordOutcome>> outcomes) {}
+  private record Batch(Path file, long[] lineNumbers, Future<List<RecordProcessor.ExportOutcome>> outcomes) {}
 
-  private static void drain(Deque<Batch> inFlight, int keep, ShardSink sink, BuildCounts tally, ProgressListener progress)
+  private static void drain(
+      Deque<Batch> inFlight, int keep, ShardSink sink, BuildCounts tally, SeenContent seen, ProgressListener progress)
       throws IOException {
     while (inFlight.size() > keep) {
       Batch batch = inFlight.poll();
-      List<RecordOutcome> outcomes;
+      List<RecordProcessor.ExportOutcome> outcomes;
       try {
         outcomes = batch.outcomes().get();
       } catch (InterruptedException e) {
@@ -166,7 +168,12 @@ final class EmbeddedEngine implements SnapshotEngine {
         throw new IOException("a worker failed: " + cause, cause);
       }
       for (int i = 0; i < outcomes.size(); i++) {
-        RecordOutcome outcome = outcomes.get(i);
+        RecordOutcome outcome = outcomes.get(i).outcome();
+        String content = outcomes.get(i).content();
+        if (batch.file() != null && content != null && !seen.add(content)) {
+          // A later copy of an export record read before: the first one is the record.
+          outcome = new RecordOutcome.Excluded(RecordProcessor.DUPLICATE_CONTENT);
+        }
         if (outcome instanceof RecordOutcome.Included included) {
           sink.write(included);
         } else if (outcome instanceof RecordOutcome.Excluded excluded && excluded.problem() != null && batch.file() != null) {
@@ -177,21 +184,21 @@ final class EmbeddedEngine implements SnapshotEngine {
     }
   }
 
-  private static List<RecordOutcome> processPosted(RecordProcessor processor, List<PostedContent> batch) {
-    List<RecordOutcome> outcomes = new ArrayList<>(batch.size());
+  private static List<RecordProcessor.ExportOutcome> processPosted(RecordProcessor processor, List<PostedContent> batch) {
+    List<RecordProcessor.ExportOutcome> outcomes = new ArrayList<>(batch.size());
     for (PostedContent c : batch) {
-      outcomes.add(
-          processor.process(
-              new ContentRecord(c.content(), c.member(), c.kind(), c.visibility(), c.postedAt(), c.deletedAt(), c.text())));
+      RecordOutcome outcome = processor.process(
+          new ContentRecord(c.content(), c.member(), c.kind(), c.visibility(), c.postedAt(), c.deletedAt(), c.text()));
+      outcomes.add(new RecordProcessor.ExportOutcome(null, outcome)); // ledger ids are unique
     }
     return outcomes;
   }
 
-  private static List<RecordOutcome> processLines(RecordProcessor processor, List<byte[]> batch) {
+  private static List<RecordProcessor.ExportOutcome> processLines(RecordProcessor processor, List<byte[]> batch) {
     var decoder = RecordProcessor.strictUtf8();
-    List<RecordOutcome> outcomes = new ArrayList<>(batch.size());
+    List<RecordProcessor.ExportOutcome> outcomes = new ArrayList<>(batch.size());
     for (byte[] line : batch) {
-      outcomes.add(processor.processLine(line, decoder));
+      outcomes.add(processor.processExportLine(line, decoder));
     }
     return outcomes;
   }

@@ -33,9 +33,12 @@ public final class RecordProcessor {
   public static final String FORGOTTEN = "forgotten";
 
   /**
-   * Exclusion reason for an export record whose content id the ledger itself posted: the
-   * ledger's item is the record (its member, its deletion), so the export's copy is left out
-   * rather than letting it restore deleted content or claim it for another member.
+   * Exclusion reason for a copy of content read before: an export record whose content id the
+   * ledger itself posted (the ledger's item is the record, with its member and its deletion), or
+   * that an earlier export record had. The first record of an id in input order is the record;
+   * a later copy cannot restore deleted content, claim it for another member, or put it in the
+   * snapshot twice. (The engines compare export records with each other; this class compares
+   * them with the ledger.)
    */
   public static final String DUPLICATE_CONTENT = "duplicate-content";
 
@@ -85,18 +88,42 @@ public final class RecordProcessor {
    * @param utf8 a decoder from {@link #strictUtf8()} owned by the calling thread
    */
   public RecordOutcome processLine(byte[] line, CharsetDecoder utf8) {
+    return processExportLine(line, utf8).outcome();
+  }
+
+  /**
+   * An export record's outcome with its content id: null when the line could not be read as a
+   * record (malformed, too long), whose id cannot be trusted. An engine uses the id to exclude
+   * later copies of a content id (see {@link #DUPLICATE_CONTENT}).
+   */
+  public record ExportOutcome(String content, RecordOutcome outcome) {}
+
+  /** As {@link #processLine(byte[], CharsetDecoder)}, with the record's content id. */
+  public ExportOutcome processExportLine(byte[] line, CharsetDecoder utf8) {
+    ContentLines.Parsed parsed = parse(line, utf8);
+    if (parsed instanceof ContentLines.Parsed.Ok ok) {
+      return new ExportOutcome(ok.record().content(), processExport(ok.record()));
+    }
+    ContentLines.Parsed.Bad bad = (ContentLines.Parsed.Bad) parsed;
+    return new ExportOutcome(null, new RecordOutcome.Excluded(bad.reason(), bad.problem()));
+  }
+
+  /**
+   * Reads one raw export line as a record without processing it: what {@link
+   * #processExportLine} reads, for an engine that must know a line's content id first.
+   */
+  public static ContentLines.Parsed parse(byte[] line, CharsetDecoder utf8) {
     if (line.length > ContentLines.MAX_LINE_BYTES) {
-      return new RecordOutcome.Excluded(
-          ContentLines.TOO_LONG, "longer than " + ContentLines.MAX_LINE_BYTES + " bytes");
+      return new ContentLines.Parsed.Bad(ContentLines.TOO_LONG, "longer than " + ContentLines.MAX_LINE_BYTES + " bytes");
     }
     int skip = startsWithBom(line) ? BOM.length : 0;
     String text;
     try {
       text = utf8.decode(ByteBuffer.wrap(line, skip, line.length - skip)).toString();
     } catch (CharacterCodingException e) {
-      return new RecordOutcome.Excluded(ContentLines.MALFORMED, "not valid UTF-8");
+      return new ContentLines.Parsed.Bad("not valid UTF-8");
     }
-    return processLine(text);
+    return ContentLines.parse(text);
   }
 
   private static boolean startsWithBom(byte[] line) {

@@ -57,6 +57,29 @@ class UnreadableRecordsTest {
   }
 
   @Test
+  void theFirstRecordOfAContentIdIsTheRecordAndLaterCopiesAreLeftOut() throws Exception {
+    Path first = temp.resolve("first.jsonl");
+    Path second = temp.resolve("second.jsonl");
+    Files.writeString(first, String.join("\n",
+        ann("c1"),
+        ann("c2").replace("\"ann\"", "\"uma\""), // uma's c2
+        ann("c1"), // the same record again
+        "{\"content\":\"c3\"}", // unreadable: its id does not count
+        ann("c3")) + "\n");
+    Files.writeString(second, String.join("\n",
+        ann("c2"), // c2 claimed for ann: uma's record was first
+        ann("c4")) + "\n");
+    SnapshotResult result = SnapshotEngine.embedded(PipelineFixtures.DETECTOR).build(SnapshotEngineTest.ledger(),
+        PipelineFixtures.request("genai-training", SnapshotEngineTest.AS_OF, List.of(first, second), temp.resolve("out"), 3),
+        ProgressListener.NONE);
+    assertThatSnapshot(result.directory())
+        .isConsistent()
+        .includesExactly(List.of("L1", "c1", "c2", "c3", "c4"))
+        .hasExcluded("duplicate-content", 2)
+        .hasExcluded("malformed", 1);
+  }
+
+  @Test
   void aLineWithoutEndIsCutAtTheLimitAndTheRestSkipped() throws Exception {
     int huge = ContentLines.MAX_LINE_BYTES * 2 + 17;
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -6,6 +6,7 @@ import dev.lethe.pipeline.RecordOutcome;
 import dev.lethe.pipeline.RecordProcessor;
 import java.nio.charset.CharsetDecoder;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import scala.Tuple2;
 
@@ -14,22 +15,49 @@ import scala.Tuple2;
  * each input goes through the build's {@link RecordProcessor}; an included record comes out keyed
  * by its shard and sequence number, an excluded one only adds to the partition's counts, which
  * come out last, once, under {@link ShardKey#COUNTS}. Blank export lines are skipped, as the
- * embedded engine skips them.
+ * embedded engine skips them. An export record whose content id an earlier export record had
+ * (by sequence number, {@code firstOfCopies}) is excluded as {@link
+ * RecordProcessor#DUPLICATE_CONTENT}, as the embedded engine excludes later copies.
  */
 final class RecordStep implements Iterator<Tuple2<ShardKey, Object>> {
 
   private final Iterator<InputRecord> inputs;
   private final RecordProcessor processor;
   private final int partition;
+  /** Each content id that more than one export record has, with the first one's sequence number. */
+  private final Map<String, Long> firstOfCopies;
   private final CharsetDecoder utf8 = RecordProcessor.strictUtf8();
   private final BuildCounts counts = new BuildCounts();
   private Tuple2<ShardKey, Object> next;
   private boolean countsSent;
 
-  RecordStep(Iterator<InputRecord> inputs, RecordProcessor processor, int partition) {
+  RecordStep(Iterator<InputRecord> inputs, RecordProcessor processor, int partition, Map<String, Long> firstOfCopies) {
     this.inputs = inputs;
     this.processor = processor;
     this.partition = partition;
+    this.firstOfCopies = firstOfCopies;
+  }
+
+  /** Whether the export record {@code content} at {@code sequence} is a later copy. */
+  private boolean laterCopy(String content, long sequence) {
+    Long first = content == null ? null : firstOfCopies.get(content);
+    return first != null && first != sequence;
+  }
+
+  /**
+   * The content id of an export input as the record step reads it, or null if it cannot be read
+   * as a record: the ids {@code firstOfCopies} is made from.
+   */
+  static String contentId(InputRecord input, CharsetDecoder utf8) {
+    ContentLines.Parsed parsed;
+    if (input.isLine()) {
+      parsed = RecordProcessor.parse(input.line, utf8);
+    } else if (input.isRow()) {
+      parsed = input.parsedRow();
+    } else {
+      return null;
+    }
+    return parsed instanceof ContentLines.Parsed.Ok ok ? ok.record().content() : null;
   }
 
   @Override
@@ -49,12 +77,19 @@ final class RecordStep implements Iterator<Tuple2<ShardKey, Object>> {
         if (ContentLines.isBlank(input.line)) {
           continue;
         }
-        outcome = processor.processLine(input.line, utf8);
+        RecordProcessor.ExportOutcome read = processor.processExportLine(input.line, utf8);
+        outcome = laterCopy(read.content(), input.sequence)
+            ? new RecordOutcome.Excluded(RecordProcessor.DUPLICATE_CONTENT)
+            : read.outcome();
       } else if (input.isRow()) {
         // Rows fail closed under the same reason as lines: any field problem is "malformed".
-        outcome = input.parsedRow() instanceof ContentLines.Parsed.Ok ok
-            ? processor.processExport(ok.record())
-            : new RecordOutcome.Excluded(ContentLines.MALFORMED);
+        if (input.parsedRow() instanceof ContentLines.Parsed.Ok ok) {
+          outcome = laterCopy(ok.record().content(), input.sequence)
+              ? new RecordOutcome.Excluded(RecordProcessor.DUPLICATE_CONTENT)
+              : processor.processExport(ok.record());
+        } else {
+          outcome = new RecordOutcome.Excluded(ContentLines.MALFORMED);
+        }
       } else {
         outcome = processor.process(input.record());
       }

@@ -6,6 +6,7 @@ import dev.lethe.pipeline.BuildCounts;
 import dev.lethe.pipeline.ConsentView;
 import dev.lethe.pipeline.ContentLines;
 import dev.lethe.pipeline.ProgressListener;
+import dev.lethe.pipeline.RecordProcessor;
 import dev.lethe.pipeline.RedactionPolicies;
 import dev.lethe.pipeline.SnapshotBuilds;
 import dev.lethe.pipeline.SnapshotEngine;
@@ -17,6 +18,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.CharsetDecoder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -41,6 +43,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
+import scala.Tuple2;
 
 /**
  * The snapshot build on Apache Spark, giving the same snapshot as the embedded engine for the
@@ -161,14 +164,19 @@ public final class SparkEngine implements SnapshotEngine {
     Broadcast<BuildSpec> shipped = spark.broadcast(spec);
     try {
       JavaRDD<InputRecord> all = posted(ledger);
+      JavaRDD<InputRecord> exports = null;
       for (int i = 0; i < files.size(); i++) {
         URI file = files.get(i);
-        all = all.union(ParquetExports.isParquet(file)
+        JavaRDD<InputRecord> one = ParquetExports.isParquet(file)
             ? ParquetExports.rows(session, file, i + 1, maxSplitBytes)
-            : lines(file, i + 1, hadoop));
+            : lines(file, i + 1, hadoop);
+        exports = exports == null ? one : exports.union(one);
+        all = all.union(one);
       }
+      Broadcast<HashMap<String, Long>> copies =
+          spark.broadcast(exports == null ? new HashMap<>() : firstOfCopies(exports));
       JavaPairRDD<ShardKey, Object> processed = all.mapPartitionsToPair(
-          part -> new RecordStep(part, shipped.value().processor(), TaskContext.getPartitionId()));
+          part -> new RecordStep(part, shipped.value().processor(), TaskContext.getPartitionId(), copies.value()));
       int writers = writePartitions > 0
           ? writePartitions
           : Math.max(1, Math.min(view.layout().shardCount(), spark.defaultParallelism()));
@@ -183,6 +191,7 @@ public final class SparkEngine implements SnapshotEngine {
             return List.of(ShardWriter.write(part, shipped.value().layout(), format, Path.of(buildingDir), attempt)).iterator();
           })
           .collect();
+      copies.destroy();
       removeAttempts(building);
       BuildCounts counts = new BuildCounts();
       List<SnapshotMetadata.Shard> shards = new ArrayList<>();
@@ -200,6 +209,31 @@ public final class SparkEngine implements SnapshotEngine {
     } finally {
       shipped.destroy();
     }
+  }
+
+  /**
+   * Each content id that more than one export record has, with the first one's sequence number:
+   * a pass over the exports that reads only ids, so that the record step can leave out later
+   * copies wherever Spark puts them. The map is as small as the copies are few.
+   */
+  private static HashMap<String, Long> firstOfCopies(JavaRDD<InputRecord> exports) {
+    return new HashMap<>(exports
+        .mapPartitionsToPair(part -> {
+          CharsetDecoder utf8 = RecordProcessor.strictUtf8();
+          List<Tuple2<String, long[]>> ids = new ArrayList<>();
+          while (part.hasNext()) {
+            InputRecord input = part.next();
+            String id = RecordStep.contentId(input, utf8);
+            if (id != null) {
+              ids.add(new Tuple2<>(id, new long[] {input.sequence, 1}));
+            }
+          }
+          return ids.iterator();
+        })
+        .reduceByKey((a, b) -> new long[] {Math.min(a[0], b[0]), a[1] + b[1]})
+        .filter(idFirstCount -> idFirstCount._2()[1] > 1)
+        .mapToPair(idFirstCount -> new Tuple2<>(idFirstCount._1(), idFirstCount._2()[0]))
+        .collectAsMap());
   }
 
   /** The ledger's own items, first in input order (source 0, numbered by position). */

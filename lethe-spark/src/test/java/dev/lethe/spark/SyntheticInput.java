@@ -165,8 +165,10 @@ final class SyntheticInput {
     int m = random.nextInt(members);
     int awkward = awkwardLines ? roll : -1;
     ObjectNode o = JSON.createObjectNode();
-    // A copy of one of the ledger's own items, which the ledger's copy overrides.
-    o.put("content", awkward == 15 ? String.format("L%04d", m % 60) : id)
+    // A copy of one of the ledger's own items, which the ledger's copy overrides; a second
+    // record of an export id read before (in this file or an earlier one), which the first one is.
+    o.put("content", awkward == 15 ? String.format("L%04d", m % 60)
+            : awkward == 14 && i > 0 ? "c" + (file > 0 && m % 2 == 0 ? file - 1 : file) + "-" + (m % i) : id)
         .put("member", unknown ? "ghost-" + roll : member(m));
     o.put("kind", KINDS[random.nextInt(KINDS.length)]);
     o.put("visibility", roll >= 9 && roll < 12 ? "everyone" : VISIBILITY[random.nextInt(VISIBILITY.length)]);
