@@ -212,7 +212,7 @@ final class BuildCommand implements Callable<Integer> {
         }
         try {
           result = SnapshotEngine.embedded(Detector.standard())
-              .build(stored.ledger(), request, ProgressBars.forBuild("snapshot", quiet));
+              .build(stored.ledger(), request, new UnreadableLines(ProgressBars.forBuild("snapshot", quiet), err));
         } catch (IOException | RuntimeException e) {
           try {
             emitter.fail(run, e);

@@ -110,6 +110,26 @@ class BuildCommandTest {
   }
 
   @Test
+  void unreadableExportLinesAreNamedWithFileAndLineEvenWhenQuiet() throws Exception {
+    imported();
+    StringBuilder lines = new StringBuilder(CONTENT);
+    lines.append("{\"content\":\"x1\"}\n"); // line 3
+    lines.append("\n"); // 4: blank, not a record
+    for (int i = 0; i < UnreadableLines.SHOWN + 2; i++) {
+      lines.append("not json ").append(i).append('\n'); // 5 ...
+    }
+    Files.writeString(Path.of(content), lines);
+    CliRun run = build("--purpose", "genai-training", "--as-of", "2024-02-01T00:00:00Z");
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.err()).contains(
+        "lethe: " + content + ":3: malformed: missing required field \"member\"",
+        "lethe: " + content + ":5: malformed: malformed JSON",
+        "lethe: and 3 more unreadable lines");
+    assertThat(run.err().lines().filter(l -> l.startsWith("lethe: " + content + ":"))).hasSize(UnreadableLines.SHOWN);
+    assertThat(JSON.readTree(run.out()).get("excluded").get("malformed").asLong()).isEqualTo(UnreadableLines.SHOWN + 3);
+  }
+
+  @Test
   void theClockIsTheCommandLinesNotTheSystems() throws Exception {
     imported();
     Clock early2024 = Clock.fixed(Instant.parse("2024-01-10T00:00:00Z"), ZoneOffset.UTC);
