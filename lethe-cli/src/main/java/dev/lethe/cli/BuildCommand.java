@@ -2,7 +2,7 @@ package dev.lethe.cli;
 
 import dev.lethe.core.event.Rfc3339;
 import dev.lethe.core.ledger.ConsentLedger;
-import dev.lethe.core.policy.Policy;
+import dev.lethe.pipeline.BuildChecks;
 import dev.lethe.pipeline.ShardFormat;
 import dev.lethe.pipeline.SnapshotConflictException;
 import dev.lethe.pipeline.SnapshotEngine;
@@ -31,12 +31,8 @@ import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -125,12 +121,9 @@ final class BuildCommand implements Callable<Integer> {
       err.println("lethe: --as-of: " + e.getMessage());
       return Lethe.BAD_INPUT;
     }
-    Instant now = clock.instant();
-    if (instant.isAfter(now)) {
-      // Consent at a future instant is a guess: events not yet appended (a withdrawal, a
-      // birthday's age check passing early) would change it, and the snapshot would claim otherwise.
-      err.println("lethe: --as-of: " + asOf + " is in the future (now is " + Rfc3339.format(now.truncatedTo(ChronoUnit.SECONDS))
-          + "); a snapshot can only be built for the present or the past");
+    String asOfProblem = BuildChecks.asOfProblem(instant, clock.instant());
+    if (asOfProblem != null) {
+      err.println("lethe: --as-of: " + asOfProblem);
       return Lethe.BAD_INPUT;
     }
     ShardFormat shardFormat;
@@ -191,7 +184,7 @@ final class BuildCommand implements Callable<Integer> {
     }
     try (LedgerStore ledgerStore = store.open(clock)) {
       StoreSnapshots.StoredLedger stored = StoreSnapshots.load(ledgerStore);
-      String purposeProblem = purposeProblem(stored.ledger(), purpose, instant);
+      String purposeProblem = BuildChecks.purposeProblem(stored.ledger(), purpose, instant);
       if (purposeProblem != null) {
         err.println("lethe: --purpose: " + purposeProblem);
         return Lethe.BAD_INPUT;
@@ -247,35 +240,6 @@ final class BuildCommand implements Callable<Integer> {
       err.println("lethe: " + e.getMessage());
       return CommandLine.ExitCode.SOFTWARE;
     }
-  }
-
-  /**
-   * Why a purpose cannot give a meaningful snapshot at the instant, or null if it can. The policy
-   * in force must define it; before any policy is in force the ledger must still define it in some
-   * version, and every record is then excluded as {@code no-policy} (the spec's decision for that
-   * case), which is a true statement about the instant rather than a typo's empty result.
-   */
-  static String purposeProblem(ConsentLedger ledger, String purpose, Instant at) {
-    Optional<Policy> inForce = ledger.policyAt(at);
-    if (inForce.isPresent()) {
-      Policy policy = inForce.get();
-      if (policy.defines(purpose)) {
-        return null;
-      }
-      return quoted(purpose) + " is not defined by policy " + policy.version() + ", in force at " + Rfc3339.format(at)
-          + " (defined: " + String.join(", ", new TreeSet<>(policy.purposes().keySet())) + ")";
-    }
-    Set<String> defined = new TreeSet<>();
-    ledger.policies().forEach(p -> defined.addAll(p.purposes().keySet()));
-    if (defined.contains(purpose)) {
-      return null;
-    }
-    return quoted(purpose) + " is not defined by any policy in the ledger"
-        + (defined.isEmpty() ? " (the ledger has no policy)" : " (defined: " + String.join(", ", defined) + ")");
-  }
-
-  private static String quoted(String text) {
-    return "\"" + text + "\"";
   }
 
   /** Why a content file cannot be read as an export, or null if it can. */

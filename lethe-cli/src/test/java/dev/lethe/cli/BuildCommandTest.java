@@ -176,12 +176,12 @@ class BuildCommandTest {
         + "\"genai-training\":{\"title\":\"t\",\"default\":\"opt-in\",\"min_age\":18,\"honor_gpc\":true,\"content_kinds\":[\"post\"],\"visibility\":[\"public\"]}}}}";
     ConsentLedger ledger = LedgerReader.load(new ByteArrayInputStream(
         (POLICY_V1 + "\n" + v2 + "\n").getBytes(StandardCharsets.UTF_8))).ledger();
-    assertThat(BuildCommand.purposeProblem(ledger, "personalization", Instant.parse("2024-02-01T00:00:00Z"))).isNull();
-    assertThat(BuildCommand.purposeProblem(ledger, "personalization", Instant.parse("2024-05-01T00:00:00Z")))
+    assertThat(dev.lethe.pipeline.BuildChecks.purposeProblem(ledger, "personalization", Instant.parse("2024-02-01T00:00:00Z"))).isNull();
+    assertThat(dev.lethe.pipeline.BuildChecks.purposeProblem(ledger, "personalization", Instant.parse("2024-05-01T00:00:00Z")))
         .isEqualTo("\"personalization\" is not defined by policy v2, in force at 2024-05-01T00:00:00Z (defined: genai-training)");
-    assertThat(BuildCommand.purposeProblem(ledger, "personalization", Instant.parse("2023-01-01T00:00:00Z"))).isNull();
+    assertThat(dev.lethe.pipeline.BuildChecks.purposeProblem(ledger, "personalization", Instant.parse("2023-01-01T00:00:00Z"))).isNull();
     ConsentLedger empty = LedgerReader.load(new ByteArrayInputStream(new byte[0])).ledger();
-    assertThat(BuildCommand.purposeProblem(empty, "genai-training", Instant.parse("2024-05-01T00:00:00Z")))
+    assertThat(dev.lethe.pipeline.BuildChecks.purposeProblem(empty, "genai-training", Instant.parse("2024-05-01T00:00:00Z")))
         .isEqualTo("\"genai-training\" is not defined by any policy in the ledger (the ledger has no policy)");
   }
 

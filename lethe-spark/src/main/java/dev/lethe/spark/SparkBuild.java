@@ -5,6 +5,7 @@ import dev.lethe.core.event.Rfc3339;
 import dev.lethe.core.ledger.ConsentLedger;
 import dev.lethe.core.ledger.LedgerFormatException;
 import dev.lethe.core.ledger.LedgerReader;
+import dev.lethe.pipeline.BuildChecks;
 import dev.lethe.pipeline.Hashing;
 import dev.lethe.pipeline.RedactionPolicies;
 import dev.lethe.pipeline.ShardFormat;
@@ -81,6 +82,9 @@ public final class SparkBuild implements Callable<Integer> {
         "manifest, shard files, bitmaps and croissant.json. Prints the summary as JSON."
       })
   static final class Build implements Callable<Integer> {
+
+    /** "Now", for refusing an as-of in the future; tests set a fixed clock. */
+    Clock clock = Clock.systemUTC();
 
     @Option(names = "--ledger", paramLabel = "FILE",
         description = "Consent ledger (JSON Lines, e.g. `lethe export` of the store); a path or Hadoop URI. With --key-file; or use --db.")
@@ -177,6 +181,11 @@ public final class SparkBuild implements Callable<Integer> {
         err.println("--as-of: " + e.getMessage());
         return BAD_INPUT;
       }
+      String asOfProblem = BuildChecks.asOfProblem(instant, clock.instant());
+      if (asOfProblem != null) {
+        err.println("--as-of: " + asOfProblem);
+        return BAD_INPUT;
+      }
       try {
         shardFormat = ShardFormat.named(format);
       } catch (IllegalArgumentException e) {
@@ -218,6 +227,11 @@ public final class SparkBuild implements Callable<Integer> {
         // As `lethe build --db`: the store's ledger export and derived snapshot key, then an audit leaf.
         try (LedgerStore store = LedgerStore.open(storeConfig)) {
           StoreSnapshots.StoredLedger stored = StoreSnapshots.load(store);
+          String purposeProblem = BuildChecks.purposeProblem(stored.ledger(), purpose, instant);
+          if (purposeProblem != null) {
+            err.println("--purpose: " + purposeProblem);
+            return BAD_INPUT;
+          }
           SnapshotRequest request = request(instant, policy, StoreSnapshots.deploymentKey(store), stored.sha256());
           SnapshotResult result = build(session, stored.ledger(), request);
           store.registerSnapshotRoot(out.toAbsolutePath().normalize()); // so `lethe where` and forgetting find it
@@ -255,6 +269,11 @@ public final class SparkBuild implements Callable<Integer> {
         return BAD_INPUT;
       } catch (IOException e) {
         err.println("--ledger: cannot read " + ledger + ": " + e.getMessage());
+        return BAD_INPUT;
+      }
+      String purposeProblem = BuildChecks.purposeProblem(consent, purpose, instant);
+      if (purposeProblem != null) {
+        err.println("--purpose: " + purposeProblem);
         return BAD_INPUT;
       }
       print(summary(build(session, consent, request(instant, policy, key, ledgerSha))));

@@ -43,6 +43,25 @@ class SparkBuildTest {
   }
 
   @Test
+  void anAsOfInTheFutureAndAPurposeThePolicyDoesNotDefineAreRefusedAndNothingIsBuilt() throws Exception {
+    SyntheticInput input = SyntheticInput.write(temp.resolve("in"), 5L, 20, 1, 10);
+    Path keyFile = temp.resolve("key.hex");
+    Files.writeString(keyFile, KEY_HEX + "\n");
+    Path out = temp.resolve("spark-out");
+    Run future = run("build", "--master", "local[1]", "--ledger", input.ledger.toString(), "--purpose", "genai-training",
+        "--as-of", "2999-01-01T00:00:00Z", "--out", out.toString(), "--key-file", keyFile.toString(),
+        "--content", input.content.get(0).toString());
+    assertThat(future.code()).isEqualTo(2);
+    assertThat(future.err()).contains("--as-of: 2999-01-01T00:00:00Z is in the future");
+    Run nope = run("build", "--master", "local[1]", "--ledger", input.ledger.toString(), "--purpose", "nope",
+        "--as-of", "2024-06-01T00:00:00Z", "--out", out.toString(), "--key-file", keyFile.toString(),
+        "--content", input.content.get(0).toString());
+    assertThat(nope.code()).isEqualTo(2);
+    assertThat(nope.err()).contains("--purpose: \"nope\" is not defined by policy");
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
   void theCommandPublishesTheSnapshotLetheBuildPublishesWithTheStandardDetector() throws Exception {
     SyntheticInput input = SyntheticInput.write(temp.resolve("in"), 99L, 80, 2, 300);
     Path keyFile = temp.resolve("key.hex");
