@@ -286,7 +286,7 @@ final class AddressScanner {
         return b + 1;
       }
     }
-    if (MILITARY.contains(f) && k + 1 < n && tk.capitalized(k)) {
+    if (MILITARY.contains(f) && k + 1 < n && (tk.capitalized(k) || tk.allLowerCase())) {
       // "PSC 4115, Box 7815", "Unit 5022 Box 1225", "USNS Kim"
       if ((f.equals("psc") || f.equals("unit")) && number(tk, k + 1)) {
         int b = k + 2;
@@ -341,12 +341,17 @@ final class AddressScanner {
       if (w < n && tk.word(w) && !tk.newlineBefore(w)) {
         int e = w;
         boolean street = false;
+        // A name between two numbers without a street word ("6750 Koskikatu 25") is made of words
+        // that are capitalised or not common: in lower-case text every word would pass, and
+        // "2 cats and 3 dogs" would be an address.
+        boolean named = true;
         while (e < n && e - w < 5 && tk.word(e) && !tk.newlineBefore(e)) {
           String we = folded(tk, e);
           boolean cap = tk.capitalized(e) || tk.allLowerCase();
           if (!cap && !(e > w && (SUFFIXES.contains(we) || SHORT_SUFFIXES.contains(we)))) {
             break;
           }
+          named &= tk.capitalized(e) || !tk.commonWord(e);
           e++;
           if (SHORT_SUFFIXES.contains(we) && !tk.capitalized(e - 1) && e - 1 > w) {
             street = true;
@@ -368,7 +373,7 @@ final class AddressScanner {
             e++;
           }
         }
-        if (e > w && number(tk, e) && !tk.newlineBefore(e)) {
+        if (e > w && number(tk, e) && !tk.newlineBefore(e) && (street || named)) {
           return e + 1;
         }
         if (street && e > w) {

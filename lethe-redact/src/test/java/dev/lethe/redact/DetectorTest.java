@@ -130,6 +130,12 @@ class DetectorTest {
     assertThat(found(RULES, "I live at 221B Baker Street, London NW1 6XE.", EntityType.STREET_ADDRESS))
         .containsExactly("221B Baker Street, London NW1 6XE");
     assertThat(found(RULES, "I bought a 4K TV and 3 dogs", EntityType.STREET_ADDRESS)).isEmpty();
+    // Lower-case text: common words between two numbers are not a street.
+    for (String text : List.of("i have 2 cats and 3 dogs", "the year 2024 and 2025 lol", "we won 3 games in 5 days lol")) {
+      assertThat(found(RULES, text, EntityType.STREET_ADDRESS)).as(text).isEmpty();
+    }
+    assertThat(found(RULES, "i live at 6750 koskikatu 25. ok", EntityType.STREET_ADDRESS)).containsExactly("6750 koskikatu 25");
+    assertThat(found(RULES, "i live at 12 main street", EntityType.STREET_ADDRESS)).containsExactly("12 main street");
   }
 
   @Test
