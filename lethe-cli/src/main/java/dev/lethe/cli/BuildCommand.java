@@ -3,6 +3,7 @@ package dev.lethe.cli;
 import dev.lethe.core.event.Rfc3339;
 import dev.lethe.core.ledger.ConsentLedger;
 import dev.lethe.pipeline.BuildChecks;
+import dev.lethe.pipeline.SnapshotBuilds;
 import dev.lethe.pipeline.ShardFormat;
 import dev.lethe.pipeline.SnapshotConflictException;
 import dev.lethe.pipeline.SnapshotEngine;
@@ -139,6 +140,11 @@ final class BuildCommand implements Callable<Integer> {
         err.println("lethe: --content " + file + ": " + problem);
         return Lethe.BAD_INPUT;
       }
+    }
+    String names = SnapshotBuilds.inputNameProblem("ledger", content.stream().map(f -> f.getFileName().toString()).toList());
+    if (names != null) {
+      err.println("lethe: --content: " + names);
+      return Lethe.BAD_INPUT;
     }
     RedactionPolicy policy;
     try {

@@ -50,6 +50,11 @@ final class SnapshotsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
+    if (out != null && !SnapshotDirs.reachable(out)) {
+      // An empty list for a mistyped directory would read as "no snapshots there".
+      err.println("lethe: --out " + out + ": not a readable directory");
+      return Lethe.BAD_INPUT;
+    }
     List<Path> roots;
     if (out != null && register == null && unregister == null) {
       roots = List.of(SnapshotDirs.canonical(out));
@@ -82,8 +87,8 @@ final class SnapshotsCommand implements Callable<Integer> {
     PrintWriter w = spec.commandLine().getOut();
     List<Path> unreachable = new ArrayList<>();
     for (Path root : roots) {
-      // An explicit --out that does not exist holds nothing; a registered root that is gone is a gap.
-      if (out == null && !SnapshotDirs.reachable(root)) {
+      // A registered root that is gone is a gap in the list (an explicit --out was checked above).
+      if (!SnapshotDirs.reachable(root)) {
         unreachable.add(root);
         continue;
       }

@@ -56,6 +56,11 @@ final class WhereCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (out != null && !SnapshotDirs.reachable(out)) {
+      // Answering "in no snapshot" for a mistyped directory would be a false all-clear.
+      spec.commandLine().getErr().println("lethe: --out " + out + ": not a readable directory");
+      return Lethe.BAD_INPUT;
+    }
     OptionalInt number;
     List<Path> roots;
     try (LedgerStore ledger = store.open(clock)) {

@@ -130,6 +130,18 @@ class BuildCommandTest {
   }
 
   @Test
+  void twoContentFilesWithOneNameAreRefusedSinceTheManifestNamesInputsByName() throws Exception {
+    imported();
+    Path other = dir.resolve("b").resolve("content.jsonl");
+    Files.createDirectories(other.getParent());
+    Files.writeString(other, CONTENT.replace("a1", "a2").replace("k1", "k2"));
+    CliRun twice = build("--purpose", "genai-training", "--as-of", "2024-02-01T00:00:00Z", "--content", other.toString());
+    assertThat(twice.status()).isEqualTo(2);
+    assertThat(twice.err()).contains("two inputs are named content.jsonl");
+    assertThat(anySnapshot()).isFalse();
+  }
+
+  @Test
   void theClockIsTheCommandLinesNotTheSystems() throws Exception {
     imported();
     Clock early2024 = Clock.fixed(Instant.parse("2024-01-10T00:00:00Z"), ZoneOffset.UTC);

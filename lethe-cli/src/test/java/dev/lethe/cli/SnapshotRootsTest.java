@@ -66,6 +66,17 @@ class SnapshotRootsTest {
     });
     CliRun list = CliRun.run("snapshots", "--data", data);
     assertThat(list.status()).as(list.err()).isZero();
+    // A mistyped --out is an error, not an empty answer that reads as "held nowhere".
+    for (String command : List.of("where", "snapshots")) {
+      List<String> args = new ArrayList<>(List.of(command, "--data", data, "--out", dir.resolve("elsewhere/out2").toString()));
+      if (command.equals("where")) {
+        args.addAll(List.of("--member", "u2"));
+      }
+      CliRun typo = CliRun.run(args.toArray(String[]::new));
+      assertThat(typo.status()).as(command).isEqualTo(2);
+      assertThat(typo.err()).contains("--out", "out2", "not a readable directory");
+      assertThat(typo.out()).isEmpty();
+    }
     assertThat(list.out().lines().map(this::json).map(n -> n.get("snapshot").asText()).toList()).containsExactly(snapshot);
     // train finds the snapshot too, so forgetting has a model to retrain.
     CliRun train = CliRun.run("train", "--data", data, "--snapshot", snapshot, "--threads", "2");

@@ -62,12 +62,37 @@ public final class SnapshotBuilds {
    * names it, then each content file's name and SHA-256, in request order.
    */
   public static List<SnapshotMetadata.Input> inputs(SnapshotRequest request) throws IOException {
+    List<String> names = new ArrayList<>();
+    for (Path file : request.contentFiles()) {
+      names.add(file.getFileName().toString());
+    }
+    String problem = inputNameProblem(request.ledgerName(), names);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
+    }
     List<SnapshotMetadata.Input> inputs = new ArrayList<>();
     inputs.add(new SnapshotMetadata.Input(request.ledgerName(), request.ledgerSha256()));
     for (Path file : request.contentFiles()) {
       inputs.add(new SnapshotMetadata.Input(file.getFileName().toString(), Hashing.sha256Hex(file)));
     }
     return inputs;
+  }
+
+  /**
+   * Why these inputs cannot be named in a manifest, or null: the manifest names each input by its
+   * file name, so two content files with the same name (or one named as the ledger's input) would
+   * be two entries a reader cannot tell apart.
+   */
+  public static String inputNameProblem(String ledgerName, List<String> contentNames) {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    seen.add(ledgerName);
+    for (String name : contentNames) {
+      if (!seen.add(name)) {
+        return "two inputs are named " + name + " (the manifest names inputs by file name" 
+            + (name.equals(ledgerName) ? ", and the ledger's input is named so" : "") + "); rename one";
+      }
+    }
+    return null;
   }
 
   /**

@@ -136,6 +136,11 @@ public final class SparkEngine implements SnapshotEngine {
     if (files.size() > InputRecord.MAX_SOURCES - 1) {
       throw new IllegalArgumentException("at most " + (InputRecord.MAX_SOURCES - 1) + " content files, not " + files.size());
     }
+    String names = SnapshotBuilds.inputNameProblem(
+        request.ledgerName(), files.stream().map(f -> new org.apache.hadoop.fs.Path(f).getName()).toList());
+    if (names != null) {
+      throw new IllegalArgumentException(names);
+    }
     List<SnapshotMetadata.Input> inputs = new ArrayList<>();
     inputs.add(new SnapshotMetadata.Input(request.ledgerName(), request.ledgerSha256()));
     List<String> digests = digests(files, hadoop);
