@@ -261,7 +261,7 @@ final class RedactEvalCommand implements Callable<Integer> {
     o.put("codePoints", r.codePoints());
     o.put("seconds", r.seconds());
     o.putPOJO("scoredTypes", scored);
-    o.putPOJO("aliases", aliases);
+    o.putPOJO("aliases", new java.util.TreeMap<>(aliases));
     ObjectNode per = o.putObject("perType");
     r.perType().forEach((k, m) -> per.set(k, metrics(mapper, m)));
     o.set("overall", metrics(mapper, r.overall()));
@@ -272,6 +272,10 @@ final class RedactEvalCommand implements Callable<Integer> {
     ObjectNode o = mapper.createObjectNode();
     o.put("gold", m.gold());
     o.put("predicted", m.predicted());
+    // The counts behind the rates, so that results of several runs or datasets can be summed.
+    o.put("matchedGold", m.matchedGold());
+    o.put("matchedPredicted", m.matchedPredicted());
+    o.put("exact", m.exact());
     Double[] rates = rates(m);
     String[] names = {"precision", "recall", "f2", "exactPrecision", "exactRecall", "exactF2"};
     for (int i = 0; i < names.length; i++) {

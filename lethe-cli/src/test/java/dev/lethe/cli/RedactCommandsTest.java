@@ -93,8 +93,10 @@ class RedactCommandsTest {
     JsonNode person = results.get(0).get("perType").get("PERSON");
     assertThat(person.get("gold").asInt()).isEqualTo(2);
     assertThat(person.get("recall").asDouble()).isEqualTo(0.5);
+    assertThat(person.get("matchedGold").asInt()).isEqualTo(1); // the counts behind the rates, for summing runs
     JsonNode email = results.get(1).get("perType").get("EMAIL_ADDRESS");
     assertThat(email.get("precision").asDouble()).isEqualTo(0.5);
+    assertThat(email.get("predicted").asInt()).isEqualTo(2 * email.get("matchedPredicted").asInt());
     List<JsonNode> wrong = lines(Files.readString(errors));
     assertThat(wrong).extracting(e -> e.get("kind").asText() + " " + e.get("type").asText() + " " + e.get("span").asText())
         .containsExactly("missed PERSON zzq", "spurious EMAIL_ADDRESS bo@example.org");
