@@ -249,6 +249,23 @@ final class PersonVeto {
     if (a > 0 && spacesBetween(tk, a - 1, a) && nameLike(tk, a - 1)) {
       h.starts[i] = tk.starts[a - 1];
     }
+    // A name written in lower case: a capitalised common word before it starts the sentence, not
+    // the name ("Later john smith"), and the listed names after it are part of it ("Hi john
+    // smith", where the model saw only "john"); left out, "smith" would stay in the text.
+    int first = tokenAt(tk, h.starts[i]);
+    if (b > first && tk.capitalized(first) && tk.commonWord(first) && lowerCaseWords(tk, first + 1, b)) {
+      first++;
+      h.starts[i] = tk.starts[first];
+    }
+    if (lowerCaseWords(tk, first, b)) {
+      int e = b;
+      while (e + 1 < tk.size && e - b < 2 && spacesBetween(tk, e, e + 1) && lowerCaseWords(tk, e + 1, e + 1)
+          && tk.listedName(e + 1) && !tk.commonWord(e + 1)) {
+        e++;
+      }
+      h.ends[i] = tk.ends[e];
+      b = e;
+    }
     int k = b + 1;
     if (k + 1 < tk.size && spacesBetween(tk, b, k) && tk.length(k) == 1 && tk.capitalized(k)) {
       int next = k + 1 < tk.size && tk.is(k + 1, ".") ? k + 2 : k + 1;
@@ -257,6 +274,16 @@ final class PersonVeto {
         h.ends[i] = tk.ends[next];
       }
     }
+  }
+
+  /** Whether tokens {@code from..to} (inclusive; none when from > to) are all words in lower case. */
+  private static boolean lowerCaseWords(Tokens tk, int from, int to) {
+    for (int k = from; k <= to; k++) {
+      if (!tk.word(k) || tk.capitalized(k) || !Character.isLowerCase(tk.first(k))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean nameLike(Tokens tk, int k) {

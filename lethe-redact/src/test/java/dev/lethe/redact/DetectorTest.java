@@ -183,4 +183,13 @@ class DetectorTest {
     assertThat(found(Detector.standard(), "Yesterday Barack Obama met Angela Merkel in Berlin.", EntityType.PERSON))
         .contains("Barack Obama", "Angela Merkel");
   }
+
+  @Test
+  void aNameInLowerCaseIsFoundWholeWithoutTheWordThatStartsTheSentence() {
+    assertThat(found(Detector.standard(), "Hi john smith.", EntityType.PERSON)).containsExactly("john smith");
+    assertThat(found(Detector.standard(), "John Smith called. Later john smith came by.", EntityType.PERSON))
+        .containsExactly("John Smith", "john smith");
+    // Common words after a lower-case name are not taken into it.
+    assertThat(found(Detector.standard(), "Hi john and the others.", EntityType.PERSON)).containsExactly("john");
+  }
 }
