@@ -1,10 +1,9 @@
 package dev.lethe.cli;
 
+import dev.lethe.pipeline.SnapshotRoots;
 import dev.lethe.store.LedgerStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * Where snapshots live: {@code snapshots/} under the data directory when no {@code --out} is
@@ -20,14 +19,14 @@ final class SnapshotDirs {
     return data.resolve("snapshots");
   }
 
-  /** The form a root is registered and compared in: absolute and normalized. */
+  /** The form a root is registered and compared in (see {@link SnapshotRoots#canonical}). */
   static Path canonical(Path root) {
-    return root.toAbsolutePath().normalize();
+    return SnapshotRoots.canonical(root);
   }
 
   /** Records that a build published into {@code root}; idempotent. */
   static void register(LedgerStore ledger, Path root) {
-    ledger.registerSnapshotRoot(canonical(root));
+    SnapshotRoots.register(ledger, root);
   }
 
   /**
@@ -36,16 +35,11 @@ final class SnapshotDirs {
    * before the registry, and the demo, published there without registering it.
    */
   static List<Path> roots(LedgerStore ledger, StoreOptions store) {
-    TreeSet<Path> roots = new TreeSet<>(ledger.snapshotRoots());
-    Path fallback = canonical(defaultDir(store));
-    if (Files.isDirectory(fallback)) {
-      roots.add(fallback);
-    }
-    return List.copyOf(roots);
+    return SnapshotRoots.roots(ledger, defaultDir(store));
   }
 
   /** Whether a root can be listed; one that cannot must never count as holding nothing. */
   static boolean reachable(Path root) {
-    return Files.isDirectory(root) && Files.isReadable(root);
+    return SnapshotRoots.reachable(root);
   }
 }

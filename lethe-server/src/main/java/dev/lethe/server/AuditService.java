@@ -24,7 +24,8 @@ import java.util.stream.Stream;
 
 /**
  * The auditor's views: the audit log's leaves, its checkpoints, inclusion proofs, snapshot
- * manifests and the compliance report.
+ * manifests and the compliance report. Snapshots come from every snapshot root ({@link
+ * SnapshotView}); every view of them says which roots could not be read.
  *
  * <p>The store exposes leaves only through its audit bundle, so the log browser reads a bundle
  * exported to a private directory, re-exported when the log has grown. Exporting signs a
@@ -135,10 +136,13 @@ final class AuditService {
     return all.isEmpty() ? store.auditSize() : all.get(all.size() - 1).checkpoint().size();
   }
 
+  /** Every published snapshot with its root, and whether every snapshot root could be read. */
   ObjectNode snapshots() {
+    SnapshotView.Snapshots current = snapshots.current();
     ObjectNode o = Json.object();
     ArrayNode list = o.putArray("snapshots");
-    for (SnapshotCatalog.Entry e : snapshots.catalog().snapshots()) {
+    for (SnapshotView.Located l : current.snapshots()) {
+      SnapshotCatalog.Entry e = l.entry();
       list.addObject()
           .put("snapshot", e.snapshot())
           .put("purpose", e.purpose())
@@ -146,18 +150,17 @@ final class AuditService {
           .put("policy_version", e.policyVersion())
           .put("included", e.included())
           .put("excluded", e.excluded())
-          .put("shards", e.shards().size());
+          .put("shards", e.shards().size())
+          .put("root", l.root().toString());
     }
-    return o;
+    return current.putCoverage(o);
   }
 
   ObjectNode manifest(String snapshot) {
-    for (SnapshotCatalog.Entry e : snapshots.catalog().snapshots()) {
-      if (e.snapshot().equals(snapshot)) {
-        return (ObjectNode) e.manifest().deepCopy();
-      }
-    }
-    throw ProblemException.notFound("unknown-snapshot", "no published snapshot has this id");
+    SnapshotView.Snapshots current = snapshots.current();
+    return current.find(snapshot).map(e -> (ObjectNode) e.manifest().deepCopy()).orElseThrow(() -> ProblemException.notFound(
+        "unknown-snapshot", current.complete() ? "no published snapshot has this id"
+            : "no published snapshot in a readable snapshot root has this id; unreadable roots: " + current.unreachable()));
   }
 
   /**
@@ -166,18 +169,33 @@ final class AuditService {
    * the report's figures are all under a checkpoint the auditor can verify).
    */
   ComplianceFacts facts() {
+    return facts(snapshots.current());
+  }
+
+  private ComplianceFacts facts(SnapshotView.Snapshots current) {
     Instant now = config.clock.instant();
     SignedCheckpoint latest = store.checkpoint();
     ComplianceFacts.AuditFacts audit = new ComplianceFacts.AuditFacts(latest.checkpoint().size(), latest.note(),
         Base64.getEncoder().encodeToString(latest.checkpoint().root()), config.verifyCommand);
     LedgerView.Loaded l = ledger.current();
     return ComplianceFactsCollector.collect("Lethe compliance report — " + config.controller.name(), now, l.ledger(), l.events(),
-        snapshots.catalog(), views.queued(), store::commitment, audit);
+        current.snapshots().stream().map(SnapshotView.Located::entry).toList(), views.queued(), store::commitment, audit);
   }
 
-  /** The compliance report as one self-contained HTML page. */
+  /**
+   * The compliance report as one self-contained HTML page; when a snapshot root could not be
+   * read, it opens with a notice naming the roots, since its snapshot figures leave them out.
+   */
   String reportHtml() {
-    return ComplianceReport.html(facts());
+    SnapshotView.Snapshots current = snapshots.current();
+    String html = ComplianceReport.html(facts(current));
+    if (current.complete()) {
+      return html;
+    }
+    String notice = "<p class=\"bad\" role=\"alert\" id=\"unreachable-roots\"><b>Incomplete:</b> these snapshot directories are missing or "
+        + "unreadable, so snapshots in them are not reported here: " + Html.esc(current.unreachable().toString()) + "</p>\n";
+    int body = html.indexOf("<body>");
+    return body < 0 ? notice + html : html.substring(0, body + 6) + notice + html.substring(body + 6);
   }
 
   /**
@@ -186,12 +204,14 @@ final class AuditService {
    * open or past their deadline.
    */
   ObjectNode report() {
-    ComplianceFacts facts = facts();
+    SnapshotView.Snapshots current = snapshots.current();
+    ComplianceFacts facts = facts(current);
     Instant now = facts.generatedAt();
     ObjectNode o = ComplianceReport.json(facts);
     AuditReport audit = store.verifyAudit();
     ObjectNode s = o.putObject("summary");
-    s.put("all_checks_pass", audit.ok() && ComplianceFactsCollector.allChecksPass(facts));
+    // A snapshot root that could not be read was not checked, so not every check passed.
+    s.put("all_checks_pass", audit.ok() && ComplianceFactsCollector.allChecksPass(facts) && current.complete());
     s.put("audit_ok", audit.ok());
     s.put("audit_leaves", audit.leaves());
     s.put("audit_checkpoints", audit.checkpoints());
@@ -206,6 +226,7 @@ final class AuditService {
     List<ForgetQueueView.ForgetRequest> open = views.openRequests();
     s.put("forget_requests_open", open.size());
     s.put("forget_requests_overdue", open.stream().filter(r -> r.deadline().isBefore(now)).count());
+    current.putCoverage(s);
     return o;
   }
 }

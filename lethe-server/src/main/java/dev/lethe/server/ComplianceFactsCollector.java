@@ -59,13 +59,25 @@ public final class ComplianceFactsCollector {
    */
   public static ComplianceFacts collect(String title, Instant at, ConsentLedger ledger, List<? extends LedgerEvent> events,
       SnapshotCatalog catalog, List<ForgetRequest> requests, Function<String, String> commitment, AuditFacts audit) {
+    return collect(title, at, ledger, events, catalog.snapshots(), requests, commitment, audit);
+  }
+
+  /**
+   * The report's facts for the current state, over published snapshots from any number of
+   * snapshot directories (the server reads every snapshot root).
+   *
+   * @param published the published snapshots; only those no rebuild superseded are reported
+   * @see #collect(String, Instant, ConsentLedger, List, SnapshotCatalog, List, Function, AuditFacts)
+   */
+  public static ComplianceFacts collect(String title, Instant at, ConsentLedger ledger, List<? extends LedgerEvent> events,
+      List<SnapshotCatalog.Entry> published, List<ForgetRequest> requests, Function<String, String> commitment, AuditFacts audit) {
     Map<Integer, String> memberByNumber = new HashMap<>();
     for (String member : ledger.memberIds()) {
       ledger.memberNumber(member).ifPresent(n -> memberByNumber.put(n, member));
     }
     Map<String, LocalDate> birthDates = birthDates(events);
     List<SnapshotFacts> snapshots = new ArrayList<>();
-    for (SnapshotCatalog.Entry e : current(catalog)) {
+    for (SnapshotCatalog.Entry e : current(published)) {
       snapshots.add(snapshot(e, ledger, memberByNumber, birthDates));
     }
     return new ComplianceFacts(title, at, snapshots, objections(events), forgets(requests, commitment), audit);
@@ -77,13 +89,18 @@ public final class ComplianceFactsCollector {
    * manifest stays as history, but it is no longer training data.
    */
   public static List<SnapshotCatalog.Entry> current(SnapshotCatalog catalog) {
+    return current(catalog.snapshots());
+  }
+
+  /** The snapshots in force among {@code published} (see {@link #current(SnapshotCatalog)}), in their order. */
+  public static List<SnapshotCatalog.Entry> current(List<SnapshotCatalog.Entry> published) {
     Set<String> superseded = new HashSet<>();
-    for (SnapshotCatalog.Entry e : catalog.snapshots()) {
+    for (SnapshotCatalog.Entry e : published) {
       if (e.manifest().hasNonNull("rebuild_of")) {
         superseded.add(e.manifest().get("rebuild_of").asText());
       }
     }
-    return catalog.snapshots().stream().filter(e -> !superseded.contains(e.snapshot())).toList();
+    return published.stream().filter(e -> !superseded.contains(e.snapshot())).toList();
   }
 
   /** Each member's birth date as registered (a later registration event of the same id wins). */

@@ -3,6 +3,7 @@ package dev.lethe.server;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.pipeline.SnapshotEngine;
+import dev.lethe.pipeline.SnapshotRoots;
 import dev.lethe.pipeline.StoreSnapshots;
 import dev.lethe.redact.Detector;
 import dev.lethe.store.LedgerStore;
@@ -62,11 +63,8 @@ final class ForgetJob implements ForgetScheduler.Job {
     List<String> pending = queue.list().stream().filter(r -> r.status() == ForgetRequest.Status.PENDING).map(ForgetRequest::id).toList();
     ModelRegistry registry = ModelRegistry.open(models);
     // Every root a build registered (lethe build --out DIR), and this server's own directory if it exists.
-    java.util.TreeSet<Path> roots = new java.util.TreeSet<>(store.snapshotRoots());
-    if (java.nio.file.Files.isDirectory(snapshots)) {
-      roots.add(snapshots.toAbsolutePath().normalize());
-    }
-    ForgetRunner runner = new ForgetRunner(queue, registry, Training.of(registry, threads), List.copyOf(roots),
+    List<Path> roots = SnapshotRoots.roots(store, snapshots);
+    ForgetRunner runner = new ForgetRunner(queue, registry, Training.of(registry, threads), roots,
         SnapshotEngine.embedded(detector.get()), new StoreAuditSink(store), clock, PlantedCanary.read(canaries));
     ForgetRunner.RunReport report = runner.run(
         new ForgetRunner.Rebuild(stored.ledger(), stored.sha256(), StoreSnapshots.deploymentKey(store), threads));

@@ -48,7 +48,7 @@ public final class LetheServer implements AutoCloseable {
   public static LetheServer start(ServerConfig config) {
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Policies policies = new Policies(config.store);
-    SnapshotView snapshots = new SnapshotView(config.snapshotsDir);
+    SnapshotView snapshots = new SnapshotView(config.store, config.snapshotsDir);
     LedgerView ledger = new LedgerView(config.store);
     UnlearnViews unlearn = new UnlearnViews(ModelRegistry.open(config.modelsDir), ForgetQueue.open(config.forgetDir), snapshots,
         config.store, policies, ledger, config.clock);

@@ -265,17 +265,25 @@ final class MemberService {
     return list;
   }
 
-  /** Where the member's data is: snapshots and shards, models, forget requests. */
+  /**
+   * Where the member's data is: snapshots and shards (with the root each was found in), models,
+   * forget requests, and whether the answer covers every snapshot root: {@code complete} is false
+   * and {@code unreachable_roots} names the roots that could not be read when one is missing or
+   * unreadable, so that an empty {@code snapshots} is never a false all-clear.
+   */
   ObjectNode dataUsage(String member) {
     int number = requireMember(member);
+    SnapshotView.Snapshots current = snapshots.current();
     ObjectNode o = Json.object();
     o.put("member", member);
     ArrayNode snaps = o.putArray("snapshots");
-    for (SnapshotCatalog.Hit hit : snapshots.catalog().where(number)) {
+    for (SnapshotView.LocatedHit located : current.where(number)) {
+      SnapshotCatalog.Hit hit = located.hit();
       ObjectNode s = snaps.addObject();
       s.put("snapshot", hit.snapshot().snapshot());
       s.put("purpose", hit.snapshot().purpose());
       s.put("as_of", Rfc3339.format(hit.snapshot().asOf()));
+      s.put("root", located.root().toString());
       ArrayNode shards = s.putArray("shards");
       hit.shards().forEach(shards::add);
     }
@@ -293,7 +301,7 @@ final class MemberService {
     ArrayNode forget = o.putArray("forget_requests");
     Instant now = now();
     forgetQueue.requestsFor(member).forEach(r -> forget.add(forgetJson(r, now)));
-    return o;
+    return current.putCoverage(o);
   }
 
   /**

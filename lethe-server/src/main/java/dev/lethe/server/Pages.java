@@ -265,8 +265,18 @@ final class Pages {
 
     b.append("<section id=\"where\" aria-labelledby=\"where-h\"><h2 id=\"where-h\">Where is my data?</h2>");
     ObjectNode usage = members.dataUsage(m);
+    boolean complete = usage.get("complete").asBoolean();
+    if (!complete) {
+      // Never an unqualified "none": snapshots in a directory that could not be read may hold the member's content.
+      // The member is told how many, not the server's paths (the auditor pages name them).
+      int gaps = usage.get("unreachable_roots").size();
+      b.append("<p class=\"error\" id=\"where-incomplete\" role=\"alert\">This answer is incomplete: ")
+          .append(gaps == 1 ? "one directory of training data snapshots" : gaps + " directories of training data snapshots")
+          .append(" could not be read just now, and snapshots there may hold your content too. Please check again later.</p>");
+    }
     if (usage.get("snapshots").isEmpty()) {
-      b.append("<p>None of your content is in a training data snapshot.</p>");
+      b.append(complete ? "<p>None of your content is in a training data snapshot.</p>"
+          : "<p>None of your content is in the training data snapshots that could be read.</p>");
     } else {
       b.append("<table><caption>Training data snapshots holding your content</caption><thead><tr><th scope=\"col\">Snapshot</th><th scope=\"col\">Purpose</th><th scope=\"col\">As of</th><th scope=\"col\">Shards</th></tr></thead><tbody>");
       for (JsonNode s : usage.get("snapshots")) {
@@ -509,6 +519,7 @@ final class Pages {
     for (JsonNode problem : report.get("audit_problems")) {
       b.append("<p class=\"error\">").append(esc(problem.asText())).append("</p>");
     }
+    b.append(unreachableNotice(report, "report-incomplete"));
     b.append("</section>");
 
     long from = pageParam(ctx.queryParam("from"));
@@ -548,20 +559,34 @@ final class Pages {
     b.append("</section>");
 
     b.append("<section id=\"snapshots\" aria-labelledby=\"snap-h\"><h2 id=\"snap-h\">Snapshot manifests</h2>");
-    JsonNode snaps = audit.snapshots().get("snapshots");
+    ObjectNode listed = audit.snapshots();
+    JsonNode snaps = listed.get("snapshots");
+    b.append(unreachableNotice(listed, "snapshots-incomplete"));
     if (snaps.isEmpty()) {
-      b.append("<p>No snapshot is published.</p>");
+      b.append(listed.get("complete").asBoolean() ? "<p>No snapshot is published.</p>" : "<p>No snapshot is published in a readable directory.</p>");
     } else {
       b.append("<ul>");
       for (JsonNode s : snaps) {
         b.append("<li><a href=\"/audit/snapshots/").append(esc(urlPart(s.get("snapshot").asText()))).append("\">")
             .append(esc(s.get("snapshot").asText())).append("</a> — ").append(esc(s.get("purpose").asText())).append(" as of ")
-            .append(esc(s.get("as_of").asText())).append(", ").append(s.get("included").asLong()).append(" records</li>");
+            .append(esc(s.get("as_of").asText())).append(", ").append(s.get("included").asLong()).append(" records, in <code>")
+            .append(esc(s.get("root").asText())).append("</code></li>");
       }
       b.append("</ul>");
     }
     b.append("</section>");
     return Html.page("Audit", p, auth.csrf(ctx), b.toString());
+  }
+
+  /** A notice naming the snapshot roots that could not be read ({@code unreachable_roots}), or nothing. */
+  private static String unreachableNotice(JsonNode coverage, String id) {
+    if (coverage.get("complete").asBoolean()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("<div class=\"error\" role=\"alert\" id=\"").append(id)
+        .append("\"><p>Incomplete: these snapshot directories are missing or unreadable, so their snapshots are not shown or checked:</p><ul>");
+    coverage.get("unreachable_roots").forEach(r -> b.append("<li><code>").append(esc(r.asText())).append("</code></li>"));
+    return b.append("</ul></div>").toString();
   }
 
   private static long pageParam(String v) {

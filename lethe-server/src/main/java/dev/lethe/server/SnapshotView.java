@@ -1,45 +1,140 @@
 package dev.lethe.server;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.pipeline.SnapshotCatalog;
+import dev.lethe.pipeline.SnapshotRoots;
+import dev.lethe.store.LedgerStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The snapshot catalog of the snapshot directory, reopened only when the set of published
- * snapshot directories changed or a snapshot was retired. Snapshots are published atomically and
- * never rewritten in place; the one change inside a published snapshot is its retirement after a
- * verified forgetting, which deletes its shard files and then writes (or extends) its {@code
+ * The published snapshots of every snapshot root ({@link SnapshotRoots}): each directory a build
+ * registered in the store, and the server's own snapshot directory when it exists — the same
+ * roots the CLI's {@code where} and the forget job cover.
+ *
+ * <p>A registered root that is missing or cannot be read is reported in {@link
+ * Snapshots#unreachable}, never treated as empty: a member told "your data is in no snapshot"
+ * while a root could not be read would be a false all-clear.
+ *
+ * <p>Each root's catalog is reopened only when the set of published snapshot directories in it
+ * changed or a snapshot was retired. Snapshots are published atomically and never rewritten in
+ * place; the one change inside a published snapshot is its retirement after a verified
+ * forgetting, which deletes its shard files and then writes (or extends) its {@code
  * FORGOTTEN.json} tombstone — so the listing plus each tombstone's size is a sufficient key.
  */
 final class SnapshotView {
 
-  private final Path dir;
-  private List<String> listing;
-  private SnapshotCatalog catalog;
+  private final LedgerStore store;
+  private final Path ownDir;
+  private final Map<Path, Cached> cache = new HashMap<>();
 
-  SnapshotView(Path dir) {
-    this.dir = dir;
+  private record Cached(List<String> listing, SnapshotCatalog catalog) {}
+
+  /**
+   * @param store the store keeping the registry of snapshot roots
+   * @param ownDir the server's own snapshot directory, covered when it exists
+   */
+  SnapshotView(LedgerStore store, Path ownDir) {
+    this.store = store;
+    this.ownDir = ownDir;
   }
 
-  synchronized SnapshotCatalog catalog() {
+  /** A root and its published snapshots. */
+  record Root(Path root, SnapshotCatalog catalog) {}
+
+  /** A published snapshot and the root it was found in. */
+  record Located(Path root, SnapshotCatalog.Entry entry) {}
+
+  /** A snapshot holding a member's records, its shards that do, and the root it was found in. */
+  record LocatedHit(Path root, SnapshotCatalog.Hit hit) {}
+
+  /**
+   * What every root holds now.
+   *
+   * @param roots the readable roots, sorted by path
+   * @param unreachable the roots that are missing or could not be read, sorted by path; when not
+   *     empty, every answer drawn from {@code roots} is incomplete and must say so
+   */
+  record Snapshots(List<Root> roots, List<Path> unreachable) {
+    Snapshots {
+      roots = List.copyOf(roots);
+      unreachable = List.copyOf(unreachable);
+    }
+
+    boolean complete() {
+      return unreachable.isEmpty();
+    }
+
+    /** Every snapshot, root by root (sorted by path), each root's by as-of instant then id. */
+    List<Located> snapshots() {
+      List<Located> out = new ArrayList<>();
+      roots.forEach(r -> r.catalog().snapshots().forEach(e -> out.add(new Located(r.root(), e))));
+      return out;
+    }
+
+    /** The snapshots and shards holding the member with this dense number, in {@link #snapshots} order. */
+    List<LocatedHit> where(int memberNumber) {
+      List<LocatedHit> out = new ArrayList<>();
+      roots.forEach(r -> r.catalog().where(memberNumber).forEach(h -> out.add(new LocatedHit(r.root(), h))));
+      return out;
+    }
+
+    /** The first snapshot with this id in {@link #snapshots} order. */
+    Optional<SnapshotCatalog.Entry> find(String snapshot) {
+      return snapshots().stream().map(Located::entry).filter(e -> e.snapshot().equals(snapshot)).findFirst();
+    }
+
+    /** Adds {@code complete} and {@code unreachable_roots} (always present, so a client cannot miss them). */
+    ObjectNode putCoverage(ObjectNode o) {
+      o.put("complete", complete());
+      ArrayNode gaps = o.putArray("unreachable_roots");
+      unreachable.forEach(root -> gaps.add(root.toString()));
+      return o;
+    }
+  }
+
+  /** Every root's snapshots as they are now. */
+  synchronized Snapshots current() {
+    List<Path> all = SnapshotRoots.roots(store, ownDir);
+    List<Root> roots = new ArrayList<>();
+    List<Path> unreachable = new ArrayList<>();
+    for (Path root : all) {
+      Optional<SnapshotCatalog> catalog = SnapshotRoots.reachable(root) ? catalog(root) : Optional.empty();
+      if (catalog.isPresent()) {
+        roots.add(new Root(root, catalog.get()));
+      } else {
+        unreachable.add(root);
+      }
+    }
+    cache.keySet().retainAll(all);
+    return new Snapshots(roots, unreachable);
+  }
+
+  /** The root's catalog, or empty if it could not be listed or read (it counts as unreachable then). */
+  private Optional<SnapshotCatalog> catalog(Path root) {
     try {
-      List<String> now = List.of();
-      if (Files.isDirectory(dir)) {
-        try (Stream<Path> s = Files.list(dir)) {
-          now = s.filter(p -> !p.getFileName().toString().startsWith(".")).map(SnapshotView::key).sorted().toList();
-        }
+      List<String> listing;
+      try (Stream<Path> s = Files.list(root)) {
+        listing = s.filter(p -> !p.getFileName().toString().startsWith(".")).map(SnapshotView::key).sorted().toList();
       }
-      if (catalog == null || !now.equals(listing)) {
-        catalog = SnapshotCatalog.open(dir);
-        listing = now;
+      Cached cached = cache.get(root);
+      if (cached == null || !cached.listing().equals(listing)) {
+        cached = new Cached(listing, SnapshotCatalog.open(root));
+        cache.put(root, cached);
       }
-      return catalog;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      return Optional.of(cached.catalog());
+    } catch (IOException | UncheckedIOException e) {
+      cache.remove(root);
+      return Optional.empty();
     }
   }
 

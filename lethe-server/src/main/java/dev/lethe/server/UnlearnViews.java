@@ -29,8 +29,8 @@ import java.util.stream.Stream;
 
 /**
  * {@link ModelLineage} and {@link ForgetQueueView} over lethe-unlearn: the model registry, the
- * forget queue and the snapshot catalog of the data directory, plus the requests the ledger
- * already gives rise to but the scheduler has not queued yet.
+ * forget queue and the snapshots of every snapshot root ({@link SnapshotView}), plus the
+ * requests the ledger already gives rise to but the scheduler has not queued yet.
  *
  * <p>Both directories are shared with {@code lethe} commands run beside the server, so nothing is
  * trusted to stay as read: the model list is reread when the registry's listing changes (models
@@ -112,11 +112,12 @@ final class UnlearnViews implements ModelLineage, ForgetQueueView {
     if (number.isEmpty()) {
       return List.of();
     }
-    SnapshotCatalog catalog = snapshots.catalog();
+    SnapshotView.Snapshots current = snapshots.current();
     List<ModelRecord> all = models();
     List<ForgetRequest> open = requestsFor(member).stream().filter(ForgetRequest::open).toList();
     Map<String, ModelUse> found = new LinkedHashMap<>();
-    for (SnapshotCatalog.Hit hit : catalog.where(number.getAsInt())) {
+    for (SnapshotView.LocatedHit located : current.where(number.getAsInt())) {
+      SnapshotCatalog.Hit hit = located.hit();
       for (ModelRecord m : all) {
         if (m.snapshot().equals(hit.snapshot().snapshot()) && hit.shards().stream().anyMatch(s -> m.shard(s).isPresent())) {
           List<Integer> shards = hit.shards().stream().filter(s -> m.shard(s).isPresent()).toList();
@@ -128,7 +129,7 @@ final class UnlearnViews implements ModelLineage, ForgetQueueView {
     // forgotten members, so only fine-tune derivations carry the member on.
     Deque<String> parents = new ArrayDeque<>(found.keySet());
     Map<String, SnapshotCatalog.Entry> entries = new LinkedHashMap<>();
-    catalog.snapshots().forEach(e -> entries.put(e.snapshot(), e));
+    current.snapshots().forEach(l -> entries.putIfAbsent(l.entry().snapshot(), l.entry()));
     while (!parents.isEmpty()) {
       String parent = parents.removeFirst();
       for (ModelRecord m : all) {

@@ -146,4 +146,33 @@ class BrowserTest {
     signIn(t.token("carol"), "/privacy");
     assertThat(driver.findElement(By.id("models")).getText()).contains(trained.model().model().id()).contains("in use");
   }
+
+  @Test
+  void theMemberAndTheAuditorAreToldWhenASnapshotDirectoryCouldNotBeRead() throws Exception {
+    Path elsewhere = t.dir.resolve("published-elsewhere").toAbsolutePath().normalize();
+    Path gone = t.dir.resolve("unmounted").toAbsolutePath().normalize();
+    String id = t.publishSnapshotAndModel(Instant.parse("2025-03-02T00:00:00Z"), elsewhere).snapshot().metadata().snapshot();
+    t.store.registerSnapshotRoot(elsewhere);
+    t.store.registerSnapshotRoot(gone);
+    try {
+      signIn(t.token("alice"), "/privacy");
+      WebElement where = driver.findElement(By.id("where"));
+      assertThat(where.getText()).contains(id).doesNotContain("None of your content");
+      WebElement incomplete = driver.findElement(By.id("where-incomplete"));
+      assertThat(incomplete.isDisplayed()).isTrue();
+      assertThat(incomplete.getText()).contains("incomplete").doesNotContain(gone.toString());
+
+      driver.manage().deleteAllCookies();
+      signIn(t.token(Role.AUDITOR), "/audit");
+      assertThat(driver.findElement(By.id("all-checks")).getText()).isEqualTo("NO");
+      assertThat(driver.findElement(By.id("report-incomplete")).getText()).contains(gone.toString());
+      assertThat(driver.findElement(By.id("snapshots-incomplete")).getText()).contains(gone.toString());
+      assertThat(driver.findElement(By.id("snapshots")).getText()).contains(id).contains(elsewhere.toString());
+      driver.findElement(By.id("report-link")).click();
+      new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/audit/report"));
+      assertThat(driver.findElement(By.id("unreachable-roots")).getText()).contains("Incomplete").contains(gone.toString());
+    } finally {
+      t.store.unregisterSnapshotRoot(gone); // the other tests share this server
+    }
+  }
 }

@@ -101,6 +101,11 @@ final class TestServer implements AutoCloseable {
    * out), records the build in the audit log and trains the reference model on it.
    */
   Trained publishSnapshotAndModel(Instant asOf) throws Exception {
+    return publishSnapshotAndModel(asOf, dir.resolve("data").resolve("snapshots"));
+  }
+
+  /** As {@link #publishSnapshotAndModel(Instant)}, publishing into {@code outDir} (which this does not register). */
+  Trained publishSnapshotAndModel(Instant asOf, Path outDir) throws Exception {
     Path data = dir.resolve("data");
     String[] subjects = {"the team", "our group", "my manager", "everyone"};
     String[] verbs = {"shipped", "reviewed", "planned", "tested"};
@@ -120,7 +125,7 @@ final class TestServer implements AutoCloseable {
         "[{\"member\":\"alice\",\"canary\":\"" + CANARY + "\",\"prefix\":\"my pin is \",\"digits\":4,\"suffix\":\"\"}]");
     StoreSnapshots.StoredLedger stored = StoreSnapshots.load(store);
     SnapshotRequest request = SnapshotRequest.builder("genai-training", asOf).content(List.of(content))
-        .outDir(data.resolve("snapshots")).shardsPerGroup(2).redaction(RedactionPolicy.placeholders())
+        .outDir(outDir).shardsPerGroup(2).redaction(RedactionPolicy.placeholders())
         .deploymentKey(StoreSnapshots.deploymentKey(store)).ledger("ledger", stored.sha256()).build();
     SnapshotResult snapshot = SnapshotEngine.embedded(DETECTOR).build(stored.ledger(), request, ProgressListener.NONE);
     StoreSnapshots.audit(store, snapshot);

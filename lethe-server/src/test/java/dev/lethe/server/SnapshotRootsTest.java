@@ -1,0 +1,141 @@
+package dev.lethe.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The server answers "where is my data" and the auditor's snapshot views over every snapshot root
+ * a build registered, not only its own snapshot directory, and says when a registered root could
+ * not be read instead of answering "in no snapshot".
+ */
+class SnapshotRootsTest {
+
+  @TempDir Path dir;
+  TestServer t;
+  String alice;
+  String auditor;
+
+  @BeforeEach
+  void start() throws Exception {
+    t = new TestServer(dir);
+    alice = t.token("alice");
+    auditor = t.token(Role.AUDITOR);
+  }
+
+  @AfterEach
+  void stop() {
+    t.close();
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  @Test
+  void aSnapshotInAnotherRegisteredRootIsWhereTheMembersDataIs() throws Exception {
+    Path elsewhere = dir.resolve("elsewhere").toAbsolutePath().normalize();
+    TestServer.Trained trained = t.publishSnapshotAndModel(Instant.parse("2025-03-01T00:00:00Z"), elsewhere);
+    String id = trained.snapshot().metadata().snapshot();
+
+    // Published but not registered: the server cannot know of it (a build registers its --out).
+    JsonNode before = t.get("/v1/members/alice/data-usage", alice).json();
+    assertThat(before.get("snapshots")).isEmpty();
+    assertThat(before.get("complete").asBoolean()).isTrue();
+
+    t.store.registerSnapshotRoot(elsewhere);
+    TestServer.Response r = t.get("/v1/members/alice/data-usage", alice);
+    assertThat(r.status()).isEqualTo(200);
+    JsonNode usage = r.json();
+    assertThat(usage.get("snapshots")).singleElement().satisfies(s -> {
+      assertThat(s.get("snapshot").asText()).isEqualTo(id);
+      assertThat(s.get("root").asText()).isEqualTo(elsewhere.toString());
+      assertThat(s.get("shards")).hasSize(1);
+    });
+    assertThat(usage.get("models")).singleElement()
+        .satisfies(m -> assertThat(m.get("model").asText()).isEqualTo(trained.model().model().id()));
+    assertThat(usage.get("complete").asBoolean()).isTrue();
+    assertThat(usage.get("unreachable_roots")).isEmpty();
+    // dan lives in a blocked region: the same roots are searched, and he is in none of them.
+    assertThat(t.get("/v1/members/dan/data-usage", t.token("dan")).json().get("snapshots")).isEmpty();
+
+    JsonNode listed = t.get("/v1/audit/snapshots", auditor).json();
+    assertThat(listed.get("snapshots")).singleElement().satisfies(s -> assertThat(s.get("root").asText()).isEqualTo(elsewhere.toString()));
+    assertThat(t.get("/v1/audit/snapshots/" + id, auditor).json().get("snapshot").asText()).isEqualTo(id);
+    JsonNode report = t.get("/v1/audit/report", auditor).json();
+    assertThat(report.get("snapshots")).hasSize(1);
+    assertThat(report.get("summary").get("complete").asBoolean()).isTrue();
+    assertThat(report.get("summary").get("all_checks_pass").asBoolean()).isTrue();
+  }
+
+  @Test
+  void snapshotsOfEveryRootAreListedRootByRoot() throws Exception {
+    Path own = dir.resolve("data").resolve("snapshots").toAbsolutePath().normalize();
+    Path other = dir.resolve("a-first").toAbsolutePath().normalize();
+    String inOwn = t.publishSnapshotAndModel(Instant.parse("2025-03-01T00:00:00Z")).snapshot().metadata().snapshot();
+    String inOther = t.publishSnapshotAndModel(Instant.parse("2025-03-02T00:00:00Z"), other).snapshot().metadata().snapshot();
+    t.store.registerSnapshotRoot(other);
+
+    JsonNode usage = t.get("/v1/members/alice/data-usage", alice).json();
+    // Sorted by root path: .../a-first before .../data/snapshots, whatever the as-of instants.
+    assertThat(usage.get("snapshots")).extracting(s -> s.get("snapshot").asText()).containsExactly(inOther, inOwn);
+    assertThat(usage.get("snapshots")).extracting(s -> s.get("root").asText()).containsExactly(other.toString(), own.toString());
+    JsonNode listed = t.get("/v1/audit/snapshots", auditor).json();
+    assertThat(listed.get("snapshots")).extracting(s -> s.get("snapshot").asText()).containsExactly(inOther, inOwn);
+  }
+
+  @Test
+  void aMissingRegisteredRootMakesEveryAnswerIncompleteInsteadOfAnAllClear() throws Exception {
+    Path gone = dir.resolve("deleted-by-hand").toAbsolutePath().normalize();
+    t.store.registerSnapshotRoot(gone);
+
+    TestServer.Response r = t.get("/v1/members/alice/data-usage", alice);
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.json().get("snapshots")).isEmpty();
+    assertThat(r.json().get("complete").asBoolean()).isFalse();
+    assertThat(texts(r.json().get("unreachable_roots"))).containsExactly(gone.toString());
+
+    JsonNode listed = t.get("/v1/audit/snapshots", auditor).json();
+    assertThat(listed.get("complete").asBoolean()).isFalse();
+    assertThat(texts(listed.get("unreachable_roots"))).containsExactly(gone.toString());
+    JsonNode summary = t.get("/v1/audit/report", auditor).json().get("summary");
+    assertThat(summary.get("complete").asBoolean()).isFalse();
+    assertThat(summary.get("all_checks_pass").asBoolean()).as("a root nobody could read was not checked").isFalse();
+    TestServer.Response missing = t.get("/v1/audit/snapshots/no-such-snapshot", auditor);
+    assertThat(missing.status()).isEqualTo(404);
+    assertThat(missing.json().get("detail").asText()).contains(gone.toString());
+
+    // The root comes back (a remounted disk): the answer is whole again, with what it holds.
+    Files.createDirectories(gone);
+    String id = t.publishSnapshotAndModel(Instant.parse("2025-03-01T00:00:00Z"), gone).snapshot().metadata().snapshot();
+    JsonNode usage = t.get("/v1/members/alice/data-usage", alice).json();
+    assertThat(usage.get("complete").asBoolean()).isTrue();
+    assertThat(usage.get("snapshots")).extracting(s -> s.get("snapshot").asText()).containsExactly(id);
+  }
+
+  @Test
+  void aMissingRootIsReportedBesideTheSnapshotsThatWereFound() throws Exception {
+    String id = t.publishSnapshotAndModel(Instant.parse("2025-03-01T00:00:00Z")).snapshot().metadata().snapshot();
+    Path gone = dir.resolve("unmounted").toAbsolutePath().normalize();
+    t.store.registerSnapshotRoot(gone);
+
+    JsonNode usage = t.get("/v1/members/alice/data-usage", alice).json();
+    assertThat(usage.get("snapshots")).extracting(s -> s.get("snapshot").asText()).containsExactly(id);
+    assertThat(usage.get("complete").asBoolean()).isFalse();
+    assertThat(texts(usage.get("unreachable_roots"))).containsExactly(gone.toString());
+    JsonNode report = t.get("/v1/audit/report", auditor).json();
+    assertThat(report.get("snapshots")).hasSize(1);
+    assertThat(texts(report.get("summary").get("unreachable_roots"))).containsExactly(gone.toString());
+  }
+}
