@@ -266,10 +266,11 @@ final class MemberService {
   }
 
   /**
-   * Where the member's data is: snapshots and shards (with the root each was found in), models,
-   * forget requests, and whether the answer covers every snapshot root: {@code complete} is false
-   * and {@code unreachable_roots} names the roots that could not be read when one is missing or
-   * unreadable, so that an empty {@code snapshots} is never a false all-clear.
+   * Where the member's data is: snapshots and shards, models, forget requests, and whether the
+   * answer covers every snapshot root: {@code complete} is false and {@code unreachable_root_count}
+   * says how many roots could not be read when one is missing or unreadable, so that an empty
+   * {@code snapshots} is never a false all-clear. The server's directories are not named to a
+   * member (the auditor's views name them).
    */
   ObjectNode dataUsage(String member) {
     int number = requireMember(member);
@@ -283,7 +284,6 @@ final class MemberService {
       s.put("snapshot", hit.snapshot().snapshot());
       s.put("purpose", hit.snapshot().purpose());
       s.put("as_of", Rfc3339.format(hit.snapshot().asOf()));
-      s.put("root", located.root().toString());
       ArrayNode shards = s.putArray("shards");
       hit.shards().forEach(shards::add);
     }
@@ -301,7 +301,9 @@ final class MemberService {
     ArrayNode forget = o.putArray("forget_requests");
     Instant now = now();
     forgetQueue.requestsFor(member).forEach(r -> forget.add(forgetJson(r, now)));
-    return current.putCoverage(o);
+    o.put("complete", current.complete());
+    o.put("unreachable_root_count", current.unreachableCount());
+    return o;
   }
 
   /**

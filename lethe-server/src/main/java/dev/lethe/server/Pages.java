@@ -269,7 +269,7 @@ final class Pages {
     if (!complete) {
       // Never an unqualified "none": snapshots in a directory that could not be read may hold the member's content.
       // The member is told how many, not the server's paths (the auditor pages name them).
-      int gaps = usage.get("unreachable_roots").size();
+      int gaps = usage.get("unreachable_root_count").asInt();
       b.append("<p class=\"error\" id=\"where-incomplete\" role=\"alert\">This answer is incomplete: ")
           .append(gaps == 1 ? "one directory of training data snapshots" : gaps + " directories of training data snapshots")
           .append(" could not be read just now, and snapshots there may hold your content too. Please check again later.</p>");

@@ -93,6 +93,11 @@ final class SnapshotView {
       return snapshots().stream().map(Located::entry).filter(e -> e.snapshot().equals(snapshot)).findFirst();
     }
 
+    /** How many roots could not be read. */
+    int unreachableCount() {
+      return unreachable.size();
+    }
+
     /** Adds {@code complete} and {@code unreachable_roots} (always present, so a client cannot miss them). */
     ObjectNode putCoverage(ObjectNode o) {
       o.put("complete", complete());
