@@ -180,6 +180,10 @@ final class BuildCommand implements Callable<Integer> {
         err.println("lethe: --lineage " + lineage + ": the URL names no host");
         return Lethe.BAD_INPUT;
       }
+    } else if (lineage != null && lineage.matches("[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+      // "ftp://x/" would otherwise become the file ./ftp:/x, and the events go nowhere anyone looks.
+      err.println("lethe: --lineage " + lineage + ": only http:// and https:// endpoints or a file path are supported");
+      return Lethe.BAD_INPUT;
     } else if (lineage != null) {
       Path file = Path.of(lineage);
       String problem = Files.isDirectory(file) ? "is a directory, not a file" : directoryProblem(file.toAbsolutePath().getParent());

@@ -222,6 +222,9 @@ class BuildCommandTest {
     CliRun lineageNoHost = build("--purpose", "genai-training", "--as-of", "2024-02-01T00:00:00Z", "--lineage", "http:///x");
     assertThat(lineageNoHost.status()).isEqualTo(2);
     assertThat(lineageNoHost.err()).contains("--lineage http:///x");
+    CliRun lineageFtp = build("--purpose", "genai-training", "--as-of", "2024-02-01T00:00:00Z", "--lineage", "ftp://x/");
+    assertThat(lineageFtp.status()).isEqualTo(2);
+    assertThat(lineageFtp.err()).contains("--lineage ftp://x/: only http:// and https://");
     assertThat(anySnapshot()).isFalse();
   }
 

@@ -155,6 +155,27 @@ class SnapshotRootsTest {
   }
 
   @Test
+  void aRootReachedThroughALinkIsOneRoot(@TempDir Path dir) throws Exception {
+    String data = dir.resolve("data").toString();
+    Path content = dir.resolve("c.jsonl");
+    Files.writeString(dir.resolve("ledger.jsonl"), LEDGER);
+    Files.writeString(content, content());
+    assertThat(CliRun.run("import", "--data", data, dir.resolve("ledger.jsonl").toString()).status()).isZero();
+    Path real = dir.resolve("o20");
+    Files.createDirectories(real);
+    Path link = Files.createSymbolicLink(dir.resolve("o20link"), real);
+    for (Path out : List.of(real, link)) {
+      CliRun build = CliRun.run("build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-10-01T00:00:00Z",
+          "--content", content.toString(), "--out", out.toString(), "--quiet", "--threads", "2");
+      assertThat(build.status()).as(build.err()).isZero();
+    }
+    CliRun list = CliRun.run("snapshots", "--data", data);
+    assertThat(list.status()).as(list.err()).isZero();
+    assertThat(list.out().lines()).hasSize(1);
+    assertThat(json(list.out().lines().findFirst().orElseThrow()).get("root").asText()).isEqualTo(real.toRealPath().toString());
+  }
+
+  @Test
   void theSameSnapshotInTwoRootsIsRebuiltInBothAndItsModelRetrainedOnce(@TempDir Path dir) throws Exception {
     String data = dir.resolve("data").toString();
     Path content = dir.resolve("c.jsonl");

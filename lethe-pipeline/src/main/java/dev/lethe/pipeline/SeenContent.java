@@ -53,8 +53,8 @@ final class SeenContent {
   /**
    * 64 bits of the id: FNV-1a over its chars, then MurmurHash3's 64-bit finalizer so that every
    * bit depends on every char. Cheap enough for the engine's single writing thread at millions of
-   * records (a SHA-256 per record cost it seconds); ids are not secret, and an id crafted to
-   * collide can only get its own later record excluded.
+   * records (a SHA-256 per record cost it seconds). It is not keyed: an exporter who crafts an id
+   * to collide with another's can get the later of the two records excluded, never included.
    */
   static long key(String content) {
     long h = 0xcbf29ce484222325L;

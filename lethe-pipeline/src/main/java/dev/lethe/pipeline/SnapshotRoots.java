@@ -19,9 +19,19 @@ public final class SnapshotRoots {
 
   private SnapshotRoots() {}
 
-  /** The form a root is registered and compared in: absolute and normalized. */
+  /**
+   * The form a root is registered and compared in: its real path (symbolic links resolved) when it
+   * exists, else absolute and normalized. One directory reached through a link and through its
+   * own name is one root, so forgetting does not rebuild its snapshots twice, each run undoing
+   * the other's check.
+   */
   public static Path canonical(Path root) {
-    return root.toAbsolutePath().normalize();
+    Path absolute = root.toAbsolutePath().normalize();
+    try {
+      return absolute.toRealPath();
+    } catch (java.io.IOException e) {
+      return absolute; // gone or unreadable: callers check reachable() and report it
+    }
   }
 
   /** Records that a build published into {@code root}; idempotent. */

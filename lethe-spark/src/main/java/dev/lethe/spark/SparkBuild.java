@@ -6,6 +6,7 @@ import dev.lethe.core.ledger.ConsentLedger;
 import dev.lethe.core.ledger.LedgerFormatException;
 import dev.lethe.core.ledger.LedgerReader;
 import dev.lethe.pipeline.BuildChecks;
+import dev.lethe.pipeline.SnapshotRoots;
 import dev.lethe.pipeline.Hashing;
 import dev.lethe.pipeline.RedactionPolicies;
 import dev.lethe.pipeline.ShardFormat;
@@ -234,7 +235,7 @@ public final class SparkBuild implements Callable<Integer> {
           }
           SnapshotRequest request = request(instant, policy, StoreSnapshots.deploymentKey(store), stored.sha256());
           SnapshotResult result = build(session, stored.ledger(), request);
-          store.registerSnapshotRoot(out.toAbsolutePath().normalize()); // so `lethe where` and forgetting find it
+          SnapshotRoots.register(store, out); // so `lethe where` and forgetting find it
           long leaf = StoreSnapshots.audit(store, result);
           print(summary(result).put("audit_leaf", leaf));
           return CommandLine.ExitCode.OK;
