@@ -120,7 +120,7 @@ public final class ContentLines {
    * Checks a record given field by field (a null argument: the field is absent or null) exactly
    * as {@link #parse} checks a line's fields, for inputs that are not JSON Lines (Parquet rows):
    * every field but {@code deleted_at} is required, {@code content} and {@code member} must not
-   * be empty, every field must be Unicode text (no unpaired surrogate), {@code visibility} must
+   * be empty or blank, every field must be Unicode text (no unpaired surrogate), {@code visibility} must
    * be one of the words, and the instants must be RFC 3339 with an offset.
    */
   public static Parsed fields(
@@ -151,8 +151,8 @@ public final class ContentLines {
     if (value == null) {
       throw new MissingField("missing required field \"" + field + "\"");
     }
-    if (value.isEmpty() && (field.equals("content") || field.equals("member"))) {
-      throw new MissingField("\"" + field + "\" must not be empty");
+    if (value.isBlank() && (field.equals("content") || field.equals("member"))) {
+      throw new MissingField("\"" + field + "\" must not be empty or blank");
     }
     String problem = UnicodeText.problem("\"" + field + "\"", value);
     if (problem != null) {

@@ -38,6 +38,7 @@ class UnreadableRecordsTest {
     assertBad(ann("a1").replace("{\"content\"", "{\"member\":\"ghost\",\"content\""), "Duplicate field 'member'");
     assertBad(ann("a1").replace("\"content\":\"a1\"", "\"content\":\"\""), "\"content\" must not be empty");
     assertBad(ann("a1").replace("\"member\":\"ann\"", "\"member\":\"\""), "\"member\" must not be empty");
+    assertBad(ann("a1").replace("\"content\":\"a1\"", "\"content\":\" \\t\""), "\"content\" must not be empty or blank");
     assertBad(ann("a1").replace("by a member", "lone \\ud800 high"), "\"text\" holds an unpaired surrogate U+D800");
     assertBad(ann("a1").replace("by a member", "backwards \\udc00\\ud800"), "unpaired surrogate U+DC00");
     assertBad(ann("a1").replace("\"content\":\"a1\"", "\"content\":\"a1\\ud800\""), "\"content\" holds");

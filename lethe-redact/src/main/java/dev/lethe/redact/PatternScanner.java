@@ -758,6 +758,14 @@ final class PatternScanner {
       return i + 1;
     }
     if (validIpv6(t.substring(i, r))) {
+      // A zone after it ("fe80::1%eth0") names the host's interface: redacted with the address.
+      if (r + 1 < n && t.charAt(r) == '%' && TextFold.isWordChar(t.charAt(r + 1))) {
+        r++;
+        while (r < n && (TextFold.isWordChar(t.charAt(r)) || t.charAt(r) == '.') && !(t.charAt(r) == '.'
+            && (r + 1 == n || !TextFold.isWordChar(t.charAt(r + 1))))) {
+          r++;
+        }
+      }
       if (types.contains(EntityType.IP_ADDRESS)) {
         out.add(EntityType.IP_ADDRESS, i, r, 0.95);
       }

@@ -62,6 +62,7 @@ class DetectorTest {
     assertThat(found(RULES, "gateway fe80::1 down, route fd12:3456:789a::2, Face::b00c", EntityType.IP_ADDRESS))
         .containsExactly("fe80::1", "fd12:3456:789a::2", "Face::b00c");
     assertThat(found(RULES, "add: beef, cafe:latte, dead:beef", EntityType.IP_ADDRESS)).isEmpty();
+    assertThat(found(RULES, "ping fe80::1%eth0. done", EntityType.IP_ADDRESS)).containsExactly("fe80::1%eth0");
     assertThat(found(RULES, "version 1.2.3.4.5 and 300.1.1.1", EntityType.IP_ADDRESS)).isEmpty();
   }
 
