@@ -59,6 +59,10 @@ import picocli.CommandLine.Option;
     })
 final class BuildCommand implements Callable<Integer> {
 
+  /** The manifest's name for the stored ledger's export among the inputs. */
+  private static final String LEDGER_INPUT = "ledger";
+
+
   @Option(names = "--purpose", required = true, paramLabel = "P",
       description = "Purpose, e.g. genai-training. The policy in force at --as-of must define it; before any policy is in "
           + "force, some policy in the ledger must, and nothing is then eligible. Otherwise exit 2.")
@@ -141,7 +145,7 @@ final class BuildCommand implements Callable<Integer> {
         return Lethe.BAD_INPUT;
       }
     }
-    String names = SnapshotBuilds.inputNameProblem("ledger", content.stream().map(f -> f.getFileName().toString()).toList());
+    String names = SnapshotBuilds.inputNameProblem(LEDGER_INPUT, content.stream().map(f -> f.getFileName().toString()).toList());
     if (names != null) {
       err.println("lethe: --content: " + names);
       return Lethe.BAD_INPUT;
@@ -201,7 +205,7 @@ final class BuildCommand implements Callable<Integer> {
       }
       SnapshotRequest request = SnapshotRequest.builder(purpose, instant).content(content).outDir(outDir)
           .shardsPerGroup(shards).redaction(policy).deploymentKey(StoreSnapshots.deploymentKey(ledgerStore))
-          .threads(workers).ledger("ledger", stored.sha256()).license(license).format(shardFormat).build();
+          .threads(workers).ledger(LEDGER_INPUT, stored.sha256()).license(license).format(shardFormat).build();
       SnapshotResult result;
       String undelivered = null;
       Path lineageFile = lineageUrl != null ? null : lineage != null ? Path.of(lineage) : outDir.resolve("openlineage.jsonl");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,18 +43,29 @@ class SnapshotRootsTest {
     return b.toString();
   }
 
+  /** Writes the ledger and the export {@code c.jsonl} in {@code dir}, imports the ledger; returns the data directory. */
+  private static String imported(Path dir) throws IOException {
+    String data = dir.resolve("data").toString();
+    Files.writeString(dir.resolve("ledger.jsonl"), LEDGER);
+    Files.writeString(dir.resolve("c.jsonl"), content());
+    assertThat(CliRun.run("import", "--data", data, dir.resolve("ledger.jsonl").toString()).status()).isZero();
+    return data;
+  }
+
+  /** Builds {@code dir/c.jsonl} into {@code out}, which must succeed. */
+  private static CliRun built(Path dir, String data, Path out) {
+    CliRun build = CliRun.run("build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-10-01T00:00:00Z",
+        "--content", dir.resolve("c.jsonl").toString(), "--out", out.toString(), "--quiet", "--threads", "2");
+    assertThat(build.status()).as(build.err()).isZero();
+    return build;
+  }
+
   @Test
   void forgettingReachesASnapshotPublishedOutsideTheDataDirectory(@TempDir Path dir) throws Exception {
-    String data = dir.resolve("data").toString();
+    String data = imported(dir);
     Path out1 = dir.resolve("elsewhere").resolve("out1");
-    Path content = dir.resolve("c.jsonl");
-    Files.writeString(dir.resolve("ledger.jsonl"), LEDGER);
-    Files.writeString(content, content());
-    assertThat(CliRun.run("import", "--data", data, dir.resolve("ledger.jsonl").toString()).status()).isZero();
     // The --out as a user might type it: not normalized.
-    CliRun build = CliRun.run("build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-10-01T00:00:00Z",
-        "--content", content.toString(), "--out", dir.resolve("elsewhere/./out1").toString(), "--quiet", "--threads", "2");
-    assertThat(build.status()).as(build.err()).isZero();
+    CliRun build = built(dir, data, dir.resolve("elsewhere/./out1"));
     String snapshot = JSON.readTree(build.out()).get("snapshot").asText();
     assertThat(out1.resolve(snapshot).resolve("manifest.json")).isRegularFile();
     assertThat(dir.resolve("data/snapshots")).doesNotExist();
@@ -118,16 +130,10 @@ class SnapshotRootsTest {
 
   @Test
   void aRegisteredRootThatIsGoneFailsForgettingClosed(@TempDir Path dir) throws Exception {
-    String data = dir.resolve("data").toString();
-    Path content = dir.resolve("c.jsonl");
-    Files.writeString(dir.resolve("ledger.jsonl"), LEDGER);
-    Files.writeString(content, content());
-    assertThat(CliRun.run("import", "--data", data, dir.resolve("ledger.jsonl").toString()).status()).isZero();
+    String data = imported(dir);
     Path gone = dir.resolve("gone");
     for (Path out : List.of(dir.resolve("data/snapshots"), gone)) {
-      CliRun build = CliRun.run("build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-10-01T00:00:00Z",
-          "--content", content.toString(), "--out", out.toString(), "--quiet", "--threads", "2");
-      assertThat(build.status()).as(build.err()).isZero();
+      built(dir, data, out);
     }
     delete(gone);
 
@@ -156,18 +162,12 @@ class SnapshotRootsTest {
 
   @Test
   void aRootReachedThroughALinkIsOneRoot(@TempDir Path dir) throws Exception {
-    String data = dir.resolve("data").toString();
-    Path content = dir.resolve("c.jsonl");
-    Files.writeString(dir.resolve("ledger.jsonl"), LEDGER);
-    Files.writeString(content, content());
-    assertThat(CliRun.run("import", "--data", data, dir.resolve("ledger.jsonl").toString()).status()).isZero();
+    String data = imported(dir);
     Path real = dir.resolve("o20");
     Files.createDirectories(real);
     Path link = Files.createSymbolicLink(dir.resolve("o20link"), real);
     for (Path out : List.of(real, link)) {
-      CliRun build = CliRun.run("build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-10-01T00:00:00Z",
-          "--content", content.toString(), "--out", out.toString(), "--quiet", "--threads", "2");
-      assertThat(build.status()).as(build.err()).isZero();
+      built(dir, data, out);
     }
     CliRun list = CliRun.run("snapshots", "--data", data);
     assertThat(list.status()).as(list.err()).isZero();
@@ -177,17 +177,10 @@ class SnapshotRootsTest {
 
   @Test
   void theSameSnapshotInTwoRootsIsRebuiltInBothAndItsModelRetrainedOnce(@TempDir Path dir) throws Exception {
-    String data = dir.resolve("data").toString();
-    Path content = dir.resolve("c.jsonl");
-    Files.writeString(dir.resolve("ledger.jsonl"), LEDGER);
-    Files.writeString(content, content());
-    assertThat(CliRun.run("import", "--data", data, dir.resolve("ledger.jsonl").toString()).status()).isZero();
+    String data = imported(dir);
     List<String> ids = new ArrayList<>();
     for (Path out : List.of(dir.resolve("data/snapshots"), dir.resolve("copy"))) {
-      CliRun build = CliRun.run("build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-10-01T00:00:00Z",
-          "--content", content.toString(), "--out", out.toString(), "--quiet", "--threads", "2");
-      assertThat(build.status()).as(build.err()).isZero();
-      ids.add(JSON.readTree(build.out()).get("snapshot").asText());
+      ids.add(JSON.readTree(built(dir, data, out).out()).get("snapshot").asText());
     }
     assertThat(ids.get(1)).as("a build is deterministic").isEqualTo(ids.get(0));
     assertThat(JSON.readTree(CliRun.run("where", "--data", data, "--member", "u2").out()).get("snapshots")).hasSize(2);

@@ -42,8 +42,6 @@ public final class RecordProcessor {
    */
   public static final String DUPLICATE_CONTENT = "duplicate-content";
 
-  private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
-
   private static final JsonFactory JSON = new JsonFactory();
 
   private final ConsentView view;
@@ -71,7 +69,7 @@ public final class RecordProcessor {
   }
 
   /**
-   * A strict UTF-8 decoder for {@link #processLine(byte[], CharsetDecoder)}: it rejects invalid
+   * A strict UTF-8 decoder for {@link #processExportLine}: it rejects invalid
    * input instead of replacing it. Not thread-safe: one per thread.
    */
   public static CharsetDecoder strictUtf8() {
@@ -82,23 +80,19 @@ public final class RecordProcessor {
   }
 
   /**
-   * Processes one raw line of a content export (without its terminator): a line that is not
-   * valid UTF-8 is excluded as {@code malformed} on its own, never decoded with replacement.
-   *
-   * @param utf8 a decoder from {@link #strictUtf8()} owned by the calling thread
-   */
-  public RecordOutcome processLine(byte[] line, CharsetDecoder utf8) {
-    return processExportLine(line, utf8).outcome();
-  }
-
-  /**
    * An export record's outcome with its content id: null when the line could not be read as a
    * record (malformed, too long), whose id cannot be trusted. An engine uses the id to exclude
    * later copies of a content id (see {@link #DUPLICATE_CONTENT}).
    */
   public record ExportOutcome(String content, RecordOutcome outcome) {}
 
-  /** As {@link #processLine(byte[], CharsetDecoder)}, with the record's content id. */
+  /**
+   * Processes one raw line of a content export (without its terminator), and says which content
+   * id it had: a line that is not valid UTF-8 is excluded as {@code malformed} on its own, never
+   * decoded with replacement.
+   *
+   * @param utf8 a decoder from {@link #strictUtf8()} owned by the calling thread
+   */
   public ExportOutcome processExportLine(byte[] line, CharsetDecoder utf8) {
     ContentLines.Parsed parsed = parse(line, utf8);
     if (parsed instanceof ContentLines.Parsed.Ok ok) {
@@ -116,27 +110,14 @@ public final class RecordProcessor {
     if (line.length > ContentLines.MAX_LINE_BYTES) {
       return new ContentLines.Parsed.Bad(ContentLines.TOO_LONG, "longer than " + ContentLines.MAX_LINE_BYTES + " bytes");
     }
-    int skip = startsWithBom(line) ? BOM.length : 0;
     String text;
     try {
-      text = utf8.decode(ByteBuffer.wrap(line, skip, line.length - skip)).toString();
+      // A byte order mark decodes to U+FEFF, which ContentLines.parse skips.
+      text = utf8.decode(ByteBuffer.wrap(line)).toString();
     } catch (CharacterCodingException e) {
       return new ContentLines.Parsed.Bad("not valid UTF-8");
     }
     return ContentLines.parse(text);
-  }
-
-  private static boolean startsWithBom(byte[] line) {
-    return line.length >= BOM.length && line[0] == BOM[0] && line[1] == BOM[1] && line[2] == BOM[2];
-  }
-
-  /** Parses and processes one line of a content export. */
-  public RecordOutcome processLine(String line) {
-    ContentLines.Parsed parsed = ContentLines.parse(line);
-    if (parsed instanceof ContentLines.Parsed.Ok ok) {
-      return processExport(ok.record());
-    }
-    return new RecordOutcome.Excluded(ContentLines.MALFORMED, ((ContentLines.Parsed.Bad) parsed).problem());
   }
 
   /**

@@ -21,7 +21,7 @@ final class SeenContent {
       return first;
     }
     int mask = keys.length - 1;
-    int i = (int) (key ^ (key >>> 32)) * 0x9E3779B9 & mask;
+    int i = slot(key, mask);
     while (keys[i] != 0) {
       if (keys[i] == key) {
         return false;
@@ -35,13 +35,18 @@ final class SeenContent {
     return true;
   }
 
+  /** The home slot of a key in a table of {@code mask + 1} slots. */
+  private static int slot(long key, int mask) {
+    return (int) (key ^ (key >>> 32)) * 0x9E3779B9 & mask;
+  }
+
   private void grow() {
     long[] old = keys;
     keys = new long[old.length * 2];
     int mask = keys.length - 1;
     for (long key : old) {
       if (key != 0) {
-        int i = (int) (key ^ (key >>> 32)) * 0x9E3779B9 & mask;
+        int i = slot(key, mask);
         while (keys[i] != 0) {
           i = (i + 1) & mask;
         }

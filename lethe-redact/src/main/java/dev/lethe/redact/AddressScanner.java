@@ -235,7 +235,7 @@ final class AddressScanner {
       char c = tk.chars[p];
       if (PatternScanner.isDigit(c)) {
         digit = true;
-      } else if (c < 128 && Character.isLetter(c)) {
+      } else if (TextFold.isAsciiLetter(c)) {
         letter = true;
       } else {
         return false;

@@ -48,14 +48,13 @@ class SparkBuildTest {
     Path keyFile = temp.resolve("key.hex");
     Files.writeString(keyFile, KEY_HEX + "\n");
     Path out = temp.resolve("spark-out");
-    Run future = run("build", "--master", "local[1]", "--ledger", input.ledger.toString(), "--purpose", "genai-training",
-        "--as-of", "2999-01-01T00:00:00Z", "--out", out.toString(), "--key-file", keyFile.toString(),
-        "--content", input.content.get(0).toString());
+    java.util.function.BiFunction<String, String, Run> build = (purpose, asOf) -> run("build", "--master", "local[1]",
+        "--ledger", input.ledger.toString(), "--purpose", purpose, "--as-of", asOf, "--out", out.toString(),
+        "--key-file", keyFile.toString(), "--content", input.content.get(0).toString());
+    Run future = build.apply("genai-training", "2999-01-01T00:00:00Z");
     assertThat(future.code()).isEqualTo(2);
     assertThat(future.err()).contains("--as-of: 2999-01-01T00:00:00Z is in the future");
-    Run nope = run("build", "--master", "local[1]", "--ledger", input.ledger.toString(), "--purpose", "nope",
-        "--as-of", "2024-06-01T00:00:00Z", "--out", out.toString(), "--key-file", keyFile.toString(),
-        "--content", input.content.get(0).toString());
+    Run nope = build.apply("nope", "2024-06-01T00:00:00Z");
     assertThat(nope.code()).isEqualTo(2);
     assertThat(nope.err()).contains("--purpose: \"nope\" is not defined by policy");
     assertThat(out).doesNotExist();
