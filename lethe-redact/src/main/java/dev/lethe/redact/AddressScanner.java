@@ -8,7 +8,9 @@ import java.util.Set;
  * Street addresses, postcodes and ZIP codes, found from the shape of the tokens around a house
  * number: "11 Souterhead Road", "6750 Koskikatu 25 Apt. 864", "P.O. Box 149", "ul. Jesionowa 127",
  * then extended over the apartment, city, region, country and postcode that follow on the same
- * line or on the short lines below it. Postcodes alone are reported only after a cue ("ZIP:").
+ * line or on the short lines below it. A postcode alone is reported after a cue ("ZIP:"), as a
+ * UK postcode in capitals ("SW1A 1AA"), in lower case or without its space after "address" or a
+ * cue ("sw1a2aa"), and as a US ZIP code after a state's code or full name ("Texas 78701").
  */
 final class AddressScanner {
   /** Street-type words (USPS suffixes and their common abbreviations), folded, without dots. */
@@ -108,6 +110,22 @@ final class AddressScanner {
           next = z;
         }
       }
+      // Five digits right after a word: only then is the word compared with the states' names.
+      if (zips && next == k + 1 && k + 1 < n && tk.allDigits(k + 1) && tk.length(k + 1) == 5 && tk.word(k)
+          && stateName(tk, k)) {
+        int z = usZip(tk, k + 1);
+        if (z > k + 1 && !numberGoesOn(tk, z)) {
+          out.add(EntityType.ZIP_CODE, tk.starts[k + 1], tk.ends[z - 1], 0.85);
+          next = z;
+        }
+      }
+      if (zips && next == k + 1) {
+        int z = loosePostcode(tk, k);
+        if (z > k && addressCueBefore(tk, k)) {
+          out.add(EntityType.ZIP_CODE, tk.starts[k], tk.ends[z - 1], 0.75);
+          next = z;
+        }
+      }
       k = next;
     }
   }
@@ -131,36 +149,88 @@ final class AddressScanner {
       return false;
     }
     char[] c = tk.chars;
-    int s = tk.starts[k + 1];
-    if (!PatternScanner.isDigit(c[s]) || !inwardLetter(c[s + 1]) || !inwardLetter(c[s + 2])) {
-      return false;
-    }
     int o = tk.starts[k];
-    int len = tk.length(k);
-    // Letters, then digits, then at most one letter: A9, A99, AA9, AA99, A9A, AA9A.
-    int p = o;
-    while (p < o + len && upper(c[p])) {
+    return inward(c, tk.starts[k + 1], false) && outward(c, o, tk.ends[k], false)
+        && (k == 0 || !TextFold.isWordChar(c[o - 1]));
+  }
+
+  /**
+   * Whether chars {@code [from, to)} are the outward half of a UK postcode: letters, then digits,
+   * then at most one letter (A9, A99, AA9, AA99, A9A, AA9A); upper-case letters only unless {@code
+   * anyCase}.
+   */
+  private static boolean outward(char[] c, int from, int to, boolean anyCase) {
+    int p = from;
+    while (p < to && letter(c[p], anyCase)) {
       p++;
     }
-    int letters = p - o;
+    int letters = p - from;
     int d = p;
-    while (p < o + len && PatternScanner.isDigit(c[p])) {
+    while (p < to && PatternScanner.isDigit(c[p])) {
       p++;
     }
     int digits = p - d;
-    int tail = o + len - p;
-    if (letters < 1 || letters > 2 || digits < 1 || digits > 2 || tail > 1 || (tail == 1 && (digits != 1 || !upper(c[p])))) {
-      return false;
-    }
-    return k == 0 || !TextFold.isWordChar(c[o - 1]);
+    int tail = to - p;
+    return letters >= 1 && letters <= 2 && digits >= 1 && digits <= 2 && tail <= 1
+        && (tail == 0 || digits == 1 && letter(c[p], anyCase));
+  }
+
+  /** Whether the three chars at {@code at} are the inward half of a UK postcode: "1AA". */
+  private static boolean inward(char[] c, int at, boolean anyCase) {
+    return PatternScanner.isDigit(c[at]) && inwardLetter(c[at + 1], anyCase) && inwardLetter(c[at + 2], anyCase);
+  }
+
+  private static boolean letter(char c, boolean anyCase) {
+    return anyCase ? TextFold.isAsciiLetter(c) : upper(c);
   }
 
   private static boolean upper(char c) {
     return c >= 'A' && c <= 'Z';
   }
 
-  private static boolean inwardLetter(char c) {
-    return upper(c) && "CIKMOV".indexOf(c) < 0;
+  private static boolean inwardLetter(char c, boolean anyCase) {
+    return letter(c, anyCase) && "CIKMOVcikmov".indexOf(c) < 0;
+  }
+
+  /**
+   * Where a UK postcode in any case starting at token k ends (exclusive), or -1: spaced on one
+   * line ("sw1a 2aa", "M1 1AE") or written without the space ("SW1A2AA", "m11ae"). Members write
+   * postcodes so; the shape alone is too weak for that ("a1" is a word in lower-case chat), so it
+   * counts only after an address, a postcode cue or the word "address" ({@link #addressCueBefore}).
+   * The first chars are tested before anything else: this is asked of every token.
+   */
+  static int loosePostcode(Tokens tk, int k) {
+    int len = tk.length(k);
+    if (len < 2 || len > 7 || !tk.ascii(k) || !tk.word(k)) {
+      return -1;
+    }
+    char[] c = tk.chars;
+    int s = tk.starts[k];
+    if (!PatternScanner.isDigit(c[s + 1]) && !(len > 2 && PatternScanner.isDigit(c[s + 2]))) {
+      return -1; // A9 or AA9 at the start, or no postcode
+    }
+    if (len >= 5 && inward(c, s + len - 3, true) && outward(c, s, s + len - 3, true)) {
+      return k + 1;
+    }
+    if (len <= 4 && k + 1 < tk.size && tk.length(k + 1) == 3 && !tk.newlineBefore(k + 1)
+        && inward(c, tk.starts[k + 1], true) && outward(c, s, s + len, true)) {
+      return k + 2;
+    }
+    return -1;
+  }
+
+  /**
+   * Whether "address" or a postcode cue ("postcode", "ZIP") comes within the twelve tokens before
+   * token k ("my address is Flat 2, Cedar House, London sw1a 2aa"), which makes a {@link
+   * #loosePostcode} one.
+   */
+  private static boolean addressCueBefore(Tokens tk, int k) {
+    for (int j = k - 1; j >= 0 && j >= k - 12; j--) {
+      if (tk.is(j, "address") || zipCue(tk, j)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The USPS codes of the states, DC and the territories, as written before a ZIP code. */
@@ -169,6 +239,43 @@ final class AddressScanner {
       "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK",
       "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "DC", "PR", "GU", "VI",
       "AS", "MP");
+
+  /**
+   * The full names of the states, DC and Puerto Rico, folded, as written before a ZIP code
+   * ("Austin, Texas 78701"); a name of several words is matched on all of them ("New Jersey", not
+   * "Jersey").
+   */
+  static final Set<String> US_STATE_NAMES = Set.of(
+      "alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut", "delaware", "florida",
+      "georgia", "hawaii", "idaho", "illinois", "indiana", "iowa", "kansas", "kentucky", "louisiana", "maine",
+      "maryland", "massachusetts", "michigan", "minnesota", "mississippi", "missouri", "montana", "nebraska",
+      "nevada", "new hampshire", "new jersey", "new mexico", "new york", "north carolina", "north dakota", "ohio",
+      "oklahoma", "oregon", "pennsylvania", "rhode island", "south carolina", "south dakota", "tennessee", "texas",
+      "utah", "vermont", "virginia", "washington", "west virginia", "wisconsin", "wyoming", "district of columbia",
+      "puerto rico");
+
+  /** Whether token k ends the full name of a state ({@link #US_STATE_NAMES}) on its line. */
+  private static boolean stateName(Tokens tk, int k) {
+    String name = folded(tk, k);
+    for (int j = k - 1; ; j--) {
+      if (US_STATE_NAMES.contains(name)) {
+        return true;
+      }
+      if (j < 0 || k - j > 2 || tk.newlineBefore(j + 1) || !tk.word(j)) {
+        return false;
+      }
+      name = folded(tk, j) + " " + name;
+    }
+  }
+
+  /**
+   * Whether token k is a separator joined to the digits before and after it ("12345-12",
+   * "12345.6", "12345,678"): the number before it is part of a longer one, no ZIP code.
+   */
+  private static boolean numberGoesOn(Tokens tk, int k) {
+    return k + 1 < tk.size && tk.starts[k] == tk.ends[k - 1] && tk.length(k) == 1 && "-/.,".indexOf(tk.first(k)) >= 0
+        && tk.starts[k + 1] == tk.ends[k] && PatternScanner.isDigit(tk.first(k + 1));
+  }
 
   private static boolean stateCode(Tokens tk, int k) {
     int s = tk.starts[k];
@@ -471,6 +578,12 @@ final class AddressScanner {
         e++;
         continue;
       }
+      int postcode = loosePostcode(tk, e); // "London sw1a 2aa", "Manchester M11AE"
+      if (postcode > e && sinceLine < 6) {
+        sinceLine += postcode - e;
+        e = postcode;
+        continue;
+      }
       boolean ok = tk.word(e) && (tk.capitalized(e) || f.equals("nan") || tk.allLowerCase())
           || (tk.allDigits(e) && tk.length(e) <= 6) || (tk.is(e, "-") && e + 1 < n && tk.allDigits(e + 1))
           || (e > end && postcodeSecondHalf(tk, e));
@@ -522,7 +635,7 @@ final class AddressScanner {
       return -1;
     }
     for (int p = k; p < end; p++) {
-      if (!(hasDigit(tk, p) && tk.length(p) <= 6) && !tk.is(p, "-")) {
+      if (!(hasDigit(tk, p) && (tk.length(p) <= 6 || loosePostcode(tk, p) == p + 1)) && !tk.is(p, "-")) {
         return -1;
       }
     }
@@ -570,7 +683,7 @@ final class AddressScanner {
     return k;
   }
 
-  /** End of a postcode after a cue: "75534-030", "394 13", "B0J 2H0", "SW1A 1AA". */
+  /** End of a postcode after a cue: "75534-030", "394 13", "B0J 2H0", "SW1A 1AA", "SW1A1AA". */
   private static int zipValue(Tokens tk, int k) {
     int n = tk.size;
     k = valueStart(tk, k);
@@ -580,7 +693,7 @@ final class AddressScanner {
     int e = k;
     int parts = 0;
     while (e < n && parts < 3 && !tk.newlineBefore(e) && Character.isLetterOrDigit(tk.first(e))
-        && tk.length(e) <= 6 && hasDigit(tk, e)) {
+        && (tk.length(e) <= 6 || loosePostcode(tk, e) == e + 1) && hasDigit(tk, e)) {
       e++;
       parts++;
       if (e < n && tk.is(e, "-") && e + 1 < n && hasDigit(tk, e + 1)) {

@@ -184,6 +184,12 @@ final class PolicyRedactor implements Redactor {
       trie.build(values);
       trie.parseText(folded, hit);
     }
+    // "Strauß" and "STRAUSS": the same-length fold makes ß one "s", so one does not find the other.
+    // Texts with ß are rare (indexOf skips a Latin-1 text in one vectorised pass, and never finds
+    // the capital ẞ there), so the others pay nothing more.
+    if (text.indexOf('\u00df') >= 0 || text.indexOf('\u1e9e') >= 0) {
+      sharpSRepeats(text, inChars, covered);
+    }
     if (covered.all == null) {
       return spans;
     }
@@ -198,6 +204,87 @@ final class PolicyRedactor implements Redactor {
       out.add(new Span(s.type(), start, p, s.score()));
     }
     return out;
+  }
+
+  /** A value searched for by {@link #sharpSRepeats}, and whether one of its detected forms holds ß or ẞ. */
+  private record SharpValue(EntityType type, boolean sharp) {}
+
+  private static boolean sharpS(char c) {
+    return c == '\u00df' || c == '\u1e9e';
+  }
+
+  /**
+   * The repeats {@link #withRepeats} finds when ß and ẞ are folded to "ss", as in German spelling
+   * without ß ("Strauß" and "STRAUSS", "Straße" and "STRASSE"): the same search over a fold of the
+   * text and the values that writes them as two chars, each folded char mapped back to its char.
+   * Only occurrences that differ from what the same-length fold finds are covered, those where
+   * the occurrence or a detected form of its value holds ß or ẞ, so the repeats found there
+   * before stay as they were. An occurrence that starts or ends inside an "ss" made from one char
+   * is half of a letter, not a whole word, and is left out.
+   */
+  private static void sharpSRepeats(String text, Span[] inChars, Covered covered) {
+    int n = text.length();
+    char[] fold = new char[2 * n];
+    int[] origin = new int[2 * n]; // folded index to text index
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (sharpS(c)) {
+        fold[m] = 's';
+        origin[m++] = i;
+        fold[m] = 's';
+      } else {
+        fold[m] = TextFold.foldChar(c);
+      }
+      origin[m++] = i;
+    }
+    TreeMap<String, SharpValue> values = new TreeMap<>();
+    for (Span s : inChars) {
+      if (s.end() - s.start() < 4) {
+        continue; // as in withRepeats
+      }
+      StringBuilder v = new StringBuilder(s.end() - s.start() + 2);
+      boolean sharp = false;
+      for (int i = s.start(); i < s.end(); i++) {
+        char c = text.charAt(i);
+        sharp |= sharpS(c);
+        v.append(sharpS(c) ? "ss" : String.valueOf(TextFold.foldChar(c)));
+      }
+      String key = v.toString();
+      SharpValue had = values.get(key);
+      if (had == null) {
+        values.put(key, new SharpValue(s.type(), sharp));
+      } else if (sharp && !had.sharp()) {
+        values.put(key, new SharpValue(had.type(), true)); // the type of the first, as putIfAbsent
+      }
+    }
+    int length = m;
+    AhoCorasickDoubleArrayTrie.IHit<SharpValue> hit = (b, e, value) -> {
+      if (b > 0 && origin[b - 1] == origin[b] || e < length && origin[e] == origin[e - 1]) {
+        return; // half of an ß
+      }
+      int begin = origin[b];
+      int end = origin[e - 1] + 1;
+      if (begin > 0 && TextFold.isWordChar(text.charAt(begin - 1))
+          || end < n && TextFold.isWordChar(text.charAt(end))) {
+        return;
+      }
+      boolean sharp = value.sharp();
+      for (int i = begin; !sharp && i < end; i++) {
+        sharp = sharpS(text.charAt(i));
+      }
+      if (sharp) {
+        covered.cover(begin, end, value.type());
+      }
+    };
+    String folded = new String(fold, 0, m);
+    if ((long) values.size() * m <= SEARCH_BUDGET) {
+      inTrieOrder(folded, values, hit);
+    } else {
+      AhoCorasickDoubleArrayTrie<SharpValue> trie = new AhoCorasickDoubleArrayTrie<>();
+      trie.build(values);
+      trie.parseText(folded, hit);
+    }
   }
 
   /**
