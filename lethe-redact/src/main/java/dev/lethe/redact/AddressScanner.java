@@ -35,7 +35,9 @@ final class AddressScanner {
   private static final String[] STREET_ENDINGS = {
     "katu", "kuja", "tie", "vagen", "gatan", "gata", "vag", "vej", "veien", "vei", "vegur", "weg",
     "strasse", "str", "gasse", "laan", "straat", "gade", "allee", "platz", "utca", "ulica", "ulice",
-    "tanav", "poik", "tee", "iela", "gatve", "cesta", "ring", "damm", "kade", "singel", "plein"
+    "tanav", "poik", "tee", "iela", "gatve", "cesta", "ring", "damm", "kade", "singel", "plein",
+    // "Hauptstraße" folded: ß is one "s" in the same-length fold, and ẞ ("HAUPTSTRAẞE") stays ß.
+    "strase", "stra\u00dfe"
   };
   /** Words that start a street name in other languages ("ul. Mila", "rue de la Paix"). */
   static final Set<String> STREET_PREFIXES =
@@ -495,13 +497,19 @@ final class AddressScanner {
       boolean street = false;
       while (e < n && e - k < 3 && tk.word(e) && (e == k || !tk.newlineBefore(e))) {
         String we = folded(tk, e);
-        if (e > k && SHORT_SUFFIXES.contains(we) && !tk.capitalized(e)) {
+        // Capitalised only when abbreviated with a dot: "Weißenburger Str. 3", "Andrássy Krt. 9".
+        if (e > k && SHORT_SUFFIXES.contains(we) && (!tk.capitalized(e) || we.length() >= 3 && dotAfter(tk, e))) {
           e = dotAfter(tk, e) ? e + 2 : e + 1;
           street = true;
           break;
         }
-        street |= streetEnding(we) && !CommonWords.contains(we);
+        boolean ending = streetEnding(we) && !CommonWords.contains(we);
+        street |= ending;
         e++;
+        if (ending && dotAfter(tk, e - 1)) {
+          e++; // "Müllerstr. 12": the number follows the abbreviation's dot
+          break;
+        }
       }
       if (street && number(tk, e) && !tk.newlineBefore(e)) {
         return dotAfter(tk, e) ? e + 2 : e + 1;

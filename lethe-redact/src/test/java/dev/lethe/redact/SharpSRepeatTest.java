@@ -58,6 +58,33 @@ class SharpSRepeatTest {
         new Span(EntityType.PERSON, 0, 10, 0.9), new Span(EntityType.PERSON, 34, 44, 0.5));
   }
 
+  @Test
+  void aLongRecordSearchedWithTheTrieFindsThemToo() {
+    // 300 values over some 5,000 chars: more than a value-by-value search's budget, so both folds
+    // are searched with the Aho-Corasick trie.
+    StringBuilder text = new StringBuilder();
+    List<Span> spans = new ArrayList<>();
+    List<String> repeats = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      String suffix = "" + (char) ('a' + i % 26) + (char) ('a' + i / 26);
+      String value = "Strauß" + suffix;
+      spans.add(new Span(EntityType.PERSON, text.length(), text.length() + value.length(), 0.9));
+      text.append(value).append(' ');
+      repeats.add("STRAUSS" + suffix.toUpperCase(java.util.Locale.ROOT));
+    }
+    int detectedEnd = text.length();
+    for (String r : repeats) {
+      text.append(r).append(' ');
+    }
+    List<Span> out = PolicyRedactor.withRepeats(text.toString(), spans);
+    assertThat(out).hasSize(600);
+    int at = detectedEnd;
+    for (int i = 0; i < 300; i++) {
+      assertThat(out.get(300 + i)).isEqualTo(new Span(EntityType.PERSON, at, at + 9, 0.5));
+      at += 10;
+    }
+  }
+
   @Provide
   Arbitrary<String> texts() {
     return Arbitraries.strings().withChars("asß Sẞb").ofMinLength(0).ofMaxLength(40);
