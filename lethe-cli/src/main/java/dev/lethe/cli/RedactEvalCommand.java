@@ -67,8 +67,8 @@ final class RedactEvalCommand implements Callable<Integer> {
   List<String> types;
 
   @Option(names = "--alias", paramLabel = "TYPE=AS",
-      description = "Count a Lethe type as another Lethe type, e.g. SOCIAL_HANDLE=PERSON for corpora"
-          + " that label @mentions as people.")
+      description = "Count a Lethe type as another Lethe type, e.g. ZIP_CODE=STREET_ADDRESS for"
+          + " corpora that label a postcode as part of the address.")
   Map<String, String> aliases = new HashMap<>();
 
   @Option(names = "--errors", paramLabel = "FILE",

@@ -261,7 +261,7 @@ class RedactCommandsTest {
     CliRun key = CliRun.run("redact-eval", conll.toString(), "--json", json, "--alias", "FOO=PERSON");
     assertThat(key.status()).isEqualTo(Lethe.BAD_INPUT);
     assertThat(key.err()).contains("--alias FOO=PERSON: \"FOO\" is not a Lethe type");
-    CliRun value = CliRun.run("redact-eval", conll.toString(), "--json", json, "--alias", "SOCIAL_HANDLE=BAR");
+    CliRun value = CliRun.run("redact-eval", conll.toString(), "--json", json, "--alias", "ZIP_CODE=BAR");
     assertThat(value.status()).isEqualTo(Lethe.BAD_INPUT);
     assertThat(value.err()).contains("\"BAR\" is not a Lethe type");
     CliRun noDir = CliRun.run("redact-eval", conll.toString(), "--json", dir.resolve("missing/e.json").toString());

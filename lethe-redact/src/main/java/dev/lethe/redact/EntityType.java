@@ -2,7 +2,9 @@ package dev.lethe.redact;
 
 /**
  * Kinds of personal data that Lethe detects. Names follow Microsoft Presidio's entity names so
- * that results compare with other tools; {@link #SOCIAL_HANDLE} has no Presidio counterpart.
+ * that results compare with other tools. Presidio has no type for a social-media handle
+ * ({@code @jane_doe}); Lethe reports one as {@link #PERSON}, the name a person goes by online, as
+ * the Broad Twitter Corpus labels @mentions of people.
  */
 public enum EntityType {
   PERSON,
@@ -14,7 +16,6 @@ public enum EntityType {
   US_SSN,
   UK_NINO,
   URL,
-  SOCIAL_HANDLE,
   STREET_ADDRESS,
   ZIP_CODE,
   DATE_TIME;

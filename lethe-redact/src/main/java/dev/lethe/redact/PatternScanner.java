@@ -142,8 +142,10 @@ final class PatternScanner {
       h++;
     }
     if (boundary && h > at + 1 && (h == n || !TextFold.isWordChar(t.charAt(h)))) {
-      if (types.contains(EntityType.SOCIAL_HANDLE)) {
-        out.add(EntityType.SOCIAL_HANDLE, at, h, 0.9);
+      // A handle names a person online (or an organisation, which is kept out of training text
+      // as well): PERSON, as there is no Presidio type for handles.
+      if (types.contains(EntityType.PERSON)) {
+        out.add(EntityType.PERSON, at, h, 0.9);
       }
       return h;
     }

@@ -32,8 +32,8 @@ class DetectorTest {
   @Test
   void handleAndUrl() {
     String t = "ping @ada_l about https://example.org/a(b)?q=1. or www.test.com";
-    assertThat(found(RULES, t, EntityType.SOCIAL_HANDLE)).containsExactly("@ada_l");
-    assertThat(found(RULES, "thanks @jane.doe! and @bob. and @x..y", EntityType.SOCIAL_HANDLE))
+    assertThat(found(RULES, t, EntityType.PERSON)).containsExactly("@ada_l");
+    assertThat(found(RULES, "thanks @jane.doe! and @bob. and @x..y", EntityType.PERSON))
         .containsExactly("@jane.doe", "@bob", "@x");
     assertThat(found(RULES, t, EntityType.URL)).containsExactly("https://example.org/a(b)?q=1", "www.test.com");
   }

@@ -27,8 +27,8 @@ public final class Evaluation {
    *
    * @param types the types scored (after aliasing); gold and predictions of other types are ignored
    * @param goldAliases dataset type to Lethe type, e.g. DOMAIN_NAME to URL
-   * @param predictionAliases Lethe type to the type it counts as, e.g. SOCIAL_HANDLE to PERSON for
-   *     a corpus that labels @mentions as people
+   * @param predictionAliases Lethe type to the type it counts as, e.g. ZIP_CODE to STREET_ADDRESS
+   *     for a corpus that labels a postcode as part of the address
    */
   public record Options(Set<String> types, Map<String, String> goldAliases, Map<String, String> predictionAliases) {
     public Options {
