@@ -52,6 +52,7 @@ public final class Lethe implements Runnable {
     cli.addSubcommand(new ExportCommand(clock));
     cli.addSubcommand(new DecideCommand(clock));
     cli.addSubcommand(AuditCommand.commandLine(clock));
+    cli.addSubcommand(StoreCommand.commandLine(clock));
     cli.addSubcommand(new BuildCommand(clock));
     cli.addSubcommand(new SnapshotsCommand());
     cli.addSubcommand(new WhereCommand(clock));

@@ -49,9 +49,10 @@ class AuditInteropTest {
     assertThat(tampered.output()).contains("leaf 40");
   }
 
-  private record Verification(int status, String output) {}
+  record Verification(int status, String output) {}
 
-  private static Verification verify(Path bundle) throws Exception {
+  /** Runs the independent verifier on a bundle, as an auditor does. */
+  static Verification verify(Path bundle) throws Exception {
     Process p = new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", VERIFIER.toString(), bundle.toString())
         .redirectErrorStream(true)

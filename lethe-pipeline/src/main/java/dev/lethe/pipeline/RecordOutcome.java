@@ -20,7 +20,8 @@ public sealed interface RecordOutcome permits RecordOutcome.Included, RecordOutc
    * The record is left out, counted under {@code reason}.
    *
    * @param reason a decision reason, a content-exclusion word, {@code malformed}, {@code
-   *     too-long}, {@code duplicate-content}, {@code forgotten} or {@code redaction-dropped}
+   *     too-long}, {@code duplicate-content}, {@code erased}, {@code forgotten} or {@code
+   *     redaction-dropped}
    * @param problem for a line that could not be read as a record, what is wrong with it (for the
    *     operator, never for the snapshot); null otherwise
    */

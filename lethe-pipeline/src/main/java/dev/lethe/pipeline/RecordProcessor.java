@@ -3,6 +3,7 @@ package dev.lethe.pipeline;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.lethe.core.decision.ContentRule;
+import dev.lethe.core.event.Erasure;
 import dev.lethe.pipeline.ConsentView.MemberGate;
 import dev.lethe.redact.DetectionContext;
 import dev.lethe.redact.MemberDirectory;
@@ -31,6 +32,14 @@ public final class RecordProcessor {
 
   /** Exclusion reason for a record of a member a rebuild forgets. */
   public static final String FORGOTTEN = "forgotten";
+
+  /**
+   * Exclusion reason for a record whose text is the {@linkplain Erasure#MARKER erasure marker}:
+   * content a store purged after its member asked for erasure. Such content is never eligible
+   * after the erasure; a snapshot as of an earlier instant still must not include it, and the
+   * marker is what is left of its text, so the record is left out whatever the decision says.
+   */
+  public static final String ERASED = "erased";
 
   /**
    * Exclusion reason for a copy of content read before: an export record whose content id the
@@ -139,6 +148,9 @@ public final class RecordProcessor {
             gate.decision(), view.purposePolicy(), r.kind(), r.visibility(), r.postedAt(), r.deletedAt(), view.asOf());
     if (exclusion.isPresent()) {
       return new RecordOutcome.Excluded(exclusion.get());
+    }
+    if (Erasure.isMarker(r.text())) {
+      return new RecordOutcome.Excluded(ERASED);
     }
     if (forgotten.contains(r.member())) {
       return new RecordOutcome.Excluded(FORGOTTEN);

@@ -351,7 +351,9 @@ final class Pages {
     b.append("<section id=\"erasure\" aria-labelledby=\"erasure-h\"><h2 id=\"erasure-h\">Erase my data</h2>");
     boolean erased = members.history(m).stream().anyMatch(e -> e.event() instanceof dev.lethe.core.event.LedgerEvent.ErasureRequested);
     if (erased) {
-      b.append("<p class=\"notice\">You asked for your data to be erased. It is no longer used, and will be removed from training data and models.</p>");
+      b.append("<p class=\"notice\">You asked for your data to be erased. It is no longer used, and will be removed from training data and models. ")
+          .append("What you wrote (posts, objection reasons) and your name are erased from our records and show as [erased]; ")
+          .append("the dates and choices above stay as the record of what we did with your data.</p>");
     } else {
       b.append("<form method=\"post\" action=\"/privacy/erasure\">").append(csrfField(csrf))
           .append("<p><input type=\"checkbox\" id=\"erasure-confirm\" name=\"confirm\" value=\"yes\" required> ")

@@ -179,6 +179,27 @@ class MemberApiTest {
   }
 
   @Test
+  void afterErasureTheMembersWordsShowAsTheMarkerInTheApiAndThePage() throws Exception {
+    String reason = "I do not want profiling, I am a nurse at St Mary's";
+    assertThat(t.send("POST", "/v1/members/alice/objections", alice,
+        "{\"purpose\":\"personalization\",\"reason\":\"" + reason + "\"}").status()).isEqualTo(201);
+    t.clock.advance(Duration.ofMinutes(1));
+    assertThat(t.send("POST", "/v1/members/alice/erasure", alice, null).status()).isEqualTo(202);
+
+    JsonNode history = t.get("/v1/members/alice/history", alice).json();
+    assertThat(history.toString()).doesNotContain("nurse").contains("\"reason\":\"[erased]\"");
+    assertThat(t.get("/v1/members/alice/objections", alice).json().get("objections").get(0).get("reason").asText())
+        .isEqualTo("[erased]");
+    assertThat(t.get("/v1/admin/objections", t.token(Role.ADMIN)).body()).doesNotContain("nurse");
+    // A page, not the API: signed in by the session cookie.
+    java.net.http.HttpResponse<String> page = t.http.send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(t.base() + "/privacy")).header("Cookie", Auth.COOKIE + "=" + alice).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("[erased]", "Erasure requested").doesNotContain("nurse");
+  }
+
+  @Test
   void dataUsageIsEmptyBeforeAnySnapshot() throws Exception {
     JsonNode usage = t.get("/v1/members/alice/data-usage", alice).json();
     assertThat(usage.get("snapshots")).isEmpty();

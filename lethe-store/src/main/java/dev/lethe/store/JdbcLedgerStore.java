@@ -8,11 +8,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.lethe.core.decision.Decision;
+import dev.lethe.core.event.Erasure;
 import dev.lethe.core.event.EventCodec;
 import dev.lethe.core.event.InvalidEventException;
 import dev.lethe.core.event.LedgerEvent;
 import dev.lethe.core.event.LedgerEvent.ContentDeleted;
 import dev.lethe.core.event.LedgerEvent.ContentPosted;
+import dev.lethe.core.event.LedgerEvent.ErasureRequested;
 import dev.lethe.core.event.LedgerEvent.MemberRegistered;
 import dev.lethe.core.event.LedgerEvent.ObjectionDecided;
 import dev.lethe.core.event.LedgerEvent.ObjectionFiled;
@@ -159,8 +161,10 @@ final class JdbcLedgerStore implements LedgerStore {
               ? null
               : "the audit signing key in " + dataDir.resolve("audit-signing.key") + " ("
                   + local.verifierKey() + ") is not this log's key (" + logKey.verifierKey() + ")";
-      return new JdbcLedgerStore(
-          ds, jdbi, config, new AuditLeaves(new Commitments(key)), origin, logKey, same ? local : null, problem);
+      JdbcLedgerStore store =
+          new JdbcLedgerStore(ds, jdbi, config, new AuditLeaves(new Commitments(key)), origin, logKey, same ? local : null, problem);
+      store.purgeLeftovers();
+      return store;
     } catch (IOException e) {
       ds.close();
       throw new StoreException("cannot read or create a key: " + e.getMessage(), e);
@@ -173,11 +177,11 @@ final class JdbcLedgerStore implements LedgerStore {
     }
   }
 
-  private static String describe(StoreConfig config) {
+  static String describe(StoreConfig config) {
     return config.embedded() ? config.dataDir().toString() : config.jdbcUrl().replaceAll("password=[^&;]*", "password=***");
   }
 
-  private static String h2Url(Path dataDir) {
+  static String h2Url(Path dataDir) {
     // WRITE_DELAY=0: a commit writes its changes before returning (H2's default lets 500 ms of
     // commits sit in memory). REUSE_SPACE=FALSE: new chunks never overwrite freed space; with
     // reuse on, the SIGKILL crash test saw whole rounds of acknowledged, synced commits vanish
@@ -206,7 +210,7 @@ final class JdbcLedgerStore implements LedgerStore {
   }
 
   /** H2's DATABASE_ALREADY_OPEN_1: another process holds the file lock of the database file. */
-  private static boolean lockedByAnotherProcess(Throwable e) {
+  static boolean lockedByAnotherProcess(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLException sql && sql.getErrorCode() == 90020) {
         return true;
@@ -480,6 +484,10 @@ final class JdbcLedgerStore implements LedgerStore {
     final List<Accepted> accepted = new ArrayList<>();
     /** Client ids accepted earlier in this group: canonical event and result. */
     final Map<String, Map.Entry<String, AppendResult>> groupClientIds = new HashMap<>();
+    /** Per member who asked for erasure (stored or accepted in this group): the first erasure's seq. */
+    final Map<Integer, Long> erasedBy = new HashMap<>();
+    /** Members whose erasure this group accepted: their rows stored before it are purged at the end. */
+    final Set<Integer> newlyErased = new LinkedHashSet<>();
     final PreparedBatch events;
     final PreparedBatch members;
     final PreparedBatch objections;
@@ -522,11 +530,15 @@ final class JdbcLedgerStore implements LedgerStore {
             .map((rs, ctx) -> Map.entry(rs.getInt(3), Row.decode(rs.getLong(1), rs.getString(2))))
             .forEach(en -> rowsByMember.computeIfAbsent(en.getKey(), k -> new ArrayList<>()).add(en.getValue()));
       }
+      rowsByMember.forEach((n, rows) -> rows.stream()
+          .filter(r -> r.event instanceof ErasureRequested)
+          .findFirst()
+          .ifPresent(r -> erasedBy.put(n, r.seq)));
       policyRows = refreshPolicies(h, policies.get()).rows;
       events =
           h.prepareBatch(
-              "INSERT INTO ledger_event (seq, event_type, at_second, at_nano, member_no, client_id, leaf_index, body)"
-                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+              "INSERT INTO ledger_event (seq, event_type, at_second, at_nano, member_no, client_id, leaf_index, body, purged_by)"
+                  + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
       members = h.prepareBatch("INSERT INTO ledger_member (member_no, member_id, registered_seq) VALUES (?, ?, ?)");
       objections = h.prepareBatch("INSERT INTO ledger_objection (objection_id, member_no, filed_seq) VALUES (?, ?, ?)");
       contents = h.prepareBatch("INSERT INTO ledger_content (content_id, member_no, posted_seq) VALUES (?, ?, ?)");
@@ -566,7 +578,68 @@ final class JdbcLedgerStore implements LedgerStore {
       }
     }
     state.flush();
+    purgeStored(state);
     return new GroupResult(results);
+  }
+
+  /**
+   * Purges, in the group's transaction, the rows written before the erasure of each member this
+   * group erased: rows stored earlier and rows of batches that came before it in the group. Rows
+   * written after an erasure was accepted were purged before they were written.
+   */
+  private static void purgeStored(GroupState state) {
+    for (int n : state.newlyErased) {
+      purgeMember(state.tx.h, n, state.erasedBy.get(n));
+    }
+  }
+
+  /** Purges every row of member {@code n} not purged yet, marking it with the erasure's seq. */
+  private static void purgeMember(Handle h, int n, long by) {
+    List<Map.Entry<Long, String>> rows =
+        h.createQuery("SELECT seq, body FROM ledger_event WHERE member_no = ? AND purged_by IS NULL ORDER BY seq")
+            .bind(0, n)
+            .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getString(2)))
+            .list();
+    if (rows.isEmpty()) {
+      return;
+    }
+    PreparedBatch update = h.prepareBatch("UPDATE ledger_event SET body = ?, purged_by = ? WHERE seq = ?");
+    for (Map.Entry<Long, String> row : rows) {
+      update.add(purgedBody(decodeBody(row.getKey(), row.getValue()).json()), by, row.getKey());
+    }
+    update.execute();
+  }
+
+  /**
+   * Purges what a store written before erasure purged rows (schema V4) still holds of members who
+   * asked for erasure: once, when such a store is first opened; a no-op query afterwards.
+   */
+  private void purgeLeftovers() {
+    List<Map.Entry<Integer, Long>> pending = guard(() -> jdbi.withHandle(h -> h.createQuery(
+            "SELECT e.member_no, MIN(e.seq) FROM ledger_event e WHERE e.event_type = 'erasure.requested' AND EXISTS"
+                + " (SELECT 1 FROM ledger_event u WHERE u.member_no = e.member_no AND u.purged_by IS NULL)"
+                + " GROUP BY e.member_no ORDER BY e.member_no")
+        .map((rs, ctx) -> Map.entry(rs.getInt(1), rs.getLong(2)))
+        .list()));
+    if (pending.isEmpty()) {
+      return;
+    }
+    try {
+      write(tx -> {
+        pending.forEach(en -> purgeMember(tx.h, en.getKey(), en.getValue()));
+        return null;
+      });
+    } catch (EventRejectedException e) {
+      throw new IllegalStateException("a purge appends no event", e);
+    }
+  }
+
+  private static String purgedBody(ObjectNode json) {
+    try {
+      return MAPPER.writeValueAsString(Erasure.purge(json));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a purged JSON object is always writable", e);
+    }
   }
 
   /** Validates and stages one caller's batch: all of it or (by throwing) none of it. */
@@ -584,7 +657,8 @@ final class JdbcLedgerStore implements LedgerStore {
       if (stored != null || earlier != null) {
         String canonical = stored != null ? stored.canonical() : earlier.getKey();
         long seq = stored != null ? stored.seq : earlier.getValue().seq();
-        if (!canonical.equals(item.canonical())) {
+        boolean same = stored != null ? sameEvent(stored, item) : canonical.equals(item.canonical());
+        if (!same) {
           throw new EventRejectedException(
               item.index, "client id \"" + item.clientId + "\" was already used for a different event (seq " + seq + ")");
         }
@@ -622,12 +696,27 @@ final class JdbcLedgerStore implements LedgerStore {
     }
     Map<String, StoredRow> found = new HashMap<>();
     for (List<String> chunk : chunks(ids)) {
-      h.createQuery("SELECT seq, body, client_id, leaf_index FROM ledger_event WHERE client_id IN (<ids>)")
+      h.createQuery(
+              "SELECT e.seq, e.body, e.client_id, e.leaf_index, e.purged_by, l.leaf_bytes FROM ledger_event e"
+                  + " LEFT JOIN audit_leaf l ON l.leaf_index = e.leaf_index WHERE e.client_id IN (<ids>)")
           .bindList("ids", chunk)
-          .map((rs, ctx) -> new StoredRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4)))
+          .map((rs, ctx) -> new StoredRow(
+              rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getObject(5) != null, rs.getBytes(6)))
           .forEach(r -> found.put(r.clientId, r));
     }
     return found;
+  }
+
+  /**
+   * Whether a retried event is the one stored under its client id. A purged row no longer holds
+   * the original values, but its audit leaf commits to them: the original event is recognised by
+   * giving the same leaf (and the purged form by equalling the row).
+   */
+  private boolean sameEvent(StoredRow stored, Item item) {
+    if (stored.canonical().equals(item.canonical())) {
+      return true;
+    }
+    return stored.purged && java.util.Arrays.equals(auditLeaves.eventLeaf(stored.seq, item.json), stored.leafBytes);
   }
 
   /**
@@ -686,10 +775,22 @@ final class JdbcLedgerStore implements LedgerStore {
         state.contentOwner.put(p.content(), state.numbersById.get(p.member()));
       }
     }
+    // An erasure purges every event of its member, those of this batch before it included, so
+    // the member's personal values are never written once the erasure is accepted.
+    for (int k = 0; k < fresh.size(); k++) {
+      if (fresh.get(k).event instanceof ErasureRequested r) {
+        int n = state.numbersById.get(r.member());
+        if (!state.erasedBy.containsKey(n)) {
+          state.erasedBy.put(n, tx.events + 1 + k);
+          state.newlyErased.add(n);
+        }
+      }
+    }
     for (Item item : fresh) {
       long seq = ++tx.events;
       LedgerEvent e = item.event;
       Integer memberNo = state.ownerOf(e);
+      Long purgedBy = memberNo == null ? null : state.erasedBy.get(memberNo);
       if (e instanceof MemberRegistered r) {
         state.members.add(memberNo, r.member(), seq);
       } else if (e instanceof ObjectionFiled f) {
@@ -697,8 +798,10 @@ final class JdbcLedgerStore implements LedgerStore {
       } else if (e instanceof ContentPosted p) {
         state.contents.add(p.content(), memberNo, seq);
       }
+      // The leaf commits to the event as appended, whether or not the row is purged.
       long leaf = tx.appendLeaf(AuditLeaves.EVENT_KIND, auditLeaves.eventLeaf(seq, item.json));
-      state.events.add(seq, e.type().word(), e.at().getEpochSecond(), e.at().getNano(), memberNo, item.clientId, leaf, item.body);
+      String body = purgedBy == null ? item.body : purgedBody(item.json);
+      state.events.add(seq, e.type().word(), e.at().getEpochSecond(), e.at().getNano(), memberNo, item.clientId, leaf, body, purgedBy);
       AppendResult result = new AppendResult(seq, leaf, false);
       results[item.index] = result;
       state.accepted.add(new Accepted(e, memberNo));
@@ -998,6 +1101,10 @@ final class JdbcLedgerStore implements LedgerStore {
           if (r.seq > known.lastSeq) {
             publish(known.with(List.of(Row.decode(r.seq, r.body))));
           }
+        } else if (r.memberNo != null && r.type.equals("erasure.requested")) {
+          // Its append purged the member's earlier rows in place: a cached history holds them as
+          // they were, so it is dropped and the next read loads the purged rows.
+          histories.remove(r.memberNo);
         } else if (r.memberNo != null) {
           histories.computeIfPresent(r.memberNo, (n, list) -> {
             List<StoredEvent> longer = new ArrayList<>(list.size() + 1);
@@ -1093,7 +1200,7 @@ final class JdbcLedgerStore implements LedgerStore {
     }
   }
 
-  private record StoredRow(long seq, String body, String clientId, long leafIndex) {
+  private record StoredRow(long seq, String body, String clientId, long leafIndex, boolean purged, byte[] leafBytes) {
     String canonical() {
       return AuditLeaves.canonicalString(decodeBody(seq, body).json());
     }
@@ -1566,7 +1673,7 @@ final class JdbcLedgerStore implements LedgerStore {
     // Every stored event must be the one its leaf logged.
     long[] seqExpected = {1};
     h.createQuery(
-            "SELECT e.seq, e.leaf_index, e.body, l.leaf_bytes FROM ledger_event e"
+            "SELECT e.seq, e.leaf_index, e.body, l.leaf_bytes, e.purged_by FROM ledger_event e"
                 + " LEFT JOIN audit_leaf l ON l.leaf_index = e.leaf_index ORDER BY e.seq")
         .setFetchSize(10_000)
         .map((rs, ctx) -> {
@@ -1576,6 +1683,7 @@ final class JdbcLedgerStore implements LedgerStore {
           }
           seqExpected[0] = seq + 1;
           byte[] leaf = rs.getBytes(4);
+          boolean purged = rs.getObject(5) != null;
           byte[] want;
           try {
             want = auditLeaves.eventLeaf(seq, (ObjectNode) MAPPER.readTree(rs.getString(3)));
@@ -1585,7 +1693,7 @@ final class JdbcLedgerStore implements LedgerStore {
           }
           if (leaf == null) {
             problems.add("ledger event seq " + seq + ": its audit leaf " + rs.getLong(2) + " is missing");
-          } else if (!java.util.Arrays.equals(want, leaf)) {
+          } else if (!java.util.Arrays.equals(want, purged ? purgedLeaf(leaf) : leaf)) {
             problems.add("ledger event seq " + seq + " does not match its audit leaf " + rs.getLong(2));
           }
           return Boolean.TRUE;
@@ -1594,7 +1702,31 @@ final class JdbcLedgerStore implements LedgerStore {
     if (seqExpected[0] - 1 != headEvents) {
       problems.add("the log head says " + headEvents + " events but the last stored is seq " + (seqExpected[0] - 1));
     }
+    // Erasure: every row of a member who asked for it must be purged.
+    h.createQuery(
+            "SELECT seq FROM ledger_event WHERE purged_by IS NULL AND member_no IN"
+                + " (SELECT member_no FROM ledger_event WHERE event_type = 'erasure.requested') ORDER BY seq")
+        .mapTo(Long.class)
+        .forEach(seq -> problems.add("ledger event seq " + seq + " belongs to a member who asked for erasure but is not purged"));
     return new AuditReport(leafCount, checkpoints.size(), problems);
+  }
+
+  /**
+   * What the leaf of a purged row must be: the stored leaf with the purge rule applied to the
+   * event it commits to, each purged free-text field then committing to the marker. A purged
+   * row's retained fields are thereby still checked against the values the leaf committed to at
+   * append time; the purged ones cannot be, as nothing of them is left to check.
+   */
+  private byte[] purgedLeaf(byte[] leaf) {
+    try {
+      ObjectNode node = (ObjectNode) MAPPER.readTree(leaf);
+      ObjectNode event = (ObjectNode) node.get("event");
+      node.set("event", Erasure.purge(event, com.fasterxml.jackson.databind.node.TextNode.valueOf(
+          auditLeaves.commitments().commit(Erasure.MARKER))));
+      return AuditLeaves.canonical(node);
+    } catch (IOException | RuntimeException e) {
+      return leaf; // not a leaf of a member's event: it cannot match a purged row
+    }
   }
 
   @Override

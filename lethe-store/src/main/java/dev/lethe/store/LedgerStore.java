@@ -26,6 +26,14 @@ import org.roaringbitmap.RoaringBitmap;
  * stored rows of one member plus the policies, with the decision engine of {@code lethe-core}, so
  * they are identical to a replay of the whole ledger.
  *
+ * <p>Erasure: once an {@code erasure.requested} event of a member is stored, every stored event of
+ * that member (its objection decisions and content deletions included) holds only what {@link
+ * dev.lethe.core.event.Erasure#purge} keeps — the append that stores the erasure purges the
+ * member's earlier rows in its own transaction, and later events of the member are stored purged.
+ * Decisions and eligible sets do not change (they never read what is purged); reads, {@link
+ * #export} and {@link #eventByClientId} return the purged form; each event's audit leaf still
+ * commits to the values as appended. {@link #compact} removes the replaced bytes from the files.
+ *
  * <p>Thread-safe: any number of threads may read and append at once; appends are serialized (in
  * this process by one writer thread, across processes by a row lock in the database). Calls to
  * {@link #appendBatch} that arrive while a transaction runs are committed together in the next
@@ -49,11 +57,24 @@ public interface LedgerStore extends AutoCloseable {
   }
 
   /**
+   * Rewrites the store's database so that what purges replaced (see {@link #append}) is gone from
+   * its files, not only from its rows: H2's {@code SHUTDOWN COMPACT} or PostgreSQL's {@code VACUUM
+   * FULL ledger_event}. An operator's maintenance step: no store may be open on an embedded data
+   * directory (in this process or another), and on PostgreSQL the table is locked while it runs.
+   *
+   * @throws StoreException if the database cannot be reached, is in use (H2) or refuses
+   */
+  static Compacted compact(StoreConfig config) {
+    return Compaction.run(config);
+  }
+
+  /**
    * Appends one event given as JSON.
    *
    * @param json one ledger line (a JSON object; unknown fields are kept)
    * @param clientId the client's id for this event, or {@code null}: the same id with the same
-   *     event again is a no-op returning the original sequence number
+   *     event again is a no-op returning the original sequence number (also once the stored row
+   *     was purged: the event as first appended, or as the row now holds it, is the same event)
    * @throws EventRejectedException if the event is malformed, does not fit the ledger, is a
    *     query, or the client id was used for a different event
    */
@@ -117,7 +138,9 @@ public interface LedgerStore extends AutoCloseable {
 
   /**
    * Writes the whole ledger in the spec's JSON Lines, one event per line in append order, each
-   * as it was appended (unknown fields included). Importing the output gives the same events.
+   * as it was appended (unknown fields included) or, for a member who asked for erasure, as
+   * purged (free text {@value dev.lethe.core.event.Erasure#MARKER}). Importing the output gives
+   * the same stored events.
    *
    * @throws IOException if the writer fails
    */

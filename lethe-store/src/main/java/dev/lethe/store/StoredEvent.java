@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param seq its append sequence number
  * @param event the decoded event
- * @param json its JSON as appended, unknown fields included (a fresh copy per call)
+ * @param json its JSON as appended, unknown fields included (a fresh copy per call); purged if
+ *     its member asked for erasure (see {@link LedgerStore})
  * @param clientId the client id it was appended with, or {@code null}
  * @param leafIndex the index of its audit-log leaf
  */
