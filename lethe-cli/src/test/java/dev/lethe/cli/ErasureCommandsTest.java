@@ -49,7 +49,7 @@ class ErasureCommandsTest {
       "{\"id\":\"e6\",\"type\":\"content.posted\",\"at\":\"2024-01-05T00:00:00Z\",\"content\":\"j1\",\"member\":\"jane\","
           + "\"kind\":\"post\",\"visibility\":\"public\",\"text\":\"" + TEXT + "\"}",
       "{\"id\":\"e7\",\"type\":\"content.posted\",\"at\":\"2024-01-05T00:00:00Z\",\"content\":\"o1\",\"member\":\"omar\","
-          + "\"kind\":\"post\",\"visibility\":\"public\",\"text\":\"omar likes trains\"}",
+          + "\"kind\":\"post\",\"visibility\":\"public\",\"text\":\"omar likes trains, says jane quillfeather\"}",
       "{\"id\":\"e8\",\"type\":\"objection.filed\",\"at\":\"2024-02-01T00:00:00Z\",\"objection\":\"ob1\",\"member\":\"jane\","
           + "\"purpose\":\"genai-training\",\"reason\":\"" + REASON + "\"}",
       "{\"id\":\"e9\",\"type\":\"objection.decided\",\"at\":\"2024-02-10T00:00:00Z\",\"objection\":\"ob1\",\"outcome\":\"rejected\","
@@ -83,10 +83,10 @@ class ErasureCommandsTest {
     assertThat(erased.status()).as(erased.err()).isZero();
     assertThat(erased.out()).startsWith("imported 1 events (0 already stored); the ledger holds 10 events");
 
-    // Export: the marker instead of her words; her name is gone; omar's are untouched.
+    // Export: the marker instead of her words; her name stays (her suppression entry); omar's are untouched.
     CliRun exported = CliRun.run("export", "--data", data);
     assertThat(exported.status()).as(exported.err()).isZero();
-    assertThat(exported.out()).doesNotContain(NAME).doesNotContain(TEXT).doesNotContain(REASON).doesNotContain("no grounds given");
+    assertThat(exported.out()).contains(NAME).doesNotContain(TEXT).doesNotContain(REASON).doesNotContain("no grounds given");
     assertThat(exported.out()).contains("\"text\":\"[erased]\"", "\"reason\":\"[erased]\"", "Omar Stay", "omar likes trains");
     assertThat(exported.out().lines().count()).isEqualTo(10);
 
@@ -129,6 +129,8 @@ class ErasureCommandsTest {
     Path snapshot = dir.resolve("data").resolve("snapshots").resolve(summary.get("snapshot").asText());
     String shards = shardText(snapshot);
     assertThat(shards).contains("omar likes trains").doesNotContain("[erased]").doesNotContain("j1");
+    // Her name in omar's post is still redacted: the member directory holds it after the erasure.
+    assertThat(shards.toLowerCase(java.util.Locale.ROOT)).doesNotContain("quillfeather");
 
     // The audit log verifies after the purge.
     CliRun checkpoint = CliRun.run("audit", "checkpoint", "--data", data);

@@ -352,8 +352,9 @@ final class Pages {
     boolean erased = members.history(m).stream().anyMatch(e -> e.event() instanceof dev.lethe.core.event.LedgerEvent.ErasureRequested);
     if (erased) {
       b.append("<p class=\"notice\">You asked for your data to be erased. It is no longer used, and will be removed from training data and models. ")
-          .append("What you wrote (posts, objection reasons) and your name are erased from our records and show as [erased]; ")
-          .append("the dates and choices above stay as the record of what we did with your data.</p>");
+          .append("What you wrote (posts, objection reasons) is erased from our records and shows as [erased]; ")
+          .append("the dates and choices above stay as the record of what we did with your data, and your name stays only ")
+          .append("so that we can keep removing it from what other members write about you before it is used for training.</p>");
     } else {
       b.append("<form method=\"post\" action=\"/privacy/erasure\">").append(csrfField(csrf))
           .append("<p><input type=\"checkbox\" id=\"erasure-confirm\" name=\"confirm\" value=\"yes\" required> ")

@@ -89,7 +89,6 @@ class PostgresErasureTest extends ErasureContract {
     Compacted compacted = LedgerStore.compact(config);
     assertThat(compacted.what()).isEqualTo("PostgreSQL table ledger_event");
     assertThat(databaseFilesHolding(config, SECRET)).isEmpty();
-    assertThat(databaseFilesHolding(config, "Quillfeather")).isEmpty();
     try (LedgerStore store = LedgerStore.open(config)) {
       assertThat(store.eventCount()).isEqualTo(53);
       assertThat(store.verifyAudit().problems()).isEmpty();

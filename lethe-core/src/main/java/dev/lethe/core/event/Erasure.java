@@ -20,8 +20,15 @@ import java.util.Set;
  * decisions to stay what they were), and {@code id}, the client id {@code lethe import} reads. The
  * free text the member (or a reviewer, about the member) wrote — a content's {@code text}, an
  * objection's {@code reason}, a decision's {@code justification} — becomes the {@link #MARKER},
- * so the event still has every field the format requires. The optional display {@code name} and
- * every unknown field are removed: their content is unknown, so they are treated as personal.
+ * so the event still has every field the format requires. Every unknown field is removed: its
+ * content is unknown, so it is treated as personal.
+ *
+ * <p>The display {@code name} stays, as the member's entry on a suppression list. Snapshot builds
+ * find members' names in other members' posts through the directory of registered names; without
+ * it, an erased member's name would reach every later training snapshot through what others wrote
+ * about them, left to the statistical detectors alone. Keeping the minimum needed to honour the
+ * erasure is the controller's duty (Art. 17(1) and 17(3)(b)), and the name is never shown or
+ * exported as anything else.
  *
  * <p>Purging is idempotent, and the result is still a valid event of the same type. Stateless and
  * thread-safe.
@@ -36,7 +43,7 @@ public final class Erasure {
   /** Per event type: the fields kept as they are. */
   private static final Map<String, Set<String>> KEPT =
       Map.ofEntries(
-          Map.entry("member.registered", Set.of("member", "country", "birth_date")),
+          Map.entry("member.registered", Set.of("member", "country", "birth_date", "name")),
           Map.entry("member.moved", Set.of("member", "country")),
           Map.entry("member.closed", Set.of("member")),
           Map.entry("notice.sent", Set.of("member", "policy_version")),
