@@ -1859,6 +1859,103 @@ final class JdbcLedgerStore implements LedgerStore {
     return removed;
   }
 
+  @Override
+  public boolean recordSnapshot(Path root, String snapshot, String purpose, Instant asOf) {
+    String path = rootPath(root);
+    String key = Merkle.hex(sha256(path));
+    String id = snapshotId(snapshot);
+    Objects.requireNonNull(purpose, "purpose");
+    Objects.requireNonNull(asOf, "asOf");
+    if (purpose.length() > 1000) {
+      throw new IllegalArgumentException("a purpose of more than 1000 characters: " + purpose.substring(0, 40) + "...");
+    }
+    Instant now = config.clock().instant();
+    boolean added;
+    for (int attempt = 0; ; attempt++) {
+      try {
+        added = jdbi.inTransaction(h -> {
+          h.createUpdate(
+                  "MERGE INTO snapshot_root r USING (VALUES (CAST(:key AS VARCHAR(64)), CAST(:path AS VARCHAR)))"
+                      + " AS s(root_sha256, root_path) ON r.root_sha256 = s.root_sha256"
+                      + " WHEN NOT MATCHED THEN INSERT (root_sha256, root_path) VALUES (s.root_sha256, s.root_path)")
+              .bind("key", key)
+              .bind("path", path)
+              .execute();
+          return h.createUpdate(
+                  "MERGE INTO snapshot_record r USING (VALUES (CAST(:key AS VARCHAR(64)), CAST(:id AS VARCHAR(1000))))"
+                      + " AS s(root_sha256, snapshot_id) ON r.root_sha256 = s.root_sha256 AND r.snapshot_id = s.snapshot_id"
+                      + " WHEN NOT MATCHED THEN INSERT (root_sha256, snapshot_id, purpose, as_of_second, as_of_nano,"
+                      + " recorded_second, recorded_nano) VALUES (s.root_sha256, s.snapshot_id, :purpose, :asOfSecond,"
+                      + " :asOfNano, :recordedSecond, :recordedNano)")
+              .bind("key", key)
+              .bind("id", id)
+              .bind("purpose", purpose)
+              .bind("asOfSecond", asOf.getEpochSecond())
+              .bind("asOfNano", asOf.getNano())
+              .bind("recordedSecond", now.getEpochSecond())
+              .bind("recordedNano", now.getNano())
+              .execute() > 0;
+        });
+        break;
+      } catch (JdbiException e) {
+        // Another process recorded the same snapshot, or registered its root, at once and won the
+        // race on a key: the snapshot is recorded, or the next attempt finds the root there.
+        boolean there = guard(() -> jdbi.withHandle(h -> h.createQuery(
+                "SELECT COUNT(*) FROM snapshot_record WHERE root_sha256 = :key AND snapshot_id = :id")
+            .bind("key", key).bind("id", id).mapTo(Long.class).one())) > 0;
+        if (there) {
+          added = false;
+          break;
+        }
+        if (attempt >= 2) {
+          throw new StoreException("database error: " + rootMessage(e), e);
+        }
+      }
+    }
+    if (added && config.embedded()) {
+      // A snapshot the store forgot after a crash could vanish from its root unnoticed.
+      syncEmbedded();
+    }
+    return added;
+  }
+
+  @Override
+  public List<RecordedSnapshot> recordedSnapshots() {
+    List<RecordedSnapshot> all = guard(() -> jdbi.withHandle(h -> h.createQuery(
+            "SELECT r.root_path, s.snapshot_id, s.purpose, s.as_of_second, s.as_of_nano, s.recorded_second, s.recorded_nano"
+                + " FROM snapshot_record s JOIN snapshot_root r ON r.root_sha256 = s.root_sha256")
+        .map((rs, ctx) -> new RecordedSnapshot(Path.of(rs.getString(1)), rs.getString(2), rs.getString(3),
+            Instant.ofEpochSecond(rs.getLong(4), rs.getInt(5)), Instant.ofEpochSecond(rs.getLong(6), rs.getInt(7))))
+        .list()));
+    // Sorted here, not in SQL: the two databases collate strings differently.
+    return all.stream()
+        .sorted(java.util.Comparator.comparing(RecordedSnapshot::root).thenComparing(RecordedSnapshot::snapshot))
+        .toList();
+  }
+
+  @Override
+  public boolean removeSnapshotRecord(Path root, String snapshot) {
+    String key = Merkle.hex(sha256(rootPath(root)));
+    String id = snapshotId(snapshot);
+    boolean removed = guard(() -> jdbi.withHandle(h -> h.createUpdate(
+            "DELETE FROM snapshot_record WHERE root_sha256 = :key AND snapshot_id = :id")
+        .bind("key", key).bind("id", id).execute())) > 0;
+    if (removed && config.embedded()) {
+      syncEmbedded();
+    }
+    return removed;
+  }
+
+  /** A snapshot id is its directory name under a root: anything else could name another directory. */
+  private static String snapshotId(String snapshot) {
+    Objects.requireNonNull(snapshot, "snapshot");
+    if (snapshot.isEmpty() || snapshot.length() > 1000 || snapshot.startsWith(".") || snapshot.indexOf('/') >= 0
+        || snapshot.indexOf('\\') >= 0 || snapshot.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("not a snapshot id (a directory name under its root): " + snapshot);
+    }
+    return snapshot;
+  }
+
   private static String rootPath(Path root) {
     Objects.requireNonNull(root, "root");
     if (!root.isAbsolute()) {

@@ -227,13 +227,42 @@ public interface LedgerStore extends AutoCloseable {
   List<Path> snapshotRoots();
 
   /**
-   * Removes a root from the registry (its directory was deliberately deleted, say).
+   * Removes a root from the registry (its directory was deliberately deleted, say), together with
+   * its {@linkplain #recordedSnapshots recorded snapshots}.
    *
    * @param root an absolute path; compared {@linkplain Path#normalize() normalized}
    * @return whether it was registered
    * @throws IllegalArgumentException if the path is not absolute
    */
   boolean unregisterSnapshotRoot(Path root);
+
+  /**
+   * Records that snapshot {@code snapshot} is published under {@code root} (registering the root
+   * too, in the same transaction), so that a root whose directory later lacks it is a gap rather
+   * than a root that holds nothing. Idempotent: recording it again (a byte-identical rebuild)
+   * changes nothing, not even its recording instant. Durable when this returns.
+   *
+   * @param root an absolute path; it is stored {@linkplain Path#normalize() normalized}
+   * @param snapshot the snapshot id: its directory name under the root (not empty, no path
+   *     separator, not starting with a dot, at most 1000 characters)
+   * @param purpose the purpose it was built for
+   * @param asOf its as-of instant
+   * @return whether it was not recorded before
+   * @throws IllegalArgumentException if the path is not absolute or the id is not a directory name
+   */
+  boolean recordSnapshot(Path root, String snapshot, String purpose, Instant asOf);
+
+  /** Every recorded snapshot, sorted by root then snapshot id; the recording instants are the store clock's. */
+  List<RecordedSnapshot> recordedSnapshots();
+
+  /**
+   * Removes a snapshot's record (it was retired on purpose). The root stays registered.
+   *
+   * @param root an absolute path; compared {@linkplain Path#normalize() normalized}
+   * @return whether it was recorded
+   * @throws IllegalArgumentException if the path is not absolute or the id is not a directory name
+   */
+  boolean removeSnapshotRecord(Path root, String snapshot);
 
   /** Closes the database connections. Idempotent. */
   @Override

@@ -539,6 +539,73 @@ abstract class LedgerStoreContract {
     }
   }
 
+  @Test
+  void recordedSnapshotsAreKeptOncePerRootAndSurviveReopening() {
+    StoreConfig config = fixture().freshConfig().withClock(java.time.Clock.fixed(Instant.parse("2026-01-02T03:04:05.123456789Z"),
+        java.time.ZoneOffset.UTC));
+    Path out = Path.of("/tmp/lethe-records/out1");
+    Path other = Path.of("/srv/snapshots");
+    Instant asOf = Instant.parse("2024-10-01T00:00:00.5Z");
+    try (LedgerStore store = LedgerStore.open(config)) {
+      assertThat(store.recordedSnapshots()).isEmpty();
+      // Recording registers the root in the same step: a recorded snapshot always has a root to be looked for in.
+      assertThat(store.recordSnapshot(Path.of("/tmp/lethe-records/./x/../out1"), "s-b", "genai-training", asOf)).isTrue();
+      assertThat(store.snapshotRoots()).containsExactly(out);
+      assertThat(store.recordSnapshot(out, "s-b", "genai-training", asOf)).as("a byte-identical rebuild").isFalse();
+      assertThat(store.recordSnapshot(out, "s-a", "ads", asOf.plusSeconds(1))).isTrue();
+      assertThat(store.recordSnapshot(other, "s-b", "genai-training", asOf)).as("the same id in another root").isTrue();
+      for (String bad : List.of("", ".building-1", "a/b", "..", "a\\b", "x".repeat(1001))) {
+        assertThatThrownBy(() -> store.recordSnapshot(out, bad, "ads", asOf)).as(bad).isInstanceOf(IllegalArgumentException.class);
+      }
+      assertThatThrownBy(() -> store.recordSnapshot(Path.of("relative"), "s", "ads", asOf))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("absolute");
+      assertThat(store.eventCount()).as("records are not ledger events").isZero();
+      assertThat(store.auditSize()).as("nor audit leaves").isZero();
+    }
+    try (LedgerStore store = LedgerStore.open(config.withClock(java.time.Clock.systemUTC()))) {
+      Instant at = Instant.parse("2026-01-02T03:04:05.123456789Z");
+      assertThat(store.recordedSnapshots()).containsExactly(
+          new RecordedSnapshot(other, "s-b", "genai-training", asOf, at),
+          new RecordedSnapshot(out, "s-a", "ads", asOf.plusSeconds(1), at),
+          new RecordedSnapshot(out, "s-b", "genai-training", asOf, at));
+      assertThat(store.recordSnapshot(out, "s-b", "genai-training", asOf)).isFalse();
+      assertThat(store.recordedSnapshots()).as("recording again keeps the first instant")
+          .filteredOn(r -> r.snapshot().equals("s-b")).extracting(RecordedSnapshot::recordedAt).containsOnly(at);
+      assertThat(store.removeSnapshotRecord(Path.of("/tmp/lethe-records/out1/"), "s-a")).isTrue();
+      assertThat(store.removeSnapshotRecord(out, "s-a")).isFalse();
+      assertThat(store.snapshotRoots()).as("the root stays registered").contains(out);
+      // Unregistering a root drops its records: nothing is left to look for there.
+      assertThat(store.unregisterSnapshotRoot(out)).isTrue();
+      assertThat(store.recordedSnapshots()).extracting(RecordedSnapshot::root).containsExactly(other);
+      assertThat(store.recordSnapshot(out, "s-b", "genai-training", asOf)).as("a fresh record after re-registering").isTrue();
+    }
+  }
+
+  @Test
+  void concurrentRecordingsOfOneSnapshotRecordItOnce() throws Exception {
+    StoreConfig config = fixture().freshConfig();
+    Instant asOf = Instant.parse("2024-10-01T00:00:00Z");
+    try (LedgerStore a = LedgerStore.open(config); LedgerStore b = LedgerStore.open(config)) {
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+      try {
+        List<java.util.concurrent.Future<Boolean>> added = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+          LedgerStore s = i % 2 == 0 ? a : b;
+          added.add(pool.submit(() -> s.recordSnapshot(Path.of("/srv/snapshots"), "s1", "ads", asOf)));
+        }
+        int firsts = 0;
+        for (java.util.concurrent.Future<Boolean> f : added) {
+          firsts += f.get() ? 1 : 0;
+        }
+        assertThat(firsts).isEqualTo(1);
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(b.recordedSnapshots()).extracting(RecordedSnapshot::snapshot).containsExactly("s1");
+      assertThat(b.snapshotRoots()).containsExactly(Path.of("/srv/snapshots"));
+    }
+  }
+
   // ------------------------------------------------------------------ audit log
 
   @Test
