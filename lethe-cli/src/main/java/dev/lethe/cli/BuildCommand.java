@@ -236,7 +236,8 @@ final class BuildCommand implements Callable<Integer> {
           undelivered = lineageProblem(lineageUrl, lineageFile, e);
         }
       }
-      SnapshotDirs.register(ledgerStore, outDir); // where/forgetting must find snapshots outside DATA/snapshots
+      // where/forgetting must find snapshots outside DATA/snapshots, and notice one that goes missing.
+      SnapshotDirs.record(ledgerStore, outDir, result);
       long leaf = StoreSnapshots.audit(ledgerStore, result);
       PrintWriter outWriter = spec.commandLine().getOut();
       outWriter.println(summary(result, leaf));

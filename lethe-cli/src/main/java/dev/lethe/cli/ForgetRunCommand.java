@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
       "request: rebuilds affected snapshots without the members, retrains only the changed shards,",
       "verifies, records the verification in the audit log and deletes the old artefacts.",
       "Covers every snapshot directory a build published into (see 'lethe snapshots'); if one of them is",
-      "missing or unreadable, nothing is executed and the exit status is 1."
+      "missing or unreadable, or lacks a snapshot a build recorded publishing there, nothing is executed",
+      "and the exit status is 1 (restore it, or 'lethe snapshots --unregister DIR' / '--retire ID')."
     })
 final class ForgetRunCommand implements Callable<Integer> {
 
@@ -50,8 +51,15 @@ final class ForgetRunCommand implements Callable<Integer> {
       StoreSnapshots.StoredLedger stored = StoreSnapshots.load(ledger);
       ForgetQueue queue = ForgetQueue.open(Forgetting.queueDir(store));
       List<ForgetRequest> added = Forgetting.sync(stored, queue, clock);
+      // A root or recorded snapshot that is not there may hold the members' records elsewhere: nothing runs.
+      List<String> gaps = Forgetting.gaps(ledger, store);
+      if (!gaps.isEmpty()) {
+        gaps.forEach(g -> spec.commandLine().getErr().println("lethe: " + g));
+        return CommandLine.ExitCode.SOFTWARE;
+      }
       ForgetRunner.RunReport report = Forgetting.runner(ledger, store, clock, Forgetting.standardDetector(), workers)
           .run(new ForgetRunner.Rebuild(stored.ledger(), stored.sha256(), StoreSnapshots.deploymentKey(ledger), workers));
+      Forgetting.recordRebuilds(ledger, report);
       ObjectNode o = JsonNodeFactory.instance.objectNode();
       o.put("queued", added.size());
       o.put("executed", report.executed());

@@ -1,5 +1,6 @@
 package dev.lethe.cli;
 
+import dev.lethe.pipeline.SnapshotRoots;
 import dev.lethe.pipeline.StoreSnapshots;
 import dev.lethe.store.LedgerStore;
 import dev.lethe.store.StoreException;
@@ -9,7 +10,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,10 +37,10 @@ final class ForgetStatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     ForgetQueue queue = ForgetQueue.open(Forgetting.queueDir(store));
-    List<Path> unreachable;
+    SnapshotRoots.Coverage coverage;
     try (LedgerStore ledger = store.open(clock)) {
       Forgetting.sync(StoreSnapshots.load(ledger), queue, clock);
-      unreachable = SnapshotDirs.roots(ledger, store).stream().filter(root -> !SnapshotDirs.reachable(root)).toList();
+      coverage = SnapshotDirs.check(ledger, SnapshotDirs.roots(ledger, store));
     } catch (StoreException e) {
       spec.commandLine().getErr().println("lethe: " + e.getMessage());
       return CommandLine.ExitCode.SOFTWARE;
@@ -52,10 +52,14 @@ final class ForgetStatusCommand implements Callable<Integer> {
       }
     }
     out.flush();
-    // Pending requests cannot complete while a root is gone: say why, beside the list.
-    for (Path root : unreachable) {
+    // Pending requests cannot complete while a root or a recorded snapshot is gone: say why, beside the list.
+    for (Path root : coverage.unreachable()) {
       spec.commandLine().getErr().println("lethe: snapshot root " + root + " is missing or unreadable;"
           + " forget-run fails until it is restored or unregistered ('lethe snapshots --unregister DIR')");
+    }
+    for (SnapshotRoots.MissingSnapshot m : coverage.missing()) {
+      spec.commandLine().getErr().println("lethe: " + m.describe() + "; forget-run fails until it is restored or retired"
+          + " ('lethe snapshots --retire " + m.snapshot() + "')");
     }
     return CommandLine.ExitCode.OK;
   }

@@ -2,6 +2,7 @@ package dev.lethe.cli;
 
 import dev.lethe.pipeline.DetectionCache;
 import dev.lethe.pipeline.SnapshotEngine;
+import dev.lethe.pipeline.SnapshotRoots;
 import dev.lethe.pipeline.StoreSnapshots;
 import dev.lethe.redact.Detector;
 import dev.lethe.server.StoreAuditSink;
@@ -53,6 +54,23 @@ final class Forgetting {
     ModelRegistry registry = ModelRegistry.open(ModelDirs.defaultDir(store));
     return new ForgetRunner(ForgetQueue.open(queueDir(store)), registry, Training.of(registry, threads),
         SnapshotDirs.roots(ledger, store), SnapshotEngine.embedded(detector), new StoreAuditSink(ledger), clock, canaries(store));
+  }
+
+  /**
+   * Why forgetting cannot run over every snapshot root now, one line each (empty if it can): a
+   * root that is missing or unreadable, or a snapshot the store recorded in a root that does not
+   * hold it (whole). Either may still hold a member's records on the real volume, so forgetting
+   * must fail closed rather than count it as holding nothing.
+   */
+  static List<String> gaps(LedgerStore ledger, StoreOptions store) {
+    return SnapshotDirs.check(ledger, SnapshotDirs.roots(ledger, store)).forgettingProblems();
+  }
+
+  /** Records each rebuild of a run wherever its original was recorded (see {@link SnapshotRoots#recordRebuild}). */
+  static void recordRebuilds(LedgerStore ledger, ForgetRunner.RunReport report) throws IOException {
+    for (ForgetRequest.Replacement r : report.replacements()) {
+      SnapshotRoots.recordRebuild(ledger, r.oldSnapshot(), r.newSnapshot());
+    }
   }
 
   /** The detector snapshot builds use; rebuilds must redact exactly as the original builds did. */

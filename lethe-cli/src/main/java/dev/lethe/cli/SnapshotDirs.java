@@ -2,13 +2,17 @@ package dev.lethe.cli;
 
 import dev.lethe.pipeline.SnapshotRoots;
 import dev.lethe.store.LedgerStore;
+import dev.lethe.pipeline.SnapshotResult;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 
 /**
  * Where snapshots live: {@code snapshots/} under the data directory when no {@code --out} is
  * given, and every other directory a build published into, which the store keeps a registry of
- * so that {@code where}, {@code snapshots} and forgetting find them without being told.
+ * so that {@code where}, {@code snapshots} and forgetting find them without being told; and the
+ * store's record of each snapshot a build published, so that a root that lost one is a gap.
  */
 final class SnapshotDirs {
 
@@ -36,6 +40,26 @@ final class SnapshotDirs {
    */
   static List<Path> roots(LedgerStore ledger, StoreOptions store) {
     return SnapshotRoots.roots(ledger, defaultDir(store));
+  }
+
+  /** Records that a build published {@code result} in {@code root} (registering the root); idempotent. */
+  static void record(LedgerStore ledger, Path root, SnapshotResult result) {
+    SnapshotRoots.record(ledger, root, result);
+  }
+
+  /** The roots (canonical) checked against the store's records; see {@link SnapshotRoots#check}. */
+  static SnapshotRoots.Coverage check(LedgerStore ledger, Collection<Path> roots) {
+    return SnapshotRoots.check(ledger, roots);
+  }
+
+  /**
+   * Prints one line per gap of an answer: {@code lethe: snapshot root R is missing or unreadable;
+   * TAIL} and {@code lethe: snapshot S recorded in R is missing; TAIL}.
+   */
+  static void reportGaps(SnapshotRoots.Coverage coverage, PrintWriter err, String tail) {
+    coverage.unreachable().forEach(root -> err.println("lethe: snapshot root " + root + " is missing or unreadable; " + tail));
+    coverage.missing().forEach(m -> err.println("lethe: " + m.describe() + "; " + tail));
+    err.flush();
   }
 
   /** Whether a root can be listed; one that cannot must never count as holding nothing. */

@@ -53,6 +53,9 @@ final class TrainCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** Set by {@link #find}: a root a build recorded the snapshot in, when it was not found. */
+  private String missingFrom;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
@@ -81,7 +84,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (snapshotDir == null) {
       err.println("--snapshot: no published snapshot " + snapshot + " in "
-          + (out != null ? out : SnapshotDirs.defaultDir(store) + " or any snapshot directory a build registered"));
+          + (out != null ? out : SnapshotDirs.defaultDir(store) + " or any snapshot directory a build registered")
+          + (missingFrom == null ? "" : "; a build recorded it in " + missingFrom + ", which lacks it now"
+              + " (restore it, or 'lethe snapshots --retire " + snapshot + "')"));
       return Lethe.BAD_INPUT;
     }
     ModelRegistry registry = ModelRegistry.open(models != null ? models : ModelDirs.defaultDir(store));
@@ -101,6 +106,7 @@ final class TrainCommand implements Callable<Integer> {
    * builds registered (the store is opened only when the default directory lacks it); null if none.
    */
   private Path find() {
+    missingFrom = null;
     List<Path> roots = out != null ? List.of(out) : List.of(SnapshotDirs.defaultDir(store));
     for (int pass = 0; pass < 2; pass++) {
       for (Path root : roots) {
@@ -113,6 +119,9 @@ final class TrainCommand implements Callable<Integer> {
       }
       try (LedgerStore ledger = store.open(Clock.systemUTC())) {
         roots = SnapshotDirs.roots(ledger, store);
+        // Not found anywhere: say where a build recorded it, if one did, rather than only "no such snapshot".
+        missingFrom = ledger.recordedSnapshots().stream().filter(r -> r.snapshot().equals(snapshot))
+            .map(r -> r.root().toString()).findFirst().orElse(null);
       }
     }
     return null;

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 
 /** {@code lethe verify-forgetting --request R}: checks a completed request again; exit 0 only if it holds. */
 @Command(name = "verify-forgetting", mixinStandardHelpOptions = true,
-    description = "Re-runs the verification of a completed forget request; exit status 0 only if it still holds.")
+    description = {"Re-runs the verification of a completed forget request; exit status 0 only if it still holds.",
+      "Exit status 1 also when a snapshot directory, or a snapshot a build recorded in one, is missing."})
 final class VerifyForgettingCommand implements Callable<Integer> {
 
   @Option(names = "--request", required = true, paramLabel = "R", description = "Request id (see 'lethe forget-status').")
@@ -48,6 +49,12 @@ final class VerifyForgettingCommand implements Callable<Integer> {
     }
     try (LedgerStore ledger = store.open(clock)) {
       StoreSnapshots.StoredLedger stored = StoreSnapshots.load(ledger);
+      // A rebuild in a root or snapshot that is not there cannot be checked: that is not "holds".
+      List<String> gaps = Forgetting.gaps(ledger, store);
+      if (!gaps.isEmpty()) {
+        gaps.forEach(g -> spec.commandLine().getErr().println("lethe: " + g));
+        return CommandLine.ExitCode.SOFTWARE;
+      }
       List<String> problems = Forgetting.runner(ledger, store, clock, Forgetting.standardDetector(), 1)
           .verifyAgain(found.get(), stored.ledger());
       if (problems.isEmpty()) {

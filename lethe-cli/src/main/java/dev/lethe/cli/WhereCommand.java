@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.core.event.Rfc3339;
 import dev.lethe.pipeline.SnapshotCatalog;
+import dev.lethe.pipeline.SnapshotRoots;
 import dev.lethe.store.LedgerStore;
 import dev.lethe.store.StoreException;
 import dev.lethe.unlearn.ModelRecord;
@@ -33,7 +34,8 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Prints, as JSON, the snapshots, shards and models holding a member's data, and the member's forget requests.",
-      "Looks in every snapshot directory a build published into; exit status 1 if one of them is missing or unreadable."
+      "Looks in every snapshot directory a build published into; exit status 1 if one of them is missing or unreadable,",
+      "or lacks a snapshot the store recorded a build publishing there (listed in missing_snapshots)."
     })
 final class WhereCommand implements Callable<Integer> {
 
@@ -62,10 +64,10 @@ final class WhereCommand implements Callable<Integer> {
       return Lethe.BAD_INPUT;
     }
     OptionalInt number;
-    List<Path> roots;
+    SnapshotRoots.Coverage coverage;
     try (LedgerStore ledger = store.open(clock)) {
       number = ledger.memberNumber(member);
-      roots = out != null ? List.of(SnapshotDirs.canonical(out)) : SnapshotDirs.roots(ledger, store);
+      coverage = SnapshotDirs.check(ledger, out != null ? List.of(SnapshotDirs.canonical(out)) : SnapshotDirs.roots(ledger, store));
     } catch (StoreException e) {
       spec.commandLine().getErr().println("lethe: " + e.getMessage());
       return CommandLine.ExitCode.SOFTWARE;
@@ -80,11 +82,9 @@ final class WhereCommand implements Callable<Integer> {
     ArrayNode models = o.putArray("models");
     List<String> modelIds = new ArrayList<>();
     ModelRegistry registry = ModelRegistry.open(ModelDirs.defaultDir(store));
-    List<Path> unreachable = new ArrayList<>();
-    for (Path root : roots) {
-      // An explicit --out that does not exist holds nothing; a registered root that is gone is a gap in the answer.
-      if (out == null && !SnapshotDirs.reachable(root)) {
-        unreachable.add(root);
+    for (Path root : coverage.roots()) {
+      // A registered root that is gone is a gap in the answer (an explicit --out was checked above).
+      if (coverage.unreachable().contains(root)) {
         continue;
       }
       SnapshotCatalog catalog = SnapshotCatalog.open(root);
@@ -111,16 +111,19 @@ final class WhereCommand implements Callable<Integer> {
             .put("received", Rfc3339.format(r.receivedAt())).put("deadline", Rfc3339.format(r.deadline()));
       }
     }
-    if (!unreachable.isEmpty()) {
+    if (!coverage.unreachable().isEmpty()) {
       ArrayNode gaps = o.putArray("unreachable_roots");
-      unreachable.forEach(root -> gaps.add(root.toString()));
+      coverage.unreachable().forEach(root -> gaps.add(root.toString()));
+    }
+    if (!coverage.missing().isEmpty()) {
+      ArrayNode gaps = o.putArray("missing_snapshots");
+      coverage.missing().forEach(m -> gaps.addObject().put("snapshot", m.snapshot()).put("root", m.root().toString())
+          .put("problem", m.problem()));
     }
     PrintWriter w = spec.commandLine().getOut();
     w.println(o);
     w.flush();
-    for (Path root : unreachable) {
-      spec.commandLine().getErr().println("lethe: snapshot root " + root + " is missing or unreadable; the answer does not cover it");
-    }
-    return unreachable.isEmpty() ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
+    SnapshotDirs.reportGaps(coverage, spec.commandLine().getErr(), "the answer does not cover it");
+    return coverage.complete() ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
   }
 }

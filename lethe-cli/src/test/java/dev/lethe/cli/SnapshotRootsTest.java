@@ -126,6 +126,159 @@ class SnapshotRootsTest {
     CliRun refused = CliRun.run("snapshots", "--data", data, "--unregister", out1.toString());
     assertThat(refused.status()).isEqualTo(2);
     assertThat(refused.err()).contains("still holds published snapshots");
+
+    // The forget run recorded its rebuild where the original was recorded: deleting it by hand is a gap.
+    Path aside = dir.resolve("aside");
+    Files.move(out1.resolve(rebuilt), aside);
+    CliRun gap = CliRun.run("where", "--data", data, "--member", "u1");
+    assertThat(gap.status()).isEqualTo(1);
+    assertThat(JSON.readTree(gap.out()).get("missing_snapshots")).singleElement()
+        .satisfies(m -> assertThat(m.get("snapshot").asText()).isEqualTo(rebuilt));
+    assertThat(CliRun.run("verify-forgetting", "--data", data, "--request", request.get("id").asText()).status()).isEqualTo(1);
+    Files.move(aside, out1.resolve(rebuilt));
+    assertThat(CliRun.run("where", "--data", data, "--member", "u1").status()).isZero();
+  }
+
+  @Test
+  void aRecordedSnapshotThatIsNotThereFailsForgettingClosedUntilItIsRetired(@TempDir Path dir) throws Exception {
+    String data = imported(dir);
+    Path out = dir.resolve("vol").toAbsolutePath().normalize();
+    String snapshot = JSON.readTree(built(dir, data, out).out()).get("snapshot").asText();
+    // A byte-identical rebuild finds it published and records nothing new.
+    assertThat(JSON.readTree(built(dir, data, out).out()).get("snapshot").asText()).isEqualTo(snapshot);
+    CliRun listed = CliRun.run("snapshots", "--data", data);
+    assertThat(listed.status()).as(listed.err()).isZero();
+    assertThat(listed.out().lines()).hasSize(1);
+    assertThat(CliRun.run("forget", "--data", data, "--member", "u2").status()).isZero();
+
+    // The volume is not mounted: its mount point is an empty directory, which a listing reads as "holds nothing".
+    Path volume = dir.resolve("volume-itself");
+    Files.move(out, volume);
+    Files.createDirectories(out);
+    assertGap(data, out, snapshot, "is missing");
+    Files.delete(out);
+    Files.move(volume, out);
+
+    // One snapshot deleted by hand (or missing from a restored backup).
+    Path aside = dir.resolve("aside");
+    Files.move(out.resolve(snapshot), aside);
+    assertGap(data, out, snapshot, "is missing");
+    // Restored with its manifest only.
+    Files.createDirectories(out.resolve(snapshot));
+    Files.copy(aside.resolve("manifest.json"), out.resolve(snapshot).resolve("manifest.json"));
+    assertGap(data, out, snapshot, "lacks the files of");
+
+    // Retiring: unknown and malformed ids are refused, then the real one is deleted, unrecorded and audited.
+    CliRun unknown = CliRun.run("snapshots", "--data", data, "--retire", "no-such-snapshot");
+    assertThat(unknown.status()).isEqualTo(2);
+    assertThat(unknown.err().strip()).isEqualTo("lethe: --retire: no snapshot directory holds or records a snapshot no-such-snapshot");
+    CliRun malformed = CliRun.run("snapshots", "--data", data, "--retire", "../vol");
+    assertThat(malformed.status()).isEqualTo(2);
+    assertThat(malformed.err()).contains("not a snapshot id");
+    long leaves = auditLeaves(data);
+    CliRun retire = CliRun.run("snapshots", "--data", data, "--retire", snapshot);
+    assertThat(retire.status()).as(retire.err()).isZero();
+    JsonNode retired = JSON.readTree(retire.out());
+    assertThat(retired.get("retired").asText()).isEqualTo(snapshot);
+    assertThat(retired.get("root").asText()).isEqualTo(out.toString());
+    assertThat(retired.get("deleted").asBoolean()).isTrue();
+    assertThat(retired.get("recorded").asBoolean()).isTrue();
+    assertThat(retired.get("audit_leaf").asLong()).isEqualTo(leaves);
+    assertThat(auditLeaves(data)).isEqualTo(leaves + 1);
+    try (Stream<Path> left = Files.list(out)) {
+      assertThat(left.map(p -> p.getFileName().toString()).filter(n -> n.equals(snapshot) || n.startsWith(".retiring")).toList())
+          .as("the partial snapshot is gone, and no hidden leftover of it").isEmpty();
+    }
+    CliRun run = CliRun.run("forget-run", "--data", data, "--threads", "2");
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(JSON.readTree(run.out()).get("completed").asInt()).isEqualTo(1);
+    assertThat(CliRun.run("where", "--data", data, "--member", "u2").status()).isZero();
+    assertThat(CliRun.run("snapshots", "--data", data, "--retire", snapshot).status()).as("retired already").isEqualTo(2);
+  }
+
+  /** forget-run fails and queues, forget-status keeps the request pending, where and snapshots name the gap. */
+  private static void assertGap(String data, Path root, String snapshot, String problem) throws Exception {
+    CliRun run = CliRun.run("forget-run", "--data", data, "--threads", "2");
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err()).contains("snapshot " + snapshot + " recorded in " + root + " " + problem,
+        "'lethe snapshots --retire " + snapshot + "'");
+    assertThat(run.out()).isEmpty();
+    CliRun status = CliRun.run("forget-status", "--data", data, "--member", "u2");
+    assertThat(status.status()).isZero();
+    assertThat(JSON.readTree(status.out()).get("status").asText()).as("nothing was executed").isEqualTo("pending");
+    assertThat(status.err()).contains("snapshot " + snapshot + " recorded in " + root, "--retire " + snapshot);
+    CliRun where = CliRun.run("where", "--data", data, "--member", "u2");
+    assertThat(where.status()).isEqualTo(1);
+    assertThat(JSON.readTree(where.out()).get("snapshots")).isEmpty();
+    assertThat(JSON.readTree(where.out()).get("missing_snapshots")).singleElement().satisfies(m -> {
+      assertThat(m.get("snapshot").asText()).isEqualTo(snapshot);
+      assertThat(m.get("root").asText()).isEqualTo(root.toString());
+      assertThat(m.get("problem").asText()).startsWith(problem);
+    });
+    assertThat(where.err()).contains(snapshot, "the answer does not cover it");
+    CliRun list = CliRun.run("snapshots", "--data", data);
+    assertThat(list.status()).isEqualTo(1);
+    assertThat(list.err()).contains("snapshot " + snapshot + " recorded in " + root);
+  }
+
+  /** The audit log's size, from the store. */
+  private static long auditLeaves(String data) {
+    try (dev.lethe.store.LedgerStore store = dev.lethe.store.LedgerStore.open(dev.lethe.store.StoreConfig.embedded(Path.of(data)))) {
+      return store.auditSize();
+    }
+  }
+
+  @Test
+  void anUnrecordedSnapshotIsStillFoundAndRegisteringADirectoryRecordsWhatItHolds(@TempDir Path dir) throws Exception {
+    String data = imported(dir);
+    Path out = dir.resolve("out").toAbsolutePath().normalize();
+    String snapshot = JSON.readTree(built(dir, data, out).out()).get("snapshot").asText();
+    // Published before the records existed, into DATA/snapshots: found by the listing, as before.
+    Path legacy = dir.resolve("data/snapshots").toAbsolutePath().normalize();
+    copy(out.resolve(snapshot), legacy.resolve(snapshot));
+    copy(out.resolve(".sources"), legacy.resolve(".sources"));
+    CliRun where = CliRun.run("where", "--data", data, "--member", "u2");
+    assertThat(where.status()).as(where.err()).isZero();
+    assertThat(JSON.readTree(where.out()).get("snapshots")).extracting(s -> s.get("root").asText())
+        .containsExactlyInAnyOrder(out.toString(), legacy.toString());
+    // A copy the store never recorded, deleted again: no gap (nothing says it should be there).
+    delete(legacy.resolve(snapshot));
+    assertThat(CliRun.run("snapshots", "--data", data).status()).isZero();
+
+    // A directory registered by hand: what it holds is recorded, so losing it is a gap from now on.
+    Path copied = dir.resolve("copied").toAbsolutePath().normalize();
+    copy(out.resolve(snapshot), copied.resolve(snapshot));
+    CliRun register = CliRun.run("snapshots", "--data", data, "--register", copied.toString());
+    assertThat(register.status()).as(register.err()).isZero();
+    assertThat(register.out().lines()).hasSize(2);
+    delete(copied.resolve(snapshot));
+    CliRun list = CliRun.run("snapshots", "--data", data);
+    assertThat(list.status()).isEqualTo(1);
+    assertThat(list.err()).contains("snapshot " + snapshot + " recorded in " + copied + " is missing");
+    assertThat(CliRun.run("snapshots", "--data", data, "--out", copied.toString()).status()).isEqualTo(1);
+
+    // A model still holding what was trained on a snapshot keeps it from being retired.
+    CliRun train = CliRun.run("train", "--data", data, "--snapshot", snapshot, "--threads", "2");
+    assertThat(train.status()).as(train.err()).isZero();
+    CliRun refused = CliRun.run("snapshots", "--data", data, "--retire", snapshot);
+    assertThat(refused.status()).isEqualTo(2);
+    assertThat(refused.err()).contains("still hold shard artefacts", JSON.readTree(train.out()).get("model").asText());
+    assertThat(out.resolve(snapshot).resolve("manifest.json")).isRegularFile();
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    List<Path> all;
+    try (Stream<Path> walk = Files.walk(from)) {
+      all = walk.toList();
+    }
+    for (Path p : all) {
+      Path target = to.resolve(from.relativize(p).toString());
+      if (Files.isDirectory(p)) {
+        Files.createDirectories(target);
+      } else {
+        Files.copy(p, target);
+      }
+    }
   }
 
   @Test

@@ -119,6 +119,21 @@ public final class SnapshotRoots {
   }
 
   /**
+   * Records a forget run's rebuild {@code rebuilt} of {@code replaced} in every root that recorded
+   * {@code replaced} and now holds the rebuild, so that a rebuild is watched wherever its
+   * original was. Snapshots never recorded (built before the records) stay unrecorded.
+   *
+   * @throws IOException if such a root cannot be listed
+   */
+  public static void recordRebuild(LedgerStore ledger, String replaced, String rebuilt) throws IOException {
+    for (RecordedSnapshot r : ledger.recordedSnapshots()) {
+      if (r.snapshot().equals(replaced) && reachable(r.root())) {
+        recordPublished(ledger, r.root(), rebuilt::equals);
+      }
+    }
+  }
+
+  /**
    * Every root to answer over or forget in, sorted and without duplicates: the registered ones
    * (which may no longer exist; callers must check {@link #reachable} and say so) and {@code
    * defaultDir} when it exists.
@@ -203,10 +218,7 @@ public final class SnapshotRoots {
    * (its {@code FORGOTTEN.json}), every shard and member file its manifest lists.
    */
   public static Coverage check(LedgerStore ledger, Collection<Path> roots) {
-    Map<Path, List<RecordedSnapshot>> recorded = new HashMap<>();
-    for (RecordedSnapshot r : ledger.recordedSnapshots()) {
-      recorded.computeIfAbsent(canonical(r.root()), k -> new ArrayList<>()).add(r);
-    }
+    Map<Path, List<String>> recorded = recordedByRoot(ledger);
     List<Path> sorted = List.copyOf(new TreeSet<>(roots));
     List<Path> unreachable = new ArrayList<>();
     List<MissingSnapshot> missing = new ArrayList<>();
@@ -215,14 +227,34 @@ public final class SnapshotRoots {
         unreachable.add(root);
         continue;
       }
-      for (RecordedSnapshot r : recorded.getOrDefault(root, List.of())) {
-        String problem = problem(root.resolve(r.snapshot()), r.snapshot());
-        if (problem != null) {
-          missing.add(new MissingSnapshot(root, r.snapshot(), problem));
-        }
-      }
+      missing.addAll(missing(root, recorded.getOrDefault(root, List.of())));
     }
     return new Coverage(sorted, unreachable, missing);
+  }
+
+  /**
+   * The snapshots among {@code snapshots} (recorded in the readable {@code root}) that it does not
+   * hold whole, as {@link #check} judges them, in the given order.
+   */
+  public static List<MissingSnapshot> missing(Path root, Collection<String> snapshots) {
+    List<MissingSnapshot> out = new ArrayList<>();
+    for (String id : snapshots) {
+      String problem = problem(root.resolve(id), id);
+      if (problem != null) {
+        out.add(new MissingSnapshot(root, id, problem));
+      }
+    }
+    return out;
+  }
+
+  /** The ids of the snapshots recorded in each root, keyed by {@linkplain #canonical canonical} root, ids sorted. */
+  public static Map<Path, List<String>> recordedByRoot(LedgerStore ledger) {
+    Map<Path, List<String>> out = new HashMap<>();
+    for (RecordedSnapshot r : ledger.recordedSnapshots()) {
+      out.computeIfAbsent(canonical(r.root()), k -> new ArrayList<>()).add(r.snapshot());
+    }
+    out.values().forEach(ids -> ids.sort(null));
+    return out;
   }
 
   /** What is wrong with a recorded snapshot's directory, or null if it holds the snapshot. */

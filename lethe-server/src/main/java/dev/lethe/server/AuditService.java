@@ -160,7 +160,7 @@ final class AuditService {
     SnapshotView.Snapshots current = snapshots.current();
     return current.find(snapshot).map(e -> (ObjectNode) e.manifest().deepCopy()).orElseThrow(() -> ProblemException.notFound(
         "unknown-snapshot", current.complete() ? "no published snapshot has this id"
-            : "no published snapshot in a readable snapshot root has this id; unreadable roots: " + current.unreachable()));
+            : "no published snapshot in a readable snapshot root has this id; not covered: " + current.describeGaps()));
   }
 
   /**
@@ -192,8 +192,8 @@ final class AuditService {
     if (current.complete()) {
       return html;
     }
-    String notice = "<p class=\"bad\" role=\"alert\" id=\"unreachable-roots\"><b>Incomplete:</b> these snapshot directories are missing or "
-        + "unreadable, so snapshots in them are not reported here: " + Html.esc(current.unreachable().toString()) + "</p>\n";
+    String notice = "<p class=\"bad\" role=\"alert\" id=\"unreachable-roots\"><b>Incomplete:</b> these snapshot directories or snapshots are"
+        + " missing or unreadable, so what they hold is not reported here: " + Html.esc(current.describeGaps()) + "</p>\n";
     int body = html.indexOf("<body>");
     return body < 0 ? notice + html : html.substring(0, body + 6) + notice + html.substring(body + 6);
   }

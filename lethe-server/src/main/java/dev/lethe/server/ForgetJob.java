@@ -64,10 +64,20 @@ final class ForgetJob implements ForgetScheduler.Job {
     ModelRegistry registry = ModelRegistry.open(models);
     // Every root a build registered (lethe build --out DIR), and this server's own directory if it exists.
     List<Path> roots = SnapshotRoots.roots(store, snapshots);
+    // A root, or a snapshot a build recorded in one, that is not there may still hold the members'
+    // records on the real volume: nothing runs, every request stays pending, the run reports why.
+    List<String> gaps = SnapshotRoots.check(store, roots).forgettingProblems();
+    if (!gaps.isEmpty()) {
+      throw new IOException(String.join("; ", gaps));
+    }
     ForgetRunner runner = new ForgetRunner(queue, registry, Training.of(registry, threads), roots,
         SnapshotEngine.embedded(detector.get()), new StoreAuditSink(store), clock, PlantedCanary.read(canaries));
     ForgetRunner.RunReport report = runner.run(
         new ForgetRunner.Rebuild(stored.ledger(), stored.sha256(), StoreSnapshots.deploymentKey(store), threads));
+
+    for (ForgetRequest.Replacement r : report.replacements()) {
+      SnapshotRoots.recordRebuild(store, r.oldSnapshot(), r.newSnapshot());
+    }
 
     ObjectNode o = Json.object();
     o.put("queued", added.size());

@@ -268,8 +268,9 @@ final class MemberService {
   /**
    * Where the member's data is: snapshots and shards, models, forget requests, and whether the
    * answer covers every snapshot root: {@code complete} is false and {@code unreachable_root_count}
-   * says how many roots could not be read when one is missing or unreadable, so that an empty
-   * {@code snapshots} is never a false all-clear. The server's directories are not named to a
+   * says how many roots could not be read when one is missing or unreadable, and {@code
+   * missing_snapshot_count} how many snapshots a build recorded in a readable root are not there
+   * whole, so that an empty {@code snapshots} is never a false all-clear. The server's directories are not named to a
    * member (the auditor's views name them).
    */
   ObjectNode dataUsage(String member) {
@@ -303,6 +304,7 @@ final class MemberService {
     forgetQueue.requestsFor(member).forEach(r -> forget.add(forgetJson(r, now)));
     o.put("complete", current.complete());
     o.put("unreachable_root_count", current.unreachableCount());
+    o.put("missing_snapshot_count", current.missingCount());
     return o;
   }
 

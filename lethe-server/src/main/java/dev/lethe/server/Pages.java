@@ -15,6 +15,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.SameSite;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -270,9 +271,17 @@ final class Pages {
       // Never an unqualified "none": snapshots in a directory that could not be read may hold the member's content.
       // The member is told how many, not the server's paths (the auditor pages name them).
       int gaps = usage.get("unreachable_root_count").asInt();
+      int lost = usage.get("missing_snapshot_count").asInt();
+      List<String> what = new ArrayList<>();
+      if (gaps > 0) {
+        what.add(gaps == 1 ? "one directory of training data snapshots" : gaps + " directories of training data snapshots");
+      }
+      if (lost > 0) {
+        what.add(lost == 1 ? "one training data snapshot" : lost + " training data snapshots");
+      }
       b.append("<p class=\"error\" id=\"where-incomplete\" role=\"alert\">This answer is incomplete: ")
-          .append(gaps == 1 ? "one directory of training data snapshots" : gaps + " directories of training data snapshots")
-          .append(" could not be read just now, and snapshots there may hold your content too. Please check again later.</p>");
+          .append(String.join(" and ", what))
+          .append(" could not be read just now, and may hold your content too. Please check again later.</p>");
     }
     if (usage.get("snapshots").isEmpty()) {
       b.append(complete ? "<p>None of your content is in a training data snapshot.</p>"
@@ -581,15 +590,29 @@ final class Pages {
     return Html.page("Audit", p, auth.csrf(ctx), b.toString());
   }
 
-  /** A notice naming the snapshot roots that could not be read ({@code unreachable_roots}), or nothing. */
+  /**
+   * A notice naming the snapshot roots that could not be read ({@code unreachable_roots}) and the
+   * recorded snapshots a root lacks ({@code missing_snapshots}), or nothing.
+   */
   private static String unreachableNotice(JsonNode coverage, String id) {
     if (coverage.get("complete").asBoolean()) {
       return "";
     }
-    StringBuilder b = new StringBuilder("<div class=\"error\" role=\"alert\" id=\"").append(id)
-        .append("\"><p>Incomplete: these snapshot directories are missing or unreadable, so their snapshots are not shown or checked:</p><ul>");
-    coverage.get("unreachable_roots").forEach(r -> b.append("<li><code>").append(esc(r.asText())).append("</code></li>"));
-    return b.append("</ul></div>").toString();
+    StringBuilder b = new StringBuilder("<div class=\"error\" role=\"alert\" id=\"").append(id).append("\">");
+    if (!coverage.get("unreachable_roots").isEmpty()) {
+      b.append("<p>Incomplete: these snapshot directories are missing or unreadable, so their snapshots are not shown or checked:</p><ul>");
+      coverage.get("unreachable_roots").forEach(r -> b.append("<li><code>").append(esc(r.asText())).append("</code></li>"));
+      b.append("</ul>");
+    }
+    if (!coverage.get("missing_snapshots").isEmpty()) {
+      b.append("<p>Incomplete: a build recorded these snapshots in a snapshot directory that does not hold them whole"
+          + " (restore them, or retire them with <code>lethe snapshots --retire ID</code>):</p><ul>");
+      coverage.get("missing_snapshots").forEach(m -> b.append("<li><code>").append(esc(m.get("snapshot").asText()))
+          .append("</code> in <code>").append(esc(m.get("root").asText())).append("</code>: ").append(esc(m.get("problem").asText()))
+          .append("</li>"));
+      b.append("</ul>");
+    }
+    return b.append("</div>").toString();
   }
 
   private static long pageParam(String v) {

@@ -23,13 +23,17 @@ import java.util.stream.Stream;
  *
  * <p>A registered root that is missing or cannot be read is reported in {@link
  * Snapshots#unreachable}, never treated as empty: a member told "your data is in no snapshot"
- * while a root could not be read would be a false all-clear.
+ * while a root could not be read would be a false all-clear. Likewise a snapshot the store
+ * recorded a build publishing in a readable root that the root does not hold whole (an empty
+ * mount point, a partial restore, a snapshot deleted by hand) is reported in {@link
+ * Snapshots#missing}.
  *
  * <p>Each root's catalog is reopened only when the set of published snapshot directories in it
  * changed or a snapshot was retired. Snapshots are published atomically and never rewritten in
  * place; the one change inside a published snapshot is its retirement after a verified
  * forgetting, which deletes its shard files and then writes (or extends) its {@code
- * FORGOTTEN.json} tombstone — so the listing plus each tombstone's size is a sufficient key.
+ * FORGOTTEN.json} tombstone — so the listing plus each tombstone's size is a sufficient key. The
+ * recorded snapshots of a root are checked again whenever that key or the records change.
  */
 final class SnapshotView {
 
@@ -37,7 +41,8 @@ final class SnapshotView {
   private final Path ownDir;
   private final Map<Path, Cached> cache = new HashMap<>();
 
-  private record Cached(List<String> listing, SnapshotCatalog catalog) {}
+  private record Cached(List<String> listing, List<String> recorded, SnapshotCatalog catalog,
+      List<SnapshotRoots.MissingSnapshot> missing) {}
 
   /**
    * @param store the store keeping the registry of snapshot roots
@@ -48,8 +53,8 @@ final class SnapshotView {
     this.ownDir = ownDir;
   }
 
-  /** A root and its published snapshots. */
-  record Root(Path root, SnapshotCatalog catalog) {}
+  /** A root, its published snapshots, and the recorded snapshots it does not hold whole. */
+  record Root(Path root, SnapshotCatalog catalog, List<SnapshotRoots.MissingSnapshot> missing) {}
 
   /** A published snapshot and the root it was found in. */
   record Located(Path root, SnapshotCatalog.Entry entry) {}
@@ -70,8 +75,15 @@ final class SnapshotView {
       unreachable = List.copyOf(unreachable);
     }
 
+    /** The recorded snapshots the readable roots do not hold whole, by root then id; each makes answers incomplete. */
+    List<SnapshotRoots.MissingSnapshot> missing() {
+      List<SnapshotRoots.MissingSnapshot> out = new ArrayList<>();
+      roots.forEach(r -> out.addAll(r.missing()));
+      return out;
+    }
+
     boolean complete() {
-      return unreachable.isEmpty();
+      return unreachable.isEmpty() && missing().isEmpty();
     }
 
     /** Every snapshot, root by root (sorted by path), each root's by as-of instant then id. */
@@ -98,11 +110,29 @@ final class SnapshotView {
       return unreachable.size();
     }
 
-    /** Adds {@code complete} and {@code unreachable_roots} (always present, so a client cannot miss them). */
+    /** How many recorded snapshots the readable roots do not hold whole. */
+    int missingCount() {
+      return missing().size();
+    }
+
+    /** What an operator reads about the gaps: the unreadable roots, then the missing snapshots. */
+    String describeGaps() {
+      List<String> parts = new ArrayList<>();
+      unreachable.forEach(root -> parts.add("snapshot root " + root + " is missing or unreadable"));
+      missing().forEach(m -> parts.add(m.describe()));
+      return String.join("; ", parts);
+    }
+
+    /**
+     * Adds {@code complete}, {@code unreachable_roots} and {@code missing_snapshots} (always
+     * present, so a client cannot miss them). For the auditor's views only: they name paths.
+     */
     ObjectNode putCoverage(ObjectNode o) {
       o.put("complete", complete());
       ArrayNode gaps = o.putArray("unreachable_roots");
       unreachable.forEach(root -> gaps.add(root.toString()));
+      ArrayNode lost = o.putArray("missing_snapshots");
+      missing().forEach(m -> lost.addObject().put("snapshot", m.snapshot()).put("root", m.root().toString()).put("problem", m.problem()));
       return o;
     }
   }
@@ -110,12 +140,13 @@ final class SnapshotView {
   /** Every root's snapshots as they are now. */
   synchronized Snapshots current() {
     List<Path> all = SnapshotRoots.roots(store, ownDir);
+    Map<Path, List<String>> recorded = SnapshotRoots.recordedByRoot(store);
     List<Root> roots = new ArrayList<>();
     List<Path> unreachable = new ArrayList<>();
     for (Path root : all) {
-      Optional<SnapshotCatalog> catalog = SnapshotRoots.reachable(root) ? catalog(root) : Optional.empty();
-      if (catalog.isPresent()) {
-        roots.add(new Root(root, catalog.get()));
+      Optional<Root> read = SnapshotRoots.reachable(root) ? read(root, recorded.getOrDefault(root, List.of())) : Optional.empty();
+      if (read.isPresent()) {
+        roots.add(read.get());
       } else {
         unreachable.add(root);
       }
@@ -124,19 +155,20 @@ final class SnapshotView {
     return new Snapshots(roots, unreachable);
   }
 
-  /** The root's catalog, or empty if it could not be listed or read (it counts as unreachable then). */
-  private Optional<SnapshotCatalog> catalog(Path root) {
+  /** The root's catalog and missing snapshots, or empty if it could not be listed or read (it counts as unreachable then). */
+  private Optional<Root> read(Path root, List<String> recordedIds) {
     try {
       List<String> listing;
       try (Stream<Path> s = Files.list(root)) {
         listing = s.filter(p -> !p.getFileName().toString().startsWith(".")).map(SnapshotView::key).sorted().toList();
       }
       Cached cached = cache.get(root);
-      if (cached == null || !cached.listing().equals(listing)) {
-        cached = new Cached(listing, SnapshotCatalog.open(root));
+      if (cached == null || !cached.listing().equals(listing) || !cached.recorded().equals(recordedIds)) {
+        SnapshotCatalog catalog = cached != null && cached.listing().equals(listing) ? cached.catalog() : SnapshotCatalog.open(root);
+        cached = new Cached(listing, recordedIds, catalog, SnapshotRoots.missing(root, recordedIds));
         cache.put(root, cached);
       }
-      return Optional.of(cached.catalog());
+      return Optional.of(new Root(root, cached.catalog(), cached.missing()));
     } catch (IOException | UncheckedIOException e) {
       cache.remove(root);
       return Optional.empty();

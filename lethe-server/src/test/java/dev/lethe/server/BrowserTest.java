@@ -175,4 +175,32 @@ class BrowserTest {
       t.store.unregisterSnapshotRoot(gone); // the other tests share this server
     }
   }
+
+  @Test
+  void theMemberAndTheAuditorAreToldWhenARecordedSnapshotIsMissing() throws Exception {
+    Path volume = t.dir.resolve("volume").toAbsolutePath().normalize();
+    TestServer.Trained trained = t.publishSnapshotAndModel(Instant.parse("2025-03-03T00:00:00Z"), volume);
+    String id = trained.snapshot().metadata().snapshot();
+    dev.lethe.pipeline.SnapshotRoots.record(t.store, volume, trained.snapshot());
+    Path root = dev.lethe.pipeline.SnapshotRoots.canonical(volume);
+    Path aside = t.dir.resolve("volume-aside");
+    Files.move(root.resolve(id), aside);
+    try {
+      signIn(t.token("alice"), "/privacy");
+      WebElement incomplete = driver.findElement(By.id("where-incomplete"));
+      assertThat(incomplete.isDisplayed()).isTrue();
+      assertThat(incomplete.getText()).contains("one training data snapshot").doesNotContain(root.toString());
+
+      driver.manage().deleteAllCookies();
+      signIn(t.token(Role.AUDITOR), "/audit");
+      assertThat(driver.findElement(By.id("all-checks")).getText()).isEqualTo("NO");
+      assertThat(driver.findElement(By.id("snapshots-incomplete")).getText()).contains(id).contains(root.toString()).contains("is missing");
+      driver.findElement(By.id("report-link")).click();
+      new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/audit/report"));
+      assertThat(driver.findElement(By.id("unreachable-roots")).getText()).contains("Incomplete").contains(id);
+    } finally {
+      Files.move(aside, root.resolve(id));
+      t.store.unregisterSnapshotRoot(root); // the other tests share this server; its record goes with it
+    }
+  }
 }

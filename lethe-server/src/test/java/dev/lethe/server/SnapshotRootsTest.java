@@ -1,6 +1,7 @@
 package dev.lethe.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import dev.lethe.pipeline.SnapshotRoots;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -138,5 +140,69 @@ class SnapshotRootsTest {
     JsonNode report = t.get("/v1/audit/report", auditor).json();
     assertThat(report.get("snapshots")).hasSize(1);
     assertThat(texts(report.get("summary").get("unreachable_roots"))).containsExactly(gone.toString());
+  }
+
+  @Test
+  void aRecordedSnapshotThatIsGoneIsAGapUntilRetiredAndForgettingFailsClosedMeanwhile() throws Exception {
+    Path own = dir.resolve("data").resolve("snapshots").toAbsolutePath().normalize();
+    TestServer.Trained trained = t.publishSnapshotAndModel(Instant.parse("2025-03-01T00:00:00Z"));
+    String id = trained.snapshot().metadata().snapshot();
+    SnapshotRoots.record(t.store, own, trained.snapshot());
+    Path root = SnapshotRoots.canonical(own);
+    assertThat(t.get("/v1/members/alice/data-usage", alice).json().get("complete").asBoolean()).isTrue();
+
+    // Deleted by hand (or a partial restore): the root is readable and reads as holding nothing.
+    Path aside = dir.resolve("aside");
+    Files.move(root.resolve(id), aside);
+    TestServer.Response r = t.get("/v1/members/alice/data-usage", alice);
+    assertThat(r.status()).isEqualTo(200);
+    assertThat(r.json().get("snapshots")).isEmpty();
+    assertThat(r.json().get("complete").asBoolean()).isFalse();
+    assertThat(r.json().get("unreachable_root_count").asInt()).isZero();
+    assertThat(r.json().get("missing_snapshot_count").asInt()).isEqualTo(1);
+    assertThat(r.body()).doesNotContain(root.toString());
+
+    JsonNode listed = t.get("/v1/audit/snapshots", auditor).json();
+    assertThat(listed.get("complete").asBoolean()).isFalse();
+    assertThat(listed.get("unreachable_roots")).isEmpty();
+    assertThat(listed.get("missing_snapshots")).singleElement().satisfies(m -> {
+      assertThat(m.get("snapshot").asText()).isEqualTo(id);
+      assertThat(m.get("root").asText()).isEqualTo(root.toString());
+      assertThat(m.get("problem").asText()).isEqualTo("is missing");
+    });
+    JsonNode summary = t.get("/v1/audit/report", auditor).json().get("summary");
+    assertThat(summary.get("all_checks_pass").asBoolean()).isFalse();
+    assertThat(summary.get("missing_snapshots")).hasSize(1);
+    assertThat(t.get("/v1/audit/snapshots/" + id, auditor).json().get("detail").asText()).contains(id, "is missing");
+
+    // Forgetting must not report alice forgotten while her records may sit on the real volume.
+    assertThat(t.send("POST", "/v1/members/alice/erasure", alice, null).status()).isEqualTo(202);
+    String admin = t.token(Role.ADMIN);
+    Path data = dir.resolve("data");
+    // The server's own job, as its schedule and POST /v1/admin/forget/run run it (a failed run is a 500 there).
+    ForgetJob job = new ForgetJob(t.store, own, data.resolve("models"), data.resolve("forget"), data.resolve("canaries.json"),
+        () -> TestServer.DETECTOR, 1, t.clock);
+    assertThatThrownBy(job::run).isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("snapshot " + id + " recorded in " + root + " is missing").hasMessageContaining("--retire " + id);
+    JsonNode queue = t.get("/v1/admin/forget-queue", admin).json();
+    assertThat(queue.get("requests")).singleElement().satisfies(q -> assertThat(q.get("status").asText()).isEqualTo("pending"));
+
+    // An empty stand-in at the same place (the volume's mount point without the volume): the same gap.
+    Files.move(aside, root.resolve(id));
+    Path volume = dir.resolve("volume");
+    Files.move(root, volume);
+    Files.createDirectories(root);
+    assertThat(t.get("/v1/members/alice/data-usage", alice).json().get("missing_snapshot_count").asInt()).isEqualTo(1);
+    assertThatThrownBy(job::run).hasMessageContaining("snapshot " + id + " recorded in " + root + " is missing");
+    Files.delete(root);
+    Files.move(volume, root);
+    assertThat(t.get("/v1/members/alice/data-usage", alice).json().get("complete").asBoolean()).isTrue();
+
+    // Retired on purpose: the gap closes and forgetting runs over what remains.
+    SnapshotRoots.retire(t.store, root, id);
+    assertThat(t.get("/v1/audit/snapshots", auditor).json().get("complete").asBoolean()).isTrue();
+    TestServer.Response run = t.send("POST", "/v1/admin/forget/run", admin, null);
+    assertThat(run.status()).as(run.body()).isEqualTo(200);
+    assertThat(run.json().get("completed").asInt()).isEqualTo(1);
   }
 }

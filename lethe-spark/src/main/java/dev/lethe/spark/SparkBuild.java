@@ -235,7 +235,7 @@ public final class SparkBuild implements Callable<Integer> {
           }
           SnapshotRequest request = request(instant, policy, StoreSnapshots.deploymentKey(store), stored.sha256());
           SnapshotResult result = build(session, stored.ledger(), request);
-          SnapshotRoots.register(store, out); // so `lethe where` and forgetting find it
+          SnapshotRoots.record(store, out, result); // so `lethe where` and forgetting find it, and notice if it goes missing
           long leaf = StoreSnapshots.audit(store, result);
           print(summary(result).put("audit_leaf", leaf));
           return CommandLine.ExitCode.OK;
