@@ -1,8 +1,8 @@
 package dev.lethe.cli;
 
+import dev.lethe.pipeline.SnapshotResult;
 import dev.lethe.pipeline.SnapshotRoots;
 import dev.lethe.store.LedgerStore;
-import dev.lethe.pipeline.SnapshotResult;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Collection;

@@ -127,6 +127,12 @@ class SnapshotRootsTest {
     assertThat(refused.status()).isEqualTo(2);
     assertThat(refused.err()).contains("still holds published snapshots");
 
+    // The original's manifest is what a later forget run rebuilds the rebuild from: it cannot be retired.
+    CliRun keep = CliRun.run("snapshots", "--data", data, "--retire", snapshot);
+    assertThat(keep.status()).isEqualTo(2);
+    assertThat(keep.err()).contains("snapshot(s) " + rebuilt + " in " + out1.toAbsolutePath().normalize() + " rebuild snapshot " + snapshot);
+    assertThat(out1.resolve(snapshot).resolve("manifest.json")).isRegularFile();
+
     // The forget run recorded its rebuild where the original was recorded: deleting it by hand is a gap.
     Path aside = dir.resolve("aside");
     Files.move(out1.resolve(rebuilt), aside);
