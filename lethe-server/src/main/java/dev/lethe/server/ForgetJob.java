@@ -68,7 +68,10 @@ final class ForgetJob implements ForgetScheduler.Job {
     // records on the real volume: nothing runs, every request stays pending, the run reports why.
     List<String> gaps = SnapshotRoots.check(store, roots).forgettingProblems();
     if (!gaps.isEmpty()) {
-      throw new IOException(String.join("; ", gaps));
+      // The state of the snapshot storage, not the server, stops the run: a conflict the operator
+      // resolves (restore the volume, or retire the snapshot on purpose), answered as a problem.
+      throw new ProblemException(409, "snapshots-unreachable", "Snapshots unreachable",
+          "forgetting did not run, every request stays pending: " + String.join("; ", gaps));
     }
     ForgetRunner runner = new ForgetRunner(queue, registry, Training.of(registry, threads), roots,
         SnapshotEngine.embedded(detector.get()), new StoreAuditSink(store), clock, PlantedCanary.read(canaries));

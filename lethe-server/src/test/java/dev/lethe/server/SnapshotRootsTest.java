@@ -179,11 +179,15 @@ class SnapshotRootsTest {
     assertThat(t.send("POST", "/v1/members/alice/erasure", alice, null).status()).isEqualTo(202);
     String admin = t.token(Role.ADMIN);
     Path data = dir.resolve("data");
-    // The server's own job, as its schedule and POST /v1/admin/forget/run run it (a failed run is a 500 there).
+    // The server's own job, as its schedule and POST /v1/admin/forget/run run it: a 409 problem.
     ForgetJob job = new ForgetJob(t.store, own, data.resolve("models"), data.resolve("forget"), data.resolve("canaries.json"),
         () -> TestServer.DETECTOR, 1, t.clock);
-    assertThatThrownBy(job::run).isInstanceOf(java.io.IOException.class)
+    assertThatThrownBy(job::run).isInstanceOf(ProblemException.class)
         .hasMessageContaining("snapshot " + id + " recorded in " + root + " is missing").hasMessageContaining("--retire " + id);
+    TestServer.Response refused = t.send("POST", "/v1/admin/forget/run", admin, null);
+    assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+    assertThat(refused.json().get("type").asText()).isEqualTo(ProblemException.TYPE_BASE + "snapshots-unreachable");
+    assertThat(refused.json().get("detail").asText()).contains("is missing", "--retire " + id);
     JsonNode queue = t.get("/v1/admin/forget-queue", admin).json();
     assertThat(queue.get("requests")).singleElement().satisfies(q -> assertThat(q.get("status").asText()).isEqualTo("pending"));
 
