@@ -8,7 +8,9 @@ import dev.lethe.store.LedgerStore;
 import dev.lethe.store.StoreException;
 import dev.lethe.store.audit.AuditReport;
 import dev.lethe.store.audit.InclusionProof;
+import dev.lethe.store.audit.KeyRotation;
 import dev.lethe.store.audit.SignedCheckpoint;
+import dev.lethe.store.audit.SigningKeyFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code lethe audit ...}: checkpoints, proofs, bundles and verification of the audit log. */
+/** {@code lethe audit ...}: checkpoints, proofs, bundles, verification and key rotation of the audit log. */
 @Command(
     name = "audit",
     mixinStandardHelpOptions = true,
@@ -36,6 +38,7 @@ final class AuditCommand implements Runnable {
     audit.addSubcommand(new Prove(clock));
     audit.addSubcommand(new Export(clock));
     audit.addSubcommand(new Verify(clock));
+    audit.addSubcommand(new RotateKey(clock));
     return audit;
   }
 
@@ -134,7 +137,8 @@ final class AuditCommand implements Runnable {
       mixinStandardHelpOptions = true,
       description = {
         "Writes an audit bundle (lethe-audit-bundle/1) for 'java -jar lethe-verify.jar DIR': leaves,",
-        "leaf hashes, signed checkpoints, consistency proofs and the public key."
+        "leaf hashes, signed checkpoints, consistency proofs and the public key; after a key rotation",
+        "lethe-audit-bundle/2, which adds keys.jsonl: every key and the first tree size it signs."
       })
   static final class Export extends StoreAction {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Bundle directory.")
@@ -172,6 +176,49 @@ final class AuditCommand implements Runnable {
       report.problems().forEach(err::println);
       err.flush();
       return CommandLine.ExitCode.SOFTWARE;
+    }
+  }
+
+  @Command(
+      name = "rotate-key",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Replaces the audit signing key: writes a new Ed25519 key pair under --data, records the",
+        "rotation as an audit leaf naming the old and the new verifier key, and signs the checkpoint",
+        "up to that leaf with both keys; later checkpoints are signed by the new key only. The old",
+        "private key is deleted unless --keep-retired. Publish the new verifier key to auditors.",
+        "With the embedded store, stop 'lethe serve' first (it holds the data directory); a server",
+        "on PostgreSQL sharing --data signs with the new key from its next checkpoint, no restart.",
+        "Other machines that sign need the new " + SigningKeyFiles.ACTIVE + " copied to them."
+      })
+  static final class RotateKey extends StoreAction {
+    @Option(
+        names = "--keep-retired",
+        description = {
+          "Keep the old key pair as retired/audit-signing-<key id>.key under --data (default: delete",
+          "it; after a suspected compromise, never keep it)."
+        })
+    boolean keepRetired;
+
+    @Option(names = "--reason", paramLabel = "TEXT", description = "Why, recorded in the rotation leaf (one line).")
+    String reason;
+
+    RotateKey(Clock clock) {
+      super(clock);
+    }
+
+    @Override
+    int run(LedgerStore ledger, PrintWriter out) {
+      KeyRotation r = ledger.rotateAuditKey(keepRetired, reason);
+      out.println("rotated the audit signing key; the rotation is leaf " + r.leafIndex());
+      out.println("retired key " + r.retired().number() + ": " + r.retired().key().verifierKey()
+          + " (signed tree sizes below " + r.current().fromSize() + ")");
+      out.println("current key " + r.current().number() + ": " + r.current().key().verifierKey()
+          + " (signs from tree size " + r.current().fromSize() + ")");
+      out.println("old private key: " + r.retiredKeyFile().map(p -> "kept in " + p).orElse("deleted"));
+      out.println("checkpoint " + r.checkpoint().number() + ", signed by both keys:");
+      out.print(r.checkpoint().note());
+      return CommandLine.ExitCode.OK;
     }
   }
 }

@@ -26,15 +26,18 @@ import dev.lethe.core.ledger.LedgerException;
 import dev.lethe.core.ledger.LedgerFormatException;
 import dev.lethe.core.ledger.LedgerLine;
 import dev.lethe.core.ledger.LedgerReader;
+import dev.lethe.store.audit.AuditKey;
 import dev.lethe.store.audit.AuditLeaves;
 import dev.lethe.store.audit.AuditReport;
 import dev.lethe.store.audit.Checkpoint;
 import dev.lethe.store.audit.Commitments;
 import dev.lethe.store.audit.Frontier;
 import dev.lethe.store.audit.InclusionProof;
+import dev.lethe.store.audit.KeyRotation;
 import dev.lethe.store.audit.Merkle;
 import dev.lethe.store.audit.NoteKey;
 import dev.lethe.store.audit.SignedCheckpoint;
+import dev.lethe.store.audit.SigningKeyFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -83,6 +86,8 @@ final class JdbcLedgerStore implements LedgerStore {
   private static final ObjectMapper MAPPER = LedgerReader.mapper();
   private static final int IN_LIST_CHUNK = 500;
   private static final String ORIGIN_PREFIX = "lethe.dev/audit/";
+  /** store_meta names of rotated keys: audit_key.1, audit_key.2, ... */
+  private static final String KEY_META = "audit_key.";
 
   /** Event types that never bear on a member's decision: skipped when deciding. */
   private static final String NOT_CONTENT = "event_type NOT IN ('content.posted', 'content.deleted')";
@@ -92,9 +97,14 @@ final class JdbcLedgerStore implements LedgerStore {
   private final StoreConfig config;
   private final AuditLeaves auditLeaves;
   private final String origin;
-  private final NoteKey logKey;
-  private final NoteKey signingKey;
-  private final String signingProblem;
+  /** The log's first signing key (store_meta audit_public_key); later ones come from rotations. */
+  private final NoteKey firstKey;
+  private final SigningKeyFiles keyFiles;
+  /**
+   * The private key last found to be the log's current key. Another process may rotate the key
+   * at any time, so every signature first checks it against the current key in the database.
+   */
+  private volatile NoteKey signer;
 
   private final ReentrantLock writeLock = new ReentrantLock();
   /** Started on the first append; see {@link GroupWriter}. */
@@ -111,17 +121,15 @@ final class JdbcLedgerStore implements LedgerStore {
       StoreConfig config,
       AuditLeaves auditLeaves,
       String origin,
-      NoteKey logKey,
-      NoteKey signingKey,
-      String signingProblem) {
+      NoteKey firstKey,
+      SigningKeyFiles keyFiles) {
     this.dataSource = dataSource;
     this.jdbi = jdbi;
     this.config = config;
     this.auditLeaves = auditLeaves;
     this.origin = origin;
-    this.logKey = logKey;
-    this.signingKey = signingKey;
-    this.signingProblem = signingProblem;
+    this.firstKey = firstKey;
+    this.keyFiles = keyFiles;
   }
 
   // ---------------------------------------------------------------- opening
@@ -151,19 +159,18 @@ final class JdbcLedgerStore implements LedgerStore {
               ? Commitments.loadOrCreateKey(dataDir.resolve("deployment.key"))
               : HexFormat.of().parseHex(metaOnce(jdbi, "deployment_key", () -> Merkle.hex(Commitments.newKey())));
       String origin = ORIGIN_PREFIX + deploymentId;
-      KeyPair pair = NoteKey.loadOrCreate(dataDir.resolve("audit-signing.key"));
-      NoteKey local = NoteKey.of(origin, pair);
+      SigningKeyFiles keyFiles = new SigningKeyFiles(dataDir);
+      NoteKey local = NoteKey.of(origin, keyFiles.loadOrCreateActive());
       String recorded = metaOnce(jdbi, "audit_public_key", () -> Merkle.hex(local.rawPublicKey()));
-      NoteKey logKey = NoteKey.verifier(origin, HexFormat.of().parseHex(recorded));
-      boolean same = recorded.equals(Merkle.hex(local.rawPublicKey()));
-      String problem =
-          same
-              ? null
-              : "the audit signing key in " + dataDir.resolve("audit-signing.key") + " ("
-                  + local.verifierKey() + ") is not this log's key (" + logKey.verifierKey() + ")";
+      NoteKey firstKey = NoteKey.verifier(origin, HexFormat.of().parseHex(recorded));
       JdbcLedgerStore store =
-          new JdbcLedgerStore(ds, jdbi, config, new AuditLeaves(new Commitments(key)), origin, logKey, same ? local : null, problem);
+          new JdbcLedgerStore(ds, jdbi, config, new AuditLeaves(new Commitments(key)), origin, firstKey, keyFiles);
       store.purgeLeftovers();
+      // Finds this machine's copy of the current key now, completing a rotation cut short after
+      // its commit; a machine without it still reads, and fails only when asked to sign.
+      List<AuditKey> history = jdbi.withHandle(store::readKeys);
+      keyFiles.find(history.get(history.size() - 1).key().rawPublicKey())
+          .ifPresent(pair -> store.signer = NoteKey.of(origin, pair));
       return store;
     } catch (IOException e) {
       ds.close();
@@ -1464,14 +1471,69 @@ final class JdbcLedgerStore implements LedgerStore {
 
   @Override
   public NoteKey auditKey() {
-    return logKey;
+    List<AuditKey> keys = auditKeys();
+    return keys.get(keys.size() - 1).key();
+  }
+
+  @Override
+  public List<AuditKey> auditKeys() {
+    return guard(() -> jdbi.withHandle(this::readKeys));
+  }
+
+  /**
+   * The key history: key 0 from store_meta audit_public_key, then one {@code audit_key.N} row per
+   * rotation ({@code "<hex public key> <from size>"}). The rows only index the rotation leaves,
+   * which are the record auditors check, so that opening the store never scans the leaves.
+   */
+  private List<AuditKey> readKeys(Handle h) {
+    Map<Integer, String> rows = new java.util.TreeMap<>();
+    h.createQuery("SELECT meta_name, meta_value FROM store_meta WHERE meta_name LIKE 'audit_key.%'")
+        .map((rs, ctx) -> {
+          rows.put(Integer.parseInt(rs.getString(1).substring(KEY_META.length())), rs.getString(2));
+          return Boolean.TRUE;
+        })
+        .forEach(x -> {});
+    List<AuditKey> keys = new ArrayList<>();
+    keys.add(new AuditKey(0, firstKey, 0));
+    for (Map.Entry<Integer, String> row : rows.entrySet()) {
+      String[] parts = row.getValue().split(" ");
+      if (row.getKey() != keys.size() || parts.length != 2) {
+        throw new StoreException("the audit key history in store_meta is broken at " + KEY_META + row.getKey());
+      }
+      keys.add(new AuditKey(row.getKey(), NoteKey.verifier(origin, HexFormat.of().parseHex(parts[0])), Long.parseLong(parts[1])));
+    }
+    return keys;
+  }
+
+  /** This machine's private half of the log's current key. @throws StoreException if it has none */
+  private NoteKey signerFor(NoteKey current) {
+    NoteKey s = signer;
+    if (s != null && s.sameKey(current)) {
+      return s;
+    }
+    Optional<KeyPair> pair;
+    try {
+      pair = keyFiles.find(current.rawPublicKey());
+    } catch (IOException e) {
+      throw new StoreException("cannot read the audit signing key: " + e.getMessage(), e);
+    }
+    if (pair.isEmpty()) {
+      String local;
+      try {
+        local = Files.exists(keyFiles.active()) ? NoteKey.of(origin, NoteKey.load(keyFiles.active())).verifierKey() : "none";
+      } catch (IOException e) {
+        local = "unreadable: " + e.getMessage();
+      }
+      throw new StoreException("the audit signing key in " + keyFiles.active() + " (" + local
+          + ") is not this log's current key (" + current.verifierKey() + ")");
+    }
+    s = NoteKey.of(origin, pair.get());
+    signer = s;
+    return s;
   }
 
   @Override
   public SignedCheckpoint checkpoint() {
-    if (signingKey == null) {
-      throw new StoreException(signingProblem);
-    }
     try {
       return write(
           tx -> {
@@ -1479,20 +1541,81 @@ final class JdbcLedgerStore implements LedgerStore {
             if (latest.isPresent() && latest.get().checkpoint().size() == tx.leaves) {
               return latest.get();
             }
+            // Read under the head lock: a rotation by another process cannot slip in between.
+            List<AuditKey> keys = readKeys(tx.h);
+            NoteKey key = signerFor(keys.get(keys.size() - 1).key());
             Checkpoint cp = new Checkpoint(origin, tx.leaves, tx.edge.root());
-            String note = signingKey.sign(cp);
-            long number = ++tx.checkpoints;
-            tx.h.createUpdate("INSERT INTO audit_checkpoint (checkpoint_no, tree_size, root, note) VALUES (?, ?, ?, ?)")
-                .bind(0, number)
-                .bind(1, cp.size())
-                .bind(2, cp.root())
-                .bind(3, note)
-                .execute();
-            return new SignedCheckpoint(number, cp, note);
+            return insertCheckpoint(tx, cp, key.sign(cp));
           });
     } catch (EventRejectedException e) {
       throw new IllegalStateException("a checkpoint is never an event", e);
     }
+  }
+
+  private static SignedCheckpoint insertCheckpoint(Tx tx, Checkpoint cp, String note) {
+    long number = ++tx.checkpoints;
+    tx.h.createUpdate("INSERT INTO audit_checkpoint (checkpoint_no, tree_size, root, note) VALUES (?, ?, ?, ?)")
+        .bind(0, number)
+        .bind(1, cp.size())
+        .bind(2, cp.root())
+        .bind(3, note)
+        .execute();
+    return new SignedCheckpoint(number, cp, note);
+  }
+
+  @Override
+  public KeyRotation rotateAuditKey(boolean keepRetired, String reason) {
+    if (reason != null && (reason.isBlank() || reason.length() > 500 || reason.chars().anyMatch(Character::isISOControl))) {
+      throw new IllegalArgumentException("a rotation reason is one line of 1 to 500 characters");
+    }
+    NoteKey[] next = new NoteKey[1];
+    KeyRotation rotation;
+    try {
+      rotation =
+          write(
+              tx -> {
+                List<AuditKey> keys = readKeys(tx.h);
+                AuditKey old = keys.get(keys.size() - 1);
+                NoteKey oldSigner = signerFor(old.key());
+                // The new pair and the kept copy are written before the commit and left in place
+                // if it fails: the database decides which key is current, and a pending pair it
+                // never recorded is replaced by the next rotation (see SigningKeyFiles).
+                Optional<Path> kept;
+                try {
+                  next[0] = NoteKey.of(origin, keyFiles.prepareNext());
+                  kept = keepRetired ? Optional.of(keyFiles.keepRetired(oldSigner)) : Optional.empty();
+                } catch (IOException e) {
+                  throw new StoreException("cannot write the new audit signing key: " + e.getMessage(), e);
+                }
+                ObjectNode record = JsonNodeFactory.instance.objectNode();
+                record.put("old_key", old.key().verifierKey());
+                record.put("new_key", next[0].verifierKey());
+                if (reason != null) {
+                  record.put("reason", reason);
+                }
+                long leaf = tx.appendLeaf(AuditKey.ROTATION_KIND,
+                    auditLeaves.keyRotationLeaf(Rfc3339.format(config.clock().instant()), record));
+                Checkpoint cp = new Checkpoint(origin, tx.leaves, tx.edge.root());
+                SignedCheckpoint signed = insertCheckpoint(tx, cp, NoteKey.signAll(cp, List.of(oldSigner, next[0])));
+                AuditKey current = new AuditKey(keys.size(), NoteKey.verifier(origin, next[0].rawPublicKey()), tx.leaves);
+                tx.h.createUpdate("INSERT INTO store_meta (meta_name, meta_value) VALUES (?, ?)")
+                    .bind(0, KEY_META + current.number())
+                    .bind(1, Merkle.hex(current.key().rawPublicKey()) + " " + current.fromSize())
+                    .execute();
+                return new KeyRotation(old, current, leaf, signed, kept);
+              });
+    } catch (EventRejectedException e) {
+      throw new IllegalStateException("a key rotation is never an event", e);
+    }
+    try {
+      keyFiles.promoteNext();
+    } catch (IOException e) {
+      throw new StoreException("the key rotation committed, but " + keyFiles.active() + " could not be replaced ("
+          + e.getMessage() + "); the new key stays in " + SigningKeyFiles.NEXT + " and is made active when the"
+          + " store next signs or opens", e);
+    }
+    signer = next[0];
+    return rotation;
   }
 
   private Optional<SignedCheckpoint> latestCheckpoint(Handle h) {
@@ -1644,16 +1767,28 @@ final class JdbcLedgerStore implements LedgerStore {
       problems.add((wantNodes - nodeCount[0]) + " audit nodes are missing");
     }
 
-    // Checkpoints: signed by the log's key, in order, with the root the leaves give.
+    // Checkpoints: signed by the key valid at their size (both keys at a rotation's size, never
+    // by another key of the log), in order, with the root the leaves give.
+    List<AuditKey> keys = readKeys(h);
+    verifyRotations(h, keys, checkpoints, problems);
     long previous = 0;
     for (SignedCheckpoint c : checkpoints) {
       String where = "checkpoint " + c.number();
-      Checkpoint signed;
+      Checkpoint signed = null;
+      List<AuditKey> signers = AuditKey.signersAt(keys, c.checkpoint().size());
       try {
-        signed = logKey.open(c.note());
+        for (AuditKey k : signers) {
+          signed = k.key().open(c.note());
+        }
       } catch (IllegalArgumentException e) {
         problems.add(where + ": " + e.getMessage());
         continue;
+      }
+      for (AuditKey k : keys) {
+        if (!signers.contains(k) && k.key().claims(c.note())) {
+          problems.add(where + ": signed by key " + k.number() + " (" + k.key().verifierKey() + "), which does not sign tree size "
+              + c.checkpoint().size());
+        }
       }
       if (!signed.equals(c.checkpoint())) {
         problems.add(where + ": the signed note does not match the stored size and root");
@@ -1729,6 +1864,39 @@ final class JdbcLedgerStore implements LedgerStore {
     }
   }
 
+  /**
+   * Each rotation has its leaf, naming the old and the new key, and its checkpoint; no other leaf
+   * claims to be a rotation.
+   */
+  private void verifyRotations(Handle h, List<AuditKey> keys, List<SignedCheckpoint> checkpoints, List<String> problems) {
+    Map<Long, byte[]> leaves = new java.util.TreeMap<>();
+    h.createQuery("SELECT leaf_index, leaf_bytes FROM audit_leaf WHERE kind = ?")
+        .bind(0, AuditKey.ROTATION_KIND)
+        .map((rs, ctx) -> leaves.put(rs.getLong(1), rs.getBytes(2)) == null)
+        .forEach(x -> {});
+    for (AuditKey k : keys.subList(1, keys.size())) {
+      String where = "key " + k.number() + " (" + k.key().verifierKey() + ")";
+      byte[] leaf = leaves.remove(k.fromSize() - 1);
+      JsonNode record = null;
+      try {
+        record = leaf == null ? null : MAPPER.readTree(leaf).path("record");
+      } catch (IOException e) {
+        // Reported below as a leaf that is not the rotation.
+      }
+      if (record == null
+          || !keys.get(k.number() - 1).key().verifierKey().equals(record.path("old_key").asText())
+          || !k.key().verifierKey().equals(record.path("new_key").asText())) {
+        problems.add(where + ": audit leaf " + (k.fromSize() - 1) + " is not the record of its rotation");
+      }
+      if (checkpoints.stream().noneMatch(c -> c.checkpoint().size() == k.fromSize())) {
+        problems.add(where + ": no checkpoint of tree size " + k.fromSize() + " signs its rotation");
+      }
+    }
+    for (long index : leaves.keySet()) {
+      problems.add("audit leaf " + index + " records a key rotation the key history does not list");
+    }
+  }
+
   @Override
   public SignedCheckpoint exportAuditBundle(Path dir) throws IOException {
     SignedCheckpoint last = checkpoint();
@@ -1797,12 +1965,36 @@ final class JdbcLedgerStore implements LedgerStore {
         }
       }
       Files.writeString(dir.resolve("consistency.jsonl"), consistency, StandardCharsets.UTF_8);
-      Files.writeString(dir.resolve("key.vkey"), logKey.verifierKey() + "\n", StandardCharsets.UTF_8);
+      // A log that never rotated its key stays lethe-audit-bundle/1, byte for byte what verifiers
+      // of that format read. After a rotation the bundle is /2: keys.jsonl lists every key with
+      // the first tree size it signs, and key.vkey is the current key.
+      List<AuditKey> keys = new ArrayList<>();
+      for (AuditKey k : readKeys(h)) {
+        if (k.fromSize() <= size) {
+          keys.add(k);
+        }
+      }
+      Files.writeString(dir.resolve("key.vkey"), keys.get(keys.size() - 1).key().verifierKey() + "\n", StandardCharsets.UTF_8);
+      if (keys.size() > 1) {
+        StringBuilder history = new StringBuilder();
+        for (AuditKey k : keys) {
+          ObjectNode line = JsonNodeFactory.instance.objectNode();
+          line.put("key", k.key().verifierKey());
+          line.put("from_size", k.fromSize());
+          history.append(MAPPER.writeValueAsString(line)).append('\n');
+        }
+        Files.writeString(dir.resolve("keys.jsonl"), history, StandardCharsets.UTF_8);
+      } else {
+        Files.deleteIfExists(dir.resolve("keys.jsonl"));
+      }
       ObjectNode bundle = JsonNodeFactory.instance.objectNode();
-      bundle.put("format", "lethe-audit-bundle/1");
+      bundle.put("format", keys.size() > 1 ? "lethe-audit-bundle/2" : "lethe-audit-bundle/1");
       bundle.put("origin", origin);
       bundle.put("leaves", size);
       bundle.put("checkpoints", cps.size());
+      if (keys.size() > 1) {
+        bundle.put("keys", keys.size());
+      }
       Files.writeString(dir.resolve("bundle.json"), MAPPER.writeValueAsString(bundle) + "\n", StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -3,8 +3,10 @@ package dev.lethe.store;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.core.decision.Decision;
 import dev.lethe.core.event.LedgerEvent;
+import dev.lethe.store.audit.AuditKey;
 import dev.lethe.store.audit.AuditReport;
 import dev.lethe.store.audit.InclusionProof;
+import dev.lethe.store.audit.KeyRotation;
 import dev.lethe.store.audit.NoteKey;
 import dev.lethe.store.audit.SignedCheckpoint;
 import java.io.IOException;
@@ -167,7 +169,11 @@ public interface LedgerStore extends AutoCloseable {
    * Signs a checkpoint of the whole audit log, unless the latest checkpoint already covers every
    * leaf, in which case that one is returned.
    *
-   * @throws StoreException if this machine's signing key is not the log's key
+   * <p>The signature is by the log's current key, read from the database each time: after a
+   * rotation by another process sharing the data directory, the next checkpoint is signed with the
+   * new key, with no restart.
+   *
+   * @throws StoreException if this machine does not hold the private half of the log's current key
    */
   SignedCheckpoint checkpoint();
 
@@ -188,8 +194,27 @@ public interface LedgerStore extends AutoCloseable {
    */
   List<byte[]> consistencyProof(long size1, long size2);
 
-  /** The log's public key (name = origin = {@code lethe.dev/audit/<deployment id>}). */
+  /** The log's current public key (name = origin = {@code lethe.dev/audit/<deployment id>}). */
   NoteKey auditKey();
+
+  /** Every signing key the log has had, oldest first, each with the first tree size it signs. */
+  List<AuditKey> auditKeys();
+
+  /**
+   * Replaces the signing key, in one transaction: a fresh Ed25519 pair is written under the data
+   * directory, a {@value AuditKey#ROTATION_KIND} leaf records the old and the new verifier key,
+   * and the checkpoint of the tree up to that leaf is signed by both keys, so the old key vouches
+   * for the new one. Later checkpoints are signed by the new key only. After the commit the new
+   * pair atomically replaces the active key file; the old private key is deleted from it, and
+   * kept under {@code retired/} only if asked.
+   *
+   * @param keepRetired keep the retired pair as {@code retired/audit-signing-<key id>.key}
+   * @param reason why the key was rotated (one line, recorded in the leaf), or {@code null}
+   * @throws StoreException if this machine does not hold the current key or a file cannot be
+   *     written
+   * @throws IllegalArgumentException if the reason is not one line of 1 to 500 characters
+   */
+  KeyRotation rotateAuditKey(boolean keepRetired, String reason);
 
   /**
    * Recomputes every leaf hash, subtree hash and checkpoint root from the stored leaves, checks
@@ -200,7 +225,9 @@ public interface LedgerStore extends AutoCloseable {
   /**
    * Writes an audit bundle for independent verification ({@code lethe-audit-bundle/1}: bundle.json,
    * leaves.jsonl, leaf-hashes.txt, checkpoints/, consistency.jsonl, key.vkey), after signing a
-   * fresh checkpoint if the latest does not cover every leaf.
+   * fresh checkpoint if the latest does not cover every leaf. A log whose key was rotated writes
+   * {@code lethe-audit-bundle/2}: the same files, key.vkey holding the current key, plus
+   * keys.jsonl with every key and the first tree size it signs.
    *
    * @param dir the bundle directory, created if missing; existing bundle files are replaced
    * @return the checkpoint the bundle ends with

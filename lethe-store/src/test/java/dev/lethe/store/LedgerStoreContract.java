@@ -2,6 +2,7 @@ package dev.lethe.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -15,14 +16,20 @@ import dev.lethe.core.ledger.LedgerLine;
 import dev.lethe.core.ledger.LedgerReader;
 import dev.lethe.core.policy.Policy;
 import dev.lethe.store.Scenarios.Scenario;
+import dev.lethe.store.audit.AuditKey;
 import dev.lethe.store.audit.AuditReport;
 import dev.lethe.store.audit.InclusionProof;
+import dev.lethe.store.audit.KeyRotation;
 import dev.lethe.store.audit.Merkle;
+import dev.lethe.store.audit.NoteKey;
 import dev.lethe.store.audit.SignedCheckpoint;
+import dev.lethe.store.audit.SigningKeyFiles;
 import java.io.ByteArrayInputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
@@ -689,6 +696,184 @@ abstract class LedgerStoreContract {
         AuditReport report = store.verifyAudit();
         assertThat(report.ok()).as(tampering[t]).isFalse();
         assertThat(report.problems().get(0)).as(tampering[t]).startsWith(expected[t]);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ key rotation
+
+  private static int signatureLines(String note) {
+    return note.substring(note.indexOf("\n\n") + 2).split("\n").length;
+  }
+
+  @Test
+  void rotatingTheKeyChainsTheNewKeyToTheOldAndLaterCheckpointsUseTheNewKeyOnly() throws Exception {
+    StoreConfig config = fixture().freshConfig();
+    Path keyFile = config.dataDir().resolve(SigningKeyFiles.ACTIVE);
+    try (LedgerStore store = LedgerStore.open(config)) {
+      store.append(POLICY, null);
+      store.append(member("m1", "2024-02-01T00:00:00Z"), null);
+      store.append(member("m2", "2024-02-01T00:00:00Z"), null);
+      SignedCheckpoint before = store.checkpoint();
+      NoteKey old = store.auditKey();
+      String oldFile = Files.readString(keyFile);
+
+      KeyRotation rotation = store.rotateAuditKey(false, "scheduled yearly rotation");
+      NoteKey fresh = store.auditKey();
+      assertThat(fresh.sameKey(old)).isFalse();
+      assertThat(fresh.name()).isEqualTo(old.name());
+      assertThat(rotation.leafIndex()).isEqualTo(3);
+      assertThat(rotation.retired().key().sameKey(old)).isTrue();
+      assertThat(rotation.current().key().sameKey(fresh)).isTrue();
+      assertThat(rotation.retiredKeyFile()).isEmpty();
+      assertThat(store.auditKeys()).extracting(AuditKey::number, AuditKey::fromSize).containsExactly(tuple(0, 0L), tuple(1, 4L));
+      SignedCheckpoint dual = rotation.checkpoint();
+      assertThat(dual.number()).isEqualTo(before.number() + 1);
+      assertThat(dual.checkpoint().size()).isEqualTo(4);
+      assertThat(signatureLines(dual.note())).isEqualTo(2);
+      assertThat(old.open(dual.note())).isEqualTo(dual.checkpoint());
+      assertThat(fresh.open(dual.note())).isEqualTo(dual.checkpoint());
+      assertThat(store.checkpoint()).isEqualTo(dual);
+
+      // The old private key left the active file and was not kept; no pending pair is left over.
+      assertThat(Files.readString(keyFile)).isNotEqualTo(oldFile);
+      assertThat(config.dataDir().resolve(SigningKeyFiles.NEXT)).doesNotExist();
+      assertThat(config.dataDir().resolve(SigningKeyFiles.RETIRED_DIR)).doesNotExist();
+      assertThat(Files.getPosixFilePermissions(keyFile)).containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+
+      String leaf;
+      try (Connection c = fixture().raw(config);
+          Statement st = c.createStatement();
+          var rs = st.executeQuery("SELECT leaf_bytes FROM audit_leaf WHERE leaf_index = 3")) {
+        assertThat(rs.next()).isTrue();
+        leaf = new String(rs.getBytes(1), StandardCharsets.UTF_8);
+      }
+      assertThat(leaf).isEqualTo("{\"at\":\"" + leaf.substring(7, leaf.indexOf('"', 7)) + "\",\"kind\":\"key.rotated\",\"record\":{"
+          + "\"new_key\":\"" + fresh.verifierKey() + "\",\"old_key\":\"" + old.verifierKey() + "\",\"reason\":\"scheduled yearly rotation\"}}");
+      assertThatThrownBy(() -> store.appendAuditRecord("key.rotated", JsonNodeFactory.instance.objectNode()))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rotating the signing key");
+
+      store.append(member("m3", "2024-02-01T00:00:00Z"), null);
+      SignedCheckpoint after = store.checkpoint();
+      assertThat(signatureLines(after.note())).isEqualTo(1);
+      assertThat(fresh.open(after.note())).isEqualTo(after.checkpoint());
+      assertThat(old.claims(after.note())).isFalse();
+      assertThat(store.verifyAudit().problems()).isEmpty();
+    }
+    try (LedgerStore again = LedgerStore.open(config)) {
+      again.append(member("m4", "2024-02-01T00:00:00Z"), null);
+      SignedCheckpoint reopened = again.checkpoint();
+      assertThat(again.auditKey().open(reopened.note())).isEqualTo(reopened.checkpoint());
+      KeyRotation second = again.rotateAuditKey(true, null);
+      assertThat(second.retiredKeyFile()).contains(config.dataDir().resolve("retired").resolve(
+          "audit-signing-" + Merkle.hex(second.retired().key().keyId()) + ".key"));
+      assertThat(NoteKey.of(second.retired().key().name(), NoteKey.load(second.retiredKeyFile().orElseThrow()))
+          .sameKey(second.retired().key())).isTrue();
+      assertThat(again.auditKeys()).extracting(AuditKey::fromSize).containsExactly(0L, 4L, 7L);
+      assertThat(again.verifyAudit().problems()).isEmpty();
+      assertThatThrownBy(() -> again.rotateAuditKey(false, "two\nlines")).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void aStoreOpenDuringARotationSignsWithTheNewKeyAndAMachineWithoutItRefuses() throws Exception {
+    StoreConfig config = fixture().freshConfig();
+    try (LedgerStore server = LedgerStore.open(config)) {
+      server.append(POLICY, null);
+      server.checkpoint();
+      try (LedgerStore cli = LedgerStore.open(config)) {
+        cli.rotateAuditKey(false, null);
+      }
+      server.append(member("m1", "2024-02-01T00:00:00Z"), null);
+      SignedCheckpoint cp = server.checkpoint();
+      List<AuditKey> keys = server.auditKeys();
+      assertThat(keys).hasSize(2);
+      assertThat(keys.get(1).key().open(cp.note())).isEqualTo(cp.checkpoint());
+      assertThat(keys.get(0).key().claims(cp.note())).isFalse();
+      assertThat(server.verifyAudit().problems()).isEmpty();
+    }
+    // Another machine whose key file is not the current key reads, but does not sign.
+    Path keyFile = config.dataDir().resolve(SigningKeyFiles.ACTIVE);
+    Files.delete(keyFile);
+    NoteKey.loadOrCreate(keyFile);
+    try (LedgerStore other = LedgerStore.open(config)) {
+      other.append(member("m2", "2024-02-01T00:00:00Z"), null);
+      assertThat(other.verifyAudit().problems()).isEmpty();
+      assertThatThrownBy(other::checkpoint).isInstanceOf(StoreException.class).hasMessageContaining("is not this log's current key");
+      assertThatThrownBy(() -> other.rotateAuditKey(false, null)).isInstanceOf(StoreException.class);
+      assertThat(other.auditKeys()).hasSize(2);
+    }
+  }
+
+  @Test
+  void aRotationCutShortAfterItsCommitIsCompletedOnOpen() throws Exception {
+    StoreConfig config = fixture().freshConfig();
+    Path dir = config.dataDir();
+    Path retired;
+    try (LedgerStore store = LedgerStore.open(config)) {
+      store.append(POLICY, null);
+      retired = store.rotateAuditKey(true, null).retiredKeyFile().orElseThrow();
+    }
+    // As if the process died after the commit, before the new pair replaced the active one.
+    Files.move(dir.resolve(SigningKeyFiles.ACTIVE), dir.resolve(SigningKeyFiles.NEXT));
+    Files.copy(retired, dir.resolve(SigningKeyFiles.ACTIVE));
+    try (LedgerStore store = LedgerStore.open(config)) {
+      assertThat(dir.resolve(SigningKeyFiles.NEXT)).doesNotExist();
+      store.append(member("m1", "2024-02-01T00:00:00Z"), null);
+      SignedCheckpoint cp = store.checkpoint();
+      assertThat(store.auditKey().open(cp.note())).isEqualTo(cp.checkpoint());
+      assertThat(store.verifyAudit().problems()).isEmpty();
+    }
+  }
+
+  @Test
+  void tamperingWithARotationIsDetected() throws Exception {
+    for (int t = 0; t < 4; t++) {
+      StoreConfig config = fixture().freshConfig();
+      try (LedgerStore store = LedgerStore.open(config)) {
+        store.append(POLICY, null);
+        store.append(member("m1", "2024-02-01T00:00:00Z"), null);
+        store.checkpoint();
+        KeyRotation rotation = store.rotateAuditKey(true, null);
+        NoteKey oldSigner = NoteKey.of(rotation.retired().key().name(), NoteKey.load(rotation.retiredKeyFile().orElseThrow()));
+        store.append(member("m2", "2024-02-01T00:00:00Z"), null);
+        SignedCheckpoint later = store.checkpoint();
+        assertThat(store.verifyAudit().problems()).isEmpty();
+        String sql;
+        Object value;
+        String expected;
+        switch (t) {
+          case 0 -> { // the checkpoint after the rotation signed by the retired key instead
+            sql = "UPDATE audit_checkpoint SET note = ? WHERE checkpoint_no = 3";
+            value = oldSigner.sign(later.checkpoint());
+            expected = "checkpoint 3: no signature by";
+          }
+          case 1 -> { // ... and by both
+            sql = "UPDATE audit_checkpoint SET note = ? WHERE checkpoint_no = 3";
+            value = later.note() + oldSigner.sign(later.checkpoint()).substring(later.checkpoint().body().length() + 1);
+            expected = "checkpoint 3: signed by key 0 (";
+          }
+          case 2 -> { // the rotation checkpoint without the old key's signature
+            String note = rotation.checkpoint().note();
+            sql = "UPDATE audit_checkpoint SET note = ? WHERE checkpoint_no = 2";
+            value = note.substring(0, note.indexOf("\n\n") + 2) + note.substring(note.indexOf("\n\n") + 2).split("\n", 2)[1];
+            expected = "checkpoint 2: no signature by";
+          }
+          default -> { // the key history forgets the rotation
+            sql = "DELETE FROM store_meta WHERE meta_name = 'audit_key.1'";
+            value = null;
+            expected = "audit leaf 2 records a key rotation the key history does not list";
+          }
+        }
+        try (Connection c = fixture().raw(config);
+            PreparedStatement ps = c.prepareStatement(sql)) {
+          if (value != null) {
+            ps.setObject(1, value);
+          }
+          assertThat(ps.executeUpdate()).as(sql).isEqualTo(1);
+        }
+        AuditReport report = store.verifyAudit();
+        assertThat(report.problems()).as("case %d", t).anySatisfy(p -> assertThat(p).startsWith(expected));
       }
     }
   }

@@ -3,14 +3,18 @@ package dev.lethe.verify;
 import java.nio.file.Path;
 
 /**
- * Where each part of an audit bundle lives (format {@value #FORMAT}).
+ * Where each part of an audit bundle lives (format {@value #FORMAT}, or {@value #FORMAT_2} for a
+ * log whose signing key was rotated: the same files plus {@value #KEYS}).
  *
  * @param dir the bundle directory
  */
 public record BundleFiles(Path dir) {
 
-  /** The only bundle format this verifier understands. */
+  /** The bundle format of a log that has had one signing key. */
   public static final String FORMAT = "lethe-audit-bundle/1";
+
+  /** The bundle format of a log whose signing key was rotated. */
+  public static final String FORMAT_2 = "lethe-audit-bundle/2";
 
   static final String MANIFEST = "bundle.json";
   static final String LEAVES = "leaves.jsonl";
@@ -18,6 +22,7 @@ public record BundleFiles(Path dir) {
   static final String CHECKPOINTS = "checkpoints";
   static final String CONSISTENCY = "consistency.jsonl";
   static final String KEY = "key.vkey";
+  static final String KEYS = "keys.jsonl";
 
   Path manifest() {
     return dir.resolve(MANIFEST);
@@ -41,5 +46,9 @@ public record BundleFiles(Path dir) {
 
   Path key() {
     return dir.resolve(KEY);
+  }
+
+  Path keys() {
+    return dir.resolve(KEYS);
   }
 }

@@ -14,8 +14,11 @@ import java.nio.file.Path;
  * @param origin the checkpoint origin (and key name) of the log
  * @param leaves the number of leaves exported
  * @param checkpoints the number of checkpoint files exported
+ * @param version 1 for {@value BundleFiles#FORMAT}, 2 for {@value BundleFiles#FORMAT_2}
+ * @param keys the number of keys in keys.jsonl (format 2), 1 for format 1
  */
-public record BundleManifest(String origin, long leaves, long checkpoints) {
+public record BundleManifest(String origin, long leaves, long checkpoints, int version,
+    long keys) {
 
   /**
    * Reads and validates bundle.json.
@@ -35,11 +38,17 @@ public record BundleManifest(String origin, long leaves, long checkpoints) {
     }
     JsonNode json = Json.object(text, where);
     String format = Json.text(json, "format", where);
-    if (!BundleFiles.FORMAT.equals(format)) {
+    int version = BundleFiles.FORMAT.equals(format) ? 1 : BundleFiles.FORMAT_2.equals(format) ? 2 : 0;
+    if (version == 0) {
       throw new VerificationFailure(where + ": format is '" + format + "', this verifier reads '"
-          + BundleFiles.FORMAT + "'");
+          + BundleFiles.FORMAT + "' and '" + BundleFiles.FORMAT_2 + "'");
+    }
+    long keys = version == 1 ? 1 : Json.count(json, "keys", where);
+    if (version == 2 && keys < 2) {
+      throw new VerificationFailure(where + ": a " + BundleFiles.FORMAT_2
+          + " bundle has at least 2 keys, not " + keys);
     }
     return new BundleManifest(Json.text(json, "origin", where), Json.count(json, "leaves", where),
-        Json.count(json, "checkpoints", where));
+        Json.count(json, "checkpoints", where), version, keys);
   }
 }

@@ -16,10 +16,12 @@ import java.util.List;
  */
 public final class BundleVerifier {
 
+  private static final String KEY_HISTORY = "key-history";
+
   /** Check names in the order they run and are reported. */
-  public static final List<String> CHECKS = List.of("bundle", "key", CheckpointLoader.CHECK,
-      "tree-sizes", LeafChecks.RECORDED_ROOTS, LeafChecks.LEAF_HASHES, ConsistencyCheck.CHECK,
-      LeafChecks.LEAF_ROOTS);
+  public static final List<String> CHECKS = List.of("bundle", "key", KEY_HISTORY,
+      CheckpointLoader.CHECK, "tree-sizes", LeafChecks.RECORDED_ROOTS, LeafChecks.LEAF_HASHES,
+      ConsistencyCheck.CHECK, LeafChecks.LEAF_ROOTS, KeyRotationCheck.CHECK);
 
   private BundleVerifier() {}
 
@@ -27,7 +29,10 @@ public final class BundleVerifier {
    * Verifies the bundle in {@code dir}.
    *
    * @param pinnedKey a verifier key file to use instead of the bundle's key.vkey, or null to use
-   *     the bundle's own key (which only proves the bundle is internally consistent)
+   *     the bundle's own key (which only proves the bundle is internally consistent). Either key
+   *     is the trust anchor: it must be one of the log's keys, and every other key of the history
+   *     is accepted only through the rotation chain (each rotation's leaf and its checkpoint
+   *     signed by both the retiring and the new key)
    */
   public static VerificationReport verify(Path dir, Path pinnedKey) {
     long start = System.nanoTime();
@@ -51,7 +56,8 @@ public final class BundleVerifier {
     VerifierKey key = readKey(pinnedKey == null ? files.key() : pinnedKey,
         pinnedKey == null ? BundleFiles.KEY : pinnedKey.toString(), manifest, checks);
 
-    CheckpointLoader.Outcome loaded = CheckpointLoader.load(files, manifest, key);
+    KeyHistory history = keyHistory(files, manifest, key, checks);
+    CheckpointLoader.Outcome loaded = CheckpointLoader.load(files, manifest, history);
     checks.add(loaded.result());
     List<LoadedCheckpoint> checkpoints = loaded.checkpoints();
     checks.add(treeSizes(checkpoints, manifest));
@@ -65,6 +71,7 @@ public final class BundleVerifier {
         : CheckResult.skipped(ConsistencyCheck.CHECK,
             "needs every checkpoint file, see the checkpoints check"));
     checks.add(leafChecks.leafRoots());
+    checks.add(KeyRotationCheck.run(history, manifest, audit));
 
     Checkpoint latest = checkpoints.isEmpty() ? null
         : checkpoints.get(checkpoints.size() - 1).checkpoint();
@@ -91,6 +98,42 @@ public final class BundleVerifier {
       checks.add(CheckResult.fail("key", where + ": " + e.getMessage()));
       return null;
     }
+  }
+
+  /** The key-history check: the history the checkpoints are held to, or null if unusable. */
+  private static KeyHistory keyHistory(BundleFiles files, BundleManifest manifest,
+      VerifierKey anchor, List<CheckResult> checks) {
+    if (anchor == null) {
+      checks.add(CheckResult.skipped(KEY_HISTORY, "needs the verifier key, see the key check"));
+      return null;
+    }
+    if (manifest.version() == 1) {
+      checks.add(CheckResult.pass(KEY_HISTORY, "one key, never rotated (" + BundleFiles.FORMAT
+          + ")"));
+      return KeyHistory.single(anchor);
+    }
+    KeyHistory history;
+    try {
+      history = KeyHistory.read(files.keys(), manifest);
+    } catch (VerificationFailure e) {
+      checks.add(CheckResult.fail(KEY_HISTORY, e.getMessage()));
+      return null;
+    }
+    KeyHistory.Entry trusted = history.find(anchor);
+    if (trusted == null) {
+      checks.add(CheckResult.fail(KEY_HISTORY, "the trusted key " + anchor.name() + "+"
+          + Encodings.hex(anchor.keyId()) + " is not in " + BundleFiles.KEYS
+          + ": this bundle is not signed by the log you trust"));
+      return null;
+    }
+    StringBuilder detail = new StringBuilder(BundleFiles.KEYS + ": " + history.entries().size()
+        + " keys, anchored at " + trusted.describe() + ";");
+    for (KeyHistory.Entry e : history.entries()) {
+      detail.append(' ').append(e.describe()).append(" from size ").append(e.fromSize())
+          .append(e.number() + 1 < history.entries().size() ? "," : "");
+    }
+    checks.add(CheckResult.pass(KEY_HISTORY, detail.toString()));
+    return history;
   }
 
   private static String readKeyFile(Path file, String where) throws VerificationFailure {

@@ -12,7 +12,10 @@ import java.util.stream.Stream;
 
 /**
  * Reads checkpoints/ and checks each note: file naming and count, signed-note and checkpoint
- * syntax, origin, and the Ed25519 signature of the verifier key.
+ * syntax, origin, and the Ed25519 signatures of the key history: each checkpoint by the key valid
+ * at its tree size, a rotation's checkpoint by both the retiring and the new key, and no
+ * checkpoint by another key of the log (a retired key, a key before its rotation, or a key the
+ * history does not list).
  */
 final class CheckpointLoader {
 
@@ -31,21 +34,21 @@ final class CheckpointLoader {
   record Outcome(List<LoadedCheckpoint> checkpoints, boolean complete, CheckResult result) {}
 
   private final BundleManifest manifest;
-  private final VerifierKey key;
+  private final KeyHistory history;
   private final List<String> problems = new ArrayList<>();
 
-  private CheckpointLoader(BundleManifest manifest, VerifierKey key) {
+  private CheckpointLoader(BundleManifest manifest, KeyHistory history) {
     this.manifest = manifest;
-    this.key = key;
+    this.history = history;
   }
 
   /**
    * Loads and checks all checkpoints.
    *
-   * @param key the verifier key, or null when it could not be read (signatures then fail)
+   * @param history the trusted key history, or null when it is unusable (signatures then fail)
    */
-  static Outcome load(BundleFiles files, BundleManifest manifest, VerifierKey key) {
-    return new CheckpointLoader(manifest, key).load(files.checkpoints());
+  static Outcome load(BundleFiles files, BundleManifest manifest, KeyHistory history) {
+    return new CheckpointLoader(manifest, history).load(files.checkpoints());
   }
 
   private Outcome load(Path dir) {
@@ -78,6 +81,15 @@ final class CheckpointLoader {
     if (numbered.isEmpty()) {
       problems.add("the bundle has no checkpoint, so nothing in it is signed");
       complete = false;
+    }
+    if (history != null) {
+      for (KeyHistory.Entry key : history.rotations()) {
+        if (loaded.stream().noneMatch(c -> c.size() == key.fromSize())) {
+          problems.add(BundleFiles.KEYS + " line " + (key.number() + 1) + ": " + key.describe()
+              + " signs from tree size " + key.fromSize() + ", but no checkpoint of that size carries"
+              + " the rotation's signatures by the retiring and the new key");
+        }
+      }
     }
     return new Outcome(List.copyOf(loaded), complete, verdict(loaded));
   }
@@ -123,16 +135,48 @@ final class CheckpointLoader {
       problems.add(file + ": origin '" + checkpoint.origin() + "' is not the bundle's origin '"
           + manifest.origin() + "'");
     }
-    if (key == null) {
+    if (history == null) {
       problems.add(file + ": signature not checked, there is no valid verifier key");
     } else {
-      try {
-        note.requireSignedBy(key);
-      } catch (VerificationFailure e) {
-        problems.add(file + ": " + e.getMessage());
-      }
+      checkSignatures(note, new LoadedCheckpoint(file, checkpoint));
     }
     return new LoadedCheckpoint(file, checkpoint);
+  }
+
+  private void checkSignatures(SignedNote note, LoadedCheckpoint checkpoint) {
+    List<KeyHistory.Entry> signers = history.signersAt(checkpoint.size());
+    KeyHistory.Entry current = signers.get(signers.size() - 1);
+    // A signature line by another key of the log is refused even when the expected key signed
+    // too: a retired key signing after its rotation is exactly what a stolen key would do.
+    for (NoteSignature line : note.signatures()) {
+      KeyHistory.Entry claimed = history.claimedBy(line);
+      if (claimed != null && !signers.contains(claimed)) {
+        problems.add(checkpoint.describe() + ": signed by " + claimed.describe()
+            + (claimed.fromSize() > checkpoint.size()
+                ? ", which signs only from tree size " + claimed.fromSize()
+                : ", which was retired at tree size "
+                    + history.entries().get(claimed.number() + 1).fromSize())
+            + "; this tree size is signed by " + current.describe());
+      }
+    }
+    for (KeyHistory.Entry signer : signers) {
+      try {
+        note.requireSignedBy(signer.key());
+      } catch (VerificationFailure e) {
+        problems.add(checkpoint.file() + ": " + (signers.size() == 2
+            ? "the rotation to " + current.describe() + " at tree size " + checkpoint.size()
+                + " must be signed by the retiring and the new key: " : "")
+            + e.getMessage());
+      }
+    }
+    // Lines under other names (witness cosignatures) are not the log's and are ignored; a line
+    // in the log's name by a key its history does not list is not.
+    for (NoteSignature line : note.signatures()) {
+      if (line.keyName().equals(manifest.origin()) && history.claimedBy(line) == null) {
+        problems.add(checkpoint.describe() + ": signed by unknown key " + line.keyName() + "+"
+            + Encodings.hex(line.keyId()) + ", which is not in the log's key history");
+      }
+    }
   }
 
   private CheckResult verdict(List<LoadedCheckpoint> loaded) {
@@ -140,8 +184,12 @@ final class CheckpointLoader {
       String more = problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : "";
       return CheckResult.fail(CHECK, problems.get(0) + more);
     }
+    List<KeyHistory.Entry> keys = history.entries();
     return CheckResult.pass(CHECK, loaded.size() + " checkpoint(s) well-formed, origin '"
-        + manifest.origin() + "', each signed by " + key.name() + "+" + Encodings.hex(key.keyId()));
+        + manifest.origin() + "', " + (keys.size() == 1
+            ? "each signed by " + keys.get(0).key().name() + "+" + Encodings.hex(keys.get(0).key().keyId())
+            : "each signed by the key valid at its tree size (" + keys.size() + " keys; each rotation's"
+                + " checkpoint by both the retiring and the new key)"));
   }
 
   private static String fileName(long number) {

@@ -6,8 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One streaming pass over leaves.jsonl and leaf-hashes.txt in lockstep.
@@ -17,6 +19,10 @@ import java.util.Map;
  * no longer hash to its recorded hash. Memory stays O(log n + checkpoints) for any bundle size.
  */
 final class LeafAudit {
+
+  /** Every key rotation leaf contains its kind; leaves without it need no parsing. */
+  private static final byte[] ROTATION_MARKER =
+      KeyRotationCheck.ROTATION_KIND.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final MerkleHasher hasher = new MerkleHasher();
   private final long[] sizes;
@@ -31,6 +37,8 @@ final class LeafAudit {
   private long mismatch = -1;
   private byte[] mismatchRecorded;
   private byte[] mismatchActual;
+  /** Leaves that mention a key rotation, by index: the only leaves ever parsed as JSON. */
+  private final Map<Long, byte[]> rotationCandidates = new TreeMap<>();
 
   private LeafAudit(long[] checkpointSizes) {
     this.sizes = Arrays.stream(checkpointSizes).sorted().distinct().toArray();
@@ -69,7 +77,7 @@ final class LeafAudit {
     }
     return new LeafAuditResult(recorded.size(), recordedProblem, fromLeaves.size(), leafProblem,
         mismatch, mismatchRecorded, mismatchActual, Map.copyOf(recordedRoots),
-        Map.copyOf(leafRoots));
+        Map.copyOf(leafRoots), Collections.unmodifiableMap(rotationCandidates));
   }
 
   private ByteLineReader open(Path file, boolean isHashes) throws IOException {
@@ -110,6 +118,9 @@ final class LeafAudit {
       return;
     }
     byte[] hash = hasher.leaf(leaves.bytes(), 0, leaves.length());
+    if (contains(leaves.bytes(), leaves.length(), ROTATION_MARKER)) {
+      rotationCandidates.put(index, Arrays.copyOf(leaves.bytes(), leaves.length()));
+    }
     fromLeaves.append(hash);
     captureRoots();
     if (recordedHash != null && mismatch < 0 && !Arrays.equals(hash, recordedHash)) {
@@ -117,6 +128,19 @@ final class LeafAudit {
       mismatchRecorded = recordedHash;
       mismatchActual = hash;
     }
+  }
+
+  private static boolean contains(byte[] bytes, int length, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (bytes[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   private void captureRoots() {

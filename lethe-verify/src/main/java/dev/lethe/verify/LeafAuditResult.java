@@ -14,6 +14,7 @@ import java.util.Map;
  * @param mismatchActual the hash of the leaf bytes at {@code firstMismatch}
  * @param recordedRoots root from the recorded hashes, per checkpoint size reached
  * @param leafRoots root from the leaf bytes, per checkpoint size reached
+ * @param rotationCandidates the bytes of every leaf that mentions a key rotation, by index
  */
 record LeafAuditResult(
     long recordedCount,
@@ -24,4 +25,5 @@ record LeafAuditResult(
     byte[] mismatchRecorded,
     byte[] mismatchActual,
     Map<Long, byte[]> recordedRoots,
-    Map<Long, byte[]> leafRoots) {}
+    Map<Long, byte[]> leafRoots,
+    Map<Long, byte[]> rotationCandidates) {}

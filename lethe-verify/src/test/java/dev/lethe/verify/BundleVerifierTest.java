@@ -250,9 +250,9 @@ class BundleVerifierTest {
 
   @Test
   void unusableManifestSkipsEverythingElseExplicitly() throws Exception {
-    Files.writeString(dir.resolve("bundle.json"), "{\"format\":\"lethe-audit-bundle/2\"}");
+    Files.writeString(dir.resolve("bundle.json"), "{\"format\":\"lethe-audit-bundle/3\"}");
     VerificationReport report = verify();
-    assertThat(report.checks().get(0).detail()).contains("format is 'lethe-audit-bundle/2'");
+    assertThat(report.checks().get(0).detail()).contains("format is 'lethe-audit-bundle/3'");
     assertThat(report.checks().subList(1, report.checks().size()))
         .allMatch(c -> c.status() == CheckResult.Status.SKIPPED);
   }

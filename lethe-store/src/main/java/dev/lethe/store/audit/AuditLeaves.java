@@ -24,7 +24,8 @@ import org.erdtman.jcs.JsonCanonicalizer;
  * choice, source, outcome, visibility, kind, policy version, country); every other field,
  * including {@code member}, names, texts, birth dates, objection and content ids and unknown
  * fields, is replaced by its {@link Commitments keyed commitment}. Other records become
- * {@code {"kind":K,"at":T,"record":{...}}}. Thread-safe.
+ * {@code {"kind":K,"at":T,"record":{...}}}; {@value AuditKey#ROTATION_KIND} records are written only
+ * by a key rotation. Thread-safe.
  */
 public final class AuditLeaves {
 
@@ -76,12 +77,26 @@ public final class AuditLeaves {
    * The leaf of another audit record.
    *
    * @param kind dotted lower-case words, e.g. {@code snapshot.build}; never {@value #EVENT_KIND}
+   *     or {@value AuditKey#ROTATION_KIND}
    * @param at the record's instant in RFC 3339
    * @param record the payload; personal values in it must already be commitments
    * @throws IllegalArgumentException if the kind is malformed or reserved
    */
   public byte[] recordLeaf(String kind, String at, ObjectNode record) {
     checkKind(kind);
+    return leaf(kind, at, record);
+  }
+
+  /**
+   * The leaf of a key rotation: {@code {"kind":"key.rotated","at":T,"record":{"old_key":V,
+   * "new_key":W}}} with the verifier keys of the retired and the new key (plus {@code reason} if
+   * the operator gave one).
+   */
+  public byte[] keyRotationLeaf(String at, ObjectNode record) {
+    return leaf(AuditKey.ROTATION_KIND, at, record);
+  }
+
+  private static byte[] leaf(String kind, String at, ObjectNode record) {
     ObjectNode leaf = JsonNodeFactory.instance.objectNode();
     leaf.put("kind", kind);
     leaf.put("at", at);
@@ -98,6 +113,10 @@ public final class AuditLeaves {
     }
     if (kind.equals(EVENT_KIND)) {
       throw new IllegalArgumentException("\"" + EVENT_KIND + "\" leaves are written by appending events");
+    }
+    if (kind.equals(AuditKey.ROTATION_KIND)) {
+      // A forged rotation record would make verifiers reject the log, or worse, accept a key.
+      throw new IllegalArgumentException("\"" + AuditKey.ROTATION_KIND + "\" leaves are written by rotating the signing key");
     }
   }
 

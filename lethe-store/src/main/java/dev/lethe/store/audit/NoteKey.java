@@ -80,17 +80,37 @@ public final class NoteKey {
    */
   public static KeyPair loadOrCreate(Path file) throws IOException {
     if (!Files.exists(file)) {
-      KeyPair pair;
-      try {
-        pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-      } catch (GeneralSecurityException e) {
-        throw new IllegalStateException("the JDK always has Ed25519", e);
-      }
-      String text =
-          Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n"
-              + Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n";
-      Secrets.publish(file, text.getBytes(StandardCharsets.US_ASCII));
+      create(file);
     }
+    return load(file);
+  }
+
+  /**
+   * Writes a fresh key pair to {@code file} (owner-only, whole or not at all) unless the file
+   * already exists, and returns what the file then holds.
+   *
+   * @throws IOException if the file cannot be read or written, or holds no Ed25519 key pair
+   */
+  static KeyPair create(Path file) throws IOException {
+    KeyPair pair;
+    try {
+      pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK always has Ed25519", e);
+    }
+    String text =
+        Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()) + "\n"
+            + Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()) + "\n";
+    Secrets.publish(file, text.getBytes(StandardCharsets.US_ASCII));
+    return load(file);
+  }
+
+  /**
+   * Reads the key pair stored in {@code file}.
+   *
+   * @throws IOException if the file cannot be read or holds no Ed25519 key pair
+   */
+  public static KeyPair load(Path file) throws IOException {
     List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
     try {
       KeyFactory kf = KeyFactory.getInstance("Ed25519");
@@ -136,6 +156,29 @@ public final class NoteKey {
    * @throws IllegalStateException if this key has no private half
    */
   public String sign(Checkpoint checkpoint) {
+    return checkpoint.body() + "\n" + signatureLine(checkpoint);
+  }
+
+  /**
+   * Signs a checkpoint with several keys: the note text, an empty line and one signature line per
+   * key, in the order given. A key rotation's checkpoint is signed so, by the retiring and the new
+   * key.
+   *
+   * @throws IllegalArgumentException if no key is given
+   * @throws IllegalStateException if a key has no private half
+   */
+  public static String signAll(Checkpoint checkpoint, List<NoteKey> keys) {
+    if (keys.isEmpty()) {
+      throw new IllegalArgumentException("a signed note needs at least one signature");
+    }
+    StringBuilder note = new StringBuilder(checkpoint.body()).append('\n');
+    for (NoteKey key : keys) {
+      note.append(key.signatureLine(checkpoint));
+    }
+    return note.toString();
+  }
+
+  private String signatureLine(Checkpoint checkpoint) {
     if (privateKey == null) {
       throw new IllegalStateException("key " + name + " only verifies");
     }
@@ -151,7 +194,38 @@ public final class NoteKey {
     byte[] idAndSig = new byte[4 + signature.length];
     System.arraycopy(keyId(), 0, idAndSig, 0, 4);
     System.arraycopy(signature, 0, idAndSig, 4, signature.length);
-    return checkpoint.body() + "\n" + SIGNATURE_PREFIX + name + " " + Base64.getEncoder().encodeToString(idAndSig) + "\n";
+    return SIGNATURE_PREFIX + name + " " + Base64.getEncoder().encodeToString(idAndSig) + "\n";
+  }
+
+  /**
+   * Whether a signature line of the note claims to be this key's (its name and key id), whether
+   * or not the signature verifies: a retired key must not even appear on a later checkpoint.
+   */
+  public boolean claims(String note) {
+    int split = note.indexOf("\n\n");
+    if (split < 0) {
+      return false;
+    }
+    String prefix = SIGNATURE_PREFIX + name + " ";
+    for (String line : note.substring(split + 2).split("\n")) {
+      if (line.startsWith(prefix)) {
+        byte[] idAndSig;
+        try {
+          idAndSig = Base64.getDecoder().decode(line.substring(prefix.length()));
+        } catch (IllegalArgumentException e) {
+          continue;
+        }
+        if (idAndSig.length >= 4 && Arrays.equals(Arrays.copyOf(idAndSig, 4), keyId())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code other} has the same name and public key. */
+  public boolean sameKey(NoteKey other) {
+    return name.equals(other.name) && Arrays.equals(rawPublicKey, other.rawPublicKey);
   }
 
   /**
