@@ -21,7 +21,9 @@ record CommandLine(Path bundle, Path pinnedKey, boolean json, boolean help) {
 
         BUNDLE_DIR   the exported bundle directory
         --key FILE   verify against this verifier key (<name>+<id>+<key>) instead of the
-                     bundle's key.vkey; use a key obtained independently of the bundle
+                     bundle's key.vkey; use a key obtained independently of the bundle.
+                     After key rotations it may be any key of the log's history; the
+                     others are accepted only through the rotation chain
         --json       print the report as JSON
         --help       print this help
 
