@@ -1769,7 +1769,13 @@ final class JdbcLedgerStore implements LedgerStore {
 
     // Checkpoints: signed by the key valid at their size (both keys at a rotation's size, never
     // by another key of the log), in order, with the root the leaves give.
-    List<AuditKey> keys = readKeys(h);
+    List<AuditKey> keys;
+    try {
+      keys = readKeys(h);
+    } catch (StoreException e) {
+      problems.add(e.getMessage());
+      keys = List.of(new AuditKey(0, firstKey, 0));
+    }
     verifyRotations(h, keys, checkpoints, problems);
     long previous = 0;
     for (SignedCheckpoint c : checkpoints) {

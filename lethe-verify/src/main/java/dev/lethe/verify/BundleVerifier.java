@@ -43,7 +43,8 @@ public final class BundleVerifier {
     BundleManifest manifest;
     try {
       manifest = BundleManifest.read(files.manifest());
-      checks.add(CheckResult.pass("bundle", BundleFiles.MANIFEST + ": " + BundleFiles.FORMAT
+      checks.add(CheckResult.pass("bundle", BundleFiles.MANIFEST + ": "
+          + (manifest.version() == 1 ? BundleFiles.FORMAT : BundleFiles.FORMAT_2)
           + ", origin '" + manifest.origin() + "', " + manifest.leaves() + " leaves, "
           + manifest.checkpoints() + " checkpoints"));
     } catch (VerificationFailure e) {

@@ -46,6 +46,7 @@ class KeyRotationTest {
     VerificationReport report = BundleVerifier.verify(dir, null);
     assertThat(report.failures()).isEmpty();
     assertThat(report.checks()).extracting(CheckResult::name).containsExactlyElementsOf(BundleVerifier.CHECKS);
+    assertThat(check(report, "bundle").detail()).startsWith("bundle.json: lethe-audit-bundle/2, origin");
     assertThat(check(report, "key-history").detail()).startsWith("keys.jsonl: 2 keys, anchored at key 1 (")
         .contains("key 0 (" + ORIGIN + "+" + id(FIRST) + ") from size 0")
         .contains("key 1 (" + ORIGIN + "+" + id(SECOND) + ") from size 10");
