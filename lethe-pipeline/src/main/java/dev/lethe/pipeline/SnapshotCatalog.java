@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -38,11 +37,7 @@ public final class SnapshotCatalog {
   public static SnapshotCatalog open(Path outDir) throws IOException {
     List<Entry> entries = new ArrayList<>();
     if (Files.isDirectory(outDir)) {
-      List<Path> dirs;
-      try (Stream<Path> list = Files.list(outDir)) {
-        dirs = list.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
-      }
-      for (Path dir : dirs) {
+      for (Path dir : SnapshotFiles.snapshotDirectories(outDir)) {
         Path manifest = dir.resolve(SnapshotFiles.MANIFEST);
         if (Files.isRegularFile(manifest)) {
           entries.add(load(dir, JSON.readTree(manifest.toFile())));

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.stream.Stream;
 
 /** The metadata files every engine writes into a snapshot before it is published. */
 public final class SnapshotFiles {
@@ -19,6 +21,18 @@ public final class SnapshotFiles {
       "LicenseRef-Lethe-Consented-Training: use limited to the purpose and members named in manifest.json";
 
   private SnapshotFiles() {}
+
+  /**
+   * The directories directly under {@code root} that may hold a published snapshot, sorted by
+   * name: hidden ones (a build or a retirement in progress) never do.
+   *
+   * @throws IOException if {@code root} cannot be listed
+   */
+  public static List<Path> snapshotDirectories(Path root) throws IOException {
+    try (Stream<Path> list = Files.list(root)) {
+      return list.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+    }
+  }
 
   /**
    * Writes {@code manifest.json} and {@code croissant.json} into {@code dir}. Nothing in either

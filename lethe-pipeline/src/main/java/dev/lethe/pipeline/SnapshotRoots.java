@@ -85,12 +85,8 @@ public final class SnapshotRoots {
    */
   public static List<String> recordPublished(LedgerStore ledger, Path root, Predicate<String> which) throws IOException {
     Path dir = canonical(root);
-    List<Path> children;
-    try (Stream<Path> list = Files.list(dir)) {
-      children = list.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
-    }
     List<String> added = new ArrayList<>();
-    for (Path child : children) {
+    for (Path child : SnapshotFiles.snapshotDirectories(dir)) {
       String id = child.getFileName().toString();
       if (!which.test(id) || !Files.isRegularFile(child.resolve(SnapshotFiles.MANIFEST))) {
         continue;
@@ -359,11 +355,7 @@ public final class SnapshotRoots {
   /** The ids of snapshots under {@code root} whose manifests say they rebuild {@code snapshot}. */
   public static Set<String> rebuildsOf(Path root, String snapshot) throws IOException {
     Set<String> out = new TreeSet<>();
-    List<Path> children;
-    try (Stream<Path> list = Files.list(root)) {
-      children = list.filter(Files::isDirectory).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
-    }
-    for (Path child : children) {
+    for (Path child : SnapshotFiles.snapshotDirectories(root)) {
       Path manifest = child.resolve(SnapshotFiles.MANIFEST);
       if (Files.isRegularFile(manifest)) {
         JsonNode m = JSON.readTree(manifest.toFile());

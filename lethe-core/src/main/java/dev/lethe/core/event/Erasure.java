@@ -27,8 +27,8 @@ import java.util.Set;
  * find members' names in other members' posts through the directory of registered names; without
  * it, an erased member's name would reach every later training snapshot through what others wrote
  * about them, left to the statistical detectors alone. Keeping the minimum needed to honour the
- * erasure is the controller's duty (Art. 17(1) and 17(3)(b)), and the name is never shown or
- * exported as anything else.
+ * erasure is the controller's duty (Art. 17(1) and 17(3)(b)). The name stays in exports too, so a
+ * store rebuilt from an export goes on honouring the erasure.
  *
  * <p>Purging is idempotent, and the result is still a valid event of the same type. Stateless and
  * thread-safe.

@@ -45,8 +45,8 @@ public final class PersonModelTrainer {
 
   /**
    * Builds name samples: only person spans are kept; @mentions are left unlabeled because the
-   * handle rule reports them (as PERSON) and the two corpora disagree about them; every fourth sentence
-   * is added again in lower case, since much of the text Lethe sees is written that way;
+   * handle rule reports them (as PERSON) and the two corpora disagree about them; every fourth
+   * sentence is added again in lower case, since much of the text Lethe sees is written that way;
    * every sentence with a person in it is added again with other names in its place (see
    * {@link NameSwap}), so that the model learns the contexts people are named in rather than
    * the few thousand names of the corpora; and again with only its names in lower case, and every
