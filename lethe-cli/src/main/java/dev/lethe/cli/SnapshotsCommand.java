@@ -79,7 +79,7 @@ final class SnapshotsCommand implements Callable<Integer> {
       err.println("lethe: --retire cannot be combined with --register or --unregister");
       return Lethe.BAD_INPUT;
     }
-    if (retire != null && (retire.isEmpty() || retire.startsWith(".") || retire.contains("/") || retire.contains("\\"))) {
+    if (retire != null && !SnapshotRoots.isSnapshotId(retire)) {
       err.println("lethe: --retire: not a snapshot id: " + retire);
       return Lethe.BAD_INPUT;
     }

@@ -35,7 +35,6 @@ final class StoreCommand implements Runnable {
       name = "compact",
       mixinStandardHelpOptions = true,
       description = {
-        "Rewrites the database so that what erasure purged is gone from its files.",
         "Rewrites the database so that the old versions of rows erasure purged (and of any other",
         "updated row) are gone from its files, not only from the rows: H2's SHUTDOWN COMPACT on",
         "the embedded store, VACUUM FULL ledger_event on PostgreSQL. Run it after erasures, with",

@@ -300,6 +300,14 @@ public final class SnapshotRoots {
   public record Retirement(Path root, boolean deleted, boolean recorded, long auditLeaf) {}
 
   /**
+   * Whether {@code s} can be a snapshot id: a visible directory's name directly under a root, so
+   * nothing that could name a hidden directory or one elsewhere.
+   */
+  public static boolean isSnapshotId(String s) {
+    return !s.isEmpty() && !s.startsWith(".") && !s.contains("/") && !s.contains("\\");
+  }
+
+  /**
    * Retires a snapshot from a root on purpose: its directory (if present) is first renamed to a
    * hidden name in the same root, so that no reader ever sees half of it, then deleted, with its
    * entry in the root's {@code .sources}; its record (if any) is removed; the retirement is appended to the audit log ({@value
@@ -311,7 +319,7 @@ public final class SnapshotRoots {
    * @throws IOException if the directory cannot be renamed or deleted; the record is kept then
    */
   public static Retirement retire(LedgerStore ledger, Path root, String snapshot) throws IOException {
-    if (snapshot.isEmpty() || snapshot.startsWith(".") || snapshot.contains("/") || snapshot.contains("\\")) {
+    if (!isSnapshotId(snapshot)) {
       throw new IllegalArgumentException("not a snapshot id: " + snapshot);
     }
     Path dir = root.resolve(snapshot);
