@@ -125,6 +125,10 @@ final class ApiRoutes {
       requireRole(ctx, false);
       Json.write(ctx, audit.checkpoints());
     });
+    routes.get("/v1/audit/keys", ctx -> {
+      requireRole(ctx, false);
+      Json.write(ctx, audit.keys());
+    });
     routes.get("/v1/audit/proofs/{leaf}", ctx -> {
       requireRole(ctx, false);
       long leaf = parseLong(ctx.pathParam("leaf"), "leaf");

@@ -1,6 +1,7 @@
 package dev.lethe.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.core.event.Rfc3339;
@@ -8,18 +9,27 @@ import dev.lethe.pipeline.SnapshotCatalog;
 import dev.lethe.pipeline.report.ComplianceFacts;
 import dev.lethe.pipeline.report.ComplianceReport;
 import dev.lethe.store.LedgerStore;
+import dev.lethe.store.audit.AuditKey;
 import dev.lethe.store.audit.AuditReport;
 import dev.lethe.store.audit.InclusionProof;
+import dev.lethe.store.audit.Merkle;
+import dev.lethe.store.audit.NoteKey;
 import dev.lethe.store.audit.SignedCheckpoint;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
@@ -41,6 +51,8 @@ final class AuditService {
   private final LedgerView ledger;
   private final SnapshotView snapshots;
   private final UnlearnViews views;
+  private final Map<String, List<Integer>> verified = new HashMap<>();
+  private final Map<Long, JsonNode> rotationLeafCache = new HashMap<>();
   private Path bundleDir;
   private long bundleSize = -1;
 
@@ -95,20 +107,187 @@ final class AuditService {
     return bundleDir;
   }
 
-  ObjectNode checkpoints() {
+  /**
+   * Every checkpoint, each with the keys whose signature on it verifies ({@code signed_by}) and
+   * whether those are the keys the history says sign a checkpoint of its size ({@code
+   * signatures_ok}); the current key as before ({@code verifier_key}), and the key history ({@code
+   * keys}, as {@link #keys()}).
+   */
+  synchronized ObjectNode checkpoints() {
+    // Checkpoints before keys: a rotation commits its checkpoint and its key together, so every
+    // key that signed a listed checkpoint is in the history read after it.
+    List<SignedCheckpoint> all = store.checkpoints();
+    List<AuditKey> history = store.auditKeys();
     ObjectNode o = Json.object();
-    o.put("origin", store.auditKey().name());
-    o.put("verifier_key", store.auditKey().verifierKey());
+    putCurrentKey(o, history);
     o.put("size", store.auditSize());
     ArrayNode list = o.putArray("checkpoints");
-    for (SignedCheckpoint c : store.checkpoints()) {
-      list.addObject()
+    for (SignedCheckpoint c : all) {
+      ObjectNode cp = list.addObject()
           .put("number", c.number())
           .put("size", c.checkpoint().size())
           .put("root", Base64.getEncoder().encodeToString(c.checkpoint().root()))
           .put("note", c.note());
+      List<AuditKey> signers = verifiedSigners(c.note(), history);
+      cp.set("signed_by", signersJson(signers));
+      cp.put("signatures_ok", numbers(signers).equals(numbers(AuditKey.signersAt(history, c.checkpoint().size()))));
     }
+    o.set("keys", keysJson(history, all));
     return o;
+  }
+
+  /**
+   * The log's signing keys, oldest first: for each its verifier key and key id, the tree sizes it
+   * signs, whether it is the active key, and (for a key a rotation introduced) the rotation's leaf
+   * as recorded in the log, with the checkpoint both keys signed. The current key comes first as
+   * {@code origin} and {@code verifier_key}, as in {@link #checkpoints()}.
+   */
+  synchronized ObjectNode keys() {
+    List<SignedCheckpoint> all = store.checkpoints();
+    List<AuditKey> history = store.auditKeys();
+    ObjectNode o = Json.object();
+    putCurrentKey(o, history);
+    o.put("size", store.auditSize());
+    o.set("keys", keysJson(history, all));
+    return o;
+  }
+
+  private static void putCurrentKey(ObjectNode o, List<AuditKey> history) {
+    NoteKey current = history.get(history.size() - 1).key();
+    o.put("origin", current.name());
+    o.put("verifier_key", current.verifierKey());
+  }
+
+  /**
+   * The keys of {@code history} whose signature on {@code note} verifies, in history order. A note
+   * never changes once written, so each is checked once.
+   */
+  private List<AuditKey> verifiedSigners(String note, List<AuditKey> history) {
+    List<Integer> numbers = verified.computeIfAbsent(note, n -> {
+      List<Integer> ok = new ArrayList<>();
+      for (AuditKey k : history) {
+        if (k.key().claims(n)) {
+          try {
+            k.key().open(n);
+            ok.add(k.number());
+          } catch (IllegalArgumentException e) {
+            // A signature line that claims the key but does not verify: not signed by it.
+          }
+        }
+      }
+      return List.copyOf(ok);
+    });
+    return numbers.stream().map(history::get).toList();
+  }
+
+  private static List<Integer> numbers(List<AuditKey> keys) {
+    return keys.stream().map(AuditKey::number).toList();
+  }
+
+  /** The keys whose signature on {@code note} verifies, as {@code signed_by} lists them. */
+  synchronized ArrayNode signedBy(String note) {
+    return signersJson(verifiedSigners(note, store.auditKeys()));
+  }
+
+  private static ArrayNode signersJson(List<AuditKey> signers) {
+    ArrayNode a = Json.array();
+    for (AuditKey k : signers) {
+      a.addObject().put("number", k.number()).put("key_id", Merkle.hex(k.key().keyId()));
+    }
+    return a;
+  }
+
+  private ArrayNode keysJson(List<AuditKey> history, List<SignedCheckpoint> checkpoints) {
+    Map<Long, JsonNode> rotationLeaves = rotationLeaves(history);
+    ArrayNode a = Json.array();
+    for (AuditKey k : history) {
+      boolean active = k.number() == history.size() - 1;
+      ObjectNode key = a.addObject();
+      key.put("number", k.number());
+      key.put("verifier_key", k.key().verifierKey());
+      key.put("key_id", Merkle.hex(k.key().keyId()));
+      key.put("active", active);
+      key.put("from_size", k.fromSize());
+      if (active) {
+        key.putNull("last_size");
+      } else {
+        // A retired key also signs the rotation's checkpoint, together with its successor.
+        key.put("last_size", history.get(k.number() + 1).fromSize());
+      }
+      if (k.number() == 0) {
+        key.putNull("rotation");
+        continue;
+      }
+      AuditKey previous = history.get(k.number() - 1);
+      long leafIndex = k.fromSize() - 1;
+      JsonNode leaf = rotationLeaves.get(leafIndex);
+      JsonNode record = leaf == null ? null : leaf.path("record");
+      if (leaf == null
+          || !AuditKey.ROTATION_KIND.equals(leaf.path("kind").asText())
+          || !previous.key().verifierKey().equals(record.path("old_key").asText())
+          || !k.key().verifierKey().equals(record.path("new_key").asText())) {
+        // The history lists a key the log does not record a rotation to: the log does not
+        // verify (the report names the problem), and this key is shown as unrecorded.
+        key.putNull("rotation");
+        continue;
+      }
+      ObjectNode rotation = key.putObject("rotation");
+      rotation.put("leaf_index", leafIndex);
+      rotation.put("at", leaf.path("at").asText());
+      if (record.hasNonNull("reason")) {
+        rotation.put("reason", record.get("reason").asText());
+      } else {
+        rotation.putNull("reason");
+      }
+      rotation.putNull("checkpoint");
+      for (SignedCheckpoint c : checkpoints) {
+        if (c.checkpoint().size() == k.fromSize()
+            && numbers(verifiedSigners(c.note(), history)).containsAll(List.of(previous.number(), k.number()))) {
+          rotation.put("checkpoint", c.number());
+          break;
+        }
+      }
+    }
+    return a;
+  }
+
+  /**
+   * The leaves at which {@code history} says rotations were recorded, parsed, by leaf index; a
+   * leaf the log does not have is left out. Read from the exported bundle, the only way the store
+   * shows leaves, once per leaf: a leaf never changes, so only a new rotation costs an export, and
+   * a log with one key needs none.
+   */
+  private Map<Long, JsonNode> rotationLeaves(List<AuditKey> history) {
+    Map<Long, JsonNode> wanted = new TreeMap<>();
+    for (AuditKey k : history.subList(1, history.size())) {
+      wanted.put(k.fromSize() - 1, rotationLeafCache.get(k.fromSize() - 1));
+    }
+    if (!wanted.containsValue(null)) {
+      return wanted;
+    }
+    Path leavesFile = bundle().resolve("leaves.jsonl");
+    try (BufferedReader in = Files.newBufferedReader(leavesFile, StandardCharsets.UTF_8)) {
+      long index = 0;
+      for (Map.Entry<Long, JsonNode> leaf : wanted.entrySet()) {
+        String line = null;
+        while (index <= leaf.getKey() && (line = in.readLine()) != null) {
+          index++;
+        }
+        if (line == null || index != leaf.getKey() + 1) {
+          break;
+        }
+        try {
+          leaf.setValue(Json.MAPPER.readTree(line));
+        } catch (JsonProcessingException e) {
+          throw new IllegalStateException("audit leaf " + leaf.getKey() + " is not JSON", e);
+        }
+        rotationLeafCache.put(leaf.getKey(), leaf.getValue());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    wanted.values().removeIf(Objects::isNull);
+    return wanted;
   }
 
   /** The inclusion proof of a leaf in the tree of {@code treeSize} leaves (default: the latest checkpoint's). */
@@ -188,7 +367,8 @@ final class AuditService {
    */
   String reportHtml() {
     SnapshotView.Snapshots current = snapshots.current();
-    String html = ComplianceReport.html(facts(current));
+    ComplianceFacts facts = facts(current);
+    String html = insertSigners(ComplianceReport.html(facts), signedBy(facts.audit().checkpoint()));
     if (current.complete()) {
       return html;
     }
@@ -196,6 +376,31 @@ final class AuditService {
         + " missing or unreadable, so what they hold is not reported here: " + Html.esc(current.describeGaps()) + "</p>\n";
     int body = html.indexOf("<body>");
     return body < 0 ? notice + html : html.substring(0, body + 6) + notice + html.substring(body + 6);
+  }
+
+  /**
+   * Says under the report's checkpoint which keys signed it, since after a rotation the current
+   * key alone does not tell an auditor which key to check an older report's checkpoint with.
+   */
+  private static String insertSigners(String html, ArrayNode signers) {
+    StringBuilder p = new StringBuilder("<p id=\"checkpoint-signers\">");
+    if (signers.isEmpty()) {
+      p.append("<b class=\"bad\">No key of this log's history signed this checkpoint.</b>");
+    } else {
+      p.append("Signed by ");
+      for (int i = 0; i < signers.size(); i++) {
+        JsonNode k = signers.get(i);
+        p.append(i == 0 ? "" : " and ").append("key ").append(k.get("number").asInt()).append(" (key id <code>")
+            .append(Html.esc(k.get("key_id").asText())).append("</code>)");
+      }
+      p.append(". Every key the log has had, with the tree sizes it signs, is listed under"
+          + " <a href=\"/audit#signing-keys\">Signing keys</a> on the audit page.");
+    }
+    p.append("</p>");
+    int audit = html.indexOf("<h2 id=\"audit\">");
+    int pre = audit < 0 ? -1 : html.indexOf("</pre>", audit);
+    int at = pre >= 0 ? pre + "</pre>".length() : html.lastIndexOf("</body>");
+    return at < 0 ? html + p : html.substring(0, at) + p + html.substring(at);
   }
 
   /**
@@ -208,6 +413,7 @@ final class AuditService {
     ComplianceFacts facts = facts(current);
     Instant now = facts.generatedAt();
     ObjectNode o = ComplianceReport.json(facts);
+    ((ObjectNode) o.get("audit")).set("signed_by", signedBy(facts.audit().checkpoint()));
     AuditReport audit = store.verifyAudit();
     ObjectNode s = o.putObject("summary");
     // A snapshot root that could not be read was not checked, so not every check passed.

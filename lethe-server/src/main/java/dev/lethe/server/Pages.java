@@ -553,10 +553,13 @@ final class Pages {
     b.append("</nav></section>");
 
     ObjectNode cps = audit.checkpoints();
-    b.append("<section id=\"checkpoints\" aria-labelledby=\"cp-h\"><h2 id=\"cp-h\">Checkpoints</h2><p>Verifier key: <code>")
+    b.append(signingKeys(cps.get("keys")));
+    b.append("<section id=\"checkpoints\" aria-labelledby=\"cp-h\"><h2 id=\"cp-h\">Checkpoints</h2><p>Current verifier key: <code>")
         .append(esc(cps.get("verifier_key").asText())).append("</code></p>");
     for (JsonNode c : cps.get("checkpoints")) {
-      b.append("<h3>Checkpoint ").append(c.get("number").asLong()).append(" (").append(c.get("size").asLong()).append(" leaves)</h3><pre>")
+      long number = c.get("number").asLong();
+      b.append("<h3>Checkpoint ").append(number).append(" (").append(c.get("size").asLong()).append(" leaves)</h3>")
+          .append(signedBy(c, "checkpoint-" + number + "-signers")).append("<pre>")
           .append(esc(c.get("note").asText())).append("</pre>");
     }
     b.append("</section>");
@@ -588,6 +591,62 @@ final class Pages {
     }
     b.append("</section>");
     return Html.page("Audit", p, auth.csrf(ctx), b.toString());
+  }
+
+  /**
+   * The "Signing keys" section: every key of the audit log, oldest first, the tree sizes it signs,
+   * and the leaf that records the rotation to it; the active key is marked.
+   */
+  private static String signingKeys(JsonNode keys) {
+    StringBuilder b = new StringBuilder("<section id=\"signing-keys\" aria-labelledby=\"keys-h\"><h2 id=\"keys-h\">Signing keys</h2>")
+        .append("<p>Checkpoints are signed with Ed25519. A key rotation is a leaf of the log naming the old and the new key, and the")
+        .append(" checkpoint ending at that leaf is signed by both; smaller checkpoints are signed by earlier keys, larger ones by")
+        .append(" the new key.</p><table><thead><tr><th scope=\"col\">Key</th><th scope=\"col\">Key id</th>")
+        .append("<th scope=\"col\">Signs tree sizes</th><th scope=\"col\">Rotation</th><th scope=\"col\">Verifier key</th></tr></thead><tbody>");
+    for (JsonNode k : keys) {
+      int number = k.get("number").asInt();
+      boolean active = k.get("active").asBoolean();
+      b.append("<tr id=\"key-").append(number).append("\"").append(active ? " class=\"active-key\"" : "").append("><td>").append(number)
+          .append(active ? " <strong>(active)</strong>" : " (retired)").append("</td><td><code>").append(esc(k.get("key_id").asText()))
+          .append("</code></td><td>").append(k.get("from_size").asLong())
+          .append(active ? " and up" : "–" + k.get("last_size").asLong()).append("</td><td>");
+      JsonNode rotation = k.get("rotation");
+      if (number == 0) {
+        b.append("the log's first key");
+      } else if (rotation.isNull()) {
+        b.append("<span class=\"error\">no rotation to this key is recorded in the log</span>");
+      } else {
+        long leaf = rotation.get("leaf_index").asLong();
+        b.append("leaf <a href=\"/audit?from=").append(leaf).append("#log\">").append(leaf).append("</a> at ")
+            .append(esc(rotation.get("at").asText()));
+        if (!rotation.get("reason").isNull()) {
+          b.append(", reason: ").append(esc(rotation.get("reason").asText()));
+        }
+        JsonNode checkpoint = rotation.get("checkpoint");
+        b.append(checkpoint.isNull() ? "; <span class=\"error\">no checkpoint signed by both keys</span>"
+            : "; checkpoint " + checkpoint.asLong() + " signed by both keys");
+      }
+      b.append("</td><td><code>").append(esc(k.get("verifier_key").asText())).append("</code></td></tr>");
+    }
+    return b.append("</tbody></table></section>").toString();
+  }
+
+  /** Which keys signed a checkpoint, and a warning when they are not the ones the key history names. */
+  private static String signedBy(JsonNode checkpoint, String id) {
+    JsonNode signers = checkpoint.get("signed_by");
+    boolean ok = checkpoint.get("signatures_ok").asBoolean();
+    StringBuilder b = new StringBuilder("<p id=\"").append(id).append("\"").append(ok ? "" : " class=\"error\"").append(">");
+    if (signers.isEmpty()) {
+      b.append("No key of the log's history signed this checkpoint");
+    } else {
+      b.append("Signed by ");
+      for (int i = 0; i < signers.size(); i++) {
+        JsonNode k = signers.get(i);
+        b.append(i == 0 ? "" : " and ").append("<a href=\"#key-").append(k.get("number").asInt()).append("\">key ")
+            .append(k.get("number").asInt()).append("</a> (key id <code>").append(esc(k.get("key_id").asText())).append("</code>)");
+      }
+    }
+    return b.append(ok ? "." : "; the key history names other signers for this tree size.").append("</p>").toString();
   }
 
   /**

@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.lethe.store.audit.AuditKey;
+import dev.lethe.store.audit.KeyRotation;
+import dev.lethe.store.audit.Merkle;
+import dev.lethe.store.audit.SignedCheckpoint;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -202,5 +207,54 @@ class BrowserTest {
       Files.move(aside, root.resolve(id));
       t.store.unregisterSnapshotRoot(root); // the other tests share this server; its record goes with it
     }
+  }
+
+  @Test
+  void afterAKeyRotationTheAuditorSeesEveryKeyAndWhichKeySignedEachCheckpoint() throws Exception {
+    // The other tests share this server, so what happened before is read from the store, not assumed.
+    int before = t.store.auditKeys().size();
+    t.store.checkpoint();
+    String reason = "<b>drill</b> & \"yearly\"";
+    KeyRotation rotation = t.store.rotateAuditKey(false, reason);
+    t.store.appendAuditRecord("browser.test", Json.object().put("note", "a leaf for the new key alone to sign"));
+    List<AuditKey> keys = t.store.auditKeys();
+    AuditKey retired = rotation.retired();
+    AuditKey current = rotation.current();
+    assertThat(keys).hasSize(before + 1);
+
+    signIn(t.token(Role.AUDITOR), "/audit");
+    WebElement section = driver.findElement(By.id("signing-keys"));
+    assertThat(section.findElement(By.tagName("h2")).getText()).isEqualTo("Signing keys");
+    assertThat(section.findElements(By.cssSelector("tbody tr"))).hasSize(keys.size());
+    WebElement active = driver.findElement(By.id("key-" + current.number()));
+    assertThat(active.getAttribute("class")).isEqualTo("active-key");
+    assertThat(active.getText()).contains("(active)").contains(Merkle.hex(current.key().keyId())).contains(current.key().verifierKey())
+        .contains(current.fromSize() + " and up").contains("leaf " + rotation.leafIndex())
+        .contains("checkpoint " + rotation.checkpoint().number() + " signed by both keys")
+        .contains("reason: " + reason);
+    assertThat(active.findElements(By.tagName("b"))).as("the rotation reason is text, not markup").isEmpty();
+    WebElement old = driver.findElement(By.id("key-" + retired.number()));
+    assertThat(old.getText()).contains("(retired)").doesNotContain("(active)").contains(Merkle.hex(retired.key().keyId()))
+        .contains(retired.fromSize() + "–" + current.fromSize());
+
+    // Each checkpoint says which key signed it: the rotation's by both, the next by the new key only.
+    List<SignedCheckpoint> cps = t.store.checkpoints();
+    SignedCheckpoint latest = cps.get(cps.size() - 1);
+    assertThat(latest.checkpoint().size()).as("the audit page signed the new leaf").isGreaterThan(current.fromSize());
+    assertThat(driver.findElement(By.id("checkpoint-" + rotation.checkpoint().number() + "-signers")).getText())
+        .isEqualTo("Signed by key " + retired.number() + " (key id " + Merkle.hex(retired.key().keyId()) + ") and key "
+            + current.number() + " (key id " + Merkle.hex(current.key().keyId()) + ").");
+    WebElement latestSigners = driver.findElement(By.id("checkpoint-" + latest.number() + "-signers"));
+    assertThat(latestSigners.getText()).isEqualTo("Signed by key " + current.number() + " (key id " + Merkle.hex(current.key().keyId()) + ").");
+    if (before == 1) {
+      assertThat(driver.findElement(By.id("checkpoint-1-signers")).getText()).startsWith("Signed by key 0 (");
+    }
+    latestSigners.findElement(By.tagName("a")).click();
+    new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("#key-" + current.number()));
+
+    driver.findElement(By.id("report-link")).click();
+    new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/audit/report"));
+    assertThat(driver.findElement(By.id("checkpoint-signers")).getText())
+        .startsWith("Signed by key " + current.number() + " (key id " + Merkle.hex(current.key().keyId()) + ").");
   }
 }

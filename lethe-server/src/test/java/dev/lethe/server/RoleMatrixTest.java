@@ -86,6 +86,7 @@ class RoleMatrixTest {
     e.add(new Endpoint("POST", "/v1/admin/forget/run", "/v1/admin/forget/run", Scope.ADMIN_WRITE, () -> null));
     e.add(new Endpoint("GET", "/v1/audit/log", "/v1/audit/log", Scope.AUDIT_READ, () -> null));
     e.add(new Endpoint("GET", "/v1/audit/checkpoints", "/v1/audit/checkpoints", Scope.AUDIT_READ, () -> null));
+    e.add(new Endpoint("GET", "/v1/audit/keys", "/v1/audit/keys", Scope.AUDIT_READ, () -> null));
     e.add(new Endpoint("GET", "/v1/audit/proofs/{leaf}", "/v1/audit/proofs/0", Scope.AUDIT_READ, () -> null));
     e.add(new Endpoint("GET", "/v1/audit/snapshots", "/v1/audit/snapshots", Scope.AUDIT_READ, () -> null));
     e.add(new Endpoint("GET", "/v1/audit/snapshots/{snapshot}", "/v1/audit/snapshots/none", Scope.AUDIT_READ, () -> null));
