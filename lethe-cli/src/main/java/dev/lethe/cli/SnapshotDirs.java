@@ -1,8 +1,10 @@
 package dev.lethe.cli;
 
+import dev.lethe.pipeline.LineageIndex;
 import dev.lethe.pipeline.SnapshotResult;
 import dev.lethe.pipeline.SnapshotRoots;
 import dev.lethe.store.LedgerStore;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -60,6 +62,16 @@ final class SnapshotDirs {
     coverage.unreachable().forEach(root -> err.println("lethe: snapshot root " + root + " is missing or unreadable; " + tail));
     coverage.missing().forEach(m -> err.println("lethe: " + m.describe() + "; " + tail));
     err.flush();
+  }
+
+  /**
+   * The lineage index of a reachable root of {@code coverage}. It is written into the root only if
+   * the root holds every snapshot recorded in it: a root that lacks one may be an unmounted
+   * volume's mount point, where nothing should be written.
+   */
+  static LineageIndex lineage(Path root, SnapshotRoots.Coverage coverage) throws IOException {
+    boolean whole = coverage.missing().stream().noneMatch(m -> m.root().equals(root));
+    return whole ? LineageIndex.open(root) : LineageIndex.openReadOnly(root);
   }
 
   /** Whether a root can be listed; one that cannot must never count as holding nothing. */

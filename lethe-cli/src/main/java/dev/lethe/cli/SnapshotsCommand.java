@@ -3,7 +3,7 @@ package dev.lethe.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.core.event.Rfc3339;
-import dev.lethe.pipeline.SnapshotCatalog;
+import dev.lethe.pipeline.LineageIndex;
 import dev.lethe.pipeline.SnapshotRoots;
 import dev.lethe.store.LedgerStore;
 import dev.lethe.store.RecordedSnapshot;
@@ -99,7 +99,7 @@ final class SnapshotsCommand implements Callable<Integer> {
       }
       if (unregister != null) {
         Path root = SnapshotDirs.canonical(unregister);
-        if (SnapshotDirs.reachable(root) && !SnapshotCatalog.open(root).snapshots().isEmpty()) {
+        if (SnapshotDirs.reachable(root) && holdsSnapshots(root)) {
           err.println("--unregister: " + root + " still holds published snapshots; forgetting must keep covering it");
           return Lethe.BAD_INPUT;
         }
@@ -115,25 +115,33 @@ final class SnapshotsCommand implements Callable<Integer> {
     }
     PrintWriter w = spec.commandLine().getOut();
     for (Path root : coverage.reachable()) {
-      for (SnapshotCatalog.Entry e : SnapshotCatalog.open(root).snapshots()) {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("snapshot", e.snapshot());
-        o.put("purpose", e.purpose());
-        o.put("as_of", Rfc3339.format(e.asOf()));
-        o.put("policy_version", e.policyVersion());
-        o.put("included", e.included());
-        o.put("excluded", e.excluded());
-        o.put("shards", e.shards().size());
-        o.put("members", e.union().getLongCardinality());
-        o.put("directory", e.directory().toString());
-        o.put("root", root.toString());
-        w.println(o);
+      try (LineageIndex index = SnapshotDirs.lineage(root, coverage)) {
+        for (LineageIndex.Snapshot e : index.snapshots()) {
+          ObjectNode o = JsonNodeFactory.instance.objectNode();
+          o.put("snapshot", e.snapshot());
+          o.put("purpose", e.purpose());
+          o.put("as_of", Rfc3339.format(e.asOf()));
+          o.put("policy_version", e.policyVersion());
+          o.put("included", e.included());
+          o.put("excluded", e.excluded());
+          o.put("shards", e.shards());
+          o.put("members", e.members());
+          o.put("directory", e.directory().toString());
+          o.put("root", root.toString());
+          w.println(o);
+        }
       }
     }
     w.flush();
     // A registered root that is gone, or a recorded snapshot a root lacks, is a gap in the list.
     SnapshotDirs.reportGaps(coverage, err, "the list does not cover it");
     return coverage.complete() ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
+  }
+
+  private static boolean holdsSnapshots(Path root) throws IOException {
+    try (LineageIndex index = LineageIndex.openReadOnly(root)) {
+      return !index.snapshots().isEmpty();
+    }
   }
 
   /** {@code --retire}: every root holding or recording the snapshot (or only {@code --out}). */

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.core.event.Rfc3339;
-import dev.lethe.pipeline.SnapshotCatalog;
+import dev.lethe.pipeline.LineageIndex;
 import dev.lethe.pipeline.SnapshotRoots;
 import dev.lethe.store.LedgerStore;
 import dev.lethe.store.StoreException;
@@ -87,20 +87,22 @@ final class WhereCommand implements Callable<Integer> {
       if (coverage.unreachable().contains(root)) {
         continue;
       }
-      SnapshotCatalog catalog = SnapshotCatalog.open(root);
-      for (SnapshotCatalog.Hit hit : catalog.where(number.getAsInt())) {
-        ObjectNode s = snapshots.addObject();
-        s.put("snapshot", hit.snapshot().snapshot());
-        s.put("purpose", hit.snapshot().purpose());
-        s.put("as_of", Rfc3339.format(hit.snapshot().asOf()));
-        s.put("root", root.toString());
-        ArrayNode shards = s.putArray("shards");
-        hit.shards().forEach(shards::add);
-      }
-      for (ModelRecord model : registry.containingMember(catalog, number.getAsInt())) {
-        if (!modelIds.contains(model.id())) {
-          modelIds.add(model.id());
-          models.addObject().put("model", model.id()).put("snapshot", model.snapshot()).put("origin", model.origin().word());
+      // The root's lineage index answers without reading every bitmap, and only while every
+      // file it was built from is unchanged (see LineageIndex).
+      try (LineageIndex index = SnapshotDirs.lineage(root, coverage)) {
+        for (LineageIndex.Hit hit : index.where(number.getAsInt())) {
+          ObjectNode s = snapshots.addObject();
+          s.put("snapshot", hit.snapshot().snapshot());
+          s.put("purpose", hit.snapshot().purpose());
+          s.put("as_of", Rfc3339.format(hit.snapshot().asOf()));
+          s.put("root", root.toString());
+          s.putArray("shards").add(hit.shard());
+          for (ModelRecord model : registry.containingShard(hit.snapshot().snapshot(), hit.shard())) {
+            if (!modelIds.contains(model.id())) {
+              modelIds.add(model.id());
+              models.addObject().put("model", model.id()).put("snapshot", model.snapshot()).put("origin", model.origin().word());
+            }
+          }
         }
       }
     }

@@ -3,6 +3,7 @@ package dev.lethe.bench.pipeline;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.pipeline.LineageIndex;
 import dev.lethe.pipeline.SnapshotCatalog;
 import java.io.DataOutputStream;
 import java.nio.file.Files;
@@ -16,7 +17,9 @@ import org.roaringbitmap.RoaringBitmap;
  * The "where is my data?" query over many snapshots: writes {@code snapshots} snapshot
  * directories (manifests and member bitmaps of {@code members} members in 16 shards, each
  * snapshot holding a random 60% of them), opens the catalog, and times {@code where} for random
- * members. Prints open time, p50/p99 latency and the catalog's heap.
+ * members; then the same through the root's {@link LineageIndex}, as {@code lethe where} asks it.
+ * Prints open times, p50/p99 latency and the catalog's heap. The index is stored only once the
+ * files are a few seconds old, so a first run on a fresh directory reads the files each time.
  *
  * <p>Run: {@code java -cp lethe-bench/target/lethe-bench.jar
  * dev.lethe.bench.pipeline.WhereLatencyDriver DIR [snapshots=1000] [members=100000]}
@@ -72,19 +75,49 @@ public final class WhereLatencyDriver {
     System.out.printf("catalog of %d snapshots (%d members, %d shards each) opened in %.2f s, ~%d MiB heap%n",
         catalog.snapshots().size(), members, shards, (t1 - t0) / 1e9, heap >> 20);
     int queries = 20_000;
-    long[] nanos = new long[queries];
     long hits = 0;
     for (int warm = 0; warm < 2_000; warm++) {
       hits += catalog.where(random.nextInt(members)).size();
     }
+    long[] nanos = new long[queries];
     for (int q = 0; q < queries; q++) {
       int member = random.nextInt(members);
       long s = System.nanoTime();
       hits += catalog.where(member).size();
       nanos[q] = System.nanoTime() - s;
     }
+    report("where (catalog in memory)", nanos, hits);
+
+    // What `lethe where` does: open the root's lineage index (read from the files and stored the
+    // first time; checked against the files after that), then one query.
+    for (int open = 0; open < 3; open++) {
+      long o0 = System.nanoTime();
+      try (LineageIndex index = LineageIndex.open(dir)) {
+        long o1 = System.nanoTime();
+        System.out.printf("lineage index open %d: %.1f ms (%s)%n", open + 1, (o1 - o0) / 1e6,
+            index.rebuilt() ? "read from the snapshot files" : "stored index, every file checked unchanged");
+      }
+    }
+    try (LineageIndex index = LineageIndex.open(dir)) {
+      hits = 0;
+      for (int warm = 0; warm < 2_000; warm++) {
+        hits += index.where(random.nextInt(members)).size();
+      }
+      hits = 0;
+      for (int q = 0; q < queries; q++) {
+        int member = random.nextInt(members);
+        long s = System.nanoTime();
+        hits += index.where(member).size();
+        nanos[q] = System.nanoTime() - s;
+      }
+      report("where (lineage index)", nanos, hits);
+    }
+  }
+
+  private static void report(String what, long[] nanos, long hits) {
     Arrays.sort(nanos);
-    System.out.printf("where: p50 %.1f µs, p99 %.1f µs, max %.1f µs over %d queries (%d hits)%n",
-        nanos[queries / 2] / 1e3, nanos[queries * 99 / 100] / 1e3, nanos[queries - 1] / 1e3, queries, hits);
+    int queries = nanos.length;
+    System.out.printf("%s: p50 %.1f µs, p99 %.1f µs, max %.1f µs over %d queries (%d hits)%n",
+        what, nanos[queries / 2] / 1e3, nanos[queries * 99 / 100] / 1e3, nanos[queries - 1] / 1e3, queries, hits);
   }
 }
