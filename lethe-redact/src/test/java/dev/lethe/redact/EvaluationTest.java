@@ -43,13 +43,14 @@ class EvaluationTest {
     Set<String> all = Arrays.stream(EntityType.values()).map(Enum::name).collect(Collectors.toSet());
     Evaluation.Report r = run("presidio-synth/dev.json", all, Map.of("DOMAIN_NAME", "URL"), Map.of());
     assertThat(r.overall().f2()).isGreaterThan(0.91);
-    assertThat(r.overall().precision()).isGreaterThan(0.87);
+    assertThat(r.overall().precision()).isGreaterThan(0.86);
     for (String t : List.of("EMAIL_ADDRESS", "IBAN_CODE", "IP_ADDRESS", "US_SSN", "URL", "PHONE_NUMBER")) {
       assertThat(r.perType().get(t).recall()).as(t).isGreaterThanOrEqualTo(0.95);
     }
     assertThat(r.perType().get("CREDIT_CARD").recall()).isGreaterThan(0.97);
-    assertThat(r.perType().get("PERSON").recall()).isGreaterThan(0.90);
-    assertThat(r.perType().get("PERSON").precision()).isGreaterThan(0.80);
+    assertThat(r.perType().get("PERSON").recall()).isGreaterThan(0.92);
+    // The bar is 0.75; PersonFinder.NAME_WEIGHT trades precision for recall down to 0.79.
+    assertThat(r.perType().get("PERSON").precision()).isGreaterThan(0.77);
     assertThat(r.perType().get("STREET_ADDRESS").recall()).isGreaterThan(0.89);
     assertThat(r.perType().get("ZIP_CODE").recall()).isGreaterThan(0.9);
     assertThat(r.perType().get("DATE_TIME").recall()).isGreaterThan(0.95);
@@ -59,15 +60,15 @@ class EvaluationTest {
   void wnut17DevPerson() throws IOException {
     Evaluation.Report r = run("wnut17/dev.conll", Set.of("PERSON"), Map.of(), Map.of());
     assertThat(r.overall().gold()).isEqualTo(470);
-    assertThat(r.overall().recall()).isGreaterThan(0.58);
-    assertThat(r.overall().precision()).isGreaterThan(0.67);
+    assertThat(r.overall().recall()).isGreaterThan(0.64);
+    assertThat(r.overall().precision()).isGreaterThan(0.66);
   }
 
   @Test
   void btcDevPersonCountingHandles() throws IOException {
     // BTC labels @mentions of people as PER, and Lethe reports a handle as PERSON.
     Evaluation.Report r = run("btc/dev.conll", Set.of("PERSON"), Map.of(), Map.of());
-    assertThat(r.overall().recall()).isGreaterThan(0.86);
+    assertThat(r.overall().recall()).isGreaterThan(0.88);
     assertThat(r.overall().precision()).isGreaterThan(0.60);
   }
 }
