@@ -10,7 +10,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.roaringbitmap.PeekableIntIterator;
 
@@ -214,7 +215,12 @@ public final class LineageIndex implements Closeable {
 
   /** The stored index if it is whole, of this version and every recorded file is unchanged; else null. */
   private static LineageIndex readIfCurrent(Path root, Path file) throws IOException {
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(file, StandardOpenOption.READ);
+    } catch (FileSystemException e) {
+      return null; // not ours to read: answered from the files
+    }
     boolean keep = false;
     try {
       ByteBuffer preamble = ByteBuffer.allocate(PREAMBLE);
@@ -242,7 +248,9 @@ public final class LineageIndex implements Closeable {
       List<Snapshot> snapshots = readSnapshots(in, root);
       int memberLimit = in.readInt();
       long postingsAt = offsetsAt + 8L * (memberLimit + 1L);
-      if (memberLimit < 0 || postingsAt > length) {
+      ByteBuffer last = ByteBuffer.allocate(8);
+      if (memberLimit < 0 || postingsAt > length || readFully(channel, postingsAt - 8, last) < 8
+          || postingsAt + last.getLong(0) != length) {
         return null;
       }
       keep = true;
@@ -284,15 +292,7 @@ public final class LineageIndex implements Closeable {
       // or a directory's state between the two looks, and a file changed then has a recent time.
       boolean settled = temp != null && before.equals(after.withoutBitmaps())
           && after.settledBefore(startNanos - TimeUnit.SECONDS.toNanos(SETTLE_SECONDS));
-      if (settled) {
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-          ByteBuffer all = ByteBuffer.wrap(index);
-          while (all.hasRemaining()) {
-            out.write(all);
-          }
-          out.force(true);
-        }
-        Files.move(temp, temp.resolveSibling(INDEX), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      if (settled && store(temp, index)) {
         temp = null;
       }
       return fromBytes(root, index);
@@ -304,18 +304,41 @@ public final class LineageIndex implements Closeable {
   }
 
   /**
-   * A temporary file in the index directory, or null if the root holds no snapshot directory (an
-   * index of nothing saves nothing) or cannot be written.
+   * Writes the index into {@code temp}, forces it to disk and renames it over the stored one.
+   * Returns false if that failed (a full disk, say): the index is a cache, and the answer read
+   * from the files is right without it.
+   */
+  private static boolean store(Path temp, byte[] index) {
+    try {
+      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        ByteBuffer all = ByteBuffer.wrap(index);
+        while (all.hasRemaining()) {
+          out.write(all);
+        }
+        out.force(true);
+      }
+      Files.move(temp, temp.resolveSibling(INDEX), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * A new temporary file in the index directory, or null if the root holds no snapshot directory
+   * (an index of nothing saves nothing) or the index cannot be written there. Created with the
+   * process's default permissions, as the snapshot files are, so whoever reads them reads it.
    */
   private static Path createTemp(Path root) throws IOException {
     if (!Files.isDirectory(root) || SnapshotFiles.snapshotDirectories(root).isEmpty()) {
       return null;
     }
     try {
-      Path dir = Files.createDirectories(root.resolve(DIRECTORY));
-      return Files.createTempFile(dir, INDEX + ".", ".tmp");
-    } catch (AccessDeniedException | java.nio.file.ReadOnlyFileSystemException e) {
-      return null;
+      Path temp = Files.createDirectories(root.resolve(DIRECTORY)).resolve(INDEX + "." + UUID.randomUUID() + ".tmp");
+      FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+      return temp;
+    } catch (FileSystemException e) {
+      return null; // read-only: answered from the files
     }
   }
 

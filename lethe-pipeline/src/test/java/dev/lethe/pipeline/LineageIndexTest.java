@@ -44,7 +44,10 @@ class LineageIndexTest {
     age(root);
     try (LineageIndex first = LineageIndex.open(root)) {
       assertThat(first.rebuilt()).isTrue();
-      assertThat(Files.isRegularFile(root.resolve(LineageIndex.DIRECTORY).resolve("index"))).isTrue();
+      Path stored = root.resolve(LineageIndex.DIRECTORY).resolve("index");
+      assertThat(Files.isRegularFile(stored)).isTrue();
+      assertThat(Files.getPosixFilePermissions(stored)).as("readable by whoever reads the manifests")
+          .isEqualTo(Files.getPosixFilePermissions(SnapshotFiles.snapshotDirectories(root).get(0).resolve(SnapshotFiles.MANIFEST)));
       assertAgreesWithCatalog(first, 3_100);
     }
     try (LineageIndex second = LineageIndex.open(root)) {
