@@ -1,0 +1,112 @@
+package dev.lethe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.pipeline.LineageIndex;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code lethe where} and {@code lethe snapshots} through a snapshot root's stored lineage index:
+ * the index answers while the files are as it recorded them, and forgetting, which deletes the
+ * bitmaps of the snapshot it replaces, is seen at once even when every file looks old.
+ */
+class LineageIndexCommandsTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static final String LEDGER = String.join("\n",
+      "{\"type\":\"policy.published\",\"at\":\"2024-01-01T00:00:00Z\",\"policy\":{\"version\":\"v1\",\"effective\":\"2024-01-01T00:00:00Z\",\"notice_days\":0,"
+          + "\"regions\":{\"EEA\":[\"DE\"]},\"purposes\":{\"genai-training\":{\"title\":\"t\",\"default\":\"opt-out\",\"min_age\":18,\"honor_gpc\":true,"
+          + "\"content_kinds\":[\"post\"],\"visibility\":[\"public\"],\"rules\":{\"EEA\":\"blocked\"}}}}}",
+      "{\"type\":\"member.registered\",\"at\":\"2024-01-02T00:00:00Z\",\"member\":\"u1\",\"country\":\"GB\",\"birth_date\":\"1990-01-01\"}",
+      "{\"type\":\"member.registered\",\"at\":\"2024-01-02T00:00:00Z\",\"member\":\"u2\",\"country\":\"GB\",\"birth_date\":\"1990-01-01\"}",
+      "{\"type\":\"notice.sent\",\"at\":\"2024-01-03T00:00:00Z\",\"member\":\"u1\",\"policy_version\":\"v1\"}",
+      "{\"type\":\"notice.sent\",\"at\":\"2024-01-03T00:00:00Z\",\"member\":\"u2\",\"policy_version\":\"v1\"}",
+      "");
+
+  @Test
+  void whereAnswersFromTheStoredIndexAndSeesForgettingAtOnce(@TempDir Path dir) throws Exception {
+    String data = dir.resolve("data").toString();
+    Files.writeString(dir.resolve("ledger.jsonl"), LEDGER);
+    StringBuilder content = new StringBuilder();
+    for (int i = 0; i < 10; i++) {
+      String member = i % 2 == 0 ? "u1" : "u2";
+      content.append("{\"content\":\"p").append(i).append("\",\"member\":\"").append(member)
+          .append("\",\"kind\":\"post\",\"visibility\":\"public\",\"posted_at\":\"2024-01-05T00:00:00Z\",\"text\":\"post ")
+          .append(i).append("\"}\n");
+    }
+    Files.writeString(dir.resolve("c.jsonl"), content);
+    assertThat(CliRun.run("import", "--data", data, dir.resolve("ledger.jsonl").toString()).status()).isZero();
+    Path out = dir.resolve("out");
+    CliRun build = CliRun.run("build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-10-01T00:00:00Z",
+        "--content", dir.resolve("c.jsonl").toString(), "--out", out.toString(), "--quiet", "--threads", "2");
+    assertThat(build.status()).as(build.err()).isZero();
+    String snapshot = JSON.readTree(build.out()).get("snapshot").asText();
+
+    // Fresh files are read each time; once they have settled, the first query stores the index.
+    Path index = out.resolve(LineageIndex.DIRECTORY).resolve("index");
+    assertThat(snapshotsOf(where(data, "u2"))).containsExactly(snapshot);
+    assertThat(index).doesNotExist();
+    age(out);
+    assertThat(snapshotsOf(where(data, "u2"))).containsExactly(snapshot);
+    assertThat(index).isRegularFile();
+    FileTime stored = Files.getLastModifiedTime(index);
+    assertThat(snapshotsOf(where(data, "u1"))).containsExactly(snapshot);
+    CliRun list = CliRun.run("snapshots", "--data", data);
+    assertThat(list.status()).as(list.err()).isZero();
+    assertThat(list.out().lines().map(this::json).map(n -> n.get("members").asLong()).toList()).containsExactly(2L);
+    assertThat(Files.getLastModifiedTime(index)).as("answered from the stored index, not rebuilt").isEqualTo(stored);
+
+    assertThat(CliRun.run("forget", "--data", data, "--member", "u2").status()).isZero();
+    CliRun run = CliRun.run("forget-run", "--data", data, "--threads", "2");
+    assertThat(run.status()).as(run.err()).isZero();
+    String rebuilt = JSON.readTree(CliRun.run("forget-status", "--data", data, "--member", "u2").out())
+        .get("replacements").get(0).get("new_snapshot").asText();
+    // Every file made to look old: only the recorded states (bitmaps gone, a directory added) tell.
+    age(out);
+    assertThat(snapshotsOf(where(data, "u2"))).isEmpty();
+    assertThat(snapshotsOf(where(data, "u1"))).containsExactly(rebuilt);
+    assertThat(Files.getLastModifiedTime(index)).as("rebuilt from the files").isNotEqualTo(stored);
+  }
+
+  private static JsonNode where(String data, String member) throws IOException {
+    CliRun where = CliRun.run("where", "--data", data, "--member", member);
+    assertThat(where.status()).as(where.err()).isZero();
+    return JSON.readTree(where.out());
+  }
+
+  private static List<String> snapshotsOf(JsonNode where) {
+    return where.get("snapshots").findValuesAsText("snapshot");
+  }
+
+  private JsonNode json(String line) {
+    try {
+      return JSON.readTree(line);
+    } catch (IOException e) {
+      throw new AssertionError(line, e);
+    }
+  }
+
+  /** Sets the time of every snapshot file and directory (not the index's) to long ago. */
+  private static void age(Path root) throws IOException {
+    FileTime longAgo = FileTime.from(Instant.parse("2024-01-01T00:00:00Z"));
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        if (!p.startsWith(root.resolve(LineageIndex.DIRECTORY))) {
+          Files.setLastModifiedTime(p, longAgo);
+        }
+      }
+    }
+  }
+}
