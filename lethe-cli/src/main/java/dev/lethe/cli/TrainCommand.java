@@ -1,6 +1,7 @@
 package dev.lethe.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.pipeline.SnapshotRoots;
 import dev.lethe.store.LedgerStore;
 import dev.lethe.store.StoreException;
 import dev.lethe.unlearn.ModelRegistry;
@@ -71,7 +72,7 @@ final class TrainCommand implements Callable<Integer> {
       err.println("--threads: must be at least 1");
       return Lethe.BAD_INPUT;
     }
-    if (snapshot.isEmpty() || snapshot.startsWith(".") || snapshot.contains("/")) {
+    if (!SnapshotRoots.isSnapshotId(snapshot)) {
       err.println("--snapshot: not a snapshot id: " + snapshot);
       return Lethe.BAD_INPUT;
     }

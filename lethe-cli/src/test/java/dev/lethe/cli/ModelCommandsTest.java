@@ -130,6 +130,12 @@ class ModelCommandsTest {
     String data = dir.resolve("data").toString();
     assertThat(CliRun.run("train", "--data", data, "--snapshot", "nope").status()).isEqualTo(2);
     assertThat(CliRun.run("train", "--data", data, "--snapshot", "nope", "--order", "2").err()).contains("--order");
+    // An id that could name something outside a snapshot root is refused as such, as --retire refuses it.
+    for (String id : List.of(".hidden", "a/b", "a\\b", "")) {
+      CliRun bad = CliRun.run("train", "--data", data, "--snapshot", id);
+      assertThat(bad.status()).as(id).isEqualTo(2);
+      assertThat(bad.err()).as(id).contains("not a snapshot id");
+    }
     assertThat(CliRun.run("generate", "--data", data, "--model", "0".repeat(32), "--prompt", "x").status()).isEqualTo(2);
     Path file = dir.resolve("f.txt");
     Files.writeString(file, "x\n");
