@@ -25,33 +25,11 @@ class LineageIndexCommandsTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static final String LEDGER = String.join("\n",
-      "{\"type\":\"policy.published\",\"at\":\"2024-01-01T00:00:00Z\",\"policy\":{\"version\":\"v1\",\"effective\":\"2024-01-01T00:00:00Z\",\"notice_days\":0,"
-          + "\"regions\":{\"EEA\":[\"DE\"]},\"purposes\":{\"genai-training\":{\"title\":\"t\",\"default\":\"opt-out\",\"min_age\":18,\"honor_gpc\":true,"
-          + "\"content_kinds\":[\"post\"],\"visibility\":[\"public\"],\"rules\":{\"EEA\":\"blocked\"}}}}}",
-      "{\"type\":\"member.registered\",\"at\":\"2024-01-02T00:00:00Z\",\"member\":\"u1\",\"country\":\"GB\",\"birth_date\":\"1990-01-01\"}",
-      "{\"type\":\"member.registered\",\"at\":\"2024-01-02T00:00:00Z\",\"member\":\"u2\",\"country\":\"GB\",\"birth_date\":\"1990-01-01\"}",
-      "{\"type\":\"notice.sent\",\"at\":\"2024-01-03T00:00:00Z\",\"member\":\"u1\",\"policy_version\":\"v1\"}",
-      "{\"type\":\"notice.sent\",\"at\":\"2024-01-03T00:00:00Z\",\"member\":\"u2\",\"policy_version\":\"v1\"}",
-      "");
-
   @Test
   void whereAnswersFromTheStoredIndexAndSeesForgettingAtOnce(@TempDir Path dir) throws Exception {
-    String data = dir.resolve("data").toString();
-    Files.writeString(dir.resolve("ledger.jsonl"), LEDGER);
-    StringBuilder content = new StringBuilder();
-    for (int i = 0; i < 10; i++) {
-      String member = i % 2 == 0 ? "u1" : "u2";
-      content.append("{\"content\":\"p").append(i).append("\",\"member\":\"").append(member)
-          .append("\",\"kind\":\"post\",\"visibility\":\"public\",\"posted_at\":\"2024-01-05T00:00:00Z\",\"text\":\"post ")
-          .append(i).append("\"}\n");
-    }
-    Files.writeString(dir.resolve("c.jsonl"), content);
-    assertThat(CliRun.run("import", "--data", data, dir.resolve("ledger.jsonl").toString()).status()).isZero();
+    String data = SnapshotRootsTest.imported(dir);
     Path out = dir.resolve("out");
-    CliRun build = CliRun.run("build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-10-01T00:00:00Z",
-        "--content", dir.resolve("c.jsonl").toString(), "--out", out.toString(), "--quiet", "--threads", "2");
-    assertThat(build.status()).as(build.err()).isZero();
+    CliRun build = SnapshotRootsTest.built(dir, data, out);
     String snapshot = JSON.readTree(build.out()).get("snapshot").asText();
 
     // Fresh files are read each time; once they have settled, the first query stores the index.

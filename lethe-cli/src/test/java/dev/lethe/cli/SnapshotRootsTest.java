@@ -44,7 +44,7 @@ class SnapshotRootsTest {
   }
 
   /** Writes the ledger and the export {@code c.jsonl} in {@code dir}, imports the ledger; returns the data directory. */
-  private static String imported(Path dir) throws IOException {
+  static String imported(Path dir) throws IOException {
     String data = dir.resolve("data").toString();
     Files.writeString(dir.resolve("ledger.jsonl"), LEDGER);
     Files.writeString(dir.resolve("c.jsonl"), content());
@@ -53,7 +53,7 @@ class SnapshotRootsTest {
   }
 
   /** Builds {@code dir/c.jsonl} into {@code out}, which must succeed. */
-  private static CliRun built(Path dir, String data, Path out) {
+  static CliRun built(Path dir, String data, Path out) {
     CliRun build = CliRun.run("build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-10-01T00:00:00Z",
         "--content", dir.resolve("c.jsonl").toString(), "--out", out.toString(), "--quiet", "--threads", "2");
     assertThat(build.status()).as(build.err()).isZero();
