@@ -84,9 +84,11 @@ final class EmbeddedEngine implements SnapshotEngine {
     BuildCounts tally = new BuildCounts();
     progress.started(totalBytes);
     ExecutorService workers = Executors.newFixedThreadPool(request.threads(), daemonThreads());
-    try (ShardSink sink = new ShardSink(building, view.layout(), request.format())) {
+    // The content ids seen spill next to the hidden build directory (named so that the next build
+    // removes what a crash left), never into the snapshot.
+    try (ShardSink sink = new ShardSink(building, view.layout(), request.format());
+        SeenContent seen = new SeenContent(building.resolveSibling(building.getFileName() + ".seen"))) {
       Deque<Batch> inFlight = new ArrayDeque<>();
-      SeenContent seen = new SeenContent();
       int maxInFlight = 4 * request.threads();
       long bytes = 0;
       // The ledger's own content first, in content id order, then each export in line order.
