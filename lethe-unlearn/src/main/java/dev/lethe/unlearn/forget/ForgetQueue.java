@@ -113,58 +113,79 @@ public final class ForgetQueue {
     o.put("status", r.status().word());
     Outcome out = r.outcome();
     if (out != null) {
-      o.put("completed", out.completedAt() == null ? null : Rfc3339.format(out.completedAt()));
-      o.put("verified", out.verified());
-      o.put("detail", out.detail());
-      ArrayNode models = o.putArray("affected_models");
-      out.affectedModels().forEach(models::add);
-      ArrayNode replacements = o.putArray("replacements");
-      for (Replacement rep : out.replacements()) {
-        ObjectNode n = replacements.addObject();
-        n.put("old_snapshot", rep.oldSnapshot());
-        n.put("new_snapshot", rep.newSnapshot());
-        n.put("old_model", rep.oldModel());
-        n.put("new_model", rep.newModel());
-        n.put("digests_equal", rep.digestsEqual());
-        n.put("content_absent", rep.contentAbsent());
-        n.put("records_retrained", rep.recordsRetrained());
-        n.put("records_full_retrain", rep.recordsFullRetrain());
-        n.put("millis", rep.millis());
-        ArrayNode canaries = n.putArray("canaries");
-        for (CanaryExposure c : rep.canaries()) {
-          canaries.addObject().put("canary_sha256", c.canary()).put("exposure_before", c.before())
-              .put("exposure_after", c.after()).put("exposure_scratch", c.scratch());
-        }
-      }
-      o.put("new_snapshot", out.replacements().isEmpty() ? null : out.replacements().get(out.replacements().size() - 1).newSnapshot());
+      putOutcome(o, out);
     } else {
       o.putArray("affected_models");
       o.putNull("new_snapshot");
     }
+    // Written only once a request was reopened, so the files of other requests are as they were.
+    if (!r.reopenings().isEmpty()) {
+      ArrayNode reopenings = o.putArray("reopenings");
+      for (ForgetRequest.Reopening ro : r.reopenings()) {
+        ObjectNode n = reopenings.addObject();
+        n.put("at", Rfc3339.format(ro.at()));
+        ArrayNode problems = n.putArray("problems");
+        ro.problems().forEach(problems::add);
+        putOutcome(n.putObject("previous"), ro.previous());
+      }
+    }
     return o;
   }
 
-  static ForgetRequest fromJson(JsonNode o) {
-    Outcome outcome = null;
-    if (o.has("replacements")) {
-      List<Replacement> reps = new ArrayList<>();
-      for (JsonNode n : o.get("replacements")) {
-        List<CanaryExposure> canaries = new ArrayList<>();
-        n.get("canaries").forEach(c -> canaries.add(new CanaryExposure(c.get("canary_sha256").asText(),
-            c.get("exposure_before").asDouble(), c.get("exposure_after").asDouble(), c.get("exposure_scratch").asDouble())));
-        reps.add(new Replacement(text(n, "old_snapshot"), text(n, "new_snapshot"), text(n, "old_model"), text(n, "new_model"),
-            n.get("digests_equal").asBoolean(), n.get("content_absent").asBoolean(), canaries,
-            n.get("records_retrained").asLong(), n.get("records_full_retrain").asLong(), n.get("millis").asLong()));
+  private static void putOutcome(ObjectNode o, Outcome out) {
+    o.put("completed", out.completedAt() == null ? null : Rfc3339.format(out.completedAt()));
+    o.put("verified", out.verified());
+    o.put("detail", out.detail());
+    ArrayNode models = o.putArray("affected_models");
+    out.affectedModels().forEach(models::add);
+    ArrayNode replacements = o.putArray("replacements");
+    for (Replacement rep : out.replacements()) {
+      ObjectNode n = replacements.addObject();
+      n.put("old_snapshot", rep.oldSnapshot());
+      n.put("new_snapshot", rep.newSnapshot());
+      n.put("old_model", rep.oldModel());
+      n.put("new_model", rep.newModel());
+      n.put("digests_equal", rep.digestsEqual());
+      n.put("content_absent", rep.contentAbsent());
+      n.put("records_retrained", rep.recordsRetrained());
+      n.put("records_full_retrain", rep.recordsFullRetrain());
+      n.put("millis", rep.millis());
+      ArrayNode canaries = n.putArray("canaries");
+      for (CanaryExposure c : rep.canaries()) {
+        canaries.addObject().put("canary_sha256", c.canary()).put("exposure_before", c.before())
+            .put("exposure_after", c.after()).put("exposure_scratch", c.scratch());
       }
-      List<String> models = new ArrayList<>();
-      o.get("affected_models").forEach(m -> models.add(m.asText()));
-      outcome = new Outcome(o.get("completed").isNull() ? null : Rfc3339.parseInstant(o.get("completed").asText()),
-          models, reps, o.get("verified").asBoolean(), text(o, "detail"));
+    }
+    o.put("new_snapshot", out.replacements().isEmpty() ? null : out.replacements().get(out.replacements().size() - 1).newSnapshot());
+  }
+
+  static ForgetRequest fromJson(JsonNode o) {
+    List<ForgetRequest.Reopening> reopenings = new ArrayList<>();
+    for (JsonNode n : o.path("reopenings")) {
+      List<String> problems = new ArrayList<>();
+      n.get("problems").forEach(p -> problems.add(p.asText()));
+      reopenings.add(new ForgetRequest.Reopening(Rfc3339.parseInstant(n.get("at").asText()), problems, outcome(n.get("previous"))));
     }
     return new ForgetRequest(o.get("id").asText(), o.get("member").asText(),
         ForgetReason.fromWord(o.get("reason").asText()).orElseThrow(), text(o, "purpose"),
         Rfc3339.parseInstant(o.get("received").asText()), Rfc3339.parseInstant(o.get("deadline").asText()),
-        ForgetRequest.Status.fromWord(o.get("status").asText()), outcome);
+        ForgetRequest.Status.fromWord(o.get("status").asText()), o.has("replacements") ? outcome(o) : null, reopenings);
+  }
+
+  private static Outcome outcome(JsonNode o) {
+    List<Replacement> reps = new ArrayList<>();
+    for (JsonNode n : o.get("replacements")) {
+      List<CanaryExposure> canaries = new ArrayList<>();
+      n.get("canaries").forEach(c -> canaries.add(new CanaryExposure(c.get("canary_sha256").asText(),
+          c.get("exposure_before").asDouble(), c.get("exposure_after").asDouble(), c.get("exposure_scratch").asDouble())));
+      reps.add(new Replacement(text(n, "old_snapshot"), text(n, "new_snapshot"), text(n, "old_model"), text(n, "new_model"),
+          n.get("digests_equal").asBoolean(), n.get("content_absent").asBoolean(), canaries,
+          n.get("records_retrained").asLong(), n.get("records_full_retrain").asLong(), n.get("millis").asLong()));
+    }
+    List<String> models = new ArrayList<>();
+    o.get("affected_models").forEach(m -> models.add(m.asText()));
+    return new Outcome(o.get("completed").isNull() ? null : Rfc3339.parseInstant(o.get("completed").asText()),
+        models, reps, o.get("verified").asBoolean(), text(o, "detail"));
   }
 
   private static String text(JsonNode n, String field) {

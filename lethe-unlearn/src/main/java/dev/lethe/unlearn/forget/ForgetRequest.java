@@ -14,10 +14,12 @@ import java.util.Objects;
  * @param purpose the purpose the request concerns, or null for all purposes (erasure, manual)
  * @param status pending until executed
  * @param outcome what the execution did and found, or null while pending
+ * @param reopenings each time a re-check found the member's data back after the request was
+ *     completed, oldest first (empty for a request never reopened)
  */
 public record ForgetRequest(
     String id, String member, ForgetReason reason, String purpose, Instant receivedAt, Instant deadline,
-    Status status, Outcome outcome) {
+    Status status, Outcome outcome, List<Reopening> reopenings) {
 
   public ForgetRequest {
     Objects.requireNonNull(id, "id");
@@ -26,6 +28,14 @@ public record ForgetRequest(
     Objects.requireNonNull(receivedAt, "receivedAt");
     Objects.requireNonNull(deadline, "deadline");
     Objects.requireNonNull(status, "status");
+    reopenings = List.copyOf(reopenings);
+  }
+
+  /** A request never reopened. */
+  public ForgetRequest(
+      String id, String member, ForgetReason reason, String purpose, Instant receivedAt, Instant deadline,
+      Status status, Outcome outcome) {
+    this(id, member, reason, purpose, receivedAt, deadline, status, outcome, List.of());
   }
 
   /** The deadline of a request received at {@code receivedAt}: one calendar month later (UTC). */
@@ -35,7 +45,47 @@ public record ForgetRequest(
 
   /** A copy with the execution's outcome. */
   public ForgetRequest executed(Status status, Outcome outcome) {
-    return new ForgetRequest(id, member, reason, purpose, receivedAt, deadline, status, outcome);
+    return new ForgetRequest(id, member, reason, purpose, receivedAt, deadline, status, outcome, reopenings);
+  }
+
+  /**
+   * A completed request whose forgetting no longer holds, back to pending so that the next run
+   * executes it again. Id, receipt and deadline stay: the obligation is the one the member
+   * started, so a reopened request past its deadline is overdue and runs first. The outcome it
+   * had moves into the new {@link Reopening}.
+   *
+   * @throws IllegalStateException if the request is not completed
+   */
+  public ForgetRequest reopened(Instant at, List<String> problems) {
+    if (status != Status.COMPLETED || outcome == null) {
+      throw new IllegalStateException("only a completed request can be reopened; " + id + " is " + status.word());
+    }
+    List<Reopening> history = new java.util.ArrayList<>(reopenings);
+    history.add(new Reopening(at, problems, outcome));
+    return new ForgetRequest(id, member, reason, purpose, receivedAt, deadline, Status.PENDING, null, history);
+  }
+
+  /**
+   * The replacements every earlier execution made (kept across reopenings, so that a re-check
+   * still checks the rebuilds of the first execution), oldest first.
+   */
+  public List<Replacement> earlierReplacements() {
+    return reopenings.isEmpty() ? List.of() : reopenings.get(reopenings.size() - 1).previous().replacements();
+  }
+
+  /**
+   * A re-check that found a completed request no longer holding.
+   *
+   * @param at when the re-check ran
+   * @param problems what it found, one line each (never a member id)
+   * @param previous the outcome the request had until then
+   */
+  public record Reopening(Instant at, List<String> problems, Outcome previous) {
+    public Reopening {
+      Objects.requireNonNull(at, "at");
+      problems = List.copyOf(problems);
+      Objects.requireNonNull(previous, "previous");
+    }
   }
 
   /** Where a request stands. */

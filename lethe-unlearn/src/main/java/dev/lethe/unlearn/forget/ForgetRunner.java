@@ -67,6 +67,12 @@ public final class ForgetRunner {
   /** Audit-log kind of a forgetting verification. */
   public static final String AUDIT_KIND = "forget.verification";
 
+  /** Audit-log kind of a re-check that found a completed request no longer holding (see {@link #recheckCompleted}). */
+  public static final String RECHECK_AUDIT_KIND = "forget.recheck";
+
+  /** Audit-log kind of deleting again the files a retired snapshot or its models got back (a reopened request's run). */
+  public static final String REMOVED_AGAIN_AUDIT_KIND = "forget.removed-again";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final ForgetQueue queue;
@@ -130,6 +136,42 @@ public final class ForgetRunner {
   public record RunReport(int executed, int completed, int failed, List<Replacement> replacements) {}
 
   /**
+   * One request checked again.
+   *
+   * @param problems one line per check that failed (never a member id); empty if forgetting holds
+   */
+  public record Recheck(ForgetRequest request, List<String> problems) {
+    public Recheck {
+      Objects.requireNonNull(request, "request");
+      problems = List.copyOf(problems);
+    }
+
+    /** Whether the request's forgetting still holds. */
+    public boolean holds() {
+      return problems.isEmpty();
+    }
+  }
+
+  /**
+   * What {@link #recheckCompleted} found.
+   *
+   * @param at when it ran
+   * @param results every completed request checked, by deadline then id
+   * @param reopened the ids of the requests it set back to pending
+   */
+  public record RecheckReport(Instant at, List<Recheck> results, List<String> reopened) {
+    public RecheckReport {
+      results = List.copyOf(results);
+      reopened = List.copyOf(reopened);
+    }
+
+    /** The requests whose forgetting no longer holds. */
+    public List<Recheck> failed() {
+      return results.stream().filter(r -> !r.holds()).toList();
+    }
+  }
+
+  /**
    * Executes every pending request. Runs exclude each other across processes (a server's
    * schedule and {@code lethe forget-run}, say) through a lock file in the queue's directory.
    *
@@ -138,6 +180,15 @@ public final class ForgetRunner {
    *     was touched and all stay pending
    */
   public RunReport run(Rebuild context) throws IOException {
+    return locked(() -> runLocked(context));
+  }
+
+  /** Work done while holding the queue's lock. */
+  private interface LockedWork<T> {
+    T run() throws IOException;
+  }
+
+  private <T> T locked(LockedWork<T> work) throws IOException {
     Files.createDirectories(queue.directory());
     try (FileChannel channel = FileChannel.open(queue.directory().resolve(".lock"),
             StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -145,8 +196,65 @@ public final class ForgetRunner {
       if (lock == null) {
         throw new ConcurrentRunException("another process is executing the forget queue in " + queue.directory());
       }
-      return runLocked(context);
+      return work.run();
     }
+  }
+
+  /**
+   * Checks every completed request again (as {@link #recheck} does) and, for each one that no
+   * longer holds, appends a {@value #RECHECK_AUDIT_KIND} leaf (the member's commitment, the
+   * purpose, the problems, whether it was reopened) and, if {@code reopen}, sets it back to
+   * pending ({@link ForgetRequest#reopened}) so that the next run forgets the member again.
+   * Holds the queue's lock, like a run.
+   *
+   * @param skip ids of requests not to check (those a run just executed and verified)
+   * @throws ConcurrentRunException if another process is running the queue
+   * @throws UnreachableRootException if a snapshot root is missing or unreadable; nothing was
+   *     recorded or reopened
+   */
+  public RecheckReport recheckCompleted(ConsentLedger ledger, Set<String> skip, boolean reopen) throws IOException {
+    return locked(() -> {
+      List<ForgetRequest> completed = queue.list().stream()
+          .filter(r -> r.status() == Status.COMPLETED && !skip.contains(r.id())).toList();
+      List<Recheck> results = recheck(completed, ledger);
+      Instant now = clock.instant();
+      List<String> reopened = new ArrayList<>();
+      for (Recheck c : results) {
+        if (c.holds()) {
+          continue;
+        }
+        ForgetRequest r = c.request();
+        ObjectNode leaf = JsonNodeFactory.instance.objectNode();
+        leaf.putArray("members").add(audit.commitment(r.member()));
+        leaf.put("purpose", r.purpose());
+        ArrayNode problems = leaf.putArray("problems");
+        c.problems().forEach(problems::add);
+        leaf.put("reopened", reopen);
+        leaf.put("at", Rfc3339.format(now));
+        audit.record(RECHECK_AUDIT_KIND, leaf);
+        if (reopen) {
+          queue.save(r.reopened(now, c.problems()));
+          reopened.add(r.id());
+        }
+      }
+      return new RecheckReport(now, results, reopened);
+    });
+  }
+
+  /**
+   * Checks requests again from the files as they are now, reading every root and input once
+   * for all of them: for a completed request, no snapshot holds the member (by its bitmaps), no
+   * retired snapshot the member was forgotten from has files back and no model trained from one
+   * has artefacts back, the rebuilds it made (or the rebuilds in force that replaced them since)
+   * hold none of the member's content, and their retrained models still equal models trained from
+   * scratch. A request that is not completed gets one problem saying so. Reads only.
+   *
+   * @return one result per request, in the given order
+   * @throws UnreachableRootException if a snapshot root is missing or unreadable
+   */
+  public List<Recheck> recheck(List<ForgetRequest> requests, ConsentLedger ledger) throws IOException {
+    SnapshotState state = SnapshotState.open(reachableRoots(), registry.models());
+    return new Rechecker(state, training, audit, ledger).check(requests);
   }
 
   /** A snapshot root that must be covered is missing or cannot be read. */
@@ -188,28 +296,43 @@ public final class ForgetRunner {
 
   private RunReport runLocked(Rebuild context) throws IOException {
     List<ForgetRequest> pending = queue.list().stream().filter(r -> r.status() == Status.PENDING).toList();
-    List<SnapshotCatalog> catalogs = new ArrayList<>();
-    for (Path root : reachableRoots()) {
-      catalogs.add(SnapshotCatalog.open(root));
-    }
+    SnapshotState state = SnapshotState.open(reachableRoots(), registry.models());
+    List<SnapshotCatalog> catalogs = state.catalogs();
     // Snapshot directory -> requests holding members in it, in the order of the earliest deadline first.
     Map<Path, List<ForgetRequest>> work = new LinkedHashMap<>();
     Map<Path, SnapshotCatalog.Entry> entries = new LinkedHashMap<>();
+    // Retired snapshots whose deleted files (or whose models' artefacts) are back, and the requests they concern.
+    Map<Path, List<ForgetRequest>> removals = new LinkedHashMap<>();
+    Map<Path, SnapshotCatalog.Entry> removalEntries = new LinkedHashMap<>();
     Map<String, List<Replacement>> replacementsOf = new LinkedHashMap<>();
     Map<String, Set<String>> modelsOf = new LinkedHashMap<>();
     for (ForgetRequest r : pending) {
       replacementsOf.put(r.id(), new ArrayList<>());
       modelsOf.put(r.id(), new LinkedHashSet<>());
+      String commitment = audit.commitment(r.member());
+      for (SnapshotState.Restored restored : state.restored()) {
+        if (restored.members().contains(commitment) && matches(r, restored.snapshot())) {
+          removals.computeIfAbsent(restored.snapshot().directory(), k -> new ArrayList<>()).add(r);
+          removalEntries.put(restored.snapshot().directory(), restored.snapshot());
+        }
+      }
       var number = context.ledger().memberNumber(r.member());
       if (number.isEmpty()) {
         continue;
       }
       for (SnapshotCatalog catalog : catalogs) {
         for (SnapshotCatalog.Hit hit : catalog.where(number.get())) {
-          if (r.purpose() == null || r.purpose().equals(hit.snapshot().purpose())) {
-            work.computeIfAbsent(hit.snapshot().directory(), k -> new ArrayList<>()).add(r);
-            entries.put(hit.snapshot().directory(), hit.snapshot());
+          if (!matches(r, hit.snapshot())) {
+            continue;
           }
+          // A retired snapshot holding the member has its bitmaps back: a verified rebuild of it
+          // exists already, so what came back is deleted again rather than rebuilt.
+          Map<Path, List<ForgetRequest>> target = state.retired(hit.snapshot()) ? removals : work;
+          List<ForgetRequest> list = target.computeIfAbsent(hit.snapshot().directory(), k -> new ArrayList<>());
+          if (!list.contains(r)) {
+            list.add(r);
+          }
+          (state.retired(hit.snapshot()) ? removalEntries : entries).put(hit.snapshot().directory(), hit.snapshot());
         }
       }
     }
@@ -237,6 +360,20 @@ public final class ForgetRunner {
             + " failed: " + e.getMessage()));
       }
     }
+    Map<String, List<String>> removedAgain = new LinkedHashMap<>();
+    for (Map.Entry<Path, List<ForgetRequest>> w : removals.entrySet()) {
+      SnapshotCatalog.Entry entry = removalEntries.get(w.getKey());
+      Set<String> members = new LinkedHashSet<>();
+      w.getValue().forEach(r -> members.add(r.member()));
+      try {
+        int files = removeAgain(entry, state.modelsOf(entry.snapshot()), members);
+        w.getValue().forEach(r -> removedAgain.computeIfAbsent(r.id(), k -> new ArrayList<>()).add(files
+            + " file(s) of retired snapshot " + entry.snapshot() + " in " + w.getKey().getParent() + " and its models"));
+      } catch (IOException | RuntimeException e) {
+        w.getValue().forEach(r -> failures.merge(r.id(), "deleting again the files of retired snapshot " + entry.snapshot()
+            + " in " + w.getKey().getParent() + " failed: " + e.getMessage(), (a, b) -> a + "; " + b));
+      }
+    }
     int completed = 0;
     int failed = 0;
     Instant now = clock.instant();
@@ -245,11 +382,22 @@ public final class ForgetRunner {
       String failure = failures.get(r.id());
       boolean verified = failure == null && reps.stream().allMatch(ForgetRunner::passed);
       String detail = failure != null ? failure
-          : reps.isEmpty() ? "no snapshot or model held the member's data"
-          : verified ? "removed from " + reps.size() + " snapshot(s); every retrained model verified"
-          : "verification failed for at least one replacement";
+          : reps.isEmpty() && !removedAgain.containsKey(r.id()) ? "no snapshot or model held the member's data"
+          : !verified ? "verification failed for at least one replacement"
+          : reps.isEmpty() ? ""
+          : "removed from " + reps.size() + " snapshot(s); every retrained model verified";
+      if (failure == null && removedAgain.containsKey(r.id())) {
+        detail = (detail.isEmpty() ? "" : detail + "; ") + "deleted again what came back: "
+            + String.join("; ", removedAgain.get(r.id()));
+      }
       Status status = verified ? Status.COMPLETED : Status.FAILED;
-      queue.save(r.executed(status, new Outcome(now, List.copyOf(modelsOf.get(r.id())), reps, verified, detail)));
+      // A reopened request keeps what its earlier executions replaced, so re-checks still cover those rebuilds.
+      List<Replacement> allReps = new ArrayList<>(r.earlierReplacements());
+      allReps.addAll(reps);
+      Set<String> models = new LinkedHashSet<>();
+      r.reopenings().stream().reduce((a, b) -> b).ifPresent(last -> models.addAll(last.previous().affectedModels()));
+      models.addAll(modelsOf.get(r.id()));
+      queue.save(r.executed(status, new Outcome(now, List.copyOf(models), allReps, verified, detail)));
       if (verified) {
         completed++;
       } else {
@@ -260,44 +408,38 @@ public final class ForgetRunner {
   }
 
   /**
-   * Checks a completed request again, from the files as they are now: every retrained model
-   * still equals a model trained from scratch on its snapshot, and none of the member's content
-   * is in those snapshots.
+   * Checks one completed request again, from the files as they are now ({@link #recheck}).
    *
    * @return one line per failed check; empty if forgetting still holds
    * @throws UnreachableRootException if a snapshot root is missing or unreadable
    */
   public List<String> verifyAgain(ForgetRequest request, ConsentLedger ledger) throws IOException {
-    List<String> problems = new ArrayList<>();
-    if (request.status() != Status.COMPLETED || request.outcome() == null) {
-      problems.add("request " + request.id() + " is " + request.status().word() + ", not completed");
-      return problems;
-    }
-    List<Path> reachable = reachableRoots();
-    for (Replacement rep : request.outcome().replacements()) {
-      List<Path> dirs = reachable.stream().map(root -> root.resolve(rep.newSnapshot())).filter(Files::isDirectory).toList();
-      if (dirs.isEmpty()) {
-        problems.add("snapshot " + rep.newSnapshot() + " is missing");
-        continue;
-      }
-      for (Path dir : dirs) {
-        List<Path> content = SnapshotSources.contentFiles(dir.getParent(), rep.newSnapshot()).orElse(List.of());
-        Set<String> leaked = leakedContent(dir, Set.of(request.member()), content, ledger);
-        if (!leaked.isEmpty()) {
-          problems.add(leaked.size() + " content item(s) of the member are in snapshot " + rep.newSnapshot() + " in "
-              + dir.getParent());
-        }
-      }
-      Path dir = dirs.get(0);
-      if (rep.newModel() != null) {
-        Verification v = training.verify(rep.newModel(), dir);
-        if (!v.holds()) {
-          problems.add("model " + rep.newModel() + " has digest " + v.modelDigest() + ", a model trained from scratch "
-              + v.scratchDigest());
-        }
-      }
-    }
-    return problems;
+    return recheck(List.of(request), ledger).get(0).problems();
+  }
+
+  private static boolean matches(ForgetRequest r, SnapshotCatalog.Entry e) {
+    return r.purpose() == null || r.purpose().equals(e.purpose());
+  }
+
+  /**
+   * Deletes again what came back of a retired snapshot (shard and member files) and of the models
+   * trained from it (artefacts), appends a tombstone entry and a {@value #REMOVED_AGAIN_AUDIT_KIND}
+   * leaf. A verified rebuild replaced the snapshot when it was retired, so nothing still allowed
+   * is lost.
+   *
+   * @return how many files were deleted
+   */
+  private int removeAgain(SnapshotCatalog.Entry retired, List<ModelRecord> models, Set<String> members) throws IOException {
+    List<String> removed = retire(retired, models, members);
+    ObjectNode leaf = JsonNodeFactory.instance.objectNode();
+    ArrayNode who = leaf.putArray("members");
+    members.stream().map(audit::commitment).sorted().forEach(who::add);
+    leaf.put("snapshot", retired.snapshot());
+    ArrayNode files = leaf.putArray("removed");
+    removed.forEach(files::add);
+    leaf.put("at", Rfc3339.format(clock.instant()));
+    audit.record(REMOVED_AGAIN_AUDIT_KIND, leaf);
+    return removed.size();
   }
 
   private static boolean passed(Replacement r) {
@@ -470,7 +612,7 @@ public final class ForgetRunner {
    * byte) and every artefact of the models trained from it (their successors hold their own
    * links or copies), keeping the manifests as history with a {@code FORGOTTEN.json} tombstone.
    */
-  private void retire(SnapshotCatalog.Entry old, List<ModelRecord> models, Set<String> members) throws IOException {
+  private List<String> retire(SnapshotCatalog.Entry old, List<ModelRecord> models, Set<String> members) throws IOException {
     List<String> removed = new ArrayList<>();
     for (JsonNode shard : old.manifest().get("shards")) {
       for (String field : List.of("file", "members_file")) {
@@ -501,6 +643,7 @@ public final class ForgetRunner {
     }
     history.add(tombstone);
     Files.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(history));
+    return removed;
   }
 
 }
