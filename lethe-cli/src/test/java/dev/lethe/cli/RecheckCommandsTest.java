@@ -9,6 +9,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -191,6 +194,34 @@ class RecheckCommandsTest {
     assertThat(reopen.err()).contains("nothing was reopened");
     assertThat(JSON.readTree(CliRun.run("forget-status", "--data", data, "--member", "u1").out()).get("status").asText())
         .isEqualTo("completed");
+  }
+
+  @Test
+  void aSnapshotAsOfAfterTheRequestHoldsWhomItsDecisionsAllow() throws Exception {
+    String data = dir.resolve("data").toString();
+    Path out = dir.resolve("out");
+    Files.writeString(dir.resolve("ledger.jsonl"), LEDGER);
+    Files.writeString(dir.resolve("c.jsonl"), content());
+    assertThat(CliRun.run("import", "--data", data, dir.resolve("ledger.jsonl").toString()).status()).isZero();
+    Clock june = Clock.fixed(Instant.parse("2024-06-01T00:00:00Z"), ZoneOffset.UTC);
+    assertThat(CliRun.runAt(june, "build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-03-01T00:00:00Z",
+        "--content", dir.resolve("c.jsonl").toString(), "--out", out.toString(), "--quiet", "--threads", "2").status()).isZero();
+    // An operator's request in June: it removes u1 from what was built before it.
+    assertThat(CliRun.runAt(june, "forget", "--data", data, "--member", "u1").status()).isZero();
+    CliRun run = CliRun.runAt(june, "forget-run", "--data", data, "--threads", "2");
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(JSON.readTree(run.out()).get("completed").asInt()).isEqualTo(1);
+    // A build as of October, which the consent decisions allow u1 into (nothing in the ledger stops it).
+    CliRun october = CliRun.run("build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-10-01T00:00:00Z",
+        "--content", dir.resolve("c.jsonl").toString(), "--out", out.toString(), "--quiet", "--threads", "2");
+    assertThat(october.status()).as(october.err()).isZero();
+    String later = JSON.readTree(october.out()).get("snapshot").asText();
+    assertThat(JSON.readTree(CliRun.run("where", "--data", data, "--member", "u1").out()).get("snapshots"))
+        .singleElement().satisfies(s -> assertThat(s.get("snapshot").asText()).isEqualTo(later));
+    // That is not the June request's data coming back: it still holds.
+    CliRun all = CliRun.run("verify-forgetting", "--data", data, "--all");
+    assertThat(all.status()).as(all.out() + all.err()).isZero();
+    assertThat(lines(all.out())).singleElement().satisfies(l -> assertThat(l.get("ok").asBoolean()).isTrue());
   }
 
   @Test

@@ -328,13 +328,17 @@ final class AdminService {
     return MemberService.objectionJson(filed, d, now);
   }
 
-  /** The open forget requests with their countdowns, and the scheduler's state. */
+  /**
+   * The open forget requests with their countdowns, the scheduler's state, and the latest
+   * re-check of completed requests (null before the first run that re-checked).
+   */
   ObjectNode forgetQueue() {
     Instant now = now();
     ObjectNode o = Json.object();
     ArrayNode list = o.putArray("requests");
     forgetQueue.openRequests().forEach(r -> list.add(MemberService.forgetJson(r, now)));
     o.set("schedule", forgetting.status());
+    o.set("recheck", forgetting.lastRecheck());
     return o;
   }
 

@@ -2,6 +2,7 @@ package dev.lethe.server;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.core.event.Rfc3339;
 import dev.lethe.pipeline.SnapshotEngine;
 import dev.lethe.pipeline.SnapshotRoots;
 import dev.lethe.pipeline.StoreSnapshots;
@@ -18,13 +19,18 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * One forget run, as {@code lethe forget-run} does it: queue the requests the ledger gives rise
  * to by now, then execute every pending one (rebuild the snapshots holding the members, retrain
- * the changed shards, verify, audit, delete the old artefacts). Not thread-safe: {@link
- * ForgetScheduler} runs one at a time.
+ * the changed shards, verify, audit, delete the old artefacts). Then every request completed
+ * before the run is checked again ({@link ForgetRunner#recheckCompleted}, as {@code lethe
+ * verify-forgetting --all --reopen}): one whose member's data came back (a backup restored, an old
+ * volume remounted, a model copied back) gets a {@code forget.recheck} audit leaf and is reopened,
+ * so the next run forgets the member again. Not thread-safe: {@link ForgetScheduler} runs one at
+ * a time.
  */
 final class ForgetJob implements ForgetScheduler.Job {
 
@@ -81,6 +87,8 @@ final class ForgetJob implements ForgetScheduler.Job {
     for (ForgetRequest.Replacement r : report.replacements()) {
       SnapshotRoots.recordRebuild(store, r.oldSnapshot(), r.newSnapshot());
     }
+    // The requests this run executed were verified just now; every other completed one is checked again.
+    ObjectNode recheck = recheck(runner, stored, Set.copyOf(pending));
 
     ObjectNode o = Json.object();
     o.put("queued", added.size());
@@ -107,6 +115,38 @@ final class ForgetJob implements ForgetScheduler.Job {
           .put("records_retrained", r.recordsRetrained())
           .put("records_full_retrain", r.recordsFullRetrain())
           .put("millis", r.millis());
+    }
+    o.set("recheck", recheck);
+    return o;
+  }
+
+  /** The re-check's report; a re-check that could not finish says why in {@code error} (the run itself stands). */
+  private ObjectNode recheck(ForgetRunner runner, StoreSnapshots.StoredLedger stored, Set<String> skip) {
+    ObjectNode o = Json.object();
+    try {
+      ForgetRunner.RecheckReport report = runner.recheckCompleted(stored.ledger(), skip, true);
+      o.put("at", Rfc3339.format(report.at()));
+      o.putNull("error");
+      o.put("checked", report.results().size());
+      o.put("holding", report.results().size() - report.failed().size());
+      o.put("reopened", report.reopened().size());
+      ArrayNode failed = o.putArray("failed");
+      for (ForgetRunner.Recheck c : report.failed()) {
+        ObjectNode f = failed.addObject();
+        f.put("id", c.request().id());
+        f.put("member", c.request().member());
+        f.put("purpose", c.request().purpose());
+        ArrayNode problems = f.putArray("problems");
+        c.problems().forEach(problems::add);
+        f.put("reopened", report.reopened().contains(c.request().id()));
+      }
+    } catch (IOException | RuntimeException e) {
+      o.put("at", Rfc3339.format(clock.instant()));
+      o.put("error", "the re-check of completed requests did not finish: " + e.getMessage());
+      o.put("checked", 0);
+      o.put("holding", 0);
+      o.put("reopened", 0);
+      o.putArray("failed");
     }
     return o;
   }

@@ -19,7 +19,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Periodic runs use a fixed delay (the next run starts {@code every} after the previous one
  * ended), so a run longer than the period never queues up a backlog of runs. The report of the
- * latest run, including a failed one, is kept for the admin's view.
+ * latest run, including a failed one, is kept for the admin's view, and so is the latest re-check
+ * of completed requests a run made (a run that failed before re-checking leaves it as it was).
  */
 final class ForgetScheduler implements AutoCloseable {
 
@@ -39,6 +40,7 @@ final class ForgetScheduler implements AutoCloseable {
   private final Runnable afterRun;
   private final ReentrantLock running = new ReentrantLock();
   private volatile ObjectNode lastRun;
+  private volatile ObjectNode lastRecheck;
   private volatile Instant nextRun;
   private ScheduledFuture<?> future;
 
@@ -118,6 +120,9 @@ final class ForgetScheduler implements AutoCloseable {
       report.putNull("error");
       report.setAll(result);
       lastRun = report;
+      if (result.hasNonNull("recheck")) {
+        lastRecheck = (ObjectNode) result.get("recheck");
+      }
       return report;
     } catch (IOException | RuntimeException e) {
       report.put("finished_at", Rfc3339.format(clock.instant()));
@@ -138,6 +143,15 @@ final class ForgetScheduler implements AutoCloseable {
     o.put("running", running.isLocked());
     o.set("last_run", lastRun == null ? null : lastRun.deepCopy());
     return o;
+  }
+
+  /**
+   * The latest re-check of completed requests (the last run that got as far as re-checking), or
+   * null if no run has re-checked since the server started.
+   */
+  ObjectNode lastRecheck() {
+    ObjectNode r = lastRecheck;
+    return r == null ? null : r.deepCopy();
   }
 
   /**

@@ -494,6 +494,7 @@ final class Pages {
               : ": <span class=\"overdue\">" + esc(last.get("error").asText()) + "</span>");
     }
     b.append("</p>");
+    recheckSection(b, queue.get("recheck"));
     if (queue.get("requests").isEmpty()) {
       b.append("<p>The queue is empty.</p>");
     } else {
@@ -512,6 +513,44 @@ final class Pages {
     b.append("<form method=\"post\" action=\"/admin/forget/run\">").append(csrfField(csrf))
         .append("<button type=\"submit\">Run forgetting now</button></form></section>");
     return Html.page("Administration", p, csrf, b.toString());
+  }
+
+  /**
+   * The latest re-check of completed requests: when, how many hold, and each request that no
+   * longer holds with its problems and whether it was reopened.
+   */
+  private static void recheckSection(StringBuilder b, JsonNode recheck) {
+    b.append("<div id=\"recheck\"><h3>Re-check of completed requests</h3>");
+    if (recheck == null || recheck.isNull()) {
+      b.append("<p>No re-check yet: after every forget run, each request completed before it is checked again.</p></div>");
+      return;
+    }
+    b.append("<p>Last re-check at ").append(esc(recheck.get("at").asText())).append(": ");
+    if (!recheck.get("error").isNull()) {
+      b.append("<span class=\"overdue\">").append(esc(recheck.get("error").asText())).append("</span></p></div>");
+      return;
+    }
+    int checked = recheck.get("checked").asInt();
+    int failed = recheck.get("failed").size();
+    b.append(checked).append(" completed request(s) checked, ").append(recheck.get("holding").asInt()).append(" hold");
+    if (failed == 0) {
+      b.append(".</p></div>");
+      return;
+    }
+    b.append(", <span class=\"overdue\">").append(failed).append(" no longer hold</span> (")
+        .append(recheck.get("reopened").asInt()).append(" reopened: the next run forgets them again).</p>")
+        .append("<table id=\"recheck-failed\"><caption>Requests whose member's data is back</caption><thead><tr>")
+        .append("<th scope=\"col\">Request</th><th scope=\"col\">Member</th><th scope=\"col\">Problems</th>")
+        .append("<th scope=\"col\">Reopened</th></tr></thead><tbody>");
+    for (JsonNode f : recheck.get("failed")) {
+      b.append("<tr><td>").append(esc(f.get("id").asText())).append("</td><td>").append(esc(f.get("member").asText()))
+          .append("</td><td><ul>");
+      for (JsonNode p : f.get("problems")) {
+        b.append("<li>").append(esc(p.asText())).append("</li>");
+      }
+      b.append("</ul></td><td>").append(f.get("reopened").asBoolean() ? "yes" : "no").append("</td></tr>");
+    }
+    b.append("</tbody></table></div>");
   }
 
   // ------------------------------------------------------------------ auditor

@@ -243,7 +243,8 @@ public final class ForgetRunner {
 
   /**
    * Checks requests again from the files as they are now, reading every root and input once
-   * for all of them: for a completed request, no snapshot holds the member (by its bitmaps), no
+   * for all of them: for a completed request, no snapshot as of before the request's receipt
+   * holds the member (by its bitmaps; a later one holds whom its consent decisions allow), no
    * retired snapshot the member was forgotten from has files back and no model trained from one
    * has artefacts back, the rebuilds it made (or the rebuilds in force that replaced them since)
    * hold none of the member's content, and their retrained models still equal models trained from

@@ -32,7 +32,9 @@ import java.util.Set;
  * Checks forget requests again against the files as they are now. For each completed request:
  *
  * <ol>
- *   <li>no snapshot in force holds the member (its member bitmaps, for the request's purpose);
+ *   <li>no snapshot in force as of an instant before the request's receipt holds the member (its
+ *       member bitmaps, for the request's purpose), and no retired snapshot has the member's
+ *       bitmap back;
  *   <li>no retired snapshot the member was forgotten from has shard or member files back, and no
  *       model trained from one has artefacts back;
  *   <li>each rebuild the request made, or the rebuild in force that later replaced it, holds
@@ -88,6 +90,11 @@ final class Rechecker {
           for (SnapshotCatalog.Hit hit : catalog.where(number.get())) {
             SnapshotCatalog.Entry e = hit.snapshot();
             if (!matches(r, e)) {
+              continue;
+            }
+            // A snapshot in force as of the request's receipt or later holds whom the consent
+            // decisions at its as-of allow (a member who consented again, say): not this request's data.
+            if (!state.retired(e) && !e.asOf().isBefore(r.receivedAt())) {
               continue;
             }
             if (state.retired(e)) {
