@@ -7,6 +7,7 @@ import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
+import java.io.UTFDataFormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -255,7 +257,7 @@ public final class LineageIndex implements Closeable {
       }
       keep = true;
       return new LineageIndex(root, snapshots, memberLimit, offsetsAt, postingsAt, Source.of(channel), false);
-    } catch (EOFException | IllegalArgumentException e) {
+    } catch (EOFException | UTFDataFormatException | IllegalArgumentException | DateTimeException e) {
       return null; // torn or foreign: read the files instead
     } finally {
       if (!keep) {

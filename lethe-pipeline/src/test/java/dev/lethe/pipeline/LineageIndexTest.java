@@ -140,7 +140,11 @@ class LineageIndexTest {
     LineageIndex.open(root).close();
     Path file = root.resolve(LineageIndex.DIRECTORY).resolve("index");
     byte[] whole = Files.readAllBytes(file);
-    for (byte[] broken : List.of(new byte[0], java.util.Arrays.copyOf(whole, whole.length / 2), "not an index".getBytes())) {
+    byte[] garbled = whole.clone();
+    for (int i = 36; i < garbled.length; i += 7) {
+      garbled[i] = (byte) 0xff; // lengths and strings of the header become nonsense
+    }
+    for (byte[] broken : List.of(new byte[0], java.util.Arrays.copyOf(whole, whole.length / 2), "not an index".getBytes(), garbled)) {
       Files.write(file, broken);
       try (LineageIndex index = LineageIndex.open(root)) {
         assertThat(index.rebuilt()).isTrue();
