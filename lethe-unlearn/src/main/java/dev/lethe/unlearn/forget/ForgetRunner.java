@@ -347,7 +347,11 @@ public final class ForgetRunner {
       w.getValue().forEach(r -> members.add(r.member()));
       SnapshotCatalog.Entry entry = entries.get(w.getKey());
       try {
-        for (Replacement rep : replace(entry, members, context, modelsHandled.add(entry.snapshot()))) {
+        // Where forgetting retired another copy of this snapshot (an old copy remounted or restored
+        // elsewhere), its models were retrained then and their artefacts deleted: there is nothing
+        // to retrain from, and any artefact that came back is deleted again with that copy.
+        boolean retiredCopy = state.entries(entry.snapshot()).stream().anyMatch(state::retired);
+        for (Replacement rep : replace(entry, members, context, modelsHandled.add(entry.snapshot()) && !retiredCopy)) {
           all.add(rep);
           for (ForgetRequest r : w.getValue()) {
             replacementsOf.get(r.id()).add(rep);

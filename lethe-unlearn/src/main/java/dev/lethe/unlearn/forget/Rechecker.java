@@ -103,7 +103,8 @@ final class Rechecker {
             } else {
               StringBuilder line = new StringBuilder("the member's records are in snapshot " + e.snapshot() + " in "
                   + e.directory().getParent() + " (shard " + hit.shards().get(0) + ")");
-              List<String> models = state.modelsOf(e.snapshot()).stream().map(ModelRecord::id).toList();
+              List<String> models = state.modelsOf(e.snapshot()).stream()
+                  .filter(m -> !SnapshotState.artefactsPresent(m).isEmpty()).map(ModelRecord::id).toList();
               if (!models.isEmpty()) {
                 line.append(", and in model(s) trained from it: ").append(String.join(", ", models));
               }

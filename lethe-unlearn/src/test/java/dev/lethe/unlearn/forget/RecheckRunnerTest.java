@@ -1,0 +1,215 @@
+package dev.lethe.unlearn.forget;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.core.ledger.ConsentLedger;
+import dev.lethe.core.ledger.LedgerReader;
+import dev.lethe.pipeline.ProgressListener;
+import dev.lethe.pipeline.SnapshotEngine;
+import dev.lethe.pipeline.SnapshotRequest;
+import dev.lethe.pipeline.SnapshotResult;
+import dev.lethe.redact.Detector;
+import dev.lethe.redact.EntityType;
+import dev.lethe.redact.RedactionPolicy;
+import dev.lethe.unlearn.ModelRegistry;
+import dev.lethe.unlearn.ShardTrainer;
+import dev.lethe.unlearn.Training;
+import dev.lethe.unlearn.TrainingReport;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Re-checking completed requests with the runner directly: a retired model copied back alone, and
+ * an old copy of a snapshot remounted in another root, are each found, reopened and forgotten
+ * again by the next run; the queue keeps what a reopened request had.
+ */
+class RecheckRunnerTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Detector DETECTOR = Detector.of(EnumSet.allOf(EntityType.class), false);
+  private static final byte[] KEY = "recheck-runner-test-deployment-key".getBytes(StandardCharsets.UTF_8);
+  private static final Instant AS_OF = Instant.parse("2024-06-01T00:00:00Z");
+  private static final Clock CLOCK = Clock.fixed(Instant.parse("2024-07-01T00:00:00Z"), ZoneOffset.UTC);
+
+  @TempDir Path temp;
+  Path root;
+  ConsentLedger ledger;
+  SnapshotResult snapshot;
+  ModelRegistry registry;
+  Training training;
+  TrainingReport model;
+  ForgetQueue queue;
+  ForgetRunnerTest.RecordingAudit audit;
+
+  @BeforeEach
+  void build() throws Exception {
+    StringBuilder text = new StringBuilder("{\"type\":\"policy.published\",\"at\":\"2024-01-01T00:00:00Z\",\"policy\":{\"version\":\"v1\","
+        + "\"effective\":\"2024-01-01T00:00:00Z\",\"notice_days\":0,\"regions\":{\"EEA\":[\"DE\"]},\"purposes\":{\"genai-training\":{"
+        + "\"title\":\"t\",\"default\":\"opt-out\",\"min_age\":18,\"honor_gpc\":true,\"content_kinds\":[\"post\"],"
+        + "\"visibility\":[\"public\"],\"rules\":{\"EEA\":\"blocked\"}}}}}\n");
+    for (int m = 0; m < 8; m++) {
+      text.append("{\"type\":\"member.registered\",\"at\":\"2024-01-02T00:00:00Z\",\"member\":\"m").append(m)
+          .append("\",\"country\":\"US\",\"birth_date\":\"1990-01-01\"}\n");
+      text.append("{\"type\":\"notice.sent\",\"at\":\"2024-01-03T00:00:00Z\",\"member\":\"m").append(m)
+          .append("\",\"policy_version\":\"v1\"}\n");
+    }
+    ledger = LedgerReader.load(new ByteArrayInputStream(text.toString().getBytes(StandardCharsets.UTF_8))).ledger();
+    String[] words = {"the team shipped the release", "we reviewed the budget", "planning the roadmap today"};
+    List<String> posts = new ArrayList<>();
+    for (int i = 0; i < 240; i++) {
+      ObjectNode o = JSON.createObjectNode();
+      o.put("content", "c" + i).put("member", "m" + (i % 8)).put("kind", "post").put("visibility", "public")
+          .put("posted_at", "2024-02-01T00:00:00Z").put("text", words[i % 3] + " " + i + ".");
+      posts.add(o.toString());
+    }
+    Path content = Files.write(temp.resolve("content.jsonl"), posts);
+    root = temp.resolve("snapshots");
+    snapshot = SnapshotEngine.embedded(DETECTOR).build(ledger, SnapshotRequest.builder("genai-training", AS_OF)
+        .content(List.of(content)).outDir(root).shardsPerGroup(2).redaction(RedactionPolicy.placeholders()).deploymentKey(KEY)
+        .threads(2).ledger("ledger", "0".repeat(64)).build(), ProgressListener.NONE);
+    registry = ModelRegistry.open(temp.resolve("models"));
+    training = Training.of(registry, 2);
+    model = training.train(snapshot.directory(), ShardTrainer.kneserNey(3), 7);
+    queue = ForgetQueue.open(temp.resolve("forget"));
+    audit = new ForgetRunnerTest.RecordingAudit();
+  }
+
+  private ForgetRunner runner(List<Path> roots) {
+    return new ForgetRunner(queue, registry, training, roots, SnapshotEngine.embedded(DETECTOR), audit, CLOCK, List.of());
+  }
+
+  private ForgetRequest forget(String member, List<Path> roots) throws IOException {
+    ForgetRequest r = ForgetRequests.pending(member, ForgetReason.MANUAL, null, Instant.parse("2024-06-20T00:00:00Z"));
+    queue.addAll(List.of(r));
+    assertThat(runner(roots).run(new ForgetRunner.Rebuild(ledger, "1".repeat(64), KEY, 2)).completed()).isEqualTo(1);
+    return queue.find(r.id()).orElseThrow();
+  }
+
+  @Test
+  void aRetiredModelCopiedBackAloneIsFoundAndDeletedAgain() throws Exception {
+    Path modelDir = model.model().directory();
+    Path backup = copy(modelDir, temp.resolve("backup"));
+    ForgetRequest done = forget("m3", List.of(root));
+    assertThat(runner(List.of(root)).recheck(List.of(done), ledger)).singleElement()
+        .satisfies(c -> assertThat(c.holds()).isTrue());
+
+    restoreMissing(backup, modelDir);
+    List<ForgetRunner.Recheck> back = runner(List.of(root)).recheck(List.of(done), ledger);
+    assertThat(back).singleElement().satisfies(c -> assertThat(c.problems()).singleElement().asString()
+        .contains("model " + model.model().id(), "trained from retired snapshot " + snapshot.metadata().snapshot(),
+            "deleted artefact(s) back"));
+
+    ForgetRunner.RecheckReport report = runner(List.of(root)).recheckCompleted(ledger, Set.of(), true);
+    assertThat(report.reopened()).containsExactly(done.id());
+    ForgetRequest reopened = queue.find(done.id()).orElseThrow();
+    assertThat(reopened.status()).isEqualTo(ForgetRequest.Status.PENDING);
+    assertThat(reopened.deadline()).isEqualTo(done.deadline());
+    assertThat(reopened.outcome()).isNull();
+    assertThat(reopened.reopenings()).singleElement().satisfies(r -> {
+      assertThat(r.at()).isEqualTo(CLOCK.instant());
+      assertThat(r.previous()).isEqualTo(done.outcome());
+    });
+    assertThat(audit.records).filteredOn(r -> r.get("kind").asText().equals(ForgetRunner.RECHECK_AUDIT_KIND))
+        .singleElement().satisfies(r -> {
+          assertThat(r.get("members").get(0).asText()).isEqualTo(audit.commitment("m3"));
+          assertThat(r.toString()).doesNotContain("\"m3\"");
+        });
+    assertThatThrownBy(() -> reopened.reopened(CLOCK.instant(), List.of("x"))).isInstanceOf(IllegalStateException.class);
+
+    runner(List.of(root)).run(new ForgetRunner.Rebuild(ledger, "1".repeat(64), KEY, 2));
+    ForgetRequest again = queue.find(done.id()).orElseThrow();
+    assertThat(again.status()).isEqualTo(ForgetRequest.Status.COMPLETED);
+    assertThat(again.outcome().replacements()).as("the first execution's rebuild is kept").isEqualTo(done.outcome().replacements());
+    assertThat(again.outcome().affectedModels()).containsExactly(model.model().id());
+    assertThat(again.reopenings()).hasSize(1);
+    try (Stream<Path> files = Files.list(modelDir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("model.json");
+    }
+    assertThat(runner(List.of(root)).recheck(List.of(again), ledger)).singleElement()
+        .satisfies(c -> assertThat(c.holds()).as(c.problems().toString()).isTrue());
+  }
+
+  @Test
+  void anOldCopyRemountedInAnotherRootIsRebuiltThere() throws Exception {
+    Path backup = copy(snapshot.directory(), temp.resolve("backup"));
+    Path other = Files.createDirectories(temp.resolve("remounted"));
+    ForgetRequest done = forget("m5", List.of(root, other));
+
+    // The volume with the old snapshot comes back under the second root.
+    copy(backup, other.resolve(snapshot.metadata().snapshot()));
+    Files.createDirectories(other.resolve(".sources"));
+    Files.copy(root.resolve(".sources").resolve(snapshot.metadata().snapshot() + ".json"),
+        other.resolve(".sources").resolve(snapshot.metadata().snapshot() + ".json"));
+    assertThat(runner(List.of(root, other)).recheck(List.of(done), ledger)).singleElement().satisfies(c -> assertThat(c.problems())
+        .singleElement().asString().contains("the member's records are in snapshot " + snapshot.metadata().snapshot() + " in " + other)
+        .doesNotContain("model"));
+    assertThat(runner(List.of(root, other)).recheckCompleted(ledger, Set.of(), true).reopened()).containsExactly(done.id());
+
+    ForgetRunner.RunReport run = runner(List.of(root, other)).run(new ForgetRunner.Rebuild(ledger, "1".repeat(64), KEY, 2));
+    assertThat(run.completed()).isEqualTo(1);
+    assertThat(run.replacements()).singleElement().satisfies(r -> {
+      assertThat(r.oldSnapshot()).isEqualTo(snapshot.metadata().snapshot());
+      assertThat(r.newModel()).as("the model was retrained when the first copy was retired").isNull();
+      assertThat(r.contentAbsent()).isTrue();
+    });
+    assertThat(other.resolve(snapshot.metadata().snapshot()).resolve("FORGOTTEN.json")).isRegularFile();
+    ForgetRequest again = queue.find(done.id()).orElseThrow();
+    assertThat(again.outcome().replacements()).hasSize(2);
+    assertThat(runner(List.of(root, other)).recheck(List.of(again), ledger)).singleElement()
+        .satisfies(c -> assertThat(c.holds()).as(c.problems().toString()).isTrue());
+  }
+
+  @Test
+  void aRequestThatIsNotCompletedDoesNotHold() throws Exception {
+    ForgetRequest pending = ForgetRequests.pending("m1", ForgetReason.MANUAL, null, CLOCK.instant());
+    assertThat(runner(List.of(root)).recheck(List.of(pending), ledger)).singleElement()
+        .satisfies(c -> assertThat(c.problems()).containsExactly("request " + pending.id() + " is pending, not completed"));
+    assertThatThrownBy(() -> pending.reopened(CLOCK.instant(), List.of())).isInstanceOf(IllegalStateException.class);
+  }
+
+  private static Path copy(Path from, Path to) throws IOException {
+    List<Path> all;
+    try (Stream<Path> walk = Files.walk(from)) {
+      all = walk.toList();
+    }
+    for (Path p : all) {
+      Path target = to.resolve(from.relativize(p).toString());
+      if (Files.isDirectory(p)) {
+        Files.createDirectories(target);
+      } else {
+        Files.copy(p, target);
+      }
+    }
+    return to;
+  }
+
+  private static void restoreMissing(Path from, Path to) throws IOException {
+    List<Path> all;
+    try (Stream<Path> walk = Files.walk(from)) {
+      all = walk.filter(Files::isRegularFile).toList();
+    }
+    for (Path p : all) {
+      Path target = to.resolve(from.relativize(p).toString());
+      if (!Files.exists(target)) {
+        Files.copy(p, target);
+      }
+    }
+  }
+}
