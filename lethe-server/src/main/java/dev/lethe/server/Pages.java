@@ -495,6 +495,7 @@ final class Pages {
     }
     b.append("</p>");
     recheckSection(b, queue.get("recheck"));
+    b.append("<h3>Open requests</h3>");
     if (queue.get("requests").isEmpty()) {
       b.append("<p>The queue is empty.</p>");
     } else {
