@@ -60,7 +60,14 @@ import java.util.Set;
  * shard files and its models' artefacts are deleted (a {@code FORGOTTEN.json} tombstone says
  * which and why) and the rebuild takes its place. Snapshots may live in several directories
  * (roots); a run covers every root, and each rebuild is published next to the snapshot it
- * replaces. Not thread-safe: one run at a time.
+ * replaces.
+ *
+ * <p>Completed requests can be checked again later ({@link #recheck}, {@link #recheckCompleted}):
+ * a retired snapshot's files or a retired model's artefacts restored from a backup, or an old
+ * copy of a snapshot remounted, bring a member back. A request reopened for that runs again like
+ * any pending one: what came back of a retired snapshot (and its models) is deleted again, since
+ * a verified rebuild of it exists; a copy in force that holds the member is rebuilt. Not
+ * thread-safe: one run at a time.
  */
 public final class ForgetRunner {
 
