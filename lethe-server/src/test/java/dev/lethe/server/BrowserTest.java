@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.NoSuchElementException;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -92,6 +94,12 @@ class BrowserTest {
     assertThat(toggle.isSelected()).isTrue();
     toggle.click(); // the page script saves on change; the page then reloads
     new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(toggle));
+    // The form posts and the server redirects back to the page: until that page has loaded, an
+    // element found may belong to a document about to be replaced, so it is looked up again.
+    new WebDriverWait(driver, Duration.ofSeconds(10))
+        .ignoring(StaleElementReferenceException.class)
+        .ignoring(NoSuchElementException.class)
+        .until(d -> d.findElement(By.id("history")).getText().contains("Switched off genai-training"));
     assertThat(driver.findElement(By.id("toggle-genai-training")).isSelected()).isFalse();
     assertThat(t.events("bob", "consent.set")).singleElement().satisfies(e -> {
       assertThat(e.get("choice").asText()).isEqualTo("withdraw");
