@@ -77,8 +77,8 @@ class RecheckCommandsTest {
 
     // The operator's backup, taken before forgetting.
     Path backup = dir.resolve("backup");
-    copy(out.resolve(snapshot), backup.resolve("snapshot"));
-    copy(modelDir, backup.resolve("model"));
+    SnapshotRootsTest.copy(out.resolve(snapshot), backup.resolve("snapshot"));
+    SnapshotRootsTest.copy(modelDir, backup.resolve("model"));
 
     assertThat(CliRun.run("forget", "--data", data, "--member", "u2").status()).isZero();
     CliRun run = CliRun.run("forget-run", "--data", data, "--threads", "2");
@@ -246,21 +246,6 @@ class RecheckCommandsTest {
         throw new UncheckedIOException(e);
       }
     }).toList();
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    List<Path> all;
-    try (Stream<Path> walk = Files.walk(from)) {
-      all = walk.toList();
-    }
-    for (Path p : all) {
-      Path target = to.resolve(from.relativize(p).toString());
-      if (Files.isDirectory(p)) {
-        Files.createDirectories(target);
-      } else {
-        Files.copy(p, target);
-      }
-    }
   }
 
   /** Copies back every file of the backup that is no longer there, as a restore would. */

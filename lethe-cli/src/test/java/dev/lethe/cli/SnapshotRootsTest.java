@@ -272,7 +272,8 @@ class SnapshotRootsTest {
     assertThat(out.resolve(snapshot).resolve("manifest.json")).isRegularFile();
   }
 
-  private static void copy(Path from, Path to) throws IOException {
+  /** Copies a directory tree, as a backup would. */
+  static void copy(Path from, Path to) throws IOException {
     List<Path> all;
     try (Stream<Path> walk = Files.walk(from)) {
       all = walk.toList();
