@@ -68,22 +68,8 @@ public final class SnapshotCatalog {
     }
     // A member's records sit in one shard of a snapshot, so the shard of the member at union
     // rank r is all "where" needs: one contains and one rank per snapshot instead of a lookup in
-    // every shard's bitmap. A merge of the shards' sorted members fills it in one pass.
-    short[] shardByRank = new short[union.getCardinality()];
-    org.roaringbitmap.PeekableIntIterator[] heads = new org.roaringbitmap.PeekableIntIterator[bitmaps.size()];
-    for (int i = 0; i < heads.length; i++) {
-      heads[i] = bitmaps.get(i).getIntIterator();
-    }
-    for (int rank = 0; rank < shardByRank.length; rank++) {
-      int best = -1;
-      for (int i = 0; i < heads.length; i++) {
-        if (heads[i].hasNext() && (best < 0 || Integer.compareUnsigned(heads[i].peekNext(), heads[best].peekNext()) < 0)) {
-          best = i;
-        }
-      }
-      heads[best].next();
-      shardByRank[rank] = (short) (int) shards.get(best);
-    }
+    // every shard's bitmap.
+    short[] shardByRank = shardByRank(union, bitmaps, shards);
     return new Entry(
         manifest.get("snapshot").asText(),
         dir,
@@ -97,6 +83,45 @@ public final class SnapshotCatalog {
         union,
         shardByRank,
         manifest);
+  }
+
+  /**
+   * The shard of the member at each rank of {@code union}. Member numbers are dense, so the usual
+   * way is a table by member number filled from each shard, read in union order: two passes over
+   * the members. Sparse numbers (a table far larger than the members) take a merge of the shards'
+   * sorted members instead, which asks every shard at every rank.
+   */
+  private static short[] shardByRank(RoaringBitmap union, List<RoaringBitmap> bitmaps, List<Integer> shards) {
+    short[] out = new short[union.getCardinality()];
+    if (out.length == 0) {
+      return out;
+    }
+    long last = Integer.toUnsignedLong(union.last());
+    if (last < 4L * out.length + (1 << 20)) {
+      short[] byMember = new short[(int) last + 1];
+      for (int i = 0; i < bitmaps.size(); i++) {
+        short shard = (short) (int) shards.get(i);
+        bitmaps.get(i).forEach((org.roaringbitmap.IntConsumer) m -> byMember[m] = shard);
+      }
+      int[] rank = {0};
+      union.forEach((org.roaringbitmap.IntConsumer) m -> out[rank[0]++] = byMember[m]);
+      return out;
+    }
+    org.roaringbitmap.PeekableIntIterator[] heads = new org.roaringbitmap.PeekableIntIterator[bitmaps.size()];
+    for (int i = 0; i < heads.length; i++) {
+      heads[i] = bitmaps.get(i).getIntIterator();
+    }
+    for (int rank = 0; rank < out.length; rank++) {
+      int best = -1;
+      for (int i = 0; i < heads.length; i++) {
+        if (heads[i].hasNext() && (best < 0 || Integer.compareUnsigned(heads[i].peekNext(), heads[best].peekNext()) < 0)) {
+          best = i;
+        }
+      }
+      heads[best].next();
+      out[rank] = (short) (int) shards.get(best);
+    }
+    return out;
   }
 
   /** Every snapshot, by as-of instant then id. */
