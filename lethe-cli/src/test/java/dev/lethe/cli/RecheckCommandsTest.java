@@ -52,16 +52,20 @@ class RecheckCommandsTest {
     return b.toString();
   }
 
-  @Test
-  void dataThatCameBackAfterForgettingFailsTheRecheckIsReopenedAndForgottenAgain() throws Exception {
+  /** Writes the ledger and the export {@code c.jsonl} in the test's directory, imports the ledger; returns the data directory. */
+  private String imported() throws IOException {
     String data = dir.resolve("data").toString();
-    Path out = dir.resolve("out");
     Files.writeString(dir.resolve("ledger.jsonl"), LEDGER);
     Files.writeString(dir.resolve("c.jsonl"), content());
     assertThat(CliRun.run("import", "--data", data, dir.resolve("ledger.jsonl").toString()).status()).isZero();
-    CliRun build = CliRun.run("build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-10-01T00:00:00Z",
-        "--content", dir.resolve("c.jsonl").toString(), "--out", out.toString(), "--quiet", "--threads", "2");
-    assertThat(build.status()).as(build.err()).isZero();
+    return data;
+  }
+
+  @Test
+  void dataThatCameBackAfterForgettingFailsTheRecheckIsReopenedAndForgottenAgain() throws Exception {
+    String data = imported();
+    Path out = dir.resolve("out");
+    CliRun build = SnapshotRootsTest.built(dir, data, out);
     String snapshot = JSON.readTree(build.out()).get("snapshot").asText();
     CliRun train = CliRun.run("train", "--data", data, "--snapshot", snapshot, "--threads", "2");
     assertThat(train.status()).as(train.err()).isZero();
@@ -171,13 +175,9 @@ class RecheckCommandsTest {
 
   @Test
   void aMissingRootFailsEveryRequestAndNothingIsReopened() throws Exception {
-    String data = dir.resolve("data").toString();
+    String data = imported();
     Path out = dir.resolve("out");
-    Files.writeString(dir.resolve("ledger.jsonl"), LEDGER);
-    Files.writeString(dir.resolve("c.jsonl"), content());
-    assertThat(CliRun.run("import", "--data", data, dir.resolve("ledger.jsonl").toString()).status()).isZero();
-    assertThat(CliRun.run("build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-10-01T00:00:00Z",
-        "--content", dir.resolve("c.jsonl").toString(), "--out", out.toString(), "--quiet", "--threads", "2").status()).isZero();
+    SnapshotRootsTest.built(dir, data, out);
     assertThat(CliRun.run("forget", "--data", data, "--member", "u1").status()).isZero();
     assertThat(CliRun.run("forget-run", "--data", data, "--threads", "2").status()).isZero();
     assertThat(CliRun.run("verify-forgetting", "--data", data, "--all").status()).isZero();
@@ -198,11 +198,8 @@ class RecheckCommandsTest {
 
   @Test
   void aSnapshotAsOfAfterTheRequestHoldsWhomItsDecisionsAllow() throws Exception {
-    String data = dir.resolve("data").toString();
+    String data = imported();
     Path out = dir.resolve("out");
-    Files.writeString(dir.resolve("ledger.jsonl"), LEDGER);
-    Files.writeString(dir.resolve("c.jsonl"), content());
-    assertThat(CliRun.run("import", "--data", data, dir.resolve("ledger.jsonl").toString()).status()).isZero();
     Clock june = Clock.fixed(Instant.parse("2024-06-01T00:00:00Z"), ZoneOffset.UTC);
     assertThat(CliRun.runAt(june, "build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-03-01T00:00:00Z",
         "--content", dir.resolve("c.jsonl").toString(), "--out", out.toString(), "--quiet", "--threads", "2").status()).isZero();
@@ -212,9 +209,7 @@ class RecheckCommandsTest {
     assertThat(run.status()).as(run.err()).isZero();
     assertThat(JSON.readTree(run.out()).get("completed").asInt()).isEqualTo(1);
     // A build as of October, which the consent decisions allow u1 into (nothing in the ledger stops it).
-    CliRun october = CliRun.run("build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-10-01T00:00:00Z",
-        "--content", dir.resolve("c.jsonl").toString(), "--out", out.toString(), "--quiet", "--threads", "2");
-    assertThat(october.status()).as(october.err()).isZero();
+    CliRun october = SnapshotRootsTest.built(dir, data, out);
     String later = JSON.readTree(october.out()).get("snapshot").asText();
     assertThat(JSON.readTree(CliRun.run("where", "--data", data, "--member", "u1").out()).get("snapshots"))
         .singleElement().satisfies(s -> assertThat(s.get("snapshot").asText()).isEqualTo(later));
