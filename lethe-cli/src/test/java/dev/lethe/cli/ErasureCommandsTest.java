@@ -83,10 +83,12 @@ class ErasureCommandsTest {
     assertThat(erased.status()).as(erased.err()).isZero();
     assertThat(erased.out()).startsWith("imported 1 events (0 already stored); the ledger holds 10 events");
 
-    // Export: the marker instead of her words; her name stays (her suppression entry); omar's are untouched.
+    // Export: the marker instead of her words, a keyed digest instead of her name (her suppression
+    // entry); omar's are untouched.
     CliRun exported = CliRun.run("export", "--data", data);
     assertThat(exported.status()).as(exported.err()).isZero();
-    assertThat(exported.out()).contains(NAME).doesNotContain(TEXT).doesNotContain(REASON).doesNotContain("no grounds given");
+    assertThat(exported.out()).contains("\"name_digest\":\"sip24:").doesNotContain(NAME).doesNotContain("Quillfeather")
+        .doesNotContain(TEXT).doesNotContain(REASON).doesNotContain("no grounds given");
     assertThat(exported.out()).contains("\"text\":\"[erased]\"", "\"reason\":\"[erased]\"", "Omar Stay", "omar likes trains");
     assertThat(exported.out().lines().count()).isEqualTo(10);
 
@@ -104,12 +106,22 @@ class ErasureCommandsTest {
     assertThat(answers.get(0)).contains("\"allowed\":true");
     assertThat(answers.get(3)).contains("erasure-requested");
 
-    // The export is a valid ledger, and importing it elsewhere gives the same stored events.
+    // The export is a valid ledger. Another deployment refuses it: her name digest only matches
+    // under this deployment's key. The same deployment on a new data directory (its key file
+    // copied) imports it and gets the same stored events.
     Path exportFile = dir.resolve("exported.jsonl");
     Files.writeString(exportFile, exported.out());
     assertThat(CliRun.run("replay", exportFile.toString()).status()).isZero();
+    String elsewhere = dir.resolve("elsewhere").toString();
+    CliRun refused = CliRun.run("import", "--data", elsewhere, exportFile.toString());
+    assertThat(refused.status()).isNotZero();
+    assertThat(refused.err()).contains("line 2", "name_digest", "another deployment");
+    assertThat(CliRun.run("export", "--data", elsewhere).out()).isEmpty();
     String copy = dir.resolve("copy").toString();
-    assertThat(CliRun.run("import", "--data", copy, exportFile.toString()).status()).isZero();
+    Files.createDirectories(Path.of(copy));
+    Files.copy(dir.resolve("data").resolve("deployment.key"), Path.of(copy, "deployment.key"));
+    CliRun copied = CliRun.run("import", "--data", copy, exportFile.toString());
+    assertThat(copied.status()).as(copied.err()).isZero();
     assertThat(CliRun.run("export", "--data", copy).out()).isEqualTo(exported.out());
 
     // Importing the original file again is a retry of every event: nothing is added.
@@ -129,7 +141,7 @@ class ErasureCommandsTest {
     Path snapshot = dir.resolve("data").resolve("snapshots").resolve(summary.get("snapshot").asText());
     String shards = shardText(snapshot);
     assertThat(shards).contains("omar likes trains").doesNotContain("[erased]").doesNotContain("j1");
-    // Her name in omar's post is still redacted: the member directory holds it after the erasure.
+    // Her name in omar's post is still redacted: the member directory holds its digest.
     assertThat(shards.toLowerCase(java.util.Locale.ROOT)).doesNotContain("quillfeather");
 
     // The audit log verifies after the purge.

@@ -1,5 +1,7 @@
 package dev.lethe.pipeline;
 
+import dev.lethe.core.event.ErasedNameKey;
+import dev.lethe.core.event.NameDigest;
 import dev.lethe.core.ledger.ConsentLedger;
 import dev.lethe.core.ledger.ConsentLedger.PostedContent;
 import dev.lethe.pipeline.meta.SnapshotMetadata;
@@ -34,24 +36,30 @@ final class EmbeddedEngine implements SnapshotEngine {
   private static final int BATCH_BYTES = 4 << 20;
 
   private final Detector detector;
-  /** The last member directory and the names it was built from, reused while they do not change. */
-  private List<String> directoryNames = List.of();
+  /** The last member directory and what it was built from, reused while that does not change. */
+  private DirectorySource directorySource;
   private MemberDirectory directory = MemberDirectory.empty();
+
+  private record DirectorySource(List<String> names, List<NameDigest> erased, String erasedKeyId) {}
 
   EmbeddedEngine(Detector detector) {
     this.detector = detector;
   }
 
   /**
-   * The directory of the ledger's member names, the same object as the previous build's when the
-   * names are the same, so a {@link DetectionCache} keeps answering across builds.
+   * The directory of the ledger's member names and erased members' name digests, the same object
+   * as the previous build's when they are the same, so a {@link DetectionCache} keeps answering
+   * across builds.
    */
-  private synchronized MemberDirectory directory(ConsentLedger ledger) {
+  private synchronized MemberDirectory directory(ConsentLedger ledger, byte[] deploymentKey) {
     List<String> names = new ArrayList<>(ledger.memberNames());
     names.sort(null);
-    if (!names.equals(directoryNames)) {
-      directoryNames = names;
-      directory = MemberDirectory.of(names);
+    List<NameDigest> erased = ledger.erasedNameDigests();
+    String keyId = erased.isEmpty() ? "" : ErasedNameKey.derive(deploymentKey).id();
+    DirectorySource source = new DirectorySource(names, erased, keyId);
+    if (!source.equals(directorySource)) {
+      directory = SnapshotBuilds.directory(names, erased, deploymentKey);
+      directorySource = source;
     }
     return directory;
   }
@@ -79,7 +87,7 @@ final class EmbeddedEngine implements SnapshotEngine {
     byte[] secret = SnapshotBuilds.pseudonymKey(request, inputs);
     Redactor redactor = Redactor.create(detector, request.redaction(), secret);
     RecordProcessor processor = new RecordProcessor(
-        view, redactor, directory(ledger), SnapshotBuilds.forgotten(request), new HashSet<>(ledger.contentIds()));
+        view, redactor, directory(ledger, request.deploymentKey()), SnapshotBuilds.forgotten(request), new HashSet<>(ledger.contentIds()));
 
     BuildCounts tally = new BuildCounts();
     progress.started(totalBytes);

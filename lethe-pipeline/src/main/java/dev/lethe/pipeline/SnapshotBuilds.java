@@ -1,7 +1,10 @@
 package dev.lethe.pipeline;
 
+import dev.lethe.core.event.ErasedNameKey;
+import dev.lethe.core.event.NameDigest;
 import dev.lethe.core.event.Visibility;
 import dev.lethe.pipeline.meta.SnapshotMetadata;
+import dev.lethe.redact.MemberDirectory;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -102,6 +105,23 @@ public final class SnapshotBuilds {
   public static byte[] pseudonymKey(SnapshotRequest request, List<SnapshotMetadata.Input> inputs) {
     List<SnapshotMetadata.Input> keyInputs = request.rebuild() == null ? inputs : request.rebuild().parentInputs();
     return SnapshotSecrets.pseudonymKey(request.deploymentKey(), request.purpose(), request.asOf(), keyInputs);
+  }
+
+  /**
+   * The member directory a build redacts with: the ledger's display names, and the digests erasure
+   * left of erased members' names (matched under the key derived from the request's deployment
+   * key, {@link ErasedNameKey#derive}).
+   *
+   * @param names display names, sorted
+   * @param erased erased members' name digests, sorted
+   * @throws IllegalArgumentException if a digest was made under another deployment's key: the
+   *     build cannot honour that erasure, so it does not start
+   */
+  public static MemberDirectory directory(List<String> names, List<NameDigest> erased, byte[] deploymentKey) {
+    if (erased.isEmpty()) {
+      return MemberDirectory.of(names);
+    }
+    return MemberDirectory.of(names, ErasedNameKey.derive(deploymentKey), erased);
   }
 
   /** The members a request leaves out as forgotten (empty unless it is a rebuild). */

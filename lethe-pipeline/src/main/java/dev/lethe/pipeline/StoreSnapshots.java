@@ -69,8 +69,7 @@ public final class StoreSnapshots {
    * the same store derives the same snapshot keys, which makes rebuilds byte-identical.
    */
   public static byte[] deploymentKey(LedgerStore store) {
-    String commitment = store.commitment("lethe/snapshot-pseudonym-key/1");
-    return HexFormat.of().parseHex(commitment.substring(commitment.indexOf(':') + 1));
+    return store.snapshotSecret();
   }
 
   /** Records a published snapshot in the audit log; returns the leaf index. */

@@ -1,5 +1,7 @@
 package dev.lethe.redact;
 
+import dev.lethe.core.event.ErasedNameKey;
+import dev.lethe.core.event.NameDigest;
 import java.util.Collection;
 
 /**
@@ -9,7 +11,7 @@ import java.util.Collection;
  */
 public interface MemberDirectory {
 
-  /** Number of distinct (normalised) names held. */
+  /** Number of distinct (normalised) names held, erased ones (distinct digests) included. */
   int size();
 
   /**
@@ -20,6 +22,21 @@ public interface MemberDirectory {
    */
   static MemberDirectory of(Collection<String> names) {
     return DirectoryMatcher.build(names);
+  }
+
+  /**
+   * A directory of these display names and of erased members' names, held only as digests (see
+   * lethe-core's {@link NameDigest}): a text mentioning an erased member is matched exactly where
+   * the name itself would be.
+   *
+   * @param key the deployment's key the digests were made under
+   * @throws IllegalArgumentException if a digest was made under another key: it could never
+   *     match, and the erased member's name would go unprotected
+   * @throws NullPointerException if an argument is null ({@code key} may be null when there are no
+   *     digests)
+   */
+  static MemberDirectory of(Collection<String> names, ErasedNameKey key, Collection<NameDigest> erased) {
+    return DirectoryMatcher.build(names, key, erased);
   }
 
   /** A directory with no names. */

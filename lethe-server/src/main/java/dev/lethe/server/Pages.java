@@ -362,8 +362,9 @@ final class Pages {
     if (erased) {
       b.append("<p class=\"notice\">You asked for your data to be erased. It is no longer used, and will be removed from training data and models. ")
           .append("What you wrote (posts, objection reasons) is erased from our records and shows as [erased]; ")
-          .append("the dates and choices above stay as the record of what we did with your data, and your name stays only ")
-          .append("so that we can keep removing it from what other members write about you before it is used for training.</p>");
+          .append("the dates and choices above stay as the record of what we did with your data. Your name is replaced by a ")
+          .append("coded fingerprint that cannot be read back, kept only so that we can keep removing your name from what ")
+          .append("other members write about you before it is used for training.</p>");
     } else {
       b.append("<form method=\"post\" action=\"/privacy/erasure\">").append(csrfField(csrf))
           .append("<p><input type=\"checkbox\" id=\"erasure-confirm\" name=\"confirm\" value=\"yes\" required> ")

@@ -1,9 +1,10 @@
 package dev.lethe.spark;
 
+import dev.lethe.core.event.NameDigest;
 import dev.lethe.pipeline.RecordProcessor;
 import dev.lethe.pipeline.RedactionPolicies;
 import dev.lethe.pipeline.ShardLayout;
-import dev.lethe.redact.MemberDirectory;
+import dev.lethe.pipeline.SnapshotBuilds;
 import dev.lethe.redact.Redactor;
 import java.io.Serializable;
 import java.util.Arrays;
@@ -37,6 +38,10 @@ final class BuildSpec implements Serializable {
   final ConsentGates gates;
   /** The ledger's member names, sorted, as the embedded engine builds its directory from them. */
   final String[] memberNames;
+  /** Erased members' name digests (written form), sorted. */
+  final String[] erasedNames;
+  /** The deployment key the digests are matched under; empty when there are none. */
+  final byte[] deploymentKey;
   final byte[] pseudonymKey;
   final String redaction;
   final String detector;
@@ -45,11 +50,14 @@ final class BuildSpec implements Serializable {
   final String[] ledgerContent;
 
   BuildSpec(
-      String buildId, ConsentGates gates, String[] memberNames, byte[] pseudonymKey, String redaction,
-      String detector, String[] forgotten, String[] ledgerContent) {
+      String buildId, ConsentGates gates, String[] memberNames, String[] erasedNames, byte[] deploymentKey,
+      byte[] pseudonymKey, String redaction, String detector, String[] forgotten, String[] ledgerContent) {
     this.buildId = buildId;
     this.gates = gates;
     this.memberNames = memberNames.clone();
+    this.erasedNames = erasedNames.clone();
+    // Shipped to executors only when some erased name needs it.
+    this.deploymentKey = erasedNames.length == 0 ? new byte[0] : deploymentKey.clone();
     this.pseudonymKey = pseudonymKey.clone();
     this.redaction = redaction;
     this.detector = detector;
@@ -65,7 +73,8 @@ final class BuildSpec implements Serializable {
         p = new RecordProcessor(
             gates.view(),
             Redactor.create(Detectors.byName(detector), RedactionPolicies.parse(redaction), pseudonymKey),
-            MemberDirectory.of(Arrays.asList(memberNames)),
+            SnapshotBuilds.directory(Arrays.asList(memberNames),
+                Arrays.stream(erasedNames).map(NameDigest::parse).toList(), deploymentKey),
             Set.of(forgotten),
             Set.of(ledgerContent));
         PROCESSORS.put(buildId, p);

@@ -1,5 +1,6 @@
 package dev.lethe.spark;
 
+import dev.lethe.core.event.NameDigest;
 import dev.lethe.core.ledger.ConsentLedger;
 import dev.lethe.core.ledger.ConsentLedger.PostedContent;
 import dev.lethe.pipeline.BuildCounts;
@@ -157,10 +158,15 @@ public final class SparkEngine implements SnapshotEngine {
     ConsentView view = ConsentView.of(ledger, request.purpose(), request.asOf(), request.shardsPerGroup());
     List<String> names = new ArrayList<>(ledger.memberNames());
     names.sort(null);
+    List<NameDigest> erased = ledger.erasedNameDigests();
+    // Fails here, before any work, if a digest was made under another deployment's key.
+    SnapshotBuilds.directory(List.of(), erased, request.deploymentKey());
     BuildSpec spec = new BuildSpec(
         UUID.randomUUID().toString(),
         ConsentGates.of(ledger, view),
         names.toArray(String[]::new),
+        erased.stream().map(NameDigest::toString).toArray(String[]::new),
+        request.deploymentKey(),
         SnapshotBuilds.pseudonymKey(request, inputs),
         RedactionPolicies.describe(request.redaction()),
         detector,

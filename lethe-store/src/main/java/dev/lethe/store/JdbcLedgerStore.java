@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.lethe.core.decision.Decision;
+import dev.lethe.core.event.ErasedNameKey;
 import dev.lethe.core.event.Erasure;
 import dev.lethe.core.event.EventCodec;
 import dev.lethe.core.event.InvalidEventException;
@@ -96,6 +98,8 @@ final class JdbcLedgerStore implements LedgerStore {
   private final Jdbi jdbi;
   private final StoreConfig config;
   private final AuditLeaves auditLeaves;
+  /** The key erasure digests a member's name under ({@link Erasure#purge}); derived from the deployment key. */
+  private final ErasedNameKey nameKey;
   private final String origin;
   /** The log's first signing key (store_meta audit_public_key); later ones come from rotations. */
   private final NoteKey firstKey;
@@ -115,6 +119,9 @@ final class JdbcLedgerStore implements LedgerStore {
 
   private final AtomicReference<Policies> policies = new AtomicReference<>(Policies.NONE);
 
+  /** The embedded store's deployment key, or a database store's first key when present. */
+  static final String DEPLOYMENT_KEY_FILE = "deployment.key";
+
   private JdbcLedgerStore(
       HikariDataSource dataSource,
       Jdbi jdbi,
@@ -127,6 +134,7 @@ final class JdbcLedgerStore implements LedgerStore {
     this.jdbi = jdbi;
     this.config = config;
     this.auditLeaves = auditLeaves;
+    this.nameKey = erasedNameKey();
     this.origin = origin;
     this.firstKey = firstKey;
     this.keyFiles = keyFiles;
@@ -154,10 +162,15 @@ final class JdbcLedgerStore implements LedgerStore {
           .migrate();
       Jdbi jdbi = Jdbi.create(ds);
       String deploymentId = metaOnce(jdbi, "deployment_id", () -> randomHex(16));
+      // A database store takes its first key from a deployment.key file in the key directory when
+      // there is one: how a store moved from another deployment keeps its key (erased members'
+      // name digests in an export only match under the key they were made with).
+      Path keyFile = dataDir.resolve(DEPLOYMENT_KEY_FILE);
+      byte[] seed = config.embedded() || !Files.exists(keyFile) ? Commitments.newKey() : Commitments.loadOrCreateKey(keyFile);
       byte[] key =
           config.embedded()
-              ? Commitments.loadOrCreateKey(dataDir.resolve("deployment.key"))
-              : HexFormat.of().parseHex(metaOnce(jdbi, "deployment_key", () -> Merkle.hex(Commitments.newKey())));
+              ? Commitments.loadOrCreateKey(keyFile)
+              : HexFormat.of().parseHex(metaOnce(jdbi, "deployment_key", () -> Merkle.hex(seed)));
       String origin = ORIGIN_PREFIX + deploymentId;
       SigningKeyFiles keyFiles = new SigningKeyFiles(dataDir);
       NoteKey local = NoteKey.of(origin, keyFiles.loadOrCreateActive());
@@ -348,7 +361,7 @@ final class JdbcLedgerStore implements LedgerStore {
     }
   }
 
-  private static Item decode(int index, Append append) throws EventRejectedException {
+  private Item decode(int index, Append append) throws EventRejectedException {
     Objects.requireNonNull(append, "append");
     LedgerLine line;
     try {
@@ -361,6 +374,15 @@ final class JdbcLedgerStore implements LedgerStore {
     }
     if (line.event() instanceof Query) {
       throw new EventRejectedException(index, "a query asks for a decision and is never stored");
+    }
+    if (line.event() instanceof MemberRegistered r && r.nameDigest() != null) {
+      // An erased member's registration from an export: its digest is only honoured under the
+      // key it was made with, so one from another deployment would leave the name unprotected.
+      try {
+        nameKey.check(r.nameDigest());
+      } catch (IllegalArgumentException e) {
+        throw new EventRejectedException(index, "\"name_digest\": " + e.getMessage());
+      }
     }
     try {
       return new Item(index, line.event(), line.json(), MAPPER.writeValueAsString(line.json()), append.clientId());
@@ -594,14 +616,14 @@ final class JdbcLedgerStore implements LedgerStore {
    * group erased: rows stored earlier and rows of batches that came before it in the group. Rows
    * written after an erasure was accepted were purged before they were written.
    */
-  private static void purgeStored(GroupState state) {
+  private void purgeStored(GroupState state) {
     for (int n : state.newlyErased) {
       purgeMember(state.tx.h, n, state.erasedBy.get(n));
     }
   }
 
   /** Purges every row of member {@code n} not purged yet, marking it with the erasure's seq. */
-  private static void purgeMember(Handle h, int n, long by) {
+  private void purgeMember(Handle h, int n, long by) {
     List<Map.Entry<Long, String>> rows =
         h.createQuery("SELECT seq, body FROM ledger_event WHERE member_no = ? AND purged_by IS NULL ORDER BY seq")
             .bind(0, n)
@@ -618,8 +640,10 @@ final class JdbcLedgerStore implements LedgerStore {
   }
 
   /**
-   * Purges what a store written before erasure purged rows (schema V4) still holds of members who
-   * asked for erasure: once, when such a store is first opened; a no-op query afterwards.
+   * Purges what a store written by an earlier version still holds of members who asked for
+   * erasure, once, when such a store is first opened; no-op queries afterwards. A store from before
+   * erasure purged rows (schema V4) has unpurged rows of erased members; one from before erasure
+   * replaced names by digests has purged registrations that still hold the plain name.
    */
   private void purgeLeftovers() {
     List<Map.Entry<Integer, Long>> pending = guard(() -> jdbi.withHandle(h -> h.createQuery(
@@ -628,12 +652,25 @@ final class JdbcLedgerStore implements LedgerStore {
                 + " GROUP BY e.member_no ORDER BY e.member_no")
         .map((rs, ctx) -> Map.entry(rs.getInt(1), rs.getLong(2)))
         .list()));
-    if (pending.isEmpty()) {
+    // A purged body with a digest holds "name_digest":, never "name": (bodies are compact JSON).
+    List<Map.Entry<Long, String>> named = guard(() -> jdbi.withHandle(h -> h.createQuery(
+            "SELECT seq, body FROM ledger_event WHERE event_type = 'member.registered' AND purged_by IS NOT NULL"
+                + " AND body LIKE '%\"name\":%' ORDER BY seq")
+        .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getString(2)))
+        .list()));
+    if (pending.isEmpty() && named.isEmpty()) {
       return;
     }
     try {
       write(tx -> {
         pending.forEach(en -> purgeMember(tx.h, en.getKey(), en.getValue()));
+        if (!named.isEmpty()) {
+          PreparedBatch update = tx.h.prepareBatch("UPDATE ledger_event SET body = ? WHERE seq = ?");
+          for (Map.Entry<Long, String> row : named) {
+            update.add(purgedBody(decodeBody(row.getKey(), row.getValue()).json()), row.getKey());
+          }
+          update.execute();
+        }
         return null;
       });
     } catch (EventRejectedException e) {
@@ -641,9 +678,9 @@ final class JdbcLedgerStore implements LedgerStore {
     }
   }
 
-  private static String purgedBody(ObjectNode json) {
+  private String purgedBody(ObjectNode json) {
     try {
-      return MAPPER.writeValueAsString(Erasure.purge(json));
+      return MAPPER.writeValueAsString(Erasure.purge(json, nameKey));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a purged JSON object is always writable", e);
     }
@@ -1834,7 +1871,7 @@ final class JdbcLedgerStore implements LedgerStore {
           }
           if (leaf == null) {
             problems.add("ledger event seq " + seq + ": its audit leaf " + rs.getLong(2) + " is missing");
-          } else if (!java.util.Arrays.equals(want, purged ? purgedLeaf(leaf) : leaf)) {
+          } else if (!java.util.Arrays.equals(want, purged ? purgedLeaf(leaf, rs.getString(3)) : leaf)) {
             problems.add("ledger event seq " + seq + " does not match its audit leaf " + rs.getLong(2));
           }
           return Boolean.TRUE;
@@ -1856,14 +1893,21 @@ final class JdbcLedgerStore implements LedgerStore {
    * What the leaf of a purged row must be: the stored leaf with the purge rule applied to the
    * event it commits to, each purged free-text field then committing to the marker. A purged
    * row's retained fields are thereby still checked against the values the leaf committed to at
-   * append time; the purged ones cannot be, as nothing of them is left to check.
+   * append time; the purged ones cannot be, as nothing of them is left to check. That includes a
+   * registration's name digest: the leaf commits to the name, which is gone, so the digest the row
+   * holds is taken as the purge of the committed name, and only its presence where the leaf had a
+   * name is checked (the append check and {@code NameDigest}'s form cover the rest).
    */
-  private byte[] purgedLeaf(byte[] leaf) {
+  private byte[] purgedLeaf(byte[] leaf, String rowBody) {
     try {
       ObjectNode node = (ObjectNode) MAPPER.readTree(leaf);
       ObjectNode event = (ObjectNode) node.get("event");
-      node.set("event", Erasure.purge(event, com.fasterxml.jackson.databind.node.TextNode.valueOf(
-          auditLeaves.commitments().commit(Erasure.MARKER))));
+      JsonNode rowDigest = ((ObjectNode) MAPPER.readTree(rowBody)).get(Erasure.NAME_DIGEST);
+      TextNode digestCommitment = rowDigest == null || !rowDigest.isTextual()
+          ? null
+          : TextNode.valueOf(auditLeaves.commitments().commit(rowDigest.textValue()));
+      node.set("event", Erasure.purge(event, TextNode.valueOf(auditLeaves.commitments().commit(Erasure.MARKER)),
+          name -> digestCommitment));
       return AuditLeaves.canonical(node);
     } catch (IOException | RuntimeException e) {
       return leaf; // not a leaf of a member's event: it cannot match a purged row

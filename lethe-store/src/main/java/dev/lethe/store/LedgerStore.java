@@ -2,6 +2,7 @@ package dev.lethe.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.core.decision.Decision;
+import dev.lethe.core.event.ErasedNameKey;
 import dev.lethe.core.event.LedgerEvent;
 import dev.lethe.store.audit.AuditKey;
 import dev.lethe.store.audit.AuditReport;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -161,6 +163,21 @@ public interface LedgerStore extends AutoCloseable {
 
   /** The keyed commitment ({@code hmac-sha256:<hex>}) the audit log uses for a member id. */
   String commitment(String member);
+
+  /**
+   * The deployment's snapshot secret (32 bytes): snapshot pseudonym keys and the {@link
+   * #erasedNameKey} derive from it. A commitment under the deployment key, so it needs no secret
+   * of its own and differs between deployments.
+   */
+  default byte[] snapshotSecret() {
+    String c = commitment("lethe/snapshot-pseudonym-key/1");
+    return HexFormat.of().parseHex(c.substring(c.indexOf(':') + 1));
+  }
+
+  /** The key erasure digests members' names under: {@link ErasedNameKey#derive} of the {@link #snapshotSecret}. */
+  default ErasedNameKey erasedNameKey() {
+    return ErasedNameKey.derive(snapshotSecret());
+  }
 
   /** Number of audit-log leaves. */
   long auditSize();

@@ -9,8 +9,10 @@ import java.util.Objects;
  *
  * <p>Embedded: an H2 database in file mode under {@code dataDir}, next to the deployment key and
  * the audit signing key. Database: any JDBC URL (PostgreSQL 15 or newer in production); the
- * deployment key then lives in the database, so every instance commits member ids alike, and the
- * audit signing key under {@code dataDir}.
+ * deployment key then lives in the database, so every instance commits member ids alike (taken,
+ * when the database has none yet, from {@code dataDir/deployment.key} if that file exists, so a
+ * deployment moving its ledger to a new database keeps its key), and the audit signing key under
+ * {@code dataDir}.
  *
  * @param dataDir directory for the embedded database and the key files
  * @param jdbcUrl the database, or {@code null} for the embedded one under {@code dataDir}

@@ -42,11 +42,12 @@ abstract class ErasureContract {
           + "\"content_kinds\":[\"post\"],\"visibility\":[\"public\"],\"rules\":{\"EEA\":\"blocked\"}}}}}";
 
   /**
-   * Personal values of m1 that erasure must remove from the store. Not her name: it stays as her
-   * suppression entry (see {@link Erasure}).
+   * Personal values of m1 that erasure must remove from the store, her name included: only its
+   * digest stays, as her suppression entry (see {@link Erasure}).
    */
   private static final List<String> SECRETS =
-      List.of("my pin is 48213", "I am on sick leave", "her illness is temporary", "+44 20 7946 0000", "later pin 7731");
+      List.of("my pin is 48213", "I am on sick leave", "her illness is temporary", "+44 20 7946 0000", "later pin 7731",
+          "Jane Roe");
 
   protected abstract StoreFixture fixture();
 
@@ -164,15 +165,22 @@ abstract class ErasureContract {
       }
 
       // What is left: free text is the marker, unknown fields are gone, the rest stays, and the
-      // name too, so that the member directory still finds her in other members' posts.
+      // name becomes its digest, so that the member directory still finds her in other members'
+      // posts.
       List<StoredEvent> h = store.memberHistory("m1");
       assertThat(h).hasSize(10);
+      String digest = store.erasedNameKey().digest("Jane Roe").orElseThrow().toString();
       assertThat(h).filteredOn(e -> e.event() instanceof ContentPosted)
           .allSatisfy(e -> assertThat(((ContentPosted) e.event()).text()).isEqualTo(Erasure.MARKER));
       assertThat(h.get(0).json().toString())
-          .isEqualTo("{\"type\":\"member.registered\",\"at\":\"2024-02-01T00:00:00Z\",\"member\":\"m1\",\"country\":\"US\",\"birth_date\":\"1990-01-01\",\"name\":\"Jane Roe\"}");
+          .isEqualTo("{\"type\":\"member.registered\",\"at\":\"2024-02-01T00:00:00Z\",\"member\":\"m1\",\"country\":\"US\",\"birth_date\":\"1990-01-01\",\"name_digest\":\"" + digest + "\"}");
       String exported = export(store);
-      assertThat(exported).contains("\"text\":\"[erased]\"", "\"reason\":\"[erased]\"", "\"justification\":\"[erased]\"", "\"name\":\"Jane Roe\"");
+      assertThat(exported).contains("\"text\":\"[erased]\"", "\"reason\":\"[erased]\"", "\"justification\":\"[erased]\"",
+          "\"name_digest\":\"" + digest + "\"");
+      ConsentLedger exportedLedger =
+          LedgerReader.load(new ByteArrayInputStream(exported.getBytes(StandardCharsets.UTF_8))).ledger();
+      assertThat(exportedLedger.erasedNameDigests()).containsExactly(store.erasedNameKey().digest("Jane Roe").orElseThrow());
+      assertThat(exportedLedger.memberNames()).containsExactly("John Doe");
       assertThat(exported.lines().count()).isEqualTo(14);
 
       // Every row of m1 is marked with the seq of the erasure; m2's rows are not.
@@ -197,15 +205,37 @@ abstract class ErasureContract {
   }
 
   @Test
-  void exportThenImportGivesTheSamePurgedEvents() throws Exception {
+  void exportThenImportGivesTheSamePurgedEventsUnderTheSameDeploymentKey() throws Exception {
     String first;
-    try (LedgerStore a = LedgerStore.open(fixture().freshConfig())) {
+    // The deployment's key as a file: the embedded store keeps it so, and a database store takes
+    // its first key from it.
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    StoreConfig source = fixture().freshConfig();
+    java.nio.file.Files.createDirectories(source.dataDir());
+    java.nio.file.Files.write(source.dataDir().resolve("deployment.key"), key);
+    try (LedgerStore a = LedgerStore.open(source)) {
       a.appendBatch(history());
       a.append(ERASURE_M1, null);
       first = export(a);
     }
     List<LedgerLine> lines = LedgerReader.read(new ByteArrayInputStream(first.getBytes(StandardCharsets.UTF_8)));
-    try (LedgerStore b = LedgerStore.open(fixture().freshConfig())) {
+    // Another deployment cannot honour m1's name digest, so it refuses her registration and
+    // stores nothing of the batch.
+    try (LedgerStore other = LedgerStore.open(fixture().freshConfig())) {
+      List<Append> again = new ArrayList<>();
+      lines.forEach(l -> again.add(Append.of(l.json().toString())));
+      assertThatThrownBy(() -> other.appendBatch(again))
+          .isInstanceOf(EventRejectedException.class)
+          .hasMessageContaining("name_digest")
+          .hasMessageContaining("another deployment");
+      assertThat(other.eventCount()).isZero();
+    }
+    // The same deployment moved to a new database keeps its key file, and imports it whole.
+    StoreConfig target = fixture().freshConfig();
+    java.nio.file.Files.createDirectories(target.dataDir());
+    java.nio.file.Files.write(target.dataDir().resolve("deployment.key"), key);
+    try (LedgerStore b = LedgerStore.open(target)) {
       List<Append> again = new ArrayList<>();
       lines.forEach(l -> again.add(Append.of(l.json().toString())));
       b.appendBatch(again);
@@ -276,6 +306,9 @@ abstract class ErasureContract {
       String purged = store.eventByClientId("post-c1").orElseThrow().json().toString();
       assertThat(purged).contains(Erasure.MARKER);
       assertThat(store.appendBatch(List.of(new Append(purged, "post-c1"))).get(0).repeated()).isTrue();
+      String purgedRegistration = store.eventByClientId("reg-m1").orElseThrow().json().toString();
+      assertThat(purgedRegistration).contains("name_digest").doesNotContain("Jane");
+      assertThat(store.append(purgedRegistration, "reg-m1").repeated()).isTrue();
       // Another text, or another name, under the same client id is still an error.
       assertThatThrownBy(() -> store.append(posted("c1", "m1", "2024-02-02T00:00:00Z", "my pin is 48214"), "post-c1"))
           .isInstanceOf(EventRejectedException.class)
@@ -343,6 +376,17 @@ abstract class ErasureContract {
     }
     try (LedgerStore store = LedgerStore.open(config)) {
       assertThat(export(store)).isEqualTo(purged);
+      assertThat(store.verifyAudit().problems()).isEmpty();
+    }
+    // As a store written before erasure replaced names by digests holds it: m1's registration
+    // purged, marked, and still with her name.
+    try (Connection c = fixture().raw(config);
+        PreparedStatement ps = c.prepareStatement("UPDATE ledger_event SET body = ? WHERE seq = 2")) {
+      ps.setString(1, appended.get(1).json());
+      assertThat(ps.executeUpdate()).isEqualTo(1);
+    }
+    try (LedgerStore store = LedgerStore.open(config)) {
+      assertThat(export(store)).isEqualTo(purged).doesNotContain("Jane Roe");
       assertThat(store.verifyAudit().problems()).isEmpty();
     }
   }

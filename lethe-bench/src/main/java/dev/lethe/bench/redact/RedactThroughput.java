@@ -1,9 +1,12 @@
 package dev.lethe.bench.redact;
 
 import dev.lethe.bench.text.SocialPosts;
+import dev.lethe.core.event.ErasedNameKey;
+import dev.lethe.core.event.NameDigest;
 import dev.lethe.redact.DetectionContext;
 import dev.lethe.redact.Detector;
 import dev.lethe.redact.EntityType;
+import dev.lethe.redact.MemberDirectory;
 import dev.lethe.redact.RedactionPolicy;
 import dev.lethe.redact.Redactor;
 import java.lang.management.ManagementFactory;
@@ -11,8 +14,10 @@ import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -23,7 +28,13 @@ import java.util.concurrent.Future;
  * on, first on one thread (MB/s per core, by wall clock and by the thread's CPU time, which a busy
  * machine disturbs less), then on all cores. Posts are generated in chunks outside the timed part, so any volume
  * fits in a small heap. Usage: {@code java -cp lethe-bench.jar
- * dev.lethe.bench.redact.RedactThroughput [MB] [--rules-only] [--one-thread] [--pool N]}.
+ * dev.lethe.bench.redact.RedactThroughput [MB] [--rules-only] [--one-thread] [--pool N] [--members N]
+ * [--erased N]}.
+ *
+ * <p>{@code --members N} adds a member directory of N display names, {@code --erased N} one of N
+ * erased members' name digests (lethe-core's {@code NameDigest}); the names are pairs and triples
+ * of capitalised words that follow each other in posts of another seed, so some of them occur in
+ * the timed posts, as members' names do. Without them the directory is empty.
  *
  * <p>{@code --pool N} is a diagnostic, not the benchmark: it redacts the same N posts over and
  * over, so with a small pool every word the detectors look up stays in the processor's caches. The
@@ -44,11 +55,14 @@ public final class RedactThroughput {
     Detector detector = rulesOnly ? Detector.of(EnumSet.allOf(EntityType.class), false) : Detector.standard();
     Redactor redactor = Redactor.create(detector, RedactionPolicy.pseudonymousPeople(),
         "benchmark-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+    int members = option(args, "--members");
+    int erased = option(args, "--erased");
+    DetectionContext context = directory(members, erased);
     long target = (long) (mb * 1_000_000);
     // Warm-up: let the JIT compile the hot paths before timing.
     SocialPosts warm = SocialPosts.create(7);
     for (int i = 0; i < 20_000; i++) {
-      redactor.redact(warm.next(), DetectionContext.none());
+      redactor.redact(warm.next(), context);
     }
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     SocialPosts gen = SocialPosts.create(42);
@@ -69,24 +83,59 @@ public final class RedactThroughput {
       long c0 = mx.getCurrentThreadCpuTime();
       long t0 = System.nanoTime();
       for (String p : chunk) {
-        sink += redactor.redact(p, DetectionContext.none()).text().length();
+        sink += redactor.redact(p, context).text().length();
       }
       nanos += System.nanoTime() - t0;
       cpu += mx.getCurrentThreadCpuTime() - c0;
     }
     double one = nanos / 1e9;
     double oneCpu = cpu / 1e9;
-    System.out.printf(Locale.ROOT, "%s: %d posts%s, %.1f MB UTF-8%n",
-        rulesOnly ? "rules only (no statistical name finder)" : "all detectors", posts,
+    System.out.printf(Locale.ROOT, "%s%s: %d posts%s, %.1f MB UTF-8%n",
+        rulesOnly ? "rules only (no statistical name finder)" : "all detectors",
+        members + erased == 0 ? "" : ", directory of " + members + " names and " + erased + " erased-name digests", posts,
         repeated.isEmpty() ? "" : " (the same " + repeated.size() + " over and over)", bytes / 1e6);
     System.out.printf(Locale.ROOT, "1 thread: %.1f s, %.2f MB/s per core; %.1f CPU s, %.2f MB per CPU second%n",
         one, bytes / 1e6 / one, oneCpu, bytes / 1e6 / oneCpu);
     if (!oneThread) {
-      sink += allCores(redactor, Math.min(target, 50_000_000));
+      sink += allCores(redactor, context, Math.min(target, 50_000_000));
     }
     if (sink == 42) {
       System.out.println();
     }
+  }
+
+  private static int option(String[] args, String name) {
+    int at = List.of(args).indexOf(name);
+    return at < 0 ? 0 : Integer.parseInt(args[at + 1]);
+  }
+
+  /** A context whose directory holds {@code members} names and {@code erased} erased-name digests. */
+  private static DetectionContext directory(int members, int erased) {
+    if (members + erased == 0) {
+      return DetectionContext.none();
+    }
+    Set<String> names = new LinkedHashSet<>();
+    SocialPosts gen = SocialPosts.create(99);
+    for (int guard = 0; names.size() < members + erased && guard < 10_000_000; guard++) {
+      String[] words = gen.next().split(" ");
+      for (int i = 0; i + 1 < words.length && names.size() < members + erased; i++) {
+        if (capitalised(words[i]) && capitalised(words[i + 1])) {
+          boolean three = i + 2 < words.length && capitalised(words[i + 2]);
+          names.add(words[i] + " " + words[i + 1] + (three ? " " + words[i + 2] : ""));
+        }
+      }
+    }
+    List<String> all = new ArrayList<>(names);
+    ErasedNameKey key = ErasedNameKey.derive("benchmark-deployment-secret".getBytes(StandardCharsets.UTF_8));
+    List<NameDigest> digests = new ArrayList<>();
+    for (String name : all.subList(members, all.size())) {
+      key.digest(name).ifPresent(digests::add);
+    }
+    return DetectionContext.none().withDirectory(MemberDirectory.of(all.subList(0, members), key, digests));
+  }
+
+  private static boolean capitalised(String word) {
+    return word.length() > 1 && Character.isUpperCase(word.charAt(0)) && Character.isLowerCase(word.charAt(1));
   }
 
   private static List<String> posts(SocialPosts gen, int n) {
@@ -101,7 +150,7 @@ public final class RedactThroughput {
   }
 
   /** Redacts up to {@code target} bytes of posts on every core; prints the total rate. */
-  private static long allCores(Redactor redactor, long target) throws Exception {
+  private static long allCores(Redactor redactor, DetectionContext context, long target) throws Exception {
     SocialPosts gen = SocialPosts.create(43);
     List<String> posts = new ArrayList<>();
     long bytes = 0;
@@ -119,7 +168,7 @@ public final class RedactThroughput {
       parts.add(pool.submit(() -> {
         long s = 0;
         for (int i = from; i < posts.size(); i += cores) {
-          s += redactor.redact(posts.get(i), DetectionContext.none()).text().length();
+          s += redactor.redact(posts.get(i), context).text().length();
         }
         return s;
       }));

@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * What erasure leaves of a member's event: the purge rule a store applies to every stored event of
@@ -23,12 +24,14 @@ import java.util.Set;
  * so the event still has every field the format requires. Every unknown field is removed: its
  * content is unknown, so it is treated as personal.
  *
- * <p>The display {@code name} stays, as the member's entry on a suppression list. Snapshot builds
- * find members' names in other members' posts through the directory of registered names; without
- * it, an erased member's name would reach every later training snapshot through what others wrote
- * about them, left to the statistical detectors alone. Keeping the minimum needed to honour the
- * erasure is the controller's duty (Art. 17(1) and 17(3)(b)). The name stays in exports too, so a
- * store rebuilt from an export goes on honouring the erasure.
+ * <p>The display {@code name} becomes its {@code name_digest}, a keyed digest ({@link NameDigest})
+ * under the deployment's {@link ErasedNameKey}. Snapshot builds find members' names in other
+ * members' posts through the directory of registered names; without an entry there, an erased
+ * member's name would reach every later training snapshot through what others wrote about them,
+ * left to the statistical detectors alone. The digest keeps that protection while the name itself
+ * leaves the store, its exports and its backups: a text matches it exactly where the name would
+ * have matched, and nothing in the store tells what the name was. A name too short to look for
+ * (one letter) leaves no digest.
  *
  * <p>Purging is idempotent, and the result is still a valid event of the same type. Stateless and
  * thread-safe.
@@ -40,10 +43,13 @@ public final class Erasure {
 
   private static final Set<String> ALWAYS = Set.of("type", "at", "id");
 
+  /** The field of a registration that holds its name's digest once purged. */
+  public static final String NAME_DIGEST = "name_digest";
+
   /** Per event type: the fields kept as they are. */
   private static final Map<String, Set<String>> KEPT =
       Map.ofEntries(
-          Map.entry("member.registered", Set.of("member", "country", "birth_date", "name")),
+          Map.entry("member.registered", Set.of("member", "country", "birth_date", NAME_DIGEST)),
           Map.entry("member.moved", Set.of("member", "country")),
           Map.entry("member.closed", Set.of("member")),
           Map.entry("notice.sent", Set.of("member", "policy_version")),
@@ -63,33 +69,41 @@ public final class Erasure {
   private Erasure() {}
 
   /**
-   * The event as stored after its member's erasure: a new object, keys in the original order.
+   * The event as stored after its member's erasure: a new object, keys in the original order, the
+   * {@code name} of a registration replaced by its {@code name_digest} in place.
    *
    * @param event one ledger event of a member (any event type but {@code policy.published})
+   * @param key the deployment's key for erased-name digests
    * @throws IllegalArgumentException if the event has no known member-related {@code type}
    */
-  public static ObjectNode purge(ObjectNode event) {
-    return purge(event, TextNode.valueOf(MARKER));
+  public static ObjectNode purge(ObjectNode event, ErasedNameKey key) {
+    Objects.requireNonNull(key, "key");
+    return purge(event, TextNode.valueOf(MARKER),
+        name -> key.digest(name).map(d -> (JsonNode) TextNode.valueOf(d.toString())).orElse(null));
   }
 
   /**
-   * Applies the purge rule with another value in place of the marker: a store that keeps another
-   * form of an event (an audit leaf where values are commitments, say) uses it to see that form
-   * purged the same way.
+   * Applies the purge rule with other values in place of the marker and the name digest: a store
+   * that keeps another form of an event (an audit leaf where values are commitments, say) uses it
+   * to see that form purged the same way.
    *
    * @param event an object with the fields of one ledger event (values in any form)
    * @param marker what each purged free-text field becomes
+   * @param nameDigest what a registration's {@code name} becomes (its value given), as the value
+   *     of {@code name_digest}; null for no digest
    * @throws IllegalArgumentException if the event has no known member-related {@code type}
    */
-  public static ObjectNode purge(ObjectNode event, JsonNode marker) {
+  public static ObjectNode purge(ObjectNode event, JsonNode marker, Function<String, JsonNode> nameDigest) {
     Objects.requireNonNull(event, "event");
     Objects.requireNonNull(marker, "marker");
+    Objects.requireNonNull(nameDigest, "nameDigest");
     JsonNode type = event.get("type");
     Set<String> kept = type != null && type.isTextual() ? KEPT.get(type.textValue()) : null;
     if (kept == null) {
       throw new IllegalArgumentException("not a member's event: type " + type);
     }
     String marked = MARKED.get(type.textValue());
+    boolean registration = type.textValue().equals("member.registered");
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     for (Iterator<Map.Entry<String, JsonNode>> it = event.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
@@ -98,6 +112,11 @@ public final class Erasure {
         out.set(name, field.getValue().deepCopy());
       } else if (name.equals(marked)) {
         out.set(name, marker.deepCopy());
+      } else if (registration && name.equals("name") && field.getValue().isTextual()) {
+        JsonNode digest = nameDigest.apply(field.getValue().textValue());
+        if (digest != null) {
+          out.set(NAME_DIGEST, digest);
+        }
       }
     }
     return out;

@@ -73,8 +73,13 @@ public final class EventCodec {
       case POLICY_PUBLISHED:
         return new PolicyPublished(at, decodePolicy(f.object("policy")));
       case MEMBER_REGISTERED:
+        if (f.has("name") && f.has("name_digest")) {
+          throw new InvalidEventException(
+              "\"name\" and \"name_digest\" exclude each other: a name digest is what erasure leaves in place of a name");
+        }
         return new MemberRegistered(
-            at, f.string("member"), f.country("country"), f.date("birth_date"), f.optionalString("name"));
+            at, f.string("member"), f.country("country"), f.date("birth_date"), f.optionalString("name"),
+            f.nameDigest("name_digest"));
       case MEMBER_MOVED:
         return new MemberMoved(at, f.string("member"), f.country("country"));
       case MEMBER_CLOSED:
@@ -172,6 +177,9 @@ public final class EventCodec {
       o.put("member", e.member()).put("country", e.country()).put("birth_date", e.birthDate().toString());
       if (e.name() != null) {
         o.put("name", e.name());
+      }
+      if (e.nameDigest() != null) {
+        o.put("name_digest", e.nameDigest().toString());
       }
     } else if (event instanceof MemberMoved e) {
       o.put("member", e.member()).put("country", e.country());
@@ -286,6 +294,19 @@ public final class EventCodec {
 
     String optionalString(String field) throws InvalidEventException {
       return has(field) ? string(field) : null;
+    }
+
+    /** An optional erased-name digest ({@link NameDigest}); a malformed one is an error, never ignored. */
+    NameDigest nameDigest(String field) throws InvalidEventException {
+      String text = optionalString(field);
+      if (text == null) {
+        return null;
+      }
+      try {
+        return NameDigest.parse(text);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidEventException(name(field) + ": " + e.getMessage());
+      }
     }
 
     Fields object(String field) throws InvalidEventException {

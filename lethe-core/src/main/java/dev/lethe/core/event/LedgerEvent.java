@@ -11,7 +11,7 @@ import java.util.Objects;
  * <p>Every event carries the instant {@link #at()} from which it takes effect. Events are
  * immutable values; the fields of each record are the event's required fields, validated
  * non-null at construction. Optional fields are {@code null} when absent (only
- * {@link MemberRegistered#name()}).
+ * {@link MemberRegistered#name()} and {@link MemberRegistered#nameDigest()}).
  */
 public sealed interface LedgerEvent {
 
@@ -39,14 +39,24 @@ public sealed interface LedgerEvent {
     }
   }
 
-  /** A member exists from {@code at}; {@code name} (nullable) is the display name. */
-  record MemberRegistered(Instant at, String member, String country, LocalDate birthDate, String name)
-      implements LedgerEvent {
+  /**
+   * A member exists from {@code at}; {@code name} (nullable) is the display name. {@code
+   * nameDigest} (nullable, the {@code name_digest} field) is what the event keeps of the name once
+   * the member asked for erasure ({@link Erasure}): redaction still looks for the name in other
+   * members' posts through it.
+   */
+  record MemberRegistered(Instant at, String member, String country, LocalDate birthDate, String name,
+      NameDigest nameDigest) implements LedgerEvent {
     public MemberRegistered {
       Objects.requireNonNull(at, "at");
       Objects.requireNonNull(member, "member");
       Objects.requireNonNull(country, "country");
       Objects.requireNonNull(birthDate, "birthDate");
+    }
+
+    /** A registration as members make it: a name or none, no digest. */
+    public MemberRegistered(Instant at, String member, String country, LocalDate birthDate, String name) {
+      this(at, member, country, birthDate, name, null);
     }
 
     @Override

@@ -19,6 +19,7 @@ import dev.lethe.core.event.LedgerEvent.ObjectionDecided;
 import dev.lethe.core.event.LedgerEvent.ObjectionFiled;
 import dev.lethe.core.event.LedgerEvent.PolicyPublished;
 import dev.lethe.core.event.LedgerEvent.Query;
+import dev.lethe.core.event.NameDigest;
 import dev.lethe.core.event.Outcome;
 import dev.lethe.core.event.Visibility;
 import dev.lethe.core.ledger.MemberHistory.ObjectionHistory;
@@ -285,6 +286,21 @@ public final class ConsentLedger {
   }
 
   /**
+   * The name digests of members whose names erasure removed ({@link NameDigest}), sorted by their
+   * written form: redaction still looks for those names through them.
+   */
+  public List<NameDigest> erasedNameDigests() {
+    List<NameDigest> digests = new ArrayList<>();
+    for (MemberHistory m : members.values()) {
+      if (m.nameDigest != null) {
+        digests.add(m.nameDigest);
+      }
+    }
+    digests.sort(Comparator.comparing(NameDigest::toString));
+    return digests;
+  }
+
+  /**
    * Every {@code content.posted} item of the ledger, sorted by content id, with its deletion
    * instant (the earliest {@code content.deleted}, or null).
    */
@@ -387,7 +403,7 @@ public final class ConsentLedger {
           return "member \"" + e.member() + "\" is already registered";
         }
         int number = registrationNumbers.get(index);
-        MemberHistory m = new MemberHistory(e.member(), number, e.at(), e.birthDate(), e.name());
+        MemberHistory m = new MemberHistory(e.member(), number, e.at(), e.birthDate(), e.name(), e.nameDigest());
         m.countries.append(e.at(), seq, e.country());
         members.put(e.member(), m);
         return null;

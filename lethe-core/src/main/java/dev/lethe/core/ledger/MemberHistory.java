@@ -1,6 +1,7 @@
 package dev.lethe.core.ledger;
 
 import dev.lethe.core.event.Choice;
+import dev.lethe.core.event.NameDigest;
 import dev.lethe.core.event.Outcome;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -16,6 +17,8 @@ final class MemberHistory {
   final Instant registeredAt;
   final LocalDate birthDate;
   final String name;
+  /** What erasure left of the name: its digest, or null. */
+  final NameDigest nameDigest;
   final Timeline<String> countries = new Timeline<>();
   Instant closedAt;
   Instant erasureAt;
@@ -25,12 +28,14 @@ final class MemberHistory {
   final Timeline<Boolean> gpc = new Timeline<>();
   final List<ObjectionHistory> objections = new ArrayList<>(0);
 
-  MemberHistory(String member, int number, Instant registeredAt, LocalDate birthDate, String name) {
+  MemberHistory(String member, int number, Instant registeredAt, LocalDate birthDate, String name,
+      NameDigest nameDigest) {
     this.member = member;
     this.number = number;
     this.registeredAt = registeredAt;
     this.birthDate = birthDate;
     this.name = name;
+    this.nameDigest = nameDigest;
   }
 
   /** One objection with its decisions in applied order. */

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.core.event.ErasedNameKey;
 import dev.lethe.core.event.Erasure;
 import dev.lethe.core.event.EventCodec;
 import dev.lethe.core.event.LedgerEvent;
 import dev.lethe.core.event.LedgerEvent.PolicyPublished;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,8 +17,9 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
-/** The purge rule of erasure leaves every decision as it was, and only the free text goes. */
+/** The purge rule of erasure leaves every decision as it was; only the free text and the name go. */
 class ErasureProperties {
+  private static final ErasedNameKey KEY = ErasedNameKey.derive("erasure-properties-secret".getBytes(StandardCharsets.UTF_8));
 
   @Property(tries = 200)
   void purgingEveryMemberEventChangesNoDecision(@ForAll long seed) throws Exception {
@@ -27,8 +30,8 @@ class ErasureProperties {
         purged.add(e);
         continue;
       }
-      ObjectNode once = Erasure.purge(EventCodec.encode(e));
-      assertThat(Erasure.purge(once)).as("idempotent").isEqualTo(once);
+      ObjectNode once = Erasure.purge(EventCodec.encode(e), KEY);
+      assertThat(Erasure.purge(once, KEY)).as("idempotent").isEqualTo(once);
       purged.add(EventCodec.decode(once));
     }
     ConsentLedger original = ConsentLedger.of(g.events);
@@ -43,22 +46,36 @@ class ErasureProperties {
   }
 
   @Example
-  void freeTextBecomesTheMarkerUnknownFieldsGoTheNameStays() throws Exception {
+  void freeTextBecomesTheMarkerUnknownFieldsGoTheNameBecomesItsDigest() throws Exception {
     ObjectNode registered = json("{\"type\":\"member.registered\",\"at\":\"2024-01-01T00:00:00Z\",\"member\":\"m1\","
         + "\"country\":\"GB\",\"birth_date\":\"1990-02-03\",\"name\":\"Jane Roe\",\"id\":\"reg-1\",\"x-note\":{\"phone\":\"+44 20 7946 0000\"}}");
-    assertThat(Erasure.purge(registered)).isEqualTo(json("{\"type\":\"member.registered\",\"at\":\"2024-01-01T00:00:00Z\","
-        + "\"member\":\"m1\",\"country\":\"GB\",\"birth_date\":\"1990-02-03\",\"name\":\"Jane Roe\",\"id\":\"reg-1\"}"));
+    String digest = KEY.digest("Jane Roe").orElseThrow().toString();
+    ObjectNode purged = Erasure.purge(registered, KEY);
+    assertThat(purged).isEqualTo(json("{\"type\":\"member.registered\",\"at\":\"2024-01-01T00:00:00Z\","
+        + "\"member\":\"m1\",\"country\":\"GB\",\"birth_date\":\"1990-02-03\",\"name_digest\":\"" + digest + "\",\"id\":\"reg-1\"}"));
+    assertThat(purged.toString()).doesNotContain("Jane").doesNotContain("Roe");
+    assertThat(Erasure.purge(purged, KEY)).as("idempotent").isEqualTo(purged);
+    LedgerEvent.MemberRegistered decoded = (LedgerEvent.MemberRegistered) EventCodec.decode(purged);
+    assertThat(decoded.name()).isNull();
+    assertThat(decoded.nameDigest()).isEqualTo(KEY.digest("jane  ROE").orElseThrow());
+    assertThat(EventCodec.encode(decoded)).isEqualTo(json("{\"type\":\"member.registered\",\"at\":\"2024-01-01T00:00:00Z\","
+        + "\"member\":\"m1\",\"country\":\"GB\",\"birth_date\":\"1990-02-03\",\"name_digest\":\"" + digest + "\"}"));
+    assertThat(ConsentLedger.of(List.of(decoded)).erasedNameDigests()).containsExactly(decoded.nameDigest());
+    assertThat(ConsentLedger.of(List.of(decoded)).memberNames()).isEmpty();
+    // A one-letter name is never looked for, so it leaves no digest either.
+    assertThat(Erasure.purge(json("{\"type\":\"member.registered\",\"at\":\"2024-01-01T00:00:00Z\",\"member\":\"m2\","
+        + "\"country\":\"GB\",\"birth_date\":\"1990-02-03\",\"name\":\" Q \"}"), KEY).has("name_digest")).isFalse();
     ObjectNode posted = json("{\"type\":\"content.posted\",\"at\":\"2024-01-02T00:00:00Z\",\"content\":\"c1\",\"member\":\"m1\","
         + "\"kind\":\"post\",\"visibility\":\"public\",\"text\":\"call me on 07700 900123\"}");
-    ObjectNode purgedPost = Erasure.purge(posted);
+    ObjectNode purgedPost = Erasure.purge(posted, KEY);
     assertThat(purgedPost.get("text").textValue()).isEqualTo(Erasure.MARKER);
     assertThat(Erasure.isMarker(purgedPost.get("text").textValue())).isTrue();
     assertThat(EventCodec.decode(purgedPost)).isInstanceOf(LedgerEvent.ContentPosted.class);
     assertThat(Erasure.purge(json("{\"type\":\"objection.filed\",\"at\":\"2024-01-03T00:00:00Z\",\"objection\":\"o1\","
-        + "\"member\":\"m1\",\"purpose\":\"p\",\"reason\":\"my health\"}")).get("reason").textValue()).isEqualTo(Erasure.MARKER);
+        + "\"member\":\"m1\",\"purpose\":\"p\",\"reason\":\"my health\"}"), KEY).get("reason").textValue()).isEqualTo(Erasure.MARKER);
     assertThat(Erasure.purge(json("{\"type\":\"objection.decided\",\"at\":\"2024-01-04T00:00:00Z\",\"objection\":\"o1\","
-        + "\"outcome\":\"upheld\",\"justification\":\"she is ill\"}")).get("justification").textValue()).isEqualTo(Erasure.MARKER);
-    assertThatThrownBy(() -> Erasure.purge(json("{\"type\":\"policy.published\",\"at\":\"2024-01-01T00:00:00Z\",\"policy\":{}}")))
+        + "\"outcome\":\"upheld\",\"justification\":\"she is ill\"}"), KEY).get("justification").textValue()).isEqualTo(Erasure.MARKER);
+    assertThatThrownBy(() -> Erasure.purge(json("{\"type\":\"policy.published\",\"at\":\"2024-01-01T00:00:00Z\",\"policy\":{}}"), KEY))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
