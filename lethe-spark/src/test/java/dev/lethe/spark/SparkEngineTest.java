@@ -3,16 +3,23 @@ package dev.lethe.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.core.event.ErasedNameKey;
+import dev.lethe.core.event.Erasure;
 import dev.lethe.core.ledger.ConsentLedger;
+import dev.lethe.core.ledger.LedgerReader;
 import dev.lethe.pipeline.ProgressListener;
 import dev.lethe.pipeline.SnapshotEngine;
 import dev.lethe.pipeline.SnapshotRequest;
 import dev.lethe.pipeline.SnapshotResult;
 import dev.lethe.redact.RedactionPolicy;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
@@ -55,6 +62,10 @@ class SparkEngineTest {
   }
 
   private static SnapshotResult embedded(SnapshotRequest request) throws Exception {
+    return embedded(ledger, request);
+  }
+
+  private static SnapshotResult embedded(ConsentLedger ledger, SnapshotRequest request) throws Exception {
     return SnapshotEngine.embedded(Detectors.byName(Detectors.PATTERNS)).build(ledger, request, ProgressListener.NONE);
   }
 
@@ -88,6 +99,59 @@ class SparkEngineTest {
     assertThat(m.get("redactions").get("PERSON").asLong()).isPositive();
     assertThat(actual.metadata().shards()).hasSizeGreaterThan(4);
     assertThat(actual.metadata().shards()).extracting(s -> s.group()).contains("UK", "NA", "rest").doesNotContain("EEA");
+  }
+
+  /**
+   * The ledger as a store holds it after its erasures: each erased member's events purged, and
+   * the name kept as its digest or, as before digests, as the name itself.
+   */
+  private static ConsentLedger erased(boolean digests) throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    List<String> lines = Files.readAllLines(input.ledger);
+    Set<String> erased = new HashSet<>();
+    for (String line : lines) {
+      if (line.contains("\"erasure.requested\"")) {
+        erased.add(json.readTree(line).get("member").textValue());
+      }
+    }
+    ErasedNameKey key = ErasedNameKey.derive(LocalSpark.KEY);
+    StringBuilder out = new StringBuilder();
+    for (String line : lines) {
+      JsonNode event = line.isBlank() || line.startsWith("#") ? null : json.readTree(line);
+      if (event == null || !event.has("member") || !erased.contains(event.get("member").textValue())) {
+        out.append(line).append('\n');
+        continue;
+      }
+      ObjectNode purged = Erasure.purge((ObjectNode) event, key);
+      if (!digests && event.has("name")) {
+        purged.remove(Erasure.NAME_DIGEST);
+        purged.set("name", event.get("name"));
+      }
+      out.append(purged).append('\n');
+    }
+    return LedgerReader.load(new ByteArrayInputStream(out.toString().getBytes(StandardCharsets.UTF_8))).ledger();
+  }
+
+  @Test
+  void erasedMembersNamesAreRedactedByDigestOnBothEnginesWhereTheNamesWould() throws Exception {
+    ConsentLedger withDigests = erased(true);
+    ConsentLedger withNames = erased(false);
+    assertThat(withDigests.erasedNameDigests()).hasSizeGreaterThan(3);
+    assertThat(withNames.erasedNameDigests()).isEmpty();
+    assertThat(withNames.memberNames()).hasSize(withDigests.memberNames().size() + withDigests.erasedNameDigests().size());
+    // Other members' posts do mention erased members by name.
+    StringBuilder texts = new StringBuilder(); // the exports hold undecodable lines on purpose
+    for (Path file : input.content) {
+      texts.append(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
+    }
+    assertThat(withNames.memberNames().stream().filter(n -> !withDigests.memberNames().contains(n)))
+        .anyMatch(n -> texts.indexOf(n) >= 0);
+
+    SnapshotResult byName = embedded(withNames, request(temp.resolve("names")));
+    SnapshotResult byDigest = embedded(withDigests, request(temp.resolve("digests")));
+    SnapshotResult onSpark = spark().build(withDigests, request(temp.resolve("spark")), ProgressListener.NONE);
+    Snapshots.assertSame(byDigest.directory(), byName.directory());
+    Snapshots.assertSame(onSpark.directory(), byName.directory());
   }
 
   @Test
