@@ -204,7 +204,7 @@ public final class LineageIndex implements Closeable {
    *
    * @param directory the snapshot's directory
    * @param policyVersion the policy version of the build, or null
-   * @param shards how many shards the manifest lists
+   * @param shards how many of the shards the manifest lists still have their member bitmap (forgetting deletes them)
    * @param members how many members its present shards hold
    */
   public record Snapshot(String snapshot, Path directory, String purpose, Instant asOf, String policyVersion,
@@ -294,10 +294,13 @@ public final class LineageIndex implements Closeable {
       // or a directory's state between the two looks, and a file changed then has a recent time.
       boolean settled = temp != null && before.equals(after.withoutBitmaps())
           && after.settledBefore(startNanos - TimeUnit.SECONDS.toNanos(SETTLE_SECONDS));
-      if (settled && store(temp, index)) {
+      FileChannel stored = settled ? store(temp, index) : null;
+      if (stored != null) {
         temp = null;
       }
-      return fromBytes(root, index);
+      // Once stored, its answers are read from the file, as a stored index's are: a process that
+      // keeps it open (the server) does not keep its bytes in memory.
+      return fromBytes(root, index, stored != null ? Source.of(stored) : Source.of(ByteBuffer.wrap(index)));
     } finally {
       if (temp != null) {
         Files.deleteIfExists(temp);
@@ -307,10 +310,12 @@ public final class LineageIndex implements Closeable {
 
   /**
    * Writes the index into {@code temp}, forces it to disk and renames it over the stored one.
-   * Returns false if that failed (a full disk, say): the index is a cache, and the answer read
-   * from the files is right without it.
+   * Returns the written file open for reading (opened before the rename, so another index renamed
+   * over it later does not change what it reads), or null if that failed (a full disk, say): the
+   * index is a cache, and the answer read from the files is right without it.
    */
-  private static boolean store(Path temp, byte[] index) {
+  private static FileChannel store(Path temp, byte[] index) {
+    FileChannel written = null;
     try {
       try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer all = ByteBuffer.wrap(index);
@@ -319,10 +324,18 @@ public final class LineageIndex implements Closeable {
         }
         out.force(true);
       }
+      written = FileChannel.open(temp, StandardOpenOption.READ);
       Files.move(temp, temp.resolveSibling(INDEX), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      return true;
+      return written;
     } catch (IOException e) {
-      return false;
+      if (written != null) {
+        try {
+          written.close();
+        } catch (IOException ignored) {
+          // only a read handle
+        }
+      }
+      return null;
     }
   }
 
@@ -344,7 +357,7 @@ public final class LineageIndex implements Closeable {
     }
   }
 
-  private static LineageIndex fromBytes(Path root, byte[] index) throws IOException {
+  private static LineageIndex fromBytes(Path root, byte[] index, Source source) throws IOException {
     ByteBuffer all = ByteBuffer.wrap(index);
     int headerLength = all.getInt(12);
     long offsetsAt = all.getLong(16);
@@ -353,7 +366,7 @@ public final class LineageIndex implements Closeable {
     List<Snapshot> snapshots = readSnapshots(in, root);
     int memberLimit = in.readInt();
     return new LineageIndex(root, snapshots, memberLimit, offsetsAt, offsetsAt + 8L * (memberLimit + 1L),
-        Source.of(all), true);
+        source, true);
   }
 
   /**

@@ -2,10 +2,12 @@ package dev.lethe.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.core.event.Rfc3339;
-import dev.lethe.pipeline.SnapshotCatalog;
+import dev.lethe.pipeline.LineageIndex;
+import dev.lethe.pipeline.SnapshotFiles;
 import dev.lethe.pipeline.report.ComplianceFacts;
 import dev.lethe.pipeline.report.ComplianceReport;
 import dev.lethe.store.LedgerStore;
@@ -49,6 +51,9 @@ final class AuditService {
   private final ServerConfig config;
   private final LedgerStore store;
   private final LedgerView ledger;
+  /** Reads manifests as {@link dev.lethe.pipeline.SnapshotCatalog} reads them, so that the answer is the same. */
+  private static final ObjectMapper MANIFESTS = new ObjectMapper();
+
   private final SnapshotView snapshots;
   private final UnlearnViews views;
   private final Map<String, List<Integer>> verified = new HashMap<>();
@@ -321,7 +326,7 @@ final class AuditService {
     ObjectNode o = Json.object();
     ArrayNode list = o.putArray("snapshots");
     for (SnapshotView.Located l : current.snapshots()) {
-      SnapshotCatalog.Entry e = l.entry();
+      LineageIndex.Snapshot e = l.snapshot();
       list.addObject()
           .put("snapshot", e.snapshot())
           .put("purpose", e.purpose())
@@ -329,17 +334,28 @@ final class AuditService {
           .put("policy_version", e.policyVersion())
           .put("included", e.included())
           .put("excluded", e.excluded())
-          .put("shards", e.shards().size())
+          .put("shards", e.shards())
           .put("root", l.root().toString());
     }
     return current.putCoverage(o);
   }
 
+  /**
+   * The manifest of the first published snapshot with this id (in {@link SnapshotView.Snapshots#snapshots}
+   * order), read from its directory.
+   */
   ObjectNode manifest(String snapshot) {
     SnapshotView.Snapshots current = snapshots.current();
-    return current.find(snapshot).map(e -> (ObjectNode) e.manifest().deepCopy()).orElseThrow(() -> ProblemException.notFound(
+    LineageIndex.Snapshot found = current.find(snapshot).orElseThrow(() -> ProblemException.notFound(
         "unknown-snapshot", current.complete() ? "no published snapshot has this id"
             : "no published snapshot in a readable snapshot root has this id; not covered: " + current.describeGaps()));
+    try {
+      return (ObjectNode) MANIFESTS.readTree(found.directory().resolve(SnapshotFiles.MANIFEST).toFile());
+    } catch (IOException | ClassCastException e) {
+      // Retired or replaced since it was listed: the next listing no longer has it as it was.
+      throw ProblemException.notFound("unknown-snapshot", "snapshot " + snapshot + " in " + found.directory().getParent()
+          + " changed while it was read; ask again");
+    }
   }
 
   /**
@@ -348,17 +364,17 @@ final class AuditService {
    * the report's figures are all under a checkpoint the auditor can verify).
    */
   ComplianceFacts facts() {
-    return facts(snapshots.current());
+    return facts(snapshots.catalogued());
   }
 
-  private ComplianceFacts facts(SnapshotView.Snapshots current) {
+  private ComplianceFacts facts(SnapshotView.Catalogued current) {
     Instant now = config.clock.instant();
     SignedCheckpoint latest = store.checkpoint();
     ComplianceFacts.AuditFacts audit = new ComplianceFacts.AuditFacts(latest.checkpoint().size(), latest.note(),
         Base64.getEncoder().encodeToString(latest.checkpoint().root()), config.verifyCommand);
     LedgerView.Loaded l = ledger.current();
     return ComplianceFactsCollector.collect("Lethe compliance report — " + config.controller.name(), now, l.ledger(), l.events(),
-        current.snapshots().stream().map(SnapshotView.Located::entry).toList(), views.queued(), store::commitment, audit);
+        current.entries(), views.queued(), store::commitment, audit);
   }
 
   /**
@@ -366,8 +382,9 @@ final class AuditService {
    * read, it opens with a notice naming the roots, since its snapshot figures leave them out.
    */
   String reportHtml() {
-    SnapshotView.Snapshots current = snapshots.current();
-    ComplianceFacts facts = facts(current);
+    SnapshotView.Catalogued catalogued = snapshots.catalogued();
+    SnapshotView.Snapshots current = catalogued.snapshots();
+    ComplianceFacts facts = facts(catalogued);
     String html = insertSigners(ComplianceReport.html(facts), signedBy(facts.audit().checkpoint()));
     if (current.complete()) {
       return html;
@@ -409,8 +426,9 @@ final class AuditService {
    * open or past their deadline.
    */
   ObjectNode report() {
-    SnapshotView.Snapshots current = snapshots.current();
-    ComplianceFacts facts = facts(current);
+    SnapshotView.Catalogued catalogued = snapshots.catalogued();
+    SnapshotView.Snapshots current = catalogued.snapshots();
+    ComplianceFacts facts = facts(catalogued);
     Instant now = facts.generatedAt();
     ObjectNode o = ComplianceReport.json(facts);
     ((ObjectNode) o.get("audit")).set("signed_by", signedBy(facts.audit().checkpoint()));

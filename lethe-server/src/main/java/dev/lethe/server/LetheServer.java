@@ -33,11 +33,13 @@ public final class LetheServer implements AutoCloseable {
   private final Javalin app;
   private final PrometheusMeterRegistry metrics;
   private final ForgetScheduler forgetting;
+  private final SnapshotView snapshots;
 
-  private LetheServer(Javalin app, PrometheusMeterRegistry metrics, ForgetScheduler forgetting) {
+  private LetheServer(Javalin app, PrometheusMeterRegistry metrics, ForgetScheduler forgetting, SnapshotView snapshots) {
     this.app = app;
     this.metrics = metrics;
     this.forgetting = forgetting;
+    this.snapshots = snapshots;
   }
 
   /**
@@ -126,7 +128,7 @@ public final class LetheServer implements AutoCloseable {
       throw e;
     }
     forgetting.start();
-    return new LetheServer(app, metrics, forgetting);
+    return new LetheServer(app, metrics, forgetting, snapshots);
   }
 
   /** The server's own thread for periodic forget runs: a daemon, so it never keeps the JVM alive. */
@@ -189,11 +191,13 @@ public final class LetheServer implements AutoCloseable {
 
   /**
    * Stops listening and the periodic forget runs (waiting a while for a run in progress); the
-   * store stays open (the caller owns it), and so does an injected forget executor. Idempotent.
+   * store stays open (the caller owns it), and so does an injected forget executor; closes the
+   * snapshot roots' lineage indexes. Idempotent.
    */
   @Override
   public void close() {
     app.stop();
     forgetting.close();
+    snapshots.close();
   }
 }

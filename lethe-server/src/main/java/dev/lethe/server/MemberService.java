@@ -19,7 +19,7 @@ import dev.lethe.core.ledger.ConsentLedger;
 import dev.lethe.core.policy.Policy;
 import dev.lethe.core.policy.PurposePolicy;
 import dev.lethe.core.policy.Rule;
-import dev.lethe.pipeline.SnapshotCatalog;
+import dev.lethe.pipeline.LineageIndex;
 import dev.lethe.store.EventRejectedException;
 import dev.lethe.store.LedgerStore;
 import dev.lethe.store.StoredEvent;
@@ -275,18 +275,18 @@ final class MemberService {
    */
   ObjectNode dataUsage(String member) {
     int number = requireMember(member);
-    SnapshotView.Snapshots current = snapshots.current();
+    SnapshotView.Lineage where = snapshots.lineage(number);
+    SnapshotView.Snapshots current = where.snapshots();
     ObjectNode o = Json.object();
     o.put("member", member);
     ArrayNode snaps = o.putArray("snapshots");
-    for (SnapshotView.LocatedHit located : current.where(number)) {
-      SnapshotCatalog.Hit hit = located.hit();
+    for (SnapshotView.LocatedHit located : where.hits()) {
+      LineageIndex.Hit hit = located.hit();
       ObjectNode s = snaps.addObject();
       s.put("snapshot", hit.snapshot().snapshot());
       s.put("purpose", hit.snapshot().purpose());
       s.put("as_of", Rfc3339.format(hit.snapshot().asOf()));
-      ArrayNode shards = s.putArray("shards");
-      hit.shards().forEach(shards::add);
+      s.putArray("shards").add(hit.shard());
     }
     ArrayNode models = o.putArray("models");
     for (ModelLineage.ModelUse m : lineage.modelsFor(member)) {

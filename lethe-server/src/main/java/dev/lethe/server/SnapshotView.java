@@ -2,18 +2,23 @@ package dev.lethe.server;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.pipeline.LineageIndex;
 import dev.lethe.pipeline.SnapshotCatalog;
 import dev.lethe.pipeline.SnapshotRoots;
 import dev.lethe.store.LedgerStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.ref.SoftReference;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -28,21 +33,76 @@ import java.util.stream.Stream;
  * mount point, a partial restore, a snapshot deleted by hand) is reported in {@link
  * Snapshots#missing}.
  *
- * <p>Each root's catalog is reopened only when the set of published snapshot directories in it
- * changed or a snapshot was retired. Snapshots are published atomically and never rewritten in
- * place; the one change inside a published snapshot is its retirement after a verified
- * forgetting, which deletes its shard files and then writes (or extends) its {@code
- * FORGOTTEN.json} tombstone — so the listing plus each tombstone's size is a sufficient key. The
- * recorded snapshots of a root are checked again whenever that key or the records change.
+ * <p>Member lineage and snapshot listings are answered from each root's {@link LineageIndex}, as
+ * {@code lethe where} and {@code lethe snapshots} answer them: a few bytes per member instead of
+ * every member bitmap of every snapshot in memory. The index is opened as the CLI opens it
+ * (checked against every file it was built from, else read from the files and stored; read-only
+ * while a recorded snapshot of the root is missing) and kept open between requests while the
+ * root's key is unchanged: each snapshot directory's name, modification time and file key, and
+ * the size of its {@code FORGOTTEN.json} tombstone. Publishing renames a directory into the root
+ * and retiring renames it out (both change the listing); forgetting deletes shard files and
+ * writes the tombstone, and a shard file deleted or restored by hand adds, removes or replaces
+ * an entry of its directory: each changes its directory's time. A time less than {@value
+ * #SETTLE_SECONDS} s old could be left as it is by a further change within the file system's
+ * timestamp granularity, so such a directory's key also lists its entries (name, size, file key),
+ * until a request finds them unchanged once its time is old enough. A file rewritten in place
+ * inside a published snapshot (which nothing in Lethe does) is noticed the next time the key
+ * changes. The recorded snapshots of a root are checked again whenever its key or the records
+ * change.
+ *
+ * <p>Only the compliance report needs more than the index holds (every member bitmap, to count
+ * minors and members without a valid decision, and the manifests' region and redaction figures);
+ * it asks {@link #catalogued}, which opens a root's {@link SnapshotCatalog} then, under the same
+ * key, and holds it softly so that a server whose report nobody asks for never holds it, and one
+ * short of heap may drop it.
  */
-final class SnapshotView {
+final class SnapshotView implements AutoCloseable {
+
+  /**
+   * How old a directory's time must be for a change to it to show as a new time: more than any
+   * file system's timestamp granularity (FAT's is 2 s), as {@link LineageIndex} waits before it
+   * stores an index.
+   */
+  static final int SETTLE_SECONDS = 3;
 
   private final LedgerStore store;
   private final Path ownDir;
   private final Map<Path, Cached> cache = new HashMap<>();
+  private int indexOpens;
+  private int catalogOpens;
 
-  private record Cached(List<String> listing, List<String> recorded, SnapshotCatalog catalog,
-      List<SnapshotRoots.MissingSnapshot> missing) {}
+  /**
+   * A root as last read: its key, the records it was checked against and the outcome, its open
+   * index, and its catalog once the report asked for it.
+   */
+  private static final class Cached {
+    final List<String> recorded;
+    final List<SnapshotRoots.MissingSnapshot> missing;
+    final LineageIndex index;
+    List<Part> key = List.of();
+    Map<String, Part> parts = Map.of();
+    SoftReference<SnapshotCatalog> catalog = new SoftReference<>(null);
+
+    Cached(List<String> recorded, List<SnapshotRoots.MissingSnapshot> missing, LineageIndex index) {
+      this.recorded = recorded;
+      this.missing = missing;
+      this.index = index;
+    }
+
+    /**
+     * Records {@code key}, just found to match the files, dropping the entry listings of the
+     * directories whose time is now old enough: a change to one of them from now on changes its time.
+     */
+    void settle(List<Part> key, long settledBefore) {
+      List<Part> kept = key.stream()
+          .map(p -> p.entries() != null && p.modifiedNanos() < settledBefore ? new Part(p.name(), p.modifiedNanos(), p.fileKey(), p.tombstone(), null) : p)
+          .toList();
+      Map<String, Part> byName = new HashMap<>();
+      kept.forEach(p -> byName.put(p.name(), p));
+      this.key = kept;
+      this.parts = byName;
+    }
+  }
 
   /**
    * @param store the store keeping the registry of snapshot roots
@@ -53,14 +113,19 @@ final class SnapshotView {
     this.ownDir = ownDir;
   }
 
-  /** A root, its published snapshots, and the recorded snapshots it does not hold whole. */
-  record Root(Path root, SnapshotCatalog catalog, List<SnapshotRoots.MissingSnapshot> missing) {}
+  /** A root, its published snapshots (by as-of instant then id), and the recorded snapshots it does not hold whole. */
+  record Root(Path root, List<LineageIndex.Snapshot> snapshots, List<SnapshotRoots.MissingSnapshot> missing) {
+    Root {
+      snapshots = List.copyOf(snapshots);
+      missing = List.copyOf(missing);
+    }
+  }
 
   /** A published snapshot and the root it was found in. */
-  record Located(Path root, SnapshotCatalog.Entry entry) {}
+  record Located(Path root, LineageIndex.Snapshot snapshot) {}
 
-  /** A snapshot holding a member's records, its shards that do, and the root it was found in. */
-  record LocatedHit(Path root, SnapshotCatalog.Hit hit) {}
+  /** A snapshot holding a member's records, the shard that does, and the root it was found in. */
+  record LocatedHit(Path root, LineageIndex.Hit hit) {}
 
   /**
    * What every root holds now.
@@ -89,20 +154,13 @@ final class SnapshotView {
     /** Every snapshot, root by root (sorted by path), each root's by as-of instant then id. */
     List<Located> snapshots() {
       List<Located> out = new ArrayList<>();
-      roots.forEach(r -> r.catalog().snapshots().forEach(e -> out.add(new Located(r.root(), e))));
-      return out;
-    }
-
-    /** The snapshots and shards holding the member with this dense number, in {@link #snapshots} order. */
-    List<LocatedHit> where(int memberNumber) {
-      List<LocatedHit> out = new ArrayList<>();
-      roots.forEach(r -> r.catalog().where(memberNumber).forEach(h -> out.add(new LocatedHit(r.root(), h))));
+      roots.forEach(r -> r.snapshots().forEach(s -> out.add(new Located(r.root(), s))));
       return out;
     }
 
     /** The first snapshot with this id in {@link #snapshots} order. */
-    Optional<SnapshotCatalog.Entry> find(String snapshot) {
-      return snapshots().stream().map(Located::entry).filter(e -> e.snapshot().equals(snapshot)).findFirst();
+    Optional<LineageIndex.Snapshot> find(String snapshot) {
+      return snapshots().stream().map(Located::snapshot).filter(s -> s.snapshot().equals(snapshot)).findFirst();
     }
 
     /** How many roots could not be read. */
@@ -137,6 +195,30 @@ final class SnapshotView {
     }
   }
 
+  /**
+   * A member's lineage and what it covers.
+   *
+   * @param snapshots every root's snapshots and gaps, the same state {@code hits} were read in
+   * @param hits the snapshots and shards holding the member, in {@link Snapshots#snapshots} order
+   */
+  record Lineage(Snapshots snapshots, List<LocatedHit> hits) {
+    Lineage {
+      hits = List.copyOf(hits);
+    }
+  }
+
+  /**
+   * Every root's snapshots with their member bitmaps, for the compliance report.
+   *
+   * @param snapshots every root's snapshots and gaps
+   * @param entries the catalog entries of the readable roots, in {@link Snapshots#snapshots} order
+   */
+  record Catalogued(Snapshots snapshots, List<SnapshotCatalog.Entry> entries) {
+    Catalogued {
+      entries = List.copyOf(entries);
+    }
+  }
+
   /** Every root's snapshots as they are now. */
   synchronized Snapshots current() {
     List<Path> all = SnapshotRoots.roots(store, ownDir);
@@ -144,43 +226,200 @@ final class SnapshotView {
     List<Root> roots = new ArrayList<>();
     List<Path> unreachable = new ArrayList<>();
     for (Path root : all) {
-      Optional<Root> read = SnapshotRoots.reachable(root) ? read(root, recorded.getOrDefault(root, List.of())) : Optional.empty();
-      if (read.isPresent()) {
-        roots.add(read.get());
+      Cached read = SnapshotRoots.reachable(root) ? read(root, recorded.getOrDefault(root, List.of())) : null;
+      if (read != null) {
+        roots.add(new Root(root, read.index.snapshots(), read.missing));
       } else {
         unreachable.add(root);
       }
     }
-    cache.keySet().retainAll(all);
+    for (Map.Entry<Path, Cached> e : List.copyOf(cache.entrySet())) {
+      if (!all.contains(e.getKey())) {
+        drop(e.getKey());
+      }
+    }
     return new Snapshots(roots, unreachable);
   }
 
-  /** The root's catalog and missing snapshots, or empty if it could not be listed or read (it counts as unreachable then). */
-  private Optional<Root> read(Path root, List<String> recordedIds) {
-    try {
-      List<String> listing;
-      try (Stream<Path> s = Files.list(root)) {
-        listing = s.filter(p -> !p.getFileName().toString().startsWith(".")).map(SnapshotView::key).sorted().toList();
+  /**
+   * The snapshots and shards holding the member with this dense number, each root's read from its
+   * lineage index. A root whose index cannot be read counts as unreachable in the answer.
+   */
+  synchronized Lineage lineage(int memberNumber) {
+    Snapshots current = current();
+    List<Root> roots = new ArrayList<>();
+    List<Path> unreachable = new ArrayList<>(current.unreachable());
+    List<LocatedHit> hits = new ArrayList<>();
+    for (Root r : current.roots()) {
+      try {
+        List<LineageIndex.Hit> found = cache.get(r.root()).index.where(memberNumber);
+        found.forEach(h -> hits.add(new LocatedHit(r.root(), h)));
+        roots.add(r);
+      } catch (IOException e) {
+        // A torn or corrupt index: this answer cannot cover the root, and the next reads it afresh.
+        drop(r.root());
+        unreachable.add(r.root());
       }
-      Cached cached = cache.get(root);
-      if (cached == null || !cached.listing().equals(listing) || !cached.recorded().equals(recordedIds)) {
-        SnapshotCatalog catalog = cached != null && cached.listing().equals(listing) ? cached.catalog() : SnapshotCatalog.open(root);
-        cached = new Cached(listing, recordedIds, catalog, SnapshotRoots.missing(root, recordedIds));
-        cache.put(root, cached);
+    }
+    unreachable.sort(null);
+    return new Lineage(new Snapshots(roots, unreachable), hits);
+  }
+
+  /**
+   * Every root's snapshots with their catalogs (opened now if no entry holds one), for the
+   * compliance report. A root whose catalog cannot be read counts as unreachable in the answer.
+   */
+  synchronized Catalogued catalogued() {
+    Snapshots current = current();
+    List<Root> roots = new ArrayList<>();
+    List<Path> unreachable = new ArrayList<>(current.unreachable());
+    List<SnapshotCatalog.Entry> entries = new ArrayList<>();
+    for (Root r : current.roots()) {
+      Cached cached = cache.get(r.root());
+      SnapshotCatalog catalog = cached.catalog.get();
+      if (catalog == null) {
+        try {
+          catalog = SnapshotCatalog.open(r.root());
+          catalogOpens++;
+        } catch (IOException | UncheckedIOException e) {
+          drop(r.root());
+          unreachable.add(r.root());
+          continue;
+        }
+        cached.catalog = new SoftReference<>(catalog);
       }
-      return Optional.of(new Root(root, cached.catalog(), cached.missing()));
-    } catch (IOException | UncheckedIOException e) {
-      cache.remove(root);
-      return Optional.empty();
+      entries.addAll(catalog.snapshots());
+      // The catalog was read after the index: list what it holds, so the figures and the listing agree.
+      roots.add(new Root(r.root(), catalog.snapshots().stream().map(SnapshotView::listed).toList(), r.missing()));
+    }
+    unreachable.sort(null);
+    return new Catalogued(new Snapshots(roots, unreachable), entries);
+  }
+
+  /** How many times a lineage index was opened (checked or rebuilt) since the view was made. */
+  synchronized int indexOpens() {
+    return indexOpens;
+  }
+
+  /** How many times a snapshot catalog (every member bitmap) was read since the view was made. */
+  synchronized int catalogOpens() {
+    return catalogOpens;
+  }
+
+  /** Closes every open index. The view may still be used; it opens them again. */
+  @Override
+  public synchronized void close() {
+    for (Path root : List.copyOf(cache.keySet())) {
+      drop(root);
     }
   }
 
-  private static String key(Path snapshot) {
-    Path tombstone = snapshot.resolve("FORGOTTEN.json");
+  /** The root's entry, read again if its key or records changed, or null if it could not be listed or read (it counts as unreachable then). */
+  private Cached read(Path root, List<String> recordedIds) {
+    long settledBefore = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()) - TimeUnit.SECONDS.toNanos(SETTLE_SECONDS);
     try {
-      return snapshot.getFileName() + "/" + (Files.isRegularFile(tombstone) ? Files.size(tombstone) : -1);
-    } catch (IOException e) {
-      return snapshot.getFileName() + "/?"; // deleted while listing: the next request sees the outcome
+      Cached cached = cache.get(root);
+      List<Part> key = key(root, cached == null ? Map.of() : cached.parts, settledBefore);
+      boolean sameFiles = cached != null && cached.key.equals(key);
+      if (sameFiles && cached.recorded.equals(recordedIds)) {
+        cached.settle(key, settledBefore);
+        return cached;
+      }
+      List<SnapshotRoots.MissingSnapshot> missing;
+      LineageIndex index;
+      if (sameFiles) {
+        // Only the records changed: the files, and so the index, are as they were.
+        missing = SnapshotRoots.missing(root, recordedIds);
+        index = cached.index;
+        cache.remove(root);
+      } else {
+        drop(root);
+        missing = SnapshotRoots.missing(root, recordedIds);
+        // As the CLI opens it: a root lacking a recorded snapshot may be an unmounted volume's
+        // mount point, where nothing is written.
+        index = missing.isEmpty() ? LineageIndex.open(root) : LineageIndex.openReadOnly(root);
+        indexOpens++;
+      }
+      Cached fresh = new Cached(recordedIds, missing, index);
+      fresh.settle(key, settledBefore);
+      if (sameFiles) {
+        fresh.catalog = cached.catalog;
+      }
+      cache.put(root, fresh);
+      return fresh;
+    } catch (IOException | UncheckedIOException e) {
+      drop(root);
+      return null;
     }
+  }
+
+  /** Forgets a root's entry and closes its index. */
+  private void drop(Path root) {
+    Cached gone = cache.remove(root);
+    if (gone != null) {
+      try {
+        gone.index.close();
+      } catch (IOException e) {
+        // Only a read-only file handle is released: nothing is lost.
+      }
+    }
+  }
+
+  /**
+   * One visible entry of a root as its key records it: its name, modification time and file key,
+   * its tombstone's size (-1 if none), and, for a directory whose time is too recent to rely on
+   * (or was when last recorded), each of its entries' name, size and file key; else null.
+   */
+  private record Part(String name, long modifiedNanos, String fileKey, long tombstone, List<String> entries) {}
+
+  /**
+   * The root's key now: a part per visible entry, by name. {@code before} (the parts last
+   * recorded, by name) says which directories' entries must be listed although their time is
+   * old now: a change made after they were recorded, within their time's granularity, shows only
+   * there.
+   */
+  private static List<Part> key(Path root, Map<String, Part> before, long settledBefore) throws IOException {
+    List<Path> visible;
+    try (Stream<Path> s = Files.list(root)) {
+      visible = s.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+    }
+    List<Part> parts = new ArrayList<>(visible.size());
+    for (Path p : visible) {
+      String name = p.getFileName().toString();
+      try {
+        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+        long modified = a.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+        Path tombstone = p.resolve("FORGOTTEN.json");
+        long size = a.isDirectory() && Files.isRegularFile(tombstone) ? Files.size(tombstone) : -1;
+        Part old = before.get(name);
+        boolean listEntries = a.isDirectory() && (modified >= settledBefore || old != null && old.entries() != null);
+        parts.add(new Part(name, modified, String.valueOf(a.fileKey()), size, listEntries ? entries(p) : null));
+      } catch (IOException e) {
+        // Deleted or replaced while listed: a part no later key equals, so the next request reads it again.
+        parts.add(new Part(name, Long.MAX_VALUE, "?" + System.nanoTime(), -1, null));
+      }
+    }
+    return parts;
+  }
+
+  /** Each entry of a directory as {@code name/size/fileKey}, sorted; a symbolic link as itself. */
+  private static List<String> entries(Path dir) throws IOException {
+    List<Path> all;
+    try (Stream<Path> s = Files.list(dir)) {
+      all = s.toList();
+    }
+    List<String> out = new ArrayList<>(all.size());
+    for (Path p : all) {
+      BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      out.add(p.getFileName() + "/" + a.size() + "/" + a.fileKey());
+    }
+    out.sort(null);
+    return out;
+  }
+
+  /** A catalog entry as the index lists a snapshot. */
+  private static LineageIndex.Snapshot listed(SnapshotCatalog.Entry e) {
+    return new LineageIndex.Snapshot(e.snapshot(), e.directory(), e.purpose(), e.asOf(), e.policyVersion(), e.included(),
+        e.excluded(), e.shards().size(), e.union().getLongCardinality());
   }
 }

@@ -2,7 +2,7 @@ package dev.lethe.server;
 
 import dev.lethe.core.ledger.ConsentLedger;
 import dev.lethe.core.ledger.LedgerException;
-import dev.lethe.pipeline.SnapshotCatalog;
+import dev.lethe.pipeline.LineageIndex;
 import dev.lethe.store.LedgerStore;
 import dev.lethe.store.StoredEvent;
 import dev.lethe.unlearn.ModelRecord;
@@ -112,29 +112,28 @@ final class UnlearnViews implements ModelLineage, ForgetQueueView {
     if (number.isEmpty()) {
       return List.of();
     }
-    SnapshotView.Snapshots current = snapshots.current();
+    SnapshotView.Lineage where = snapshots.lineage(number.getAsInt());
     List<ModelRecord> all = models();
     List<ForgetRequest> open = requestsFor(member).stream().filter(ForgetRequest::open).toList();
     Map<String, ModelUse> found = new LinkedHashMap<>();
-    for (SnapshotView.LocatedHit located : current.where(number.getAsInt())) {
-      SnapshotCatalog.Hit hit = located.hit();
+    for (SnapshotView.LocatedHit located : where.hits()) {
+      LineageIndex.Hit hit = located.hit();
       for (ModelRecord m : all) {
-        if (m.snapshot().equals(hit.snapshot().snapshot()) && hit.shards().stream().anyMatch(s -> m.shard(s).isPresent())) {
-          List<Integer> shards = hit.shards().stream().filter(s -> m.shard(s).isPresent()).toList();
-          found.put(m.id(), use(m, hit.snapshot(), shards, open));
+        if (m.snapshot().equals(hit.snapshot().snapshot()) && m.shard(hit.shard()).isPresent()) {
+          found.put(m.id(), use(m, hit.snapshot(), List.of(hit.shard()), open));
         }
       }
     }
     // A fine-tune saw whatever its parent saw; a retrained model is the replacement without the
     // forgotten members, so only fine-tune derivations carry the member on.
     Deque<String> parents = new ArrayDeque<>(found.keySet());
-    Map<String, SnapshotCatalog.Entry> entries = new LinkedHashMap<>();
-    current.snapshots().forEach(l -> entries.putIfAbsent(l.entry().snapshot(), l.entry()));
+    Map<String, LineageIndex.Snapshot> entries = new LinkedHashMap<>();
+    where.snapshots().snapshots().forEach(l -> entries.putIfAbsent(l.snapshot().snapshot(), l.snapshot()));
     while (!parents.isEmpty()) {
       String parent = parents.removeFirst();
       for (ModelRecord m : all) {
         if (m.origin() == ModelRecord.Origin.FINE_TUNE && m.parent().filter(parent::equals).isPresent() && !found.containsKey(m.id())) {
-          SnapshotCatalog.Entry e = entries.get(m.snapshot());
+          LineageIndex.Snapshot e = entries.get(m.snapshot());
           ModelUse p = found.get(parent);
           found.put(m.id(), new ModelUse(m.id(), m.snapshot(), e != null ? e.purpose() : p.purpose(), e != null ? e.asOf() : p.asOf(),
               List.of(), m.origin().word(), parent, status(p.purpose(), open)));
@@ -145,7 +144,7 @@ final class UnlearnViews implements ModelLineage, ForgetQueueView {
     return List.copyOf(found.values());
   }
 
-  private static ModelUse use(ModelRecord m, SnapshotCatalog.Entry snapshot, List<Integer> shards, List<ForgetRequest> open) {
+  private static ModelUse use(ModelRecord m, LineageIndex.Snapshot snapshot, List<Integer> shards, List<ForgetRequest> open) {
     return new ModelUse(m.id(), m.snapshot(), snapshot.purpose(), snapshot.asOf(), shards, m.origin().word(),
         m.parent().orElse(null), status(snapshot.purpose(), open));
   }
