@@ -618,12 +618,13 @@ final class JdbcLedgerStore implements LedgerStore {
    */
   private void purgeStored(GroupState state) {
     for (int n : state.newlyErased) {
-      purgeMember(state.tx.h, n, state.erasedBy.get(n));
+      purgeMember(state.tx, n, state.erasedBy.get(n));
     }
   }
 
   /** Purges every row of member {@code n} not purged yet, marking it with the erasure's seq. */
-  private void purgeMember(Handle h, int n, long by) {
+  private void purgeMember(Tx tx, int n, long by) {
+    Handle h = tx.h;
     List<Map.Entry<Long, String>> rows =
         h.createQuery("SELECT seq, body FROM ledger_event WHERE member_no = ? AND purged_by IS NULL ORDER BY seq")
             .bind(0, n)
@@ -634,9 +635,35 @@ final class JdbcLedgerStore implements LedgerStore {
     }
     PreparedBatch update = h.prepareBatch("UPDATE ledger_event SET body = ?, purged_by = ? WHERE seq = ?");
     for (Map.Entry<Long, String> row : rows) {
-      update.add(purgedBody(decodeBody(row.getKey(), row.getValue()).json()), by, row.getKey());
+      update.add(purgedBody(tx, row.getKey(), decodeBody(row.getKey(), row.getValue()).json()), by, row.getKey());
     }
     update.execute();
+  }
+
+  /** Audit record kind: the name digest a purge put in place of a registration's name. */
+  static final String NAME_DIGEST_KIND = "erasure.name-digest";
+
+  /**
+   * The purged body of row {@code seq}. When the purge turns a registration's name into its
+   * digest, an {@value #NAME_DIGEST_KIND} audit record commits to the digest, in the same
+   * transaction: the event's own leaf commits to the name, which is gone, so without it nothing
+   * would show a digest changed afterwards — and a changed digest silently stops protecting an
+   * erased member's name.
+   */
+  private String purgedBody(Tx tx, long seq, ObjectNode json) {
+    ObjectNode purged = Erasure.purge(json, nameKey);
+    JsonNode digest = purged.get(Erasure.NAME_DIGEST);
+    if (digest != null && json.has("name")) {
+      ObjectNode record = JsonNodeFactory.instance.objectNode();
+      record.put("seq", seq);
+      record.put(Erasure.NAME_DIGEST, auditLeaves.commitments().commit(digest.textValue()));
+      tx.appendLeaf(NAME_DIGEST_KIND, auditLeaves.recordLeaf(NAME_DIGEST_KIND, Rfc3339.format(config.clock().instant()), record));
+    }
+    try {
+      return MAPPER.writeValueAsString(purged);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a purged JSON object is always writable", e);
+    }
   }
 
   /**
@@ -663,11 +690,11 @@ final class JdbcLedgerStore implements LedgerStore {
     }
     try {
       write(tx -> {
-        pending.forEach(en -> purgeMember(tx.h, en.getKey(), en.getValue()));
+        pending.forEach(en -> purgeMember(tx, en.getKey(), en.getValue()));
         if (!named.isEmpty()) {
           PreparedBatch update = tx.h.prepareBatch("UPDATE ledger_event SET body = ? WHERE seq = ?");
           for (Map.Entry<Long, String> row : named) {
-            update.add(purgedBody(decodeBody(row.getKey(), row.getValue()).json()), row.getKey());
+            update.add(purgedBody(tx, row.getKey(), decodeBody(row.getKey(), row.getValue()).json()), row.getKey());
           }
           update.execute();
         }
@@ -675,14 +702,6 @@ final class JdbcLedgerStore implements LedgerStore {
       });
     } catch (EventRejectedException e) {
       throw new IllegalStateException("a purge appends no event", e);
-    }
-  }
-
-  private String purgedBody(ObjectNode json) {
-    try {
-      return MAPPER.writeValueAsString(Erasure.purge(json, nameKey));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("a purged JSON object is always writable", e);
     }
   }
 
@@ -844,7 +863,7 @@ final class JdbcLedgerStore implements LedgerStore {
       }
       // The leaf commits to the event as appended, whether or not the row is purged.
       long leaf = tx.appendLeaf(AuditLeaves.EVENT_KIND, auditLeaves.eventLeaf(seq, item.json));
-      String body = purgedBy == null ? item.body : purgedBody(item.json);
+      String body = purgedBy == null ? item.body : purgedBody(tx, seq, item.json);
       state.events.add(seq, e.type().word(), e.at().getEpochSecond(), e.at().getNano(), memberNo, item.clientId, leaf, body, purgedBy);
       AppendResult result = new AppendResult(seq, leaf, false);
       results[item.index] = result;
@@ -1848,6 +1867,20 @@ final class JdbcLedgerStore implements LedgerStore {
       }
     }
 
+    // The name digests purges committed to, by the seq of the registration they purged.
+    Map<Long, String> recordedDigests = new HashMap<>();
+    h.createQuery("SELECT leaf_bytes FROM audit_leaf WHERE kind = ? ORDER BY leaf_index")
+        .bind(0, NAME_DIGEST_KIND)
+        .mapTo(byte[].class)
+        .forEach(bytes -> {
+          try {
+            JsonNode record = MAPPER.readTree(bytes).get("record");
+            recordedDigests.put(record.get("seq").asLong(), record.get(Erasure.NAME_DIGEST).textValue());
+          } catch (IOException | RuntimeException e) {
+            problems.add("an " + NAME_DIGEST_KIND + " audit record cannot be read");
+          }
+        });
+
     // Every stored event must be the one its leaf logged.
     long[] seqExpected = {1};
     h.createQuery(
@@ -1863,11 +1896,23 @@ final class JdbcLedgerStore implements LedgerStore {
           byte[] leaf = rs.getBytes(4);
           boolean purged = rs.getObject(5) != null;
           byte[] want;
+          ObjectNode row;
           try {
-            want = auditLeaves.eventLeaf(seq, (ObjectNode) MAPPER.readTree(rs.getString(3)));
+            row = (ObjectNode) MAPPER.readTree(rs.getString(3));
+            want = auditLeaves.eventLeaf(seq, row);
           } catch (JsonProcessingException | ClassCastException e) {
             problems.add("ledger event seq " + seq + " is not a JSON object");
             return Boolean.FALSE;
+          }
+          if (purged && leaf != null && leafHasName(leaf)) {
+            // A name too short to look for leaves neither a digest nor a record.
+            String recorded = recordedDigests.get(seq);
+            String holds = row.hasNonNull(Erasure.NAME_DIGEST)
+                ? auditLeaves.commitments().commit(row.get(Erasure.NAME_DIGEST).asText())
+                : null;
+            if (!Objects.equals(holds, recorded)) {
+              problems.add("ledger event seq " + seq + ": its name digest is not the one its purge recorded");
+            }
           }
           if (leaf == null) {
             problems.add("ledger event seq " + seq + ": its audit leaf " + rs.getLong(2) + " is missing");
@@ -1889,14 +1934,24 @@ final class JdbcLedgerStore implements LedgerStore {
     return new AuditReport(leafCount, checkpoints.size(), problems);
   }
 
+  /** Whether an event leaf commits to a {@code name}: a registration appended with one. */
+  private static boolean leafHasName(byte[] leaf) {
+    try {
+      JsonNode event = MAPPER.readTree(leaf).get("event");
+      return event != null && event.has("name");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /**
    * What the leaf of a purged row must be: the stored leaf with the purge rule applied to the
    * event it commits to, each purged free-text field then committing to the marker. A purged
    * row's retained fields are thereby still checked against the values the leaf committed to at
    * append time; the purged ones cannot be, as nothing of them is left to check. That includes a
    * registration's name digest: the leaf commits to the name, which is gone, so the digest the row
-   * holds is taken as the purge of the committed name, and only its presence where the leaf had a
-   * name is checked (the append check and {@code NameDigest}'s form cover the rest).
+   * holds is taken as the purge of the committed name here, and checked against the {@value
+   * #NAME_DIGEST_KIND} record its purge appended instead.
    */
   private byte[] purgedLeaf(byte[] leaf, String rowBody) {
     try {

@@ -200,7 +200,8 @@ abstract class ErasureContract {
 
       // The audit log verifies: every retained field still matches what its leaf committed to.
       assertThat(store.verifyAudit().problems()).isEmpty();
-      assertThat(store.checkpoint().checkpoint().size()).isEqualTo(14);
+      // 14 events and the record of the digest that replaced her name.
+      assertThat(store.checkpoint().checkpoint().size()).isEqualTo(15);
     }
   }
 
@@ -329,11 +330,16 @@ abstract class ErasureContract {
       "UPDATE ledger_event SET body = REPLACE(body, '\"US\"', '\"FR\"') WHERE seq = 2",
       "UPDATE ledger_event SET purged_by = NULL WHERE seq = 6",
       "UPDATE ledger_event SET body = REPLACE(body, '[erased]', 'other words') WHERE seq = 6",
+      // Another well-formed digest, or none: her name would no longer be found in others' posts.
+      "UPDATE ledger_event SET body = REPLACE(body, SUBSTRING(body, POSITION(':2:' IN body) + 3, 16), '0123456789abcdef') WHERE seq = 2",
+      "UPDATE ledger_event SET body = REPLACE(body, SUBSTRING(body, POSITION(',\"name_digest\"' IN body), 50), '') WHERE seq = 2",
     };
     String[] expected = {
       "ledger event seq 2 does not match its audit leaf 1",
       "ledger event seq 6 does not match its audit leaf 5",
       "ledger event seq 6 does not match its audit leaf 5",
+      "ledger event seq 2: its name digest is not the one its purge recorded",
+      "ledger event seq 2: its name digest is not the one its purge recorded",
     };
     for (int t = 0; t < tampering.length; t++) {
       StoreConfig config = fixture().freshConfig();
@@ -348,6 +354,10 @@ abstract class ErasureContract {
         AuditReport report = store.verifyAudit();
         assertThat(report.problems()).as(tampering[t]).isNotEmpty();
         assertThat(report.problems().get(0)).as(tampering[t]).isEqualTo(expected[t]);
+        if (t >= 3) {
+          assertThat(store.eventByClientId("reg-m1").orElseThrow().json().toString()).as(tampering[t])
+              .doesNotContain(store.erasedNameKey().digest("Jane Roe").orElseThrow().toString());
+        }
         if (t == 1) {
           assertThat(report.problems()).contains("ledger event seq 6 belongs to a member who asked for erasure but is not purged");
         }
