@@ -381,7 +381,8 @@ final class JdbcLedgerStore implements LedgerStore {
       try {
         nameKey.check(r.nameDigest());
       } catch (IllegalArgumentException e) {
-        throw new EventRejectedException(index, "\"name_digest\": " + e.getMessage());
+        throw new EventRejectedException(index, "\"name_digest\": " + e.getMessage()
+            + " (to move a deployment to a new store, put its deployment.key in the new data directory before the first open)");
       }
     }
     try {
