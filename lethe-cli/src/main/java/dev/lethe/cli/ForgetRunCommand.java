@@ -9,6 +9,7 @@ import dev.lethe.unlearn.forget.ForgetQueue;
 import dev.lethe.unlearn.forget.ForgetRequest;
 import dev.lethe.unlearn.forget.ForgetRunner;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -17,7 +18,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code lethe forget-run}: executes the forget requests that are pending, earliest deadline first. */
+/**
+ * {@code lethe forget-run}: executes the forget requests that are pending, earliest deadline first,
+ * then checks every request completed before the run again and reopens each one whose member's
+ * data is back, exactly as the server's forget run does ({@link ForgetRunner#runThenRecheck}).
+ */
 @Command(name = "forget-run", mixinStandardHelpOptions = true,
     description = {
       "Executes pending forget requests, earliest deadline first.",
@@ -27,9 +32,25 @@ import picocli.CommandLine.Option;
       "verifies, records the verification in the audit log and deletes the old artefacts.",
       "Covers every snapshot directory a build published into (see 'lethe snapshots'); if one of them is",
       "missing or unreadable, or lacks a snapshot a build recorded publishing there, nothing is executed",
-      "and the exit status is 1 (restore it, or 'lethe snapshots --unregister DIR' / '--retire ID')."
+      "and the exit status is 1 (restore it, or 'lethe snapshots --unregister DIR' / '--retire ID').",
+      "",
+      "After the run, every request completed before it is checked again, as 'lethe verify-forgetting --all --reopen'",
+      "and the server's forget run do: one whose member's data is back (a retired snapshot's or model's files restored",
+      "from a backup, an old copy of a snapshot remounted, a model copied back) is recorded in the audit log",
+      "(forget.recheck) and set back to pending with its id, receipt and original deadline, so that the next",
+      "'lethe forget-run' forgets the member again. It is not executed again in the same run: the finding is recorded",
+      "first and the run that acts on it is a separate, audited step. Each such request is named on stderr with what",
+      "was found; stdout's JSON has the re-check under \"recheck\" (checked, holding, reopened, failed, error).",
+      "",
+      "Exit status: 0 when every pending request completed and every completed request still holds;",
+      "1 when a request failed, a snapshot directory or recorded snapshot is missing, or the re-check did not finish;",
+      "3 when the run itself succeeded but the re-check reopened requests whose forgetting no longer holds",
+      "(run 'lethe forget-run' again to forget them; 1 wins when both apply)."
     })
 final class ForgetRunCommand implements Callable<Integer> {
+
+  /** Exit status when the run succeeded but the re-check reopened requests that no longer hold. */
+  static final int REOPENED = 3;
 
   @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: available processors).")
   Integer threads;
@@ -57,8 +78,9 @@ final class ForgetRunCommand implements Callable<Integer> {
         gaps.forEach(g -> spec.commandLine().getErr().println("lethe: " + g));
         return CommandLine.ExitCode.SOFTWARE;
       }
-      ForgetRunner.RunReport report = Forgetting.runner(ledger, store, clock, Forgetting.standardDetector(), workers)
-          .run(new ForgetRunner.Rebuild(stored.ledger(), stored.sha256(), StoreSnapshots.deploymentKey(ledger), workers));
+      ForgetRunner.RunAndRecheck result = Forgetting.runner(ledger, store, clock, Forgetting.standardDetector(), workers)
+          .runThenRecheck(new ForgetRunner.Rebuild(stored.ledger(), stored.sha256(), StoreSnapshots.deploymentKey(ledger), workers));
+      ForgetRunner.RunReport report = result.run();
       Forgetting.recordRebuilds(ledger, report);
       ObjectNode o = JsonNodeFactory.instance.objectNode();
       o.put("queued", added.size());
@@ -68,9 +90,25 @@ final class ForgetRunCommand implements Callable<Integer> {
       o.put("snapshots_rebuilt", report.replacements().stream().map(r -> r.newSnapshot()).distinct().count());
       o.put("records_retrained", report.replacements().stream().mapToLong(r -> r.recordsRetrained()).sum());
       o.put("records_full_retrain", report.replacements().stream().mapToLong(r -> r.recordsFullRetrain()).sum());
+      o.set("recheck", result.recheckJson(clock.instant()));
       spec.commandLine().getOut().println(o);
       spec.commandLine().getOut().flush();
-      return report.failed() == 0 ? CommandLine.ExitCode.OK : CommandLine.ExitCode.SOFTWARE;
+      PrintWriter err = spec.commandLine().getErr();
+      if (result.recheck() == null) {
+        err.println("lethe: the re-check of completed requests did not finish: " + result.recheckError());
+      } else {
+        for (ForgetRunner.Recheck c : result.recheck().failed()) {
+          boolean reopened = result.recheck().reopened().contains(c.request().id());
+          err.println("lethe: forgetting of request " + c.request().id() + " (member " + c.request().member()
+              + ") no longer holds" + (reopened ? "; reopened, the next 'lethe forget-run' forgets the member again" : "") + ":");
+          c.problems().forEach(p -> err.println("  " + p));
+        }
+      }
+      err.flush();
+      if (report.failed() > 0 || result.recheck() == null) {
+        return CommandLine.ExitCode.SOFTWARE;
+      }
+      return result.recheckHolds() ? CommandLine.ExitCode.OK : REOPENED;
     } catch (ForgetRunner.UnreachableRootException e) {
       spec.commandLine().getErr().println("lethe: " + e.getMessage());
       return CommandLine.ExitCode.SOFTWARE;

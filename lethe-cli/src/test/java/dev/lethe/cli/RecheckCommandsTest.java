@@ -174,6 +174,62 @@ class RecheckCommandsTest {
   }
 
   @Test
+  void forgetRunRechecksWhatWasCompletedBeforeItReopensWhatNoLongerHoldsAndExits3() throws Exception {
+    String data = imported();
+    Path out = dir.resolve("out");
+    String snapshot = JSON.readTree(SnapshotRootsTest.built(dir, data, out).out()).get("snapshot").asText();
+    CliRun train = CliRun.run("train", "--data", data, "--snapshot", snapshot, "--threads", "2");
+    assertThat(train.status()).as(train.err()).isZero();
+    String model = JSON.readTree(train.out()).get("model").asText();
+    Path modelDir = dir.resolve("data").resolve("models").resolve(model);
+    Path backup = dir.resolve("backup");
+    SnapshotRootsTest.copy(modelDir, backup.resolve("model"));
+
+    assertThat(CliRun.run("forget", "--data", data, "--member", "u2").status()).isZero();
+    CliRun first = CliRun.run("forget-run", "--data", data, "--threads", "2");
+    assertThat(first.status()).as(first.err()).isZero();
+    JsonNode firstRecheck = JSON.readTree(first.out()).get("recheck");
+    assertThat(firstRecheck.get("checked").asInt()).as("the request this run executed was verified by it").isZero();
+    assertThat(firstRecheck.get("error").isNull()).isTrue();
+    String request = JSON.readTree(CliRun.run("forget-status", "--data", data, "--member", "u2").out()).get("id").asText();
+
+    // The retired model comes back from the backup: the next run, with nothing pending, finds it and reopens the request.
+    restoreMissing(backup.resolve("model"), modelDir);
+    CliRun second = CliRun.run("forget-run", "--data", data, "--threads", "2");
+    assertThat(second.status()).as(second.err()).isEqualTo(ForgetRunCommand.REOPENED);
+    JsonNode report = JSON.readTree(second.out());
+    assertThat(report.get("executed").asInt()).isZero();
+    assertThat(report.get("recheck").get("checked").asInt()).isEqualTo(1);
+    assertThat(report.get("recheck").get("reopened").asInt()).isEqualTo(1);
+    assertThat(report.get("recheck").get("failed")).singleElement().satisfies(f -> {
+      assertThat(f.get("id").asText()).isEqualTo(request);
+      assertThat(f.get("reopened").asBoolean()).isTrue();
+    });
+    assertThat(second.err()).contains("forgetting of request " + request + " (member u2) no longer holds; reopened",
+        "model " + model, "deleted artefact(s) back");
+    JsonNode reopened = JSON.readTree(CliRun.run("forget-status", "--data", data, "--member", "u2").out());
+    assertThat(reopened.get("status").asText()).isEqualTo("pending");
+    assertThat(reopened.get("reopenings")).singleElement().satisfies(r -> assertThat(r.get("found")).singleElement()
+        .satisfies(f -> {
+          assertThat(f.get("kind").asText()).isEqualTo("restored-model");
+          assertThat(f.get("model").asText()).isEqualTo(model);
+          assertThat(f.get("snapshot").asText()).isEqualTo(snapshot);
+        }));
+
+    // The run after that forgets u2 again (the model's artefacts deleted again); the one after finds it holding.
+    CliRun third = CliRun.run("forget-run", "--data", data, "--threads", "2");
+    assertThat(third.status()).as(third.err()).isZero();
+    assertThat(JSON.readTree(third.out()).get("completed").asInt()).isEqualTo(1);
+    try (Stream<Path> files = Files.list(modelDir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("model.json");
+    }
+    CliRun fourth = CliRun.run("forget-run", "--data", data, "--threads", "2");
+    assertThat(fourth.status()).as(fourth.err()).isZero();
+    assertThat(JSON.readTree(fourth.out()).get("recheck").get("holding").asInt()).isEqualTo(1);
+    assertThat(fourth.err()).doesNotContain("no longer holds");
+  }
+
+  @Test
   void aMissingRootFailsEveryRequestAndNothingIsReopened() throws Exception {
     String data = imported();
     Path out = dir.resolve("out");

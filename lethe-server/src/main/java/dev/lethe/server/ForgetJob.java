@@ -2,7 +2,6 @@ package dev.lethe.server;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lethe.core.event.Rfc3339;
 import dev.lethe.pipeline.SnapshotEngine;
 import dev.lethe.pipeline.SnapshotRoots;
 import dev.lethe.pipeline.StoreSnapshots;
@@ -19,7 +18,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -27,7 +25,7 @@ import java.util.function.Supplier;
  * to by now, then execute every pending one (rebuild the snapshots holding the members, retrain
  * the changed shards, verify, audit, delete the old artefacts). Then every request completed
  * before the run is checked again ({@link ForgetRunner#recheckCompleted}, as {@code lethe
- * verify-forgetting --all --reopen}): one whose member's data came back (a backup restored, an old
+ * verify-forgetting --all --reopen}; both in {@link ForgetRunner#runThenRecheck}): one whose member's data came back (a backup restored, an old
  * volume remounted, a model copied back) gets a {@code forget.recheck} audit leaf and is reopened,
  * so the next run forgets the member again. Not thread-safe: {@link ForgetScheduler} runs one at
  * a time.
@@ -81,15 +79,14 @@ final class ForgetJob implements ForgetScheduler.Job {
     }
     ForgetRunner runner = new ForgetRunner(queue, registry, Training.of(registry, threads), roots,
         SnapshotEngine.embedded(detector.get()), new StoreAuditSink(store), clock, PlantedCanary.read(canaries));
-    ForgetRunner.RunReport report = runner.run(
+    // The requests this run executes are verified by it; every other completed one is checked again.
+    ForgetRunner.RunAndRecheck result = runner.runThenRecheck(
         new ForgetRunner.Rebuild(stored.ledger(), stored.sha256(), StoreSnapshots.deploymentKey(store), threads));
+    ForgetRunner.RunReport report = result.run();
 
     for (ForgetRequest.Replacement r : report.replacements()) {
       SnapshotRoots.recordRebuild(store, r.oldSnapshot(), r.newSnapshot());
     }
-    // The requests this run executed were verified just now; every other completed one is checked again.
-    ObjectNode recheck = recheck(runner, stored, Set.copyOf(pending));
-
     ObjectNode o = Json.object();
     o.put("queued", added.size());
     o.put("executed", report.executed());
@@ -116,38 +113,7 @@ final class ForgetJob implements ForgetScheduler.Job {
           .put("records_full_retrain", r.recordsFullRetrain())
           .put("millis", r.millis());
     }
-    o.set("recheck", recheck);
-    return o;
-  }
-
-  /** The re-check's report; a re-check that could not finish says why in {@code error} (the run itself stands). */
-  private ObjectNode recheck(ForgetRunner runner, StoreSnapshots.StoredLedger stored, Set<String> skip) {
-    ObjectNode o = Json.object();
-    try {
-      ForgetRunner.RecheckReport report = runner.recheckCompleted(stored.ledger(), skip, true);
-      o.put("at", Rfc3339.format(report.at()));
-      o.putNull("error");
-      o.put("checked", report.results().size());
-      o.put("holding", report.results().size() - report.failed().size());
-      o.put("reopened", report.reopened().size());
-      ArrayNode failed = o.putArray("failed");
-      for (ForgetRunner.Recheck c : report.failed()) {
-        ObjectNode f = failed.addObject();
-        f.put("id", c.request().id());
-        f.put("member", c.request().member());
-        f.put("purpose", c.request().purpose());
-        ArrayNode problems = f.putArray("problems");
-        c.problems().forEach(problems::add);
-        f.put("reopened", report.reopened().contains(c.request().id()));
-      }
-    } catch (IOException | RuntimeException e) {
-      o.put("at", Rfc3339.format(clock.instant()));
-      o.put("error", "the re-check of completed requests did not finish: " + e.getMessage());
-      o.put("checked", 0);
-      o.put("holding", 0);
-      o.put("reopened", 0);
-      o.putArray("failed");
-    }
+    o.set("recheck", result.recheckJson(clock.instant()));
     return o;
   }
 }

@@ -127,6 +127,19 @@ public final class ForgetQueue {
         ArrayNode problems = n.putArray("problems");
         ro.problems().forEach(problems::add);
         putOutcome(n.putObject("previous"), ro.previous());
+        // Written only when the re-check kept findings, so reopenings recorded before read back the same.
+        if (!ro.findings().isEmpty()) {
+          ArrayNode found = n.putArray("found");
+          for (ForgetRequest.Finding f : ro.findings()) {
+            ObjectNode x = found.addObject();
+            x.put("kind", f.kind().word());
+            x.put("snapshot", f.snapshot());
+            x.put("purpose", f.purpose());
+            x.put("as_of", f.asOf() == null ? null : Rfc3339.format(f.asOf()));
+            x.put("model", f.model());
+            x.put("items", f.items());
+          }
+        }
       }
     }
     return o;
@@ -164,7 +177,14 @@ public final class ForgetQueue {
     for (JsonNode n : o.path("reopenings")) {
       List<String> problems = new ArrayList<>();
       n.get("problems").forEach(p -> problems.add(p.asText()));
-      reopenings.add(new ForgetRequest.Reopening(Rfc3339.parseInstant(n.get("at").asText()), problems, outcome(n.get("previous"))));
+      List<ForgetRequest.Finding> found = new ArrayList<>();
+      for (JsonNode f : n.path("found")) {
+        String asOf = text(f, "as_of");
+        found.add(new ForgetRequest.Finding(ForgetRequest.FindingKind.fromWord(f.get("kind").asText()), text(f, "snapshot"),
+            text(f, "purpose"), asOf == null ? null : Rfc3339.parseInstant(asOf), text(f, "model"), f.path("items").asInt()));
+      }
+      reopenings.add(new ForgetRequest.Reopening(Rfc3339.parseInstant(n.get("at").asText()), problems, outcome(n.get("previous")),
+          found));
     }
     return new ForgetRequest(o.get("id").asText(), o.get("member").asText(),
         ForgetReason.fromWord(o.get("reason").asText()).orElseThrow(), text(o, "purpose"),

@@ -57,11 +57,21 @@ public record ForgetRequest(
    * @throws IllegalStateException if the request is not completed
    */
   public ForgetRequest reopened(Instant at, List<String> problems) {
+    return reopened(at, problems, List.of());
+  }
+
+  /**
+   * As {@link #reopened(Instant, List)}, also keeping what the re-check found in a form that can
+   * be told to the member (which snapshot or model brought their data back).
+   *
+   * @throws IllegalStateException if the request is not completed
+   */
+  public ForgetRequest reopened(Instant at, List<String> problems, List<Finding> findings) {
     if (status != Status.COMPLETED || outcome == null) {
       throw new IllegalStateException("only a completed request can be reopened; " + id + " is " + status.word());
     }
     List<Reopening> history = new java.util.ArrayList<>(reopenings);
-    history.add(new Reopening(at, problems, outcome));
+    history.add(new Reopening(at, problems, outcome, findings));
     return new ForgetRequest(id, member, reason, purpose, receivedAt, deadline, Status.PENDING, null, history);
   }
 
@@ -79,12 +89,75 @@ public record ForgetRequest(
    * @param at when the re-check ran
    * @param problems what it found, one line each (never a member id)
    * @param previous the outcome the request had until then
+   * @param findings what brought the member's data back, one entry per snapshot or model (no
+   *     directory, no member id); empty for a reopening recorded before findings were kept
    */
-  public record Reopening(Instant at, List<String> problems, Outcome previous) {
+  public record Reopening(Instant at, List<String> problems, Outcome previous, List<Finding> findings) {
     public Reopening {
       Objects.requireNonNull(at, "at");
       problems = List.copyOf(problems);
       Objects.requireNonNull(previous, "previous");
+      findings = List.copyOf(findings);
+    }
+
+    /** A reopening without findings. */
+    public Reopening(Instant at, List<String> problems, Outcome previous) {
+      this(at, problems, previous, List.of());
+    }
+  }
+
+  /**
+   * One thing a re-check found that undoes a completed request, named by snapshot id, purpose,
+   * as-of and model id only: what can be shown to the member (the problems lines name directories,
+   * for operators).
+   *
+   * @param kind what was found
+   * @param snapshot the snapshot concerned, or null when only a model is
+   * @param purpose the snapshot's purpose, or null when unknown
+   * @param asOf the snapshot's as-of instant, or null when unknown
+   * @param model the model concerned, or null
+   * @param items content items of the member found (for {@link FindingKind#CONTENT_IN_REBUILD}), else 0
+   */
+  public record Finding(FindingKind kind, String snapshot, String purpose, Instant asOf, String model, int items) {
+    public Finding {
+      Objects.requireNonNull(kind, "kind");
+    }
+  }
+
+  /** What kind of thing a re-check found. */
+  public enum FindingKind {
+    /** A snapshot in force (an old copy put back, say) holds the member's records. */
+    SNAPSHOT_IN_USE("snapshot-in-use"),
+    /** A snapshot forgetting retired has its deleted files back (a backup restored, say). */
+    RESTORED_SNAPSHOT("restored-snapshot"),
+    /** A model trained from a retired snapshot has its deleted artefacts back. */
+    RESTORED_MODEL("restored-model"),
+    /** A model trained on a snapshot holding the member's records (still in force). */
+    MODEL_IN_USE("model-in-use"),
+    /** The rebuild that replaced a snapshot holds some of the member's content. */
+    CONTENT_IN_REBUILD("content-in-rebuild"),
+    /** A retrained model no longer equals a model trained from scratch without the member. */
+    MODEL_CHANGED("model-changed"),
+    /** Something the forgetting rests on is missing or cannot be read, so it cannot be shown to hold. */
+    UNCHECKABLE("uncheckable");
+
+    private final String word;
+
+    FindingKind(String word) {
+      this.word = word;
+    }
+
+    public String word() {
+      return word;
+    }
+
+    public static FindingKind fromWord(String word) {
+      for (FindingKind k : values()) {
+        if (k.word.equals(word)) {
+          return k;
+        }
+      }
+      throw new IllegalArgumentException("unknown finding kind: " + word);
     }
   }
 

@@ -146,11 +146,20 @@ public final class ForgetRunner {
    * One request checked again.
    *
    * @param problems one line per check that failed (never a member id); empty if forgetting holds
+   * @param findings the snapshots and models behind the problems, named without directories (what
+   *     a member may be told); a problem that concerns no snapshot or model (a root that cannot be
+   *     read) has none
    */
-  public record Recheck(ForgetRequest request, List<String> problems) {
+  public record Recheck(ForgetRequest request, List<String> problems, List<ForgetRequest.Finding> findings) {
     public Recheck {
       Objects.requireNonNull(request, "request");
       problems = List.copyOf(problems);
+      findings = List.copyOf(findings);
+    }
+
+    /** A result without findings. */
+    public Recheck(ForgetRequest request, List<String> problems) {
+      this(request, problems, List.of());
     }
 
     /** Whether the request's forgetting still holds. */
@@ -176,6 +185,91 @@ public final class ForgetRunner {
     public List<Recheck> failed() {
       return results.stream().filter(r -> !r.holds()).toList();
     }
+  }
+
+  /**
+   * What {@link #runThenRecheck} did.
+   *
+   * @param run the run's report
+   * @param recheck the re-check of the requests completed before the run, or null if it did not finish
+   * @param recheckError why the re-check did not finish, or null
+   */
+  public record RunAndRecheck(RunReport run, RecheckReport recheck, String recheckError) {
+    public RunAndRecheck {
+      Objects.requireNonNull(run, "run");
+      if ((recheck == null) == (recheckError == null)) {
+        throw new IllegalArgumentException("exactly one of recheck and recheckError");
+      }
+    }
+
+    /** Whether the re-check finished and every request it checked still holds. */
+    public boolean recheckHolds() {
+      return recheck != null && recheck.failed().isEmpty();
+    }
+
+    /**
+     * The re-check as JSON, the same for {@code lethe forget-run} and the server's forget queue:
+     * {@code at}, {@code error} (null unless the re-check did not finish), {@code checked},
+     * {@code holding}, {@code reopened}, and {@code failed}, one object per request that no longer
+     * holds ({@code id}, {@code member}, {@code purpose}, {@code problems}, {@code reopened}).
+     *
+     * @param at when the re-check was tried (used if it did not finish)
+     */
+    public ObjectNode recheckJson(Instant at) {
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
+      if (recheck == null) {
+        o.put("at", Rfc3339.format(at));
+        o.put("error", "the re-check of completed requests did not finish: " + recheckError);
+        o.put("checked", 0);
+        o.put("holding", 0);
+        o.put("reopened", 0);
+        o.putArray("failed");
+        return o;
+      }
+      o.put("at", Rfc3339.format(recheck.at()));
+      o.putNull("error");
+      o.put("checked", recheck.results().size());
+      o.put("holding", recheck.results().size() - recheck.failed().size());
+      o.put("reopened", recheck.reopened().size());
+      ArrayNode failed = o.putArray("failed");
+      for (Recheck c : recheck.failed()) {
+        ObjectNode f = failed.addObject();
+        f.put("id", c.request().id());
+        f.put("member", c.request().member());
+        f.put("purpose", c.request().purpose());
+        ArrayNode problems = f.putArray("problems");
+        c.problems().forEach(problems::add);
+        f.put("reopened", recheck.reopened().contains(c.request().id()));
+      }
+      return o;
+    }
+  }
+
+  /**
+   * One forget run as the server's schedule and {@code lethe forget-run} do it: executes every
+   * pending request ({@link #run}), then, still holding the queue's lock, checks every request
+   * completed before the run again and reopens each one that no longer holds
+   * ({@link #recheckCompleted} with {@code reopen}; the requests the run just executed were
+   * verified by it and are not checked twice). A reopened request runs at the next run, not this
+   * one: the re-check's finding is recorded first, and the run that acts on it is a separate,
+   * audited step. A re-check that fails (a root became unreadable after the run, say) does not undo
+   * the run: it is reported in {@link RunAndRecheck#recheckError}.
+   *
+   * @throws ConcurrentRunException if another process is running the queue
+   * @throws UnreachableRootException if a snapshot root is missing or unreadable before the run;
+   *     no request was touched
+   */
+  public RunAndRecheck runThenRecheck(Rebuild context) throws IOException {
+    return locked(() -> {
+      Set<String> pending = new HashSet<>();
+      queue.list().stream().filter(r -> r.status() == Status.PENDING).forEach(r -> pending.add(r.id()));
+      RunReport run = runLocked(context);
+      try {
+        return new RunAndRecheck(run, recheckCompletedLocked(context.ledger(), pending, true), null);
+      } catch (IOException | RuntimeException e) {
+        return new RunAndRecheck(run, null, String.valueOf(e.getMessage()));
+      }
+    });
   }
 
   /**
@@ -220,32 +314,34 @@ public final class ForgetRunner {
    *     recorded or reopened
    */
   public RecheckReport recheckCompleted(ConsentLedger ledger, Set<String> skip, boolean reopen) throws IOException {
-    return locked(() -> {
-      List<ForgetRequest> completed = queue.list().stream()
-          .filter(r -> r.status() == Status.COMPLETED && !skip.contains(r.id())).toList();
-      List<Recheck> results = recheck(completed, ledger);
-      Instant now = clock.instant();
-      List<String> reopened = new ArrayList<>();
-      for (Recheck c : results) {
-        if (c.holds()) {
-          continue;
-        }
-        ForgetRequest r = c.request();
-        ObjectNode leaf = JsonNodeFactory.instance.objectNode();
-        leaf.putArray("members").add(audit.commitment(r.member()));
-        leaf.put("purpose", r.purpose());
-        ArrayNode problems = leaf.putArray("problems");
-        c.problems().forEach(problems::add);
-        leaf.put("reopened", reopen);
-        leaf.put("at", Rfc3339.format(now));
-        audit.record(RECHECK_AUDIT_KIND, leaf);
-        if (reopen) {
-          queue.save(r.reopened(now, c.problems()));
-          reopened.add(r.id());
-        }
+    return locked(() -> recheckCompletedLocked(ledger, skip, reopen));
+  }
+
+  private RecheckReport recheckCompletedLocked(ConsentLedger ledger, Set<String> skip, boolean reopen) throws IOException {
+    List<ForgetRequest> completed = queue.list().stream()
+        .filter(r -> r.status() == Status.COMPLETED && !skip.contains(r.id())).toList();
+    List<Recheck> results = recheck(completed, ledger);
+    Instant now = clock.instant();
+    List<String> reopened = new ArrayList<>();
+    for (Recheck c : results) {
+      if (c.holds()) {
+        continue;
       }
-      return new RecheckReport(now, results, reopened);
-    });
+      ForgetRequest r = c.request();
+      ObjectNode leaf = JsonNodeFactory.instance.objectNode();
+      leaf.putArray("members").add(audit.commitment(r.member()));
+      leaf.put("purpose", r.purpose());
+      ArrayNode problems = leaf.putArray("problems");
+      c.problems().forEach(problems::add);
+      leaf.put("reopened", reopen);
+      leaf.put("at", Rfc3339.format(now));
+      audit.record(RECHECK_AUDIT_KIND, leaf);
+      if (reopen) {
+        queue.save(r.reopened(now, c.problems(), c.findings()));
+        reopened.add(r.id());
+      }
+    }
+    return new RecheckReport(now, results, reopened);
   }
 
   /**

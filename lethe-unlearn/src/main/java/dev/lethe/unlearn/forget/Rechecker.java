@@ -12,6 +12,8 @@ import dev.lethe.pipeline.SnapshotSources;
 import dev.lethe.unlearn.ModelRecord;
 import dev.lethe.unlearn.Training;
 import dev.lethe.unlearn.Verification;
+import dev.lethe.unlearn.forget.ForgetRequest.Finding;
+import dev.lethe.unlearn.forget.ForgetRequest.FindingKind;
 import dev.lethe.unlearn.forget.ForgetRequest.Replacement;
 import dev.lethe.unlearn.forget.ForgetRequest.Status;
 import java.io.BufferedReader;
@@ -67,6 +69,7 @@ final class Rechecker {
   /** The problems of each request, in the given order (empty if its forgetting holds). */
   List<ForgetRunner.Recheck> check(List<ForgetRequest> requests) throws IOException {
     Map<String, Set<String>> problems = new LinkedHashMap<>();
+    Map<String, Set<Finding>> findings = new HashMap<>();
     // The snapshots in force whose shards must hold none of some members' content, and the models to verify.
     Map<Path, SnapshotCatalog.Entry> toRead = new LinkedHashMap<>();
     Map<Path, Set<String>> membersOf = new HashMap<>();
@@ -78,6 +81,8 @@ final class Rechecker {
     for (ForgetRequest r : requests) {
       Set<String> found = new LinkedHashSet<>();
       problems.put(r.id(), found);
+      Set<Finding> what = new LinkedHashSet<>();
+      findings.put(r.id(), what);
       if (r.status() != Status.COMPLETED || r.outcome() == null) {
         found.add("request " + r.id() + " is " + r.status().word() + ", not completed");
         continue;
@@ -100,6 +105,7 @@ final class Rechecker {
             if (state.retired(e)) {
               found.add("retired snapshot " + e.snapshot() + " in " + e.directory().getParent() + " holds the member again"
                   + " (shard " + hit.shards().get(0) + "; its deleted files are back)");
+              what.add(finding(FindingKind.RESTORED_SNAPSHOT, e, null, 0));
             } else {
               StringBuilder line = new StringBuilder("the member's records are in snapshot " + e.snapshot() + " in "
                   + e.directory().getParent() + " (shard " + hit.shards().get(0) + ")");
@@ -109,6 +115,8 @@ final class Rechecker {
                 line.append(", and in model(s) trained from it: ").append(String.join(", ", models));
               }
               found.add(line.toString());
+              what.add(finding(FindingKind.SNAPSHOT_IN_USE, e, null, 0));
+              models.forEach(m -> what.add(finding(FindingKind.MODEL_IN_USE, e, m, 0)));
             }
           }
         }
@@ -124,6 +132,7 @@ final class Rechecker {
         List<SnapshotCatalog.Entry> copies = state.entries(rep.newSnapshot());
         if (copies.isEmpty()) {
           found.add("snapshot " + rep.newSnapshot() + " is missing");
+          what.add(new Finding(FindingKind.UNCHECKABLE, rep.newSnapshot(), null, null, null, 0));
           continue;
         }
         for (SnapshotCatalog.Entry copy : copies) {
@@ -131,6 +140,7 @@ final class Rechecker {
           if (inForce.isEmpty()) {
             found.add("snapshot " + rep.newSnapshot() + " in " + copy.directory().getParent()
                 + " was retired and no rebuild of it is there");
+            what.add(finding(FindingKind.UNCHECKABLE, copy, null, 0));
           }
           for (SnapshotCatalog.Entry e : inForce) {
             toRead.putIfAbsent(e.directory(), e);
@@ -154,12 +164,17 @@ final class Rechecker {
             continue;
           }
           Set<String> found = problems.get(r.id());
+          Set<Finding> what = findings.get(r.id());
           if (!restored.files().isEmpty()) {
             found.add("retired snapshot " + e.snapshot() + " in " + e.directory().getParent() + ", which held the member, has "
                 + restored.files().size() + " deleted shard or member file(s) back");
+            what.add(finding(FindingKind.RESTORED_SNAPSHOT, e, null, 0));
           }
-          restored.models().forEach((model, files) -> found.add("model " + model.id() + ", trained from retired snapshot "
-              + e.snapshot() + " which held the member, has " + files.size() + " deleted artefact(s) back"));
+          restored.models().forEach((model, files) -> {
+            found.add("model " + model.id() + ", trained from retired snapshot "
+                + e.snapshot() + " which held the member, has " + files.size() + " deleted artefact(s) back");
+            what.add(finding(FindingKind.RESTORED_MODEL, e, model.id(), 0));
+          });
         }
       }
     }
@@ -178,6 +193,7 @@ final class Rechecker {
           for (ForgetRequest r : requestsOf.get(e.directory())) {
             problems.get(r.id()).add("snapshot " + e.snapshot() + " in " + e.directory().getParent() + " cannot be read: "
                 + ex.getMessage());
+            findings.get(r.id()).add(finding(FindingKind.UNCHECKABLE, e, null, 0));
           }
           continue;
         }
@@ -186,6 +202,7 @@ final class Rechecker {
           if (n != null) {
             problems.get(r.id()).add(n + " content item(s) of the member are in snapshot " + e.snapshot() + " in "
                 + e.directory().getParent());
+            findings.get(r.id()).add(finding(FindingKind.CONTENT_IN_REBUILD, e, null, n));
           }
         }
       }
@@ -198,6 +215,7 @@ final class Rechecker {
       } catch (IOException | RuntimeException ex) {
         for (ForgetRequest r : requestsOfModel.get(m.getKey())) {
           problems.get(r.id()).add("model " + m.getKey() + " cannot be verified: " + ex.getMessage());
+          findings.get(r.id()).add(finding(FindingKind.UNCHECKABLE, toRead.get(m.getValue()), m.getKey(), 0));
         }
         continue;
       }
@@ -205,14 +223,20 @@ final class Rechecker {
         for (ForgetRequest r : requestsOfModel.get(m.getKey())) {
           problems.get(r.id()).add("model " + m.getKey() + " has digest " + v.modelDigest() + ", a model trained from scratch "
               + v.scratchDigest());
+          findings.get(r.id()).add(finding(FindingKind.MODEL_CHANGED, toRead.get(m.getValue()), m.getKey(), 0));
         }
       }
     }
     List<ForgetRunner.Recheck> out = new ArrayList<>();
     for (ForgetRequest r : requests) {
-      out.add(new ForgetRunner.Recheck(r, List.copyOf(problems.get(r.id()))));
+      out.add(new ForgetRunner.Recheck(r, List.copyOf(problems.get(r.id())), List.copyOf(findings.get(r.id()))));
     }
     return out;
+  }
+
+  /** A finding about a snapshot (and one of its models), named without its directory. */
+  private static Finding finding(FindingKind kind, SnapshotCatalog.Entry e, String model, int items) {
+    return new Finding(kind, e.snapshot(), e.purpose(), e.asOf(), model, items);
   }
 
   /** Whether a snapshot concerns the request's purpose (a request without one concerns all). */

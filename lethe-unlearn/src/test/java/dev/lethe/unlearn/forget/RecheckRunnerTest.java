@@ -125,6 +125,9 @@ class RecheckRunnerTest {
     assertThat(reopened.reopenings()).singleElement().satisfies(r -> {
       assertThat(r.at()).isEqualTo(CLOCK.instant());
       assertThat(r.previous()).isEqualTo(done.outcome());
+      // What a member may be told, read back from the queue's file: the model and the snapshot it was trained from.
+      assertThat(r.findings()).containsExactly(new ForgetRequest.Finding(ForgetRequest.FindingKind.RESTORED_MODEL,
+          snapshot.metadata().snapshot(), "genai-training", AS_OF, model.model().id(), 0));
     });
     assertThat(audit.records).filteredOn(r -> r.get("kind").asText().equals(ForgetRunner.RECHECK_AUDIT_KIND))
         .singleElement().satisfies(r -> {
@@ -157,9 +160,13 @@ class RecheckRunnerTest {
     Files.createDirectories(other.resolve(".sources"));
     Files.copy(root.resolve(".sources").resolve(snapshot.metadata().snapshot() + ".json"),
         other.resolve(".sources").resolve(snapshot.metadata().snapshot() + ".json"));
-    assertThat(runner(List.of(root, other)).recheck(List.of(done), ledger)).singleElement().satisfies(c -> assertThat(c.problems())
-        .singleElement().asString().contains("the member's records are in snapshot " + snapshot.metadata().snapshot() + " in " + other)
-        .doesNotContain("model"));
+    assertThat(runner(List.of(root, other)).recheck(List.of(done), ledger)).singleElement().satisfies(c -> {
+      assertThat(c.problems()).singleElement().asString()
+          .contains("the member's records are in snapshot " + snapshot.metadata().snapshot() + " in " + other)
+          .doesNotContain("model");
+      assertThat(c.findings()).containsExactly(new ForgetRequest.Finding(ForgetRequest.FindingKind.SNAPSHOT_IN_USE,
+          snapshot.metadata().snapshot(), "genai-training", AS_OF, null, 0));
+    });
     assertThat(runner(List.of(root, other)).recheckCompleted(ledger, Set.of(), true).reopened()).containsExactly(done.id());
 
     ForgetRunner.RunReport run = runner(List.of(root, other)).run(new ForgetRunner.Rebuild(ledger, "1".repeat(64), KEY, 2));
@@ -174,6 +181,62 @@ class RecheckRunnerTest {
     assertThat(again.outcome().replacements()).hasSize(2);
     assertThat(runner(List.of(root, other)).recheck(List.of(again), ledger)).singleElement()
         .satisfies(c -> assertThat(c.holds()).as(c.problems().toString()).isTrue());
+  }
+
+  @Test
+  void aRunRechecksWhatWasCompletedBeforeItAndReopensWhatCameBack() throws Exception {
+    Path modelDir = model.model().directory();
+    Path backup = copy(modelDir, temp.resolve("backup"));
+    ForgetRunner.Rebuild context = new ForgetRunner.Rebuild(ledger, "1".repeat(64), KEY, 2);
+    ForgetRequest m3 = ForgetRequests.pending("m3", ForgetReason.MANUAL, null, Instant.parse("2024-06-20T00:00:00Z"));
+    queue.addAll(List.of(m3));
+    ForgetRunner.RunAndRecheck first = runner(List.of(root)).runThenRecheck(context);
+    assertThat(first.run().completed()).isEqualTo(1);
+    assertThat(first.recheck().results()).as("a request this run executed was verified by it").isEmpty();
+    assertThat(first.recheckHolds()).isTrue();
+
+    // The model comes back from the backup; a later run for another member finds it and reopens m3's request.
+    restoreMissing(backup, modelDir);
+    ForgetRequest m4 = ForgetRequests.pending("m4", ForgetReason.MANUAL, null, Instant.parse("2024-06-21T00:00:00Z"));
+    queue.addAll(List.of(m4));
+    ForgetRunner.RunAndRecheck second = runner(List.of(root)).runThenRecheck(context);
+    assertThat(second.run().completed()).isEqualTo(1);
+    assertThat(second.recheckHolds()).isFalse();
+    assertThat(second.recheck().results()).extracting(c -> c.request().id()).containsExactly(m3.id());
+    assertThat(second.recheck().reopened()).containsExactly(m3.id());
+    ObjectNode json = second.recheckJson(CLOCK.instant());
+    assertThat(json.get("error").isNull()).isTrue();
+    assertThat(json.get("checked").asInt()).isEqualTo(1);
+    assertThat(json.get("holding").asInt()).isZero();
+    assertThat(json.get("reopened").asInt()).isEqualTo(1);
+    assertThat(json.get("failed")).singleElement().satisfies(f -> {
+      assertThat(f.get("id").asText()).isEqualTo(m3.id());
+      assertThat(f.get("reopened").asBoolean()).isTrue();
+      assertThat(f.get("problems").toString()).contains("model " + model.model().id(), "deleted artefact(s) back");
+    });
+    ForgetRequest reopened = queue.find(m3.id()).orElseThrow();
+    assertThat(reopened.status()).isEqualTo(ForgetRequest.Status.PENDING);
+    assertThat(reopened.deadline()).isEqualTo(m3.deadline());
+
+    // The next run forgets m3 again, and its re-check (of m4) holds.
+    ForgetRunner.RunAndRecheck third = runner(List.of(root)).runThenRecheck(context);
+    assertThat(third.run().completed()).isEqualTo(1);
+    assertThat(third.recheck().results()).extracting(c -> c.request().id()).containsExactly(m4.id());
+    assertThat(third.recheckHolds()).isTrue();
+    assertThat(queue.find(m3.id()).orElseThrow().status()).isEqualTo(ForgetRequest.Status.COMPLETED);
+  }
+
+  @Test
+  void aRecheckThatDidNotFinishIsReportedAsAnError() {
+    ForgetRunner.RunAndRecheck r = new ForgetRunner.RunAndRecheck(new ForgetRunner.RunReport(0, 0, 0, List.of()), null,
+        "snapshot root gone");
+    assertThat(r.recheckHolds()).isFalse();
+    ObjectNode json = r.recheckJson(CLOCK.instant());
+    assertThat(json.get("error").asText()).contains("did not finish", "snapshot root gone");
+    assertThat(json.get("at").asText()).isEqualTo("2024-07-01T00:00:00Z");
+    assertThat(json.get("failed")).isEmpty();
+    assertThatThrownBy(() -> new ForgetRunner.RunAndRecheck(new ForgetRunner.RunReport(0, 0, 0, List.of()), null, null))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
