@@ -36,12 +36,24 @@ public interface ForgetQueueView {
    * @param detail a sentence on what the execution found, or null
    * @param affectedModels the models that held the member
    * @param newSnapshot the snapshot that replaced the one holding the member, or null
+   * @param reopenings each time a re-check found the request undone after it was completed (the
+   *     member's data back), oldest first; the request then runs again under its original deadline
    */
   record ForgetRequest(
       String id, String member, String cause, String purpose, Instant requestedAt, Instant deadline, String status,
-      boolean queued, Instant completedAt, Boolean verified, String detail, List<String> affectedModels, String newSnapshot) {
+      boolean queued, Instant completedAt, Boolean verified, String detail, List<String> affectedModels, String newSnapshot,
+      List<Reopening> reopenings) {
     public ForgetRequest {
       affectedModels = List.copyOf(affectedModels);
+      reopenings = List.copyOf(reopenings);
+    }
+
+    /** A request never reopened. */
+    public ForgetRequest(
+        String id, String member, String cause, String purpose, Instant requestedAt, Instant deadline, String status,
+        boolean queued, Instant completedAt, Boolean verified, String detail, List<String> affectedModels, String newSnapshot) {
+      this(id, member, cause, purpose, requestedAt, deadline, status, queued, completedAt, verified, detail, affectedModels,
+          newSnapshot, List.of());
     }
 
     /** Whether the request still needs work. */
@@ -49,4 +61,33 @@ public interface ForgetQueueView {
       return !"completed".equals(status);
     }
   }
+
+  /**
+   * A completed request found undone by a re-check and set back to pending.
+   *
+   * @param foundAt when the re-check found the member's data back
+   * @param completedAt when the request had been completed before, or null
+   * @param verified whether that completion had been verified
+   * @param found what brought the data back, one entry per snapshot or model; empty when the
+   *     re-check predates keeping it
+   */
+  record Reopening(Instant foundAt, Instant completedAt, boolean verified, List<Found> found) {
+    public Reopening {
+      found = List.copyOf(found);
+    }
+  }
+
+  /**
+   * One snapshot or model that held the member's data again, named by id, purpose and as-of only
+   * (never a directory: members are not told the server's paths).
+   *
+   * @param kind {@code restored-snapshot}, {@code snapshot-in-use}, {@code restored-model},
+   *     {@code model-in-use}, {@code content-in-rebuild}, {@code model-changed} or {@code uncheckable}
+   * @param snapshot the snapshot id, or null
+   * @param purpose the snapshot's purpose, or null
+   * @param asOf the snapshot's as-of instant, or null
+   * @param model the model id, or null
+   * @param items the member's content items found (content-in-rebuild), else 0
+   */
+  record Found(String kind, String snapshot, String purpose, Instant asOf, String model, int items) {}
 }

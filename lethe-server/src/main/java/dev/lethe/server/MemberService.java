@@ -333,6 +333,24 @@ final class MemberService {
     ArrayNode models = o.putArray("affected_models");
     r.affectedModels().forEach(models::add);
     o.put("new_snapshot", r.newSnapshot());
+    // Additive: a completed request a re-check found undone is pending again; the member is told why.
+    o.put("reopened", !r.reopenings().isEmpty());
+    ArrayNode reopenings = o.putArray("reopenings");
+    List<String> words = ReopeningWords.explain(r, now);
+    for (int i = 0; i < r.reopenings().size(); i++) {
+      ForgetQueueView.Reopening ro = r.reopenings().get(i);
+      ObjectNode n = reopenings.addObject();
+      n.put("found_at", Rfc3339.format(ro.foundAt()));
+      n.put("completed_at", ro.completedAt() == null ? null : Rfc3339.format(ro.completedAt()));
+      n.put("verified", ro.verified());
+      ArrayNode found = n.putArray("found");
+      for (ForgetQueueView.Found f : ro.found()) {
+        found.addObject().put("kind", f.kind()).put("snapshot", f.snapshot()).put("purpose", f.purpose())
+            .put("as_of", f.asOf() == null ? null : Rfc3339.format(f.asOf())).put("model", f.model()).put("items", f.items())
+            .put("description", ReopeningWords.describe(f));
+      }
+      n.put("explanation", words.get(i));
+    }
     return o;
   }
 

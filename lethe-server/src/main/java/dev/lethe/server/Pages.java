@@ -315,8 +315,16 @@ final class Pages {
       b.append("<table id=\"forget-requests\"><caption>Requests to remove your data from training data and models</caption><thead><tr>")
           .append("<th scope=\"col\">Why</th><th scope=\"col\">Received</th><th scope=\"col\">Due by</th><th scope=\"col\">Status</th></tr></thead><tbody>");
       for (JsonNode f : usage.get("forget_requests")) {
-        b.append("<tr><td>").append(esc(f.get("cause").asText())).append("</td><td>").append(esc(f.get("requested_at").asText()))
-            .append("</td><td>").append(esc(f.get("deadline").asText())).append("</td><td>").append(esc(forgetStatus(f))).append("</td></tr>");
+        b.append("<tr id=\"forget-").append(esc(f.get("id").asText())).append("\"><td>").append(esc(f.get("cause").asText()))
+            .append("</td><td>").append(esc(f.get("requested_at").asText()))
+            .append("</td><td>").append(esc(f.get("deadline").asText())).append("</td><td>").append(esc(forgetStatus(f)));
+        // A request completed and then found undone says so, and why, rather than only "pending".
+        int n = 0;
+        for (JsonNode ro : f.path("reopenings")) {
+          b.append("<p class=\"reopening\" id=\"forget-").append(esc(f.get("id").asText())).append("-reopening-").append(++n)
+              .append("\">").append(esc(ro.get("explanation").asText())).append("</p>");
+        }
+        b.append("</td></tr>");
       }
       b.append("</tbody></table>");
     }
@@ -388,7 +396,8 @@ final class Pages {
       case "completed" -> "done " + f.path("completed_at").asText("")
           + (f.path("verified").asBoolean(false) ? ", verified: retrained models equal models trained without your data" : "");
       case "failed" -> "could not be completed yet; the administrators have it in their queue";
-      default -> "pending, " + days(f.get("days_left").asLong());
+      default -> (f.path("reopened").asBoolean(false) ? "found undone on a re-check; being removed again, " : "pending, ")
+          + days(f.get("days_left").asLong());
     };
   }
 

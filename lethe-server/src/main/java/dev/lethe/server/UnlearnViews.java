@@ -210,8 +210,13 @@ final class UnlearnViews implements ModelLineage, ForgetQueueView {
     var o = r.outcome();
     String newSnapshot = o == null || o.replacements().isEmpty() ? null : o.replacements().get(o.replacements().size() - 1).newSnapshot();
     Instant completed = o == null ? null : o.completedAt();
+    List<Reopening> reopenings = new ArrayList<>();
+    for (var ro : r.reopenings()) {
+      reopenings.add(new Reopening(ro.at(), ro.previous().completedAt(), ro.previous().verified(), ro.findings().stream()
+          .map(f -> new Found(f.kind().word(), f.snapshot(), f.purpose(), f.asOf(), f.model(), f.items())).toList()));
+    }
     return new ForgetRequest(r.id(), r.member(), r.reason().word(), r.purpose(), r.receivedAt(), r.deadline(), r.status().word(),
         queued, completed, o == null ? null : o.verified(), o == null ? null : o.detail(),
-        o == null ? List.of() : o.affectedModels(), newSnapshot);
+        o == null ? List.of() : o.affectedModels(), newSnapshot, reopenings);
   }
 }

@@ -79,7 +79,11 @@ class BrowserTest {
   }
 
   void signIn(String token, String expectedPath) {
-    driver.get(t.base() + "/login");
+    signIn(t, token, expectedPath);
+  }
+
+  void signIn(TestServer server, String token, String expectedPath) {
+    driver.get(server.base() + "/login");
     driver.findElement(By.id("token")).sendKeys(token);
     driver.findElement(By.cssSelector("form[action='/login'] button[type=submit]")).click();
     new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains(expectedPath));
@@ -264,5 +268,47 @@ class BrowserTest {
     new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/audit/report"));
     assertThat(driver.findElement(By.id("checkpoint-signers")).getText())
         .startsWith("Signed by key " + current.number() + " (key id " + Merkle.hex(current.key().keyId()) + ").");
+  }
+
+  @Test
+  void aMemberSeesTheirCompletedRequestFoundUndoneAndBeingRemovedAgain(@TempDir Path dir) throws Exception {
+    // A server of its own: forgetting alice here must not change what the other tests see.
+    try (TestServer own = new TestServer(dir.resolve("server"), b -> b.forgetEvery(Duration.ZERO))) {
+      TestServer.Trained trained = own.publishSnapshotAndModel(Instant.parse("2025-03-01T00:00:00Z"));
+      String snapshot = trained.snapshot().metadata().snapshot();
+      String model = trained.model().model().id();
+      Path modelDir = own.dir.resolve("data").resolve("models").resolve(model);
+      Path backup = dir.resolve("backup");
+      RecheckTest.copy(trained.snapshot().directory(), backup.resolve("snapshot"));
+      RecheckTest.copy(modelDir, backup.resolve("model"));
+      assertThat(own.send("POST", "/v1/members/alice/erasure", own.token("alice"), null).status()).isEqualTo(202);
+      String admin = own.token(Role.ADMIN);
+      assertThat(own.send("POST", "/v1/admin/forget/run", admin, null).json().get("completed").asInt()).isEqualTo(1);
+      RecheckTest.restoreMissing(backup.resolve("snapshot"), trained.snapshot().directory());
+      RecheckTest.restoreMissing(backup.resolve("model"), modelDir);
+      own.clock.advance(Duration.ofDays(40));
+      admin = own.token(Role.ADMIN);
+      assertThat(own.send("POST", "/v1/admin/forget/run", admin, null).json().get("recheck").get("reopened").asInt()).isEqualTo(1);
+      String id = own.get("/v1/members/alice/data-usage", own.token("alice")).json().get("forget_requests").get(0).get("id").asText();
+
+      signIn(own, own.token("alice"), "/privacy");
+      WebElement row = driver.findElement(By.id("forget-" + id));
+      assertThat(row.getText()).contains("found undone on a re-check; being removed again, overdue by")
+          .doesNotContain(own.dir.toString());
+      WebElement why = driver.findElement(By.id("forget-" + id + "-reopening-1"));
+      assertThat(why.isDisplayed()).isTrue();
+      assertThat(why.getText()).startsWith("Completed on ").contains(" and verified. A check on ")
+          .contains("found your data again", "genai-training training data (snapshot " + snapshot + ", data as of 2025-03-01)",
+              "restored, for example from a backup", "model " + model, "We are removing it again",
+              "due by 2025-04-03, the deadline of your original request")
+          .doesNotContain(dir.toString());
+
+      // Forgotten again: the member sees it done, with what happened before.
+      assertThat(own.send("POST", "/v1/admin/forget/run", admin, null).json().get("completed").asInt()).isEqualTo(1);
+      driver.navigate().refresh();
+      assertThat(driver.findElement(By.id("forget-" + id)).getText()).contains("done ");
+      assertThat(driver.findElement(By.id("forget-" + id + "-reopening-1")).getText()).contains("It was removed again on ");
+      driver.manage().deleteAllCookies();
+    }
   }
 }

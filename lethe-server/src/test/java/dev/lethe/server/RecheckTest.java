@@ -92,6 +92,36 @@ class RecheckTest {
       assertThat(r.get("days_left").asInt()).isNegative();
     });
     assertThat(page(admin)).contains("1 no longer hold", "1 reopened", requestId, "retired snapshot " + snapshot);
+    // The member is told it was completed, then found undone (when, by which snapshot and model), and is being
+    // removed again under the original deadline: in the API, additively, and on their page; never a directory.
+    JsonNode usage = t.get("/v1/members/alice/data-usage", t.token("alice")).json();
+    String completedAt = first.get("requests").get(0).get("completed_at").asText();
+    assertThat(usage.get("forget_requests")).singleElement().satisfies(r -> {
+      assertThat(r.get("id").asText()).isEqualTo(requestId);
+      assertThat(r.get("status").asText()).isEqualTo("pending");
+      assertThat(r.get("reopened").asBoolean()).isTrue();
+      assertThat(r.get("deadline").asText()).isEqualTo("2025-04-03T10:00:00Z");
+      assertThat(r.get("reopenings")).singleElement().satisfies(ro -> {
+        assertThat(ro.get("found_at").asText()).isEqualTo(recheck.get("at").asText());
+        assertThat(ro.get("completed_at").asText()).isEqualTo(completedAt);
+        assertThat(ro.get("verified").asBoolean()).isTrue();
+        assertThat(ro.get("found")).extracting(f -> f.get("kind").asText() + " " + f.get("snapshot").asText() + " "
+            + f.get("model").asText()).containsExactly("restored-snapshot " + snapshot + " null", "restored-model " + snapshot + " " + model);
+        assertThat(ro.get("found").get(0).get("purpose").asText()).isEqualTo("genai-training");
+        assertThat(ro.get("found").get(0).get("as_of").asText()).isEqualTo("2025-03-01T00:00:00Z");
+        assertThat(ro.get("explanation").asText())
+            .startsWith("Completed on " + completedAt.substring(0, 10) + " and verified. A check on "
+                + recheck.get("at").asText().substring(0, 10) + " found your data again: a copy of the genai-training training data"
+                + " (snapshot " + snapshot + ", data as of 2025-03-01) that we had deleted was restored")
+            .contains("model " + model, "We are removing it again. It is due by 2025-04-03, the deadline of your original request"
+                + " (overdue by");
+      });
+      assertThat(r.toString()).doesNotContain(dir.toString()).doesNotContain("shard").doesNotContain("digest");
+    });
+    String memberPage = memberPage(t.token("alice"));
+    assertThat(memberPage).contains("found undone on a re-check; being removed again, overdue by",
+        "id=\"forget-" + requestId + "-reopening-1\"", "that we had deleted was restored", "model " + model)
+        .doesNotContain(dir.toString());
     // The audit log holds the failed re-check, by commitment only.
     List<JsonNode> leaves = leaves("forget.recheck");
     assertThat(leaves).singleElement().satisfies(l -> {
@@ -109,6 +139,13 @@ class RecheckTest {
     }
     assertThat(t.get("/v1/members/alice/data-usage", t.token("alice")).json().get("snapshots")).isEmpty();
     assertThat(leaves("forget.removed-again")).hasSize(1);
+    assertThat(t.get("/v1/members/alice/data-usage", t.token("alice")).json().get("forget_requests")).singleElement()
+        .satisfies(r -> {
+          assertThat(r.get("status").asText()).isEqualTo("completed");
+          assertThat(r.get("reopened").asBoolean()).isTrue();
+          assertThat(r.get("reopenings")).singleElement().satisfies(ro -> assertThat(ro.get("explanation").asText())
+              .endsWith("It was removed again on " + r.get("completed_at").asText().substring(0, 10) + "."));
+        });
     JsonNode fifth = t.send("POST", "/v1/admin/forget/run", admin, null).json();
     assertThat(fifth.get("recheck").get("checked").asInt()).isEqualTo(1);
     assertThat(fifth.get("recheck").get("holding").asInt()).isEqualTo(1);
@@ -132,6 +169,13 @@ class RecheckTest {
     return out;
   }
 
+  private String memberPage(String member) throws Exception {
+    HttpResponse<String> r = t.http.send(HttpRequest.newBuilder(URI.create(t.base() + "/privacy"))
+        .header("Cookie", Auth.COOKIE + "=" + member).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    return r.body();
+  }
+
   private String page(String admin) throws Exception {
     HttpResponse<String> r = t.http.send(HttpRequest.newBuilder(URI.create(t.base() + "/admin"))
         .header("Cookie", Auth.COOKIE + "=" + admin).build(), HttpResponse.BodyHandlers.ofString());
@@ -139,7 +183,7 @@ class RecheckTest {
     return r.body();
   }
 
-  private static void copy(Path from, Path to) throws IOException {
+  static void copy(Path from, Path to) throws IOException {
     List<Path> all;
     try (Stream<Path> walk = Files.walk(from)) {
       all = walk.toList();
@@ -155,7 +199,7 @@ class RecheckTest {
   }
 
   /** Copies back every file of the backup that is no longer there, as a restore would. */
-  private static void restoreMissing(Path from, Path to) throws IOException {
+  static void restoreMissing(Path from, Path to) throws IOException {
     List<Path> all;
     try (Stream<Path> walk = Files.walk(from)) {
       all = walk.filter(Files::isRegularFile).toList();
