@@ -24,28 +24,31 @@ import picocli.CommandLine.Option;
  * data is back, exactly as the server's forget run does ({@link ForgetRunner#runThenRecheck}).
  */
 @Command(name = "forget-run", mixinStandardHelpOptions = true,
+    // One element per paragraph: picocli wraps each to the terminal's width.
     description = {
       "Executes pending forget requests, earliest deadline first.",
-      "Queues the forget requests the ledger gives rise to (erasures; withdrawals under a policy with",
-      "retroactive withdrawal; members whose region a new policy blocks), then executes every pending",
-      "request: rebuilds affected snapshots without the members, retrains only the changed shards,",
-      "verifies, records the verification in the audit log and deletes the old artefacts.",
-      "Covers every snapshot directory a build published into (see 'lethe snapshots'); if one of them is",
-      "missing or unreadable, or lacks a snapshot a build recorded publishing there, nothing is executed",
-      "and the exit status is 1 (restore it, or 'lethe snapshots --unregister DIR' / '--retire ID').",
       "",
-      "After the run, every request completed before it is checked again, as 'lethe verify-forgetting --all --reopen'",
-      "and the server's forget run do: one whose member's data is back (a retired snapshot's or model's files restored",
-      "from a backup, an old copy of a snapshot remounted, a model copied back) is recorded in the audit log",
-      "(forget.recheck) and set back to pending with its id, receipt and original deadline, so that the next",
-      "'lethe forget-run' forgets the member again. It is not executed again in the same run: the finding is recorded",
-      "first and the run that acts on it is a separate, audited step. Each such request is named on stderr with what",
-      "was found; stdout's JSON has the re-check under \"recheck\" (checked, holding, reopened, failed, error).",
+      "Queues the forget requests the ledger gives rise to (erasures; withdrawals under a policy with retroactive"
+          + " withdrawal; members whose region a new policy blocks), then executes every pending request: rebuilds"
+          + " affected snapshots without the members, retrains only the changed shards, verifies, records the"
+          + " verification in the audit log and deletes the old artefacts. Covers every snapshot directory a build"
+          + " published into (see 'lethe snapshots'); if one of them is missing or unreadable, or lacks a snapshot a"
+          + " build recorded publishing there, nothing is executed and the exit status is 1 (restore it, or 'lethe"
+          + " snapshots --unregister DIR' / '--retire ID').",
       "",
-      "Exit status: 0 when every pending request completed and every completed request still holds;",
-      "1 when a request failed, a snapshot directory or recorded snapshot is missing, or the re-check did not finish;",
-      "3 when the run itself succeeded but the re-check reopened requests whose forgetting no longer holds",
-      "(run 'lethe forget-run' again to forget them; 1 wins when both apply)."
+      "After the run, every request completed before it is checked again, as 'lethe verify-forgetting --all --reopen'"
+          + " and the server's forget run do: one whose member's data is back (a retired snapshot's or model's files"
+          + " restored from a backup, an old copy of a snapshot remounted, a model copied back) is recorded in the"
+          + " audit log (forget.recheck) and set back to pending with its id, receipt and original deadline, so that"
+          + " the next 'lethe forget-run' forgets the member again. It is not executed again in the same run: the"
+          + " finding is recorded first, and the run that acts on it is a separate, audited step. Each such request"
+          + " is named on stderr with what was found; stdout's JSON has the re-check under \"recheck\" (checked,"
+          + " holding, reopened, failed, error).",
+      "",
+      "Exit status: 0 when every pending request completed and every completed request still holds; 1 when a"
+          + " request failed, a snapshot directory or recorded snapshot is missing, or the re-check did not finish;"
+          + " 3 when the run itself succeeded but the re-check reopened requests whose forgetting no longer holds"
+          + " (run 'lethe forget-run' again to forget them). 1 wins when both apply."
     })
 final class ForgetRunCommand implements Callable<Integer> {
 
