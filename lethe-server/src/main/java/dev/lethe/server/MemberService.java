@@ -54,12 +54,12 @@ final class MemberService {
   private final LedgerStore store;
   private final Policies policies;
   private final SnapshotView snapshots;
-  private final ModelLineage lineage;
+  private final UnlearnViews lineage;
   private final ForgetQueueView forgetQueue;
   private final Set<String> gpcRecorded = ConcurrentHashMap.newKeySet();
   private final Object[] gpcLocks = new Object[64];
 
-  MemberService(ServerConfig config, Policies policies, SnapshotView snapshots, ModelLineage lineage, ForgetQueueView forgetQueue) {
+  MemberService(ServerConfig config, Policies policies, SnapshotView snapshots, UnlearnViews lineage, ForgetQueueView forgetQueue) {
     this.config = config;
     this.store = config.store;
     this.policies = policies;
@@ -289,7 +289,7 @@ final class MemberService {
       s.putArray("shards").add(hit.shard());
     }
     ArrayNode models = o.putArray("models");
-    for (ModelLineage.ModelUse m : lineage.modelsFor(member)) {
+    for (ModelLineage.ModelUse m : lineage.modelsFor(member, where)) {
       ObjectNode n = models.addObject()
           .put("model", m.model())
           .put("snapshot", m.snapshot())

@@ -38,11 +38,13 @@ import java.util.stream.Stream;
  * every member bitmap of every snapshot in memory. The index is opened as the CLI opens it
  * (checked against every file it was built from, else read from the files and stored; read-only
  * while a recorded snapshot of the root is missing) and kept open between requests while the
- * root's key is unchanged: each snapshot directory's name, modification time and file key, and
- * the size of its {@code FORGOTTEN.json} tombstone. Publishing renames a directory into the root
- * and retiring renames it out (both change the listing); forgetting deletes shard files and
- * writes the tombstone, and a shard file deleted or restored by hand adds, removes or replaces
- * an entry of its directory: each changes its directory's time. A time less than {@value
+ * root's key is unchanged: each snapshot directory's name, modification time and file key, one
+ * stat each, as many as the server made before the index. Publishing renames a directory into the
+ * root and retiring renames it out (both change the listing); forgetting deletes shard files and
+ * creates the {@code FORGOTTEN.json} tombstone, and a shard file deleted or restored by hand adds,
+ * removes or replaces an entry of its directory: each changes its directory's time. (A tombstone
+ * extended in place by a later forget run changes neither the index nor whether the snapshot is
+ * whole.) A time less than {@value
  * #SETTLE_SECONDS} s old could be left as it is by a further change within the file system's
  * timestamp granularity, so such a directory's key also lists its entries (name, size, file key),
  * until a request finds them unchanged once its time is old enough. A file rewritten in place
@@ -95,7 +97,7 @@ final class SnapshotView implements AutoCloseable {
      */
     void settle(List<Part> key, long settledBefore) {
       List<Part> kept = key.stream()
-          .map(p -> p.entries() != null && p.modifiedNanos() < settledBefore ? new Part(p.name(), p.modifiedNanos(), p.fileKey(), p.tombstone(), null) : p)
+          .map(p -> p.entries() != null && p.modifiedNanos() < settledBefore ? new Part(p.name(), p.modifiedNanos(), p.fileKey(), null) : p)
           .toList();
       Map<String, Part> byName = new HashMap<>();
       kept.forEach(p -> byName.put(p.name(), p));
@@ -230,6 +232,7 @@ final class SnapshotView implements AutoCloseable {
       if (read != null) {
         roots.add(new Root(root, read.index.snapshots(), read.missing));
       } else {
+        drop(root);
         unreachable.add(root);
       }
     }
@@ -256,7 +259,8 @@ final class SnapshotView implements AutoCloseable {
         found.forEach(h -> hits.add(new LocatedHit(r.root(), h)));
         roots.add(r);
       } catch (IOException e) {
-        // A torn or corrupt index: this answer cannot cover the root, and the next reads it afresh.
+        // A torn or corrupt index: this answer cannot cover the root. The next request opens it
+        // again; a stored index corrupt inside stays a gap until the files change or it is deleted.
         drop(r.root());
         unreachable.add(r.root());
       }
@@ -367,10 +371,10 @@ final class SnapshotView implements AutoCloseable {
 
   /**
    * One visible entry of a root as its key records it: its name, modification time and file key,
-   * its tombstone's size (-1 if none), and, for a directory whose time is too recent to rely on
-   * (or was when last recorded), each of its entries' name, size and file key; else null.
+   * and, for a directory whose time is too recent to rely on (or was when last recorded), each of
+   * its entries' name, size and file key; else null.
    */
-  private record Part(String name, long modifiedNanos, String fileKey, long tombstone, List<String> entries) {}
+  private record Part(String name, long modifiedNanos, String fileKey, List<String> entries) {}
 
   /**
    * The root's key now: a part per visible entry, by name. {@code before} (the parts last
@@ -389,14 +393,12 @@ final class SnapshotView implements AutoCloseable {
       try {
         BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
         long modified = a.lastModifiedTime().to(TimeUnit.NANOSECONDS);
-        Path tombstone = p.resolve("FORGOTTEN.json");
-        long size = a.isDirectory() && Files.isRegularFile(tombstone) ? Files.size(tombstone) : -1;
         Part old = before.get(name);
         boolean listEntries = a.isDirectory() && (modified >= settledBefore || old != null && old.entries() != null);
-        parts.add(new Part(name, modified, String.valueOf(a.fileKey()), size, listEntries ? entries(p) : null));
+        parts.add(new Part(name, modified, String.valueOf(a.fileKey()), listEntries ? entries(p) : null));
       } catch (IOException e) {
         // Deleted or replaced while listed: a part no later key equals, so the next request reads it again.
-        parts.add(new Part(name, Long.MAX_VALUE, "?" + System.nanoTime(), -1, null));
+        parts.add(new Part(name, Long.MAX_VALUE, "?" + System.nanoTime(), null));
       }
     }
     return parts;

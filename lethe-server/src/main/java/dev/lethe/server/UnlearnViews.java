@@ -112,7 +112,14 @@ final class UnlearnViews implements ModelLineage, ForgetQueueView {
     if (number.isEmpty()) {
       return List.of();
     }
-    SnapshotView.Lineage where = snapshots.lineage(number.getAsInt());
+    return modelsFor(member, snapshots.lineage(number.getAsInt()));
+  }
+
+  /**
+   * As {@link #modelsFor(String)}, from the member's lineage already read: the "where is my data"
+   * answer gives its snapshots and its models from one reading of the snapshot roots.
+   */
+  List<ModelUse> modelsFor(String member, SnapshotView.Lineage where) {
     List<ModelRecord> all = models();
     List<ForgetRequest> open = requestsFor(member).stream().filter(ForgetRequest::open).toList();
     Map<String, ModelUse> found = new LinkedHashMap<>();
