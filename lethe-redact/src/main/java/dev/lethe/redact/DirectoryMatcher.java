@@ -207,49 +207,63 @@ final class DirectoryMatcher implements MemberDirectory {
 
   /**
    * Adds a PERSON hit wherever the folded text holds an erased member's name: the same places the
-   * trie would find the name itself, tried by digest. Every stretch that starts after a non-word
-   * char, ends before one and spans as many words as some erased name is hashed and looked up, so
-   * the work grows with the text and the longest name, not with the number of names. The ends are
-   * found once per text; each start then walks the ends of its next few words only.
+   * trie would find the name itself, tried by digest (a name with punctuation at either end is
+   * digested without it, see {@link ErasedNameKey#digest}, so it matches there too). Every
+   * stretch that starts and ends with an edge char, has no word char on either side and spans as
+   * many words as some erased name is hashed and looked up, so the work grows with the text and
+   * the longest name, not with the number of names. The ends are found once per text; each start
+   * then walks the ends of its next few words only.
    */
   private void findErased(String text, char[] folded, int m, int[] origin, Hits out) {
-    int n = text.length();
-    int[] spaces = new int[m + 1]; // spaces[i]: spaces in folded[0, i)
-    int[] ends = new int[m]; // exclusive ends where a name may stop, ascending
+    // One pass finds where a name may start and where it may stop. Whether the text's char behind
+    // folded[i] is a word char (a space stands for whitespace, never one) decides both: a stretch
+    // may start at p when folded[p - 1] is not a word char and end before q when folded[q] is not,
+    // since the chars next to a stretch in the text are those behind its neighbours in the folded
+    // text, a whitespace run being one space.
+    int[] starts = new int[m];
+    int[] startSpaces = new int[m];
+    int[] ends = new int[m];
+    int[] endSpaces = new int[m];
+    int startCount = 0;
     int endCount = 0;
-    for (int q = 1; q <= m; q++) {
-      boolean space = folded[q - 1] == ' ';
-      spaces[q] = spaces[q - 1] + (space ? 1 : 0);
-      if (!space) {
-        int to = origin[q - 1] + 1;
-        if (to == n || !TextFold.isWordChar(text.charAt(to))) {
-          ends[endCount++] = q;
-        }
+    int spaces = 0;
+    boolean previousWord = false;
+    for (int i = 0; i <= m; i++) {
+      boolean word = i < m && folded[i] != ' ' && TextFold.isWordChar(text.charAt(origin[i]));
+      if (i > 0 && !word && ErasedNameKey.isEdge(folded[i - 1])) {
+        ends[endCount] = i;
+        endSpaces[endCount++] = spaces;
       }
+      if (i == m) {
+        break;
+      }
+      if (folded[i] == ' ') {
+        spaces++;
+      } else if (!previousWord && ErasedNameKey.isEdge(folded[i])) {
+        starts[startCount] = i;
+        startSpaces[startCount++] = spaces;
+      }
+      previousWord = word;
     }
     int first = 0;
-    for (int p = 0; p < m; p++) {
-      if (folded[p] == ' ') {
-        continue;
-      }
-      int from = origin[p];
-      if (from > 0 && TextFold.isWordChar(text.charAt(from - 1))) {
-        continue;
-      }
+    for (int s = 0; s < startCount; s++) {
+      int p = starts[s];
       while (first < endCount && ends[first] <= p) {
         first++;
       }
       for (int j = first; j < endCount; j++) {
-        int q = ends[j];
-        int words = spaces[q] - spaces[p] + 1;
+        int words = endSpaces[j] - startSpaces[s] + 1;
         if (words > maxErasedWords) {
           break;
         }
+        int q = ends[j];
         if ((erasedWords & (1 << words)) != 0 && holds(key.hash(folded, p, q))) {
-          out.add(EntityType.PERSON, from, origin[q - 1] + 1, SCORE);
+          out.add(EntityType.PERSON, origin[p], origin[q - 1] + 1, SCORE);
         }
       }
     }
   }
+
+
 
 }

@@ -42,7 +42,7 @@ class ErasedNamesTest {
     return piece.list().ofMaxSize(30).map(ps -> String.join("", ps));
   }
 
-  @Property(tries = 400)
+  @Property(tries = 1000)
   void digestsMatchWhereTheNamesMatch(@ForAll("names") List<String> names, @ForAll("texts") String text) {
     List<NameDigest> digests = new ArrayList<>();
     names.forEach(n -> KEY.digest(n).ifPresent(digests::add));
@@ -66,6 +66,14 @@ class ErasedNamesTest {
       found.add(text.substring(s.start(), s.end()));
     }
     assertThat(found).containsExactly("ZOE\n\tMULLER", "bo diddley");
+  }
+
+  @Example
+  void aNameWithPunctuationAtItsEndsIsLookedForWithoutIt() {
+    NameDigest ada = KEY.digest("(Ada Lovelace).").orElseThrow();
+    DirectoryMatcher m = DirectoryMatcher.build(List.of(), KEY, List.of(ada));
+    assertThat(hits(m, "met ada lovelace, and (Ada Lovelace). again; not ada lovelacex or xada lovelace"))
+        .containsExactly("23-35", "4-16");
   }
 
   @Example

@@ -67,27 +67,47 @@ public final class ErasedNameKey {
 
   /**
    * The digest of a display name, or empty when redaction would not look for the name anyway (its
-   * folded form has fewer than two characters, which would match initials everywhere). A name of
-   * more than {@value NameDigest#MAX_WORDS} words is digested by its first {@value
-   * NameDigest#MAX_WORDS}.
+   * folded form has fewer than two characters, which would match initials everywhere). The folded
+   * name is trimmed to its first and last {@linkplain #isEdge edge} chars ("(Ada Lovelace)." is
+   * digested as "ada lovelace"), so redaction tries only stretches of text that start and end
+   * with one. A name of more than {@value NameDigest#MAX_WORDS} words is digested by its first
+   * {@value NameDigest#MAX_WORDS}.
    */
   public Optional<NameDigest> digest(String displayName) {
     Objects.requireNonNull(displayName, "displayName");
     String folded = Folding.foldForIdentity(displayName);
+    int from = 0;
+    int to = folded.length();
+    while (from < to && !isEdge(folded.charAt(from))) {
+      from++;
+    }
+    while (to > from && !isEdge(folded.charAt(to - 1))) {
+      to--;
+    }
     int words = 1;
-    int end = folded.length();
-    for (int i = 0; i < folded.length(); i++) {
+    for (int i = from; i < to; i++) {
       if (folded.charAt(i) == ' ' && ++words > NameDigest.MAX_WORDS) {
         words = NameDigest.MAX_WORDS;
-        end = i;
+        to = i;
+        while (to > from && !isEdge(folded.charAt(to - 1))) {
+          to--;
+        }
         break;
       }
     }
-    if (folded.codePointCount(0, end) < 2) {
+    if (folded.codePointCount(from, to) < 2) {
       return Optional.empty();
     }
     char[] chars = folded.toCharArray();
-    return Optional.of(new NameDigest(id, words, sip.hash(chars, 0, end)));
+    return Optional.of(new NameDigest(id, words, sip.hash(chars, from, to)));
+  }
+
+  /**
+   * Whether a folded char may start or end a digested name: a {@linkplain Folding#isWordChar word
+   * char}, or half of a surrogate pair (a letter beyond the Basic Multilingual Plane, say).
+   */
+  public static boolean isEdge(char c) {
+    return Folding.isWordChar(c) || Character.isSurrogate(c);
   }
 
   /**

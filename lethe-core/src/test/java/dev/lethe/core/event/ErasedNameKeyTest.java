@@ -47,6 +47,9 @@ class ErasedNameKeyTest {
     assertThat(KEY.hash(folded, 10, folded.length)).isEqualTo(d.hash());
     assertThat(KEY.digest("Zoe Mueller")).isNotEqualTo(KEY.digest("Zoe Muller"));
     assertThat(KEY.digest("Q")).isEmpty();
+    assertThat(KEY.digest("(Q).")).isEmpty();
+    assertThat(KEY.digest("(Zoë Müller).")).contains(d);
+    assertThat(KEY.digest("Zoë-Müller")).isNotEqualTo(KEY.digest("Zoë Müller"));
     assertThat(KEY.digest("a b c d e f g h").orElseThrow()).isEqualTo(KEY.digest("a b c d e f").orElseThrow());
   }
 
