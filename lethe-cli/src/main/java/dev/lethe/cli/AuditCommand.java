@@ -85,10 +85,8 @@ final class AuditCommand implements Runnable {
   @Command(
       name = "checkpoint",
       mixinStandardHelpOptions = true,
-      description = {
-        "Signs a checkpoint of the whole log (unless the latest covers every leaf) and prints it",
-        "as a C2SP signed note."
-      })
+      description = "Signs a checkpoint of the whole log (unless the latest covers every leaf) and prints it as a"
+          + " C2SP signed note.")
   static final class Checkpoint extends StoreAction {
     Checkpoint(Clock clock) {
       super(clock);
@@ -135,10 +133,14 @@ final class AuditCommand implements Runnable {
   @Command(
       name = "export",
       mixinStandardHelpOptions = true,
+      // One element per paragraph: picocli wraps each to the usage width. The first is the summary
+      // 'lethe audit --help' lists.
       description = {
-        "Writes an audit bundle (lethe-audit-bundle/1) for 'java -jar lethe-verify.jar DIR': leaves,",
-        "leaf hashes, signed checkpoints, consistency proofs and the public key; after a key rotation",
-        "lethe-audit-bundle/2, which adds keys.jsonl: every key and the first tree size it signs."
+        "Writes an audit bundle for the independent verifier.",
+        "",
+        "Writes an audit bundle (lethe-audit-bundle/1) for 'java -jar lethe-verify.jar DIR': leaves, leaf hashes,"
+            + " signed checkpoints, consistency proofs and the public key; after a key rotation lethe-audit-bundle/2,"
+            + " which adds keys.jsonl: every key and the first tree size it signs."
       })
   static final class Export extends StoreAction {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Bundle directory.")
@@ -182,22 +184,25 @@ final class AuditCommand implements Runnable {
   @Command(
       name = "rotate-key",
       mixinStandardHelpOptions = true,
+      // One element per paragraph: picocli wraps each to the usage width. The first is the summary
+      // 'lethe audit --help' lists.
       description = {
-        "Replaces the audit signing key: writes a new Ed25519 key pair under --data, records the",
-        "rotation as an audit leaf naming the old and the new verifier key, and signs the checkpoint",
-        "up to that leaf with both keys; later checkpoints are signed by the new key only. The old",
-        "private key is deleted unless --keep-retired. Publish the new verifier key to auditors.",
-        "With the embedded store, stop 'lethe serve' first (it holds the data directory); a server",
-        "on PostgreSQL sharing --data signs with the new key from its next checkpoint, no restart.",
-        "Other machines that sign need the new " + SigningKeyFiles.ACTIVE + " copied to them."
+        "Replaces the audit signing key.",
+        "",
+        "Replaces the audit signing key: writes a new Ed25519 key pair under --data, records the rotation as an"
+            + " audit leaf naming the old and the new verifier key, and signs the checkpoint up to that leaf with both"
+            + " keys; later checkpoints are signed by the new key only. The old private key is deleted unless"
+            + " --keep-retired. Publish the new verifier key to auditors.",
+        "",
+        "With the embedded store, stop 'lethe serve' first (it holds the data directory); a server on PostgreSQL"
+            + " sharing --data signs with the new key from its next checkpoint, no restart. Other machines that sign"
+            + " need the new " + SigningKeyFiles.ACTIVE + " copied to them."
       })
   static final class RotateKey extends StoreAction {
     @Option(
         names = "--keep-retired",
-        description = {
-          "Keep the old key pair as retired/audit-signing-<key id>.key under --data (default: delete",
-          "it; after a suspected compromise, never keep it)."
-        })
+        description = "Keep the old key pair as retired/audit-signing-<key id>.key under --data (default: delete it;"
+            + " after a suspected compromise, never keep it).")
     boolean keepRetired;
 
     @Option(names = "--reason", paramLabel = "TEXT", description = "Why, recorded in the rotation leaf (one line).")

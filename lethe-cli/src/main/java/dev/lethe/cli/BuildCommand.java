@@ -45,17 +45,19 @@ import picocli.CommandLine.Option;
 @Command(
     name = "build",
     mixinStandardHelpOptions = true,
+    // One element per paragraph: picocli wraps each to the usage width. The first is the summary
+    // 'lethe --help' lists.
     description = {
       "Builds a training snapshot from the stored ledger and content exports.",
-      "Every record is gated by the content-eligibility rule at --as-of, redacted,",
-      "and written to its member's shard; the snapshot appears atomically as",
-      "OUT/<snapshot id>/ with manifest.json, croissant.json, shard-NNNNN.jsonl.zst",
-      "(or, with --format parquet, shard-NNNNN.parquet) and members-NNNNN.roaring.",
-      "The same inputs give a byte-identical snapshot. Prints the summary as JSON.",
-      "Exit status 2, with nothing built, for a bad option: --as-of after now, a",
-      "--purpose the policy in force does not define, an --out or --content that is",
-      "not a directory or a file. Exit status 1 when the environment fails: the",
-      "store is in use or unreachable, or the lineage target refuses."
+      "",
+      "Every record is gated by the content-eligibility rule at --as-of, redacted, and written to its member's"
+          + " shard; the snapshot appears atomically as OUT/<snapshot id>/ with manifest.json, croissant.json,"
+          + " shard-NNNNN.jsonl.zst (or, with --format parquet, shard-NNNNN.parquet) and members-NNNNN.roaring."
+          + " The same inputs give a byte-identical snapshot. Prints the summary as JSON.",
+      "",
+      "Exit status 2, with nothing built, for a bad option: --as-of after now, a --purpose the policy in force"
+          + " does not define, an --out or --content that is not a directory or a file. Exit status 1 when the"
+          + " environment fails: the store is in use or unreachable, or the lineage target refuses."
     })
 final class BuildCommand implements Callable<Integer> {
 

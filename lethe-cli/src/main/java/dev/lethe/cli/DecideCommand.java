@@ -19,10 +19,13 @@ import picocli.CommandLine.Option;
 @Command(
     name = "decide",
     mixinStandardHelpOptions = true,
+    // One element per paragraph: picocli wraps each to the usage width. The first is the summary
+    // 'lethe --help' lists.
     description = {
       "Decides whether a member's data may be used for a purpose, from the stored ledger.",
-      "Decides from the stored ledger whether a member's data may be used for a purpose and prints",
-      "the decision as one JSON line, in the form of 'lethe replay' output."
+      "",
+      "Decides from the stored ledger whether a member's data may be used for a purpose and prints the decision"
+          + " as one JSON line, in the form of 'lethe replay' output."
     })
 final class DecideCommand implements Callable<Integer> {
 

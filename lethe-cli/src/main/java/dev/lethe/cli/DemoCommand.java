@@ -14,12 +14,16 @@ import picocli.CommandLine.Option;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
+    // One element per paragraph: picocli wraps each to the usage width. The first is the summary
+    // 'lethe --help' lists.
     description = {
-      "Runs the whole system on a synthetic professional network in a fresh directory: generates",
-      "members, the 2024 policy story and content with personal data; imports the ledger; builds",
-      "snapshots at three dates; trains the reference model; turns erasures, retroactive withdrawals",
-      "and region blocks into forget requests, executes and verifies them; writes the compliance",
-      "report (HTML and JSON) and an audit bundle for the independent verifier."
+      "Runs the whole system on a synthetic professional network in a fresh directory.",
+      "",
+      "Runs the whole system on a synthetic professional network in a fresh directory: generates members, the"
+          + " 2024 policy story and content with personal data; imports the ledger; builds snapshots at three dates;"
+          + " trains the reference model; turns erasures, retroactive withdrawals and region blocks into forget"
+          + " requests, executes and verifies them; writes the compliance report (HTML and JSON) and an audit bundle"
+          + " for the independent verifier."
     })
 final class DemoCommand implements Callable<Integer> {
 

@@ -21,11 +21,14 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "eligible",
     mixinStandardHelpOptions = true,
+    // One element per paragraph: picocli wraps each to the usage width. The first is the summary
+    // 'lethe --help' lists.
     description = {
       "Prints which content a snapshot for a purpose at an instant may include.",
-      "Applies the content-eligibility rule to every content.posted event of a ledger file",
-      "and prints, as JSON, the included content ids (sorted) and the excluded counts per",
-      "reason (every excluded item counted once, under the first reason that applies)."
+      "",
+      "Applies the content-eligibility rule to every content.posted event of a ledger file and prints, as JSON,"
+          + " the included content ids (sorted) and the excluded counts per reason (every excluded item counted"
+          + " once, under the first reason that applies)."
     })
 final class EligibleCommand implements Callable<Integer> {
 

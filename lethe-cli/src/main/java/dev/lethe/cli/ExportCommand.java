@@ -14,11 +14,14 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "export",
     mixinStandardHelpOptions = true,
+    // One element per paragraph: picocli wraps each to the usage width. The first is the summary
+    // 'lethe --help' lists.
     description = {
       "Prints the whole stored ledger as JSON Lines, in append order.",
-      "Prints the whole stored ledger in the ledger format (JSON Lines), one event per line in",
-      "append order, each as it was appended (unknown fields included) or, for a member who asked",
-      "for erasure, as purged: free text is \"[erased]\", the name and unknown fields are gone."
+      "",
+      "Prints the whole stored ledger in the ledger format (JSON Lines), one event per line in append order,"
+          + " each as it was appended (unknown fields included) or, for a member who asked for erasure, as purged:"
+          + " free text is \"[erased]\", the name and unknown fields are gone."
     })
 final class ExportCommand implements Callable<Integer> {
 

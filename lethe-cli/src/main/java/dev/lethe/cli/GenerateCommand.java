@@ -21,10 +21,14 @@ import picocli.CommandLine.Option;
 @Command(
     name = "generate",
     mixinStandardHelpOptions = true,
+    // One element per paragraph: picocli wraps each to the usage width. The first is the summary
+    // 'lethe --help' lists.
     description = {
       "Samples text from a registered model, deterministically for a seed.",
-      "Samples a continuation of the prompt's last sentence from a registered model, until the end of the",
-      "sentence or --max-tokens; the same model, prompt and seed always give the same text. Prints one JSON object."
+      "",
+      "Samples a continuation of the prompt's last sentence from a registered model, until the end of the"
+          + " sentence or --max-tokens; the same model, prompt and seed always give the same text. Prints one JSON"
+          + " object."
     })
 final class GenerateCommand implements Callable<Integer> {
 

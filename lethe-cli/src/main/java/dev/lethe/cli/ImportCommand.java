@@ -29,12 +29,16 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "import",
     mixinStandardHelpOptions = true,
+    // One element per paragraph: picocli wraps each to the usage width. The first is the summary
+    // 'lethe --help' lists.
     description = {
       "Appends every event of a ledger file to the store, all or nothing.",
-      "Appends every event of a ledger file (JSON Lines) to the store, all or nothing, validated",
-      "as 'lethe replay' validates together with what the store holds. Queries are skipped. A",
-      "string \"id\" field is the event's client id: importing the same file again adds nothing.",
-      "An erasure.requested event purges its member's stored events (see 'lethe store compact').",
+      "",
+      "Appends every event of a ledger file (JSON Lines) to the store, all or nothing, validated as 'lethe"
+          + " replay' validates together with what the store holds. Queries are skipped. A string \"id\" field is"
+          + " the event's client id: importing the same file again adds nothing. An erasure.requested event purges"
+          + " its member's stored events (see 'lethe store compact').",
+      "",
       "Exit status 2 with 'line N: problem' on stderr if the file breaks the format."
     })
 final class ImportCommand implements Callable<Integer> {

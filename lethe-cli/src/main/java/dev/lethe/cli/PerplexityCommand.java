@@ -26,11 +26,14 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "perplexity",
     mixinStandardHelpOptions = true,
+    // One element per paragraph: picocli wraps each to the usage width. The first is the summary
+    // 'lethe --help' lists.
     description = {
       "Scores a file with a registered model: per-token perplexity.",
-      "Scores a file with a registered model: per-token perplexity over all its texts. Lines that start with '{'",
-      "are JSON objects whose \"text\" is scored (a content export or shard); other lines are plain text;",
-      "blank lines are skipped. FILE - reads standard input. Prints one JSON object."
+      "",
+      "Scores a file with a registered model: per-token perplexity over all its texts. Lines that start with '{'"
+          + " are JSON objects whose \"text\" is scored (a content export or shard); other lines are plain text;"
+          + " blank lines are skipped. FILE - reads standard input. Prints one JSON object."
     })
 final class PerplexityCommand implements Callable<Integer> {
 

@@ -14,11 +14,16 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "redact-train",
     mixinStandardHelpOptions = true,
+    // One element per paragraph: picocli wraps each to the usage width. The first is the summary
+    // 'lethe --help' lists; the example command is on lines of its own (%n), short enough for 80 columns.
     description = {
       "Trains the OpenNLP PERSON name finder from CoNLL training splits.",
-      "Trains the OpenNLP PERSON name finder from CoNLL training splits. The shipped model",
-      "lethe-redact/src/main/resources/dev/lethe/redact/nlp/en-person.bin was made with",
-      "  lethe redact-train -o <that path> shared/data/pii/wnut17/train.conll shared/data/pii/btc/train.conll",
+      "",
+      "Trains the OpenNLP PERSON name finder from CoNLL training splits. The shipped model"
+          + " lethe-redact/src/main/resources/dev/lethe/redact/nlp/en-person.bin was made with%n"
+          + "  lethe redact-train -o <that path> \\%n"
+          + "      shared/data/pii/wnut17/train.conll shared/data/pii/btc/train.conll",
+      "",
       "Deterministic; takes about three minutes on one core."
     })
 final class RedactTrainCommand implements Callable<Integer> {

@@ -20,12 +20,15 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "replay",
     mixinStandardHelpOptions = true,
+    // One element per paragraph: picocli wraps each to the usage width. The first is the summary
+    // 'lethe --help' lists.
     description = {
       "Prints one decision per query of ledger files (JSON Lines), in input order.",
+      "",
       "With several files each line carries \"file\" and the files are answered in order.",
-      "Exit status 2 if a file breaks the format: its problem goes to stderr as",
-      "'line N: problem' (prefixed with the file name when there are several) and",
-      "nothing is printed for that file."
+      "",
+      "Exit status 2 if a file breaks the format: its problem goes to stderr as 'line N: problem' (prefixed with"
+          + " the file name when there are several) and nothing is printed for that file."
     })
 final class ReplayCommand implements Callable<Integer> {
 

@@ -25,10 +25,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
-    description = {
-      "Serves the REST API (/v1, /openapi.json), the member, admin and auditor pages, /health and /metrics,",
-      "and runs forgetting on a schedule (as 'lethe forget-run' does) over DATA/snapshots, DATA/models and DATA/forget."
-    })
+    description = "Serves the REST API (/v1, /openapi.json), the member, admin and auditor pages, /health and /metrics,"
+        + " and runs forgetting on a schedule (as 'lethe forget-run' does) over DATA/snapshots, DATA/models and"
+        + " DATA/forget.")
 final class ServeCommand implements Callable<Integer> {
 
   @Option(names = "--port", defaultValue = "8080", paramLabel = "PORT", description = "Port to listen on (default ${DEFAULT-VALUE}).")

@@ -33,20 +33,25 @@ import picocli.CommandLine.Option;
 @Command(
     name = "snapshots",
     mixinStandardHelpOptions = true,
+    // One element per paragraph: picocli wraps each to the usage width. The first is the summary
+    // 'lethe --help' lists.
     description = {
       "Lists published snapshots (by as-of instant) with their counts, one JSON line each.",
-      "Without --out, lists every snapshot directory a build published into (each build registers its",
-      "--out in the store, and records each snapshot it publishes there) and DATA/snapshots; exit status 1",
-      "if one of them is missing or unreadable, or lacks a snapshot a build recorded publishing there",
-      "(an unmounted volume's empty mount point, a partial restore, a snapshot deleted by hand).",
-      "--register DIR adds a directory published into by hand or by an older lethe, and records the",
-      "snapshots it holds; --unregister DIR removes one that was deleted on purpose (refused while it",
-      "still holds a published snapshot), with its records.",
-      "--retire ID retires a snapshot on purpose: deletes its directory (renamed to a hidden name first,",
-      "so no reader sees half of it) in every snapshot directory holding or recording it (or only in",
-      "--out), removes the store's record and appends a snapshot.retire leaf to the audit log; prints one",
-      "JSON line per directory. Refused (exit 2) for an id no directory holds or records, while a model",
-      "trained from the snapshot still holds shard artefacts, or while a snapshot rebuilt from it exists."
+      "",
+      "Without --out, lists every snapshot directory a build published into (each build registers its --out in"
+          + " the store, and records each snapshot it publishes there) and DATA/snapshots; exit status 1 if one of"
+          + " them is missing or unreadable, or lacks a snapshot a build recorded publishing there (an unmounted"
+          + " volume's empty mount point, a partial restore, a snapshot deleted by hand).",
+      "",
+      "--register DIR adds a directory published into by hand or by an older lethe, and records the snapshots it"
+          + " holds; --unregister DIR removes one that was deleted on purpose (refused while it still holds a"
+          + " published snapshot), with its records.",
+      "",
+      "--retire ID retires a snapshot on purpose: deletes its directory (renamed to a hidden name first, so no"
+          + " reader sees half of it) in every snapshot directory holding or recording it (or only in --out),"
+          + " removes the store's record and appends a snapshot.retire leaf to the audit log; prints one JSON line"
+          + " per directory. Refused (exit 2) for an id no directory holds or records, while a model trained from"
+          + " the snapshot still holds shard artefacts, or while a snapshot rebuilt from it exists."
     })
 final class SnapshotsCommand implements Callable<Integer> {
 

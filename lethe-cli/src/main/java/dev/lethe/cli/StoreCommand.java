@@ -34,12 +34,17 @@ final class StoreCommand implements Runnable {
   @Command(
       name = "compact",
       mixinStandardHelpOptions = true,
+      // One element per paragraph: picocli wraps each to the usage width. The first is the summary
+      // 'lethe store --help' lists.
       description = {
-        "Rewrites the database so that the old versions of rows erasure purged (and of any other",
-        "updated row) are gone from its files, not only from the rows: H2's SHUTDOWN COMPACT on",
-        "the embedded store, VACUUM FULL ledger_event on PostgreSQL. Run it after erasures, with",
-        "no other lethe process using an embedded data directory; on PostgreSQL the ledger table",
-        "is locked while it runs. Backups and PostgreSQL's WAL archive are not touched."
+        "Rewrites the database so that the rows erasure purged are gone from its files.",
+        "",
+        "Rewrites the database so that the old versions of rows erasure purged (and of any other updated row) are"
+            + " gone from its files, not only from the rows: H2's SHUTDOWN COMPACT on the embedded store, VACUUM"
+            + " FULL ledger_event on PostgreSQL.",
+        "",
+        "Run it after erasures, with no other lethe process using an embedded data directory; on PostgreSQL the"
+            + " ledger table is locked while it runs. Backups and PostgreSQL's WAL archive are not touched."
       })
   static final class Compact implements Callable<Integer> {
 

@@ -18,10 +18,8 @@ final class StoreOptions {
   @Option(
       names = "--db",
       paramLabel = "URL",
-      description = {
-        "JDBC URL of a PostgreSQL 15+ database, e.g. jdbc:postgresql://host/lethe?user=u&password=p;",
-        "the audit signing key then stays under --data."
-      })
+      description = "JDBC URL of a PostgreSQL 15+ database, e.g. jdbc:postgresql://host/lethe?user=u&password=p;"
+          + " the audit signing key then stays under --data.")
   String db;
 
   StoreConfig config(Clock clock) {

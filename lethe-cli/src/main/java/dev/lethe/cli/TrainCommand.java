@@ -24,10 +24,14 @@ import picocli.CommandLine.Option;
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
+    // One element per paragraph: picocli wraps each to the usage width. The first is the summary
+    // 'lethe --help' lists.
     description = {
       "Trains the reference model on a published snapshot and registers it.",
-      "Trains the reference model (interpolated Kneser–Ney n-grams, one per shard) on a published snapshot",
-      "and registers it; prints the model as one JSON object. Training the same snapshot again finds the same model."
+      "",
+      "Trains the reference model (interpolated Kneser–Ney n-grams, one per shard) on a published snapshot and"
+          + " registers it; prints the model as one JSON object. Training the same snapshot again finds the same"
+          + " model."
     })
 final class TrainCommand implements Callable<Integer> {
 

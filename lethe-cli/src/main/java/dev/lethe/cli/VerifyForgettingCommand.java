@@ -28,12 +28,17 @@ import picocli.CommandLine.Option;
  * completed request, again; exit 0 only if each holds.
  */
 @Command(name = "verify-forgetting", mixinStandardHelpOptions = true,
+    // One element per paragraph: picocli wraps each to the usage width. The first is the summary
+    // 'lethe --help' lists.
     description = {"Re-runs the verification of a completed forget request (--request R), or of every completed request (--all);"
         + " exit status 0 only if each still holds.",
+      "",
       "A request holds while no snapshot holds the member (member bitmaps), no snapshot or model forgetting retired has its"
         + " deleted files back, the rebuilds hold none of the member's content and the retrained models equal models trained"
         + " from scratch.",
+      "",
       "--all prints one JSON line per completed request (id, member, status, ok, problems, reopened) and a summary on stderr.",
+      "",
       "Exit status 1 also when a snapshot directory, or a snapshot a build recorded in one, is missing."})
 final class VerifyForgettingCommand implements Callable<Integer> {
 

@@ -32,10 +32,14 @@ import picocli.CommandLine.Option;
 @Command(
     name = "where",
     mixinStandardHelpOptions = true,
+    // One element per paragraph: picocli wraps each to the usage width. The first is the summary
+    // 'lethe --help' lists.
     description = {
       "Prints, as JSON, the snapshots, shards and models holding a member's data, and the member's forget requests.",
-      "Looks in every snapshot directory a build published into; exit status 1 if one of them is missing or unreadable,",
-      "or lacks a snapshot the store recorded a build publishing there (listed in missing_snapshots)."
+      "",
+      "Looks in every snapshot directory a build published into; exit status 1 if one of them is missing or"
+          + " unreadable, or lacks a snapshot the store recorded a build publishing there (listed in"
+          + " missing_snapshots)."
     })
 final class WhereCommand implements Callable<Integer> {
 
