@@ -1,6 +1,5 @@
 package dev.lethe.pipeline;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -29,7 +28,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.roaringbitmap.PeekableIntIterator;
+import java.util.zip.CRC32C;
 
 /**
  * Which snapshots and shards under one snapshot directory hold each member, kept in a hidden
@@ -41,20 +40,29 @@ import org.roaringbitmap.PeekableIntIterator;
  * (kind, size, modification time, file key; or absence) of every file the catalog read: each
  * snapshot directory of the root, its manifest, and every member bitmap the manifest names.
  * {@link #open} stats them again and trusts the index only if every one is as recorded;
- * otherwise, or if the index is missing, torn or of another version, it reads the files through
- * the catalog and writes a new index. A shard deleted by forgetting, a snapshot published, retired,
- * renamed or restored from a backup: each changes a recorded state (a directory's time changes
- * when an entry is added, removed or renamed in it), so none is answered from a stale index.
+ * otherwise, or if the index is missing, torn, corrupt or of another version, it reads the files
+ * and writes a new index. A shard deleted by forgetting, a snapshot published, retired, renamed or
+ * restored from a backup: each changes a recorded state (a directory's time changes when an entry
+ * is added, removed or renamed in it), so none is answered from a stale index.
+ *
+ * <p>Every byte answered from is checked first: the header (what {@link #open} reads) carries a
+ * CRC32C of itself and one of each {@value #CHUNK_BYTES}-byte chunk of the body (the per-member
+ * offsets and postings), and {@link #where} checks the chunks it reads each time it reads them. A
+ * header that fails its check is treated as a torn index. A chunk that fails (bytes flipped on
+ * disk, or overwritten in place) makes the index read the files again, as {@link #open} would, and
+ * answer from them (storing a new index where {@link #open} would): never an error, never an answer
+ * from the unchecked bytes. Checking only the chunks read keeps {@link #open} from reading the whole
+ * body, which for 100,000 members in 1,000 snapshots is some 60 MB.
  *
  * <p>A change made within the file system's timestamp granularity of the read could leave a time
- * as recorded, and a change made while the catalog is read could be missed by it; both leave a
- * time no earlier than the start of the read, or change the listing. So the index is written only
- * if the root lists the same directories in the same states before and after the read, and every
- * state it records is at least {@value #SETTLE_SECONDS} s older than the start of the read (and no
- * recorded path is a symbolic link, whose target could change unseen); until then each open reads
- * the files. The index is written to a temporary file, forced to disk and renamed over the old
- * one, so a crash leaves the old index or the new one. A root that cannot be written is answered
- * from the files.
+ * as recorded, and a change made while the files are read could be missed by the read; both leave
+ * a time no earlier than the start of the read, or change the listing. So the index is written
+ * only if the root lists the same directories in the same states before and after the read, and
+ * every state it records is at least {@value #SETTLE_SECONDS} s older than the start of the read
+ * (and no recorded path is a symbolic link, whose target could change unseen); until then each
+ * open reads the files. The index is written to a temporary file, forced to disk and renamed over
+ * the old one, so a crash leaves the old index or the new one. A root that cannot be written is
+ * answered from the files.
  *
  * <p>An open index holds its file open (an index renamed over it by another process does not
  * change its answers) and must be closed. {@link #where} may be called from several threads.
@@ -67,39 +75,41 @@ public final class LineageIndex implements Closeable {
    */
   public static final String DIRECTORY = ".lethe-lineage";
 
-  private static final String INDEX = "index";
+  static final String INDEX = "index";
 
   /** How much older than a build's start every recorded file must be before the index is written. */
   static final int SETTLE_SECONDS = 3;
 
+  /**
+   * The body's checked unit: small, so a query reads and checks a few KiB around the bytes it
+   * needs; large enough that the header's table of checksums stays about 1/2,000 of the body.
+   */
+  static final int CHUNK_BYTES = 8192;
+
   private static final byte[] MAGIC = "LETHELIN".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-  private static final int VERSION = 1;
-  /** Magic, version, then the header's length, the offsets' position and the file's length. */
-  private static final int PREAMBLE = 8 + 4 + 4 + 8 + 8;
+  private static final int VERSION = 2;
+  /**
+   * Magic, version, then the header's length, the offsets' position, the file's length, and the
+   * CRC32C of the preamble before it and the header.
+   */
+  static final int PREAMBLE = 8 + 4 + 4 + 8 + 8 + 4;
 
   private final Path root;
-  private final List<Snapshot> snapshots;
-  private final int memberLimit;
-  private final long offsetsAt;
-  private final long postingsAt;
-  private final Source source;
-  private final boolean rebuilt;
+  private final boolean mayStore;
+  private volatile Body body;
+  /** Bodies found corrupt, whose files other threads may still be reading: closed with the index. */
+  private final List<Source> retired = new ArrayList<>();
 
-  private LineageIndex(Path root, List<Snapshot> snapshots, int memberLimit, long offsetsAt, long postingsAt,
-      Source source, boolean rebuilt) {
+  private LineageIndex(Path root, boolean mayStore, Body body) {
     this.root = root;
-    this.snapshots = List.copyOf(snapshots);
-    this.memberLimit = memberLimit;
-    this.offsetsAt = offsetsAt;
-    this.postingsAt = postingsAt;
-    this.source = source;
-    this.rebuilt = rebuilt;
+    this.mayStore = mayStore;
+    this.body = body;
   }
 
   /**
-   * The index of the snapshots under {@code root}: the stored one if every file it was built from
-   * is unchanged, else one read afresh from the files (and stored, if the root can be written and
-   * its files have settled). A root that does not exist holds no snapshots.
+   * The index of the snapshots under {@code root}: the stored one if it is whole and every file it
+   * was built from is unchanged, else one read afresh from the files (and stored, if the root can
+   * be written and its files have settled). A root that does not exist holds no snapshots.
    *
    * @throws IOException if the snapshot files cannot be read (as {@link SnapshotCatalog#open})
    * @throws NullPointerException if {@code root} is null
@@ -123,80 +133,68 @@ public final class LineageIndex implements Closeable {
     Objects.requireNonNull(root, "root");
     Path file = root.resolve(DIRECTORY).resolve(INDEX);
     if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-      LineageIndex stored = readIfCurrent(root, file);
+      Body stored = readIfCurrent(root, file);
       if (stored != null) {
-        return stored;
+        return new LineageIndex(root, mayStore, stored);
       }
     }
-    return rebuild(root, mayStore);
+    return new LineageIndex(root, mayStore, rebuild(root, mayStore));
   }
 
-  /** The snapshots, by as-of instant then id (as {@link SnapshotCatalog#snapshots}). */
+  /**
+   * The snapshots, by as-of instant then id (as {@link SnapshotCatalog#snapshots}). After a corrupt
+   * index was found by {@link #where}, those of the files read then.
+   */
   public List<Snapshot> snapshots() {
-    return snapshots;
+    return body.snapshots;
   }
 
-  /** Whether {@link #open} had to read the snapshot files rather than the stored index. */
+  /** Whether the answers come from the snapshot files rather than the stored index. */
   public boolean rebuilt() {
-    return rebuilt;
+    return body.rebuilt;
   }
 
   /**
    * The snapshots holding records of the member with this dense number, each with the one shard
    * that holds them, in snapshot order (as {@link SnapshotCatalog#where}).
    *
-   * @throws IOException if the index file cannot be read
+   * @throws IOException if the index file cannot be read, or the snapshot files cannot be read
+   *     after it was found corrupt
    */
   public List<Hit> where(int memberNumber) throws IOException {
-    if (memberNumber < 0 || memberNumber >= memberLimit) {
-      return List.of();
+    Body b = body;
+    try {
+      return b.where(root, memberNumber);
+    } catch (CorruptIndexException e) {
+      // Answered as a torn index is at open: from the files, never from the bytes that failed.
+      return replace(b).where(root, memberNumber);
     }
-    ByteBuffer bounds = ByteBuffer.allocate(16);
-    source.read(offsetsAt + 8L * memberNumber, bounds);
-    long from = bounds.getLong(0);
-    long to = bounds.getLong(8);
-    if (from < 0 || to < from || to - from > Integer.MAX_VALUE) {
-      throw new IOException(root.resolve(DIRECTORY) + ": corrupt offsets for member " + memberNumber);
-    }
-    ByteBuffer postings = ByteBuffer.allocate((int) (to - from));
-    source.read(postingsAt + from, postings);
-    byte[] b = postings.array();
-    int[] at = {0};
-    List<Hit> hits = new ArrayList<>();
-    int ordinal = -1;
-    int shard = -1;
-    while (at[0] < b.length) {
-      long v = varint(b, at, memberNumber);
-      ordinal += (int) (v >>> 1) + 1;
-      if ((v & 1) == 0) {
-        shard = (int) varint(b, at, memberNumber);
-      }
-      if (ordinal < 0 || ordinal >= snapshots.size() || shard < 0 || shard > Short.MAX_VALUE) {
-        throw new IOException(root.resolve(DIRECTORY) + ": corrupt postings for member " + memberNumber);
-      }
-      hits.add(new Hit(snapshots.get(ordinal), shard));
-    }
-    return hits;
   }
 
-  private long varint(byte[] b, int[] at, int memberNumber) throws IOException {
-    long v = 0;
-    for (int shift = 0; shift < 63; shift += 7) {
-      if (at[0] >= b.length) {
-        break;
-      }
-      byte k = b[at[0]++];
-      v |= (long) (k & 0x7f) << shift;
-      if (k >= 0) {
-        return v;
-      }
+  private synchronized Body replace(Body corrupt) throws IOException {
+    if (body == corrupt) {
+      Body fresh = rebuild(root, mayStore);
+      retired.add(corrupt.source);
+      body = fresh;
     }
-    throw new IOException(root.resolve(DIRECTORY) + ": corrupt postings for member " + memberNumber);
+    return body;
   }
 
   @Override
-  public void close() throws IOException {
-    source.close();
+  public synchronized void close() throws IOException {
+    IOException first = null;
+    for (Source s : retired) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        first = first == null ? e : first;
+      }
+    }
+    retired.clear();
+    body.source.close();
+    if (first != null) {
+      throw first;
+    }
   }
 
   /**
@@ -213,10 +211,132 @@ public final class LineageIndex implements Closeable {
   /** A snapshot holding a member's records, and the shard that holds them. */
   public record Hit(Snapshot snapshot, int shard) {}
 
+  /** Bytes of the body whose chunk does not match its checksum, or that end early. */
+  private static final class CorruptIndexException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    CorruptIndexException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * What an index answers from: the snapshots and the header's layout and checksums, parsed once,
+   * and the bytes of the body.
+   */
+  private static final class Body {
+    final List<Snapshot> snapshots;
+    final int memberLimit;
+    final long offsetsAt;
+    final long postingsAt;
+    final long length;
+    final int[] chunkCrcs;
+    final Source source;
+    final boolean rebuilt;
+
+    Body(List<Snapshot> snapshots, int memberLimit, long offsetsAt, long length, int[] chunkCrcs, Source source,
+        boolean rebuilt) {
+      this.snapshots = List.copyOf(snapshots);
+      this.memberLimit = memberLimit;
+      this.offsetsAt = offsetsAt;
+      this.postingsAt = offsetsAt + 8L * (memberLimit + 1L);
+      this.length = length;
+      this.chunkCrcs = chunkCrcs;
+      this.source = source;
+      this.rebuilt = rebuilt;
+    }
+
+    List<Hit> where(Path root, int memberNumber) throws IOException {
+      if (memberNumber < 0 || memberNumber >= memberLimit) {
+        return List.of();
+      }
+      ByteBuffer bounds = checked(offsetsAt + 8L * memberNumber, 16);
+      long from = bounds.getLong(bounds.position());
+      long to = bounds.getLong(bounds.position() + 8);
+      // Checked bytes, so wrong ones are the writer's: an error, not a reason to read the files.
+      if (from < 0 || to < from || to - from > Integer.MAX_VALUE || postingsAt + to > length) {
+        throw new IOException(root.resolve(DIRECTORY) + ": corrupt offsets for member " + memberNumber);
+      }
+      if (from == to) {
+        return List.of();
+      }
+      ByteBuffer postings = checked(postingsAt + from, (int) (to - from));
+      byte[] b = postings.array();
+      int[] at = {postings.arrayOffset() + postings.position()};
+      int end = at[0] + (int) (to - from);
+      List<Hit> hits = new ArrayList<>();
+      int ordinal = -1;
+      int shard = -1;
+      while (at[0] < end) {
+        long v = varint(root, b, at, end, memberNumber);
+        ordinal += (int) (v >>> 1) + 1;
+        if ((v & 1) == 0) {
+          shard = (int) varint(root, b, at, end, memberNumber);
+        }
+        if (ordinal < 0 || ordinal >= snapshots.size() || shard < 0 || shard > Short.MAX_VALUE) {
+          throw new IOException(root.resolve(DIRECTORY) + ": corrupt postings for member " + memberNumber);
+        }
+        hits.add(new Hit(snapshots.get(ordinal), shard));
+      }
+      return hits;
+    }
+
+    /**
+     * The bytes at {@code [at, at + length)} of the index, read with the whole chunks that hold
+     * them and checked against their checksums; the buffer is positioned at {@code at}.
+     *
+     * @throws CorruptIndexException if a chunk does not match, or the file ends early
+     */
+    ByteBuffer checked(long at, int count) throws IOException {
+      if (at < offsetsAt || count <= 0 || at + count > length) {
+        throw new CorruptIndexException("lineage index read out of bounds");
+      }
+      long first = (at - offsetsAt) / CHUNK_BYTES;
+      long last = (at + count - 1 - offsetsAt) / CHUNK_BYTES;
+      long start = offsetsAt + first * CHUNK_BYTES;
+      long end = Math.min(length, offsetsAt + (last + 1) * CHUNK_BYTES);
+      ByteBuffer chunks = ByteBuffer.allocate((int) (end - start));
+      try {
+        source.read(start, chunks);
+      } catch (EOFException e) {
+        throw new CorruptIndexException("lineage index ends early");
+      }
+      CRC32C crc = new CRC32C();
+      byte[] b = chunks.array();
+      for (long c = first; c <= last; c++) {
+        int from = (int) ((c - first) * CHUNK_BYTES);
+        crc.reset();
+        crc.update(b, from, Math.min(CHUNK_BYTES, b.length - from));
+        if ((int) crc.getValue() != chunkCrcs[(int) c]) {
+          throw new CorruptIndexException("lineage index chunk " + c + " does not match its checksum");
+        }
+      }
+      return chunks.position((int) (at - start));
+    }
+
+    private static long varint(Path root, byte[] b, int[] at, int end, int memberNumber) throws IOException {
+      long v = 0;
+      for (int shift = 0; shift < 63; shift += 7) {
+        if (at[0] >= end) {
+          break;
+        }
+        byte k = b[at[0]++];
+        v |= (long) (k & 0x7f) << shift;
+        if (k >= 0) {
+          return v;
+        }
+      }
+      throw new IOException(root.resolve(DIRECTORY) + ": corrupt postings for member " + memberNumber);
+    }
+  }
+
   // ---- reading a stored index
 
-  /** The stored index if it is whole, of this version and every recorded file is unchanged; else null. */
-  private static LineageIndex readIfCurrent(Path root, Path file) throws IOException {
+  /**
+   * The stored index if it is whole, of this version, its header matches its checksum, and every
+   * recorded file is unchanged; else null.
+   */
+  private static Body readIfCurrent(Path root, Path file) throws IOException {
     FileChannel channel;
     try {
       channel = FileChannel.open(file, StandardOpenOption.READ);
@@ -239,7 +359,8 @@ public final class LineageIndex implements Closeable {
         return null;
       }
       ByteBuffer header = ByteBuffer.allocate(headerLength);
-      if (readFully(channel, PREAMBLE, header) < headerLength) {
+      if (readFully(channel, PREAMBLE, header) < headerLength
+          || headerCrc(preamble.array(), header.array(), 0, headerLength) != preamble.getInt(PREAMBLE - 4)) {
         return null;
       }
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(header.array()));
@@ -247,16 +368,12 @@ public final class LineageIndex implements Closeable {
       if (!unchanged(root, recorded)) {
         return null;
       }
-      List<Snapshot> snapshots = readSnapshots(in, root);
-      int memberLimit = in.readInt();
-      long postingsAt = offsetsAt + 8L * (memberLimit + 1L);
-      ByteBuffer last = ByteBuffer.allocate(8);
-      if (memberLimit < 0 || postingsAt > length || readFully(channel, postingsAt - 8, last) < 8
-          || postingsAt + last.getLong(0) != length) {
+      Body body = readBody(in, root, offsetsAt, length, Source.of(channel), false);
+      if (body == null || !endsWhereItSays(body)) {
         return null;
       }
       keep = true;
-      return new LineageIndex(root, snapshots, memberLimit, offsetsAt, postingsAt, Source.of(channel), false);
+      return body;
     } catch (EOFException | UTFDataFormatException | IllegalArgumentException | DateTimeException e) {
       return null; // torn or foreign: read the files instead
     } finally {
@@ -264,6 +381,43 @@ public final class LineageIndex implements Closeable {
         channel.close();
       }
     }
+  }
+
+  /** The header after the recorded state: snapshots, member limit and the body's checksums; null if inconsistent. */
+  private static Body readBody(DataInputStream in, Path root, long offsetsAt, long length, Source source, boolean rebuilt)
+      throws IOException {
+    List<Snapshot> snapshots = readSnapshots(in, root);
+    int memberLimit = in.readInt();
+    int chunkBytes = in.readInt();
+    int chunks = in.readInt();
+    long postingsAt = offsetsAt + 8L * (memberLimit + 1L);
+    if (memberLimit < 0 || postingsAt > length || chunkBytes != CHUNK_BYTES
+        || chunks != (length - offsetsAt + CHUNK_BYTES - 1) / CHUNK_BYTES) {
+      return null;
+    }
+    int[] crcs = new int[chunks];
+    for (int i = 0; i < chunks; i++) {
+      crcs[i] = in.readInt();
+    }
+    return new Body(snapshots, memberLimit, offsetsAt, length, crcs, source, rebuilt);
+  }
+
+  /** Whether the last member's postings end at the file's end (read through the checksums). */
+  private static boolean endsWhereItSays(Body body) throws IOException {
+    try {
+      ByteBuffer last = body.checked(body.postingsAt - 8, 8);
+      return body.postingsAt + last.getLong(last.position()) == body.length;
+    } catch (CorruptIndexException e) {
+      return false;
+    }
+  }
+
+  /** The CRC32C of the preamble before its checksum, then the header. */
+  private static int headerCrc(byte[] preamble, byte[] header, int headerFrom, int headerLength) {
+    CRC32C crc = new CRC32C();
+    crc.update(preamble, 0, PREAMBLE - 4);
+    crc.update(header, headerFrom, headerLength);
+    return (int) crc.getValue();
   }
 
   private static int readFully(FileChannel channel, long at, ByteBuffer into) throws IOException {
@@ -280,17 +434,17 @@ public final class LineageIndex implements Closeable {
 
   // ---- building
 
-  private static LineageIndex rebuild(Path root, boolean mayStore) throws IOException {
+  private static Body rebuild(Path root, boolean mayStore) throws IOException {
     // The temporary file's creation time is the file system's clock at the start: a file changed
     // during or after the read below has a time at least this.
     Path temp = mayStore ? createTemp(root) : null;
     try {
       long startNanos = temp == null ? 0 : Files.getLastModifiedTime(temp).to(TimeUnit.NANOSECONDS);
       State before = stateOf(root, null);
-      SnapshotCatalog catalog = SnapshotCatalog.open(root);
-      State after = stateOf(root, catalog);
-      byte[] index = encode(root, catalog, after);
-      // A snapshot published, retired or renamed while the catalog was read changes the listing
+      List<LineagePostings.Snapshot> read = LineagePostings.read(root);
+      State after = stateOf(root, read);
+      byte[] index = encode(root, read, after);
+      // A snapshot published, retired or renamed while the files were read changes the listing
       // or a directory's state between the two looks, and a file changed then has a recent time.
       boolean settled = temp != null && before.equals(after.withoutBitmaps())
           && after.settledBefore(startNanos - TimeUnit.SECONDS.toNanos(SETTLE_SECONDS));
@@ -357,115 +511,55 @@ public final class LineageIndex implements Closeable {
     }
   }
 
-  private static LineageIndex fromBytes(Path root, byte[] index, Source source) throws IOException {
+  private static Body fromBytes(Path root, byte[] index, Source source) throws IOException {
     ByteBuffer all = ByteBuffer.wrap(index);
     int headerLength = all.getInt(12);
     long offsetsAt = all.getLong(16);
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(index, PREAMBLE, headerLength));
     readState(in);
-    List<Snapshot> snapshots = readSnapshots(in, root);
-    int memberLimit = in.readInt();
-    return new LineageIndex(root, snapshots, memberLimit, offsetsAt, offsetsAt + 8L * (memberLimit + 1L),
-        source, true);
+    return Objects.requireNonNull(readBody(in, root, offsetsAt, index.length, source, true), "encoded header");
   }
 
   /**
-   * The index's bytes. Per member, its (snapshot ordinal, shard) pairs in ordinal order, each a
-   * varint of (ordinal gap - 1) shifted left once, its low bit set when the shard is the one of
-   * the member's pair before, else followed by a varint of the shard: a member usually stays in
-   * one shard, so most pairs take a byte.
+   * The index's bytes: the preamble, the header (recorded state, snapshots, member limit, the
+   * body's chunk checksums), then the body: each member's offset into the postings (and their
+   * end), then the postings (see {@link LineagePostings#encode}).
    */
-  private static byte[] encode(Path root, SnapshotCatalog catalog, State state) throws IOException {
-    List<SnapshotCatalog.Entry> entries = catalog.snapshots();
-    int limit = 0;
-    for (SnapshotCatalog.Entry e : entries) {
-      if (!e.union().isEmpty()) {
-        int last = e.union().last();
-        if (last < 0) {
-          throw new IOException(e.directory() + ": member number out of range: " + Integer.toUnsignedString(last));
-        }
-        limit = Math.max(limit, last + 1);
-      }
-    }
-    int[] lastOrdinal = new int[limit];
-    int[] lastShard = new int[limit];
-    long[] offsets = new long[limit + 1];
-    forEachPair(entries, lastOrdinal, lastShard,
-        (m, gapAndFlag, shard, same) -> offsets[m + 1] += varintLength(gapAndFlag) + (same ? 0 : varintLength(shard)));
-    for (int m = 0; m < limit; m++) {
-      offsets[m + 1] += offsets[m];
-    }
+  private static byte[] encode(Path root, List<LineagePostings.Snapshot> snapshots, State state) throws IOException {
+    LineagePostings.Encoded postings = LineagePostings.encode(snapshots, Integer.MAX_VALUE - 16);
+    int limit = postings.limit();
+    long bodyLength = 8L * (limit + 1L) + postings.offsets()[limit];
+    long chunks = (bodyLength + CHUNK_BYTES - 1) / CHUNK_BYTES;
     ByteArrayOutputStream headerBytes = new ByteArrayOutputStream();
     DataOutputStream header = new DataOutputStream(headerBytes);
     writeState(header, state);
-    writeSnapshots(header, entries, root);
+    writeSnapshots(header, snapshots, postings.members(), root);
     header.writeInt(limit);
+    header.writeInt(CHUNK_BYTES);
+    header.writeInt((int) chunks);
+    header.write(new byte[(int) (4 * chunks)]); // the checksums, filled in below
     header.flush();
     long offsetsAt = PREAMBLE + (long) headerBytes.size();
-    long total = offsetsAt + 8L * (limit + 1L) + offsets[limit];
+    long total = offsetsAt + bodyLength;
     if (total > Integer.MAX_VALUE - 16) {
       throw new IOException(root + ": a lineage index of " + total + " bytes is more than one index file holds");
     }
-    ByteBuffer out = ByteBuffer.allocate((int) total);
-    out.put(MAGIC).putInt(VERSION).putInt(headerBytes.size()).putLong(offsetsAt).putLong(total);
+    byte[] b = new byte[(int) total];
+    ByteBuffer out = ByteBuffer.wrap(b);
+    out.put(MAGIC).putInt(VERSION).putInt(headerBytes.size()).putLong(offsetsAt).putLong(total).putInt(0);
     out.put(headerBytes.toByteArray());
-    for (long o : offsets) {
-      out.putLong(o);
+    out.asLongBuffer().put(postings.offsets());
+    System.arraycopy(postings.bytes(), 0, b, (int) (offsetsAt + 8L * (limit + 1L)), (int) postings.offsets()[limit]);
+    CRC32C crc = new CRC32C();
+    int crcsAt = (int) offsetsAt - 4 * (int) chunks;
+    for (int c = 0; c < chunks; c++) {
+      long from = offsetsAt + (long) c * CHUNK_BYTES;
+      crc.reset();
+      crc.update(b, (int) from, (int) Math.min(CHUNK_BYTES, total - from));
+      out.putInt(crcsAt + 4 * c, (int) crc.getValue());
     }
-    int postingsAt = out.position();
-    int[] cursor = new int[limit];
-    for (int m = 0; m < limit; m++) {
-      cursor[m] = postingsAt + (int) offsets[m];
-    }
-    byte[] b = out.array();
-    forEachPair(entries, lastOrdinal, lastShard, (m, gapAndFlag, shard, same) -> {
-      cursor[m] = putVarint(b, cursor[m], gapAndFlag);
-      if (!same) {
-        cursor[m] = putVarint(b, cursor[m], shard);
-      }
-    });
+    out.putInt(PREAMBLE - 4, headerCrc(b, b, PREAMBLE, headerBytes.size()));
     return b;
-  }
-
-  /** Receives each (member, snapshot, shard) of a catalog, in snapshot order, encoded against the member's pair before. */
-  private interface PairSink {
-    void accept(int member, long gapAndFlag, int shard, boolean sameShard);
-  }
-
-  private static void forEachPair(List<SnapshotCatalog.Entry> entries, int[] lastOrdinal, int[] lastShard, PairSink sink) {
-    Arrays.fill(lastOrdinal, -1);
-    Arrays.fill(lastShard, -1);
-    for (int ordinal = 0; ordinal < entries.size(); ordinal++) {
-      SnapshotCatalog.Entry e = entries.get(ordinal);
-      short[] shardByRank = e.shardByRank();
-      PeekableIntIterator it = e.union().getIntIterator();
-      int rank = 0;
-      while (it.hasNext()) {
-        int m = it.next();
-        int shard = shardByRank[rank++];
-        boolean same = shard == lastShard[m];
-        sink.accept(m, ((long) (ordinal - lastOrdinal[m] - 1) << 1) | (same ? 1 : 0), shard, same);
-        lastOrdinal[m] = ordinal;
-        lastShard[m] = shard;
-      }
-    }
-  }
-
-  private static int varintLength(long v) {
-    int n = 1;
-    while ((v >>>= 7) != 0) {
-      n++;
-    }
-    return n;
-  }
-
-  private static int putVarint(byte[] b, int at, long v) {
-    while ((v & ~0x7fL) != 0) {
-      b[at++] = (byte) ((v & 0x7f) | 0x80);
-      v >>>= 7;
-    }
-    b[at++] = (byte) v;
-    return at;
   }
 
   // ---- the recorded state of the files
@@ -556,26 +650,26 @@ public final class LineageIndex implements Closeable {
   }
 
   /**
-   * The state of the root's snapshot directories and, with a catalog, of the bitmaps its manifests
-   * name (without one, no bitmaps).
+   * The state of the root's snapshot directories and, with the snapshots read from them, of the
+   * bitmaps their manifests name (without, no bitmaps).
    */
-  private static State stateOf(Path root, SnapshotCatalog catalog) throws IOException {
+  private static State stateOf(Path root, List<LineagePostings.Snapshot> read) throws IOException {
     if (!Files.isDirectory(root)) {
       return new State("", List.of());
     }
-    Map<Path, SnapshotCatalog.Entry> byDir = new HashMap<>();
-    if (catalog != null) {
-      for (SnapshotCatalog.Entry e : catalog.snapshots()) {
+    Map<Path, LineagePostings.Snapshot> byDir = new HashMap<>();
+    if (read != null) {
+      for (LineagePostings.Snapshot e : read) {
         byDir.put(e.directory(), e);
       }
     }
     List<DirState> dirs = new ArrayList<>();
     for (Path dir : SnapshotFiles.snapshotDirectories(root)) {
       List<FileState> bitmaps = new ArrayList<>();
-      SnapshotCatalog.Entry e = byDir.get(dir);
+      LineagePostings.Snapshot e = byDir.get(dir);
       if (e != null) {
-        for (JsonNode shard : e.manifest().get("shards")) {
-          bitmaps.add(FileState.of(dir, shard.get("members_file").asText()));
+        for (String name : e.memberFiles()) {
+          bitmaps.add(FileState.of(dir, name));
         }
       }
       String name = dir.getFileName().toString();
@@ -634,9 +728,11 @@ public final class LineageIndex implements Closeable {
     return n;
   }
 
-  private static void writeSnapshots(DataOutputStream out, List<SnapshotCatalog.Entry> entries, Path root) throws IOException {
+  private static void writeSnapshots(DataOutputStream out, List<LineagePostings.Snapshot> entries, long[] members, Path root)
+      throws IOException {
     out.writeInt(entries.size());
-    for (SnapshotCatalog.Entry e : entries) {
+    for (int i = 0; i < entries.size(); i++) {
+      LineagePostings.Snapshot e = entries.get(i);
       out.writeUTF(e.snapshot());
       out.writeUTF(root.relativize(e.directory()).toString());
       out.writeUTF(e.purpose());
@@ -646,8 +742,8 @@ public final class LineageIndex implements Closeable {
       out.writeUTF(e.policyVersion() == null ? "" : e.policyVersion());
       out.writeLong(e.included());
       out.writeLong(e.excluded());
-      out.writeInt(e.shards().size());
-      out.writeLong(e.union().getLongCardinality());
+      out.writeInt(e.bitmaps().length);
+      out.writeLong(members[i]);
     }
   }
 

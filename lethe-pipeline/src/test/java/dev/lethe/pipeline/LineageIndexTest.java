@@ -164,6 +164,164 @@ class LineageIndexTest {
   }
 
   @Test
+  void aFlippedByteInAnyRegionOfTheFileIsNeverAnsweredFromAndTheFileIsRewritten() throws IOException {
+    writeSnapshots(root, 5, 30_000, 4, 11);
+    age(root);
+    LineageIndex.open(root).close();
+    Path file = root.resolve(LineageIndex.DIRECTORY).resolve("index");
+    byte[] good = Files.readAllBytes(file);
+    Layout layout = Layout.of(good, root);
+    assertThat(layout.chunks()).as("a body of several chunks").isGreaterThan(3);
+    List<long[]> regions = List.of(
+        new long[] {0, LineageIndex.PREAMBLE},                        // magic, version, lengths, header checksum
+        new long[] {LineageIndex.PREAMBLE, layout.crcsAt()},         // recorded files, snapshots, member limit
+        new long[] {layout.crcsAt(), layout.offsetsAt()},            // the body's chunk checksums
+        new long[] {layout.offsetsAt(), layout.postingsAt()},        // per-member offsets
+        new long[] {layout.postingsAt(), good.length});              // postings
+    SplittableRandom random = new SplittableRandom(12);
+    for (long[] region : regions) {
+      for (long at : List.of(region[0], region[1] - 1, region[0] + random.nextLong(region[1] - region[0]))) {
+        Files.write(file, good);
+        flip(file, at, 1 + random.nextInt(255));
+        try (LineageIndex index = LineageIndex.open(root)) {
+          if (at < layout.offsetsAt()) {
+            assertThat(index.rebuilt()).as("header byte %d: checked on open", at).isTrue();
+          }
+          assertAgreesWithCatalog(index, layout.memberLimit() + 2);
+          assertThat(index.rebuilt()).as("byte %d: every chunk was read, the flipped one found", at).isTrue();
+        }
+        assertThat(Files.readAllBytes(file)).as("byte %d: the index is written again from the files", at).isEqualTo(good);
+      }
+    }
+  }
+
+  @Test
+  void aByteFlippedWhileTheIndexIsOpenIsNeverAnsweredFrom() throws IOException {
+    writeSnapshots(root, 4, 20_000, 3, 13);
+    age(root);
+    LineageIndex.open(root).close();
+    Path file = root.resolve(LineageIndex.DIRECTORY).resolve("index");
+    byte[] good = Files.readAllBytes(file);
+    Layout layout = Layout.of(good, root);
+    try (LineageIndex index = LineageIndex.open(root)) {
+      assertThat(index.rebuilt()).isFalse();
+      // Overwritten in place (not renamed over), so the open file shows it: postings, then offsets.
+      flip(file, layout.postingsAt() + (good.length - layout.postingsAt()) / 2, 0x10);
+      flip(file, layout.offsetsAt() + 8L * (layout.memberLimit() / 3) + 7, 0x01);
+      assertAgreesWithCatalog(index, layout.memberLimit() + 2);
+      assertThat(index.rebuilt()).isTrue();
+    }
+    assertThat(Files.readAllBytes(file)).isEqualTo(good);
+  }
+
+  @Test
+  void aCorruptIndexOpenedReadOnlyIsAnsweredFromTheFilesAndLeftAlone() throws IOException {
+    writeSnapshots(root, 3, 20_000, 3, 14);
+    age(root);
+    LineageIndex.open(root).close();
+    Path file = root.resolve(LineageIndex.DIRECTORY).resolve("index");
+    byte[] good = Files.readAllBytes(file);
+    Layout layout = Layout.of(good, root);
+    flip(file, layout.postingsAt() + 5, 0x80);
+    byte[] corrupt = Files.readAllBytes(file);
+    try (LineageIndex index = LineageIndex.openReadOnly(root)) {
+      assertAgreesWithCatalog(index, layout.memberLimit() + 2);
+      assertThat(index.rebuilt()).isTrue();
+    }
+    assertThat(Files.readAllBytes(file)).isEqualTo(corrupt);
+  }
+
+  @Property(tries = 30)
+  void aFlippedByteAnywhereIsNeverAnsweredFrom(
+      @ForAll @IntRange(min = 1, max = 4) int snapshots,
+      @ForAll @IntRange(min = 1, max = 20_000) int members,
+      @ForAll @IntRange(min = 1, max = 20) int shards,
+      @ForAll long seed,
+      @ForAll @IntRange(min = 0, max = 999_999) int where,
+      @ForAll @IntRange(min = 1, max = 255) int mask,
+      @ForAll boolean whileOpen) throws IOException {
+    Path dir = Files.createTempDirectory("lineage");
+    try {
+      Path r = dir.resolve("root");
+      writeSnapshots(r, snapshots, members, shards, seed);
+      age(r);
+      LineageIndex.open(r).close();
+      Path file = r.resolve(LineageIndex.DIRECTORY).resolve("index");
+      long at = (long) where * Files.size(file) / 1_000_000;
+      if (whileOpen) {
+        try (LineageIndex index = LineageIndex.open(r)) {
+          flip(file, at, mask);
+          assertAgreesWithCatalog(index, members + 2);
+        }
+      } else {
+        flip(file, at, mask);
+        try (LineageIndex index = LineageIndex.open(r)) {
+          assertAgreesWithCatalog(index, members + 2);
+        }
+      }
+    } finally {
+      DurableFiles.deleteTree(dir);
+    }
+  }
+
+  @Test
+  void aMemberInTwoBitmapsOfOneSnapshotIsTakenInTheLaterOneAsTheCatalogTakesIt() throws IOException {
+    Path dir = Files.createDirectories(root.resolve("0000000000000000000000000000000d"));
+    writeBitmap(dir.resolve("members-00000.roaring"), RoaringBitmap.bitmapOf(1, 2, 3, 70_000));
+    writeBitmap(dir.resolve("members-00001.roaring"), RoaringBitmap.bitmapOf(2, 4, 70_000));
+    writeBitmap(dir.resolve("members-00002.roaring"), RoaringBitmap.bitmapOf(3, 70_000));
+    ObjectNode manifest = JSON.createObjectNode();
+    manifest.put("snapshot", "0000000000000000000000000000000d").put("purpose", "genai-training")
+        .put("as_of", "2024-06-01T00:00:00Z").put("included", 5).put("excluded_total", 0).putNull("policy_version");
+    ArrayNode list = manifest.putArray("shards");
+    for (int i = 0; i < 3; i++) {
+      list.addObject().put("shard", i).put("members_file", String.format("members-%05d.roaring", i));
+    }
+    JSON.writeValue(dir.resolve(SnapshotFiles.MANIFEST).toFile(), manifest);
+    writeSnapshot(root, "zz-later", Instant.parse("2025-01-01T00:00:00Z"), 80_000, 3, new SplittableRandom(15));
+    age(root);
+    try (LineageIndex index = LineageIndex.open(root)) {
+      assertThat(index.snapshots().get(0).members()).isEqualTo(5);
+      assertThat(index.where(70_000).get(0).shard()).isEqualTo(2);
+      assertAgreesWithCatalog(index, 80_010);
+    }
+  }
+
+  @Test
+  void sparseMemberNumbersAreIndexedAsTheCatalogReadsThem() throws IOException {
+    SplittableRandom random = new SplittableRandom(16);
+    for (int s = 0; s < 3; s++) {
+      Path dir = Files.createDirectories(root.resolve(String.format("%032x", s)));
+      RoaringBitmap[] bitmaps = {new RoaringBitmap(), new RoaringBitmap()};
+      for (int k = 0; k < 300; k++) {
+        int m = 3_000_000 + random.nextInt(5_000_000);
+        bitmaps[m % 2].add(m);
+      }
+      ArrayNode list = JSON.createArrayNode();
+      for (int i = 0; i < 2; i++) {
+        writeBitmap(dir.resolve("members-" + i + ".roaring"), bitmaps[i]);
+        list.addObject().put("shard", i).put("members_file", "members-" + i + ".roaring");
+      }
+      ObjectNode manifest = JSON.createObjectNode();
+      manifest.put("snapshot", String.format("%032x", s)).put("purpose", "genai-training")
+          .put("as_of", Instant.parse("2024-06-01T00:00:00Z").plusSeconds(s).toString()).put("included", 1)
+          .put("excluded_total", 0).putNull("policy_version").set("shards", list);
+      JSON.writeValue(dir.resolve(SnapshotFiles.MANIFEST).toFile(), manifest);
+    }
+    age(root);
+    try (LineageIndex index = LineageIndex.open(root)) {
+      SnapshotCatalog catalog = SnapshotCatalog.open(root);
+      for (SnapshotCatalog.Entry e : catalog.snapshots()) {
+        for (int m : e.union()) {
+          assertThat(index.where(m)).extracting(h -> h.snapshot().snapshot() + "/" + h.shard())
+              .isEqualTo(catalog.where(m).stream().map(h -> h.snapshot().snapshot() + "/" + h.shards().get(0)).toList());
+        }
+      }
+      assertThat(index.where(2_999_999)).isEmpty();
+    }
+  }
+
+  @Test
   void nothingIsWrittenIntoARootReadOnlyOrWithoutSnapshots() throws IOException {
     Files.createDirectories(root);
     LineageIndex.open(root).close();
@@ -248,6 +406,31 @@ class LineageIndexTest {
       }
       List<String> actual = index.where(m).stream().map(h -> h.snapshot().snapshot() + "/" + h.shard()).toList();
       assertThat(actual).as("member %d", m).isEqualTo(expected);
+    }
+  }
+
+  /** Where the regions of a stored index file are, read as the format says (see LineageIndex). */
+  private record Layout(long offsetsAt, long crcsAt, long postingsAt, int memberLimit, long chunks) {
+    static Layout of(byte[] file, Path root) throws IOException {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(file);
+      long offsetsAt = b.getLong(16);
+      int limit = 0;
+      for (SnapshotCatalog.Entry e : SnapshotCatalog.open(root).snapshots()) {
+        limit = e.union().isEmpty() ? limit : Math.max(limit, e.union().last() + 1);
+      }
+      long chunks = (file.length - offsetsAt + LineageIndex.CHUNK_BYTES - 1) / LineageIndex.CHUNK_BYTES;
+      return new Layout(offsetsAt, offsetsAt - 4 * chunks, offsetsAt + 8L * (limit + 1L), limit, chunks);
+    }
+  }
+
+  /** Changes the byte at {@code at} in place (the same file, so an open index's reads see it). */
+  private static void flip(Path file, long at, int mask) throws IOException {
+    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+        java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+      java.nio.ByteBuffer one = java.nio.ByteBuffer.allocate(1);
+      channel.read(one, at);
+      one.put(0, (byte) (one.get(0) ^ mask)).rewind();
+      channel.write(one, at);
     }
   }
 

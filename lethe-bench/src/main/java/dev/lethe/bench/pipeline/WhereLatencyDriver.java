@@ -8,9 +8,11 @@ import dev.lethe.pipeline.SnapshotCatalog;
 import java.io.DataOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -20,6 +22,9 @@ import org.roaringbitmap.RoaringBitmap;
  * members; then the same through the root's {@link LineageIndex}, as {@code lethe where} asks it.
  * Prints open times, p50/p99 latency and the catalog's heap. The index is stored only once the
  * files are a few seconds old, so a first run on a fresh directory reads the files each time.
+ * Then publishes one more snapshot (a copy of the first under a new id, moved in as a build does)
+ * and retires it again, timing the first open and query after each: the index is read from the
+ * files then. The directory is left as found, but for its {@code .lethe-lineage} index.
  *
  * <p>Run: {@code java -cp lethe-bench/target/lethe-bench.jar
  * dev.lethe.bench.pipeline.WhereLatencyDriver DIR [snapshots=1000] [members=100000]}
@@ -111,6 +116,42 @@ public final class WhereLatencyDriver {
         nanos[q] = System.nanoTime() - s;
       }
       report("where (lineage index)", nanos, hits);
+    }
+
+    // What a build's publish and a retirement do to the next `lethe where`: the index is read
+    // again from the files (and not stored until the new files are a few seconds old).
+    String added = "ffff" + String.format("%028x", System.nanoTime() & 0xffffffffffffL);
+    Path staged = dir.resolve(".publishing-" + added);
+    Files.createDirectories(staged);
+    Path template = dir.resolve(String.format("%032x", 0));
+    try (Stream<Path> files = Files.list(template)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, staged.resolve(f.getFileName()));
+      }
+    }
+    ObjectNode manifest = (ObjectNode) json.readTree(staged.resolve("manifest.json").toFile());
+    manifest.put("snapshot", added).put("as_of", Instant.parse("2030-01-01T00:00:00Z").toString());
+    json.writeValue(staged.resolve("manifest.json").toFile(), manifest);
+    Files.move(staged, dir.resolve(added), StandardCopyOption.ATOMIC_MOVE);
+    firstWhere("after a publish", dir, random.nextInt(members));
+    try (Stream<Path> files = Files.list(dir.resolve(added))) {
+      for (Path f : files.toList()) {
+        Files.delete(f);
+      }
+    }
+    Files.delete(dir.resolve(added));
+    firstWhere("after a retirement", dir, random.nextInt(members));
+    System.out.printf("load average at end: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
+  }
+
+  private static void firstWhere(String when, Path dir, int member) throws Exception {
+    long t0 = System.nanoTime();
+    try (LineageIndex index = LineageIndex.open(dir)) {
+      long t1 = System.nanoTime();
+      int hits = index.where(member).size();
+      long t2 = System.nanoTime();
+      System.out.printf("first where %s: open %.1f ms (%s), then the query %.2f ms (%d hits)%n", when, (t1 - t0) / 1e6,
+          index.rebuilt() ? "read from the snapshot files" : "stored index", (t2 - t1) / 1e6, hits);
     }
   }
 

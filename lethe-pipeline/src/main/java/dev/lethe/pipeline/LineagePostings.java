@@ -1,0 +1,337 @@
+package dev.lethe.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.core.event.Rfc3339;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import org.roaringbitmap.BatchIterator;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Reads a root's snapshots as {@link SnapshotCatalog#open} reads them (the same directories,
+ * manifests, present bitmaps and order) and turns them into {@link LineageIndex}'s per-member
+ * postings, without the catalog's per-snapshot union and shard-by-rank tables.
+ *
+ * <p>The postings are member-major while the bitmaps are snapshot-major: writing each (member,
+ * snapshot) pair at its member's place as the bitmaps are walked scatters one write per pair over
+ * the whole index, a cache miss each, and the catalog's union and shard-by-rank tables cost as much
+ * again. Instead the members are taken a block at a time, the block small enough that its
+ * members' postings fit a scratch area that stays in a core's cache: every bitmap's members in
+ * the block append their pair to their member's postings there, then the block's postings are
+ * copied out in member order. Each bitmap is walked once, a batch of members at a time, by a
+ * cursor kept across blocks; no object is made per member or pair.
+ */
+final class LineagePostings {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * The block's scratch postings, written member by member as the bitmaps are walked: small
+   * enough to stay in a core's second-level cache (1 MiB here).
+   */
+  private static final int SCRATCH_BYTES = 1 << 20;
+
+  private LineagePostings() {}
+
+  /**
+   * One snapshot as read from its files.
+   *
+   * @param memberFiles every member bitmap its manifest names, present or not
+   * @param shards the shard of each present bitmap (as the catalog keeps it: a short)
+   * @param bitmaps the present bitmaps, in manifest order
+   */
+  record Snapshot(String snapshot, Path directory, String purpose, Instant asOf, String policyVersion, long included,
+      long excluded, List<String> memberFiles, short[] shards, RoaringBitmap[] bitmaps) {}
+
+  /**
+   * The encoded postings of some snapshots.
+   *
+   * @param limit one more than the greatest member number held (0 if none)
+   * @param members how many members each snapshot holds, by snapshot
+   * @param offsets where each member's postings start in {@code bytes}, and (last) where they end
+   * @param bytes the postings, in its first {@code offsets[limit]} bytes
+   */
+  record Encoded(int limit, long[] members, long[] offsets, byte[] bytes) {}
+
+  /**
+   * Every published snapshot under {@code root}, by as-of instant then id: the directories, files
+   * and order {@link SnapshotCatalog#open} reads (a manifest that is not a regular file is skipped;
+   * a bitmap that is absent is one forgetting deleted).
+   *
+   * @throws IOException if a manifest or bitmap cannot be read or is not one
+   */
+  static List<Snapshot> read(Path root) throws IOException {
+    List<Snapshot> out = new ArrayList<>();
+    if (!Files.isDirectory(root)) {
+      return out;
+    }
+    for (Path dir : SnapshotFiles.snapshotDirectories(root)) {
+      Path manifestFile = dir.resolve(SnapshotFiles.MANIFEST);
+      if (Files.isRegularFile(manifestFile)) {
+        out.add(load(dir, JSON.readTree(manifestFile.toFile())));
+      }
+    }
+    out.sort(Comparator.comparing(Snapshot::asOf).thenComparing(Snapshot::snapshot));
+    return out;
+  }
+
+  private static Snapshot load(Path dir, JsonNode manifest) throws IOException {
+    List<String> files = new ArrayList<>();
+    List<RoaringBitmap> bitmaps = new ArrayList<>();
+    short[] shards = new short[manifest.get("shards").size()];
+    for (JsonNode shard : manifest.get("shards")) {
+      String name = shard.get("members_file").asText();
+      files.add(name);
+      Path file = dir.resolve(name);
+      if (!Files.exists(file)) {
+        continue; // the shard was deleted after its members were forgotten
+      }
+      shards[bitmaps.size()] = (short) shard.get("shard").asInt();
+      bitmaps.add(bitmap(file));
+    }
+    return new Snapshot(
+        manifest.get("snapshot").asText(),
+        dir,
+        manifest.get("purpose").asText(),
+        Rfc3339.parseInstant(manifest.get("as_of").asText()),
+        manifest.path("policy_version").isNull() ? null : manifest.path("policy_version").asText(),
+        manifest.get("included").asLong(),
+        manifest.path("excluded_total").asLong(),
+        List.copyOf(files),
+        Arrays.copyOf(shards, bitmaps.size()),
+        bitmaps.toArray(new RoaringBitmap[0]));
+  }
+
+  /** One read of the whole file, then a deserialization from memory (not one stream call per value). */
+  private static RoaringBitmap bitmap(Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    RoaringBitmap bitmap = new RoaringBitmap();
+    try {
+      bitmap.deserialize(ByteBuffer.wrap(bytes));
+    } catch (RuntimeException e) {
+      throw new IOException(file + ": not a member bitmap (" + e + ")", e);
+    }
+    return bitmap;
+  }
+
+  /**
+   * The postings of {@code snapshots}, in {@link LineageIndex}'s encoding: per member, its
+   * (snapshot ordinal, shard) pairs in ordinal order, each a varint of (ordinal gap - 1) shifted
+   * left once, its low bit set when the shard is the one of the member's pair before, else followed
+   * by a varint of the shard. A member in two bitmaps of one snapshot is taken in the later one of
+   * the manifest, as the catalog takes it.
+   *
+   * @throws IOException if a member number is beyond {@link Integer#MAX_VALUE}, or the offsets
+   *     would not fit one index file
+   */
+  static Encoded encode(List<Snapshot> snapshots, long maxBytes) throws IOException {
+    int n = snapshots.size();
+    int limit = 0;
+    long pairs = 0;
+    for (Snapshot s : snapshots) {
+      for (RoaringBitmap b : s.bitmaps()) {
+        if (!b.isEmpty()) {
+          int last = b.last();
+          if (last < 0) {
+            throw new IOException(s.directory() + ": member number out of range: " + Integer.toUnsignedString(last));
+          }
+          limit = Math.max(limit, last + 1);
+          pairs += b.getLongCardinality();
+        }
+      }
+    }
+    if (8L * (limit + 1L) + pairs > maxBytes) {
+      throw new IOException(snapshots.get(0).directory().getParent() + ": a lineage index of at least "
+          + (8L * (limit + 1L) + pairs) + " bytes is more than one index file holds");
+    }
+    long[] members = new long[n];
+    long[] offsets = new long[limit + 1];
+    Output out = new Output((int) Math.min(maxBytes, pairs + pairs / 4 + 16));
+    if (limit == 0) {
+      return new Encoded(0, members, offsets, out.bytes);
+    }
+    // The most bytes one member's postings take. A pair's gap field is one byte unless the gap is
+    // 64 or more, and the gaps of one member add up to less than the snapshots: at most n/64 pairs
+    // take a second byte, n/8192 a third, and so on. Its shard, when written, takes at most the
+    // widest shard's varint.
+    int widest = 1;
+    for (Snapshot s : snapshots) {
+      for (short shard : s.shards()) {
+        widest = Math.max(widest, varintLength(shard));
+      }
+    }
+    long perMember = (long) n * (1 + widest);
+    for (long extra = n >>> 6; extra > 0; extra >>>= 7) {
+      perMember += extra;
+    }
+    int block = (int) Math.max(1, Math.min(1 << 16, SCRATCH_BYTES / Math.max(1, perMember)));
+    int stride = (int) perMember;
+    byte[] scratch = new byte[Math.multiplyExact(block, stride)];
+    // Per member of the block: its last pair's snapshot and shard, the ones before them (to undo a
+    // pair when the member is in a second bitmap of the same snapshot), and its postings' length.
+    int[] lastOrdinal = new int[block];
+    int[] lastShard = new int[block];
+    int[] priorOrdinal = new int[block];
+    int[] priorShard = new int[block];
+    int[] pairAt = new int[block];
+    int[] length = new int[block];
+    long[] touched = new long[(block + 63) >>> 6];
+    Arrays.fill(lastOrdinal, -1);
+    Arrays.fill(lastShard, Integer.MIN_VALUE);
+    Cursor[][] cursors = new Cursor[n][];
+    for (int o = 0; o < n; o++) {
+      RoaringBitmap[] bitmaps = snapshots.get(o).bitmaps();
+      cursors[o] = new Cursor[bitmaps.length];
+      for (int i = 0; i < bitmaps.length; i++) {
+        cursors[o][i] = new Cursor(bitmaps[i]);
+      }
+    }
+    int written = 0; // offsets[0 .. written) are set
+    long lo = 0;
+    while (lo < limit) {
+      int from = (int) lo;
+      long hi = Math.min(limit, lo + block);
+      long next = limit; // the least member at or beyond hi: the next block starts there (sparse numbers skip ahead)
+      for (int o = 0; o < n; o++) {
+        short[] shards = snapshots.get(o).shards();
+        Cursor[] cs = cursors[o];
+        long pairHead = ((long) o) << 1;
+        for (int i = 0; i < cs.length; i++) {
+          Cursor c = cs[i];
+          int shard = shards[i];
+          while (c.at < c.count || c.refill()) {
+            int[] values = c.values;
+            int k = c.at;
+            int count = c.count;
+            while (k < count) {
+              int m = values[k];
+              if (m >= hi) {
+                break;
+              }
+              k++;
+              int row = m - from;
+              int last = lastOrdinal[row];
+              if (last == o) {
+                // In an earlier bitmap of this snapshot too: the later one wins, as in the catalog.
+                last = priorOrdinal[row];
+                lastShard[row] = priorShard[row];
+                length[row] = pairAt[row];
+              } else {
+                members[o]++;
+                touched[row >>> 6] |= 1L << row;
+                priorOrdinal[row] = last;
+                priorShard[row] = lastShard[row];
+                pairAt[row] = length[row];
+              }
+              boolean same = shard == lastShard[row];
+              int at = row * stride + length[row];
+              at = putVarint(scratch, at, ((pairHead - ((long) last << 1) - 2)) | (same ? 1 : 0));
+              if (!same) {
+                at = putVarint(scratch, at, shard);
+              }
+              length[row] = at - row * stride;
+              lastOrdinal[row] = o;
+              lastShard[row] = shard;
+            }
+            c.at = k;
+            if (k < count) {
+              next = Math.min(next, values[k]);
+              break;
+            }
+          }
+        }
+      }
+      for (int w = 0; w < touched.length; w++) {
+        long bits = touched[w];
+        touched[w] = 0;
+        while (bits != 0) {
+          int row = (w << 6) + Long.numberOfTrailingZeros(bits);
+          bits &= bits - 1;
+          int m = from + row;
+          while (written <= m) {
+            offsets[written++] = out.size;
+          }
+          out.append(scratch, row * stride, length[row]);
+          length[row] = 0;
+          lastOrdinal[row] = -1;
+          lastShard[row] = Integer.MIN_VALUE;
+        }
+      }
+      lo = Math.max(hi, next);
+    }
+    while (written <= limit) {
+      offsets[written++] = out.size;
+    }
+    return new Encoded(limit, members, offsets, out.bytes);
+  }
+
+  /** A bitmap's members, a batch at a time, and how far the blocks so far took them. */
+  private static final class Cursor {
+    final BatchIterator batches;
+    final int[] values;
+    int at;
+    int count;
+
+    Cursor(RoaringBitmap bitmap) {
+      batches = bitmap.getBatchIterator();
+      values = new int[(int) Math.min(256, Math.max(1, bitmap.getLongCardinality()))];
+    }
+
+    /** Takes the next batch; false when there is none. */
+    boolean refill() {
+      if (!batches.hasNext()) {
+        return false;
+      }
+      count = batches.nextBatch(values);
+      at = 0;
+      return count > 0;
+    }
+  }
+
+  /** A growing byte array of varints. */
+  private static final class Output {
+    byte[] bytes;
+    int size;
+
+    Output(int capacity) {
+      bytes = new byte[Math.max(16, capacity)];
+    }
+
+    void append(byte[] from, int at, int count) {
+      if (bytes.length - size < count) {
+        long grown = Math.max((long) size + count, bytes.length + (bytes.length >> 1) + 16L);
+        if (grown > Integer.MAX_VALUE - 16) {
+          throw new IllegalStateException("lineage postings beyond 2 GiB");
+        }
+        bytes = Arrays.copyOf(bytes, (int) grown);
+      }
+      System.arraycopy(from, at, bytes, size, count);
+      size += count;
+    }
+  }
+
+  static int varintLength(long v) {
+    int n = 1;
+    while ((v >>>= 7) != 0) {
+      n++;
+    }
+    return n;
+  }
+
+  static int putVarint(byte[] b, int at, long v) {
+    while ((v & ~0x7fL) != 0) {
+      b[at++] = (byte) ((v & 0x7f) | 0x80);
+      v >>>= 7;
+    }
+    b[at++] = (byte) v;
+    return at;
+  }
+}
