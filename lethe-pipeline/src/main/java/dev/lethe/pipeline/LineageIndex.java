@@ -43,7 +43,9 @@ import java.util.zip.CRC32C;
  * otherwise, or if the index is missing, torn, corrupt or of another version, it reads the files
  * and writes a new index. A shard deleted by forgetting, a snapshot published, retired, renamed or
  * restored from a backup: each changes a recorded state (a directory's time changes when an entry
- * is added, removed or renamed in it), so none is answered from a stale index.
+ * is added, removed or renamed in it), so none is answered from a stale index. When only a few
+ * snapshot directories changed (at most {@value #MAX_REREAD}), the new index is the stored one
+ * updated: only those are read, and the bytes are those a read of every file would give.
  *
  * <p>Every byte answered from is checked first: the header (what {@link #open} reads) carries a
  * CRC32C of itself and one of each {@value #CHUNK_BYTES}-byte chunk of the body (the per-member
@@ -132,13 +134,17 @@ public final class LineageIndex implements Closeable {
   private static LineageIndex open(Path root, boolean mayStore) throws IOException {
     Objects.requireNonNull(root, "root");
     Path file = root.resolve(DIRECTORY).resolve(INDEX);
-    if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-      Body stored = readIfCurrent(root, file);
+    Stored stored = Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? readStored(root, file) : null;
+    if (stored != null && stored.current()) {
+      return new LineageIndex(root, mayStore, stored.body());
+    }
+    try {
+      return new LineageIndex(root, mayStore, rebuild(root, mayStore, stored));
+    } finally {
       if (stored != null) {
-        return new LineageIndex(root, mayStore, stored);
+        stored.body().source.close();
       }
     }
-    return new LineageIndex(root, mayStore, rebuild(root, mayStore));
   }
 
   /**
@@ -152,6 +158,14 @@ public final class LineageIndex implements Closeable {
   /** Whether the answers come from the snapshot files rather than the stored index. */
   public boolean rebuilt() {
     return body.rebuilt;
+  }
+
+  /**
+   * Whether {@link #open} updated a stored index for the snapshot directories changed since
+   * (reading only those) rather than reading every snapshot.
+   */
+  boolean updated() {
+    return body.updated;
   }
 
   /**
@@ -173,7 +187,7 @@ public final class LineageIndex implements Closeable {
 
   private synchronized Body replace(Body corrupt) throws IOException {
     if (body == corrupt) {
-      Body fresh = rebuild(root, mayStore);
+      Body fresh = rebuild(root, mayStore, null);
       retired.add(corrupt.source);
       body = fresh;
     }
@@ -233,9 +247,10 @@ public final class LineageIndex implements Closeable {
     final int[] chunkCrcs;
     final Source source;
     final boolean rebuilt;
+    final boolean updated;
 
     Body(List<Snapshot> snapshots, int memberLimit, long offsetsAt, long length, int[] chunkCrcs, Source source,
-        boolean rebuilt) {
+        boolean rebuilt, boolean updated) {
       this.snapshots = List.copyOf(snapshots);
       this.memberLimit = memberLimit;
       this.offsetsAt = offsetsAt;
@@ -244,6 +259,7 @@ public final class LineageIndex implements Closeable {
       this.chunkCrcs = chunkCrcs;
       this.source = source;
       this.rebuilt = rebuilt;
+      this.updated = updated;
     }
 
     List<Hit> where(Path root, int memberNumber) throws IOException {
@@ -333,10 +349,13 @@ public final class LineageIndex implements Closeable {
   // ---- reading a stored index
 
   /**
-   * The stored index if it is whole, of this version, its header matches its checksum, and every
-   * recorded file is unchanged; else null.
+   * A stored index whose header is whole and matches its checksum, and whether every file it
+   * records is unchanged (else its body may still serve an update); the body's file stays open.
    */
-  private static Body readIfCurrent(Path root, Path file) throws IOException {
+  private record Stored(State recorded, Body body, boolean current) {}
+
+  /** The stored index if it is whole, of this version and its header matches its checksum; else null. */
+  private static Stored readStored(Path root, Path file) throws IOException {
     FileChannel channel;
     try {
       channel = FileChannel.open(file, StandardOpenOption.READ);
@@ -365,15 +384,12 @@ public final class LineageIndex implements Closeable {
       }
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(header.array()));
       State recorded = readState(in);
-      if (!unchanged(root, recorded)) {
-        return null;
-      }
-      Body body = readBody(in, root, offsetsAt, length, Source.of(channel), false);
+      Body body = readBody(in, root, offsetsAt, length, Source.of(channel), false, false);
       if (body == null || !endsWhereItSays(body)) {
         return null;
       }
       keep = true;
-      return body;
+      return new Stored(recorded, body, unchanged(root, recorded));
     } catch (EOFException | UTFDataFormatException | IllegalArgumentException | DateTimeException e) {
       return null; // torn or foreign: read the files instead
     } finally {
@@ -384,8 +400,8 @@ public final class LineageIndex implements Closeable {
   }
 
   /** The header after the recorded state: snapshots, member limit and the body's checksums; null if inconsistent. */
-  private static Body readBody(DataInputStream in, Path root, long offsetsAt, long length, Source source, boolean rebuilt)
-      throws IOException {
+  private static Body readBody(DataInputStream in, Path root, long offsetsAt, long length, Source source, boolean rebuilt,
+      boolean updated) throws IOException {
     List<Snapshot> snapshots = readSnapshots(in, root);
     int memberLimit = in.readInt();
     int chunkBytes = in.readInt();
@@ -399,7 +415,7 @@ public final class LineageIndex implements Closeable {
     for (int i = 0; i < chunks; i++) {
       crcs[i] = in.readInt();
     }
-    return new Body(snapshots, memberLimit, offsetsAt, length, crcs, source, rebuilt);
+    return new Body(snapshots, memberLimit, offsetsAt, length, crcs, source, rebuilt, updated);
   }
 
   /** Whether the last member's postings end at the file's end (read through the checksums). */
@@ -434,16 +450,28 @@ public final class LineageIndex implements Closeable {
 
   // ---- building
 
-  private static Body rebuild(Path root, boolean mayStore) throws IOException {
+  /** At most this many snapshot directories changed, an update reads only them; more, and everything is read. */
+  static final int MAX_REREAD = 32;
+
+  /**
+   * The index read from the files: only the snapshot directories changed since {@code stale} was
+   * built (published, retired, changed by forgetting) if it can be updated, else all of them.
+   */
+  private static Body rebuild(Path root, boolean mayStore, Stored stale) throws IOException {
     // The temporary file's creation time is the file system's clock at the start: a file changed
     // during or after the read below has a time at least this.
     Path temp = mayStore ? createTemp(root) : null;
     try {
       long startNanos = temp == null ? 0 : Files.getLastModifiedTime(temp).to(TimeUnit.NANOSECONDS);
-      State before = stateOf(root, null);
-      List<LineagePostings.Snapshot> read = LineagePostings.read(root);
-      State after = stateOf(root, read);
-      byte[] index = encode(root, read, after);
+      State before = stateOf(root, Map.of());
+      Built built = stale == null ? null : update(root, stale, before);
+      if (built == null) {
+        List<LineagePostings.Snapshot> read = LineagePostings.read(root);
+        State after = stateOf(root, bitmapNames(read));
+        built = new Built(encode(root, read, after), after, false);
+      }
+      byte[] index = built.index();
+      State after = built.after();
       // A snapshot published, retired or renamed while the files were read changes the listing
       // or a directory's state between the two looks, and a file changed then has a recent time.
       boolean settled = temp != null && before.equals(after.withoutBitmaps())
@@ -454,7 +482,7 @@ public final class LineageIndex implements Closeable {
       }
       // Once stored, its answers are read from the file, as a stored index's are: a process that
       // keeps it open (the server) does not keep its bytes in memory.
-      return fromBytes(root, index, stored != null ? Source.of(stored) : Source.of(ByteBuffer.wrap(index)));
+      return fromBytes(root, index, stored != null ? Source.of(stored) : Source.of(ByteBuffer.wrap(index)), built.updated());
     } finally {
       if (temp != null) {
         Files.deleteIfExists(temp);
@@ -511,13 +539,117 @@ public final class LineageIndex implements Closeable {
     }
   }
 
-  private static Body fromBytes(Path root, byte[] index, Source source) throws IOException {
+  /** An index's bytes, the state they record, and whether they were made by an update. */
+  private record Built(byte[] index, State after, boolean updated) {}
+
+  private static Map<Path, List<String>> bitmapNames(List<LineagePostings.Snapshot> read) {
+    Map<Path, List<String>> names = new HashMap<>();
+    for (LineagePostings.Snapshot e : read) {
+      names.put(e.directory(), e.memberFiles());
+    }
+    return names;
+  }
+
+  /**
+   * The stale index updated for the snapshot directories whose state changed since it was built:
+   * the directories listed now whose own and manifest's states are as recorded keep their
+   * snapshots and postings (provided their bitmaps are as recorded too); the others are read, and
+   * the snapshots of directories gone are dropped. The bytes are those a full read of the same
+   * files gives (LineageIndexTest checks it). Null when that cannot be done here: too many changed
+   * directories, a recorded bitmap changed in place, a body that fails its checksums, two snapshots
+   * that sort alike; then everything is read.
+   */
+  private static Built update(Path root, Stored stale, State before) throws IOException {
+    State recorded = stale.recorded();
+    Body old = stale.body();
+    if (!recorded.rootKey().equals(before.rootKey())) {
+      return null;
+    }
+    Map<String, DirState> recordedByName = new HashMap<>();
+    for (DirState d : recorded.dirs()) {
+      recordedByName.put(d.dir().name(), d);
+    }
+    Map<Path, List<String>> names = new HashMap<>();
+    Map<String, DirState> kept = new HashMap<>();
+    List<Path> changed = new ArrayList<>();
+    for (DirState d : before.dirs()) {
+      Path dir = root.resolve(d.dir().name());
+      DirState r = recordedByName.get(d.dir().name());
+      if (r != null && r.dir().equals(d.dir()) && r.manifest().equals(d.manifest())) {
+        kept.put(d.dir().name(), r);
+        names.put(dir, r.bitmaps().stream().map(FileState::name).toList());
+      } else {
+        changed.add(dir);
+      }
+    }
+    if (changed.size() > MAX_REREAD) {
+      return null;
+    }
+    List<LineagePostings.Snapshot> read = LineagePostings.read(changed);
+    names.putAll(bitmapNames(read));
+    State after = stateOf(root, names);
+    for (DirState d : after.dirs()) {
+      DirState r = kept.get(d.dir().name());
+      if (r != null && !r.equals(d)) {
+        return null; // a bitmap replaced in place, or a change since the listing: read everything
+      }
+    }
+    // The new order: kept snapshots (by their old ordinal) and the ones read, by as-of then id.
+    record Entry(Snapshot listed, int oldOrdinal, LineagePostings.Snapshot read) {}
+    List<Entry> entries = new ArrayList<>();
+    for (int o = 0; o < old.snapshots.size(); o++) {
+      Snapshot s = old.snapshots.get(o);
+      if (kept.containsKey(root.relativize(s.directory()).toString())) {
+        entries.add(new Entry(s, o, null));
+      }
+    }
+    for (LineagePostings.Snapshot e : read) {
+      entries.add(new Entry(listed(e, 0), -1, e));
+    }
+    entries.sort(java.util.Comparator.comparing((Entry e) -> e.listed().asOf()).thenComparing(e -> e.listed().snapshot()));
+    int[] oldToNew = new int[old.snapshots.size()];
+    Arrays.fill(oldToNew, -1);
+    List<LineagePostings.Snapshot> added = new ArrayList<>();
+    int[] addedOrdinal = new int[read.size()];
+    for (int i = 0; i < entries.size(); i++) {
+      Entry e = entries.get(i);
+      if (i > 0 && e.listed().asOf().equals(entries.get(i - 1).listed().asOf())
+          && e.listed().snapshot().equals(entries.get(i - 1).listed().snapshot())) {
+        return null; // a full read orders these by listing; not worth repeating here
+      }
+      if (e.read() == null) {
+        oldToNew[e.oldOrdinal()] = i;
+      } else {
+        addedOrdinal[added.size()] = i;
+        added.add(e.read());
+      }
+    }
+    ByteBuffer body;
+    try {
+      body = old.checked(old.offsetsAt, (int) Math.min(Integer.MAX_VALUE - 16, old.length - old.offsetsAt));
+    } catch (CorruptIndexException e) {
+      return null;
+    }
+    LineagePostings.Encoded postings = LineagePostings.update(body.array(), body.arrayOffset() + body.position(),
+        old.memberLimit, oldToNew, added, addedOrdinal, Integer.MAX_VALUE - 16);
+    if (postings == null) {
+      return null;
+    }
+    List<Snapshot> snapshots = new ArrayList<>(entries.size());
+    int a = 0;
+    for (Entry e : entries) {
+      snapshots.add(e.read() == null ? e.listed() : listed(e.read(), postings.members()[a++]));
+    }
+    return new Built(assemble(root, snapshots, after, postings), after, true);
+  }
+
+  private static Body fromBytes(Path root, byte[] index, Source source, boolean updated) throws IOException {
     ByteBuffer all = ByteBuffer.wrap(index);
     int headerLength = all.getInt(12);
     long offsetsAt = all.getLong(16);
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(index, PREAMBLE, headerLength));
     readState(in);
-    return Objects.requireNonNull(readBody(in, root, offsetsAt, index.length, source, true), "encoded header");
+    return Objects.requireNonNull(readBody(in, root, offsetsAt, index.length, source, true, updated), "encoded header");
   }
 
   /**
@@ -525,15 +657,29 @@ public final class LineageIndex implements Closeable {
    * body's chunk checksums), then the body: each member's offset into the postings (and their
    * end), then the postings (see {@link LineagePostings#encode}).
    */
-  private static byte[] encode(Path root, List<LineagePostings.Snapshot> snapshots, State state) throws IOException {
-    LineagePostings.Encoded postings = LineagePostings.encode(snapshots, Integer.MAX_VALUE - 16);
+  private static byte[] encode(Path root, List<LineagePostings.Snapshot> read, State state) throws IOException {
+    LineagePostings.Encoded postings = LineagePostings.encode(read, Integer.MAX_VALUE - 16);
+    List<Snapshot> snapshots = new ArrayList<>(read.size());
+    for (int i = 0; i < read.size(); i++) {
+      snapshots.add(listed(read.get(i), postings.members()[i]));
+    }
+    return assemble(root, snapshots, state, postings);
+  }
+
+  private static Snapshot listed(LineagePostings.Snapshot e, long members) {
+    return new Snapshot(e.snapshot(), e.directory(), e.purpose(), e.asOf(), e.policyVersion(), e.included(), e.excluded(),
+        e.bitmaps().length, members);
+  }
+
+  private static byte[] assemble(Path root, List<Snapshot> snapshots, State state, LineagePostings.Encoded postings)
+      throws IOException {
     int limit = postings.limit();
     long bodyLength = 8L * (limit + 1L) + postings.offsets()[limit];
     long chunks = (bodyLength + CHUNK_BYTES - 1) / CHUNK_BYTES;
     ByteArrayOutputStream headerBytes = new ByteArrayOutputStream();
     DataOutputStream header = new DataOutputStream(headerBytes);
     writeState(header, state);
-    writeSnapshots(header, snapshots, postings.members(), root);
+    writeSnapshots(header, snapshots, root);
     header.writeInt(limit);
     header.writeInt(CHUNK_BYTES);
     header.writeInt((int) chunks);
@@ -650,27 +796,18 @@ public final class LineageIndex implements Closeable {
   }
 
   /**
-   * The state of the root's snapshot directories and, with the snapshots read from them, of the
-   * bitmaps their manifests name (without, no bitmaps).
+   * The state of the root's snapshot directories and of the bitmaps named for each (the ones its
+   * manifest names, when read; none for a directory not in the map).
    */
-  private static State stateOf(Path root, List<LineagePostings.Snapshot> read) throws IOException {
+  private static State stateOf(Path root, Map<Path, List<String>> bitmapNames) throws IOException {
     if (!Files.isDirectory(root)) {
       return new State("", List.of());
-    }
-    Map<Path, LineagePostings.Snapshot> byDir = new HashMap<>();
-    if (read != null) {
-      for (LineagePostings.Snapshot e : read) {
-        byDir.put(e.directory(), e);
-      }
     }
     List<DirState> dirs = new ArrayList<>();
     for (Path dir : SnapshotFiles.snapshotDirectories(root)) {
       List<FileState> bitmaps = new ArrayList<>();
-      LineagePostings.Snapshot e = byDir.get(dir);
-      if (e != null) {
-        for (String name : e.memberFiles()) {
-          bitmaps.add(FileState.of(dir, name));
-        }
+      for (String name : bitmapNames.getOrDefault(dir, List.of())) {
+        bitmaps.add(FileState.of(dir, name));
       }
       String name = dir.getFileName().toString();
       dirs.add(new DirState(FileState.of(root, name), FileState.of(dir, SnapshotFiles.MANIFEST), bitmaps));
@@ -728,11 +865,9 @@ public final class LineageIndex implements Closeable {
     return n;
   }
 
-  private static void writeSnapshots(DataOutputStream out, List<LineagePostings.Snapshot> entries, long[] members, Path root)
-      throws IOException {
+  private static void writeSnapshots(DataOutputStream out, List<Snapshot> entries, Path root) throws IOException {
     out.writeInt(entries.size());
-    for (int i = 0; i < entries.size(); i++) {
-      LineagePostings.Snapshot e = entries.get(i);
+    for (Snapshot e : entries) {
       out.writeUTF(e.snapshot());
       out.writeUTF(root.relativize(e.directory()).toString());
       out.writeUTF(e.purpose());
@@ -742,8 +877,8 @@ public final class LineageIndex implements Closeable {
       out.writeUTF(e.policyVersion() == null ? "" : e.policyVersion());
       out.writeLong(e.included());
       out.writeLong(e.excluded());
-      out.writeInt(e.bitmaps().length);
-      out.writeLong(members[i]);
+      out.writeInt(e.shards());
+      out.writeLong(e.members());
     }
   }
 

@@ -73,13 +73,20 @@ final class LineagePostings {
     if (!Files.isDirectory(root)) {
       return out;
     }
-    for (Path dir : SnapshotFiles.snapshotDirectories(root)) {
+    out.addAll(read(SnapshotFiles.snapshotDirectories(root)));
+    out.sort(Comparator.comparing(Snapshot::asOf).thenComparing(Snapshot::snapshot));
+    return out;
+  }
+
+  /** The snapshots of these directories (those with a manifest that is a regular file), in their order. */
+  static List<Snapshot> read(List<Path> dirs) throws IOException {
+    List<Snapshot> out = new ArrayList<>();
+    for (Path dir : dirs) {
       Path manifestFile = dir.resolve(SnapshotFiles.MANIFEST);
       if (Files.isRegularFile(manifestFile)) {
         out.add(load(dir, JSON.readTree(manifestFile.toFile())));
       }
     }
-    out.sort(Comparator.comparing(Snapshot::asOf).thenComparing(Snapshot::snapshot));
     return out;
   }
 
@@ -273,6 +280,145 @@ final class LineagePostings {
     return new Encoded(limit, members, offsets, out.bytes);
   }
 
+  /**
+   * The postings of an index updated for some snapshots re-read: each member's pairs of the old
+   * postings whose snapshot is kept (renumbered), merged in ordinal order with its pairs of the
+   * re-read snapshots, encoded as {@link #encode} encodes them. Given the same snapshots, the
+   * result is the one {@link #encode} gives: the pairs are the same, and so is the limit (one more
+   * than the greatest member left with a pair).
+   *
+   * @param old the old index, whose body (offsets then postings) starts at {@code oldAt}
+   * @param oldToNew the new ordinal of each old snapshot, or -1 where it is gone or re-read
+   * @param added the re-read snapshots, in ascending order of {@code addedOrdinal}
+   * @return the postings, or null if the old ones do not decode (then the caller reads everything)
+   * @throws IOException as {@link #encode}
+   */
+  static Encoded update(byte[] old, int oldAt, int oldLimit, int[] oldToNew, List<Snapshot> added, int[] addedOrdinal,
+      long maxBytes) throws IOException {
+    int k = added.size();
+    int addedLimit = 0;
+    long addedPairs = 0;
+    for (Snapshot s : added) {
+      for (RoaringBitmap b : s.bitmaps()) {
+        if (!b.isEmpty()) {
+          int last = b.last();
+          if (last < 0) {
+            throw new IOException(s.directory() + ": member number out of range: " + Integer.toUnsignedString(last));
+          }
+          addedLimit = Math.max(addedLimit, last + 1);
+          addedPairs += b.getLongCardinality();
+        }
+      }
+    }
+    // shardOf[a][m]: 0 if re-read snapshot a does not hold member m, else 0x10000 | the shard's 16 bits (the later bitmap wins).
+    int[][] shardOf = new int[k][];
+    long[] members = new long[k];
+    for (int a = 0; a < k; a++) {
+      int[] table = new int[addedLimit];
+      Snapshot s = added.get(a);
+      long[] count = {0};
+      for (int i = 0; i < s.bitmaps().length; i++) {
+        int value = 0x10000 | (s.shards()[i] & 0xffff);
+        s.bitmaps()[i].forEach((org.roaringbitmap.IntConsumer) m -> {
+          if (table[m] == 0) {
+            count[0]++;
+          }
+          table[m] = value;
+        });
+      }
+      shardOf[a] = table;
+      members[a] = count[0];
+    }
+    int span = Math.max(oldLimit, addedLimit);
+    long postingsAt = oldAt + 8L * (oldLimit + 1L);
+    if (8L * (span + 1L) + (old.length - postingsAt) + 3 * addedPairs > maxBytes) {
+      return null; // perhaps too large: the full read says so, or not
+    }
+    ByteBuffer offsetsIn = ByteBuffer.wrap(old);
+    long[] offsets = new long[span + 1];
+    Output out = new Output((int) Math.min(maxBytes, old.length - postingsAt + addedPairs + 16));
+    int[] ordinals = new int[oldToNew.length];
+    int[] shards = new int[oldToNew.length];
+    int limit = 0;
+    for (int m = 0; m < span; m++) {
+      offsets[m] = out.size;
+      int pairs = 0;
+      if (m < oldLimit) {
+        long from = offsetsIn.getLong(oldAt + 8 * m);
+        long to = offsetsIn.getLong(oldAt + 8 * m + 8);
+        if (from < 0 || to < from || postingsAt + to > old.length) {
+          return null;
+        }
+        int at = (int) (postingsAt + from);
+        int end = (int) (postingsAt + to);
+        int ordinal = -1;
+        int shard = -1;
+        while (at < end) {
+          long v = 0;
+          int shift = 0;
+          byte b;
+          do {
+            if (at >= end || shift > 56) {
+              return null;
+            }
+            b = old[at++];
+            v |= (long) (b & 0x7f) << shift;
+            shift += 7;
+          } while (b < 0);
+          ordinal += (int) (v >>> 1) + 1;
+          if ((v & 1) == 0) {
+            long s = 0;
+            shift = 0;
+            do {
+              if (at >= end || shift > 56) {
+                return null;
+              }
+              b = old[at++];
+              s |= (long) (b & 0x7f) << shift;
+              shift += 7;
+            } while (b < 0);
+            shard = (int) s;
+          }
+          if (ordinal < 0 || ordinal >= oldToNew.length || pairs >= ordinals.length) {
+            return null;
+          }
+          if (oldToNew[ordinal] >= 0) {
+            ordinals[pairs] = oldToNew[ordinal];
+            shards[pairs] = shard;
+            pairs++;
+          }
+        }
+      }
+      int lastOrdinal = -1;
+      int lastShard = Integer.MIN_VALUE;
+      int i = 0;
+      for (int a = 0; a < k; a++) {
+        int c = m < addedLimit ? shardOf[a][m] : 0;
+        if (c != 0) {
+          for (; i < pairs && ordinals[i] < addedOrdinal[a]; i++) {
+            out.pair(ordinals[i] - lastOrdinal - 1, shards[i], shards[i] == lastShard);
+            lastOrdinal = ordinals[i];
+            lastShard = shards[i];
+          }
+          int shard = (short) c;
+          out.pair(addedOrdinal[a] - lastOrdinal - 1, shard, shard == lastShard);
+          lastOrdinal = addedOrdinal[a];
+          lastShard = shard;
+        }
+      }
+      for (; i < pairs; i++) {
+        out.pair(ordinals[i] - lastOrdinal - 1, shards[i], shards[i] == lastShard);
+        lastOrdinal = ordinals[i];
+        lastShard = shards[i];
+      }
+      if (out.size > offsets[m]) {
+        limit = m + 1;
+      }
+    }
+    offsets[span] = out.size;
+    return new Encoded(limit, members, Arrays.copyOf(offsets, limit + 1), out.bytes);
+  }
+
   /** A bitmap's members, a batch at a time, and how far the blocks so far took them. */
   private static final class Cursor {
     final BatchIterator batches;
@@ -305,7 +451,22 @@ final class LineagePostings {
       bytes = new byte[Math.max(16, capacity)];
     }
 
+    /** A pair as {@link #encode} writes it: its gap field, then its shard unless the same as the pair before. */
+    void pair(int gap, int shard, boolean same) {
+      reserve(20);
+      size = putVarint(bytes, size, ((long) gap << 1) | (same ? 1 : 0));
+      if (!same) {
+        size = putVarint(bytes, size, shard);
+      }
+    }
+
     void append(byte[] from, int at, int count) {
+      reserve(count);
+      System.arraycopy(from, at, bytes, size, count);
+      size += count;
+    }
+
+    private void reserve(int count) {
       if (bytes.length - size < count) {
         long grown = Math.max((long) size + count, bytes.length + (bytes.length >> 1) + 16L);
         if (grown > Integer.MAX_VALUE - 16) {
@@ -313,8 +474,6 @@ final class LineagePostings {
         }
         bytes = Arrays.copyOf(bytes, (int) grown);
       }
-      System.arraycopy(from, at, bytes, size, count);
-      size += count;
     }
   }
 

@@ -264,6 +264,82 @@ class LineageIndexTest {
     }
   }
 
+  @Property(tries = 40)
+  void anIndexUpdatedForChangedSnapshotsIsTheOneReadFromAllTheFiles(
+      @ForAll @IntRange(min = 0, max = 5) int snapshots,
+      @ForAll @IntRange(min = 1, max = 30_000) int members,
+      @ForAll @IntRange(min = 1, max = 40) int shards,
+      @ForAll @IntRange(min = 0, max = 3) int published,
+      @ForAll @IntRange(min = 0, max = 3) int retired,
+      @ForAll boolean forget,
+      @ForAll long seed) throws IOException {
+    Path dir = Files.createTempDirectory("lineage");
+    try {
+      Path r = dir.resolve("root");
+      writeSnapshots(r, snapshots, members, shards, seed);
+      age(r);
+      LineageIndex.open(r).close();
+      SplittableRandom random = new SplittableRandom(seed ^ 0x5eedL);
+      List<Path> initially = SnapshotFiles.snapshotDirectories(r);
+      for (int i = 0; i < published; i++) {
+        // Anywhere in the order, and sometimes holding members beyond all before.
+        writeSnapshot(r, String.format("%032x", random.nextLong() & Long.MAX_VALUE),
+            Instant.parse("2024-06-01T00:00:00Z").plusSeconds(3600L * random.nextInt(48)),
+            members + (random.nextBoolean() ? random.nextInt(2_000) : 0), shards, random);
+      }
+      for (int i = 0; i < retired && !SnapshotFiles.snapshotDirectories(r).isEmpty(); i++) {
+        List<Path> dirs = SnapshotFiles.snapshotDirectories(r);
+        DurableFiles.deleteTree(dirs.get(random.nextInt(dirs.size())));
+      }
+      List<Path> left = SnapshotFiles.snapshotDirectories(r);
+      Path forgotten = forget && !left.isEmpty() ? left.get(random.nextInt(left.size())) : null;
+      if (forgotten != null) {
+        // What forgetting does: a shard's bitmap deleted, its manifest kept.
+        Files.deleteIfExists(forgotten.resolve(String.format("members-%05d.roaring", random.nextInt(shards))));
+      }
+      // (A snapshot published and retired again leaves the stored index as it was.)
+      boolean changed = forgotten != null || !left.equals(initially);
+      age(r);
+      if (forgotten != null) {
+        // Its directory's time changed with the deletion (age() set every time alike).
+        Files.setLastModifiedTime(forgotten, FileTime.from(Instant.parse("2024-01-02T00:00:00Z")));
+      }
+      try (LineageIndex index = LineageIndex.open(r)) {
+        assertThat(index.updated()).as("only the changed snapshots read").isEqualTo(snapshots > 0 && changed);
+        assertAgreesWithCatalog(index, members + 2_100);
+      }
+      if (!left.isEmpty()) {
+        Path file = r.resolve(LineageIndex.DIRECTORY).resolve("index");
+        byte[] updated = Files.readAllBytes(file);
+        DurableFiles.deleteTree(r.resolve(LineageIndex.DIRECTORY));
+        try (LineageIndex index = LineageIndex.open(r)) {
+          assertThat(index.updated()).isFalse();
+        }
+        assertThat(Files.readAllBytes(file)).as("byte for byte the index read from every file").isEqualTo(updated);
+      }
+    } finally {
+      DurableFiles.deleteTree(dir);
+    }
+  }
+
+  @Test
+  void aBitmapReplacedInPlaceInAnUnchangedDirectoryIsNotTakenFromTheOldIndex() throws IOException {
+    writeSnapshots(root, 3, 2_000, 3, 17);
+    age(root);
+    LineageIndex.open(root).close();
+    writeSnapshot(root, "zz-published-later", Instant.parse("2025-06-01T00:00:00Z"), 2_000, 3, new SplittableRandom(18));
+    // Rewritten in place: the directory's time stays as recorded, the bitmap's does not.
+    Path kept = SnapshotFiles.snapshotDirectories(root).get(0);
+    writeBitmap(kept.resolve("members-00001.roaring"), RoaringBitmap.bitmapOf(1_999));
+    age(root);
+    Files.setLastModifiedTime(kept.resolve("members-00001.roaring"), FileTime.from(Instant.parse("2024-01-02T00:00:00Z")));
+    try (LineageIndex index = LineageIndex.open(root)) {
+      assertThat(index.rebuilt()).isTrue();
+      assertThat(index.updated()).isFalse();
+      assertAgreesWithCatalog(index, 2_010);
+    }
+  }
+
   @Test
   void aMemberInTwoBitmapsOfOneSnapshotIsTakenInTheLaterOneAsTheCatalogTakesIt() throws IOException {
     Path dir = Files.createDirectories(root.resolve("0000000000000000000000000000000d"));
