@@ -63,7 +63,11 @@ public final class DirectoryThroughput {
     }
   }
 
-  private static List<String> names(int size) {
+  /**
+   * {@code size} distinct names: runs of two or three capitalised words that follow each other in
+   * posts of seed 99 (also what {@link RedactThroughput}'s directories hold).
+   */
+  static List<String> names(int size) {
     Set<String> names = new LinkedHashSet<>();
     SocialPosts gen = SocialPosts.create(99);
     while (names.size() < size) {

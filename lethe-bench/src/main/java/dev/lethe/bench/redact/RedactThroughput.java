@@ -14,10 +14,8 @@ import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -114,28 +112,13 @@ public final class RedactThroughput {
     if (members + erased == 0) {
       return DetectionContext.none();
     }
-    Set<String> names = new LinkedHashSet<>();
-    SocialPosts gen = SocialPosts.create(99);
-    for (int guard = 0; names.size() < members + erased && guard < 10_000_000; guard++) {
-      String[] words = gen.next().split(" ");
-      for (int i = 0; i + 1 < words.length && names.size() < members + erased; i++) {
-        if (capitalised(words[i]) && capitalised(words[i + 1])) {
-          boolean three = i + 2 < words.length && capitalised(words[i + 2]);
-          names.add(words[i] + " " + words[i + 1] + (three ? " " + words[i + 2] : ""));
-        }
-      }
-    }
-    List<String> all = new ArrayList<>(names);
+    List<String> all = DirectoryThroughput.names(members + erased);
     ErasedNameKey key = ErasedNameKey.derive("benchmark-deployment-secret".getBytes(StandardCharsets.UTF_8));
     List<NameDigest> digests = new ArrayList<>();
     for (String name : all.subList(members, all.size())) {
       key.digest(name).ifPresent(digests::add);
     }
     return DetectionContext.none().withDirectory(MemberDirectory.of(all.subList(0, members), key, digests));
-  }
-
-  private static boolean capitalised(String word) {
-    return word.length() > 1 && Character.isUpperCase(word.charAt(0)) && Character.isLowerCase(word.charAt(1));
   }
 
   private static List<String> posts(SocialPosts gen, int n) {
