@@ -90,7 +90,11 @@ final class LineagePostings {
     return out;
   }
 
-  private static Snapshot load(Path dir, JsonNode manifest) throws IOException {
+  /**
+   * A snapshot as its manifest and member bitmaps say, shards whose bitmap forgetting deleted left
+   * out; {@link SnapshotCatalog} reads its entries through this too.
+   */
+  static Snapshot load(Path dir, JsonNode manifest) throws IOException {
     List<String> files = new ArrayList<>();
     List<RoaringBitmap> bitmaps = new ArrayList<>();
     short[] shards = new short[manifest.get("shards").size()];

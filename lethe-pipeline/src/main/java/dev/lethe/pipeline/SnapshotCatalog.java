@@ -2,10 +2,7 @@ package dev.lethe.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lethe.core.event.Rfc3339;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -49,21 +46,14 @@ public final class SnapshotCatalog {
   }
 
   private static Entry load(Path dir, JsonNode manifest) throws IOException {
-    List<Integer> shards = new ArrayList<>();
-    List<RoaringBitmap> bitmaps = new ArrayList<>();
+    LineagePostings.Snapshot read = LineagePostings.load(dir, manifest);
+    List<Integer> shards = new ArrayList<>(read.shards().length);
+    for (short shard : read.shards()) {
+      shards.add((int) shard);
+    }
+    List<RoaringBitmap> bitmaps = List.of(read.bitmaps());
     RoaringBitmap union = new RoaringBitmap();
-    for (JsonNode shard : manifest.get("shards")) {
-      Path membersFile = dir.resolve(shard.get("members_file").asText());
-      if (!Files.exists(membersFile)) {
-        continue; // the shard was deleted after its members were forgotten
-      }
-      RoaringBitmap bitmap = new RoaringBitmap();
-      try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(membersFile), 1 << 16);
-          DataInputStream data = new DataInputStream(in)) {
-        bitmap.deserialize(data);
-      }
-      shards.add(shard.get("shard").asInt());
-      bitmaps.add(bitmap);
+    for (RoaringBitmap bitmap : bitmaps) {
       union.or(bitmap);
     }
     // A member's records sit in one shard of a snapshot, so the shard of the member at union
@@ -71,13 +61,13 @@ public final class SnapshotCatalog {
     // every shard's bitmap.
     short[] shardByRank = shardByRank(union, bitmaps, shards);
     return new Entry(
-        manifest.get("snapshot").asText(),
+        read.snapshot(),
         dir,
-        manifest.get("purpose").asText(),
-        Rfc3339.parseInstant(manifest.get("as_of").asText()),
-        manifest.path("policy_version").isNull() ? null : manifest.path("policy_version").asText(),
-        manifest.get("included").asLong(),
-        manifest.path("excluded_total").asLong(),
+        read.purpose(),
+        read.asOf(),
+        read.policyVersion(),
+        read.included(),
+        read.excluded(),
         shards,
         bitmaps,
         union,
