@@ -1917,7 +1917,7 @@ final class JdbcLedgerStore implements LedgerStore {
           }
           if (leaf == null) {
             problems.add("ledger event seq " + seq + ": its audit leaf " + rs.getLong(2) + " is missing");
-          } else if (!java.util.Arrays.equals(want, purged ? purgedLeaf(leaf, rs.getString(3)) : leaf)) {
+          } else if (!java.util.Arrays.equals(want, purged ? purgedLeaf(leaf, row) : leaf)) {
             problems.add("ledger event seq " + seq + " does not match its audit leaf " + rs.getLong(2));
           }
           return Boolean.TRUE;
@@ -1954,11 +1954,11 @@ final class JdbcLedgerStore implements LedgerStore {
    * holds is taken as the purge of the committed name here, and checked against the {@value
    * #NAME_DIGEST_KIND} record its purge appended instead.
    */
-  private byte[] purgedLeaf(byte[] leaf, String rowBody) {
+  private byte[] purgedLeaf(byte[] leaf, ObjectNode row) {
     try {
       ObjectNode node = (ObjectNode) MAPPER.readTree(leaf);
       ObjectNode event = (ObjectNode) node.get("event");
-      JsonNode rowDigest = ((ObjectNode) MAPPER.readTree(rowBody)).get(Erasure.NAME_DIGEST);
+      JsonNode rowDigest = row.get(Erasure.NAME_DIGEST);
       TextNode digestCommitment = rowDigest == null || !rowDigest.isTextual()
           ? null
           : TextNode.valueOf(auditLeaves.commitments().commit(rowDigest.textValue()));
