@@ -63,6 +63,10 @@ final class ListedNames {
           listed += listed(tk, e) || surname(tk, e) ? 1 : 0;
           words++;
           e++;
+        } else if (!lowerText && capitalsName(tk, e)) {
+          listed++;
+          words++;
+          e++;
         } else {
           break;
         }
@@ -108,6 +112,15 @@ final class ListedNames {
       return lowerText;
     }
     return tk.someLowerCase(k); // not all capitals
+  }
+
+  /**
+   * A listed or family-name-shaped word in capitals, which continues a name ("Maria GARCIA") but
+   * never starts one: alone, capitals are acronyms and shouting ("NASA", "HAPPY") far more often
+   * than people, and the name lists hold many such words.
+   */
+  static boolean capitalsName(Tokens tk, int k) {
+    return tk.word(k) && tk.length(k) > 2 && !tk.someLowerCase(k) && (listed(tk, k) || surname(tk, k));
   }
 
   /**

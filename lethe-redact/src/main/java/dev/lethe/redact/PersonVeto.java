@@ -246,7 +246,8 @@ final class PersonVeto {
     if (a < 0 || b < 0) {
       return;
     }
-    if (a > 0 && spacesBetween(tk, a - 1, a) && nameLike(tk, a - 1)) {
+    if (a > 0 && spacesBetween(tk, a - 1, a)
+        && (nameLike(tk, a - 1) || capitals(tk, a) && ListedNames.capitalsName(tk, a - 1))) {
       h.starts[i] = tk.starts[a - 1];
     }
     // A name written in lower case: a capitalised common word before it starts the sentence, not
@@ -267,6 +268,12 @@ final class PersonVeto {
       b = e;
     }
     int k = b + 1;
+    // A name in capitals: a listed or family-name-shaped word in capitals after it is its family
+    // name ("SARAH JONES" found as "SARAH"; before it, its first name, taken in above).
+    if (k < tk.size && capitals(tk, b) && spacesBetween(tk, b, k) && ListedNames.capitalsName(tk, k)) {
+      h.ends[i] = tk.ends[k];
+      return;
+    }
     if (k + 1 < tk.size && spacesBetween(tk, b, k) && tk.length(k) == 1 && tk.capitalized(k)) {
       int next = k + 1 < tk.size && tk.is(k + 1, ".") ? k + 2 : k + 1;
       if (next < tk.size && spacesBetween(tk, next - 1, next) && nameLike(tk, next)
@@ -274,6 +281,11 @@ final class PersonVeto {
         h.ends[i] = tk.ends[next];
       }
     }
+  }
+
+  /** Whether token k is a word of two letters or more, all in capitals. */
+  private static boolean capitals(Tokens tk, int k) {
+    return tk.word(k) && tk.length(k) > 1 && !tk.someLowerCase(k);
   }
 
   /** Whether tokens {@code from..to} (inclusive; none when from > to) are all words in lower case. */

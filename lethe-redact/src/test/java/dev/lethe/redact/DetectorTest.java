@@ -193,4 +193,16 @@ class DetectorTest {
     // Common words after a lower-case name are not taken into it.
     assertThat(found(Detector.standard(), "Hi john and the others.", EntityType.PERSON)).containsExactly("john");
   }
+
+  @Test
+  void aFamilyNameInCapitalsBesideAFoundNameIsTakenIntoIt() {
+    // Left out, "GARCIA" and "JONES" would stay in the training text beside their redacted first names.
+    assertThat(found(Detector.standard(), "Congrats to Maria GARCIA and Tom on the launch", EntityType.PERSON))
+        .containsExactly("Maria GARCIA", "Tom");
+    assertThat(found(Detector.standard(), "THANKS TO SARAH JONES FOR THE HELP", EntityType.PERSON))
+        .containsExactly("SARAH JONES");
+    // Capitals alone do not start a name, and an acronym after a name is not taken into it.
+    assertThat(found(Detector.standard(), "Ronaldo met the NASA and IBM folks", EntityType.PERSON))
+        .containsExactly("Ronaldo");
+  }
 }
