@@ -12,7 +12,13 @@ import java.util.Set;
  * reviewed: the directory is authoritative.
  */
 final class PersonVeto {
-  /** Countries and regions, and the world's most written-about cities, folded. */
+  /**
+   * Countries and regions, and the world's most written-about cities, folded; also US states,
+   * Canadian provinces, English counties and UK cities, which the name lists hold as given names
+   * ("Florida", "Kansas", "Essex") and posts name as places far more often. States and counties
+   * that are also common given names ("Virginia", "Carolina", "Dakota", "Montana", "Kent") are
+   * left out: a name dropped here is a name leaked.
+   */
   static final Set<String> PLACES = Set.of(
       "afghanistan", "albania", "algeria", "andorra", "angola", "argentina", "armenia", "australia",
       "austria", "azerbaijan", "bahamas", "bahrain", "bangladesh", "barbados", "belarus", "belgium",
@@ -45,7 +51,15 @@ final class PersonVeto {
       "atlanta", "denver", "york", "angeles", "francisco", "washington", "cairo", "lagos",
       "nairobi", "johannesburg", "dubai", "munich", "hamburg", "frankfurt", "zurich", "geneva",
       "milan", "naples", "barcelona", "valencia", "seville", "porto", "alegre", "rio", "janeiro",
-      "paulo", "lima", "bogota", "santiago", "caracas", "havana", "auckland", "wellington");
+      "paulo", "lima", "bogota", "santiago", "caracas", "havana", "auckland", "wellington",
+      "alabama", "alaska", "arizona", "arkansas", "california", "colorado", "connecticut",
+      "delaware", "florida", "hawaii", "idaho", "illinois", "iowa", "kansas", "kentucky",
+      "louisiana", "maine", "maryland", "massachusetts", "michigan", "minnesota", "mississippi",
+      "missouri", "nebraska", "nevada", "hampshire", "jersey", "ohio", "oklahoma",
+      "oregon", "pennsylvania", "tennessee", "texas", "utah", "vermont", "wisconsin", "wyoming",
+      "ontario", "quebec", "alberta", "manitoba", "saskatchewan", "yorkshire", "lancashire",
+      "essex", "surrey", "manchester", "liverpool", "birmingham", "glasgow", "edinburgh",
+      "leeds", "bristol", "cardiff", "belfast", "newcastle", "sheffield", "nottingham");
   /** Peoples and languages, in or just before a run: "European Union", "British Museum". */
   static final Set<String> DEMONYMS = Set.of(
       "american", "european", "british", "english", "french", "german", "spanish", "italian",

@@ -205,4 +205,12 @@ class DetectorTest {
     assertThat(found(Detector.standard(), "Ronaldo met the NASA and IBM folks", EntityType.PERSON))
         .containsExactly("Ronaldo");
   }
+
+  @Test
+  void statesAndCitiesAloneAreNoPeopleButGivenNamesThatAreStatesStay() {
+    assertThat(found(Detector.standard(), "Visiting Texas and Florida today", EntityType.PERSON)).isEmpty();
+    assertThat(found(Detector.standard(), "Back in Liverpool after a week in Kansas", EntityType.PERSON)).isEmpty();
+    assertThat(found(Detector.standard(), "Thanks Virginia, see you Monday", EntityType.PERSON))
+        .containsExactly("Virginia");
+  }
 }
