@@ -382,7 +382,8 @@ final class JdbcLedgerStore implements LedgerStore {
         nameKey.check(r.nameDigest());
       } catch (IllegalArgumentException e) {
         throw new EventRejectedException(index, "\"name_digest\": " + e.getMessage()
-            + " (to move a deployment to a new store, put its deployment.key in the new data directory before the first open)");
+            + " (to move a deployment to a new store, put its deployment.key, which 'lethe store export-key' writes,"
+            + " in the new data directory before the first open)");
       }
     }
     try {

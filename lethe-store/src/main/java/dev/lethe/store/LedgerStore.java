@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.Writer;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -70,6 +69,28 @@ public interface LedgerStore extends AutoCloseable {
    */
   static Compacted compact(StoreConfig config) {
     return Compaction.run(config);
+  }
+
+  /**
+   * Writes the store's deployment key to a new file, so that another store of the same deployment
+   * (an embedded store's {@code deployment.key}, or the file a new database takes its first key
+   * from) commits and digests alike: an export of this store imports there, erased members' name
+   * digests included. The key is secret: whoever holds it can link audit leaves to member ids and
+   * test guessed names against name digests.
+   *
+   * <p>The key is read where the store keeps it ({@code deployment.key} under the data directory,
+   * or {@code store_meta} in the database) without opening the store, so a store that has no key
+   * yet is not given one, and an embedded store may be in use by another process meanwhile.
+   *
+   * @param out the new file: 32 raw bytes, readable by the owner only (mode 0600 where the file
+   *     system is POSIX), written whole or not at all; its directory is created if missing
+   * @return the key's id, the 8 hex digits of {@link ErasedNameKey#id} that this deployment's name
+   *     digests carry (it tells nothing of the key)
+   * @throws StoreException if the store has no deployment key yet, {@code out} exists, the key
+   *     cannot be read, or the file cannot be written
+   */
+  static String exportDeploymentKey(StoreConfig config, Path out) {
+    return DeploymentKeys.export(config, out);
   }
 
   /**
@@ -170,8 +191,7 @@ public interface LedgerStore extends AutoCloseable {
    * of its own and differs between deployments.
    */
   default byte[] snapshotSecret() {
-    String c = commitment("lethe/snapshot-pseudonym-key/1");
-    return HexFormat.of().parseHex(c.substring(c.indexOf(':') + 1));
+    return DeploymentKeys.secretOf(commitment(DeploymentKeys.SNAPSHOT_SECRET_VALUE));
   }
 
   /** The key erasure digests members' names under: {@link ErasedNameKey#derive} of the {@link #snapshotSecret}. */

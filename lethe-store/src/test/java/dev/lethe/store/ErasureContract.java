@@ -12,6 +12,9 @@ import dev.lethe.store.audit.AuditReport;
 import java.io.ByteArrayInputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -241,6 +244,58 @@ abstract class ErasureContract {
       lines.forEach(l -> again.add(Append.of(l.json().toString())));
       b.appendBatch(again);
       assertThat(export(b)).isEqualTo(first);
+      assertThat(b.verifyAudit().problems()).isEmpty();
+    }
+  }
+
+  @Test
+  void anExportedDeploymentKeyMovesTheStoreToAnEmbeddedOneAndIsNeverMadeUp() throws Exception {
+    StoreConfig source = fixture().freshConfig();
+    Path moved = source.dataDir().resolveSibling(source.dataDir().getFileName() + "-moved");
+    Path keyFile = moved.resolve("deployment.key");
+    // A store that was never opened has no key, and exporting one does not make one up.
+    assertThatThrownBy(() -> LedgerStore.exportDeploymentKey(source, keyFile))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("has no deployment key yet");
+    assertThat(keyFile).doesNotExist();
+    assertThat(source.dataDir().resolve("deployment.key")).doesNotExist();
+
+    String first;
+    String keyId;
+    String member;
+    try (LedgerStore a = LedgerStore.open(source)) {
+      a.appendBatch(history());
+      a.append(ERASURE_M1, null);
+      first = export(a);
+      keyId = a.erasedNameKey().id();
+      member = a.commitment("m1");
+      // Read where the store keeps it, with the store open (an embedded one holds its database).
+      assertThat(LedgerStore.exportDeploymentKey(source, keyFile)).isEqualTo(keyId);
+    }
+    assertThat(Files.size(keyFile)).isEqualTo(32);
+    if (Files.getFileStore(keyFile).supportsFileAttributeView("posix")) {
+      assertThat(Files.getPosixFilePermissions(keyFile))
+          .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    }
+    byte[] written = Files.readAllBytes(keyFile);
+    assertThatThrownBy(() -> LedgerStore.exportDeploymentKey(source, keyFile))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("already exists");
+    assertThat(Files.readAllBytes(keyFile)).isEqualTo(written);
+    try (var files = Files.list(moved)) {
+      assertThat(files).containsExactly(keyFile); // no temporary file left beside it
+    }
+
+    // An embedded store opened on that key is the same deployment: it imports the export whole,
+    // m1's name digest included, and its audit log verifies.
+    List<LedgerLine> lines = LedgerReader.read(new ByteArrayInputStream(first.getBytes(StandardCharsets.UTF_8)));
+    try (LedgerStore b = LedgerStore.open(StoreConfig.embedded(moved))) {
+      assertThat(b.erasedNameKey().id()).isEqualTo(keyId);
+      assertThat(b.commitment("m1")).isEqualTo(member);
+      List<Append> again = new ArrayList<>();
+      lines.forEach(l -> again.add(Append.of(l.json().toString())));
+      b.appendBatch(again);
+      assertThat(export(b)).isEqualTo(first).contains("\"name_digest\":\"sip24:" + keyId + ":");
       assertThat(b.verifyAudit().problems()).isEmpty();
     }
   }

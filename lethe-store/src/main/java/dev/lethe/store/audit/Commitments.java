@@ -62,6 +62,23 @@ public final class Commitments {
     return key;
   }
 
+  /**
+   * Writes a deployment key to a new file, readable by the owner only (mode 0600 where the file
+   * system is POSIX), whole or not at all; the file's directory is created if missing.
+   *
+   * @param key the deployment key, {@link #KEY_LENGTH} bytes
+   * @throws java.nio.file.FileAlreadyExistsException if {@code file} exists (it is left as it was)
+   * @throws IOException if the file cannot be written
+   * @throws IllegalArgumentException if the key has another length
+   */
+  public static void writeNewKey(Path file, byte[] key) throws IOException {
+    Objects.requireNonNull(file, "file");
+    if (key.length != KEY_LENGTH) {
+      throw new IllegalArgumentException("a deployment key has " + KEY_LENGTH + " bytes, not " + key.length);
+    }
+    Secrets.create(file, key);
+  }
+
   /** The commitment to a string (UTF-8), for example a member id. */
   public String commit(String value) {
     Objects.requireNonNull(value, "value");

@@ -20,6 +20,20 @@ final class Secrets {
    * won the race; that process's file is then kept.
    */
   static void publish(Path file, byte[] content) throws IOException {
+    write(file, content, false);
+  }
+
+  /**
+   * Makes {@code file} hold {@code content}, as {@link #publish} does, but fails if the file
+   * already exists: a key written for someone else never replaces a file that is there.
+   *
+   * @throws FileAlreadyExistsException if {@code file} exists (it is left as it was)
+   */
+  static void create(Path file, byte[] content) throws IOException {
+    write(file, content, true);
+  }
+
+  private static void write(Path file, byte[] content, boolean mustBeNew) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
@@ -39,6 +53,9 @@ final class Secrets {
       try {
         Files.createLink(file, tmp);
       } catch (FileAlreadyExistsException e) {
+        if (mustBeNew) {
+          throw e;
+        }
         // Someone else created it first: theirs is the key.
       }
     } finally {
