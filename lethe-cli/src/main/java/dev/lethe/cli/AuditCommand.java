@@ -189,7 +189,7 @@ final class AuditCommand implements Runnable {
       description = {
         "Replaces the audit signing key.",
         "",
-        "Replaces the audit signing key: writes a new Ed25519 key pair under --data, records the rotation as an"
+        "Writes a new Ed25519 key pair under --data, records the rotation as an"
             + " audit leaf naming the old and the new verifier key, and signs the checkpoint up to that leaf with both"
             + " keys; later checkpoints are signed by the new key only. The old private key is deleted unless"
             + " --keep-retired. Publish the new verifier key to auditors.",

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
     description = {
       "Runs the whole system on a synthetic professional network in a fresh directory.",
       "",
-      "Runs the whole system on a synthetic professional network in a fresh directory: generates members, the"
+      "It generates members, the"
           + " 2024 policy story and content with personal data; imports the ledger; builds snapshots at three dates;"
           + " trains the reference model; turns erasures, retroactive withdrawals and region blocks into forget"
           + " requests, executes and verifies them; writes the compliance report (HTML and JSON) and an audit bundle"

@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
     description = {
       "Scores a file with a registered model: per-token perplexity.",
       "",
-      "Scores a file with a registered model: per-token perplexity over all its texts. Lines that start with '{'"
+      "The perplexity is over all the file's texts. Lines that start with '{'"
           + " are JSON objects whose \"text\" is scored (a content export or shard); other lines are plain text;"
           + " blank lines are skipped. FILE - reads standard input. Prints one JSON object."
     })

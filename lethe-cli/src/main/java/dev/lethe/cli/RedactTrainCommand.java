@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
     description = {
       "Trains the OpenNLP PERSON name finder from CoNLL training splits.",
       "",
-      "Trains the OpenNLP PERSON name finder from CoNLL training splits. The shipped model"
+      "The shipped model"
           + " lethe-redact/src/main/resources/dev/lethe/redact/nlp/en-person.bin was made with%n"
           + "  lethe redact-train -o <that path> \\%n"
           + "      shared/data/pii/wnut17/train.conll shared/data/pii/btc/train.conll",

@@ -47,6 +47,26 @@ class HelpLayoutTest {
   }
 
   @Test
+  void noCommandsDetailsStartByRepeatingItsSummary() {
+    // The first description line is the summary 'lethe --help' lists; the help shows it first.
+    List<String> repeated = new ArrayList<>();
+    for (CommandLine command : everyCommand(Lethe.newCommandLine())) {
+      String[] description = command.getCommandSpec().usageMessage().description();
+      if (description.length < 3) {
+        continue;
+      }
+      String summary = description[0].strip();
+      String head = summary.endsWith(".") ? summary.substring(0, summary.length() - 1) : summary;
+      for (int i = 1; i < description.length; i++) {
+        if (!head.isEmpty() && description[i].strip().startsWith(head)) {
+          repeated.add(command.getCommandSpec().qualifiedName() + ": " + summary);
+        }
+      }
+    }
+    assertThat(repeated).isEmpty();
+  }
+
+  @Test
   void theCheckFindsABreakInsideASentenceAndAcceptsWrappedTextAndIndentedExamples() {
     String ragged = String.join("\n",
         "Appends every event of a ledger file to the store, all or nothing, validated",
