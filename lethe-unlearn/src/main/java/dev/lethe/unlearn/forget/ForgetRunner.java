@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.core.event.Rfc3339;
 import dev.lethe.core.ledger.ConsentLedger;
-import dev.lethe.pipeline.ContentLines;
 import dev.lethe.pipeline.Hashing;
 import dev.lethe.pipeline.Manifest;
 import dev.lethe.pipeline.ProgressListener;
@@ -30,9 +29,7 @@ import dev.lethe.unlearn.forget.ForgetRequest.CanaryExposure;
 import dev.lethe.unlearn.forget.ForgetRequest.Outcome;
 import dev.lethe.unlearn.forget.ForgetRequest.Replacement;
 import dev.lethe.unlearn.forget.ForgetRequest.Status;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -665,16 +662,7 @@ public final class ForgetRunner {
     Set<String> theirs = new HashSet<>();
     ledger.postedContent().stream().filter(c -> members.contains(c.member())).forEach(c -> theirs.add(c.content()));
     for (Path file : content) {
-      try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-        for (String line; (line = reader.readLine()) != null; ) {
-          if (line.isBlank()) {
-            continue;
-          }
-          if (ContentLines.parse(line) instanceof ContentLines.Parsed.Ok ok && members.contains(ok.record().member())) {
-            theirs.add(ok.record().content());
-          }
-        }
-      }
+      ContentExports.read(file, members, (id, member) -> theirs.add(id));
     }
     Set<String> leaked = new HashSet<>();
     JsonNode manifest = JSON.readTree(snapshot.resolve("manifest.json").toFile());

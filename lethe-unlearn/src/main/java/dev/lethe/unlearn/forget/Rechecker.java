@@ -3,7 +3,6 @@ package dev.lethe.unlearn.forget;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.core.ledger.ConsentLedger;
-import dev.lethe.pipeline.ContentLines;
 import dev.lethe.pipeline.Hashing;
 import dev.lethe.pipeline.Manifest;
 import dev.lethe.pipeline.ShardFormat;
@@ -16,10 +15,7 @@ import dev.lethe.unlearn.forget.ForgetRequest.Finding;
 import dev.lethe.unlearn.forget.ForgetRequest.FindingKind;
 import dev.lethe.unlearn.forget.ForgetRequest.Replacement;
 import dev.lethe.unlearn.forget.ForgetRequest.Status;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -271,14 +267,7 @@ final class Rechecker {
       exports.addAll(SnapshotSources.contentFiles(e.directory().getParent(), e.snapshot()).orElse(List.of()));
     }
     for (Path file : exports) {
-      try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-        for (String line; (line = reader.readLine()) != null; ) {
-          if (!line.isBlank() && ContentLines.parse(line) instanceof ContentLines.Parsed.Ok ok
-              && members.contains(ok.record().member())) {
-            out.put(ok.record().content(), ok.record().member());
-          }
-        }
-      }
+      ContentExports.read(file, members, out::put);
     }
     return out;
   }

@@ -1,0 +1,81 @@
+package dev.lethe.unlearn.forget;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.lethe.pipeline.ContentLines;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * Reads the content ids of some members from content exports (JSON Lines), keeping exactly the
+ * records {@link ContentLines#parse} reads as well-formed and whose member is one of them, while
+ * parsing in full only the lines that may be theirs.
+ *
+ * <p>Forgetting looks for a few members' content in exports of every member: most lines belong to
+ * someone else. A line {@link ContentLines#parse} accepts has exactly one top-level {@code member}
+ * field, a string (a repeated key makes the line malformed), and its record's member is that
+ * string. So a line whose first top-level {@code member} field is a string naming none of the
+ * members cannot yield one of their records, whatever the rest of it holds, and is skipped after
+ * reading up to that field; every other line (that field a member's, absent, not a string, or
+ * the JSON broken before it) is parsed in full as before. The records kept are the same as
+ * parsing every line, at a fraction of the cost (no tree, no timestamps, no text copied).
+ */
+final class ContentExports {
+
+  private static final JsonFactory FACTORY = new JsonFactory();
+
+  private ContentExports() {}
+
+  /**
+   * Calls {@code sink} with the content id and member of every well-formed record of one of
+   * {@code members} in {@code file}, in file order.
+   */
+  static void read(Path file, Set<String> members, BiConsumer<String, String> sink) throws IOException {
+    try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      for (String line; (line = reader.readLine()) != null; ) {
+        if (line.isBlank()) {
+          continue;
+        }
+        String named = firstMember(line);
+        if (named != null && !members.contains(named)) {
+          continue;
+        }
+        if (ContentLines.parse(line) instanceof ContentLines.Parsed.Ok ok && members.contains(ok.record().member())) {
+          sink.accept(ok.record().content(), ok.record().member());
+        }
+      }
+    }
+  }
+
+  /**
+   * The value of the line's first top-level {@code member} field if the line is a JSON object up
+   * to it and the value is a string; null if not (the line must then be parsed in full to know).
+   * A byte order mark before the object is skipped, as {@link ContentLines#parse} does.
+   */
+  static String firstMember(String line) {
+    String json = line.startsWith("\uFEFF") ? line.substring(1) : line;
+    try (JsonParser p = FACTORY.createParser(json)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+        boolean member = "member".equals(p.currentName());
+        JsonToken value = p.nextToken();
+        if (member) {
+          return value == JsonToken.VALUE_STRING ? p.getText() : null;
+        }
+        // A nested object or array may hold a "member" of its own: not the record's.
+        p.skipChildren();
+      }
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+}
