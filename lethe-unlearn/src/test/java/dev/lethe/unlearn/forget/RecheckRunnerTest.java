@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.core.ledger.ConsentLedger;
 import dev.lethe.core.ledger.LedgerReader;
+import dev.lethe.pipeline.LineageIndex;
 import dev.lethe.pipeline.ProgressListener;
 import dev.lethe.pipeline.SnapshotEngine;
 import dev.lethe.pipeline.SnapshotRequest;
@@ -23,10 +24,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -227,6 +231,55 @@ class RecheckRunnerTest {
   }
 
   @Test
+  void aShardRestoredAfterTheLineageIndexWasWrittenIsFoundFromTheFilesNotTheIndex() throws Exception {
+    Path original = snapshot.directory();
+    Path backup = temp.resolve("backup");
+    copyKeepingTimes(original, backup);
+    ForgetRequest done = forget("m3", List.of(root));
+    int number = ledger.memberNumber("m3").orElseThrow();
+
+    // The lineage index ("lethe where") is written after the forgetting and says no snapshot holds m3.
+    age(root);
+    try (LineageIndex index = LineageIndex.open(root)) {
+      assertThat(index.where(number)).isEmpty();
+    }
+    assertThat(root.resolve(LineageIndex.DIRECTORY).resolve("index")).isRegularFile();
+    try (LineageIndex index = LineageIndex.open(root)) {
+      assertThat(index.rebuilt()).as("the stored index is current before the restore").isFalse();
+    }
+    assertThat(runner(List.of(root)).recheck(List.of(done), ledger)).singleElement()
+        .satisfies(c -> assertThat(c.holds()).as(c.problems().toString()).isTrue());
+
+    // A backup tool restores the retired snapshot's deleted files with their old times, and the
+    // directory's time as it was: only the files' presence (and their inodes) tells.
+    FileTime directoryTime = Files.getLastModifiedTime(original);
+    try (Stream<Path> files = Files.list(backup)) {
+      for (Path f : files.toList()) {
+        if (!Files.exists(original.resolve(f.getFileName().toString()))) {
+          Files.copy(f, original.resolve(f.getFileName().toString()), StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+    Files.setLastModifiedTime(original, directoryTime);
+    assertThat(root.resolve(LineageIndex.DIRECTORY).resolve("index")).as("the stale index is still there").isRegularFile();
+
+    String snapshotId = snapshot.metadata().snapshot();
+    assertThat(runner(List.of(root)).recheck(List.of(done), ledger)).singleElement().satisfies(c -> {
+      // The bitmap check itself (not only the files-back check) sees the member again.
+      assertThat(c.problems()).anySatisfy(p -> assertThat(p)
+          .startsWith("retired snapshot " + snapshotId + " in " + root + " holds the member again"));
+      assertThat(c.problems()).anySatisfy(p -> assertThat(p).contains("deleted shard or member file(s) back"));
+      assertThat(c.findings()).contains(new ForgetRequest.Finding(ForgetRequest.FindingKind.RESTORED_SNAPSHOT,
+          snapshotId, "genai-training", AS_OF, null, 0));
+    });
+    assertThat(runner(List.of(root)).recheckCompleted(ledger, Set.of(), true).reopened()).containsExactly(done.id());
+    try (LineageIndex index = LineageIndex.open(root)) {
+      assertThat(index.where(number)).as("the index, checked against the files, agrees")
+          .extracting(h -> h.snapshot().snapshot()).containsExactly(snapshotId);
+    }
+  }
+
+  @Test
   void aRecheckThatDidNotFinishIsReportedAsAnError() {
     ForgetRunner.RunAndRecheck r = new ForgetRunner.RunAndRecheck(new ForgetRunner.RunReport(0, 0, 0, List.of()), null,
         "snapshot root gone");
@@ -245,6 +298,26 @@ class RecheckRunnerTest {
     assertThat(runner(List.of(root)).recheck(List.of(pending), ledger)).singleElement()
         .satisfies(c -> assertThat(c.problems()).containsExactly("request " + pending.id() + " is pending, not completed"));
     assertThatThrownBy(() -> pending.reopened(CLOCK.instant(), List.of())).isInstanceOf(IllegalStateException.class);
+  }
+
+  private static void copyKeepingTimes(Path from, Path to) throws IOException {
+    Files.createDirectories(to);
+    try (Stream<Path> files = Files.list(from)) {
+      for (Path f : files.toList()) {
+        Files.copy(f, to.resolve(f.getFileName().toString()), StandardCopyOption.COPY_ATTRIBUTES);
+      }
+    }
+  }
+
+  /** Sets every time under {@code root} long in the past, as after its files have settled, so the lineage index is stored. */
+  private static void age(Path root) throws IOException {
+    List<Path> all;
+    try (Stream<Path> walk = Files.walk(root)) {
+      all = walk.sorted(Comparator.reverseOrder()).toList();
+    }
+    for (Path p : all) {
+      Files.setLastModifiedTime(p, FileTime.from(Instant.parse("2024-01-01T00:00:00Z")));
+    }
   }
 
   private static Path copy(Path from, Path to) throws IOException {
