@@ -30,31 +30,17 @@ class ErasureCommandsTest {
 
   private static final Clock NOW = Clock.fixed(Instant.parse("2026-11-24T08:00:00Z"), ZoneOffset.UTC);
 
-  private static final String NAME = "Jane Quillfeather";
-  private static final String TEXT = "jane here, my pin is 48213";
+  private static final String NAME = ErasureStory.NAME;
+  private static final String TEXT = ErasureStory.TEXT;
   private static final String REASON = "I am on sick leave this month";
 
   /** Every line has an "id", so importing the file again must add nothing. */
-  private static final String LEDGER = String.join("\n",
-      "{\"id\":\"e1\",\"type\":\"policy.published\",\"at\":\"2024-01-01T00:00:00Z\",\"policy\":{\"version\":\"v1\","
-          + "\"effective\":\"2024-01-01T00:00:00Z\",\"notice_days\":0,\"regions\":{},\"purposes\":{"
-          + "\"genai-training\":{\"title\":\"t\",\"default\":\"opt-out\",\"min_age\":18,\"honor_gpc\":true,\"objectable\":true,"
-          + "\"content_kinds\":[\"post\"],\"visibility\":[\"public\"]}}}}",
-      "{\"id\":\"e2\",\"type\":\"member.registered\",\"at\":\"2024-01-02T00:00:00Z\",\"member\":\"jane\",\"country\":\"GB\","
-          + "\"birth_date\":\"1990-01-01\",\"name\":\"" + NAME + "\"}",
-      "{\"id\":\"e3\",\"type\":\"member.registered\",\"at\":\"2024-01-02T00:00:00Z\",\"member\":\"omar\",\"country\":\"GB\","
-          + "\"birth_date\":\"1985-05-05\",\"name\":\"Omar Stay\"}",
-      "{\"id\":\"e4\",\"type\":\"notice.sent\",\"at\":\"2024-01-03T00:00:00Z\",\"member\":\"jane\",\"policy_version\":\"v1\"}",
-      "{\"id\":\"e5\",\"type\":\"notice.sent\",\"at\":\"2024-01-03T00:00:00Z\",\"member\":\"omar\",\"policy_version\":\"v1\"}",
-      "{\"id\":\"e6\",\"type\":\"content.posted\",\"at\":\"2024-01-05T00:00:00Z\",\"content\":\"j1\",\"member\":\"jane\","
-          + "\"kind\":\"post\",\"visibility\":\"public\",\"text\":\"" + TEXT + "\"}",
-      "{\"id\":\"e7\",\"type\":\"content.posted\",\"at\":\"2024-01-05T00:00:00Z\",\"content\":\"o1\",\"member\":\"omar\","
-          + "\"kind\":\"post\",\"visibility\":\"public\",\"text\":\"omar likes trains, says jane quillfeather\"}",
+  private static final String LEDGER = String.join("\n", ErasureStory.BEFORE_ERASURE) + "\n" + String.join("\n",
       "{\"id\":\"e8\",\"type\":\"objection.filed\",\"at\":\"2024-02-01T00:00:00Z\",\"objection\":\"ob1\",\"member\":\"jane\","
           + "\"purpose\":\"genai-training\",\"reason\":\"" + REASON + "\"}",
       "{\"id\":\"e9\",\"type\":\"objection.decided\",\"at\":\"2024-02-10T00:00:00Z\",\"objection\":\"ob1\",\"outcome\":\"rejected\","
           + "\"justification\":\"no grounds given\"}",
-      "{\"id\":\"e10\",\"type\":\"erasure.requested\",\"at\":\"2024-03-01T00:00:00Z\",\"member\":\"jane\"}",
+      ErasureStory.erasure("e10"),
       "{\"type\":\"query\",\"at\":\"2024-01-04T00:00:00Z\",\"member\":\"jane\",\"purpose\":\"genai-training\"}",
       "{\"type\":\"query\",\"at\":\"2024-02-05T00:00:00Z\",\"member\":\"jane\",\"purpose\":\"genai-training\"}",
       "{\"type\":\"query\",\"at\":\"2024-02-29T23:59:59Z\",\"member\":\"jane\",\"purpose\":\"genai-training\"}",

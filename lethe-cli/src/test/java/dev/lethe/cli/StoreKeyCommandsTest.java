@@ -36,25 +36,10 @@ class StoreKeyCommandsTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Clock NOW = Clock.fixed(Instant.parse("2026-11-24T08:00:00Z"), ZoneOffset.UTC);
-  private static final String NAME = "Jane Quillfeather";
+  private static final String NAME = ErasureStory.NAME;
 
-  private static final String LEDGER = String.join("\n",
-      "{\"id\":\"e1\",\"type\":\"policy.published\",\"at\":\"2024-01-01T00:00:00Z\",\"policy\":{\"version\":\"v1\","
-          + "\"effective\":\"2024-01-01T00:00:00Z\",\"notice_days\":0,\"regions\":{},\"purposes\":{"
-          + "\"genai-training\":{\"title\":\"t\",\"default\":\"opt-out\",\"min_age\":18,\"honor_gpc\":true,\"objectable\":true,"
-          + "\"content_kinds\":[\"post\"],\"visibility\":[\"public\"]}}}}",
-      "{\"id\":\"e2\",\"type\":\"member.registered\",\"at\":\"2024-01-02T00:00:00Z\",\"member\":\"jane\",\"country\":\"GB\","
-          + "\"birth_date\":\"1990-01-01\",\"name\":\"" + NAME + "\"}",
-      "{\"id\":\"e3\",\"type\":\"member.registered\",\"at\":\"2024-01-02T00:00:00Z\",\"member\":\"omar\",\"country\":\"GB\","
-          + "\"birth_date\":\"1985-05-05\",\"name\":\"Omar Stay\"}",
-      "{\"id\":\"e4\",\"type\":\"notice.sent\",\"at\":\"2024-01-03T00:00:00Z\",\"member\":\"jane\",\"policy_version\":\"v1\"}",
-      "{\"id\":\"e5\",\"type\":\"notice.sent\",\"at\":\"2024-01-03T00:00:00Z\",\"member\":\"omar\",\"policy_version\":\"v1\"}",
-      "{\"id\":\"e6\",\"type\":\"content.posted\",\"at\":\"2024-01-05T00:00:00Z\",\"content\":\"j1\",\"member\":\"jane\","
-          + "\"kind\":\"post\",\"visibility\":\"public\",\"text\":\"jane here, my pin is 48213\"}",
-      "{\"id\":\"e7\",\"type\":\"content.posted\",\"at\":\"2024-01-05T00:00:00Z\",\"content\":\"o1\",\"member\":\"omar\","
-          + "\"kind\":\"post\",\"visibility\":\"public\",\"text\":\"omar likes trains, says jane quillfeather\"}",
-      "{\"id\":\"e8\",\"type\":\"erasure.requested\",\"at\":\"2024-03-01T00:00:00Z\",\"member\":\"jane\"}",
-      "");
+  private static final String LEDGER =
+      String.join("\n", ErasureStory.BEFORE_ERASURE) + "\n" + ErasureStory.erasure("e8") + "\n";
 
   private static EmbeddedPostgres server;
   private static final AtomicInteger NEXT = new AtomicInteger();
