@@ -29,7 +29,10 @@ class ArchitectureTest {
         .layer("unlearn").definedBy("dev.lethe.unlearn..")
         .layer("server").definedBy("dev.lethe.server..")
         .layer("cli").definedBy("dev.lethe.cli..")
+        .layer("testkit").definedBy("dev.lethe.testkit..")
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+        // Test helpers: on the tests' class path only, so no main class may name them.
+        .whereLayer("testkit").mayNotBeAccessedByAnyLayer()
         .whereLayer("server").mayOnlyBeAccessedByLayers("cli")
         .whereLayer("unlearn").mayOnlyBeAccessedByLayers("server", "cli")
         // Only found through ShardFormat.named: nothing names the optional Parquet module's classes.
@@ -39,6 +42,16 @@ class ArchitectureTest {
         .whereLayer("redact").mayOnlyBeAccessedByLayers("pipeline", "parquet", "unlearn", "server", "cli")
         .whereLayer("core").mayOnlyBeAccessedByLayers("redact", "store", "pipeline", "parquet", "unlearn", "server", "cli")
         .withOptionalLayers(true)
+        .check(LETHE);
+  }
+
+  @Test
+  void testkitUsesNothingButTheJdk() {
+    // Any module's tests may take lethe-testkit, so it may not lean on any module (or library) itself.
+    noClasses()
+        .that().resideInAPackage("dev.lethe.testkit..")
+        .should().dependOnClassesThat()
+        .resideOutsideOfPackages("java..", "dev.lethe.testkit..")
         .check(LETHE);
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.luben.zstd.ZstdInputStream;
+import dev.lethe.testkit.Trees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -172,23 +172,6 @@ class ErasureCommandsTest {
 
   /** Files under {@code root} whose bytes hold the text in UTF-8. */
   private static List<Path> filesHolding(Path root, String text) throws IOException {
-    byte[] needle = text.getBytes(StandardCharsets.UTF_8);
-    List<Path> found = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(root)) {
-      for (Path p : files.filter(Files::isRegularFile).toList()) {
-        byte[] hay = Files.readAllBytes(p);
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-          for (int j = 0; j < needle.length; j++) {
-            if (hay[i + j] != needle[j]) {
-              continue outer;
-            }
-          }
-          found.add(p);
-          break;
-        }
-      }
-    }
-    return found;
+    return Trees.filesHolding(root, List.of(text.getBytes(StandardCharsets.UTF_8)));
   }
 }

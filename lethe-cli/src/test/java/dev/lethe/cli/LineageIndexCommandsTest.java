@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.pipeline.LineageIndex;
+import dev.lethe.testkit.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,13 +77,6 @@ class LineageIndexCommandsTest {
 
   /** Sets the time of every snapshot file and directory (not the index's) to long ago. */
   private static void age(Path root) throws IOException {
-    FileTime longAgo = FileTime.from(Instant.parse("2024-01-01T00:00:00Z"));
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        if (!p.startsWith(root.resolve(LineageIndex.DIRECTORY))) {
-          Files.setLastModifiedTime(p, longAgo);
-        }
-      }
-    }
+    Trees.setLastModified(root, FileTime.from(Instant.parse("2024-01-01T00:00:00Z")), root.resolve(LineageIndex.DIRECTORY));
   }
 }

@@ -1,5 +1,7 @@
 package dev.lethe.cli;
 
+import static dev.lethe.testkit.Trees.copy;
+import static dev.lethe.testkit.Trees.restoreMissing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -81,8 +83,8 @@ class RecheckCommandsTest {
 
     // The operator's backup, taken before forgetting.
     Path backup = dir.resolve("backup");
-    SnapshotRootsTest.copy(out.resolve(snapshot), backup.resolve("snapshot"));
-    SnapshotRootsTest.copy(modelDir, backup.resolve("model"));
+    copy(out.resolve(snapshot), backup.resolve("snapshot"));
+    copy(modelDir, backup.resolve("model"));
 
     assertThat(CliRun.run("forget", "--data", data, "--member", "u2").status()).isZero();
     CliRun run = CliRun.run("forget-run", "--data", data, "--threads", "2");
@@ -183,7 +185,7 @@ class RecheckCommandsTest {
     String model = JSON.readTree(train.out()).get("model").asText();
     Path modelDir = dir.resolve("data").resolve("models").resolve(model);
     Path backup = dir.resolve("backup");
-    SnapshotRootsTest.copy(modelDir, backup.resolve("model"));
+    copy(modelDir, backup.resolve("model"));
 
     assertThat(CliRun.run("forget", "--data", data, "--member", "u2").status()).isZero();
     CliRun first = CliRun.run("forget-run", "--data", data, "--threads", "2");
@@ -297,19 +299,5 @@ class RecheckCommandsTest {
         throw new UncheckedIOException(e);
       }
     }).toList();
-  }
-
-  /** Copies back every file of the backup that is no longer there, as a restore would. */
-  private static void restoreMissing(Path from, Path to) throws IOException {
-    List<Path> all;
-    try (Stream<Path> walk = Files.walk(from)) {
-      all = walk.filter(Files::isRegularFile).toList();
-    }
-    for (Path p : all) {
-      Path target = to.resolve(from.relativize(p).toString());
-      if (!Files.exists(target)) {
-        Files.copy(p, target);
-      }
-    }
   }
 }

@@ -1,5 +1,7 @@
 package dev.lethe.cli;
 
+import static dev.lethe.testkit.Trees.copy;
+import static dev.lethe.testkit.Trees.delete;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -272,22 +274,6 @@ class SnapshotRootsTest {
     assertThat(out.resolve(snapshot).resolve("manifest.json")).isRegularFile();
   }
 
-  /** Copies a directory tree, as a backup would. */
-  static void copy(Path from, Path to) throws IOException {
-    List<Path> all;
-    try (Stream<Path> walk = Files.walk(from)) {
-      all = walk.toList();
-    }
-    for (Path p : all) {
-      Path target = to.resolve(from.relativize(p).toString());
-      if (Files.isDirectory(p)) {
-        Files.createDirectories(target);
-      } else {
-        Files.copy(p, target);
-      }
-    }
-  }
-
   @Test
   void aRegisteredRootThatIsGoneFailsForgettingClosed(@TempDir Path dir) throws Exception {
     String data = imported(dir);
@@ -367,16 +353,6 @@ class SnapshotRootsTest {
       return JSON.readTree(line);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static void delete(Path root) throws java.io.IOException {
-    List<Path> all = new ArrayList<>();
-    try (Stream<Path> walk = Files.walk(root)) {
-      walk.forEach(all::add);
-    }
-    for (int i = all.size() - 1; i >= 0; i--) {
-      Files.delete(all.get(i));
     }
   }
 }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.testkit.Trees;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -568,18 +567,8 @@ class LineageIndexTest {
     return catalog.snapshots().stream().filter(e -> !e.union().isEmpty()).findFirst().orElseThrow().union().first();
   }
 
-  /** Sets every time under {@code root} (and its own) long in the past, as after files have settled. */
+  /** Sets every time under {@code root} (and its own) but the index's long in the past, as after files have settled. */
   private static void age(Path root) throws IOException {
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        if (!p.getFileName().toString().equals(LineageIndex.DIRECTORY) && !p.getParent().getFileName().toString().equals(LineageIndex.DIRECTORY)) {
-          try {
-            Files.setLastModifiedTime(p, LONG_AGO);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      }
-    }
+    Trees.setLastModified(root, LONG_AGO, root.resolve(LineageIndex.DIRECTORY));
   }
 }

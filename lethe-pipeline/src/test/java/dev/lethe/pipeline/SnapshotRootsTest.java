@@ -6,6 +6,7 @@ import dev.lethe.core.ledger.ConsentLedger;
 import dev.lethe.store.LedgerStore;
 import dev.lethe.store.RecordedSnapshot;
 import dev.lethe.store.StoreConfig;
+import dev.lethe.testkit.Trees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -133,9 +134,7 @@ class SnapshotRootsTest {
 
       // Deleted by hand first: retiring removes the record, and the gap with it.
       Path dir = built.get(1).directory();
-      try (Stream<Path> walk = Files.walk(dir)) {
-        walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      Trees.delete(dir);
       assertThat(SnapshotRoots.check(store, List.of(root)).complete()).isFalse();
       assertThat(SnapshotRoots.retire(store, root, id(built.get(1))).deleted()).isFalse();
       assertThat(SnapshotRoots.check(store, List.of(root)).complete()).isTrue();

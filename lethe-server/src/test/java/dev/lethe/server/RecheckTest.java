@@ -1,9 +1,10 @@
 package dev.lethe.server;
 
+import static dev.lethe.testkit.Trees.copy;
+import static dev.lethe.testkit.Trees.restoreMissing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -181,34 +182,5 @@ class RecheckTest {
         .header("Cookie", Auth.COOKIE + "=" + admin).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     return r.body();
-  }
-
-  static void copy(Path from, Path to) throws IOException {
-    List<Path> all;
-    try (Stream<Path> walk = Files.walk(from)) {
-      all = walk.toList();
-    }
-    for (Path p : all) {
-      Path target = to.resolve(from.relativize(p).toString());
-      if (Files.isDirectory(p)) {
-        Files.createDirectories(target);
-      } else {
-        Files.copy(p, target);
-      }
-    }
-  }
-
-  /** Copies back every file of the backup that is no longer there, as a restore would. */
-  static void restoreMissing(Path from, Path to) throws IOException {
-    List<Path> all;
-    try (Stream<Path> walk = Files.walk(from)) {
-      all = walk.filter(Files::isRegularFile).toList();
-    }
-    for (Path p : all) {
-      Path target = to.resolve(from.relativize(p).toString());
-      if (!Files.exists(target)) {
-        Files.copy(p, target);
-      }
-    }
   }
 }

@@ -7,14 +7,13 @@ import dev.lethe.pipeline.LineageIndex;
 import dev.lethe.pipeline.SnapshotCatalog;
 import dev.lethe.pipeline.SnapshotFiles;
 import dev.lethe.pipeline.SnapshotRoots;
+import dev.lethe.testkit.Trees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,14 +61,7 @@ class SnapshotLineageTest {
 
   /** Makes every file and directory under the root (but the index's) look an hour old, as after a quiet hour. */
   private void settle() throws Exception {
-    FileTime hourAgo = FileTime.from(Instant.now().minusSeconds(3600));
-    List<Path> all;
-    try (Stream<Path> walk = Files.walk(root)) {
-      all = walk.filter(p -> !p.startsWith(root.resolve(LineageIndex.DIRECTORY))).sorted(Comparator.reverseOrder()).toList();
-    }
-    for (Path p : all) {
-      Files.setLastModifiedTime(p, hourAgo);
-    }
+    Trees.setLastModified(root, FileTime.from(Instant.now().minusSeconds(3600)), root.resolve(LineageIndex.DIRECTORY));
   }
 
   private JsonNode usage(String member) throws Exception {

@@ -1,10 +1,9 @@
 package dev.lethe.store;
 
+import dev.lethe.testkit.Trees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -37,28 +36,7 @@ final class PurgedBytes {
 
   /** The regular files among {@code files} whose bytes hold {@code text} as UTF-8 or UTF-16. */
   static List<Path> holding(Stream<Path> files, String text) throws IOException {
-    List<byte[]> needles = List.of(text.getBytes(StandardCharsets.UTF_8), text.getBytes(StandardCharsets.UTF_16BE),
-        text.getBytes(StandardCharsets.UTF_16LE));
-    List<Path> found = new ArrayList<>();
-    for (Path p : files.filter(Files::isRegularFile).toList()) {
-      byte[] bytes = Files.readAllBytes(p);
-      if (needles.stream().anyMatch(n -> indexOf(bytes, n) >= 0)) {
-        found.add(p);
-      }
-    }
-    return found;
-  }
-
-  private static int indexOf(byte[] hay, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= hay.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (hay[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
+    return Trees.holding(files, List.of(text.getBytes(StandardCharsets.UTF_8), text.getBytes(StandardCharsets.UTF_16BE),
+        text.getBytes(StandardCharsets.UTF_16LE)));
   }
 }

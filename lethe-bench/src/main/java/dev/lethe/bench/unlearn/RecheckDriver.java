@@ -10,6 +10,7 @@ import dev.lethe.pipeline.SnapshotResult;
 import dev.lethe.redact.Detector;
 import dev.lethe.redact.EntityType;
 import dev.lethe.redact.RedactionPolicy;
+import dev.lethe.testkit.Trees;
 import dev.lethe.unlearn.ModelRegistry;
 import dev.lethe.unlearn.ShardTrainer;
 import dev.lethe.unlearn.Training;
@@ -36,7 +37,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * What re-checking completed forget requests costs ({@code lethe verify-forgetting --all}, the
@@ -123,8 +123,8 @@ public final class RecheckDriver {
     System.out.printf("%,d members, %,d posts (%.1f MB), %d shards; snapshot and model in %.1f s; %d threads%n", members, posts,
         Files.size(content) / 1e6, snapshot.metadata().shards().size(), seconds(t0), threads);
     Path backup = dir.resolve("backup");
-    copy(snapshot.directory(), backup.resolve("snapshot"));
-    copy(model.model().directory(), backup.resolve("model"));
+    Trees.copy(snapshot.directory(), backup.resolve("snapshot"));
+    Trees.copy(model.model().directory(), backup.resolve("model"));
 
     ForgetQueue queue = ForgetQueue.open(dir.resolve("forget"));
     CountingAudit audit = new CountingAudit();
@@ -174,8 +174,8 @@ public final class RecheckDriver {
         completed.size(), oneSeconds * completed.size());
 
     // The backup taken before forgetting is restored over the retired snapshot and model.
-    restoreMissing(backup.resolve("snapshot"), snapshot.directory());
-    restoreMissing(backup.resolve("model"), model.model().directory());
+    Trees.restoreMissing(backup.resolve("snapshot"), snapshot.directory());
+    Trees.restoreMissing(backup.resolve("model"), model.model().directory());
     t = System.nanoTime();
     List<ForgetRunner.Recheck> back = runner.recheck(completed, ledger);
     double backSeconds = seconds(t);
@@ -233,35 +233,6 @@ public final class RecheckDriver {
         }
         w.write("{\"content\":\"c" + i + "\",\"member\":\"m" + (i % members) + "\",\"kind\":\"post\",\"visibility\":\"public\","
             + "\"posted_at\":\"2024-10-01T00:00:00Z\",\"text\":\"" + text + ".\"}\n");
-      }
-    }
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    List<Path> all;
-    try (Stream<Path> walk = Files.walk(from)) {
-      all = walk.toList();
-    }
-    for (Path p : all) {
-      Path target = to.resolve(from.relativize(p).toString());
-      if (Files.isDirectory(p)) {
-        Files.createDirectories(target);
-      } else {
-        Files.copy(p, target);
-      }
-    }
-  }
-
-  /** Copies back every file of the backup that is no longer there, as a restore would. */
-  private static void restoreMissing(Path from, Path to) throws IOException {
-    List<Path> all;
-    try (Stream<Path> walk = Files.walk(from)) {
-      all = walk.filter(Files::isRegularFile).toList();
-    }
-    for (Path p : all) {
-      Path target = to.resolve(from.relativize(p).toString());
-      if (!Files.exists(target)) {
-        Files.copy(p, target);
       }
     }
   }

@@ -1,5 +1,8 @@
 package dev.lethe.store.audit;
 
+import static dev.lethe.testkit.MerkleVectors.EMPTY_ROOT;
+import static dev.lethe.testkit.MerkleVectors.LEAVES;
+import static dev.lethe.testkit.MerkleVectors.ROOTS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
@@ -21,23 +24,6 @@ import org.junit.jupiter.api.Test;
 class MerkleTest {
 
   private static final HexFormat HEX = HexFormat.of();
-
-  private static final String[] LEAVES = {
-    "", "00", "10", "2021", "3031", "40414243", "5051525354555657", "606162636465666768696a6b6c6d6e6f"
-  };
-
-  private static final String[] ROOTS = {
-    "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
-    "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
-    "aeb6bcfe274b70a14fb067a5e5578264db0fa9b51af5e0ba159158f329e06e77",
-    "d37ee418976dd95753c1c73862b9398fa2a2cf9b4ff0fdfe8b30cd95209614b7",
-    "4e3bbb1f7b478dcfe71fb631631519a3bca12c9aefca1612bfce4c13a86264d4",
-    "76e67dadbcdf1e10e1b74ddc608abd2f98dfb16fbce75277b5232a127f2087ef",
-    "ddb89be403809e325750d3d263cd78929c2942b7942a34b77e122c9594a74c8c",
-    "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328",
-  };
-
-  private static final String EMPTY_ROOT = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
   /** {0-based leaf index, tree size, proof...}. */
   private static final String[][] INCLUSION = {
@@ -87,7 +73,7 @@ class MerkleTest {
   }
 
   private static byte[] root(int size) {
-    return HEX.parseHex(ROOTS[size - 1]);
+    return HEX.parseHex(ROOTS.get(size - 1));
   }
 
   @Test
@@ -97,9 +83,9 @@ class MerkleTest {
     assertThat(Merkle.root(List.of())).isEqualTo(HEX.parseHex(EMPTY_ROOT));
     Frontier edge = new Frontier();
     for (int n = 1; n <= 8; n++) {
-      assertThat(Merkle.hex(Merkle.root(leaves.subList(0, n)))).as("size %d", n).isEqualTo(ROOTS[n - 1]);
+      assertThat(Merkle.hex(Merkle.root(leaves.subList(0, n)))).as("size %d", n).isEqualTo(ROOTS.get(n - 1));
       edge.append(leaves.get(n - 1));
-      assertThat(Merkle.hex(edge.root())).as("frontier size %d", n).isEqualTo(ROOTS[n - 1]);
+      assertThat(Merkle.hex(edge.root())).as("frontier size %d", n).isEqualTo(ROOTS.get(n - 1));
       Frontier reloaded = Frontier.load(Merkle.fromLeafHashes(leaves), n);
       assertThat(reloaded.root()).isEqualTo(edge.root());
     }

@@ -1,5 +1,7 @@
 package dev.lethe.unlearn.forget;
 
+import static dev.lethe.testkit.Trees.copy;
+import static dev.lethe.testkit.Trees.restoreMissing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -317,35 +319,6 @@ class RecheckRunnerTest {
     }
     for (Path p : all) {
       Files.setLastModifiedTime(p, FileTime.from(Instant.parse("2024-01-01T00:00:00Z")));
-    }
-  }
-
-  private static Path copy(Path from, Path to) throws IOException {
-    List<Path> all;
-    try (Stream<Path> walk = Files.walk(from)) {
-      all = walk.toList();
-    }
-    for (Path p : all) {
-      Path target = to.resolve(from.relativize(p).toString());
-      if (Files.isDirectory(p)) {
-        Files.createDirectories(target);
-      } else {
-        Files.copy(p, target);
-      }
-    }
-    return to;
-  }
-
-  private static void restoreMissing(Path from, Path to) throws IOException {
-    List<Path> all;
-    try (Stream<Path> walk = Files.walk(from)) {
-      all = walk.filter(Files::isRegularFile).toList();
-    }
-    for (Path p : all) {
-      Path target = to.resolve(from.relativize(p).toString());
-      if (!Files.exists(target)) {
-        Files.copy(p, target);
-      }
     }
   }
 }
