@@ -141,6 +141,9 @@ public final class PersonModelTrainer {
    * Writes the words that the training text uses in lower case at least twice and at least as
    * often as capitalised mid-sentence: "will", "hope", "street" are in the name list but are
    * mostly ordinary words, while "john" is written lower case now and then but mostly "John".
+   * A lower-case word the labels mark as a person ("omg emily is so funny") is a name written in
+   * lower case, not an ordinary word, and is not counted: counted, "emily", "jason" and "lucy"
+   * became common words, which no name rule and not the model ever take for a name.
    */
   public static void writeCommonWords(List<Path> inputs, Path output) throws IOException {
     java.util.Map<String, int[]> counts = new java.util.HashMap<>();
@@ -152,6 +155,9 @@ public final class PersonModelTrainer {
             continue;
           }
           if (t.chars().allMatch(Character::isLowerCase)) {
+            if (person(s.tags().get(i))) {
+              continue;
+            }
             counts.computeIfAbsent(NameGazetteer.fold(t), k -> new int[2])[0]++;
           } else if (i > 0 && Character.isUpperCase(t.charAt(0))) {
             counts.computeIfAbsent(NameGazetteer.fold(t), k -> new int[2])[1]++;
@@ -166,5 +172,10 @@ public final class PersonModelTrainer {
       }
     });
     Files.write(output, words, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** Whether a CoNLL tag ({@code B-person}, {@code I-PER}) marks a person. */
+  private static boolean person(String tag) {
+    return tag.length() > 2 && tag.charAt(1) == '-' && "PERSON".equals(Datasets.typeName(tag.substring(2)));
   }
 }
