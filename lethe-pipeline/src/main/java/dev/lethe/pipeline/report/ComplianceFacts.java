@@ -70,6 +70,17 @@ public record ComplianceFacts(
     public boolean onTime(Instant now) {
       return decidedAt != null ? !decidedAt.isAfter(deadline) : !now.isAfter(deadline);
     }
+
+    /**
+     * {@code decided-on-time}, {@code decided-late}, {@code pending} (undecided, deadline not yet
+     * passed at {@code now}) or {@code overdue} (undecided past its deadline).
+     */
+    public String status(Instant now) {
+      if (decidedAt != null) {
+        return decidedAt.isAfter(deadline) ? "decided-late" : "decided-on-time";
+      }
+      return now.isAfter(deadline) ? "overdue" : "pending";
+    }
   }
 
   /**

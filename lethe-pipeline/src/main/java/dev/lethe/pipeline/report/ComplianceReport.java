@@ -65,6 +65,7 @@ public final class ComplianceReport {
       n.put("decided_at", ob.decidedAt() == null ? null : Rfc3339.format(ob.decidedAt()));
       n.put("outcome", ob.outcome());
       n.put("on_time", ob.onTime(f.generatedAt()));
+      n.put("status", ob.status(f.generatedAt()));
     }
     ArrayNode forgets = o.putArray("forget_requests");
     for (ForgetFacts r : f.forgetRequests()) {
@@ -218,15 +219,31 @@ public final class ComplianceReport {
       h.append("<p>No objections were filed.</p>");
       return;
     }
-    long onTime = f.objections().stream().filter(o -> o.onTime(f.generatedAt())).count();
-    h.append("<p>").append(onTime).append(" of ").append(f.objections().size())
-        .append(" objections were decided within one month of filing (GDPR Art. 12(3)).</p>");
+    // Undecided objections within their month are neither decided nor late: counted apart, so the
+    // sentence never calls them decided.
+    Map<String, Long> byStatus = new java.util.TreeMap<>();
+    f.objections().forEach(o -> byStatus.merge(o.status(f.generatedAt()), 1L, Long::sum));
+    h.append("<p>").append(byStatus.getOrDefault("decided-on-time", 0L)).append(" of ").append(f.objections().size())
+        .append(" objections were decided within one month of filing (GDPR Art. 12(3))");
+    long late = byStatus.getOrDefault("decided-late", 0L);
+    long overdue = byStatus.getOrDefault("overdue", 0L);
+    long pending = byStatus.getOrDefault("pending", 0L);
+    if (late > 0) {
+      h.append("; ").append(late).append(" were decided late");
+    }
+    if (overdue > 0) {
+      h.append("; ").append(overdue).append(" are undecided past their deadline");
+    }
+    if (pending > 0) {
+      h.append("; ").append(pending).append(pending == 1 ? " is" : " are").append(" awaiting a decision within the month");
+    }
+    h.append(".</p>");
     h.append("<table><tr><th>Objection</th><th>Purpose</th><th>Filed</th><th>Deadline</th><th>Decided</th><th>Outcome</th><th>Days</th></tr>");
     for (ObjectionFacts o : f.objections()) {
       boolean ok = o.onTime(f.generatedAt());
       h.append("<tr><td>").append(esc(o.objection())).append("</td><td>").append(esc(o.purpose())).append("</td><td>")
           .append(day(o.filedAt())).append("</td><td>").append(day(o.deadline())).append("</td><td>")
-          .append(o.decidedAt() == null ? "pending" : day(o.decidedAt())).append("</td><td>").append(esc(String.valueOf(o.outcome())))
+          .append(o.decidedAt() == null ? "pending" : day(o.decidedAt())).append("</td><td>").append(o.outcome() == null ? "–" : esc(o.outcome()))
           .append("</td><td class=\"n ").append(ok ? "ok" : "bad").append("\">")
           .append(o.decidedAt() == null ? "–" : String.valueOf(Duration.between(o.filedAt(), o.decidedAt()).toDays())).append("</td></tr>");
     }

@@ -64,4 +64,27 @@ class ComplianceReportTest {
     assertThat(json.get("forget_requests").get(0).get("verification").asText()).isEqualTo("passed");
     assertThat(json.get("audit").get("leaves").asLong()).isEqualTo(42);
   }
+
+  @Test
+  void anUndecidedObjectionWithinItsMonthIsCountedAsPendingNotAsDecided() {
+    ComplianceFacts base = facts(0);
+    Instant now = base.generatedAt(); // 2024-12-15
+    List<ObjectionFacts> objections = List.of(
+        base.objections().get(0), // decided on 2024-10-20, deadline 2024-11-01
+        new ObjectionFacts("obj-late", "p", Instant.parse("2024-09-01T00:00:00Z"), Instant.parse("2024-10-01T00:00:00Z"),
+            Instant.parse("2024-10-05T00:00:00Z"), "rejected"),
+        new ObjectionFacts("obj-overdue", "p", Instant.parse("2024-10-01T00:00:00Z"), Instant.parse("2024-11-01T00:00:00Z"),
+            null, null),
+        new ObjectionFacts("obj-pending", "p", Instant.parse("2024-12-10T00:00:00Z"), Instant.parse("2025-01-10T00:00:00Z"),
+            null, null));
+    ComplianceFacts f = new ComplianceFacts(base.title(), now, base.snapshots(), objections, base.forgetRequests(), base.audit());
+
+    String html = ComplianceReport.html(f);
+    assertThat(html).contains("1 of 4 objections were decided within one month of filing (GDPR Art. 12(3)); 1 were decided"
+        + " late; 1 are undecided past their deadline; 1 is awaiting a decision within the month.");
+    assertThat(html).doesNotContain(">null<");
+    ObjectNode json = ComplianceReport.json(f);
+    assertThat(json.get("objections")).extracting(o -> o.get("status").asText())
+        .containsExactly("decided-on-time", "decided-late", "overdue", "pending");
+  }
 }
