@@ -20,7 +20,9 @@ final class ListedNames {
           "saturday", "sunday", "god", "lord", "christmas", "easter", "mr", "mrs", "ms", "dr", "hi",
           "hello", "dear", "thanks", "ok", "lol", "omg", "rt", "the", "and", "user", "bot", "name",
           "phone", "mobile", "desk", "fax", "address", "date", "street", "road", "avenue", "suite",
-          "apt", "ul", "box", "iban", "email", "zip");
+          "apt", "ul", "box", "iban", "email", "zip", "sept", "sep", "oct", "nov", "dec", "aug", "jul",
+          "jun", "thurs", "thu", "tues", "tue", "weds", "wed", "happy", "birthday", "goodnight",
+          "watch", "live", "part", "new", "year");
   /** Countries, peoples and the last words of names of things, which the name list also holds. */
   static final Set<String> NOT_PEOPLE =
       Set.of("norway", "sweden", "france", "austria", "germany", "spain", "italy", "greece",

@@ -72,6 +72,19 @@ final class PersonVeto {
   static final Set<String> PLACE_CUES = Set.of("in", "from", "near", "at");
   static final Set<String> TITLES =
       Set.of("dr", "mr", "mrs", "ms", "miss", "prof", "sir", "madam", "dame", "lord", "lady");
+  /**
+   * Dates, greetings and headline words that, alone or together, are never a person ("Watch Live",
+   * "Happy New Year", "Sept", "Thurs"), though the name lists or the model take them for one. All
+   * are in {@link ListedNames#NOT_NAMES}, whose {@link Lexicon#NOT_NAME} bit answers most tokens.
+   * "God" and "Lord" are not: the labeled sets count them as people.
+   */
+  static final Set<String> NEVER_ALONE = Set.of(
+      "january", "february", "march", "april", "may", "june", "july", "august", "september",
+      "october", "november", "december", "sept", "sep", "oct", "nov", "dec", "aug", "jul", "jun",
+      "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "thurs", "thu",
+      "tues", "tue", "weds", "wed", "christmas", "easter", "hi", "hello", "dear", "thanks", "happy",
+      "birthday", "goodnight", "watch", "live", "part", "new", "year");
+
   /** Words that end or follow the name of a company or an ensemble. */
   static final Set<String> ORGANISATION = Set.of(
       "inc", "llc", "ltd", "llp", "plc", "gmbh", "corp", "corporation", "company", "co", "group",
@@ -115,6 +128,7 @@ final class PersonVeto {
       }
       boolean places = true;
       boolean titles = true;
+      boolean notNames = true;
       boolean people = false;
       for (int k = a; k <= b; k++) {
         if (!tk.word(k)) {
@@ -122,6 +136,7 @@ final class PersonVeto {
         }
         places &= tk.foldedIn(k, Lexicon.PLACE, PLACES);
         titles &= tk.foldedIn(k, Lexicon.TITLE, TITLES);
+        notNames &= tk.nameFoldedIn(k, Lexicon.NOT_NAME, NEVER_ALONE);
         people |= tk.foldedIn(k, Lexicon.DEMONYM, DEMONYMS);
       }
       people |= a > 0 && tk.capitalized(a - 1) && spacesBetween(tk, a - 1, a)
@@ -134,7 +149,7 @@ final class PersonVeto {
       // A house number before the run: "29 Rue de Tanger" (after it is too common in posts:
       // "Kobe 24").
       boolean numbered = a > 0 && spacesBetween(tk, a - 1, a) && houseNumber(tk, a - 1);
-      if (places || titles || people || org || place || numbered) {
+      if (places || titles || notNames || people || org || place || numbered) {
         h.scores[i] = -1; // marked; removed below
       }
       if (org) {

@@ -213,4 +213,11 @@ class DetectorTest {
     assertThat(found(Detector.standard(), "Thanks Virginia, see you Monday", EntityType.PERSON))
         .containsExactly("Virginia");
   }
+
+  @Test
+  void datesGreetingsAndHeadlineWordsAreNoPeopleAloneOrTogether() {
+    assertThat(found(Detector.standard(), "Happy Birthday and Happy New Year to all", EntityType.PERSON)).isEmpty();
+    assertThat(found(Detector.standard(), "Watch Live: the final on Sept 12, see you Thurs", EntityType.PERSON)).isEmpty();
+    assertThat(found(Detector.standard(), "Happy Birthday Maria Okafor!", EntityType.PERSON)).containsExactly("Maria Okafor");
+  }
 }

@@ -31,6 +31,8 @@ class LexiconTest {
     for (String w : AddressScanner.ZIP_CUES) {
       assertThat(bits(w) & Lexicon.ZIP_CUE).as(w).isNotZero();
     }
+    // The veto asks NEVER_ALONE behind the NOT_NAME bit: a word missing from NOT_NAMES is never asked.
+    assertThat(ListedNames.NOT_NAMES).containsAll(PersonVeto.NEVER_ALONE);
     int other = ~(Lexicon.COMMON_WORD | Lexicon.NAME); // "via", "dr" and "the" are in the name list
     assertThat(bits("Via") & other).isEqualTo(Lexicon.ADDRESS_START | Lexicon.STREET_PREFIX);
     assertThat(bits("Dr") & other).isEqualTo(Lexicon.NAME_CUE | Lexicon.NOT_LIST_ITEM
