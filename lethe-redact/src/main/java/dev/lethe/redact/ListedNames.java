@@ -22,7 +22,9 @@ final class ListedNames {
           "phone", "mobile", "desk", "fax", "address", "date", "street", "road", "avenue", "suite",
           "apt", "ul", "box", "iban", "email", "zip", "sept", "sep", "oct", "nov", "dec", "aug", "jul",
           "jun", "thurs", "thu", "tues", "tue", "weds", "wed", "happy", "birthday", "goodnight",
-          "watch", "live", "part", "new", "year");
+          "watch", "live", "part", "new", "year", "president", "senate", "parliament", "congress",
+          "council", "army", "court", "supreme", "prime", "minister", "scorpio", "gemini", "virgo",
+          "aries", "libra", "taurus", "capricorn", "aquarius", "pisces", "sagittarius");
   /** Countries, peoples and the last words of names of things, which the name list also holds. */
   static final Set<String> NOT_PEOPLE =
       Set.of("norway", "sweden", "france", "austria", "germany", "spain", "italy", "greece",

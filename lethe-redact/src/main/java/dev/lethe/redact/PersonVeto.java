@@ -83,7 +83,10 @@ final class PersonVeto {
       "october", "november", "december", "sept", "sep", "oct", "nov", "dec", "aug", "jul", "jun",
       "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "thurs", "thu",
       "tues", "tue", "weds", "wed", "christmas", "easter", "hi", "hello", "dear", "thanks", "happy",
-      "birthday", "goodnight", "watch", "live", "part", "new", "year");
+      "birthday", "goodnight", "watch", "live", "part", "new", "year", "president", "senate",
+      "parliament", "congress", "council", "army", "court", "supreme", "prime", "minister",
+      "scorpio", "gemini", "virgo", "aries", "libra", "taurus", "capricorn", "aquarius", "pisces",
+      "sagittarius");
 
   /** Words that end or follow the name of a company or an ensemble. */
   static final Set<String> ORGANISATION = Set.of(
@@ -91,7 +94,8 @@ final class PersonVeto {
       "technologies", "technology", "investments", "associates", "partners", "holdings",
       "systems", "solutions", "consulting", "capital", "insurance", "bank", "labs", "media",
       "orchestra", "band", "foundation", "institute", "university", "college", "agency", "studios",
-      "enterprises", "industries", "international", "ventures", "networks", "software", "services");
+      "enterprises", "industries", "international", "ventures", "networks", "software", "services",
+      "airlines", "airways", "party", "ministry", "police", "fc", "images");
   /** Words that are never an item of a list of names: "and", company words and titles. */
   static final Set<String> NOT_LIST_ITEMS = notListItems();
 

@@ -219,5 +219,7 @@ class DetectorTest {
     assertThat(found(Detector.standard(), "Happy Birthday and Happy New Year to all", EntityType.PERSON)).isEmpty();
     assertThat(found(Detector.standard(), "Watch Live: the final on Sept 12, see you Thurs", EntityType.PERSON)).isEmpty();
     assertThat(found(Detector.standard(), "Happy Birthday Maria Okafor!", EntityType.PERSON)).containsExactly("Maria Okafor");
+    assertThat(found(Detector.standard(), "Malaysia Airlines told the Senate and the Army, says a Scorpio",
+        EntityType.PERSON)).isEmpty();
   }
 }
