@@ -83,6 +83,26 @@ public final class ForgetRequests {
     return result;
   }
 
+  /**
+   * Why a request cannot concern {@code purpose}, or null if it can (or {@code purpose} is null,
+   * which means every purpose). A purpose no policy version in the ledger defines (a typo, say)
+   * has no decisions and no snapshots, so a request for it could only ever "complete" without
+   * touching the member's data: such a request is refused when it is made ({@code lethe forget})
+   * and fails when it is run.
+   */
+  public static String purposeProblem(ConsentLedger ledger, String purpose) {
+    if (purpose == null) {
+      return null;
+    }
+    TreeSet<String> defined = new TreeSet<>();
+    ledger.policies().forEach(p -> defined.addAll(p.purposes().keySet()));
+    if (defined.contains(purpose)) {
+      return null;
+    }
+    return "\"" + purpose + "\" is not defined by any policy in the ledger"
+        + (defined.isEmpty() ? " (the ledger has no policy)" : " (defined: " + String.join(", ", defined) + ")");
+  }
+
   private static boolean retroactive(ConsentLedger ledger, String purpose, Instant at) {
     return ledger.policyAt(at).flatMap(p -> p.purpose(purpose)).map(PurposePolicy::retroactiveWithdrawal).orElse(false);
   }

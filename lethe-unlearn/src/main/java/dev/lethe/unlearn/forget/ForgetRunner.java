@@ -38,6 +38,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -47,8 +48,13 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Executes pending forget requests, earliest deadline first. Requests are batched per snapshot:
- * each snapshot holding a pending member is rebuilt once without all of them (a new snapshot
+ * Executes pending forget requests, earliest deadline first. A request affects the snapshots that
+ * may hold data it covers ({@link #covers}): for an erasure every snapshot; otherwise those of its
+ * purpose as of an instant before its receipt, and those at whose as-of the ledger does not allow
+ * the member. A snapshot as of a later instant at which the ledger allows the member again (a
+ * member who consented again after a withdrawal) is left alone, and the request still verifies. A
+ * request whose purpose no policy version defines fails without touching anything. Requests are
+ * batched per snapshot: each snapshot holding a pending member is rebuilt once without all of them (a new snapshot
  * whose manifest names the old one), every model trained from the old snapshot is retrained on
  * the shards that changed only, and each replacement is verified three ways — the retrained
  * model's digest equals a model trained from scratch on the new snapshot; none of the members'
@@ -343,8 +349,10 @@ public final class ForgetRunner {
 
   /**
    * Checks requests again from the files as they are now, reading every root and input once
-   * for all of them: for a completed request, no snapshot as of before the request's receipt
-   * holds the member (by its bitmaps; a later one holds whom its consent decisions allow), no
+   * for all of them: for a completed request, no snapshot the request covers ({@link #covers}:
+   * as of before its receipt, or not allowing the member at its as-of, or any for an erasure)
+   * holds the member (by its bitmaps; a later one that allows the member holds whom its consent
+   * decisions allow), a request whose purpose no policy version defines is reported as such, no
    * retired snapshot the member was forgotten from has files back and no model trained from one
    * has artefacts back, the rebuilds it made (or the rebuilds in force that replaced them since)
    * hold none of the member's content, and their retrained models still equal models trained from
@@ -407,9 +415,18 @@ public final class ForgetRunner {
     Map<Path, SnapshotCatalog.Entry> removalEntries = new LinkedHashMap<>();
     Map<String, List<Replacement>> replacementsOf = new LinkedHashMap<>();
     Map<String, Set<String>> modelsOf = new LinkedHashMap<>();
+    // Requests that cannot be run, by id, and how many snapshots holding a member each request left alone.
+    Map<String, String> failures = new LinkedHashMap<>();
+    Map<String, Integer> leftAlone = new HashMap<>();
     for (ForgetRequest r : pending) {
       replacementsOf.put(r.id(), new ArrayList<>());
       modelsOf.put(r.id(), new LinkedHashSet<>());
+      String undefined = ForgetRequests.purposeProblem(context.ledger(), r.purpose());
+      if (undefined != null) {
+        // No decision and no snapshot concerns such a purpose: "verified" would be a false record.
+        failures.put(r.id(), "purpose " + undefined + "; nothing was done");
+        continue;
+      }
       String commitment = audit.commitment(r.member());
       for (SnapshotState.Restored restored : state.restored()) {
         if (restored.members().contains(commitment) && matches(r, restored.snapshot())) {
@@ -424,6 +441,12 @@ public final class ForgetRunner {
       for (SnapshotCatalog catalog : catalogs) {
         for (SnapshotCatalog.Hit hit : catalog.where(number.get())) {
           if (!matches(r, hit.snapshot())) {
+            continue;
+          }
+          if (!covers(r, hit.snapshot(), context.ledger())) {
+            if (!state.retired(hit.snapshot())) {
+              leftAlone.merge(r.id(), 1, Integer::sum);
+            }
             continue;
           }
           // A retired snapshot holding the member has its bitmaps back: a verified rebuild of it
@@ -441,7 +464,6 @@ public final class ForgetRunner {
     // models retrained once, with the first rebuild.
     Set<String> modelsHandled = new HashSet<>();
     List<Replacement> all = new ArrayList<>();
-    Map<String, String> failures = new LinkedHashMap<>();
     for (Map.Entry<Path, List<ForgetRequest>> w : work.entrySet()) {
       Set<String> members = new LinkedHashSet<>();
       w.getValue().forEach(r -> members.add(r.member()));
@@ -487,10 +509,16 @@ public final class ForgetRunner {
       String failure = failures.get(r.id());
       boolean verified = failure == null && reps.stream().allMatch(ForgetRunner::passed);
       String detail = failure != null ? failure
-          : reps.isEmpty() && !removedAgain.containsKey(r.id()) ? "no snapshot or model held the member's data"
+          : reps.isEmpty() && !removedAgain.containsKey(r.id())
+              ? (leftAlone.containsKey(r.id()) ? "no snapshot or model held data this request covers"
+                  : "no snapshot or model held the member's data")
           : !verified ? "verification failed for at least one replacement"
           : reps.isEmpty() ? ""
           : "removed from " + reps.size() + " snapshot(s); every retrained model verified";
+      if (failure == null && leftAlone.containsKey(r.id())) {
+        detail = (detail.isEmpty() ? "" : detail + "; ") + leftAlone.get(r.id()) + " snapshot(s) as of the request's"
+            + " receipt or later hold the member with the ledger's consent at their as-of and were left alone";
+      }
       if (failure == null && removedAgain.containsKey(r.id())) {
         detail = (detail.isEmpty() ? "" : detail + "; ") + "deleted again what came back: "
             + String.join("; ", removedAgain.get(r.id()));
@@ -522,8 +550,35 @@ public final class ForgetRunner {
     return recheck(List.of(request), ledger).get(0).problems();
   }
 
-  private static boolean matches(ForgetRequest r, SnapshotCatalog.Entry e) {
+  /** Whether a snapshot concerns the request's purpose (a request without one concerns all). */
+  static boolean matches(ForgetRequest r, SnapshotCatalog.Entry e) {
     return r.purpose() == null || r.purpose().equals(e.purpose());
+  }
+
+  /**
+   * Whether a snapshot may hold data the request covers, so that the member must not be in it:
+   * the snapshot concerns the request's purpose and
+   *
+   * <ul>
+   *   <li>the request is an erasure (the member goes from everywhere), or
+   *   <li>the snapshot's as-of is before the request's receipt (retroactive removal: it was built
+   *       from decisions made before the withdrawal, block or operator's request), or
+   *   <li>the ledger's decision for the member and the snapshot's purpose at its as-of does not
+   *       allow the member (a snapshot built before late events arrived, say).
+   * </ul>
+   *
+   * A snapshot as of the receipt or later at whose as-of the ledger allows the member again (a
+   * member who withdrew and then consented again) holds whom its consent decisions allow: the
+   * request leaves it alone, and its re-check does not count the member's presence there.
+   */
+  static boolean covers(ForgetRequest r, SnapshotCatalog.Entry e, ConsentLedger ledger) {
+    if (!matches(r, e)) {
+      return false;
+    }
+    if (r.reason() == ForgetReason.ERASURE || e.asOf().isBefore(r.receivedAt())) {
+      return true;
+    }
+    return !ledger.decide(r.member(), e.purpose(), e.asOf()).allowed();
   }
 
   /**

@@ -30,9 +30,11 @@ import java.util.Set;
  * Checks forget requests again against the files as they are now. For each completed request:
  *
  * <ol>
- *   <li>no snapshot in force as of an instant before the request's receipt holds the member (its
- *       member bitmaps, for the request's purpose), and no retired snapshot has the member's
- *       bitmap back;
+ *   <li>no snapshot the request covers holds the member (its member bitmaps), retired ones
+ *       included: one of the request's purpose as of an instant before its receipt, one at whose
+ *       as-of the ledger does not allow the member, and for an erasure every one (see {@code
+ *       ForgetRunner.covers}); a snapshot as of a later instant at which the member is allowed
+ *       again (consent granted after a withdrawal) holds whom its decisions allow;
  *   <li>no retired snapshot the member was forgotten from has shard or member files back, and no
  *       model trained from one has artefacts back;
  *   <li>each rebuild the request made, or the rebuild in force that later replaced it, holds
@@ -83,6 +85,13 @@ final class Rechecker {
         found.add("request " + r.id() + " is " + r.status().word() + ", not completed");
         continue;
       }
+      String undefined = ForgetRequests.purposeProblem(ledger, r.purpose());
+      if (undefined != null) {
+        // Completed before runs refused such requests: nothing was checked, so nothing can be shown to hold.
+        found.add("purpose " + undefined + ": the request could not have removed the member's data");
+        what.add(new Finding(FindingKind.UNCHECKABLE, null, r.purpose(), null, null, 0));
+        continue;
+      }
       byCommitment.computeIfAbsent(audit.commitment(r.member()), k -> new ArrayList<>()).add(r);
       // 1. The member's bitmaps: no snapshot holds the member, retired ones included (their bitmaps restored).
       Optional<Integer> number = ledger.memberNumber(r.member());
@@ -90,12 +99,9 @@ final class Rechecker {
         for (SnapshotCatalog catalog : state.catalogs()) {
           for (SnapshotCatalog.Hit hit : catalog.where(number.get())) {
             SnapshotCatalog.Entry e = hit.snapshot();
-            if (!matches(r, e)) {
-              continue;
-            }
-            // A snapshot in force as of the request's receipt or later holds whom the consent
-            // decisions at its as-of allow (a member who consented again, say): not this request's data.
-            if (!state.retired(e) && !e.asOf().isBefore(r.receivedAt())) {
+            // A snapshot as of the request's receipt or later whose consent decisions allow the
+            // member (a member who consented again, say) holds no data of this request.
+            if (!ForgetRunner.covers(r, e, ledger)) {
               continue;
             }
             if (state.retired(e)) {
@@ -235,9 +241,8 @@ final class Rechecker {
     return new Finding(kind, e.snapshot(), e.purpose(), e.asOf(), model, items);
   }
 
-  /** Whether a snapshot concerns the request's purpose (a request without one concerns all). */
   private static boolean matches(ForgetRequest r, SnapshotCatalog.Entry e) {
-    return r.purpose() == null || r.purpose().equals(e.purpose());
+    return ForgetRunner.matches(r, e);
   }
 
   /**

@@ -279,4 +279,95 @@ class ForgetRunnerTest {
     assertThat(ForgetRequests.derive(after.stream().map(LedgerLine::event).toList(), ledger, Instant.parse("2024-06-14T00:00:00Z")))
         .as("not before the policy takes effect").isEmpty();
   }
+
+  private static SnapshotResult build(ConsentLedger ledger, Path content, Path snapshots, Instant asOf) throws Exception {
+    return SnapshotEngine.embedded(DETECTOR).build(ledger,
+        SnapshotRequest.builder("genai-training", asOf).content(List.of(content)).outDir(snapshots)
+            .redaction(RedactionPolicy.pseudonymousPeople()).deploymentKey(KEY).threads(2)
+            .ledger("ledger", "0".repeat(64)).build(), ProgressListener.NONE);
+  }
+
+  @Test
+  void aRequestAffectsOnlySnapshotsThatMayHoldDataItCovers() throws Exception {
+    Path snapshots = temp.resolve("snapshots");
+    Path content = content(12, 240);
+    // m5 sends a GPC signal (a retroactive withdrawal) and consents again two days later.
+    String gpc5 = "{\"type\":\"gpc.signal\",\"at\":\"2024-06-10T00:00:00Z\",\"member\":\"m5\"}";
+    String grant5 = "{\"type\":\"consent.set\",\"at\":\"2024-06-12T00:00:00Z\",\"member\":\"m5\",\"purpose\":\"genai-training\","
+        + "\"choice\":\"grant\",\"source\":\"settings\"}";
+    ConsentLedger early = LedgerReader.load(lines(ledgerText(12, gpc5, grant5))).ledger();
+    SnapshotResult june1 = build(early, content, snapshots, AS_OF);
+    SnapshotResult june20 = build(early, content, snapshots, Instant.parse("2024-06-20T00:00:00Z"));
+    // Arriving after the June 20 snapshot was built: m6 withdraws (no new consent), m7 asks for erasure.
+    List<LedgerLine> all = lines(ledgerText(12, gpc5, grant5,
+        "{\"type\":\"consent.set\",\"at\":\"2024-06-15T00:00:00Z\",\"member\":\"m6\",\"purpose\":\"genai-training\","
+            + "\"choice\":\"withdraw\",\"source\":\"settings\"}",
+        "{\"type\":\"erasure.requested\",\"at\":\"2024-06-16T00:00:00Z\",\"member\":\"m7\"}"));
+    ConsentLedger ledger = LedgerReader.load(all).ledger();
+    assertThat(ledger.decide("m5", "genai-training", june20.metadata().asOf()).allowed()).as("m5 is allowed again").isTrue();
+    SnapshotCatalog before = SnapshotCatalog.open(snapshots);
+    assertThat(before.where(ledger.memberNumber("m5").orElseThrow())).hasSize(2);
+
+    ForgetQueue queue = ForgetQueue.open(temp.resolve("forget"));
+    List<ForgetRequest> derived = ForgetRequests.derive(all.stream().map(LedgerLine::event).toList(), ledger, CLOCK.instant());
+    assertThat(derived).extracting(ForgetRequest::member).containsExactly("m5", "m6", "m7");
+    queue.addAll(derived);
+    ModelRegistry registry = ModelRegistry.open(temp.resolve("models"));
+    ForgetRunner runner = new ForgetRunner(queue, registry, Training.of(registry, 1), snapshots, SnapshotEngine.embedded(DETECTOR),
+        new RecordingAudit(), CLOCK, List.of());
+    ForgetRunner.RunReport report = runner.run(new ForgetRunner.Rebuild(ledger, "1".repeat(64), KEY, 2));
+    assertThat(report.completed()).isEqualTo(3);
+
+    ForgetRequest m5 = queue.find(derived.get(0).id()).orElseThrow();
+    assertThat(m5.outcome().verified()).isTrue();
+    assertThat(m5.outcome().replacements()).as("only the snapshot as of before the signal")
+        .singleElement().satisfies(rep -> assertThat(rep.oldSnapshot()).isEqualTo(june1.metadata().snapshot()));
+    assertThat(m5.outcome().detail()).contains("1 snapshot(s) as of the request's receipt or later", "left alone");
+    // The late withdrawal's member is not allowed at June 20, so that snapshot is covered too; the erasure covers both.
+    assertThat(queue.find(derived.get(1).id()).orElseThrow().outcome().replacements()).hasSize(2);
+    assertThat(queue.find(derived.get(2).id()).orElseThrow().outcome().replacements()).hasSize(2);
+
+    SnapshotCatalog after = SnapshotCatalog.open(snapshots);
+    assertThat(after.where(ledger.memberNumber("m5").orElseThrow())).as("m5 is in the rebuild of the June 20 snapshot only")
+        .singleElement().satisfies(h -> {
+          assertThat(h.snapshot().asOf()).isEqualTo(june20.metadata().asOf());
+          assertThat(h.snapshot().manifest().path("rebuild_of").asText()).isEqualTo(june20.metadata().snapshot());
+        });
+    assertThat(after.where(ledger.memberNumber("m6").orElseThrow())).isEmpty();
+    assertThat(after.where(ledger.memberNumber("m7").orElseThrow())).isEmpty();
+    assertThat(runner.recheck(queue.list(), ledger)).as("a re-consented member's presence does not reopen the request")
+        .allSatisfy(r -> assertThat(r.problems()).isEmpty());
+  }
+
+  @Test
+  void aRequestForAPurposeNoPolicyDefinesFailsAndTouchesNothing() throws Exception {
+    Path snapshots = temp.resolve("snapshots");
+    List<LedgerLine> lines = lines(ledgerText(4));
+    ConsentLedger ledger = LedgerReader.load(lines).ledger();
+    SnapshotResult snapshot = build(ledger, content(4, 40), snapshots, AS_OF);
+    ForgetQueue queue = ForgetQueue.open(temp.resolve("forget"));
+    ForgetRequest typo = ForgetRequests.pending("m1", ForgetReason.MANUAL, "genai-trainin", CLOCK.instant());
+    queue.addAll(List.of(typo));
+    assertThat(ForgetRequests.purposeProblem(ledger, "genai-trainin"))
+        .isEqualTo("\"genai-trainin\" is not defined by any policy in the ledger (defined: genai-training)");
+    assertThat(ForgetRequests.purposeProblem(ledger, "genai-training")).isNull();
+    assertThat(ForgetRequests.purposeProblem(ledger, null)).isNull();
+
+    ModelRegistry registry = ModelRegistry.open(temp.resolve("models"));
+    ForgetRunner runner = new ForgetRunner(queue, registry, Training.of(registry, 1), snapshots, SnapshotEngine.embedded(DETECTOR),
+        new RecordingAudit(), CLOCK, List.of());
+    ForgetRunner.RunReport report = runner.run(new ForgetRunner.Rebuild(ledger, "1".repeat(64), KEY, 1));
+    assertThat(report.failed()).isEqualTo(1);
+    ForgetRequest failed = queue.find(typo.id()).orElseThrow();
+    assertThat(failed.status()).isEqualTo(ForgetRequest.Status.FAILED);
+    assertThat(failed.outcome().verified()).isFalse();
+    assertThat(failed.outcome().detail()).contains("\"genai-trainin\" is not defined", "nothing was done");
+    assertThat(snapshot.directory().resolve("FORGOTTEN.json")).doesNotExist();
+
+    // A request completed as "verified" before runs refused it does not hold when checked again.
+    ForgetRequest falselyCompleted = typo.executed(ForgetRequest.Status.COMPLETED, new ForgetRequest.Outcome(CLOCK.instant(),
+        List.of(), List.of(), true, "no snapshot or model held the member's data"));
+    assertThat(runner.verifyAgain(falselyCompleted, ledger)).singleElement()
+        .satisfies(p -> assertThat(p).contains("\"genai-trainin\" is not defined"));
+  }
 }
