@@ -76,6 +76,11 @@ final class ListedNames {
         }
       }
       boolean lowerOk = listed == words && (words >= 2 || coordinated(tk, k, e));
+      if (!lowerText && e > k + 2 && tk.nameFoldedIn(k, Lexicon.NOT_PEOPLE, NOT_PEOPLE)
+          && !containsNotPeople(tk, k + 1, e)) {
+        k++; // a nationality before a name: "American Tom Hanks" is Tom Hanks
+        continue;
+      }
       if (containsNotPeople(tk, k, e) || (lowerText && !lowerOk)) {
         k = e;
         continue;

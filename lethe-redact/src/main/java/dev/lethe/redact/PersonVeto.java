@@ -130,6 +130,12 @@ final class PersonVeto {
         h.types[i] = EntityType.STREET_ADDRESS;
         continue;
       }
+      // A people's word before a given name and more is the person's nationality: "American Tom
+      // Hanks" is Tom Hanks, where "European Union" and "British Museum" are no one.
+      if (a + 1 < b && tk.foldedIn(a, Lexicon.DEMONYM, DEMONYMS) && givenName(tk, a + 1)) {
+        a++;
+        h.starts[i] = tk.starts[a];
+      }
       boolean places = true;
       boolean titles = true;
       boolean notNames = true;
@@ -144,7 +150,7 @@ final class PersonVeto {
         people |= tk.foldedIn(k, Lexicon.DEMONYM, DEMONYMS);
       }
       people |= a > 0 && tk.capitalized(a - 1) && spacesBetween(tk, a - 1, a)
-          && tk.foldedIn(a - 1, Lexicon.DEMONYM, DEMONYMS);
+          && tk.foldedIn(a - 1, Lexicon.DEMONYM, DEMONYMS) && !(a < b && givenName(tk, a));
       boolean org = tk.foldedIn(b, Lexicon.ORGANISATION, ORGANISATION)
           || (b + 1 < tk.size && tk.capitalized(b + 1)
               && tk.foldedIn(b + 1, Lexicon.ORGANISATION, ORGANISATION));
@@ -314,6 +320,11 @@ final class PersonVeto {
         h.ends[i] = tk.ends[next];
       }
     }
+  }
+
+  /** Whether token k is capitalised and a listed name, not a common word nor a non-person word. */
+  private static boolean givenName(Tokens tk, int k) {
+    return tk.capitalized(k) && tk.listedName(k) && !tk.commonWord(k) && !ListedNames.notName(tk, k);
   }
 
   /** Whether token k is a word of two letters or more, all in capitals. */

@@ -222,4 +222,11 @@ class DetectorTest {
     assertThat(found(Detector.standard(), "Malaysia Airlines told the Senate and the Army, says a Scorpio",
         EntityType.PERSON)).isEmpty();
   }
+
+  @Test
+  void aNationalityBeforeANameLeavesTheNameFoundAndThingsNamedAfterPeoplesStayNoOne() {
+    assertThat(found(Detector.standard(), "American Tom Hanks won an award", EntityType.PERSON))
+        .containsExactly("Tom Hanks");
+    assertThat(found(Detector.standard(), "The European Union and the British Museum", EntityType.PERSON)).isEmpty();
+  }
 }
