@@ -6,6 +6,7 @@ import dev.lethe.pipeline.BuildChecks;
 import dev.lethe.pipeline.SnapshotBuilds;
 import dev.lethe.pipeline.ShardFormat;
 import dev.lethe.pipeline.SnapshotConflictException;
+import dev.lethe.pipeline.SnapshotRetiredException;
 import dev.lethe.pipeline.SnapshotEngine;
 import dev.lethe.pipeline.SnapshotRequest;
 import dev.lethe.pipeline.SnapshotResult;
@@ -57,9 +58,17 @@ import picocli.CommandLine.Option;
       "",
       "Exit status 2, with nothing built, for a bad option: --as-of after now, a --purpose the policy in force"
           + " does not define, an --out or --content that is not a directory or a file. Exit status 1 when the"
-          + " environment fails: the store is in use or unreachable, or the lineage target refuses."
+          + " environment fails: the store is in use or unreachable, or the lineage target refuses, or the"
+          + " published snapshot of the same id is damaged. Exit status 4 when the same inputs give a snapshot"
+          + " that forgetting retired (FORGOTTEN.json): the message names the snapshot that replaces it."
     })
 final class BuildCommand implements Callable<Integer> {
+
+  /**
+   * Exit status of a build whose snapshot forgetting retired and replaced: not damage (1) and
+   * not bad input (2), so that a script re-running a fixed build can tell it apart.
+   */
+  static final int RETIRED_BY_FORGETTING = 4;
 
   /** The manifest's name for the stored ledger's export among the inputs. */
   private static final String LEDGER_INPUT = "ledger";
@@ -250,6 +259,9 @@ final class BuildCommand implements Callable<Integer> {
         return CommandLine.ExitCode.SOFTWARE;
       }
       return CommandLine.ExitCode.OK;
+    } catch (SnapshotRetiredException e) {
+      err.println("lethe: " + e.getMessage());
+      return RETIRED_BY_FORGETTING;
     } catch (SnapshotConflictException e) {
       err.println("lethe: " + e.getMessage());
       return CommandLine.ExitCode.SOFTWARE;

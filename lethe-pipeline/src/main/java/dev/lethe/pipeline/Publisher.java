@@ -1,5 +1,7 @@
 package dev.lethe.pipeline;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -7,8 +9,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.NoSuchFileException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -21,6 +29,11 @@ final class Publisher {
 
   static final String BUILDING_PREFIX = ".building-";
 
+  /** The tombstone forgetting writes beside the manifest of a snapshot it retired (lethe-unlearn). */
+  static final String TOMBSTONE = "FORGOTTEN.json";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private Publisher() {}
 
 
@@ -30,6 +43,10 @@ final class Publisher {
    * building} is removed.
    *
    * @return true if the snapshot was already published
+   * @throws SnapshotRetiredException if forgetting retired the published snapshot ({@value
+   *     #TOMBSTONE} beside its manifest) and its remaining files are intact: its shard and member
+   *     files were deleted on purpose, a rebuild without the forgotten members replaces it, and
+   *     building it again does not bring it back
    * @throws SnapshotConflictException if a different snapshot already has that id, or the
    *     published one no longer matches its rebuild (a file missing, added or changed): the
    *     rebuild does not paper over damage, and the published files are left as they are
@@ -43,6 +60,9 @@ final class Publisher {
           throw new SnapshotConflictException("a different snapshot is already published as " + target);
         }
         List<String> differ = differences(target, building);
+        if (Files.exists(target.resolve(TOMBSTONE))) {
+          differ = retired(outDir, id, differ);
+        }
         if (!differ.isEmpty()) {
           throw new SnapshotConflictException("the snapshot published as " + target
               + " does not match its rebuild: " + String.join(", ", differ) + " (damaged or altered; left as it is)");
@@ -64,6 +84,79 @@ final class Publisher {
     return false;
   }
 
+
+  /**
+   * Throws {@link SnapshotRetiredException} when the published snapshot differs from its rebuild
+   * only as forgetting left it: its tombstone added, and shard or member files missing (a file
+   * back from a backup must still be identical). Anything else is damage, reported as such.
+   *
+   * @return the differences that are damage, when there are any
+   */
+  private static List<String> retired(Path outDir, String id, List<String> differ) throws IOException {
+    List<String> other = new ArrayList<>();
+    for (String d : differ) {
+      boolean deletedByForgetting = d.endsWith(" missing") && (d.startsWith("shard-") || d.startsWith("members-"));
+      if (!deletedByForgetting && !d.equals(TOMBSTONE + " added")) {
+        other.add(d);
+      }
+    }
+    if (!other.isEmpty()) {
+      other.add("retired by forgetting (" + TOMBSTONE + "), but more than forgetting changed");
+      return other;
+    }
+    List<String> inForce = replacements(outDir, id);
+    throw new SnapshotRetiredException("snapshot " + id + " in " + outDir + " was retired by forgetting: its shard and member"
+        + " files were deleted when members were forgotten from it (" + TOMBSTONE + ") and "
+        + (inForce.isEmpty() ? "no snapshot in " + outDir + " replaces it any more (its rebuild was removed)"
+            : "snapshot " + String.join(", ", inForce) + " replaces it, without those members: use that one")
+        + "; building it again does not bring it back", id, inForce);
+  }
+
+  /**
+   * The snapshots in {@code outDir} in force that replace {@code id}: its rebuilds (manifests whose
+   * {@code rebuild_of} names it), following rebuilds of rebuilds past those forgetting retired too.
+   */
+  private static List<String> replacements(Path outDir, String id) throws IOException {
+    Map<String, List<String>> rebuildsOf = new HashMap<>();
+    Set<String> retired = new HashSet<>();
+    try (Stream<Path> list = Files.list(outDir)) {
+      for (Path dir : list.sorted().toList()) {
+        Path manifest = dir.resolve("manifest.json");
+        if (dir.getFileName().toString().startsWith(".") || !Files.isRegularFile(manifest)) {
+          continue;
+        }
+        JsonNode m;
+        try {
+          m = JSON.readTree(manifest.toFile());
+        } catch (IOException e) {
+          continue; // a manifest that cannot be read names no rebuild; the catalog reports it elsewhere
+        }
+        String name = dir.getFileName().toString();
+        String parent = m.path("rebuild_of").asText(null);
+        if (parent != null) {
+          rebuildsOf.computeIfAbsent(parent, k -> new ArrayList<>()).add(name);
+        }
+        if (Files.exists(dir.resolve(TOMBSTONE))) {
+          retired.add(name);
+        }
+      }
+    }
+    List<String> out = new ArrayList<>();
+    Deque<String> todo = new ArrayDeque<>(rebuildsOf.getOrDefault(id, List.of()));
+    Set<String> seen = new HashSet<>();
+    while (!todo.isEmpty()) {
+      String next = todo.removeFirst();
+      if (!seen.add(next)) {
+        continue;
+      }
+      if (retired.contains(next)) {
+        todo.addAll(rebuildsOf.getOrDefault(next, List.of()));
+      } else {
+        out.add(next);
+      }
+    }
+    return out;
+  }
 
   /** The names of the files that are not the same in both directories, each with what differs. */
   private static List<String> differences(Path published, Path rebuilt) throws IOException {

@@ -189,6 +189,59 @@ class SnapshotEngineTest {
     assertThat(SnapshotSources.contentFiles(temp.resolve("out"), parent.metadata().snapshot())).contains(List.of(content.toAbsolutePath()));
   }
 
+  /** What forgetting (lethe-unlearn) does to a snapshot a verified rebuild replaced: shard and member files gone, a tombstone. */
+  private static void retireAsForgettingDoes(SnapshotResult snapshot) throws Exception {
+    for (var shard : snapshot.metadata().shards()) {
+      Files.deleteIfExists(snapshot.directory().resolve(shard.file()));
+      Files.deleteIfExists(snapshot.directory().resolve(shard.members()));
+    }
+    Files.writeString(snapshot.directory().resolve("FORGOTTEN.json"), "[{\"at\":\"2024-03-01T00:00:00Z\",\"members\":[],\"removed\":[]}]");
+  }
+
+  @Test
+  void buildingASnapshotForgettingRetiredNamesItsReplacementAndIsNotCalledDamage() throws Exception {
+    Path content = content();
+    Path out = temp.resolve("out");
+    ConsentLedger ledger = ledger();
+    SnapshotRequest request = PipelineFixtures.request("genai-training", AS_OF, List.of(content), out, 2);
+    SnapshotEngine engine = SnapshotEngine.embedded(PipelineFixtures.DETECTOR);
+    SnapshotResult parent = engine.build(ledger, request, ProgressListener.NONE);
+    SnapshotResult first = engine.build(ledger, request.asRebuild(
+        new SnapshotRequest.Rebuild(parent.metadata().snapshot(), parent.metadata().inputs(), java.util.Set.of("ann"))),
+        ProgressListener.NONE);
+    retireAsForgettingDoes(parent);
+
+    assertThatThrownBy(() -> engine.build(ledger, request, ProgressListener.NONE))
+        .isInstanceOfSatisfying(SnapshotRetiredException.class, e -> {
+          assertThat(e.snapshot()).isEqualTo(parent.metadata().snapshot());
+          assertThat(e.replacedBy()).containsExactly(first.metadata().snapshot());
+        })
+        .hasMessageContaining("was retired by forgetting")
+        .hasMessageContaining("snapshot " + first.metadata().snapshot() + " replaces it")
+        .hasMessageNotContaining("damaged");
+
+    // Forgetting later retired the rebuild too: the snapshot in force is the rebuild's rebuild.
+    SnapshotResult second = engine.build(ledger, request.asRebuild(
+        new SnapshotRequest.Rebuild(first.metadata().snapshot(), parent.metadata().inputs(), java.util.Set.of("ann", "uma"))),
+        ProgressListener.NONE);
+    retireAsForgettingDoes(first);
+    assertThatThrownBy(() -> engine.build(ledger, request, ProgressListener.NONE))
+        .isInstanceOfSatisfying(SnapshotRetiredException.class,
+            e -> assertThat(e.replacedBy()).containsExactly(second.metadata().snapshot()));
+
+    // More changed than forgetting changes: that is still damage, and is said to be.
+    Files.writeString(parent.directory().resolve("croissant.json"), "{}");
+    assertThatThrownBy(() -> engine.build(ledger, request, ProgressListener.NONE))
+        .isInstanceOf(SnapshotConflictException.class)
+        .isNotInstanceOf(SnapshotRetiredException.class)
+        .hasMessageContaining("croissant.json changed")
+        .hasMessageContaining("more than forgetting changed")
+        .hasMessageContaining("damaged or altered");
+    try (Stream<Path> dirs = Files.list(out)) {
+      assertThat(dirs.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(Publisher.BUILDING_PREFIX));
+    }
+  }
+
   @Test
   void aFailedBuildPublishesNothing() throws Exception {
     Path out = temp.resolve("out");
