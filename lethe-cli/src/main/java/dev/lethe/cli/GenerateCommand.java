@@ -28,7 +28,9 @@ import picocli.CommandLine.Option;
       "",
       "Samples a continuation of the prompt's last sentence from a registered model, until the end of the"
           + " sentence or --max-tokens; the same model, prompt and seed always give the same text. Prints one JSON"
-          + " object."
+          + " object.",
+      "",
+      "A model forgetting retired is refused (exit status 2), naming the model in use that replaced it."
     })
 final class GenerateCommand implements Callable<Integer> {
 
@@ -62,6 +64,12 @@ final class GenerateCommand implements Callable<Integer> {
     Optional<ModelRecord> record = registry.find(model);
     if (record.isEmpty()) {
       err.println("--model: no model " + model + " in " + registry.directory());
+      return Lethe.BAD_INPUT;
+    }
+    // Its artefacts are gone (or were trained on members forgetting removed).
+    String refusal = Retired.refusal(store, registry, record.get());
+    if (refusal != null) {
+      err.println(refusal);
       return Lethe.BAD_INPUT;
     }
     Model loaded = registry.load(model);

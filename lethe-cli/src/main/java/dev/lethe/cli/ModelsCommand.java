@@ -5,9 +5,14 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.unlearn.ModelRecord;
 import dev.lethe.unlearn.ModelRegistry;
+import dev.lethe.unlearn.forget.Retirements;
+import dev.lethe.store.LedgerStore;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,7 +23,15 @@ import picocli.CommandLine.Option;
 @Command(
     name = "models",
     mixinStandardHelpOptions = true,
-    description = "Lists registered models (by id): snapshot, trainer, seed, digest, parent and shards, one JSON line each.")
+    // One element per paragraph: picocli wraps each to the usage width. The first is the summary
+    // 'lethe --help' lists.
+    description = {
+      "Lists registered models (by id): snapshot, trainer, seed, digest, parent and shards, one JSON line each.",
+      "",
+      "Each line says whether the model is in use (\"status\":\"in-use\") or was retired by forgetting"
+          + " (\"status\":\"retired\", with \"retired\": when, the replaced snapshot it was trained from, the"
+          + " retrained model that replaces it, whether its artefacts were deleted, and under which forget requests)."
+    })
 final class ModelsCommand implements Callable<Integer> {
 
   @Option(names = "--models", paramLabel = "DIR", description = "Model directory (default: DATA/models).")
@@ -31,11 +44,29 @@ final class ModelsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter w = spec.commandLine().getOut();
-    for (ModelRecord m : ModelRegistry.open(models != null ? models : ModelDirs.defaultDir(store)).models()) {
-      w.println(json(m));
+    ModelRegistry registry = ModelRegistry.open(models != null ? models : ModelDirs.defaultDir(store));
+    List<ModelRecord> all = registry.models();
+    Retirements retirements = Retired.read(roots(all), registry, store);
+    for (ModelRecord m : all) {
+      w.println(Retirements.putModelStatus(json(m), retirements.model(m.id())));
     }
     w.flush();
     return CommandLine.ExitCode.OK;
+  }
+
+  /**
+   * The snapshot roots whose replacements retire models: DATA/snapshots when it holds the snapshot of
+   * every model (the usual case: no store is opened), else also every readable directory a build
+   * registered.
+   */
+  private List<Path> roots(List<ModelRecord> all) {
+    Path own = SnapshotDirs.canonical(SnapshotDirs.defaultDir(store));
+    if (all.stream().allMatch(m -> Files.isDirectory(own.resolve(m.snapshot())))) {
+      return List.of(own);
+    }
+    try (LedgerStore ledger = store.open(Clock.systemUTC())) {
+      return SnapshotDirs.roots(ledger, store).stream().filter(SnapshotDirs::reachable).toList();
+    }
   }
 
   /** A model as the model commands print it. */

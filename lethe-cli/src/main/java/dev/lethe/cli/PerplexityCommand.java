@@ -33,7 +33,9 @@ import picocli.CommandLine.Parameters;
       "",
       "The perplexity is over all the file's texts. Lines that start with '{'"
           + " are JSON objects whose \"text\" is scored (a content export or shard); other lines are plain text;"
-          + " blank lines are skipped. FILE - reads standard input. Prints one JSON object."
+          + " blank lines are skipped. FILE - reads standard input. Prints one JSON object.",
+      "",
+      "A model forgetting retired is refused (exit status 2), naming the model in use that replaced it."
     })
 final class PerplexityCommand implements Callable<Integer> {
 
@@ -62,6 +64,12 @@ final class PerplexityCommand implements Callable<Integer> {
     ModelRegistry registry = ModelRegistry.open(models != null ? models : ModelDirs.defaultDir(store));
     if (registry.find(model).isEmpty()) {
       err.println("--model: no model " + model + " in " + registry.directory());
+      return Lethe.BAD_INPUT;
+    }
+    // Its artefacts are gone (or were trained on members forgetting removed).
+    String refusal = Retired.refusal(store, registry, registry.require(model));
+    if (refusal != null) {
+      err.println(refusal);
       return Lethe.BAD_INPUT;
     }
     Model loaded = registry.load(model);

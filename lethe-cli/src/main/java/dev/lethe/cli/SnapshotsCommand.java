@@ -10,6 +10,7 @@ import dev.lethe.store.RecordedSnapshot;
 import dev.lethe.store.StoreException;
 import dev.lethe.unlearn.ModelRecord;
 import dev.lethe.unlearn.ModelRegistry;
+import dev.lethe.unlearn.forget.Retirements;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -37,6 +38,11 @@ import picocli.CommandLine.Option;
     // 'lethe --help' lists.
     description = {
       "Lists published snapshots (by as-of instant) with their counts, one JSON line each.",
+      "",
+      "Each line says whether the snapshot is in use (\"status\":\"in-use\") or was replaced by forgetting"
+          + " (\"status\":\"replaced\", with \"replaced\": when, by which rebuild, whether its shard files were"
+          + " deleted, and under which forget requests); a replaced snapshot keeps its manifest as history and its"
+          + " counts are those it had when it was built.",
       "",
       "Without --out, lists every snapshot directory a build published into (each build registers its --out in"
           + " the store, and records each snapshot it publishes there) and DATA/snapshots; exit status 1 if one of"
@@ -119,6 +125,7 @@ final class SnapshotsCommand implements Callable<Integer> {
       return CommandLine.ExitCode.SOFTWARE;
     }
     PrintWriter w = spec.commandLine().getOut();
+    Retirements retirements = Retired.read(coverage.reachable(), ModelRegistry.open(ModelDirs.defaultDir(store)), store);
     for (Path root : coverage.reachable()) {
       try (LineageIndex index = SnapshotDirs.lineage(root, coverage)) {
         for (LineageIndex.Snapshot e : index.snapshots()) {
@@ -133,6 +140,7 @@ final class SnapshotsCommand implements Callable<Integer> {
           o.put("members", e.members());
           o.put("directory", e.directory().toString());
           o.put("root", root.toString());
+          Retirements.putStatus(o, retirements.snapshot(root, e.snapshot()));
           w.println(o);
         }
       }

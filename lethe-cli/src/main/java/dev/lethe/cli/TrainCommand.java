@@ -8,12 +8,14 @@ import dev.lethe.unlearn.ModelRegistry;
 import dev.lethe.unlearn.ShardTrainer;
 import dev.lethe.unlearn.Training;
 import dev.lethe.unlearn.TrainingReport;
+import dev.lethe.unlearn.forget.Retirements;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,7 +33,9 @@ import picocli.CommandLine.Option;
       "",
       "Trains the reference model (interpolated Kneser–Ney n-grams, one per shard) on a published snapshot and"
           + " registers it; prints the model as one JSON object. Training the same snapshot again finds the same"
-          + " model."
+          + " model.",
+      "",
+      "A snapshot forgetting replaced is refused (exit status 2), naming the rebuild that replaced it."
     })
 final class TrainCommand implements Callable<Integer> {
 
@@ -95,6 +99,16 @@ final class TrainCommand implements Callable<Integer> {
       return Lethe.BAD_INPUT;
     }
     ModelRegistry registry = ModelRegistry.open(models != null ? models : ModelDirs.defaultDir(store));
+    Path root = snapshotDir.getParent();
+    Retirements retirements = Retired.read(List.of(root), registry, store);
+    Optional<Retirements.ReplacedSnapshot> replaced = retirements.snapshot(root, snapshot);
+    if (replaced.isPresent()) {
+      // Its shard files are gone (or hold members forgetting removed): training on it would bring them back.
+      List<String> now = retirements.inUseSuccessors(root, snapshot);
+      err.println("--snapshot: " + replaced.get().describe()
+          + (now.isEmpty() ? "; no snapshot replacing it is in use" : "; the snapshot in use now is " + String.join(", ", now)));
+      return Lethe.BAD_INPUT;
+    }
     TrainingReport report = Training.of(registry, workers).train(snapshotDir, trainer, seed);
     ObjectNode o = ModelsCommand.json(report.model());
     o.put("already_published", report.alreadyPublished());

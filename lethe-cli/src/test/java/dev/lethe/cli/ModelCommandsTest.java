@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -74,6 +77,8 @@ class ModelCommandsTest {
     CliRun list = CliRun.run("models", "--data", data);
     assertThat(list.out().lines().toList()).hasSize(1);
     assertThat(JSON.readTree(list.out()).get("digest").asText()).isEqualTo(model.get("digest").asText());
+    assertThat(JSON.readTree(list.out()).get("status").asText()).isEqualTo("in-use");
+    assertThat(JSON.readTree(list.out()).get("retired").isNull()).isTrue();
 
     CliRun generate = CliRun.run("generate", "--data", data, "--model", id, "--prompt", "The dog", "--max-tokens", "12");
     assertThat(generate.status()).as(generate.err()).isZero();
@@ -123,6 +128,76 @@ class ModelCommandsTest {
     assertThat(manifest.get("shards")).allSatisfy(s -> assertThat(s.get("file").asText()).endsWith(".parquet"));
     CliRun verify = CliRun.run("verify-forgetting", "--data", data, "--request", request.get("id").asText());
     assertThat(verify.status()).as(verify.err()).isZero();
+  }
+
+  @Test
+  void whatForgettingReplacedIsListedAsReplacedAndRefusedNamingWhatIsInUse(@TempDir Path dir) throws Exception {
+    String data = dir.resolve("data").toString();
+    String old = importAndBuild(dir, data, "--shards", "2");
+    String oldModel = JSON.readTree(CliRun.run("train", "--data", data, "--snapshot", old, "--threads", "2").out()).get("model").asText();
+    assertThat(JSON.readTree(CliRun.run("snapshots", "--data", data).out()).get("status").asText()).isEqualTo("in-use");
+    Clock later = Clock.fixed(Instant.parse("2030-01-02T03:04:05Z"), ZoneOffset.UTC);
+    assertThat(CliRun.runAt(later, "forget", "--data", data, "--member", "a").status()).isZero();
+    assertThat(CliRun.runAt(later, "forget-run", "--data", data, "--threads", "2").status()).isZero();
+    JsonNode request = JSON.readTree(CliRun.run("forget-status", "--data", data, "--member", "a").out());
+    String rebuilt = request.get("new_snapshot").asText();
+    String newModel = request.get("replacements").get(0).get("new_model").asText();
+
+    CliRun snapshots = CliRun.run("snapshots", "--data", data);
+    assertThat(snapshots.status()).as(snapshots.err()).isZero();
+    List<JsonNode> listed = new ArrayList<>();
+    for (String line : snapshots.out().lines().toList()) {
+      listed.add(JSON.readTree(line));
+    }
+    assertThat(listed).hasSize(2);
+    JsonNode replaced = listed.stream().filter(n -> n.get("snapshot").asText().equals(old)).findFirst().orElseThrow();
+    JsonNode current = listed.stream().filter(n -> n.get("snapshot").asText().equals(rebuilt)).findFirst().orElseThrow();
+    assertThat(replaced.get("status").asText()).isEqualTo("replaced");
+    assertThat(replaced.get("shards").asInt()).isZero();
+    JsonNode how = replaced.get("replaced");
+    assertThat(how.get("by")).containsExactly(JSON.valueToTree(rebuilt));
+    assertThat(how.get("files_deleted").asBoolean()).isTrue();
+    assertThat(how.get("at").asText()).isEqualTo("2030-01-02T03:04:05Z").isEqualTo(request.get("completed").asText());
+    assertThat(how.get("forget_requests")).containsExactly(request.get("id"));
+    assertThat(how.get("forget_request_count").asInt()).isEqualTo(1);
+    assertThat(current.get("status").asText()).isEqualTo("in-use");
+    assertThat(current.get("replaced").isNull()).isTrue();
+
+    CliRun models = CliRun.run("models", "--data", data);
+    assertThat(models.status()).as(models.err()).isZero();
+    JsonNode retired = null;
+    JsonNode inUse = null;
+    for (String line : models.out().lines().toList()) {
+      JsonNode m = JSON.readTree(line);
+      if (m.get("model").asText().equals(oldModel)) {
+        retired = m;
+      } else if (m.get("model").asText().equals(newModel)) {
+        inUse = m;
+      }
+    }
+    assertThat(retired.get("status").asText()).isEqualTo("retired");
+    assertThat(retired.get("retired").get("snapshot").asText()).isEqualTo(old);
+    assertThat(retired.get("retired").get("by")).containsExactly(JSON.valueToTree(newModel));
+    assertThat(retired.get("retired").get("artefacts_deleted").asBoolean()).isTrue();
+    assertThat(retired.get("retired").get("forget_requests")).containsExactly(request.get("id"));
+    assertThat(inUse.get("status").asText()).isEqualTo("in-use");
+
+    // Using what forgetting replaced is a mistake of the caller, told what replaced it: never a missing-file error.
+    CliRun train = CliRun.run("train", "--data", data, "--snapshot", old);
+    assertThat(train.status()).isEqualTo(2);
+    assertThat(train.err()).contains("snapshot " + old + " was replaced by forgetting", "by snapshot " + rebuilt,
+        "forget request " + request.get("id").asText(), "shard files were deleted", "in use now is " + rebuilt)
+        .doesNotContain("NoSuchFile", "no such file");
+    CliRun generate = CliRun.run("generate", "--data", data, "--model", oldModel, "--prompt", "The dog");
+    assertThat(generate.status()).isEqualTo(2);
+    assertThat(generate.err()).contains("model " + oldModel + " was retired by forgetting", "model " + newModel + " replaces it",
+        "in use now is " + newModel);
+    Path text = dir.resolve("t.txt");
+    Files.writeString(text, "the cat sat on the mat.\n");
+    CliRun ppl = CliRun.run("perplexity", "--data", data, "--model", oldModel, text.toString());
+    assertThat(ppl.status()).isEqualTo(2);
+    assertThat(ppl.err()).contains("was retired by forgetting", "in use now is " + newModel);
+    assertThat(CliRun.run("generate", "--data", data, "--model", newModel, "--prompt", "The dog").status()).isZero();
   }
 
   @Test

@@ -143,6 +143,10 @@ final class ApiRoutes {
       requireRole(ctx, false);
       Json.write(ctx, audit.manifest(ctx.pathParam("snapshot")));
     });
+    routes.get("/v1/audit/models", ctx -> {
+      requireRole(ctx, false);
+      Json.write(ctx, audit.models());
+    });
     routes.get("/v1/audit/report", ctx -> {
       requireRole(ctx, false);
       Json.write(ctx, audit.report());

@@ -11,6 +11,8 @@ import dev.lethe.pipeline.SnapshotFiles;
 import dev.lethe.pipeline.report.ComplianceFacts;
 import dev.lethe.pipeline.report.ComplianceReport;
 import dev.lethe.store.LedgerStore;
+import dev.lethe.unlearn.ModelRecord;
+import dev.lethe.unlearn.forget.Retirements;
 import dev.lethe.store.audit.AuditKey;
 import dev.lethe.store.audit.AuditReport;
 import dev.lethe.store.audit.InclusionProof;
@@ -31,6 +33,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
@@ -320,14 +323,22 @@ final class AuditService {
     return all.isEmpty() ? store.auditSize() : all.get(all.size() - 1).checkpoint().size();
   }
 
-  /** Every published snapshot with its root, and whether every snapshot root could be read. */
+  /**
+   * Every published snapshot with its root and its status (in use, or replaced by forgetting: when,
+   * by which rebuild, under which forget requests), how many are in use (the compliance report's
+   * snapshots), and whether every snapshot root could be read.
+   */
   ObjectNode snapshots() {
     SnapshotView.Snapshots current = snapshots.current();
+    Retirements retirements = retirements(current);
     ObjectNode o = Json.object();
     ArrayNode list = o.putArray("snapshots");
+    long inUse = 0;
     for (SnapshotView.Located l : current.snapshots()) {
       LineageIndex.Snapshot e = l.snapshot();
-      list.addObject()
+      Optional<Retirements.ReplacedSnapshot> replaced = retirements.snapshot(l.root(), e.snapshot());
+      inUse += replaced.isEmpty() ? 1 : 0;
+      Retirements.putStatus(list.addObject()
           .put("snapshot", e.snapshot())
           .put("purpose", e.purpose())
           .put("as_of", Rfc3339.format(e.asOf()))
@@ -335,9 +346,67 @@ final class AuditService {
           .put("included", e.included())
           .put("excluded", e.excluded())
           .put("shards", e.shards())
-          .put("root", l.root().toString());
+          .put("root", l.root().toString()), replaced);
     }
+    o.put("in_use", inUse);
+    o.put("replaced", current.snapshots().size() - inUse);
     return current.putCoverage(o);
+  }
+
+  /**
+   * Every registered model with its status (in use, or retired by forgetting: when, the replaced
+   * snapshot it was trained from, the retrained model replacing it, under which forget requests),
+   * and how many are in use. A model's status rests on the snapshot roots, so the coverage fields
+   * say whether every root could be read.
+   */
+  ObjectNode models() {
+    SnapshotView.Snapshots current = snapshots.current();
+    Retirements retirements = retirements(current);
+    ObjectNode o = Json.object();
+    ArrayNode list = o.putArray("models");
+    long inUse = 0;
+    for (ModelRecord m : views.models()) {
+      Optional<Retirements.RetiredModel> retired = retirements.model(m.id());
+      inUse += retired.isEmpty() ? 1 : 0;
+      ObjectNode n = list.addObject()
+          .put("model", m.id())
+          .put("snapshot", m.snapshot())
+          .put("trainer", m.trainer())
+          .put("trainer_version", m.trainerVersion())
+          .put("seed", m.seed())
+          .put("digest", m.digest())
+          .put("parent", m.parent().orElse(null))
+          .put("origin", m.origin().word())
+          .put("shards", m.shards().size())
+          .put("records", m.records());
+      Retirements.putModelStatus(n, retired);
+    }
+    o.put("in_use", inUse);
+    o.put("retired", views.models().size() - inUse);
+    return current.putCoverage(o);
+  }
+
+  /** What forgetting replaced in the readable roots of {@code current}, with the registry's models and the queue's requests. */
+  private Retirements retirements(SnapshotView.Snapshots current) {
+    return Retirements.of(snapshots.replaced(current), views.models(), views.queued());
+  }
+
+  /**
+   * A snapshot's manifest page: the first published snapshot with this id (as {@link #manifest}),
+   * its root, and its replacement if forgetting replaced it, with the snapshots in use now.
+   */
+  record ManifestPage(Path root, ObjectNode manifest, Optional<Retirements.ReplacedSnapshot> replaced, List<String> inUseNow) {}
+
+  ManifestPage manifestPage(String snapshot) {
+    SnapshotView.Snapshots current = snapshots.current();
+    Path root = current.snapshots().stream().filter(l -> l.snapshot().snapshot().equals(snapshot)).map(SnapshotView.Located::root)
+        .findFirst().orElse(null);
+    ObjectNode manifest = manifest(snapshot);
+    if (root == null) {
+      return new ManifestPage(null, manifest, Optional.empty(), List.of(snapshot));
+    }
+    Retirements retirements = retirements(current);
+    return new ManifestPage(root, manifest, retirements.snapshot(root, snapshot), retirements.inUseSuccessors(root, snapshot));
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.lethe.core.event.LedgerEvent.ConsentSet;
 import dev.lethe.core.event.Rfc3339;
 import dev.lethe.core.event.Source;
 import dev.lethe.store.StoredEvent;
+import dev.lethe.unlearn.forget.Retirements;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
@@ -143,8 +144,8 @@ final class Pages {
         require(ctx, Role.AUDITOR);
       }
       String id = ctx.pathParam("snapshot");
-      ObjectNode manifest = audit.manifest(id);
-      ctx.html(Html.page("Snapshot " + id, p, auth.csrf(ctx), "<pre>" + esc(manifest.toPrettyString()) + "</pre>"));
+      AuditService.ManifestPage page = audit.manifestPage(id);
+      ctx.html(Html.page("Snapshot " + id, p, auth.csrf(ctx), snapshotStatus(page) + "<pre>" + esc(page.manifest().toPrettyString()) + "</pre>"));
     });
   }
 
@@ -632,12 +633,15 @@ final class Pages {
     } else {
       b.append("<ul>");
       for (JsonNode s : snaps) {
-        b.append("<li><a href=\"/audit/snapshots/").append(esc(urlPart(s.get("snapshot").asText()))).append("\">")
+        b.append("<li data-status=\"").append(esc(s.get("status").asText())).append("\"><a href=\"/audit/snapshots/")
+            .append(esc(urlPart(s.get("snapshot").asText()))).append("\">")
             .append(esc(s.get("snapshot").asText())).append("</a> — ").append(esc(s.get("purpose").asText())).append(" as of ")
             .append(esc(s.get("as_of").asText())).append(", ").append(s.get("included").asLong()).append(" records, in <code>")
-            .append(esc(s.get("root").asText())).append("</code></li>");
+            .append(esc(s.get("root").asText())).append("</code> — ").append(statusWords(s.get("replaced"))).append("</li>");
       }
       b.append("</ul>");
+      b.append("<p id=\"snapshots-in-use\">").append(listed.get("in_use").asLong()).append(" in use, ").append(listed.get("replaced").asLong())
+          .append(" replaced by forgetting (kept as history; the compliance report covers those in use).</p>");
     }
     b.append("</section>");
     return Html.page("Audit", p, auth.csrf(ctx), b.toString());
@@ -697,6 +701,56 @@ final class Pages {
       }
     }
     return b.append(ok ? "." : "; the key history names other signers for this tree size.").append("</p>").toString();
+  }
+
+  /** A listed snapshot's status in words: in use, or replaced by forgetting (when, by which rebuild, under how many requests). */
+  private static String statusWords(JsonNode replaced) {
+    if (replaced == null || replaced.isNull()) {
+      return "<strong>in use</strong>";
+    }
+    StringBuilder b = new StringBuilder("<strong>replaced by forgetting</strong>");
+    if (replaced.hasNonNull("at")) {
+      b.append(" on ").append(esc(replaced.get("at").asText()));
+    }
+    List<String> by = new ArrayList<>();
+    replaced.get("by").forEach(n -> by.add("<a href=\"/audit/snapshots/" + esc(urlPart(n.asText())) + "\">" + esc(n.asText()) + "</a>"));
+    b.append(by.isEmpty() ? " (its rebuild is no longer published)" : " by " + String.join(", ", by));
+    int requests = replaced.get("forget_request_count").asInt();
+    if (requests > 0) {
+      b.append(", under ").append(requests == 1 ? "1 forget request" : requests + " forget requests");
+    }
+    b.append(replaced.get("files_deleted").asBoolean() ? "; its shard files were deleted" : "; its files were kept (the rebuild's checks failed)");
+    return b.toString();
+  }
+
+  /** What the manifest page says above the manifest: whether the files it lists are there, or forgetting deleted them. */
+  private static String snapshotStatus(AuditService.ManifestPage page) {
+    if (page.replaced().isEmpty()) {
+      return "<p id=\"snapshot-status\" data-status=\"in-use\">In use: the shard files this manifest lists are training data now.</p>";
+    }
+    Retirements.ReplacedSnapshot r = page.replaced().get();
+    StringBuilder b = new StringBuilder("<div id=\"snapshot-status\" data-status=\"replaced\"><p><strong>Replaced by forgetting</strong>");
+    if (r.at() != null) {
+      b.append(" on ").append(esc(Rfc3339.format(r.at())));
+    }
+    b.append(r.replacedBy().isEmpty() ? " (its rebuild is no longer published)" : " by " + links(r.replacedBy()));
+    if (!r.requests().isEmpty()) {
+      b.append(", under ").append(r.requests().size() == 1 ? "forget request <code>" + esc(r.requests().get(0)) + "</code>"
+          : r.requests().size() + " forget requests");
+    }
+    b.append(".</p><p>").append(r.filesDeleted()
+        ? "Forgetting deleted the shard and member files this manifest lists; it is kept as history, and no model uses it."
+        : "The rebuild's checks failed, so forgetting kept the files this manifest lists; see the forget queue.");
+    if (!page.inUseNow().isEmpty()) {
+      b.append(" In use now: ").append(links(page.inUseNow())).append('.');
+    }
+    return b.append("</p></div><h2>Manifest as published</h2>").toString();
+  }
+
+  private static String links(List<String> snapshots) {
+    List<String> out = new ArrayList<>();
+    snapshots.forEach(id -> out.add("<a href=\"/audit/snapshots/" + esc(urlPart(id)) + "\">" + esc(id) + "</a>"));
+    return String.join(", ", out);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.lethe.server;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.pipeline.LineageIndex;
+import dev.lethe.pipeline.ReplacedSnapshots;
 import dev.lethe.pipeline.SnapshotCatalog;
 import dev.lethe.pipeline.SnapshotRoots;
 import dev.lethe.store.LedgerStore;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -84,6 +86,8 @@ final class SnapshotView implements AutoCloseable {
     List<Part> key = List.of();
     Map<String, Part> parts = Map.of();
     SoftReference<SnapshotCatalog> catalog = new SoftReference<>(null);
+    /** What forgetting replaced in the root, read on first use under this key. */
+    ReplacedSnapshots replaced;
 
     Cached(List<String> recorded, List<SnapshotRoots.MissingSnapshot> missing, LineageIndex index) {
       this.recorded = recorded;
@@ -300,6 +304,30 @@ final class SnapshotView implements AutoCloseable {
     return new Catalogued(new Snapshots(roots, unreachable), entries);
   }
 
+  /**
+   * What forgetting replaced in each readable root of {@code current} ({@link ReplacedSnapshots}),
+   * read once per root key: a rebuild published or a tombstone written changes its directory, and
+   * so the key. A root dropped since {@code current} was read is read afresh.
+   *
+   * @throws UncheckedIOException if a root's manifests or tombstones cannot be read
+   */
+  synchronized Map<Path, ReplacedSnapshots> replaced(Snapshots current) {
+    Map<Path, ReplacedSnapshots> out = new LinkedHashMap<>();
+    for (Root r : current.roots()) {
+      Cached cached = cache.get(r.root());
+      try {
+        ReplacedSnapshots replaced = cached != null && cached.replaced != null ? cached.replaced : ReplacedSnapshots.read(r.root());
+        if (cached != null) {
+          cached.replaced = replaced;
+        }
+        out.put(r.root(), replaced);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return out;
+  }
+
   /** How many times a lineage index was opened (checked or rebuilt) since the view was made. */
   synchronized int indexOpens() {
     return indexOpens;
@@ -348,6 +376,7 @@ final class SnapshotView implements AutoCloseable {
       fresh.settle(key, settledBefore);
       if (sameFiles) {
         fresh.catalog = cached.catalog;
+        fresh.replaced = cached.replaced;
       }
       cache.put(root, fresh);
       return fresh;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.store.audit.AuditKey;
 import dev.lethe.store.audit.KeyRotation;
 import dev.lethe.store.audit.Merkle;
@@ -269,6 +270,35 @@ class BrowserTest {
     new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/audit/report"));
     assertThat(driver.findElement(By.id("checkpoint-signers")).getText())
         .startsWith("Signed by key " + current.number() + " (key id " + Merkle.hex(current.key().keyId()) + ").");
+  }
+
+  @Test
+  void theAuditorSeesWhichSnapshotsForgettingReplacedAndThatTheirFilesWereDeleted(@TempDir Path dir) throws Exception {
+    // A server of its own: forgetting alice here must not change what the other tests see.
+    try (TestServer own = new TestServer(dir.resolve("server"), b -> b.forgetEvery(Duration.ZERO))) {
+      String snapshot = own.publishSnapshotAndModel(Instant.parse("2025-03-01T00:00:00Z")).snapshot().metadata().snapshot();
+      assertThat(own.send("POST", "/v1/members/alice/erasure", own.token("alice"), null).status()).isEqualTo(202);
+      JsonNode run = own.send("POST", "/v1/admin/forget/run", own.token(Role.ADMIN), null).json();
+      String rebuilt = run.get("replacements").get(0).get("new_snapshot").asText();
+
+      signIn(own, own.token(Role.AUDITOR), "/audit");
+      WebElement replaced = driver.findElement(By.cssSelector("#snapshots li[data-status='replaced']"));
+      assertThat(replaced.getText()).startsWith(snapshot).contains("replaced by forgetting on ", "by " + rebuilt,
+          "under 1 forget request", "its shard files were deleted");
+      assertThat(driver.findElement(By.cssSelector("#snapshots li[data-status='in-use']")).getText()).startsWith(rebuilt).contains("in use");
+      assertThat(driver.findElement(By.id("snapshots-in-use")).getText()).startsWith("1 in use, 1 replaced by forgetting");
+
+      replaced.findElement(By.linkText(snapshot)).click();
+      new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/audit/snapshots/" + snapshot));
+      WebElement status = driver.findElement(By.id("snapshot-status"));
+      assertThat(status.getAttribute("data-status")).isEqualTo("replaced");
+      assertThat(status.getText()).contains("Replaced by forgetting on ", "by " + rebuilt, "under forget request ",
+          "Forgetting deleted the shard and member files this manifest lists", "In use now: " + rebuilt);
+      status.findElement(By.linkText(rebuilt)).click();
+      new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/audit/snapshots/" + rebuilt));
+      assertThat(driver.findElement(By.id("snapshot-status")).getText()).startsWith("In use");
+      driver.manage().deleteAllCookies();
+    }
   }
 
   @Test

@@ -141,6 +141,39 @@ class ForgettingTest {
     assertThat(compliance.get("summary").get("all_checks_pass").asBoolean()).isTrue();
     assertThat(compliance.get("summary").get("forget_requests_open").asInt()).isZero();
 
+    // Every listing says what forgetting replaced, and the counts in use agree with the report.
+    JsonNode listed = t.get("/v1/audit/snapshots", auditor).json();
+    assertThat(listed.get("in_use").asInt()).isEqualTo(compliance.get("summary").get("snapshots").asInt()).isEqualTo(1);
+    assertThat(listed.get("replaced").asInt()).isEqualTo(1);
+    assertThat(listed.get("snapshots")).hasSize(2).anySatisfy(s -> {
+      assertThat(s.get("snapshot").asText()).isEqualTo(snapshot);
+      assertThat(s.get("status").asText()).isEqualTo("replaced");
+      assertThat(s.get("shards").asInt()).as("forgetting deleted its shard files").isZero();
+      assertThat(s.get("replaced").get("at").asText()).isEqualTo("2025-03-05T10:00:00Z");
+      assertThat(s.get("replaced").get("by")).extracting(JsonNode::asText).containsExactly(newSnapshot);
+      assertThat(s.get("replaced").get("files_deleted").asBoolean()).isTrue();
+      assertThat(s.get("replaced").get("forget_requests")).extracting(JsonNode::asText).containsExactly(requestId);
+    }).anySatisfy(s -> {
+      assertThat(s.get("snapshot").asText()).isEqualTo(newSnapshot);
+      assertThat(s.get("status").asText()).isEqualTo("in-use");
+      assertThat(s.get("replaced").isNull()).isTrue();
+    });
+    JsonNode models = t.get("/v1/audit/models", auditor).json();
+    assertThat(models.get("in_use").asInt()).isEqualTo(1);
+    assertThat(models.get("retired").asInt()).isEqualTo(1);
+    assertThat(models.get("complete").asBoolean()).isTrue();
+    assertThat(models.get("models")).hasSize(2).anySatisfy(m -> {
+      assertThat(m.get("model").asText()).isEqualTo(model);
+      assertThat(m.get("status").asText()).isEqualTo("retired");
+      assertThat(m.get("retired").get("snapshot").asText()).isEqualTo(snapshot);
+      assertThat(m.get("retired").get("by")).extracting(JsonNode::asText).containsExactly(newModel);
+      assertThat(m.get("retired").get("artefacts_deleted").asBoolean()).isTrue();
+      assertThat(m.get("retired").get("forget_requests")).extracting(JsonNode::asText).containsExactly(requestId);
+    }).anySatisfy(m -> {
+      assertThat(m.get("model").asText()).isEqualTo(newModel);
+      assertThat(m.get("status").asText()).isEqualTo("in-use");
+    });
+
     JsonNode again = t.send("POST", "/v1/admin/forget/run", admin, null).json();
     assertThat(again.get("executed").asInt()).as("nothing is left to do").isZero();
   }

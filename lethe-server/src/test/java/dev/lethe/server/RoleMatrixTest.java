@@ -89,6 +89,7 @@ class RoleMatrixTest {
     e.add(new Endpoint("GET", "/v1/audit/keys", "/v1/audit/keys", Scope.AUDIT_READ, () -> null));
     e.add(new Endpoint("GET", "/v1/audit/proofs/{leaf}", "/v1/audit/proofs/0", Scope.AUDIT_READ, () -> null));
     e.add(new Endpoint("GET", "/v1/audit/snapshots", "/v1/audit/snapshots", Scope.AUDIT_READ, () -> null));
+    e.add(new Endpoint("GET", "/v1/audit/models", "/v1/audit/models", Scope.AUDIT_READ, () -> null));
     e.add(new Endpoint("GET", "/v1/audit/snapshots/{snapshot}", "/v1/audit/snapshots/none", Scope.AUDIT_READ, () -> null));
     e.add(new Endpoint("GET", "/v1/audit/report", "/v1/audit/report", Scope.AUDIT_READ, () -> null));
     return e;

@@ -32,7 +32,7 @@ import java.util.TreeSet;
 final class SnapshotState {
 
   /** The tombstone forgetting writes into a snapshot it retired. */
-  static final String TOMBSTONE = "FORGOTTEN.json";
+  static final String TOMBSTONE = dev.lethe.pipeline.ReplacedSnapshots.TOMBSTONE;
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
