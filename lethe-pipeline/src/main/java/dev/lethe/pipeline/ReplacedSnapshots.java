@@ -96,7 +96,7 @@ public final class ReplacedSnapshots {
     Map<String, Replacement> out = new HashMap<>();
     for (Map.Entry<String, Path> e : dirs.entrySet()) {
       Path tombstone = e.getValue().resolve(TOMBSTONE);
-      boolean deleted = Files.exists(tombstone);
+      boolean deleted = filesDeleted(e.getValue());
       TreeSet<String> by = rebuilds.get(e.getKey());
       if (deleted || by != null) {
         out.put(e.getKey(), new Replacement(e.getKey(), by == null ? List.of() : new ArrayList<>(by),
@@ -121,6 +121,14 @@ public final class ReplacedSnapshots {
     } catch (DateTimeParseException ex) {
       return null;
     }
+  }
+
+  /**
+   * Whether forgetting deleted the shard and member files of the snapshot in {@code snapshotDir}
+   * (its {@value #TOMBSTONE} is there): one stat, for callers that need no more than that.
+   */
+  public static boolean filesDeleted(Path snapshotDir) {
+    return Files.exists(snapshotDir.resolve(TOMBSTONE));
   }
 
   /** The replacement of this snapshot, if forgetting replaced it. */

@@ -271,7 +271,7 @@ public final class SnapshotRoots {
     if (!snapshot.equals(manifest.path("snapshot").asText())) {
       return "holds the manifest of another snapshot (" + manifest.path("snapshot").asText() + ")";
     }
-    if (Files.exists(dir.resolve(ReplacedSnapshots.TOMBSTONE))) {
+    if (ReplacedSnapshots.filesDeleted(dir)) {
       return null; // forgetting deleted its shards on purpose and said so
     }
     int lost = 0;

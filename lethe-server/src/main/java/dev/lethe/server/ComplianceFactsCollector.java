@@ -10,6 +10,7 @@ import dev.lethe.core.ledger.ConsentLedger;
 import dev.lethe.core.policy.Policy;
 import dev.lethe.core.policy.PurposePolicy;
 import dev.lethe.core.policy.Rule;
+import dev.lethe.pipeline.ReplacedSnapshots;
 import dev.lethe.pipeline.SnapshotCatalog;
 import dev.lethe.pipeline.report.ComplianceFacts;
 import dev.lethe.pipeline.report.ComplianceFacts.AuditFacts;
@@ -85,8 +86,10 @@ public final class ComplianceFactsCollector {
 
   /**
    * The snapshots in force: every published snapshot that no other manifest names as its {@code
-   * rebuild_of}. A superseded snapshot was replaced by a rebuild without forgotten members; its
-   * manifest stays as history, but it is no longer training data.
+   * rebuild_of} and whose files forgetting did not delete ({@link ReplacedSnapshots#filesDeleted}),
+   * so that the report counts what the listings show in use. A superseded snapshot was replaced by
+   * a rebuild without forgotten members; its manifest stays as history, but it is no longer
+   * training data.
    */
   public static List<SnapshotCatalog.Entry> current(SnapshotCatalog catalog) {
     return current(catalog.snapshots());
@@ -100,7 +103,7 @@ public final class ComplianceFactsCollector {
         superseded.add(e.manifest().get("rebuild_of").asText());
       }
     }
-    return published.stream().filter(e -> !superseded.contains(e.snapshot())).toList();
+    return published.stream().filter(e -> !superseded.contains(e.snapshot()) && !ReplacedSnapshots.filesDeleted(e.directory())).toList();
   }
 
   /** Each member's birth date as registered (a later registration event of the same id wins). */

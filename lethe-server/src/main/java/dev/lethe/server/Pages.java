@@ -644,6 +644,7 @@ final class Pages {
           .append(" replaced by forgetting (kept as history; the compliance report covers those in use).</p>");
     }
     b.append("</section>");
+    b.append(modelsSection(audit.models()));
     return Html.page("Audit", p, auth.csrf(ctx), b.toString());
   }
 
@@ -721,6 +722,42 @@ final class Pages {
     }
     b.append(replaced.get("files_deleted").asBoolean() ? "; its shard files were deleted" : "; its files were kept (the rebuild's checks failed)");
     return b.toString();
+  }
+
+  /** The audit page's list of models, each in use or retired by forgetting, with the counts. */
+  private static String modelsSection(ObjectNode listed) {
+    StringBuilder b = new StringBuilder("<section id=\"models\" aria-labelledby=\"models-h\"><h2 id=\"models-h\">Models</h2>");
+    if (listed.get("models").isEmpty()) {
+      return b.append("<p>No model is registered.</p></section>").toString();
+    }
+    b.append("<ul>");
+    for (JsonNode m : listed.get("models")) {
+      b.append("<li data-status=\"").append(esc(m.get("status").asText())).append("\"><code>").append(esc(m.get("model").asText()))
+          .append("</code> — trained from <a href=\"/audit/snapshots/").append(esc(urlPart(m.get("snapshot").asText()))).append("\">")
+          .append(esc(m.get("snapshot").asText())).append("</a> (").append(esc(m.get("origin").asText())).append(", ")
+          .append(m.get("records").asLong()).append(" records) — ");
+      JsonNode r = m.get("retired");
+      if (r.isNull()) {
+        b.append("<strong>in use</strong>");
+      } else {
+        b.append("<strong>retired by forgetting</strong>");
+        if (r.hasNonNull("at")) {
+          b.append(" on ").append(esc(r.get("at").asText()));
+        }
+        List<String> by = new ArrayList<>();
+        r.get("by").forEach(n -> by.add("<code>" + esc(n.asText()) + "</code>"));
+        b.append(by.isEmpty() ? " (no retrained model is registered)" : ", replaced by " + String.join(", ", by));
+        int requests = r.get("forget_request_count").asInt();
+        if (requests > 0) {
+          b.append(", under ").append(requests == 1 ? "1 forget request" : requests + " forget requests");
+        }
+        b.append(r.get("artefacts_deleted").asBoolean() ? "; its artefacts were deleted" : "; its artefacts were kept (the retrained model's checks failed)");
+      }
+      b.append("</li>");
+    }
+    b.append("</ul><p id=\"models-in-use\">").append(listed.get("in_use").asLong()).append(" in use, ")
+        .append(listed.get("retired").asLong()).append(" retired by forgetting.</p>");
+    return b.append("</section>").toString();
   }
 
   /** What the manifest page says above the manifest: whether the files it lists are there, or forgetting deleted them. */

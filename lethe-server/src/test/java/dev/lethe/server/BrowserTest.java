@@ -273,13 +273,16 @@ class BrowserTest {
   }
 
   @Test
-  void theAuditorSeesWhichSnapshotsForgettingReplacedAndThatTheirFilesWereDeleted(@TempDir Path dir) throws Exception {
+  void theAuditorSeesWhichSnapshotsAndModelsForgettingReplacedAndThatTheirFilesWereDeleted(@TempDir Path dir) throws Exception {
     // A server of its own: forgetting alice here must not change what the other tests see.
     try (TestServer own = new TestServer(dir.resolve("server"), b -> b.forgetEvery(Duration.ZERO))) {
-      String snapshot = own.publishSnapshotAndModel(Instant.parse("2025-03-01T00:00:00Z")).snapshot().metadata().snapshot();
+      TestServer.Trained trained = own.publishSnapshotAndModel(Instant.parse("2025-03-01T00:00:00Z"));
+      String snapshot = trained.snapshot().metadata().snapshot();
+      String model = trained.model().model().id();
       assertThat(own.send("POST", "/v1/members/alice/erasure", own.token("alice"), null).status()).isEqualTo(202);
       JsonNode run = own.send("POST", "/v1/admin/forget/run", own.token(Role.ADMIN), null).json();
       String rebuilt = run.get("replacements").get(0).get("new_snapshot").asText();
+      String newModel = run.get("replacements").get(0).get("new_model").asText();
 
       signIn(own, own.token(Role.AUDITOR), "/audit");
       WebElement replaced = driver.findElement(By.cssSelector("#snapshots li[data-status='replaced']"));
@@ -287,6 +290,11 @@ class BrowserTest {
           "under 1 forget request", "its shard files were deleted");
       assertThat(driver.findElement(By.cssSelector("#snapshots li[data-status='in-use']")).getText()).startsWith(rebuilt).contains("in use");
       assertThat(driver.findElement(By.id("snapshots-in-use")).getText()).startsWith("1 in use, 1 replaced by forgetting");
+      assertThat(driver.findElement(By.cssSelector("#models li[data-status='retired']")).getText())
+          .startsWith(model).contains("trained from " + snapshot, "retired by forgetting on ", "replaced by " + newModel,
+              "under 1 forget request", "its artefacts were deleted");
+      assertThat(driver.findElement(By.cssSelector("#models li[data-status='in-use']")).getText()).startsWith(newModel).contains("in use");
+      assertThat(driver.findElement(By.id("models-in-use")).getText()).isEqualTo("1 in use, 1 retired by forgetting.");
 
       replaced.findElement(By.linkText(snapshot)).click();
       new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/audit/snapshots/" + snapshot));
