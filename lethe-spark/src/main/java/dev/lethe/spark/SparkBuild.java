@@ -11,6 +11,7 @@ import dev.lethe.pipeline.Hashing;
 import dev.lethe.pipeline.RedactionPolicies;
 import dev.lethe.pipeline.ShardFormat;
 import dev.lethe.pipeline.SnapshotConflictException;
+import dev.lethe.pipeline.SnapshotRetiredException;
 import dev.lethe.pipeline.SnapshotRequest;
 import dev.lethe.pipeline.SnapshotResult;
 import dev.lethe.pipeline.StoreSnapshots;
@@ -57,6 +58,9 @@ public final class SparkBuild implements Callable<Integer> {
 
   /** Exit code for bad arguments or inputs (as {@code lethe}). */
   static final int BAD_INPUT = 2;
+
+  /** Exit status when forgetting retired the snapshot these inputs give (the same as {@code lethe build}). */
+  static final int RETIRED_BY_FORGETTING = 4;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -240,6 +244,10 @@ public final class SparkBuild implements Callable<Integer> {
           print(summary(result).put("audit_leaf", leaf));
           return CommandLine.ExitCode.OK;
         }
+      } catch (SnapshotRetiredException e) {
+        // As 'lethe build': forgetting replaced this snapshot, which is neither damage nor bad input.
+        err.println("lethe-spark: " + e.getMessage());
+        return RETIRED_BY_FORGETTING;
       } catch (SnapshotConflictException e) {
         err.println("lethe-spark: " + e.getMessage());
         return CommandLine.ExitCode.SOFTWARE;

@@ -61,6 +61,29 @@ class SparkBuildTest {
   }
 
   @Test
+  void aSnapshotForgettingRetiredIsReportedAsSuchWithLetheBuildsExitStatus() throws Exception {
+    SyntheticInput input = SyntheticInput.write(temp.resolve("in"), 7L, 20, 1, 10);
+    Path keyFile = temp.resolve("key.hex");
+    Files.writeString(keyFile, KEY_HEX + "\n");
+    Path out = temp.resolve("spark-out");
+    String[] args = {"build", "--master", "local[1]", "--ledger", input.ledger.toString(), "--purpose", "genai-training",
+        "--as-of", "2024-06-01T00:00:00Z", "--out", out.toString(), "--key-file", keyFile.toString(),
+        "--content", input.content.get(0).toString()};
+    Run first = run(args);
+    assertThat(first.code()).as(first.err()).isZero();
+    Path snapshot = out.resolve(new ObjectMapper().readTree(first.out()).get("snapshot").asText());
+    // What forgetting leaves of a snapshot it retired: the shard and member files deleted, a tombstone.
+    for (JsonNode shard : new ObjectMapper().readTree(snapshot.resolve("manifest.json").toFile()).get("shards")) {
+      Files.delete(snapshot.resolve(shard.get("file").asText()));
+      Files.delete(snapshot.resolve(shard.get("members_file").asText()));
+    }
+    Files.writeString(snapshot.resolve("FORGOTTEN.json"), "[]");
+    Run again = run(args);
+    assertThat(again.code()).as(again.err()).isEqualTo(SparkBuild.RETIRED_BY_FORGETTING);
+    assertThat(again.err()).contains("was retired by forgetting").doesNotContain("damaged");
+  }
+
+  @Test
   void theCommandPublishesTheSnapshotLetheBuildPublishesWithTheStandardDetector() throws Exception {
     SyntheticInput input = SyntheticInput.write(temp.resolve("in"), 99L, 80, 2, 300);
     Path keyFile = temp.resolve("key.hex");
