@@ -38,22 +38,38 @@ public interface ForgetQueueView {
    * @param newSnapshot the snapshot that replaced the one holding the member, or null
    * @param reopenings each time a re-check found the request undone after it was completed (the
    *     member's data back), oldest first; the request then runs again under its original deadline
+   * @param snapshotsRebuilt how many snapshots holding the member were rebuilt without them, over
+   *     every execution of the request (0 while pending, or when none held the member)
+   * @param modelsRetrained how many models trained on those snapshots were retrained and verified
    */
   record ForgetRequest(
       String id, String member, String cause, String purpose, Instant requestedAt, Instant deadline, String status,
       boolean queued, Instant completedAt, Boolean verified, String detail, List<String> affectedModels, String newSnapshot,
-      List<Reopening> reopenings) {
+      List<Reopening> reopenings, int snapshotsRebuilt, int modelsRetrained) {
+    /**
+     * What a forget run records as the detail of a request when no snapshot or model held the
+     * member (lethe-unlearn's {@code ForgetRunner}); the server tells the member so only on this
+     * sentence and nothing removed, so a changed wording reads as "done", never as a wrong claim.
+     */
+    static final String NOTHING_HELD = "no snapshot or model held the member's data";
+
     public ForgetRequest {
       affectedModels = List.copyOf(affectedModels);
       reopenings = List.copyOf(reopenings);
     }
 
-    /** A request never reopened. */
+    /** A request never reopened, with nothing rebuilt. */
     public ForgetRequest(
         String id, String member, String cause, String purpose, Instant requestedAt, Instant deadline, String status,
         boolean queued, Instant completedAt, Boolean verified, String detail, List<String> affectedModels, String newSnapshot) {
       this(id, member, cause, purpose, requestedAt, deadline, status, queued, completedAt, verified, detail, affectedModels,
-          newSnapshot, List.of());
+          newSnapshot, List.of(), 0, 0);
+    }
+
+    /** Whether the request is done and found nothing of the member's to remove: no snapshot, no model, nothing back. */
+    public boolean nothingHeld() {
+      return "completed".equals(status) && snapshotsRebuilt == 0 && modelsRetrained == 0 && affectedModels.isEmpty()
+          && reopenings.isEmpty() && NOTHING_HELD.equals(detail);
     }
 
     /** Whether the request still needs work. */

@@ -21,9 +21,11 @@ import java.util.concurrent.TimeUnit;
  * /.well-known/gpc.json}, and the forget scheduler: periodic forget runs ({@link
  * ServerConfig.Builder#forgetEvery}) and runs an admin starts, one at a time.
  *
- * <p>Every error is an RFC 9457 problem ({@code application/problem+json}); page requests from a
- * browser get the same problem as a short HTML page. Bad input of any kind gets a 4xx and
- * changes nothing; a 5xx means the server or its database failed.
+ * <p>Every error of the API ({@code /v1}) is an RFC 9457 problem ({@code application/problem+json});
+ * on the pages' routes the same error is an HTML page with the same status, the problem's detail
+ * in words and a link back (a refused policy or objection form comes back filled in, with the
+ * reason); see {@link Pages#answersWithPage}. Bad input of any kind gets a 4xx and changes
+ * nothing; a 5xx means the server or its database failed.
  */
 public final class LetheServer implements AutoCloseable {
 
@@ -104,19 +106,19 @@ public final class LetheServer implements AutoCloseable {
       pages.register(c.routes);
 
       c.routes.exception(Pages.SignedOut.class, (e, ctx) -> ctx.attribute(Problems.WRITTEN, Boolean.TRUE));
-      c.routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, e.status(), e.slug(), e.title(), e.detail()));
+      c.routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, pages, e.status(), e.slug(), e.title(), e.detail()));
       c.routes.exception(HttpResponseException.class, (e, ctx) ->
-          problem(ctx, e.getStatus(), Problems.slugFor(e.getStatus()), Problems.titleFor(e.getStatus()), e.getMessage()));
+          problem(ctx, pages, e.getStatus(), Problems.slugFor(e.getStatus()), Problems.titleFor(e.getStatus()), e.getMessage()));
       c.routes.exception(Exception.class, (e, ctx) -> {
         // The only path to a 5xx: a failure of the server or its database, never of the input.
         System.err.println("lethe-server: " + ctx.method() + " " + ctx.path() + " failed: " + e);
-        problem(ctx, 500, "server-error", "Internal server error", "the server could not complete the request");
+        problem(ctx, pages, 500, "server-error", "Internal server error", "the server could not complete the request");
       });
       for (int status : new int[] {404, 405}) {
         c.routes.error(status, ctx -> {
           if (ctx.attribute(Problems.WRITTEN) == null) {
-            problem(ctx, status, Problems.slugFor(status), Problems.titleFor(status),
-                status == 404 ? "no resource at this path" : "this path does not take " + ctx.method());
+            problem(ctx, pages, status, Problems.slugFor(status), Problems.titleFor(status),
+                status == 404 ? "nothing is at this address" : "this address does not take " + ctx.method() + " requests");
           }
         });
       }
@@ -140,16 +142,18 @@ public final class LetheServer implements AutoCloseable {
     });
   }
 
-  /** Writes a problem: JSON for the API and other clients, a short page for browsers on page paths. */
-  private static void problem(Context ctx, int status, String slug, String title, String detail) {
-    String accept = ctx.header("Accept");
-    if (!ctx.path().startsWith("/v1/") && accept != null && accept.contains("text/html")) {
-      ctx.attribute(Problems.WRITTEN, Boolean.TRUE);
-      ctx.status(status).html(Html.page(title, null, "",
-          "<p class=\"error\" role=\"alert\">" + Html.esc(detail) + "</p><p><a href=\"javascript:history.back()\">Back</a> · <a href=\"/\">Home</a></p>"));
-    } else {
-      Problems.write(ctx, status, slug, title, detail);
+  /** Writes an error: problem JSON for the API and other clients, an HTML page on the pages' routes ({@link Pages#answersWithPage}). */
+  private static void problem(Context ctx, Pages pages, int status, String slug, String title, String detail) {
+    if (Pages.answersWithPage(ctx)) {
+      try {
+        pages.errorPage(ctx, status, detail);
+        return;
+      } catch (RuntimeException e) {
+        // Rendering the page needs the session's principal; should that fail, the problem still goes out.
+        System.err.println("lethe-server: error page for " + ctx.path() + " failed: " + e);
+      }
     }
+    Problems.write(ctx, status, slug, title, detail);
   }
 
   private static void record(PrometheusMeterRegistry metrics, Context ctx, float ms) {

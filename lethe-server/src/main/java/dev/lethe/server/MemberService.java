@@ -333,6 +333,10 @@ final class MemberService {
     ArrayNode models = o.putArray("affected_models");
     r.affectedModels().forEach(models::add);
     o.put("new_snapshot", r.newSnapshot());
+    // Additive: counts in place of the runner's sentence, which names server directories.
+    o.put("snapshots_rebuilt", r.snapshotsRebuilt());
+    o.put("models_retrained", r.modelsRetrained());
+    o.put("nothing_held", r.nothingHeld());
     // Additive: a completed request a re-check found undone is pending again; the member is told why.
     o.put("reopened", !r.reopenings().isEmpty());
     ArrayNode reopenings = o.putArray("reopenings");

@@ -16,8 +16,15 @@ import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.SameSite;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * Server-rendered pages for members, admins and auditors. Every form works without JavaScript
@@ -25,6 +32,9 @@ import java.util.List;
  * as a page with the problem's text.
  */
 final class Pages {
+
+  /** Leaves per page of the audit log. */
+  private static final int LOG_PAGE = 50;
 
   private final Auth auth;
   private final MemberService members;
@@ -54,7 +64,7 @@ final class Pages {
     routes.get("/privacy", ctx -> {
       Principal p = require(ctx, Role.MEMBER);
       gpc(ctx, p);
-      ctx.html(privacyPage(ctx, p));
+      ctx.html(privacyPage(ctx, p, null));
     });
     routes.post("/privacy/settings/{purpose}", ctx -> {
       Principal p = require(ctx, Role.MEMBER);
@@ -66,7 +76,15 @@ final class Pages {
     routes.post("/privacy/objections", ctx -> {
       Principal p = require(ctx, Role.MEMBER);
       requireCsrf(ctx);
-      members.object(p.member(), nonNull(ctx.formParam("purpose")), nonNull(ctx.formParam("reason")));
+      ObjectionDraft draft = new ObjectionDraft(nonNull(ctx.formParam("purpose")), nonNull(ctx.formParam("reason")), null);
+      try {
+        members.object(p.member(), draft.purpose(), draft.reason());
+      } catch (ProblemException e) {
+        // The page again, with what the member wrote and why it was not sent: nothing typed is lost.
+        formRefused(ctx, e);
+        ctx.html(privacyPage(ctx, p, new ObjectionDraft(draft.purpose(), draft.reason(), e.detail())));
+        return;
+      }
       ctx.redirect("/privacy#objections", HttpStatus.SEE_OTHER);
     });
     routes.post("/privacy/erasure", ctx -> {
@@ -87,17 +105,33 @@ final class Pages {
       Json.write(ctx, o);
     });
 
-    routes.get("/admin", ctx -> ctx.html(adminPage(ctx, require(ctx, Role.ADMIN), null, null)));
+    routes.get("/admin", ctx -> ctx.html(adminPage(ctx, require(ctx, Role.ADMIN), null, null, null)));
     routes.post("/admin/policies/preview", ctx -> {
       Principal p = require(ctx, Role.ADMIN);
       requireCsrf(ctx);
       String text = nonNull(ctx.formParam("policy"));
-      ctx.html(adminPage(ctx, p, text, admin.preview(parse(text))));
+      ObjectNode preview;
+      try {
+        preview = admin.preview(parse(text));
+      } catch (ProblemException e) {
+        // The form again with the admin's text and what is wrong with it, not a bare error.
+        formRefused(ctx, e);
+        ctx.html(adminPage(ctx, p, text, null, e.detail()));
+        return;
+      }
+      ctx.html(adminPage(ctx, p, text, preview, null));
     });
     routes.post("/admin/policies", ctx -> {
-      require(ctx, Role.ADMIN);
+      Principal p = require(ctx, Role.ADMIN);
       requireCsrf(ctx);
-      admin.publish(parse(nonNull(ctx.formParam("policy"))));
+      String text = nonNull(ctx.formParam("policy"));
+      try {
+        admin.publish(parse(text));
+      } catch (ProblemException e) {
+        formRefused(ctx, e);
+        ctx.html(adminPage(ctx, p, text, null, e.detail()));
+        return;
+      }
       ctx.redirect("/admin#policies", HttpStatus.SEE_OTHER);
     });
     routes.post("/admin/outbox/send", ctx -> {
@@ -193,7 +227,8 @@ final class Pages {
       throw new SignedOut();
     }
     if (p.role() != role) {
-      throw ProblemException.forbidden("this page is for the " + role.word() + " role");
+      throw ProblemException.forbidden("this page is for the " + role.word() + " role, and you are signed in with the "
+          + p.role().word() + " role");
     }
     return p;
   }
@@ -230,18 +265,151 @@ final class Pages {
     try {
       return Json.MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
-      throw ProblemException.badRequest("malformed-json", "the policy is not valid JSON");
+      // Where, not Jackson's message: that quotes the input back and names parser internals.
+      String where = e.getLocation() == null || e.getLocation().getLineNr() < 1 ? ""
+          : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+      throw ProblemException.badRequest("malformed-json", "the policy is not valid JSON" + where);
     }
+  }
+
+  /** A form the server refused and shows again: its status, and no error handler writes over it. */
+  private static void formRefused(Context ctx, ProblemException e) {
+    ctx.status(e.status());
+    ctx.attribute(Problems.WRITTEN, Boolean.TRUE);
+  }
+
+  /** An objection the member sent that was refused, shown again in the form with why. */
+  private record ObjectionDraft(String purpose, String reason, String error) {}
+
+  // ------------------------------------------------------------------ errors
+
+  private static final List<String> PAGE_ROOTS = List.of("/login", "/logout", "/privacy", "/admin", "/audit");
+
+  /** Whether the path is one of the pages' routes (as opposed to {@code /v1}, assets and the like). */
+  static boolean isPagePath(String path) {
+    return path.equals("/") || PAGE_ROOTS.stream().anyMatch(r -> path.equals(r) || path.startsWith(r + "/"));
+  }
+
+  /**
+   * Whether an error on this request is answered with an HTML page rather than a problem
+   * document. By route first: the API under {@code /v1} always gets problem JSON; the pages'
+   * routes get a page unless the client asks for JSON and not HTML (a script); any other path
+   * (an unknown one, say) gets a page only when the client accepts HTML.
+   */
+  static boolean answersWithPage(Context ctx) {
+    String path = ctx.path();
+    if (path.equals("/v1") || path.startsWith("/v1/")) {
+      return false;
+    }
+    String accept = ctx.header("Accept");
+    boolean html = accept != null && (accept.contains("text/html") || accept.contains("application/xhtml+xml"));
+    if (isPagePath(path)) {
+      return html || accept == null || !accept.contains("json");
+    }
+    return html;
+  }
+
+  /**
+   * Writes an error as a page: the status kept, a heading in plain words, the problem's detail as
+   * a sentence, and a link back to the page the request came from (or the visitor's own page).
+   */
+  void errorPage(Context ctx, int status, String detail) {
+    Principal p = auth.page(ctx);
+    String[] back = backLink(ctx, p);
+    StringBuilder b = new StringBuilder();
+    b.append("<p class=\"error\" role=\"alert\" id=\"error-detail\">").append(esc(sentence(detail))).append("</p>");
+    if (status == 403 && detail.contains("security token")) {
+      b.append("<p>This happens when a page was open for a long time or you signed in again in another tab. Nothing was changed.</p>");
+    } else if (status < 500) {
+      b.append("<p>Nothing was changed.</p>");
+    }
+    b.append("<p><a id=\"error-back\" href=\"").append(esc(back[0])).append("\">").append(esc(back[1])).append("</a></p>")
+        .append("<p class=\"status\">HTTP status ").append(status).append("</p>");
+    ctx.attribute(Problems.WRITTEN, Boolean.TRUE);
+    ctx.status(status).html(Html.page(errorTitle(status), p, p == null ? "" : auth.csrf(ctx), b.toString()));
+  }
+
+  private static String errorTitle(int status) {
+    return switch (status) {
+      case 400 -> "That request was not valid";
+      case 401 -> "Please sign in";
+      case 403 -> "Not allowed";
+      case 404 -> "Not found";
+      case 405 -> "Not available this way";
+      case 409 -> "That could not be done now";
+      case 413, 414, 431 -> "Too much was sent";
+      case 422 -> "That could not be accepted";
+      default -> status >= 500 ? "Something went wrong on our side" : "That request could not be completed";
+    };
+  }
+
+  /** Where "back" goes: the section of the page the request came from, if the visitor may see it; else their own page. */
+  private static String[] backLink(Context ctx, Principal p) {
+    if (p == null) {
+      return new String[] {"/login", "Sign in"};
+    }
+    String[] parts = ctx.path().split("/", 4);
+    String page = parts.length > 1 ? parts[1] : "";
+    String sub = parts.length > 2 ? parts[2] : "";
+    boolean allowed = switch (page) {
+      case "privacy" -> p.role() == Role.MEMBER;
+      case "admin" -> p.role() == Role.ADMIN;
+      case "audit" -> p.role() != Role.MEMBER;
+      default -> false;
+    };
+    if (!allowed) {
+      return new String[] {home(p), "Go to " + homeName(p)};
+    }
+    String fragment = switch (page + "/" + sub) {
+      case "privacy/settings", "privacy/objections", "privacy/erasure", "admin/policies", "admin/outbox", "admin/objections",
+          "admin/forget", "audit/snapshots" -> "#" + sub;
+      case "audit/" -> ctx.queryParam("leaf") != null ? "#proof" : ctx.queryParam("from") != null ? "#log" : "";
+      default -> "";
+    };
+    String name = switch (page) {
+      case "privacy" -> "Data privacy";
+      case "admin" -> "Administration";
+      default -> "Audit";
+    };
+    return new String[] {"/" + page + fragment, "Back to " + name};
+  }
+
+  private static String homeName(Principal p) {
+    return switch (p.role()) {
+      case MEMBER -> "your Data privacy page";
+      case ADMIN -> "Administration";
+      case AUDITOR -> "Audit";
+    };
+  }
+
+  /** A problem's detail without a final full stop, to go inside a sentence. */
+  private static String clause(String detail) {
+    return detail != null && detail.endsWith(".") ? detail.substring(0, detail.length() - 1) : String.valueOf(detail);
+  }
+
+  /** A problem's detail ("the x is missing") as a sentence ("The x is missing."). */
+  static String sentence(String detail) {
+    if (detail == null || detail.isBlank()) {
+      return "";
+    }
+    String s = Character.toUpperCase(detail.charAt(0)) + detail.substring(1);
+    return s.endsWith(".") || s.endsWith("!") || s.endsWith("?") ? s : s + ".";
   }
 
   // ------------------------------------------------------------------ member
 
-  private String privacyPage(Context ctx, Principal p) {
+  private String privacyPage(Context ctx, Principal p, ObjectionDraft draft) {
     String csrf = auth.csrf(ctx);
     String m = p.member();
     StringBuilder b = new StringBuilder();
+    if (draft != null) {
+      b.append("<p class=\"error\" role=\"alert\" id=\"objection-refused\">Your objection was not sent: ")
+          .append(esc(clause(draft.error()))).append(". <a href=\"#objection-reason\">Your text is kept in the form below.</a></p>");
+    }
     b.append("<section id=\"settings\" aria-labelledby=\"settings-h\"><h2 id=\"settings-h\">Your settings</h2>");
     List<MemberService.Setting> settings = members.settings(m);
+    Map<String, String> titles = new HashMap<>();
+    settings.forEach(s -> titles.put(s.purpose(), s.definition().title() != null ? s.definition().title() : s.purpose()));
     if (settings.isEmpty()) {
       b.append("<p>No data-use policy is in force yet.</p>");
     }
@@ -288,10 +456,11 @@ final class Pages {
       b.append(complete ? "<p>None of your content is in a training data snapshot.</p>"
           : "<p>None of your content is in the training data snapshots that could be read.</p>");
     } else {
-      b.append("<table><caption>Training data snapshots holding your content</caption><thead><tr><th scope=\"col\">Snapshot</th><th scope=\"col\">Purpose</th><th scope=\"col\">As of</th><th scope=\"col\">Shards</th></tr></thead><tbody>");
+      b.append("<table id=\"snapshots\"><caption>Training data snapshots holding your content</caption><thead><tr><th scope=\"col\">Snapshot</th>")
+          .append("<th scope=\"col\">Used for</th><th scope=\"col\">Data as of</th><th scope=\"col\">Stored in</th></tr></thead><tbody>");
       for (JsonNode s : usage.get("snapshots")) {
-        b.append("<tr><td>").append(esc(s.get("snapshot").asText())).append("</td><td>").append(esc(s.get("purpose").asText()))
-            .append("</td><td>").append(esc(s.get("as_of").asText())).append("</td><td>").append(esc(s.get("shards").toString())).append("</td></tr>");
+        b.append("<tr><td>").append(esc(s.get("snapshot").asText())).append("</td><td>").append(esc(title(titles, s.get("purpose").asText())))
+            .append("</td><td>").append(when(s.get("as_of"))).append("</td><td>").append(esc(parts(s.get("shards")))).append("</td></tr>");
       }
       b.append("</tbody></table>");
     }
@@ -303,9 +472,9 @@ final class Pages {
           .append("<th scope=\"col\">Trained from</th><th scope=\"col\">How</th><th scope=\"col\">Status</th></tr></thead><tbody>");
       for (JsonNode mo : usage.get("models")) {
         b.append("<tr><td><code>").append(esc(mo.get("model").asText())).append("</code></td><td>")
-            .append(esc(mo.get("purpose").asText())).append(" snapshot of ").append(esc(mo.get("as_of").asText()))
-            .append("</td><td>").append(esc(mo.get("origin").asText())).append("</td><td>").append(esc(modelStatus(mo.get("status").asText())))
-            .append("</td></tr>");
+            .append(esc(title(titles, mo.get("purpose").asText()))).append(" training data as of ").append(when(mo.get("as_of")))
+            .append("</td><td>").append(esc(origin(mo.get("origin").asText()))).append("</td><td>")
+            .append(esc(modelStatus(mo.get("status").asText()))).append("</td></tr>");
       }
       b.append("</tbody></table>");
     }
@@ -316,9 +485,9 @@ final class Pages {
       b.append("<table id=\"forget-requests\"><caption>Requests to remove your data from training data and models</caption><thead><tr>")
           .append("<th scope=\"col\">Why</th><th scope=\"col\">Received</th><th scope=\"col\">Due by</th><th scope=\"col\">Status</th></tr></thead><tbody>");
       for (JsonNode f : usage.get("forget_requests")) {
-        b.append("<tr id=\"forget-").append(esc(f.get("id").asText())).append("\"><td>").append(esc(f.get("cause").asText()))
-            .append("</td><td>").append(esc(f.get("requested_at").asText()))
-            .append("</td><td>").append(esc(f.get("deadline").asText())).append("</td><td>").append(esc(forgetStatus(f)));
+        b.append("<tr id=\"forget-").append(esc(f.get("id").asText())).append("\"><td>").append(esc(cause(f, titles)))
+            .append("</td><td>").append(when(f.get("requested_at")))
+            .append("</td><td>").append(when(f.get("deadline"))).append("</td><td>").append(forgetStatus(f));
         // A request completed and then found undone says so, and why, rather than only "pending".
         int n = 0;
         for (JsonNode ro : f.path("reopenings")) {
@@ -334,7 +503,7 @@ final class Pages {
     b.append("<section id=\"history\" aria-labelledby=\"history-h\"><h2 id=\"history-h\">History</h2>")
         .append("<table><thead><tr><th scope=\"col\">When</th><th scope=\"col\">What</th></tr></thead><tbody>");
     for (StoredEvent e : members.history(m)) {
-      b.append("<tr><td>").append(esc(Rfc3339.format(e.event().at()))).append("</td><td>").append(esc(describe(e))).append("</td></tr>");
+      b.append("<tr><td>").append(when(e.event().at())).append("</td><td>").append(esc(describe(e))).append("</td></tr>");
     }
     b.append("</tbody></table>")
         .append("<p><a href=\"/privacy/receipts.json\" download>Download your consent receipts (JSON, Kantara Consent Receipt v1.1)</a></p></section>");
@@ -344,8 +513,8 @@ final class Pages {
     if (!objections.isEmpty()) {
       b.append("<table><caption>Your objections</caption><thead><tr><th scope=\"col\">Purpose</th><th scope=\"col\">Reason</th><th scope=\"col\">Status</th><th scope=\"col\">Answer due</th></tr></thead><tbody>");
       for (ObjectNode o : objections) {
-        b.append("<tr><td>").append(esc(o.get("purpose").asText())).append("</td><td>").append(esc(o.get("reason").asText()))
-            .append("</td><td>").append(esc(o.get("status").asText())).append("</td><td>").append(esc(o.get("deadline").asText())).append("</td></tr>");
+        b.append("<tr><td>").append(esc(title(titles, o.get("purpose").asText()))).append("</td><td>").append(esc(o.get("reason").asText()))
+            .append("</td><td>").append(esc(o.get("status").asText())).append("</td><td>").append(when(o.get("deadline"))).append("</td></tr>");
       }
       b.append("</tbody></table>");
     }
@@ -353,15 +522,20 @@ final class Pages {
     if (objectable.isEmpty()) {
       b.append("<p>No purpose in the current policy takes objections; use the settings above.</p>");
     } else {
-      b.append("<form method=\"post\" action=\"/privacy/objections\">").append(csrfField(csrf))
-          .append("<p><label for=\"objection-purpose\">Purpose</label><br><select id=\"objection-purpose\" name=\"purpose\">");
+      b.append("<form method=\"post\" action=\"/privacy/objections\">").append(csrfField(csrf));
+      if (draft != null) {
+        b.append("<p class=\"error\" id=\"objection-error\">").append(esc(sentence(draft.error()))).append("</p>");
+      }
+      b.append("<p><label for=\"objection-purpose\">Purpose</label><br><select id=\"objection-purpose\" name=\"purpose\">");
       for (MemberService.Setting s : objectable) {
-        b.append("<option value=\"").append(esc(s.purpose())).append("\">")
-            .append(esc(s.definition().title() != null ? s.definition().title() : s.purpose())).append("</option>");
+        b.append("<option value=\"").append(esc(s.purpose())).append("\"")
+            .append(draft != null && s.purpose().equals(draft.purpose()) ? " selected" : "").append(">")
+            .append(esc(title(titles, s.purpose()))).append("</option>");
       }
       b.append("</select></p><p><label for=\"objection-reason\">Your reasons</label><br>")
           .append("<textarea id=\"objection-reason\" name=\"reason\" rows=\"4\" maxlength=\"").append(MemberService.MAX_REASON)
-          .append("\" required></textarea></p><p><button type=\"submit\">Send objection</button></p></form>")
+          .append("\" required").append(draft != null ? " aria-invalid=\"true\" aria-describedby=\"objection-error\"" : "").append(">")
+          .append(draft != null ? esc(draft.reason()) : "").append("</textarea></p><p><button type=\"submit\">Send objection</button></p></form>")
           .append("<p>We answer within one month.</p>");
     }
     b.append("</section>");
@@ -392,14 +566,94 @@ final class Pages {
     };
   }
 
+  /** How a model was made, in words: lethe-unlearn's origins ({@code scratch}, {@code retrained-shards}, {@code fine-tune}). */
+  private static String origin(String origin) {
+    return switch (origin) {
+      case "scratch" -> "trained on the whole snapshot";
+      case "retrained-shards" -> "retrained after other data was removed from the snapshot (only the changed parts were trained again)";
+      case "fine-tune" -> "trained further from another model";
+      default -> origin;
+    };
+  }
+
+  /** Why a forget request was made, in words. */
+  private static String cause(JsonNode f, Map<String, String> titles) {
+    JsonNode purpose = f.get("purpose");
+    String what = purpose == null || purpose.isNull() ? "every use of your data" : title(titles, purpose.asText());
+    return switch (f.get("cause").asText()) {
+      case "erasure" -> "You asked for your data to be erased";
+      case "withdrawal" -> "You switched off " + what;
+      case "region-blocked" -> what + " is not allowed where you live";
+      case "manual" -> "An administrator asked for it";
+      default -> f.get("cause").asText();
+    };
+  }
+
+  /**
+   * A forget request's status as HTML: pending with the days left, or done with what was removed.
+   * Says a model was retrained only when one was, and that nothing needed removing only when the
+   * run found none of the member's data ({@code nothing_held}).
+   */
   private static String forgetStatus(JsonNode f) {
     return switch (f.get("status").asText()) {
-      case "completed" -> "done " + f.path("completed_at").asText("")
-          + (f.path("verified").asBoolean(false) ? ", verified: retrained models equal models trained without your data" : "");
+      case "completed" -> {
+        StringBuilder b = new StringBuilder("Done on ").append(when(f.get("completed_at")));
+        int snapshots = f.path("snapshots_rebuilt").asInt(0);
+        int models = f.path("models_retrained").asInt(0);
+        if (f.path("nothing_held").asBoolean(false)) {
+          b.append(": none of your data was in any training data snapshot or model; nothing needed removing.");
+        } else if (snapshots > 0) {
+          b.append(": removed from ").append(count(snapshots, "training data snapshot", "training data snapshots")).append("; ");
+          if (models == 0) {
+            b.append(snapshots == 1 ? "no model had been trained on it." : "no model had been trained on them.");
+          } else {
+            b.append(models == 1 ? "the model" : "the " + models + " models").append(" trained on ").append(snapshots == 1 ? "it" : "them")
+                .append(models == 1 ? " was" : " were").append(" retrained without your data and checked against ")
+                .append(models == 1 ? "a model" : "models").append(" trained without it from the start.");
+          }
+        } else {
+          b.append('.');
+        }
+        yield b.toString();
+      }
       case "failed" -> "could not be completed yet; the administrators have it in their queue";
       default -> (f.path("reopened").asBoolean(false) ? "found undone on a re-check; being removed again, " : "pending, ")
           + days(f.get("days_left").asLong());
     };
+  }
+
+  /** A snapshot's shards holding the member, in words: "part 55", "parts 3 and 55". */
+  private static String parts(JsonNode shards) {
+    List<String> numbers = new ArrayList<>();
+    shards.forEach(n -> numbers.add(n.asText()));
+    if (numbers.size() == 1) {
+      return "part " + numbers.get(0);
+    }
+    String last = numbers.isEmpty() ? "" : numbers.remove(numbers.size() - 1);
+    return "parts " + String.join(", ", numbers) + " and " + last;
+  }
+
+  private static String title(Map<String, String> titles, String purpose) {
+    return titles.getOrDefault(purpose, purpose);
+  }
+
+  private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("d MMMM uuuu, HH:mm 'UTC'", Locale.ENGLISH)
+      .withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMMM uuuu", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+
+  /**
+   * An instant for people, as HTML: to the minute in UTC, or the day alone at midnight (as-of
+   * days, deadlines of midnight requests), in a {@code time} element carrying it to the second.
+   */
+  static String when(Instant at) {
+    Instant s = at.truncatedTo(ChronoUnit.SECONDS);
+    String words = (s.getEpochSecond() % 86_400 == 0 ? DAY : MINUTE).format(s);
+    return "<time datetime=\"" + s + "\">" + esc(words) + "</time>";
+  }
+
+  /** {@link #when(Instant)} of an RFC 3339 value from a JSON answer; empty for null. */
+  private static String when(JsonNode rfc3339) {
+    return rfc3339 == null || rfc3339.isNull() ? "" : when(Rfc3339.parseInstant(rfc3339.asText()));
   }
 
   private static String days(long left) {
@@ -431,7 +685,11 @@ final class Pages {
 
   // ------------------------------------------------------------------ admin
 
-  private String adminPage(Context ctx, Principal p, String policyText, ObjectNode preview) {
+  /**
+   * The admin page; with {@code policyText}, the policy form holds it, and with {@code
+   * policyError} (a refused preview or publication) the form says what is wrong with it.
+   */
+  private String adminPage(Context ctx, Principal p, String policyText, ObjectNode preview, String policyError) {
     String csrf = auth.csrf(ctx);
     StringBuilder b = new StringBuilder();
     ObjectNode pol = admin.policies();
@@ -458,9 +716,15 @@ final class Pages {
           .append("<input type=\"hidden\" name=\"policy\" value=\"").append(esc(policyText)).append("\">")
           .append("<button type=\"submit\">Publish ").append(esc(preview.get("version").asText())).append("</button></form></div>");
     }
-    b.append("<form method=\"post\" action=\"/admin/policies/preview\">").append(csrfField(csrf))
-        .append("<p><label for=\"policy\">New policy version (JSON policy object)</label><br>")
-        .append("<textarea id=\"policy\" name=\"policy\" rows=\"10\" required>").append(policyText == null ? "" : esc(policyText)).append("</textarea></p>")
+    b.append("<form method=\"post\" action=\"/admin/policies/preview\">").append(csrfField(csrf));
+    if (policyError != null) {
+      b.append("<p class=\"error\" role=\"alert\" id=\"policy-error\">").append(esc(sentence(policyError)))
+          .append(" Nothing was published; your text is below.</p>");
+    }
+    b.append("<p><label for=\"policy\">New policy version (JSON policy object)</label><br>")
+        .append("<textarea id=\"policy\" name=\"policy\" rows=\"10\" required")
+        .append(policyError != null ? " aria-invalid=\"true\" aria-describedby=\"policy-error\"" : "").append(">")
+        .append(policyText == null ? "" : esc(policyText)).append("</textarea></p>")
         .append("<p><button type=\"submit\">Preview</button></p></form></section>");
 
     ObjectNode outbox = admin.outbox();
@@ -585,23 +849,7 @@ final class Pages {
     b.append(unreachableNotice(report, "report-incomplete"));
     b.append("</section>");
 
-    long from = pageParam(ctx.queryParam("from"));
-    ObjectNode leaves = audit.leaves(from, 50);
-    long size = leaves.get("size").asLong();
-    b.append("<section id=\"log\" aria-labelledby=\"log-h\"><h2 id=\"log-h\">Audit log</h2><p>Leaves ").append(from).append("–")
-        .append(Math.min(from + 50, size) - 1).append(" of ").append(size).append("</p><table><thead><tr><th scope=\"col\">Leaf</th><th scope=\"col\">Content</th></tr></thead><tbody>");
-    for (JsonNode l : leaves.get("leaves")) {
-      b.append("<tr><td><a href=\"/audit?leaf=").append(l.get("index").asLong()).append("#proof\">").append(l.get("index").asLong())
-          .append("</a></td><td><code>").append(esc(l.get("leaf").toString())).append("</code></td></tr>");
-    }
-    b.append("</tbody></table><nav aria-label=\"Audit log pages\">");
-    if (from > 0) {
-      b.append("<a href=\"/audit?from=").append(Math.max(0, from - 50)).append("#log\">Previous</a> ");
-    }
-    if (from + 50 < size) {
-      b.append("<a href=\"/audit?from=").append(from + 50).append("#log\">Next</a>");
-    }
-    b.append("</nav></section>");
+    b.append(logSection(pageParam(ctx.queryParam("from"), "from")));
 
     ObjectNode cps = audit.checkpoints();
     b.append(signingKeys(cps.get("keys")));
@@ -619,7 +867,7 @@ final class Pages {
         .append("<form method=\"get\" action=\"/audit\"><label for=\"leaf\">Leaf index</label> <input id=\"leaf\" name=\"leaf\" inputmode=\"numeric\" pattern=\"[0-9]+\"> <button type=\"submit\">Prove</button></form>");
     String leaf = ctx.queryParam("leaf");
     if (leaf != null) {
-      ObjectNode proof = audit.proof(pageParam(leaf), null);
+      ObjectNode proof = audit.proof(pageParam(leaf, "leaf"), null);
       b.append("<pre>").append(esc(proof.toPrettyString())).append("</pre>");
     }
     b.append("</section>");
@@ -815,12 +1063,55 @@ final class Pages {
     return b.append("</div>").toString();
   }
 
-  private static long pageParam(String v) {
+  /**
+   * The "Audit log" section: {@value #LOG_PAGE} leaves from {@code from}, with links to the pages
+   * before and after. A {@code from} past the end shows no range (never a reversed one) but says
+   * how many leaves the log has, with a link to its last page.
+   */
+  private String logSection(long from) {
+    ObjectNode leaves = audit.leaves(from, LOG_PAGE);
+    long size = leaves.get("size").asLong();
+    StringBuilder b = new StringBuilder("<section id=\"log\" aria-labelledby=\"log-h\"><h2 id=\"log-h\">Audit log</h2>");
+    if (size == 0) {
+      return b.append("<p id=\"log-range\">The log has no leaves yet.</p></section>").toString();
+    }
+    String total = count(size, "leaf", "leaves");
+    if (from >= size) {
+      long lastPage = (size - 1) / LOG_PAGE * LOG_PAGE;
+      return b.append("<p id=\"log-range\" class=\"notice\">No leaves from ").append(from).append(": the log has ").append(total)
+          .append(", numbered 0 to ").append(size - 1).append(".</p><nav aria-label=\"Audit log pages\"><a href=\"/audit?from=")
+          .append(lastPage).append("#log\">Last page (leaves ").append(lastPage).append("–").append(size - 1).append(")</a></nav></section>")
+          .toString();
+    }
+    long to = Math.min(from + LOG_PAGE, size) - 1;
+    b.append("<p id=\"log-range\">Leaves ").append(from).append("–").append(to).append(" of ").append(total).append("</p>")
+        .append("<table><thead><tr><th scope=\"col\">Leaf</th><th scope=\"col\">Content</th></tr></thead><tbody>");
+    for (JsonNode l : leaves.get("leaves")) {
+      b.append("<tr><td><a href=\"/audit?leaf=").append(l.get("index").asLong()).append("#proof\">").append(l.get("index").asLong())
+          .append("</a></td><td><code>").append(esc(l.get("leaf").toString())).append("</code></td></tr>");
+    }
+    b.append("</tbody></table><nav aria-label=\"Audit log pages\">");
+    if (from > 0) {
+      b.append("<a href=\"/audit?from=").append(Math.max(0, from - LOG_PAGE)).append("#log\">Previous</a> ");
+    }
+    if (to + 1 < size) {
+      b.append("<a href=\"/audit?from=").append(to + 1).append("#log\">Next</a>");
+    }
+    return b.append("</nav></section>").toString();
+  }
+
+  private static String count(long n, String one, String many) {
+    return n == 1 ? "1 " + one : n + " " + many;
+  }
+
+  /** A leaf number from the query ({@code from}, {@code leaf}); 0 when absent; a 400 otherwise. */
+  private static long pageParam(String v, String name) {
     if (v == null) {
       return 0;
     }
     if (v.length() > 18 || !v.matches("[0-9]+")) {
-      throw ProblemException.badRequest("invalid-parameter", "expected a non-negative integer");
+      throw ProblemException.badRequest("invalid-parameter", name + " must be a leaf number (a whole number, 0 or more), not \""
+          + (v.length() > 40 ? v.substring(0, 40) + "…" : v) + "\"");
     }
     return Long.parseLong(v);
   }

@@ -222,8 +222,11 @@ final class UnlearnViews implements ModelLineage, ForgetQueueView {
       reopenings.add(new Reopening(ro.at(), ro.previous().completedAt(), ro.previous().verified(), ro.findings().stream()
           .map(f -> new Found(f.kind().word(), f.snapshot(), f.purpose(), f.asOf(), f.model(), f.items())).toList()));
     }
+    List<dev.lethe.unlearn.forget.ForgetRequest.Replacement> reps = o == null ? List.of() : o.replacements();
+    int rebuilt = (int) reps.stream().map(rep -> rep.oldSnapshot()).distinct().count();
+    int retrained = (int) reps.stream().map(rep -> rep.newModel()).filter(Objects::nonNull).distinct().count();
     return new ForgetRequest(r.id(), r.member(), r.reason().word(), r.purpose(), r.receivedAt(), r.deadline(), r.status().word(),
         queued, completed, o == null ? null : o.verified(), o == null ? null : o.detail(),
-        o == null ? List.of() : o.affectedModels(), newSnapshot, reopenings);
+        o == null ? List.of() : o.affectedModels(), newSnapshot, reopenings, rebuilt, retrained);
   }
 }

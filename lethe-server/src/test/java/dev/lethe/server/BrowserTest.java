@@ -116,6 +116,19 @@ class BrowserTest {
   }
 
   @Test
+  void aMemberOnAnAdminPageGetsAPageSayingSoWithAWayBack() {
+    signIn(t.token("bob"), "/privacy");
+    driver.get(t.base() + "/admin");
+    assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("Not allowed");
+    assertThat(driver.findElement(By.id("error-detail")).getText())
+        .isEqualTo("This page is for the admin role, and you are signed in with the member role.");
+    assertThat(driver.getPageSource()).doesNotContain("\"type\"").doesNotContain("problem");
+    driver.findElement(By.id("error-back")).click();
+    new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/privacy"));
+    assertThat(driver.findElement(By.id("settings")).isDisplayed()).isTrue();
+  }
+
+  @Test
   void aUkMemberSeesAnExplanationInsteadOfTheToggle() throws Exception {
     String v2 = AdminAuditApiTest.v2BlockingGb("2025-03-03T10:00:00Z", 0).replace("\"version\":\"v2\"", "\"version\":\"v2-browser\"");
     String admin = t.token(Role.ADMIN);
@@ -345,7 +358,14 @@ class BrowserTest {
       // Forgotten again: the member sees it done, with what happened before.
       assertThat(own.send("POST", "/v1/admin/forget/run", admin, null).json().get("completed").asInt()).isEqualTo(1);
       driver.navigate().refresh();
-      assertThat(driver.findElement(By.id("forget-" + id)).getText()).contains("done ");
+      WebElement done = driver.findElement(By.id("forget-" + id));
+      assertThat(done.getText()).contains("You asked for your data to be erased", "Done on ",
+          "removed from 1 training data snapshot; the model trained on it was retrained without your data and checked")
+          .doesNotContain("retrained-shards").doesNotContain("nothing needed removing");
+      // Instants read to the minute; the exact second stays in the time element for machines.
+      WebElement received = done.findElement(By.cssSelector("td:nth-child(2) time"));
+      assertThat(received.getText()).isEqualTo("3 March 2025, 10:00 UTC");
+      assertThat(received.getAttribute("datetime")).isEqualTo("2025-03-03T10:00:00Z");
       assertThat(driver.findElement(By.id("forget-" + id + "-reopening-1")).getText()).contains("It was removed again on ");
       driver.manage().deleteAllCookies();
     }

@@ -3,6 +3,9 @@ package dev.lethe.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -120,6 +123,24 @@ class ForgettingTest {
       assertThat(m.get("parent").asText()).isEqualTo(model);
     });
 
+    // The member's page says what was removed and that the model was retrained, in words, to the minute.
+    String alicePage = page("alice");
+    assertThat(alicePage).contains("<tr id=\"forget-" + requestId + "\"><td>You asked for your data to be erased</td>"
+        + "<td><time datetime=\"2025-03-03T10:00:00Z\">3 March 2025, 10:00 UTC</time></td>"
+        + "<td><time datetime=\"2025-04-03T10:00:00Z\">3 April 2025, 10:00 UTC</time></td>"
+        + "<td>Done on <time datetime=\"2025-03-05T10:00:00Z\">5 March 2025, 10:00 UTC</time>: removed from 1 training data snapshot;"
+        + " the model trained on it was retrained without your data and checked against a model trained without it from the start.</td>")
+        .contains("None of your content is in a training data snapshot.", "No trained model used your content.")
+        .doesNotContain("nothing needed removing");
+    assertThat(usage.get("forget_requests").get(0).get("snapshots_rebuilt").asInt()).isEqualTo(1);
+    assertThat(usage.get("forget_requests").get(0).get("models_retrained").asInt()).isEqualTo(1);
+    assertThat(usage.get("forget_requests").get(0).get("nothing_held").asBoolean()).isFalse();
+    // Bob, still in the rebuilt snapshot, reads how its model was made, and where his content is, in words.
+    String bobPage = page("bob");
+    assertThat(bobPage).contains("Data for Generative AI Improvement training data as of <time datetime=\"2025-03-01T00:00:00Z\">1 March 2025</time>",
+        "retrained after other data was removed from the snapshot (only the changed parts were trained again)", "<td>part ")
+        .doesNotContain("retrained-shards").doesNotContain("[" + bob.get("snapshots").get(0).get("shards").get(0).asInt() + "]");
+
     queue = t.get("/v1/admin/forget-queue", admin).json();
     assertThat(queue.get("requests")).isEmpty();
     assertThat(queue.get("schedule").get("last_run").get("completed").asInt()).isEqualTo(1);
@@ -178,6 +199,14 @@ class ForgettingTest {
     assertThat(again.get("executed").asInt()).as("nothing is left to do").isZero();
   }
 
+  /** The member's page, as their browser gets it. */
+  private String page(String member) throws Exception {
+    HttpResponse<String> r = t.http.send(HttpRequest.newBuilder(URI.create(t.base() + "/privacy"))
+        .header("Cookie", Auth.COOKIE + "=" + t.token(member)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    return r.body();
+  }
+
   @Test
   void theInjectedExecutorRunsForgettingPeriodicallyAndStaysTheCallers() throws Exception {
     ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
@@ -196,6 +225,12 @@ class ForgettingTest {
         assertThat(r.get("member").asText()).isEqualTo("bob");
         assertThat(r.get("detail").asText()).contains("no snapshot or model");
       });
+      // Nothing of bob's was in a snapshot or model: the member is told exactly that, not that models were retrained.
+      JsonNode request = t.get("/v1/members/bob/data-usage", t.token("bob")).json().get("forget_requests").get(0);
+      assertThat(request.get("nothing_held").asBoolean()).isTrue();
+      assertThat(request.get("snapshots_rebuilt").asInt()).isZero();
+      assertThat(page("bob")).contains(": none of your data was in any training data snapshot or model; nothing needed removing.")
+          .doesNotContain("was retrained").doesNotContain("were retrained");
       t.close();
       t = null;
       assertThat(executor.isShutdown()).as("an injected executor is the caller's to shut down").isFalse();

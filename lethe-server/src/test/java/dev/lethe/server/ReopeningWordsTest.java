@@ -17,7 +17,7 @@ class ReopeningWordsTest {
 
   private static ForgetQueueView.ForgetRequest request(String status, Instant completedAt, List<ForgetQueueView.Reopening> r) {
     return new ForgetQueueView.ForgetRequest("fr-1", "alice", "erasure", null, RECEIVED, DEADLINE, status, true, completedAt,
-        completedAt == null ? null : true, null, List.of(), null, r);
+        completedAt == null ? null : true, null, List.of(), null, r, 0, 0);
   }
 
   @Test
