@@ -1,7 +1,5 @@
 package dev.lethe.pipeline;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -12,10 +10,8 @@ import java.nio.file.NoSuchFileException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -29,10 +25,7 @@ final class Publisher {
 
   static final String BUILDING_PREFIX = ".building-";
 
-  /** The tombstone forgetting writes beside the manifest of a snapshot it retired (lethe-unlearn). */
-  static final String TOMBSTONE = "FORGOTTEN.json";
-
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String TOMBSTONE = ReplacedSnapshots.TOMBSTONE;
 
   private Publisher() {}
 
@@ -43,8 +36,8 @@ final class Publisher {
    * building} is removed.
    *
    * @return true if the snapshot was already published
-   * @throws SnapshotRetiredException if forgetting retired the published snapshot ({@value
-   *     #TOMBSTONE} beside its manifest) and its remaining files are intact: its shard and member
+   * @throws SnapshotRetiredException if forgetting retired the published snapshot ({@code
+   *     FORGOTTEN.json} beside its manifest) and its remaining files are intact: its shard and member
    *     files were deleted on purpose, a rebuild without the forgotten members replaces it, and
    *     building it again does not bring it back
    * @throws SnapshotConflictException if a different snapshot already has that id, or the
@@ -60,7 +53,7 @@ final class Publisher {
           throw new SnapshotConflictException("a different snapshot is already published as " + target);
         }
         List<String> differ = differences(target, building);
-        if (Files.exists(target.resolve(TOMBSTONE))) {
+        if (ReplacedSnapshots.filesDeleted(target)) {
           differ = retired(outDir, id, differ);
         }
         if (!differ.isEmpty()) {
@@ -113,46 +106,24 @@ final class Publisher {
   }
 
   /**
-   * The snapshots in {@code outDir} in force that replace {@code id}: its rebuilds (manifests whose
-   * {@code rebuild_of} names it), following rebuilds of rebuilds past those forgetting retired too.
+   * The snapshots in {@code outDir} in use that replace {@code id}: its rebuilds, following
+   * rebuilds of rebuilds past those forgetting replaced too (read by {@link ReplacedSnapshots}).
    */
   private static List<String> replacements(Path outDir, String id) throws IOException {
-    Map<String, List<String>> rebuildsOf = new HashMap<>();
-    Set<String> retired = new HashSet<>();
-    try (Stream<Path> list = Files.list(outDir)) {
-      for (Path dir : list.sorted().toList()) {
-        Path manifest = dir.resolve("manifest.json");
-        if (dir.getFileName().toString().startsWith(".") || !Files.isRegularFile(manifest)) {
-          continue;
-        }
-        JsonNode m;
-        try {
-          m = JSON.readTree(manifest.toFile());
-        } catch (IOException e) {
-          continue; // a manifest that cannot be read names no rebuild; the catalog reports it elsewhere
-        }
-        String name = dir.getFileName().toString();
-        String parent = m.path("rebuild_of").asText(null);
-        if (parent != null) {
-          rebuildsOf.computeIfAbsent(parent, k -> new ArrayList<>()).add(name);
-        }
-        if (Files.exists(dir.resolve(TOMBSTONE))) {
-          retired.add(name);
-        }
-      }
-    }
+    ReplacedSnapshots replaced = ReplacedSnapshots.read(outDir);
     List<String> out = new ArrayList<>();
-    Deque<String> todo = new ArrayDeque<>(rebuildsOf.getOrDefault(id, List.of()));
+    Deque<String> todo = new ArrayDeque<>();
+    replaced.replacement(id).ifPresent(r -> todo.addAll(r.replacedBy()));
     Set<String> seen = new HashSet<>();
     while (!todo.isEmpty()) {
       String next = todo.removeFirst();
       if (!seen.add(next)) {
         continue;
       }
-      if (retired.contains(next)) {
-        todo.addAll(rebuildsOf.getOrDefault(next, List.of()));
-      } else {
+      if (replaced.inUse(next)) {
         out.add(next);
+      } else {
+        replaced.replacement(next).ifPresent(r -> todo.addAll(r.replacedBy()));
       }
     }
     return out;
