@@ -26,13 +26,17 @@ import picocli.CommandLine.Option;
  * prints that one and queues nothing (exit 0).
  */
 @Command(name = "forget", mixinStandardHelpOptions = true,
-    description = "Queues a manual request to remove a member from every snapshot and model (run it with 'lethe forget-run').")
+    description = "Queues a manual request to remove a member from every snapshot and model (run it with 'lethe forget-run');"
+        + " a snapshot built later, as of an instant at which the ledger allows the member, is left alone."
+        + " Exit 2 for a member the ledger does not know or a --purpose no policy defines; an identical pending"
+        + " request is shown, not queued twice.")
 final class ForgetCommand implements Callable<Integer> {
 
   @Option(names = "--member", required = true, paramLabel = "M", description = "Member id.")
   String member;
 
-  @Option(names = "--purpose", paramLabel = "P", description = "Only snapshots and models of this purpose (default: all).")
+  @Option(names = "--purpose", paramLabel = "P",
+      description = "Only snapshots and models of this purpose (default: all); some policy version must define it.")
   String purpose;
 
   @Mixin StoreOptions store;
