@@ -88,7 +88,7 @@ final class ImportCommand implements Callable<Integer> {
       }
       stored.add(line);
     }
-    try (LedgerStore ledger = store.open(clock)) {
+    try (LedgerStore ledger = store.openOrCreate(clock)) {
       List<AppendResult> results = ledger.appendBatch(batch);
       long repeated = results.stream().filter(AppendResult::repeated).count();
       PrintWriter out = spec.commandLine().getOut();

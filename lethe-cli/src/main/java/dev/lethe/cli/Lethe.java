@@ -70,7 +70,7 @@ public final class Lethe implements Runnable {
     cli.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           cmd.getErr().println("lethe: " + describe(e));
-          return CommandLine.ExitCode.SOFTWARE;
+          return e instanceof BadInput ? BAD_INPUT : CommandLine.ExitCode.SOFTWARE;
         });
     return cli;
   }
@@ -88,7 +88,7 @@ public final class Lethe implements Runnable {
       String target = f.getOtherFile() == null ? f.getFile() : f.getFile() + " -> " + f.getOtherFile();
       return target + ": " + fileProblem(f);
     }
-    if ((e instanceof IOException || e instanceof StoreException) && e.getMessage() != null) {
+    if ((e instanceof IOException || e instanceof StoreException || e instanceof BadInput) && e.getMessage() != null) {
       return e.getMessage();
     }
     return e.toString();

@@ -7,8 +7,14 @@ final class ModelDirs {
 
   private ModelDirs() {}
 
+  /**
+   * {@code models/} under the data directory.
+   *
+   * @throws BadInput if the options name no store: a mistyped {@code --data} lists no models
+   *     instead of reading as a store that has none
+   */
   static Path defaultDir(StoreOptions store) {
-    Path data = store.data != null ? store.data : Path.of(System.getProperty("user.home"), ".lethe");
-    return data.resolve("models");
+    store.requireStore();
+    return store.dataDir().resolve("models");
   }
 }

@@ -65,9 +65,9 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path data = TokenCommand.dataDir(store);
+    Path data = store.dataDir();
     Tokens tokens = Tokens.of(clock, Tokens.loadOrCreateSecret(data), edKey == null ? null : readEdKey(edKey), null);
-    try (LedgerStore ledger = store.open(clock)) {
+    try (LedgerStore ledger = store.openOrCreate(clock)) {
       ServerConfig.Builder config = ServerConfig.builder(ledger, tokens, data).clock(clock).host(host).port(port);
       if (snapshots != null) {
         config.snapshotsDir(snapshots);

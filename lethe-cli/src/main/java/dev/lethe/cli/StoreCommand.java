@@ -63,6 +63,7 @@ final class StoreCommand implements Runnable {
 
     @Override
     public Integer call() {
+      store.requireStore();
       try {
         Compacted c = LedgerStore.compact(store.config(clock));
         PrintWriter out = spec.commandLine().getOut();
@@ -117,6 +118,7 @@ final class StoreCommand implements Runnable {
 
     @Override
     public Integer call() {
+      store.requireStore();
       try {
         String keyId = LedgerStore.exportDeploymentKey(store.config(clock), out);
         PrintWriter w = spec.commandLine().getOut();

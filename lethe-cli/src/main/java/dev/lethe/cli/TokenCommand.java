@@ -1,6 +1,8 @@
 package dev.lethe.cli;
 
 import dev.lethe.server.Principal;
+import dev.lethe.store.LedgerStore;
+import dev.lethe.store.StoreException;
 import dev.lethe.server.Role;
 import dev.lethe.server.Tokens;
 import java.nio.file.Path;
@@ -10,11 +12,14 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code lethe token --member M | --role admin|auditor}: prints one bearer token, signed with the
- * embedded default's key under the data directory (created on first use).
+ * server key under the data directory (created on first use). The store must exist, and a member
+ * token is only for a member the ledger knows: a token for a mistyped id or directory would sign
+ * in to nothing.
  */
 @Command(
     name = "token",
@@ -22,8 +27,7 @@ import picocli.CommandLine.Option;
     description = "Prints a bearer token for a member or a role, signed with the data directory's server key.")
 final class TokenCommand implements Callable<Integer> {
 
-  @Option(names = "--data", paramLabel = "DIR", description = "Data directory holding the server key (default ~/.lethe).")
-  Path data;
+  @Mixin StoreOptions store;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Who who;
@@ -64,15 +68,25 @@ final class TokenCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("lethe: --ttl must be positive");
       return Lethe.BAD_INPUT;
     }
-    Path dir = data != null ? data : Path.of(System.getProperty("user.home"), ".lethe");
+    if (who.member != null) {
+      // Opening the store checks both that it exists and that the member is in it.
+      try (LedgerStore ledger = store.open(clock)) {
+        if (ledger.memberNumber(who.member).isEmpty()) {
+          spec.commandLine().getErr().println("lethe: member \"" + who.member + "\" is not in the ledger");
+          return Lethe.BAD_INPUT;
+        }
+      } catch (StoreException e) {
+        spec.commandLine().getErr().println("lethe: cannot check that member \"" + who.member + "\" is in the ledger: "
+            + e.getMessage());
+        return CommandLine.ExitCode.SOFTWARE;
+      }
+    } else {
+      store.requireStore();
+    }
+    Path dir = store.dataDir();
     Tokens tokens = Tokens.hs256(Tokens.loadOrCreateSecret(dir), clock);
     spec.commandLine().getOut().println(tokens.issue(principal, ttl));
     spec.commandLine().getOut().flush();
     return CommandLine.ExitCode.OK;
-  }
-
-  /** The data directory a store option set points at (the key lives there even with --db). */
-  static Path dataDir(StoreOptions store) {
-    return store.data != null ? store.data : Path.of(System.getProperty("user.home"), ".lethe");
   }
 }

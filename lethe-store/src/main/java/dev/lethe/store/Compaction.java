@@ -27,10 +27,13 @@ final class Compaction {
   static Compacted run(StoreConfig config) {
     Objects.requireNonNull(config, "config");
     if (config.embedded()) {
+      if (!LedgerStore.exists(config)) {
+        throw NoStoreException.of(config);
+      }
       return h2(config.dataDir().toAbsolutePath());
     }
     // Migrates the schema first, so a database of an older version is compacted as it will be used.
-    LedgerStore.open(config).close();
+    LedgerStore.openExisting(config).close();
     return postgres(config);
   }
 

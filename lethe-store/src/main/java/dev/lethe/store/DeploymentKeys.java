@@ -31,7 +31,7 @@ final class DeploymentKeys {
   static final String SNAPSHOT_SECRET_VALUE = "lethe/snapshot-pseudonym-key/1";
 
   /** SQL states of "no such table": PostgreSQL's, and H2's (a database store on H2 in tests). */
-  private static final Set<String> NO_TABLE = Set.of("42P01", "42S02", "42S03", "42S04");
+  static final Set<String> NO_TABLE = Set.of("42P01", "42S02", "42S03", "42S04");
 
   private DeploymentKeys() {}
 
@@ -79,7 +79,7 @@ final class DeploymentKeys {
     Path file = dataDir.resolve(JdbcLedgerStore.DEPLOYMENT_KEY_FILE);
     if (!Files.exists(file)) {
       throw new StoreException("the embedded store in " + dataDir + " has no deployment key yet (no "
-          + JdbcLedgerStore.DEPLOYMENT_KEY_FILE + "; the first lethe command that opens the store creates one)");
+          + JdbcLedgerStore.DEPLOYMENT_KEY_FILE + "; 'lethe import' creates the store and its key)");
     }
     byte[] key;
     try {
@@ -110,8 +110,8 @@ final class DeploymentKeys {
     }
     if (hex == null) {
       throw new StoreException("the database " + where + " has no deployment key yet (store_meta holds none;"
-          + " the first lethe command that opens the store creates one, or takes "
-          + JdbcLedgerStore.DEPLOYMENT_KEY_FILE + " from --data when there is one)");
+          + " 'lethe import' creates the store and its key, or takes it from the "
+          + JdbcLedgerStore.DEPLOYMENT_KEY_FILE + " file in --data when there is one)");
     }
     byte[] key;
     try {

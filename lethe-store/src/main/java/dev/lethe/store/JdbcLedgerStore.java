@@ -52,7 +52,9 @@ import java.security.KeyPair;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -142,18 +144,44 @@ final class JdbcLedgerStore implements LedgerStore {
 
   // ---------------------------------------------------------------- opening
 
-  static JdbcLedgerStore open(StoreConfig config) {
+  static JdbcLedgerStore open(StoreConfig config, boolean create) {
     Objects.requireNonNull(config, "config");
     Path dataDir = config.dataDir().toAbsolutePath();
+    // Checked before anything is created: H2 would create the database file on connecting, and a
+    // new store gets new keys, so a mistyped directory must be refused before either happens.
+    if (!create && config.embedded() && !embeddedExists(dataDir)) {
+      throw noStore(config);
+    }
+    String url = config.embedded() ? h2Url(dataDir) : config.jdbcUrl();
+    HikariDataSource ds = config.embedded() ? null : pool(url, false, dataDir);
+    try {
+      if (ds != null) {
+        checkDatabase(ds);
+        if (!create && !hasSchema(ds)) {
+          throw noStore(config);
+        }
+      }
+    } catch (RuntimeException e) {
+      if (ds != null) {
+        ds.close();
+      }
+      throw e;
+    }
     try {
       Files.createDirectories(dataDir);
     } catch (IOException e) {
+      if (ds != null) {
+        ds.close();
+      }
       throw new StoreException("cannot create the data directory " + dataDir + ": " + e.getMessage(), e);
     }
-    String url = config.embedded() ? h2Url(dataDir) : config.jdbcUrl();
-    HikariDataSource ds = pool(url, config.embedded(), dataDir);
+    if (ds == null) {
+      ds = pool(url, true, dataDir);
+    }
     try {
-      checkDatabase(ds);
+      if (config.embedded()) {
+        checkDatabase(ds);
+      }
       Flyway.configure()
           .dataSource(ds)
           .locations("classpath:db/lethe")
@@ -194,6 +222,50 @@ final class JdbcLedgerStore implements LedgerStore {
         throw e;
       }
       throw new StoreException("cannot open the store at " + describe(config) + ": " + e.getMessage(), e);
+    }
+  }
+
+  static boolean exists(StoreConfig config) {
+    Objects.requireNonNull(config, "config");
+    if (config.embedded()) {
+      return embeddedExists(config.dataDir().toAbsolutePath());
+    }
+    try (Connection c = DriverManager.getConnection(config.jdbcUrl())) {
+      return hasSchema(c);
+    } catch (SQLException e) {
+      throw new StoreException("cannot connect to " + describe(config) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean embeddedExists(Path dataDir) {
+    return Files.isRegularFile(dataDir.resolve(LedgerStore.EMBEDDED_DATABASE_FILE));
+  }
+
+  private static NoStoreException noStore(StoreConfig config) {
+    return NoStoreException.of(config);
+  }
+
+  private static boolean hasSchema(HikariDataSource ds) {
+    try (Connection c = ds.getConnection()) {
+      return hasSchema(c);
+    } catch (SQLException e) {
+      throw new StoreException("cannot connect: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Whether the connection's schema holds Flyway's history table of the store: its first migration
+   * creates it, and it names the schema Flyway migrates, which is the one the store then uses.
+   */
+  private static boolean hasSchema(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.executeQuery("SELECT 1 FROM lethe_schema_history WHERE 1 = 0").close();
+      return true;
+    } catch (SQLException e) {
+      if (DeploymentKeys.NO_TABLE.contains(e.getSQLState())) {
+        return false;
+      }
+      throw e;
     }
   }
 

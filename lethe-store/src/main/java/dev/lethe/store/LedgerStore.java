@@ -56,8 +56,35 @@ public interface LedgerStore extends AutoCloseable {
    * @throws StoreException if the database cannot be opened or migrated, or a key cannot be read
    */
   static LedgerStore open(StoreConfig config) {
-    return JdbcLedgerStore.open(config);
+    return JdbcLedgerStore.open(config, true);
   }
+
+  /**
+   * Opens a store that exists, as {@link #open} does (pending schema migrations included), but
+   * creates nothing where there is none: for commands that only read, so that a mistyped data
+   * directory or database URL is an error instead of a new, empty store with fresh keys.
+   *
+   * @throws NoStoreException if the embedded data directory holds no ledger database ({@link
+   *     #EMBEDDED_DATABASE_FILE}), or the database has no Lethe tables; nothing was created
+   * @throws StoreException if the database cannot be opened or migrated, or a key cannot be read
+   */
+  static LedgerStore openExisting(StoreConfig config) {
+    return JdbcLedgerStore.open(config, false);
+  }
+
+  /**
+   * Whether a store exists where {@code config} points, without opening it: the embedded database
+   * file is there, or the database has Lethe's tables. Creates nothing; an embedded store may be
+   * in use by another process meanwhile.
+   *
+   * @throws StoreException if the database cannot be reached
+   */
+  static boolean exists(StoreConfig config) {
+    return JdbcLedgerStore.exists(config);
+  }
+
+  /** The embedded store's database file, under the data directory. */
+  String EMBEDDED_DATABASE_FILE = "ledger.mv.db";
 
   /**
    * Rewrites the store's database so that what purges replaced (see {@link #append}) is gone from

@@ -60,7 +60,7 @@ class H2ErasureTest extends ErasureContract {
   @Test
   void compactionRefusesADirectoryWithoutAStore() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> LedgerStore.compact(StoreConfig.embedded(dir.resolve("nothing-here"))))
-        .isInstanceOf(StoreException.class)
-        .hasMessageContaining("there is no embedded store in");
+        .isInstanceOf(NoStoreException.class)
+        .hasMessageContaining("holds no store (no ledger.mv.db)");
   }
 }

@@ -64,6 +64,34 @@ abstract class LedgerStoreContract {
     return LedgerStore.open(fixture().freshConfig());
   }
 
+  @Test
+  void openExistingRefusesWhereNoStoreIsAndCreatesNothing() throws Exception {
+    StoreConfig config = fixture().freshConfig();
+    Set<String> before = fileNames(config.dataDir());
+    assertThat(LedgerStore.exists(config)).isFalse();
+    assertThatThrownBy(() -> LedgerStore.openExisting(config))
+        .isInstanceOf(NoStoreException.class)
+        .hasMessageContaining("holds no store")
+        .satisfies(e -> assertThat(((NoStoreException) e).where()).isEqualTo(JdbcLedgerStore.describe(config)));
+    // No database file, no keys, and for a database no tables: the refusal left no trace.
+    assertThat(fileNames(config.dataDir())).isEqualTo(before);
+    assertThat(LedgerStore.exists(config)).isFalse();
+
+    try (LedgerStore created = LedgerStore.open(config)) {
+      created.append(POLICY, null);
+    }
+    assertThat(LedgerStore.exists(config)).isTrue();
+    try (LedgerStore existing = LedgerStore.openExisting(config)) {
+      assertThat(existing.eventCount()).isEqualTo(1);
+    }
+  }
+
+  private static Set<String> fileNames(Path dir) throws java.io.IOException {
+    try (var files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
+    }
+  }
+
   private static List<Append> appends(List<LedgerLine> lines) {
     List<Append> out = new ArrayList<>();
     for (LedgerLine l : lines) {

@@ -1,0 +1,114 @@
+package dev.lethe.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Commands that only read refuse a data directory (or database) that holds no store, and create
+ * nothing there; the commands that put data into a store still create one.
+ */
+class MissingStoreTest {
+
+  private static final Path TIMELINE =
+      Path.of("..", "lethe-core", "src", "test", "resources", "scenarios", "timeline-2024.jsonl");
+
+  @TempDir Path dir;
+
+  /** Each read-only command, with {@code DATA} standing for the data directory. */
+  private static final List<List<String>> READERS = List.of(
+      List.of("decide", "--member", "x", "--purpose", "genai-training", "--data", "DATA"),
+      List.of("export", "--data", "DATA"),
+      List.of("snapshots", "--data", "DATA"),
+      List.of("where", "--member", "x", "--data", "DATA"),
+      List.of("models", "--data", "DATA"),
+      List.of("forget", "--member", "x", "--data", "DATA"),
+      List.of("forget-status", "--data", "DATA"),
+      List.of("forget-run", "--data", "DATA"),
+      List.of("verify-forgetting", "--all", "--data", "DATA"),
+      List.of("audit", "verify", "--data", "DATA"),
+      List.of("audit", "checkpoint", "--data", "DATA"),
+      List.of("audit", "export", "--out", "BUNDLE", "--data", "DATA"),
+      List.of("store", "compact", "--data", "DATA"),
+      List.of("store", "export-key", "--out", "KEY", "--data", "DATA"),
+      List.of("token", "--role", "admin", "--data", "DATA"),
+      List.of("token", "--member", "x", "--data", "DATA"));
+
+  private String[] args(List<String> command, Path data) {
+    return command.stream()
+        .map(a -> switch (a) {
+          case "DATA" -> data.toString();
+          case "BUNDLE" -> dir.resolve("bundle").toString();
+          case "KEY" -> dir.resolve("key").toString();
+          default -> a;
+        })
+        .toArray(String[]::new);
+  }
+
+  @Test
+  void readOnlyCommandsRefuseAMissingDirectoryAndCreateNothing() {
+    Path fresh = dir.resolve("fresh");
+    for (List<String> command : READERS) {
+      CliRun r = CliRun.run(args(command, fresh));
+      assertThat(r.status()).as(command + ": " + r.err()).isEqualTo(2);
+      assertThat(r.err()).as(command.toString())
+          .isEqualTo("lethe: the data directory " + fresh + " holds no store (no ledger.mv.db): check --data;"
+              + " 'lethe import' creates a store from a ledger file\n");
+      assertThat(r.out()).as(command.toString()).isEmpty();
+      assertThat(dir.resolve("fresh")).as(command.toString()).doesNotExist();
+      assertThat(dir.resolve("bundle")).doesNotExist();
+      assertThat(dir.resolve("key")).doesNotExist();
+    }
+  }
+
+  @Test
+  void anEmptyDirectoryStaysEmpty() throws IOException {
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    for (List<String> command : READERS) {
+      CliRun r = CliRun.run(args(command, empty));
+      assertThat(r.status()).as(command + ": " + r.err()).isEqualTo(2);
+      assertThat(listing(empty)).as(command.toString()).isEmpty();
+    }
+  }
+
+  @Test
+  void aDatabaseWithoutLetheTablesIsNoStoreEither() throws IOException {
+    // An in-memory H2 database: connecting creates it empty, without Lethe's tables.
+    String url = "jdbc:h2:mem:missing-store-test;DB_CLOSE_DELAY=-1";
+    Path keys = dir.resolve("keys");
+    CliRun r = CliRun.run("decide", "--member", "x", "--purpose", "genai-training", "--db", url, "--data", keys.toString());
+    assertThat(r.status()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).isEqualTo("lethe: the database " + url + " holds no store (no Lethe tables): check --db;"
+        + " 'lethe import' creates a store from a ledger file\n");
+    assertThat(keys).doesNotExist();
+  }
+
+  @Test
+  void writingCommandsStillCreateTheStoreAndReadersThenWork() throws IOException {
+    Path data = dir.resolve("data");
+    CliRun imported = CliRun.run("import", TIMELINE.toString(), "--data", data.toString());
+    assertThat(imported.status()).as(imported.err()).isZero();
+    assertThat(data.resolve("ledger.mv.db")).isRegularFile();
+    assertThat(data.resolve("deployment.key")).isRegularFile();
+
+    CliRun snapshots = CliRun.run("snapshots", "--data", data.toString());
+    assertThat(snapshots.status()).as(snapshots.err()).isZero();
+    CliRun models = CliRun.run("models", "--data", data.toString());
+    assertThat(models.status()).as(models.err()).isZero();
+    CliRun verify = CliRun.run("audit", "verify", "--data", data.toString());
+    assertThat(verify.status()).as(verify.err()).isZero();
+  }
+
+  private static List<Path> listing(Path d) throws IOException {
+    try (Stream<Path> files = Files.walk(d)) {
+      return new ArrayList<>(files.filter(p -> !p.equals(d)).toList());
+    }
+  }
+}
