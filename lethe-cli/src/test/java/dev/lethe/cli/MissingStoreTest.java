@@ -106,6 +106,23 @@ class MissingStoreTest {
     assertThat(verify.status()).as(verify.err()).isZero();
   }
 
+  @Test
+  void tokensAreForMembersTheLedgerKnows() {
+    Path data = dir.resolve("data");
+    assertThat(CliRun.run("import", TIMELINE.toString(), "--data", data.toString()).status()).isZero();
+
+    CliRun ghost = CliRun.run("token", "--member", "ghost", "--data", data.toString());
+    assertThat(ghost.status()).isEqualTo(2);
+    assertThat(ghost.err()).isEqualTo("lethe: member \"ghost\" is not in the ledger\n");
+    assertThat(ghost.out()).isEmpty();
+
+    CliRun member = CliRun.run("token", "--member", "m-br", "--data", data.toString());
+    assertThat(member.status()).as(member.err()).isZero();
+    assertThat(member.out()).matches("[\\w-]+\\.[\\w-]+\\.[\\w-]+\n");
+    CliRun admin = CliRun.run("token", "--role", "admin", "--data", data.toString());
+    assertThat(admin.status()).as(admin.err()).isZero();
+  }
+
   private static List<Path> listing(Path d) throws IOException {
     try (Stream<Path> files = Files.walk(d)) {
       return new ArrayList<>(files.filter(p -> !p.equals(d)).toList());
