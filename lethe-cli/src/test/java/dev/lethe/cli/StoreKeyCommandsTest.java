@@ -74,10 +74,10 @@ class StoreKeyCommandsTest {
     Path newData = dir.resolve("new-data");
     Path keyFile = newData.resolve("deployment.key");
 
-    // Before the store was ever opened it has no key, and the command does not make one up.
+    // Before a store was ever created there it has no key, and the command does not make one up.
     CliRun none = CliRun.run("store", "export-key", "--db", db, "--data", pgKeys, "--out", keyFile.toString());
-    assertThat(none.status()).isEqualTo(1);
-    assertThat(none.err()).startsWith("lethe: ").contains("has no deployment key yet");
+    assertThat(none.status()).isEqualTo(2);
+    assertThat(none.err()).startsWith("lethe: the database ").contains("holds no store", "'lethe import' creates a store");
     assertThat(keyFile).doesNotExist();
 
     Path ledger = dir.resolve("ledger.jsonl");
@@ -154,11 +154,11 @@ class StoreKeyCommandsTest {
     assertThat(refused.err()).contains("line 2", "name_digest", "another deployment", "deployment.key");
     assertThat(CliRun.run("export", "--data", elsewhere).out()).isEmpty();
 
-    // An embedded data directory no command has opened has no key to export either.
+    // An embedded data directory without a store has no key to export either.
     CliRun none = CliRun.run("store", "export-key", "--data", dir.resolve("empty").toString(),
         "--out", dir.resolve("k").toString());
-    assertThat(none.status()).isEqualTo(1);
-    assertThat(none.err()).contains("has no deployment key yet", "deployment.key");
+    assertThat(none.status()).isEqualTo(2);
+    assertThat(none.err()).contains("holds no store (no ledger.mv.db)", "'lethe import' creates a store");
     assertThat(dir.resolve("k")).doesNotExist();
   }
 
