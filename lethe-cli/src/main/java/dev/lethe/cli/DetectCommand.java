@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.core.json.JsonSyntax;
 import dev.lethe.redact.DetectionContext;
 import dev.lethe.redact.Detector;
 import dev.lethe.redact.Span;
@@ -88,7 +89,7 @@ final class DetectCommand implements Callable<Integer> {
     try {
       node = MAPPER.readTree(line);
     } catch (JsonProcessingException e) {
-      return "not JSON: " + e.getOriginalMessage();
+      return JsonSyntax.describe(e);
     }
     if (node == null || !node.isObject()) {
       return "expected a JSON object";

@@ -60,7 +60,7 @@ final class EligibleCommand implements Callable<Integer> {
       err.println(e.getMessage());
       return Lethe.BAD_INPUT;
     } catch (IOException e) {
-      err.println("cannot read: " + e.getMessage());
+      err.println("cannot read " + e.getMessage());
       return Lethe.BAD_INPUT;
     }
     PrintWriter out = spec.commandLine().getOut();

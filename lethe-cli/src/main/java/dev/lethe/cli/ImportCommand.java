@@ -4,18 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.core.event.LedgerEvent.Query;
 import dev.lethe.core.ledger.LedgerFormatException;
 import dev.lethe.core.ledger.LedgerLine;
-import dev.lethe.core.ledger.LedgerReader;
 import dev.lethe.store.Append;
 import dev.lethe.store.AppendResult;
 import dev.lethe.store.EventRejectedException;
 import dev.lethe.store.LedgerStore;
 import dev.lethe.store.StoreException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,13 +55,10 @@ final class ImportCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
     List<LedgerLine> lines;
-    try (InputStream in = file.equals("-") ? System.in : Files.newInputStream(Path.of(file))) {
-      lines = LedgerReader.read(in);
-    } catch (NoSuchFileException e) {
-      err.println("cannot read: no such file: " + file);
-      return Lethe.BAD_INPUT;
+    try {
+      lines = LedgerInput.read(file, System.in);
     } catch (IOException e) {
-      err.println("cannot read: " + e.getMessage());
+      err.println("cannot read " + e.getMessage());
       return Lethe.BAD_INPUT;
     } catch (LedgerFormatException e) {
       err.println(e.getMessage());

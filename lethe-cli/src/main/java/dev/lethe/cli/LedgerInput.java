@@ -1,13 +1,16 @@
 package dev.lethe.cli;
 
 import dev.lethe.core.ledger.LedgerFormatException;
+import dev.lethe.core.ledger.LedgerLine;
 import dev.lethe.core.ledger.LedgerReader;
 import dev.lethe.core.ledger.LedgerReader.LoadedLedger;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Opens a ledger file named on the command line; {@code -} is standard input. */
 final class LedgerInput {
@@ -18,16 +21,51 @@ final class LedgerInput {
    * Loads and validates a ledger file.
    *
    * @throws LedgerFormatException for bad content (naming the line)
-   * @throws IOException if the file cannot be read; the message names the file
+   * @throws IOException if the file cannot be read; the message is {@code NAME: reason}
    */
   static LoadedLedger load(String name, InputStream stdin) throws IOException, LedgerFormatException {
+    return LedgerReader.load(read(name, stdin));
+  }
+
+  /**
+   * Reads the lines of a ledger file, each a well-formed event, without checking how they fit
+   * together.
+   *
+   * @throws LedgerFormatException for a line that is not an event
+   * @throws IOException if the file cannot be read; the message is {@code NAME: reason}
+   */
+  static List<LedgerLine> read(String name, InputStream stdin) throws IOException, LedgerFormatException {
     if (name.equals("-")) {
-      return LedgerReader.load(stdin);
+      try {
+        return LedgerReader.read(stdin);
+      } catch (IOException e) {
+        throw new IOException("standard input: " + reason(e), e);
+      }
     }
-    try (InputStream in = Files.newInputStream(Path.of(name))) {
-      return LedgerReader.load(in);
-    } catch (NoSuchFileException e) {
-      throw new IOException("no such file: " + name, e);
+    Path path = Path.of(name);
+    // Opening a directory succeeds on Linux and only the first read fails, with the bare
+    // "Is a directory"; said here with the name.
+    if (Files.isDirectory(path)) {
+      throw new IOException(name + ": is a directory, not a ledger file");
     }
+    try (InputStream in = Files.newInputStream(path)) {
+      return LedgerReader.read(in);
+    } catch (IOException e) {
+      throw new IOException(name + ": " + reason(e), e);
+    }
+  }
+
+  private static String reason(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    String message = e.getMessage();
+    if (message == null || message.isEmpty()) {
+      return "read error";
+    }
+    return Character.toLowerCase(message.charAt(0)) + message.substring(1);
   }
 }

@@ -54,7 +54,7 @@ final class ReplayCommand implements Callable<Integer> {
         status = Lethe.BAD_INPUT;
         continue;
       } catch (IOException e) {
-        err.println(prefix + "cannot read: " + e.getMessage());
+        err.println(prefix + "cannot read " + e.getMessage());
         status = Lethe.BAD_INPUT;
         continue;
       }

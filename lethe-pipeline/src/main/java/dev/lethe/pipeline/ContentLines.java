@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.lethe.core.event.Rfc3339;
 import dev.lethe.core.event.UnicodeText;
 import dev.lethe.core.event.Visibility;
+import dev.lethe.core.json.JsonSyntax;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Optional;
@@ -96,8 +97,8 @@ public final class ContentLines {
     try {
       node = MAPPER.readTree(line.startsWith("\uFEFF") ? line.substring(1) : line);
     } catch (Exception e) {
-      return new Parsed.Bad("malformed JSON" + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
-          ? ": " + j.getOriginalMessage() : ""));
+      return new Parsed.Bad(e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+          ? JsonSyntax.describe(j) : "malformed JSON");
     }
     if (node == null || !node.isObject()) {
       return new Parsed.Bad("not a JSON object");

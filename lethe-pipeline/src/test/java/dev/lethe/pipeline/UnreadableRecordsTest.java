@@ -35,7 +35,11 @@ class UnreadableRecordsTest {
     assertThat(ContentLines.parse(ann("a1"))).isInstanceOf(ContentLines.Parsed.Ok.class);
     assertBad(ann("a1") + " xyz", "malformed JSON");
     assertBad(ann("a1") + "{\"a\":1}", "malformed JSON");
-    assertBad(ann("a1").replace("{\"content\"", "{\"member\":\"ghost\",\"content\""), "Duplicate field 'member'");
+    assertBad(ann("a1").replace("{\"content\"", "{\"member\":\"ghost\",\"content\""), "duplicate field 'member'");
+    // A truncated line: what is wrong and where, in words, without the parser's internals.
+    String truncated = ann("a1").substring(0, ann("a1").length() - 1);
+    assertThat(ContentLines.parse(truncated)).isInstanceOfSatisfying(ContentLines.Parsed.Bad.class, bad ->
+        assertThat(bad.problem()).isEqualTo("malformed JSON at column " + ann("a1").length() + ": the object is not closed"));
     assertBad(ann("a1").replace("\"content\":\"a1\"", "\"content\":\"\""), "\"content\" must not be empty");
     assertBad(ann("a1").replace("\"member\":\"ann\"", "\"member\":\"\""), "\"member\" must not be empty");
     assertBad(ann("a1").replace("\"content\":\"a1\"", "\"content\":\" \\t\""), "\"content\" must not be empty or blank");

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.core.event.EventCodec;
 import dev.lethe.core.event.InvalidEventException;
 import dev.lethe.core.event.LedgerEvent;
+import dev.lethe.core.json.JsonSyntax;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -97,7 +98,7 @@ public final class LedgerReader {
     try {
       node = MAPPER.readTree(stripped);
     } catch (JsonProcessingException e) {
-      throw new LedgerFormatException(number, "malformed JSON: " + e.getOriginalMessage());
+      throw new LedgerFormatException(number, JsonSyntax.describe(e));
     }
     try {
       LedgerEvent event = EventCodec.decode(node);
