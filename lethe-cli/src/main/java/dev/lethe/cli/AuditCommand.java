@@ -44,7 +44,7 @@ final class AuditCommand implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+    throw Lethe.missingSubcommand(spec);
   }
 
   /** Runs a store action, turning store failures into a clear message and status. */
@@ -61,9 +61,19 @@ final class AuditCommand implements Runnable {
 
     abstract int run(LedgerStore ledger, PrintWriter out) throws IOException;
 
+    /** What is wrong with the arguments, checked before the store is opened; null if nothing. */
+    String argumentProblem() {
+      return null;
+    }
+
     @Override
     public Integer call() {
       PrintWriter err = spec.commandLine().getErr();
+      String problem = argumentProblem();
+      if (problem != null) {
+        err.println("lethe: " + problem);
+        return Lethe.BAD_INPUT;
+      }
       try (LedgerStore ledger = store.open(clock)) {
         PrintWriter out = spec.commandLine().getOut();
         int status = run(ledger, out);
@@ -148,6 +158,14 @@ final class AuditCommand implements Runnable {
 
     Export(Clock clock) {
       super(clock);
+    }
+
+    @Override
+    String argumentProblem() {
+      // As 'build --out' does: a file in the way is the argument's fault, said before anything is
+      // written, rather than a write failing under it.
+      String problem = BuildCommand.directoryProblem(outDir);
+      return problem == null ? null : "--out " + outDir + ": " + problem;
     }
 
     @Override

@@ -77,8 +77,9 @@ public final class Lethe implements Runnable {
 
   /**
    * One line for a failure of the environment (a file system refusing, the store unreachable): the
-   * file and the operating system's reason, without the Java exception's class name. Anything
-   * else is a defect, and keeps its class name so that a report of it says what broke.
+   * file and the operating system's reason, without the Java exception's class name; a {@link
+   * BadInput}, its message. Anything else is a defect: its message, followed by the exception's
+   * simple class name in parentheses so that a report of it says what broke.
    */
   static String describe(Throwable e) {
     if (e instanceof UncheckedIOException u && u.getCause() != null) {
@@ -91,7 +92,10 @@ public final class Lethe implements Runnable {
     if ((e instanceof IOException || e instanceof StoreException || e instanceof BadInput) && e.getMessage() != null) {
       return e.getMessage();
     }
-    return e.toString();
+    // A defect: its message, and the exception's kind for the report, but not Java's toString form.
+    String kind = e.getClass().getSimpleName();
+    return (e.getMessage() == null || e.getMessage().isBlank() ? "unexpected failure" : e.getMessage())
+        + " (" + kind + "; an unexpected failure: please report it with the command that caused it)";
   }
 
   private static String fileProblem(FileSystemException f) {
@@ -117,7 +121,16 @@ public final class Lethe implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+    throw missingSubcommand(spec);
+  }
+
+  /**
+   * What a command that only groups subcommands does when run without one: picocli's usage error
+   * (the message and the usage on standard error, exit status 2), as for any other missing
+   * argument, so that a script that forgot the subcommand does not read as a success.
+   */
+  static CommandLine.ParameterException missingSubcommand(CommandLine.Model.CommandSpec spec) {
+    return new CommandLine.ParameterException(spec.commandLine(), "Missing required subcommand");
   }
 
   /** Reads the version from the jar manifest. */

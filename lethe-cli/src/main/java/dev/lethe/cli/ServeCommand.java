@@ -5,6 +5,9 @@ import dev.lethe.server.ServerConfig;
 import dev.lethe.server.Tokens;
 import dev.lethe.store.LedgerStore;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
@@ -65,6 +68,15 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    // Checked before the store is opened (or created): a typo in an option leaves nothing behind.
+    if (port < 0 || port > MAX_PORT) {
+      throw new BadInput("--port " + port + ": not a port number (0 to " + MAX_PORT + "; 0 picks a free port)");
+    }
+    try {
+      InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw new BadInput("--host " + host + ": no such host (the name does not resolve to an address)");
+    }
     Path data = store.dataDir();
     Tokens tokens = Tokens.of(clock, Tokens.loadOrCreateSecret(data), edKey == null ? null : readEdKey(edKey), null);
     try (LedgerStore ledger = store.openOrCreate(clock)) {
@@ -74,7 +86,18 @@ final class ServeCommand implements Callable<Integer> {
       }
       config.forgetEvery(forgetEvery).verifyCommand(verifyCommand(data));
       CountDownLatch stopped = new CountDownLatch(1);
-      try (LetheServer server = LetheServer.start(config.build())) {
+      LetheServer started;
+      try {
+        started = LetheServer.start(config.build());
+      } catch (RuntimeException e) {
+        BindException bind = bindFailure(e);
+        if (bind == null) {
+          throw e;
+        }
+        spec.commandLine().getErr().println("lethe: cannot listen on " + host + ":" + port + ": " + because(bind));
+        return CommandLine.ExitCode.SOFTWARE;
+      }
+      try (LetheServer server = started) {
         Thread hook = new Thread(() -> {
           server.close();
           stopped.countDown();
@@ -86,6 +109,36 @@ final class ServeCommand implements Callable<Integer> {
       }
     }
     return CommandLine.ExitCode.OK;
+  }
+
+  private static final int MAX_PORT = 65_535;
+
+  /**
+   * The operating system's refusal to bind, if that is why the server did not start. Javalin
+   * reports every bind failure as "Port already in use", also when the address is not one of this
+   * machine's; the socket's own exception says which it was.
+   */
+  private static BindException bindFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException b) {
+        return b;
+      }
+    }
+    return null;
+  }
+
+  private String because(BindException e) {
+    String reason = e.getMessage() == null ? "" : e.getMessage();
+    if (reason.contains("Address already in use")) {
+      return "the port is in use by another process (choose another --port)";
+    }
+    if (reason.contains("Cannot assign requested address")) {
+      return "--host " + host + " is not an address of this machine";
+    }
+    if (reason.contains("Permission denied")) {
+      return "permission denied (ports below 1024 need privileges)";
+    }
+    return reason.isEmpty() ? "the operating system refused" : Character.toLowerCase(reason.charAt(0)) + reason.substring(1);
   }
 
   /**

@@ -31,7 +31,7 @@ final class StoreCommand implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+    throw Lethe.missingSubcommand(spec);
   }
 
   @Command(

@@ -296,6 +296,7 @@ class BuildCommandTest {
     assertThat(Lethe.describe(new java.nio.file.AccessDeniedException("/root/x"))).isEqualTo("/root/x: permission denied");
     assertThat(Lethe.describe(new IOException("disk on fire"))).isEqualTo("disk on fire");
     // A defect keeps its class name, so a report of it says what broke.
-    assertThat(Lethe.describe(new IllegalStateException("bad"))).isEqualTo("java.lang.IllegalStateException: bad");
+    assertThat(Lethe.describe(new IllegalStateException("bad")))
+        .isEqualTo("bad (IllegalStateException; an unexpected failure: please report it with the command that caused it)");
   }
 }
