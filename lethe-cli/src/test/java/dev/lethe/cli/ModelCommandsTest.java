@@ -216,8 +216,10 @@ class ModelCommandsTest {
     Files.writeString(file, "x\n");
     assertThat(CliRun.run("perplexity", "--data", data, "--model", "abc", file.toString()).status()).isEqualTo(2);
     assertThat(CliRun.run("perplexity", "--data", data, "--model", "abc", dir.resolve("missing").toString()).status()).isEqualTo(2);
+    // A data directory without a store is a mistake, not a store without models.
     CliRun models = CliRun.run("models", "--data", data);
-    assertThat(models.status()).isZero();
+    assertThat(models.status()).isEqualTo(2);
+    assertThat(models.err()).contains("holds no store");
     assertThat(models.out()).isEmpty();
   }
 }

@@ -53,7 +53,7 @@ class RedactCommandsTest {
         + "{\"id\": 4, \"text\": \"bo@example.org\"}\n";
     CliRun run = CliRun.runWithStdin(in, "detect");
     assertThat(run.status()).isEqualTo(Lethe.BAD_INPUT);
-    assertThat(run.err()).contains("line 2: \"text\" must be a string, not number").contains("line 3: not JSON");
+    assertThat(run.err()).contains("line 2: \"text\" must be a string, not number").contains("line 3: malformed JSON at column 4: unrecognized token 'not': expected a JSON value");
     assertThat(lines(run.out())).extracting(n -> n.get("id").asInt()).containsExactly(1, 4);
   }
 
@@ -130,8 +130,9 @@ class RedactCommandsTest {
         + "{\"id\":5,\"text\":\"bo@example.org\"}\n";
     CliRun run = CliRun.runWithStdin(in, "detect");
     assertThat(run.status()).isEqualTo(Lethe.BAD_INPUT);
-    assertThat(run.err()).contains("line 1: not JSON").contains("line 2: not JSON").contains("line 3: not JSON")
-        .containsIgnoringCase("duplicate field");
+    assertThat(run.err()).contains("line 1: malformed JSON at column 20: text after the JSON value")
+        .contains("line 2: malformed JSON at column 26: duplicate field 'text'")
+        .contains("line 3: malformed JSON at column 35: unrecognized token 'x': expected a JSON value");
     assertThat(lines(run.out())).extracting(n -> n.get("id").asInt()).containsExactly(5);
   }
 

@@ -254,8 +254,8 @@ final class JdbcLedgerStore implements LedgerStore {
   }
 
   /**
-   * Whether the connection's schema holds Flyway's history table of the store: its first migration
-   * creates it, and it names the schema Flyway migrates, which is the one the store then uses.
+   * Whether the connection's schema holds the store's Flyway history table, which Flyway creates
+   * with the first migration in the schema it migrates, the one the store then uses.
    */
   private static boolean hasSchema(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
