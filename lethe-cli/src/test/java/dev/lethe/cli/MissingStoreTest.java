@@ -123,6 +123,22 @@ class MissingStoreTest {
     assertThat(admin.status()).as(admin.err()).isZero();
   }
 
+  @Test
+  void aMemberTokenIsIssuedUncheckedWhileARunningServerHoldsTheEmbeddedStore() throws Exception {
+    Path data = dir.resolve("data");
+    assertThat(CliRun.run("import", TIMELINE.toString(), "--data", data.toString()).status()).isZero();
+    // 'lethe serve' holds this OS lock on the database file while it has the store open.
+    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(data.resolve("ledger.mv.db"),
+            java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock lock = channel.lock()) {
+      CliRun member = CliRun.run("token", "--member", "m-br", "--data", data.toString());
+      assertThat(member.status()).as(member.err()).isZero();
+      assertThat(member.out()).matches("[\\w-]+\\.[\\w-]+\\.[\\w-]+\n");
+      assertThat(member.err()).startsWith("lethe: warning: member \"m-br\" not checked: ")
+          .contains("in use by another lethe process");
+    }
+  }
+
   private static List<Path> listing(Path d) throws IOException {
     try (Stream<Path> files = Files.walk(d)) {
       return new ArrayList<>(files.filter(p -> !p.equals(d)).toList());

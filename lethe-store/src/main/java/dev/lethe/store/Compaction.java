@@ -50,7 +50,7 @@ final class Compaction {
       s.execute("SHUTDOWN COMPACT");
     } catch (SQLException e) {
       if (JdbcLedgerStore.lockedByAnotherProcess(e)) {
-        throw new StoreException("the data directory " + dataDir + " is in use by another lethe process; stop it first", e);
+        throw new StoreInUseException("the data directory " + dataDir + " is in use by another lethe process; stop it first", e);
       }
       throw new StoreException("cannot compact the embedded database in " + dataDir + ": " + e.getMessage(), e);
     }

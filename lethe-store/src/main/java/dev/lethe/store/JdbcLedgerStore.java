@@ -293,7 +293,7 @@ final class JdbcLedgerStore implements LedgerStore {
       return new HikariDataSource(hc);
     } catch (RuntimeException e) {
       if (embedded && lockedByAnotherProcess(e)) {
-        throw new StoreException("the data directory " + dataDir + " is in use by another lethe process (the embedded"
+        throw new StoreInUseException("the data directory " + dataDir + " is in use by another lethe process (the embedded"
             + " database allows one process; use PostgreSQL for concurrent access)", e);
       }
       Throwable cause = e.getCause() == null ? e : e.getCause();
