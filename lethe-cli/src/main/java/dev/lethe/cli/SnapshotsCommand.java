@@ -41,8 +41,9 @@ import picocli.CommandLine.Option;
       "",
       "Each line says whether the snapshot is in use (\"status\":\"in-use\") or was replaced by forgetting"
           + " (\"status\":\"replaced\", with \"replaced\": when, by which rebuild, whether its shard files were"
-          + " deleted, and under which forget requests); a replaced snapshot keeps its manifest as history and its"
-          + " counts are those it had when it was built.",
+          + " deleted, and under which forget requests); a replaced snapshot keeps its manifest as history, so its"
+          + " included and excluded counts are those it was built with, while its shards and members count what is"
+          + " left (0 once forgetting deleted its files).",
       "",
       "Without --out, lists every snapshot directory a build published into (each build registers its --out in"
           + " the store, and records each snapshot it publishes there) and DATA/snapshots; exit status 1 if one of"

@@ -4,6 +4,8 @@ import dev.lethe.store.Compacted;
 import dev.lethe.store.LedgerStore;
 import dev.lethe.store.StoreException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -118,6 +120,11 @@ final class StoreCommand implements Runnable {
 
     @Override
     public Integer call() {
+      // As 'build --out' and 'audit export --out': a file in the way is the argument's fault.
+      if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
+        spec.commandLine().getErr().println("lethe: --out " + out + ": already exists; the key is only written to a new file");
+        return Lethe.BAD_INPUT;
+      }
       store.requireStore();
       try {
         String keyId = LedgerStore.exportDeploymentKey(store.config(clock), out);

@@ -106,7 +106,7 @@ class StoreKeyCommandsTest {
           .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
     }
     CliRun again = CliRun.run("store", "export-key", "--db", db, "--data", pgKeys, "--out", keyFile.toString());
-    assertThat(again.status()).isEqualTo(1);
+    assertThat(again.status()).isEqualTo(2);
     assertThat(again.err()).contains(keyFile.toString(), "already exists");
     assertThat(Files.readAllBytes(keyFile)).isEqualTo(key);
 

@@ -66,11 +66,6 @@ public record ComplianceFacts(
    * @param deadline one month after filing (GDPR Art. 12(3))
    */
   public record ObjectionFacts(String objection, String purpose, Instant filedAt, Instant deadline, Instant decidedAt, String outcome) {
-    /** Whether it was decided by its deadline (undecided ones are late once the deadline passed). */
-    public boolean onTime(Instant now) {
-      return decidedAt != null ? !decidedAt.isAfter(deadline) : !now.isAfter(deadline);
-    }
-
     /**
      * {@code decided-on-time}, {@code decided-late}, {@code pending} (undecided, deadline not yet
      * passed at {@code now}) or {@code overdue} (undecided past its deadline).

@@ -64,8 +64,14 @@ public final class ComplianceReport {
       n.put("deadline", Rfc3339.format(ob.deadline()));
       n.put("decided_at", ob.decidedAt() == null ? null : Rfc3339.format(ob.decidedAt()));
       n.put("outcome", ob.outcome());
-      n.put("on_time", ob.onTime(f.generatedAt()));
-      n.put("status", ob.status(f.generatedAt()));
+      // Undecided within its month: not yet on time nor late, so neither true nor false.
+      String status = ob.status(f.generatedAt());
+      if (status.equals("pending")) {
+        n.putNull("on_time");
+      } else {
+        n.put("on_time", status.equals("decided-on-time"));
+      }
+      n.put("status", status);
     }
     ArrayNode forgets = o.putArray("forget_requests");
     for (ForgetFacts r : f.forgetRequests()) {
@@ -240,11 +246,12 @@ public final class ComplianceReport {
     h.append(".</p>");
     h.append("<table><tr><th>Objection</th><th>Purpose</th><th>Filed</th><th>Deadline</th><th>Decided</th><th>Outcome</th><th>Days</th></tr>");
     for (ObjectionFacts o : f.objections()) {
-      boolean ok = o.onTime(f.generatedAt());
+      String status = o.status(f.generatedAt());
+      String mark = status.equals("decided-on-time") ? "ok" : status.equals("pending") ? "pending" : "bad";
       h.append("<tr><td>").append(esc(o.objection())).append("</td><td>").append(esc(o.purpose())).append("</td><td>")
           .append(day(o.filedAt())).append("</td><td>").append(day(o.deadline())).append("</td><td>")
           .append(o.decidedAt() == null ? "pending" : day(o.decidedAt())).append("</td><td>").append(o.outcome() == null ? "–" : esc(o.outcome()))
-          .append("</td><td class=\"n ").append(ok ? "ok" : "bad").append("\">")
+          .append("</td><td class=\"n ").append(mark).append("\">")
           .append(o.decidedAt() == null ? "–" : String.valueOf(Duration.between(o.filedAt(), o.decidedAt()).toDays())).append("</td></tr>");
     }
     h.append("</table>");

@@ -86,5 +86,7 @@ class ComplianceReportTest {
     ObjectNode json = ComplianceReport.json(f);
     assertThat(json.get("objections")).extracting(o -> o.get("status").asText())
         .containsExactly("decided-on-time", "decided-late", "overdue", "pending");
+    assertThat(json.get("objections")).extracting(o -> o.get("on_time").isNull() ? "null" : o.get("on_time").asText())
+        .containsExactly("true", "false", "false", "null");
   }
 }
