@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.luben.zstd.ZstdInputStream;
 import dev.lethe.testkit.Trees;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +13,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -125,7 +122,7 @@ class ErasureCommandsTest {
     assertThat(summary.get("included").asLong()).isEqualTo(1);
     assertThat(summary.get("excluded").get("erased").asLong()).isEqualTo(1);
     Path snapshot = dir.resolve("data").resolve("snapshots").resolve(summary.get("snapshot").asText());
-    String shards = shardText(snapshot);
+    String shards = ShardText.of(snapshot);
     assertThat(shards).contains("omar likes trains").doesNotContain("[erased]").doesNotContain("j1");
     // Her name in omar's post is still redacted: the member directory holds its digest.
     assertThat(shards.toLowerCase(java.util.Locale.ROOT)).doesNotContain("quillfeather");
@@ -156,18 +153,6 @@ class ErasureCommandsTest {
     CliRun nothing = CliRun.run("store", "compact", "--data", dir.resolve("nothing").toString());
     assertThat(nothing.status()).isEqualTo(2);
     assertThat(nothing.err()).contains("holds no store (no ledger.mv.db)", "'lethe import' creates a store");
-  }
-
-  private static String shardText(Path snapshot) throws IOException {
-    StringBuilder all = new StringBuilder();
-    try (Stream<Path> files = Files.list(snapshot)) {
-      for (Path shard : files.filter(p -> p.getFileName().toString().endsWith(".jsonl.zst")).sorted().toList()) {
-        try (InputStream in = new ZstdInputStream(Files.newInputStream(shard))) {
-          all.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        }
-      }
-    }
-    return all.toString();
   }
 
   /** Files under {@code root} whose bytes hold the text in UTF-8. */

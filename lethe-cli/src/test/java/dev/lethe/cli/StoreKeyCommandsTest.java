@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.luben.zstd.ZstdInputStream;
 import dev.lethe.core.ledger.LedgerReader;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +19,6 @@ import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -133,7 +130,7 @@ class StoreKeyCommandsTest {
     assertThat(build.status()).as(build.err()).isZero();
     JsonNode summary = JSON.readTree(build.out());
     assertThat(summary.get("included").asLong()).isEqualTo(1);
-    String shards = shardText(newData.resolve("snapshots").resolve(summary.get("snapshot").asText()));
+    String shards = ShardText.of(newData.resolve("snapshots").resolve(summary.get("snapshot").asText()));
     assertThat(shards).contains("omar likes trains");
     assertThat(shards.toLowerCase(Locale.ROOT)).doesNotContain("quillfeather");
   }
@@ -173,17 +170,5 @@ class StoreKeyCommandsTest {
 
   private static java.util.List<dev.lethe.core.ledger.LedgerLine> ledgerLines(String text) throws Exception {
     return LedgerReader.read(new java.io.ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  private static String shardText(Path snapshot) throws IOException {
-    StringBuilder all = new StringBuilder();
-    try (Stream<Path> files = Files.list(snapshot)) {
-      for (Path shard : files.filter(p -> p.getFileName().toString().endsWith(".jsonl.zst")).sorted().toList()) {
-        try (InputStream in = new ZstdInputStream(Files.newInputStream(shard))) {
-          all.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-        }
-      }
-    }
-    return all.toString();
   }
 }
