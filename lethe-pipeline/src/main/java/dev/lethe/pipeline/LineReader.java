@@ -9,9 +9,12 @@ import java.util.Arrays;
  * decoding them, so that a line with invalid UTF-8 can be excluded on its own instead of failing
  * the whole file, and so decoding can happen on worker threads. A line longer than {@link
  * ContentLines#MAX_LINE_BYTES} comes back cut to one byte more than that, so memory stays bounded
- * whatever the file holds, and the record step can still tell it is too long. Not thread-safe.
+ * whatever the file holds, and the record step can still tell it is too long. Public so that
+ * every reader of content exports (the build's engines, forgetting's leak check) splits lines
+ * exactly alike: a bare {@code \r} is JSON whitespace inside a line, never a line break. Not
+ * thread-safe.
  */
-final class LineReader {
+public final class LineReader {
   /** The most bytes of one line kept: enough to see that it is too long. */
   private static final int KEPT = ContentLines.MAX_LINE_BYTES + 1;
 
@@ -21,12 +24,13 @@ final class LineReader {
   private int limit;
   private long consumed;
 
-  LineReader(InputStream in) {
+  /** Reads lines from {@code in}, which the caller closes. */
+  public LineReader(InputStream in) {
     this.in = in;
   }
 
   /** The next line without its terminator, or null at the end of the stream. */
-  byte[] next() throws IOException {
+  public byte[] next() throws IOException {
     byte[] line = null;
     int length = 0;
     while (true) {
@@ -61,7 +65,7 @@ final class LineReader {
   }
 
   /** Bytes consumed so far, terminators included. */
-  long consumed() {
+  public long consumed() {
     return consumed;
   }
 
