@@ -48,7 +48,7 @@ final class ModelsCommand implements Callable<Integer> {
     List<ModelRecord> all = registry.models();
     Retirements retirements = Retired.read(roots(all), registry, store);
     for (ModelRecord m : all) {
-      w.println(Retirements.putModelStatus(json(m), retirements.model(m.id())));
+      w.println(retirements.putModelStatus(json(m), m.id()));
     }
     w.flush();
     return CommandLine.ExitCode.OK;

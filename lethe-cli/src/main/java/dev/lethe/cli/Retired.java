@@ -35,7 +35,7 @@ final class Retired {
     for (Path root : roots) {
       ReplacedSnapshots replaced = ReplacedSnapshots.read(root);
       byRoot.put(root, replaced);
-      any |= !replaced.all().isEmpty();
+      any |= !replaced.all().isEmpty() || !replaced.unverifiedRebuilds().isEmpty();
     }
     List<ForgetRequest> requests = any ? ForgetQueue.open(Forgetting.queueDir(store)).list() : List.of();
     return Retirements.of(byRoot, any ? registry.models() : List.of(), requests);
@@ -61,13 +61,14 @@ final class Retired {
 
   /**
    * The refusal of a command asked to use a retired model, or null if the model is in use: what
-   * retired it and the models in use now.
+   * retired it and the models in use now; or, for a model trained on an unverified rebuild, that
+   * it is not in use (it is never named as in use).
    */
   static String refusal(StoreOptions store, ModelRegistry registry, ModelRecord model) throws IOException {
     Retirements retirements = forModel(store, registry, model);
     Optional<Retirements.RetiredModel> retired = retirements.model(model.id());
     if (retired.isEmpty()) {
-      return null;
+      return retirements.unverifiedModel(model.id()).map(u -> "--model: " + u.describe()).orElse(null);
     }
     List<String> now = retirements.inUseSuccessorModels(model.id());
     return "--model: " + retired.get().describe()

@@ -109,6 +109,12 @@ final class TrainCommand implements Callable<Integer> {
           + (now.isEmpty() ? "; no snapshot replacing it is in use" : "; the snapshot in use now is " + String.join(", ", now)));
       return Lethe.BAD_INPUT;
     }
+    Optional<Retirements.UnverifiedRebuild> unverified = retirements.unverifiedRebuild(root, snapshot);
+    if (unverified.isPresent()) {
+      // Forgetting has not verified it: it may hold what the members asked to have forgotten.
+      err.println("--snapshot: " + unverified.get().describe() + "; train on that one");
+      return Lethe.BAD_INPUT;
+    }
     TrainingReport report = Training.of(registry, workers).train(snapshotDir, trainer, seed);
     ObjectNode o = ModelsCommand.json(report.model());
     o.put("already_published", report.alreadyPublished());

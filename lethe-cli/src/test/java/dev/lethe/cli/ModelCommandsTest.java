@@ -201,6 +201,70 @@ class ModelCommandsTest {
   }
 
   @Test
+  void aRebuildWhoseOriginalHasNoTombstoneIsUnverifiedAndTheOriginalStaysInUse(@TempDir Path dir) throws Exception {
+    String data = dir.resolve("data").toString();
+    String old = importAndBuild(dir, data, "--shards", "2");
+    assertThat(CliRun.run("train", "--data", data, "--snapshot", old, "--threads", "2").status()).isZero();
+    Path original = dir.resolve("data").resolve("snapshots").resolve(old);
+    Path kept = dir.resolve("kept");
+    copyTree(original, kept);
+    Clock later = Clock.fixed(Instant.parse("2030-01-02T03:04:05Z"), ZoneOffset.UTC);
+    assertThat(CliRun.runAt(later, "forget", "--data", data, "--member", "a").status()).isZero();
+    assertThat(CliRun.runAt(later, "forget-run", "--data", data, "--threads", "2").status()).isZero();
+    JsonNode request = JSON.readTree(CliRun.run("forget-status", "--data", data, "--member", "a").out());
+    String rebuilt = request.get("new_snapshot").asText();
+    String newModel = request.get("replacements").get(0).get("new_model").asText();
+    // As a forget run leaves it when the rebuild's checks fail (or before it retires the original):
+    // the rebuild and its model published, the original with all its files and no tombstone.
+    Path retired = dir.resolve("retired");
+    Files.move(original, retired);
+    copyTree(kept, original);
+
+    CliRun models = CliRun.run("models", "--data", data);
+    assertThat(models.status()).as(models.err()).isZero();
+    JsonNode unverified = models.out().lines().map(ModelCommandsTest::json)
+        .filter(m -> m.get("model").asText().equals(newModel)).findFirst().orElseThrow();
+    assertThat(unverified.get("status").asText()).isEqualTo("unverified-rebuild");
+    assertThat(unverified.get("unverified").get("rebuild_of").asText()).isEqualTo(old);
+    CliRun generate = CliRun.run("generate", "--data", data, "--model", newModel, "--prompt", "The dog");
+    assertThat(generate.status()).isEqualTo(2);
+    assertThat(generate.err()).contains("unverified rebuild of snapshot " + old, "not in use").doesNotContain("in use now");
+    CliRun onRebuild = CliRun.run("train", "--data", data, "--snapshot", rebuilt);
+    assertThat(onRebuild.status()).isEqualTo(2);
+    assertThat(onRebuild.err()).contains("unverified rebuild of snapshot " + old, "snapshot " + old + " is still the snapshot in use");
+    CliRun onOriginal = CliRun.run("train", "--data", data, "--snapshot", old, "--threads", "2", "--seed", "7");
+    assertThat(onOriginal.status()).as(onOriginal.err()).isZero();
+
+    // The tombstone written at last: the original is replaced, and the rebuild is the one in use.
+    Files.copy(retired.resolve("FORGOTTEN.json"), original.resolve("FORGOTTEN.json"));
+    CliRun refused = CliRun.run("train", "--data", data, "--snapshot", old);
+    assertThat(refused.status()).isEqualTo(2);
+    assertThat(refused.err()).contains("snapshot " + old + " was replaced by forgetting", "in use now is " + rebuilt);
+    assertThat(CliRun.run("train", "--data", data, "--snapshot", rebuilt, "--threads", "2", "--seed", "7").status()).isZero();
+  }
+
+  private static JsonNode json(String line) {
+    try {
+      return JSON.readTree(line);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws java.io.IOException {
+    try (var files = Files.walk(from)) {
+      for (Path f : files.toList()) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target);
+        }
+      }
+    }
+  }
+
+  @Test
   void badArgumentsExitWithStatusTwo(@TempDir Path dir) throws Exception {
     String data = dir.resolve("data").toString();
     assertThat(CliRun.run("train", "--data", data, "--snapshot", "nope").status()).isEqualTo(2);

@@ -24,10 +24,15 @@ import java.util.TreeSet;
  * ({@code rebuild_of}); once every check of the rebuild held, forgetting deletes the replaced
  * snapshot's shard and member files and writes {@value #TOMBSTONE} beside its manifest, a JSON
  * array with one entry per forget run that deleted files from it ({@code at}, the forgotten
- * members' commitments, the files removed). A snapshot is <em>replaced</em> when a rebuild in the
- * same root names it or it has a tombstone (its rebuild may have been replaced in turn, or deleted
- * by hand); every other published snapshot is in use. A rebuild whose checks failed replaces the
- * snapshot without a tombstone: forgetting kept its files, and the forget request says it failed.
+ * members' commitments, the files removed). Forgetting publishes the rebuild before checking it,
+ * so only the tombstone says the checks held: a snapshot is <em>replaced</em> when it has a
+ * tombstone (its rebuilds are the snapshots naming it; they may have been replaced in turn, or
+ * deleted by hand). A rebuild whose original is published in the same root without a tombstone
+ * is an <em>unverified rebuild</em>: its checks failed (forgetting kept the original's files, and
+ * the forget request says it failed) or the forget run that published it has not finished. It is
+ * not in use and replaces nothing: the original stays in use. A rebuild whose original is no
+ * longer published cannot be told apart from a verified one and counts as in use. Every other
+ * published snapshot is in use.
  *
  * <p>Immutable once read.
  */
@@ -39,9 +44,13 @@ public final class ReplacedSnapshots {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Map<String, Replacement> replaced;
+  private final Map<String, String> unverified;
+  private final List<String> published;
 
-  private ReplacedSnapshots(Map<String, Replacement> replaced) {
+  private ReplacedSnapshots(Map<String, Replacement> replaced, Map<String, String> unverified, List<String> published) {
     this.replaced = replaced;
+    this.unverified = unverified;
+    this.published = published;
   }
 
   /**
@@ -50,9 +59,10 @@ public final class ReplacedSnapshots {
    * @param snapshot the replaced snapshot's id
    * @param replacedBy the snapshots in the same root whose manifests say they rebuild it, sorted;
    *     empty when they were deleted since
-   * @param at when forgetting deleted its files (its tombstone's first entry), or null when it has
-   *     no tombstone or the tombstone does not say
-   * @param filesDeleted whether it has a tombstone: forgetting deleted its shard and member files
+   * @param at when forgetting deleted its files (its tombstone's first entry), or null when the
+   *     tombstone does not say
+   * @param filesDeleted whether forgetting deleted its shard and member files: always true, since
+   *     only the tombstone makes a snapshot replaced (kept so that listings state it)
    */
   public record Replacement(String snapshot, List<String> replacedBy, Instant at, boolean filesDeleted) {
     public Replacement {
@@ -95,15 +105,19 @@ public final class ReplacedSnapshots {
     rebuildOf.forEach((child, parent) -> rebuilds.computeIfAbsent(parent, k -> new TreeSet<>()).add(child));
     Map<String, Replacement> out = new HashMap<>();
     for (Map.Entry<String, Path> e : dirs.entrySet()) {
-      Path tombstone = e.getValue().resolve(TOMBSTONE);
-      boolean deleted = filesDeleted(e.getValue());
-      TreeSet<String> by = rebuilds.get(e.getKey());
-      if (deleted || by != null) {
+      if (filesDeleted(e.getValue())) {
+        TreeSet<String> by = rebuilds.get(e.getKey());
         out.put(e.getKey(), new Replacement(e.getKey(), by == null ? List.of() : new ArrayList<>(by),
-            deleted ? firstAt(tombstone) : null, deleted));
+            firstAt(e.getValue().resolve(TOMBSTONE)), true));
       }
     }
-    return new ReplacedSnapshots(out);
+    Map<String, String> unverified = new HashMap<>();
+    rebuildOf.forEach((child, parent) -> {
+      if (dirs.containsKey(parent) && !out.containsKey(parent)) {
+        unverified.put(child, parent);
+      }
+    });
+    return new ReplacedSnapshots(out, unverified, List.copyOf(dirs.keySet()));
   }
 
   /** The {@code at} of a tombstone's first entry, or null if it has none that parses. */
@@ -136,9 +150,59 @@ public final class ReplacedSnapshots {
     return Optional.ofNullable(replaced.get(snapshot));
   }
 
-  /** Whether this snapshot is not replaced (a snapshot the root does not hold counts as in use). */
+  /**
+   * The snapshot this one was built to replace, if it is an unverified rebuild: its original is
+   * published in the root without forgetting's tombstone, so the original is still in use.
+   */
+  public Optional<String> unverifiedRebuildOf(String snapshot) {
+    return Optional.ofNullable(unverified.get(snapshot));
+  }
+
+  /** Every unverified rebuild (by id) with the snapshot it was built to replace. */
+  public Map<String, String> unverifiedRebuilds() {
+    return new TreeMap<>(unverified);
+  }
+
+  /** The ids of every published snapshot read, sorted. */
+  public List<String> published() {
+    return published;
+  }
+
+  /**
+   * Whether this snapshot is neither replaced nor an unverified rebuild (a snapshot the root does
+   * not hold counts as in use).
+   */
   public boolean inUse(String snapshot) {
-    return !replaced.containsKey(snapshot);
+    return !replaced.containsKey(snapshot) && !unverified.containsKey(snapshot);
+  }
+
+  /**
+   * The snapshots in use among {@code published} (catalog entries of one or more roots), in their
+   * order, by the same rule as {@link #inUse}: neither tombstoned nor a rebuild of a snapshot
+   * published beside it without a tombstone. Reads only what the entries already hold and one stat
+   * per entry, for callers that have a catalog open.
+   */
+  public static List<SnapshotCatalog.Entry> inUse(List<SnapshotCatalog.Entry> published) {
+    Map<Path, Boolean> tombstoned = new HashMap<>();
+    for (SnapshotCatalog.Entry e : published) {
+      tombstoned.put(e.directory(), filesDeleted(e.directory()));
+    }
+    List<SnapshotCatalog.Entry> out = new ArrayList<>();
+    for (SnapshotCatalog.Entry e : published) {
+      if (tombstoned.get(e.directory())) {
+        continue;
+      }
+      JsonNode rebuildOf = e.manifest() == null ? null : e.manifest().get("rebuild_of");
+      if (rebuildOf != null && !rebuildOf.isNull()) {
+        Path original = e.directory().resolveSibling(rebuildOf.asText());
+        Boolean originalTombstoned = tombstoned.get(original);
+        if (originalTombstoned != null && !originalTombstoned) {
+          continue; // an unverified rebuild: its original is still in use
+        }
+      }
+      out.add(e);
+    }
+    return out;
   }
 
   /** Every replacement, by snapshot id. */

@@ -27,26 +27,70 @@ class ReplacedSnapshotsTest {
   }
 
   @Test
-  void aRebuildOrATombstoneReplacesASnapshotAndTheFirstEntrySaysWhen() throws IOException {
+  void onlyATombstoneReplacesASnapshotAndTheFirstEntrySaysWhen() throws IOException {
     snapshot("a", null);
     snapshot("b", "a");
     snapshot("c", "b");
     snapshot("d", null);
     snapshot("e", null);
     tombstone("a", "[{\"at\":\"2024-10-01T00:00:00Z\",\"members\":[],\"removed\":[]},{\"at\":\"2024-11-01T00:00:00Z\"}]");
-    // b's rebuild failed its checks: replaced, files kept. e's rebuild was deleted by hand.
+    // b's rebuild c failed its checks: b keeps its files and stays in use. e's rebuild was deleted by hand.
     tombstone("e", "[{\"at\":\"2024-12-01T00:00:00Z\"}]");
     Files.createDirectories(root.resolve(".build-x"));
     Files.writeString(root.resolve(".build-x").resolve(SnapshotFiles.MANIFEST), "{\"snapshot\":\"x\",\"rebuild_of\":\"d\"}");
 
     ReplacedSnapshots read = ReplacedSnapshots.read(root);
     assertThat(read.replacement("a")).contains(new ReplacedSnapshots.Replacement("a", List.of("b"), Instant.parse("2024-10-01T00:00:00Z"), true));
-    assertThat(read.replacement("b")).contains(new ReplacedSnapshots.Replacement("b", List.of("c"), null, false));
+    assertThat(read.replacement("b")).isEmpty();
+    assertThat(read.inUse("b")).isTrue();
     assertThat(read.replacement("e")).contains(new ReplacedSnapshots.Replacement("e", List.of(), Instant.parse("2024-12-01T00:00:00Z"), true));
-    assertThat(read.inUse("c")).isTrue();
+    assertThat(read.inUse("c")).isFalse();
+    assertThat(read.unverifiedRebuildOf("c")).contains("b");
+    assertThat(read.unverifiedRebuildOf("b")).as("a rebuild of a tombstoned snapshot is verified").isEmpty();
+    assertThat(read.unverifiedRebuilds()).containsExactly(java.util.Map.entry("c", "b"));
     assertThat(read.inUse("d")).as("a hidden build in progress replaces nothing").isTrue();
     assertThat(read.inUse("nowhere")).isTrue();
-    assertThat(read.all()).extracting(ReplacedSnapshots.Replacement::snapshot).containsExactly("a", "b", "e");
+    assertThat(read.all()).extracting(ReplacedSnapshots.Replacement::snapshot).containsExactly("a", "e");
+    assertThat(read.published()).containsExactly("a", "b", "c", "d", "e");
+  }
+
+  @Test
+  void aRebuildPublishedBeforeItsOriginalsTombstoneIsUnverifiedUntilTheTombstoneIsWritten() throws IOException {
+    snapshot("s", null);
+    snapshot("r", "s");
+    ReplacedSnapshots before = ReplacedSnapshots.read(root);
+    assertThat(before.inUse("s")).as("the original keeps its files and stays in use").isTrue();
+    assertThat(before.replacement("s")).isEmpty();
+    assertThat(before.inUse("r")).isFalse();
+    assertThat(before.unverifiedRebuildOf("r")).contains("s");
+    assertThat(ReplacedSnapshots.inUse(entries("s", "r"))).extracting(SnapshotCatalog.Entry::snapshot).containsExactly("s");
+
+    tombstone("s", "[{\"at\":\"2024-10-01T00:00:00Z\"}]");
+    ReplacedSnapshots after = ReplacedSnapshots.read(root);
+    assertThat(after.inUse("s")).isFalse();
+    assertThat(after.replacement("s")).contains(new ReplacedSnapshots.Replacement("s", List.of("r"), Instant.parse("2024-10-01T00:00:00Z"), true));
+    assertThat(after.inUse("r")).isTrue();
+    assertThat(after.unverifiedRebuildOf("r")).isEmpty();
+    assertThat(ReplacedSnapshots.inUse(entries("s", "r"))).extracting(SnapshotCatalog.Entry::snapshot).containsExactly("r");
+  }
+
+  @Test
+  void aRebuildWhoseOriginalIsNoLongerPublishedCountsAsInUse() throws IOException {
+    snapshot("r", "gone");
+    assertThat(ReplacedSnapshots.read(root).inUse("r")).isTrue();
+    assertThat(ReplacedSnapshots.inUse(entries("r"))).extracting(SnapshotCatalog.Entry::snapshot).containsExactly("r");
+  }
+
+  /** Catalog entries of the snapshots with these ids in the root, with only what the rule reads. */
+  private List<SnapshotCatalog.Entry> entries(String... ids) throws IOException {
+    List<SnapshotCatalog.Entry> out = new java.util.ArrayList<>();
+    for (String id : ids) {
+      Path dir = root.resolve(id);
+      com.fasterxml.jackson.databind.JsonNode manifest =
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(dir.resolve(SnapshotFiles.MANIFEST).toFile());
+      out.add(new SnapshotCatalog.Entry(id, dir, "p", Instant.EPOCH, "v", 0, 0, List.of(), List.of(), null, null, manifest));
+    }
+    return out;
   }
 
   @Test

@@ -334,11 +334,10 @@ final class AuditService {
     ObjectNode o = Json.object();
     ArrayNode list = o.putArray("snapshots");
     long inUse = 0;
+    long replaced = 0;
     for (SnapshotView.Located l : current.snapshots()) {
       LineageIndex.Snapshot e = l.snapshot();
-      Optional<Retirements.ReplacedSnapshot> replaced = retirements.snapshot(l.root(), e.snapshot());
-      inUse += replaced.isEmpty() ? 1 : 0;
-      Retirements.putStatus(list.addObject()
+      ObjectNode n = retirements.putStatus(list.addObject()
           .put("snapshot", e.snapshot())
           .put("purpose", e.purpose())
           .put("as_of", Rfc3339.format(e.asOf()))
@@ -346,10 +345,14 @@ final class AuditService {
           .put("included", e.included())
           .put("excluded", e.excluded())
           .put("shards", e.shards())
-          .put("root", l.root().toString()), replaced);
+          .put("root", l.root().toString()), l.root(), e.snapshot());
+      String status = n.get("status").asText();
+      inUse += status.equals(Retirements.IN_USE) ? 1 : 0;
+      replaced += status.equals(Retirements.REPLACED) ? 1 : 0;
     }
     o.put("in_use", inUse);
-    o.put("replaced", current.snapshots().size() - inUse);
+    o.put("replaced", replaced);
+    o.put("unverified_rebuilds", current.snapshots().size() - inUse - replaced);
     return current.putCoverage(o);
   }
 
@@ -365,9 +368,8 @@ final class AuditService {
     ObjectNode o = Json.object();
     ArrayNode list = o.putArray("models");
     long inUse = 0;
+    long retired = 0;
     for (ModelRecord m : views.models()) {
-      Optional<Retirements.RetiredModel> retired = retirements.model(m.id());
-      inUse += retired.isEmpty() ? 1 : 0;
       ObjectNode n = list.addObject()
           .put("model", m.id())
           .put("snapshot", m.snapshot())
@@ -379,10 +381,13 @@ final class AuditService {
           .put("origin", m.origin().word())
           .put("shards", m.shards().size())
           .put("records", m.records());
-      Retirements.putModelStatus(n, retired);
+      String status = retirements.putModelStatus(n, m.id()).get("status").asText();
+      inUse += status.equals(Retirements.IN_USE) ? 1 : 0;
+      retired += status.equals(Retirements.RETIRED) ? 1 : 0;
     }
     o.put("in_use", inUse);
-    o.put("retired", views.models().size() - inUse);
+    o.put("retired", retired);
+    o.put("unverified_rebuilds", views.models().size() - inUse - retired);
     return current.putCoverage(o);
   }
 
@@ -393,9 +398,11 @@ final class AuditService {
 
   /**
    * A snapshot's manifest page: the first published snapshot with this id (as {@link #manifest}),
-   * its root, and its replacement if forgetting replaced it, with the snapshots in use now.
+   * its root, and its replacement if forgetting replaced it, with the snapshots in use now; or, if
+   * it is an unverified rebuild, the snapshot it was meant to replace (still in use).
    */
-  record ManifestPage(Path root, ObjectNode manifest, Optional<Retirements.ReplacedSnapshot> replaced, List<String> inUseNow) {}
+  record ManifestPage(Path root, ObjectNode manifest, Optional<Retirements.ReplacedSnapshot> replaced, List<String> inUseNow,
+      Optional<Retirements.UnverifiedRebuild> unverified) {}
 
   ManifestPage manifestPage(String snapshot) {
     SnapshotView.Snapshots current = snapshots.current();
@@ -403,10 +410,12 @@ final class AuditService {
         .findFirst().orElse(null);
     ObjectNode manifest = manifest(snapshot);
     if (root == null) {
-      return new ManifestPage(null, manifest, Optional.empty(), List.of(snapshot));
+      return new ManifestPage(null, manifest, Optional.empty(), List.of(snapshot), Optional.empty());
     }
     Retirements retirements = retirements(current);
-    return new ManifestPage(root, manifest, retirements.snapshot(root, snapshot), retirements.inUseSuccessors(root, snapshot));
+    Optional<Retirements.UnverifiedRebuild> unverified = retirements.unverifiedRebuild(root, snapshot);
+    return new ManifestPage(root, manifest, retirements.snapshot(root, snapshot),
+        unverified.isPresent() ? List.of(unverified.get().rebuildOf()) : retirements.inUseSuccessors(root, snapshot), unverified);
   }
 
   /**

@@ -24,7 +24,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,11 +84,11 @@ public final class ComplianceFactsCollector {
   }
 
   /**
-   * The snapshots in force: every published snapshot that no other manifest names as its {@code
-   * rebuild_of} and whose files forgetting did not delete ({@link ReplacedSnapshots#filesDeleted}),
-   * so that the report counts what the listings show in use. A superseded snapshot was replaced by
-   * a rebuild without forgotten members; its manifest stays as history, but it is no longer
-   * training data.
+   * The snapshots in force: the published snapshots in use as {@link ReplacedSnapshots#inUse(List)}
+   * reads them, so that the report counts what the listings show in use. A snapshot forgetting
+   * replaced (its tombstone written once the rebuild's checks held) keeps its manifest as history
+   * but is no longer training data; a rebuild whose checks have not held is not in force, and the
+   * snapshot it was meant to replace still is.
    */
   public static List<SnapshotCatalog.Entry> current(SnapshotCatalog catalog) {
     return current(catalog.snapshots());
@@ -97,13 +96,7 @@ public final class ComplianceFactsCollector {
 
   /** The snapshots in force among {@code published} (see {@link #current(SnapshotCatalog)}), in their order. */
   public static List<SnapshotCatalog.Entry> current(List<SnapshotCatalog.Entry> published) {
-    Set<String> superseded = new HashSet<>();
-    for (SnapshotCatalog.Entry e : published) {
-      if (e.manifest().hasNonNull("rebuild_of")) {
-        superseded.add(e.manifest().get("rebuild_of").asText());
-      }
-    }
-    return published.stream().filter(e -> !superseded.contains(e.snapshot()) && !ReplacedSnapshots.filesDeleted(e.directory())).toList();
+    return ReplacedSnapshots.inUse(published);
   }
 
   /** Each member's birth date as registered (a later registration event of the same id wins). */

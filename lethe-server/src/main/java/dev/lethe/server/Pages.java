@@ -885,11 +885,14 @@ final class Pages {
             .append(esc(urlPart(s.get("snapshot").asText()))).append("\">")
             .append(esc(s.get("snapshot").asText())).append("</a> — ").append(esc(s.get("purpose").asText())).append(" as of ")
             .append(esc(s.get("as_of").asText())).append(", ").append(s.get("included").asLong()).append(" records, in <code>")
-            .append(esc(s.get("root").asText())).append("</code> — ").append(statusWords(s.get("replaced"))).append("</li>");
+            .append(esc(s.get("root").asText())).append("</code> — ").append(s.hasNonNull("unverified") ? unverifiedWords(s.get("unverified"))
+                : statusWords(s.get("replaced"))).append("</li>");
       }
       b.append("</ul>");
       b.append("<p id=\"snapshots-in-use\">").append(listed.get("in_use").asLong()).append(" in use, ").append(listed.get("replaced").asLong())
-          .append(" replaced by forgetting (kept as history; the compliance report covers those in use).</p>");
+          .append(" replaced by forgetting (kept as history; the compliance report covers those in use)")
+          .append(listed.path("unverified_rebuilds").asLong() > 0
+              ? ", " + listed.get("unverified_rebuilds").asLong() + " unverified rebuilds (not in use)" : "").append(".</p>");
     }
     b.append("</section>");
     b.append(modelsSection(audit.models()));
@@ -952,6 +955,13 @@ final class Pages {
     return b.append(ok ? "." : "; the key history names other signers for this tree size.").append("</p>").toString();
   }
 
+  /** An unverified rebuild's status in words: not in use, and the snapshot still in use instead. */
+  private static String unverifiedWords(JsonNode unverified) {
+    String of = unverified.get("rebuild_of").asText();
+    return "<strong>unverified rebuild</strong> of <a href=\"/audit/snapshots/" + esc(urlPart(of)) + "\">" + esc(of)
+        + "</a>: forgetting's checks of it have not held (they failed, or the forget run has not finished), so it is not in use";
+  }
+
   /** A listed snapshot's status in words: in use, or replaced by forgetting (when, by which rebuild, under how many requests). */
   private static String statusWords(JsonNode replaced) {
     if (replaced == null || replaced.isNull()) {
@@ -985,7 +995,9 @@ final class Pages {
           .append(esc(m.get("snapshot").asText())).append("</a> (").append(esc(m.get("origin").asText())).append(", ")
           .append(m.get("records").asLong()).append(" records) — ");
       JsonNode r = m.get("retired");
-      if (r.isNull()) {
+      if (r.isNull() && m.hasNonNull("unverified")) {
+        b.append("<strong>not in use</strong>: trained on an unverified rebuild of ").append(esc(m.get("unverified").get("rebuild_of").asText()));
+      } else if (r.isNull()) {
         b.append("<strong>in use</strong>");
       } else {
         b.append("<strong>retired by forgetting</strong>");
@@ -1004,12 +1016,19 @@ final class Pages {
       b.append("</li>");
     }
     b.append("</ul><p id=\"models-in-use\">").append(listed.get("in_use").asLong()).append(" in use, ")
-        .append(listed.get("retired").asLong()).append(" retired by forgetting.</p>");
+        .append(listed.get("retired").asLong()).append(" retired by forgetting")
+        .append(listed.path("unverified_rebuilds").asLong() > 0
+            ? ", " + listed.get("unverified_rebuilds").asLong() + " trained on unverified rebuilds (not in use)" : "").append(".</p>");
     return b.append("</section>").toString();
   }
 
   /** What the manifest page says above the manifest: whether the files it lists are there, or forgetting deleted them. */
   private static String snapshotStatus(AuditService.ManifestPage page) {
+    if (page.unverified().isPresent()) {
+      return "<p id=\"snapshot-status\" data-status=\"unverified-rebuild\"><strong>Unverified rebuild</strong> of "
+          + links(List.of(page.unverified().get().rebuildOf())) + ": forgetting's checks of it have not held (they failed, or the"
+          + " forget run has not finished), so it is not in use; the snapshot it was meant to replace still is.</p>";
+    }
     if (page.replaced().isEmpty()) {
       return "<p id=\"snapshot-status\" data-status=\"in-use\">In use: the shard files this manifest lists are training data now.</p>";
     }

@@ -25,11 +25,15 @@ import java.util.TreeSet;
 /**
  * What forgetting replaced, snapshots and models alike: for each, when, by which snapshot or
  * model, and under which forget requests. Snapshots come from each root's {@link
- * ReplacedSnapshots} (the manifests' {@code rebuild_of} and the {@code FORGOTTEN.json}
- * tombstones), models from the registry (a model is retired when the snapshot it was trained from
+ * ReplacedSnapshots} (the {@code FORGOTTEN.json} tombstones and the manifests' {@code
+ * rebuild_of}), models from the registry (a model is retired when the snapshot it was trained from
  * is replaced in a root; its successors are the models derived from it that were trained on a
  * rebuild), and the requests from the forget queue (each executed request lists the replacements
  * it made). Every listing and every command that must refuse a replaced item reads it here.
+ *
+ * <p>A rebuild whose original has no tombstone (its checks failed, or the forget run is still
+ * under way) is an <em>unverified rebuild</em>, and a model trained on one an <em>unverified
+ * model</em>: neither is in use nor ever named as in use, and the original stays in use.
  *
  * <p>Immutable once built.
  */
@@ -40,9 +44,9 @@ public final class Retirements {
    *
    * @param root the snapshot root it is in
    * @param replacedBy the rebuilds that replaced it (in the same root), sorted; empty if deleted since
-   * @param at when forgetting deleted its files, or null when it did not (the rebuild's checks
-   *     failed) or the tombstone does not say
-   * @param filesDeleted whether forgetting deleted its shard and member files
+   * @param at when forgetting deleted its files, or null when the tombstone does not say
+   * @param filesDeleted whether forgetting deleted its shard and member files (always, since only
+   *     its tombstone makes a snapshot replaced)
    * @param requests the forget requests whose execution replaced it, sorted (empty when the queue
    *     does not record them)
    */
@@ -75,7 +79,7 @@ public final class Retirements {
       return "snapshot " + snapshot + " was replaced by forgetting" + (at == null ? "" : " on " + at)
           + (replacedBy.isEmpty() ? " (its rebuild is no longer published)" : " by snapshot " + String.join(", ", replacedBy))
           + underRequests(requests)
-          + (filesDeleted ? "; its shard files were deleted" : "; the rebuild's checks failed, so its files were kept");
+          + (filesDeleted ? "; its shard files were deleted" : "");
     }
   }
 
@@ -121,16 +125,66 @@ public final class Retirements {
           + (replacedBy.isEmpty() ? ", and no retrained model is registered" : ", and model " + String.join(", ", replacedBy)
               + " replaces it")
           + underRequests(requests)
-          + (artefactsDeleted ? "; its artefacts were deleted" : "; the retrained model's checks failed, so its artefacts were kept");
+          + (artefactsDeleted ? "; its artefacts were deleted" : "");
+    }
+  }
+
+  /**
+   * A rebuild forgetting published whose original is published beside it without a tombstone:
+   * the rebuild's checks failed or its forget run has not finished, so it replaces nothing.
+   *
+   * @param root the snapshot root both are in
+   * @param rebuildOf the snapshot it was built to replace, still in use
+   */
+  public record UnverifiedRebuild(String snapshot, Path root, String rebuildOf) {
+    /** As the listings show it: {@code rebuild_of}. */
+    public ObjectNode json() {
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
+      o.put("rebuild_of", rebuildOf);
+      return o;
+    }
+
+    /** A sentence for people, naming the snapshot in use instead. */
+    public String describe() {
+      return "snapshot " + snapshot + " is an unverified rebuild of snapshot " + rebuildOf
+          + ": forgetting's checks of it have not held (they failed, or the forget run has not finished), so it replaces"
+          + " nothing and snapshot " + rebuildOf + " is still the snapshot in use";
+    }
+  }
+
+  /**
+   * A model trained on an {@link UnverifiedRebuild}: not in use, whatever it was retrained from.
+   *
+   * @param snapshot the unverified rebuild it was trained on
+   * @param rebuildOf the snapshot that rebuild was meant to replace, still in use
+   */
+  public record UnverifiedModel(String model, String snapshot, String rebuildOf) {
+    /** As the listings show it: {@code snapshot} and {@code rebuild_of}. */
+    public ObjectNode json() {
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
+      o.put("snapshot", snapshot);
+      o.put("rebuild_of", rebuildOf);
+      return o;
+    }
+
+    /** A sentence for people. */
+    public String describe() {
+      return "model " + model + " was trained on snapshot " + snapshot + ", an unverified rebuild of snapshot " + rebuildOf
+          + " (forgetting's checks of it have not held: they failed, or the forget run has not finished), so it is not in use";
     }
   }
 
   private final Map<Path, Map<String, ReplacedSnapshot>> snapshots;
   private final Map<String, RetiredModel> models;
+  private final Map<Path, Map<String, UnverifiedRebuild>> unverifiedSnapshots;
+  private final Map<String, UnverifiedModel> unverifiedModels;
 
-  private Retirements(Map<Path, Map<String, ReplacedSnapshot>> snapshots, Map<String, RetiredModel> models) {
+  private Retirements(Map<Path, Map<String, ReplacedSnapshot>> snapshots, Map<String, RetiredModel> models,
+      Map<Path, Map<String, UnverifiedRebuild>> unverifiedSnapshots, Map<String, UnverifiedModel> unverifiedModels) {
     this.snapshots = snapshots;
     this.models = models;
+    this.unverifiedSnapshots = unverifiedSnapshots;
+    this.unverifiedModels = unverifiedModels;
   }
 
   /**
@@ -163,6 +217,20 @@ public final class Retirements {
     }
     Map<Path, Map<String, ReplacedSnapshot>> snaps = new LinkedHashMap<>();
     Map<String, ReplacedSnapshot> anyRoot = new HashMap<>();
+    Map<Path, Map<String, UnverifiedRebuild>> unverified = new LinkedHashMap<>();
+    // A snapshot id unverified in some root and in use in none: its models are unverified too.
+    Map<String, UnverifiedRebuild> unverifiedAnywhere = new HashMap<>();
+    Set<String> inUseSomewhere = new HashSet<>();
+    roots.forEach((root, replaced) -> {
+      Map<String, UnverifiedRebuild> inRoot = new HashMap<>();
+      replaced.unverifiedRebuilds().forEach((rebuild, original) -> {
+        UnverifiedRebuild u = new UnverifiedRebuild(rebuild, root, original);
+        inRoot.put(rebuild, u);
+        unverifiedAnywhere.putIfAbsent(rebuild, u);
+      });
+      replaced.published().stream().filter(replaced::inUse).forEach(inUseSomewhere::add);
+      unverified.put(root, inRoot);
+    });
     roots.forEach((root, replaced) -> {
       Map<String, ReplacedSnapshot> inRoot = new HashMap<>();
       for (ReplacedSnapshots.Replacement rep : replaced.all()) {
@@ -189,17 +257,26 @@ public final class Retirements {
       retired.put(m.id(), new RetiredModel(m.id(), m.snapshot(), List.copyOf(successors), s.at(), s.filesDeleted(),
           List.copyOf(requestsByModel.getOrDefault(m.id(), Set.of()))));
     }
-    return new Retirements(snaps, retired);
+    Map<String, UnverifiedModel> unverifiedModels = new HashMap<>();
+    for (ModelRecord m : models) {
+      UnverifiedRebuild u = unverifiedAnywhere.get(m.snapshot());
+      if (u != null && !inUseSomewhere.contains(m.snapshot()) && !retired.containsKey(m.id())) {
+        unverifiedModels.put(m.id(), new UnverifiedModel(m.id(), m.snapshot(), u.rebuildOf()));
+      }
+    }
+    return new Retirements(snaps, retired, unverified, unverifiedModels);
   }
 
   /** The words of a listing's {@code status}. */
   public static final String IN_USE = "in-use";
   public static final String REPLACED = "replaced";
   public static final String RETIRED = "retired";
+  public static final String UNVERIFIED_REBUILD = "unverified-rebuild";
 
   /**
    * Adds a snapshot's {@code status} ({@value #IN_USE} or {@value #REPLACED}) and {@code replaced}
-   * (null, or {@link ReplacedSnapshot#json}) to a listing's object.
+   * (null, or {@link ReplacedSnapshot#json}) to a listing's object. It cannot tell an unverified
+   * rebuild: listings use {@link #putStatus(ObjectNode, Path, String)}.
    */
   public static ObjectNode putStatus(ObjectNode o, Optional<ReplacedSnapshot> replaced) {
     o.put("status", replaced.isPresent() ? REPLACED : IN_USE);
@@ -215,6 +292,49 @@ public final class Retirements {
     o.put("status", retired.isPresent() ? RETIRED : IN_USE);
     o.set("retired", retired.map(r -> (JsonNode) r.json()).orElse(JsonNodeFactory.instance.nullNode()));
     return o;
+  }
+
+  /**
+   * Adds the {@code status} of the snapshot with this id in {@code root} ({@value #IN_USE}, {@value
+   * #REPLACED} or {@value #UNVERIFIED_REBUILD}), {@code replaced} (null, or {@link
+   * ReplacedSnapshot#json}) and {@code unverified} (null, or {@link UnverifiedRebuild#json}) to a
+   * listing's object.
+   */
+  public ObjectNode putStatus(ObjectNode o, Path root, String snapshot) {
+    Optional<ReplacedSnapshot> replaced = snapshot(root, snapshot);
+    Optional<UnverifiedRebuild> unverified = unverifiedRebuild(root, snapshot);
+    putStatus(o, replaced);
+    if (replaced.isEmpty() && unverified.isPresent()) {
+      o.put("status", UNVERIFIED_REBUILD);
+    }
+    o.set("unverified", unverified.map(u -> (JsonNode) u.json()).orElse(JsonNodeFactory.instance.nullNode()));
+    return o;
+  }
+
+  /**
+   * Adds the {@code status} of the model with this id ({@value #IN_USE}, {@value #RETIRED} or
+   * {@value #UNVERIFIED_REBUILD}), {@code retired} (null, or {@link RetiredModel#json}) and {@code
+   * unverified} (null, or {@link UnverifiedModel#json}) to a listing's object.
+   */
+  public ObjectNode putModelStatus(ObjectNode o, String model) {
+    Optional<RetiredModel> retired = model(model);
+    Optional<UnverifiedModel> unverified = unverifiedModel(model);
+    putModelStatus(o, retired);
+    if (retired.isEmpty() && unverified.isPresent()) {
+      o.put("status", UNVERIFIED_REBUILD);
+    }
+    o.set("unverified", unverified.map(u -> (JsonNode) u.json()).orElse(JsonNodeFactory.instance.nullNode()));
+    return o;
+  }
+
+  /** The snapshot with this id in {@code root} if it is an unverified rebuild there. */
+  public Optional<UnverifiedRebuild> unverifiedRebuild(Path root, String snapshot) {
+    return Optional.ofNullable(unverifiedSnapshots.getOrDefault(root, Map.of()).get(snapshot));
+  }
+
+  /** The model with this id if it was trained on an unverified rebuild (and is not retired). */
+  public Optional<UnverifiedModel> unverifiedModel(String model) {
+    return Optional.ofNullable(unverifiedModels.get(model));
   }
 
   private static void putRequests(ObjectNode o, List<String> requests) {

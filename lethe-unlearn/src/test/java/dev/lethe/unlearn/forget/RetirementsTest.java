@@ -95,4 +95,41 @@ class RetirementsTest {
     assertThat(Retirements.putModelStatus(new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode(), r.model("m3")).toString())
         .isEqualTo("{\"status\":\"in-use\",\"retired\":null}");
   }
+
+  @Test
+  void aRebuildWithoutItsOriginalsTombstoneAndItsModelsAreUnverifiedAndNeverNamedInUse() throws IOException {
+    // Forgetting published r (and retrained m2 on it) but its checks failed: s has no tombstone.
+    snapshot("s", null, null);
+    snapshot("r", "s", null);
+    ModelRecord m1 = model("m1", "s", null, ModelRecord.Origin.SCRATCH);
+    ModelRecord m2 = model("m2", "r", "m1", ModelRecord.Origin.RETRAINED_SHARDS);
+    ForgetRequest failed = completed("fr-a", T1, replacement("s", "r", "m1", "m2"));
+    Retirements r = Retirements.of(Map.of(root, ReplacedSnapshots.read(root)), List.of(m1, m2), List.of(failed));
+
+    assertThat(r.snapshot(root, "s")).as("s keeps its files: still in use").isEmpty();
+    assertThat(r.inUseSuccessors(root, "s")).containsExactly("s");
+    Retirements.UnverifiedRebuild u = r.unverifiedRebuild(root, "r").orElseThrow();
+    assertThat(u.rebuildOf()).isEqualTo("s");
+    assertThat(u.describe()).contains("unverified rebuild of snapshot s").contains("snapshot s is still the snapshot in use");
+    assertThat(r.model("m1")).isEmpty();
+    assertThat(r.unverifiedModel("m1")).isEmpty();
+    assertThat(r.unverifiedModel("m2").orElseThrow().rebuildOf()).isEqualTo("s");
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    assertThat(r.putStatus(json.createObjectNode(), root, "r").toString())
+        .isEqualTo("{\"status\":\"unverified-rebuild\",\"replaced\":null,\"unverified\":{\"rebuild_of\":\"s\"}}");
+    assertThat(r.putStatus(json.createObjectNode(), root, "s").get("status").asText()).isEqualTo("in-use");
+    assertThat(r.putModelStatus(json.createObjectNode(), "m2").toString())
+        .isEqualTo("{\"status\":\"unverified-rebuild\",\"retired\":null,\"unverified\":{\"snapshot\":\"r\",\"rebuild_of\":\"s\"}}");
+    assertThat(r.putModelStatus(json.createObjectNode(), "m1").get("status").asText()).isEqualTo("in-use");
+
+    // The checks held at last: the tombstone makes s replaced by r, and m2 replaces m1.
+    Files.writeString(root.resolve("s").resolve(ReplacedSnapshots.TOMBSTONE), "[{\"at\":\"" + T2 + "\",\"members\":[]}]");
+    Retirements after = Retirements.of(Map.of(root, ReplacedSnapshots.read(root)), List.of(m1, m2), List.of(failed));
+    assertThat(after.snapshot(root, "s").orElseThrow().replacedBy()).containsExactly("r");
+    assertThat(after.inUseSuccessors(root, "s")).containsExactly("r");
+    assertThat(after.unverifiedRebuild(root, "r")).isEmpty();
+    assertThat(after.model("m1").orElseThrow().replacedBy()).containsExactly("m2");
+    assertThat(after.unverifiedModel("m2")).isEmpty();
+    assertThat(after.inUseSuccessorModels("m1")).containsExactly("m2");
+  }
 }
