@@ -91,6 +91,47 @@ class MissingStoreTest {
   }
 
   @Test
+  void aStoreOnH2GivenByUrlIsFoundByReaders() {
+    // Flyway's history table keeps its quoted lower-case name in a plain H2 database, which folds
+    // unquoted names to upper case: readers must find it all the same.
+    String url = "jdbc:h2:file:" + dir.resolve("h2").resolve("db");
+    String keys = dir.resolve("keysA").toString();
+    CliRun imported = CliRun.run("import", TIMELINE.toString(), "--db", url, "--data", keys);
+    assertThat(imported.status()).as(imported.err()).isZero();
+    CliRun status = CliRun.run("forget-status", "--db", url, "--data", keys);
+    assertThat(status.status()).as(status.err()).isZero();
+    CliRun verify = CliRun.run("audit", "verify", "--db", url, "--data", keys);
+    assertThat(verify.status()).as(verify.err()).isZero();
+  }
+
+  @Test
+  void aStoreCopiedWithoutItsDeploymentKeyIsRefusedAndGivenNoNewKeys() throws IOException {
+    Path data = dir.resolve("data");
+    assertThat(CliRun.run("import", TIMELINE.toString(), "--data", data.toString()).status()).isZero();
+    Path copy = Files.createDirectories(dir.resolve("demo2"));
+    Files.copy(data.resolve("ledger.mv.db"), copy.resolve("ledger.mv.db"));
+    List<List<String>> commands = List.of(
+        List.of("where", "--member", "m-br", "--data", "DATA"),
+        List.of("audit", "verify", "--data", "DATA"),
+        List.of("forget-status", "--data", "DATA"),
+        List.of("import", TIMELINE.toString(), "--data", "DATA"));
+    for (List<String> command : commands) {
+      CliRun r = CliRun.run(args(command, copy));
+      assertThat(r.status()).as(command + ": " + r.err()).isNotZero();
+      assertThat(r.err()).as(command.toString())
+          .contains("the data directory " + copy + " holds ledger.mv.db but not its deployment.key: restore the key file");
+      assertThat(listing(copy)).as(command.toString()).containsExactly(copy.resolve("ledger.mv.db"));
+    }
+    // With the key restored the copy reads and its audit log verifies, without a signing key.
+    Files.copy(data.resolve("deployment.key"), copy.resolve("deployment.key"));
+    CliRun verify = CliRun.run("audit", "verify", "--data", copy.toString());
+    assertThat(verify.status()).as(verify.err()).isZero();
+    CliRun where = CliRun.run("where", "--member", "m-br", "--data", copy.toString());
+    assertThat(where.status()).as(where.err()).isZero();
+    assertThat(listing(copy)).containsExactlyInAnyOrder(copy.resolve("ledger.mv.db"), copy.resolve("deployment.key"));
+  }
+
+  @Test
   void writingCommandsStillCreateTheStoreAndReadersThenWork() throws IOException {
     Path data = dir.resolve("data");
     CliRun imported = CliRun.run("import", TIMELINE.toString(), "--data", data.toString());

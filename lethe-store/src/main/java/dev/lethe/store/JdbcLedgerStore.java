@@ -53,8 +53,8 @@ import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -121,6 +121,9 @@ final class JdbcLedgerStore implements LedgerStore {
 
   private final AtomicReference<Policies> policies = new AtomicReference<>(Policies.NONE);
 
+  /** Flyway's history table: its presence is what makes a database a store. */
+  private static final String SCHEMA_HISTORY = "lethe_schema_history";
+
   /** The embedded store's deployment key, or a database store's first key when present. */
   static final String DEPLOYMENT_KEY_FILE = "deployment.key";
 
@@ -147,13 +150,26 @@ final class JdbcLedgerStore implements LedgerStore {
   static JdbcLedgerStore open(StoreConfig config, boolean create) {
     Objects.requireNonNull(config, "config");
     Path dataDir = config.dataDir().toAbsolutePath();
+    Path keyFile = dataDir.resolve(DEPLOYMENT_KEY_FILE);
     // Checked before anything is created: H2 would create the database file on connecting, and a
     // new store gets new keys, so a mistyped directory must be refused before either happens.
-    if (!create && config.embedded() && !embeddedExists(dataDir)) {
-      throw noStore(config);
+    if (config.embedded()) {
+      boolean exists = embeddedExists(dataDir);
+      if (!create && !exists) {
+        throw noStore(config);
+      }
+      // A database whose key file is gone (copied without it, or deleted) must not be given a new
+      // key, by any command: its audit leaves commit under the old one, so a new key would make
+      // every leaf fail verification and take the place of the one that is to be restored.
+      if (exists && !Files.exists(keyFile)) {
+        throw new StoreException("the data directory " + dataDir + " holds " + LedgerStore.EMBEDDED_DATABASE_FILE
+            + " but not its " + DEPLOYMENT_KEY_FILE + ": restore the key file (it was not created; 'lethe store"
+            + " export-key' writes a copy of a store's key)");
+      }
     }
     String url = config.embedded() ? h2Url(dataDir) : config.jdbcUrl();
     HikariDataSource ds = config.embedded() ? null : pool(url, false, dataDir);
+    byte[] embeddedKey;
     try {
       if (ds != null) {
         checkDatabase(ds);
@@ -161,19 +177,20 @@ final class JdbcLedgerStore implements LedgerStore {
           throw noStore(config);
         }
       }
-    } catch (RuntimeException e) {
+      if (create) {
+        Files.createDirectories(dataDir);
+      }
+      // A new embedded store's key is written before H2 creates the database file, so that a
+      // process dying in between never leaves a database without its key (which is refused above).
+      embeddedKey = !config.embedded() ? null : create ? Commitments.loadOrCreateKey(keyFile) : Commitments.loadKey(keyFile);
+    } catch (IOException | RuntimeException e) {
       if (ds != null) {
         ds.close();
       }
-      throw e;
-    }
-    try {
-      Files.createDirectories(dataDir);
-    } catch (IOException e) {
-      if (ds != null) {
-        ds.close();
+      if (e instanceof RuntimeException r) {
+        throw r;
       }
-      throw new StoreException("cannot create the data directory " + dataDir + ": " + e.getMessage(), e);
+      throw new StoreException("cannot create the data directory or read its deployment key in " + dataDir + ": " + e.getMessage(), e);
     }
     if (ds == null) {
       ds = pool(url, true, dataDir);
@@ -185,24 +202,38 @@ final class JdbcLedgerStore implements LedgerStore {
       Flyway.configure()
           .dataSource(ds)
           .locations("classpath:db/lethe")
-          .table("lethe_schema_history")
+          .table(SCHEMA_HISTORY)
           .load()
           .migrate();
       Jdbi jdbi = Jdbi.create(ds);
-      String deploymentId = metaOnce(jdbi, "deployment_id", () -> randomHex(16));
-      // A database store takes its first key from a deployment.key file in the key directory when
-      // there is one: how a store moved from another deployment keeps its key (erased members'
-      // name digests in an export only match under the key they were made with).
-      Path keyFile = dataDir.resolve(DEPLOYMENT_KEY_FILE);
-      byte[] seed = config.embedded() || !Files.exists(keyFile) ? Commitments.newKey() : Commitments.loadOrCreateKey(keyFile);
-      byte[] key =
-          config.embedded()
-              ? Commitments.loadOrCreateKey(keyFile)
-              : HexFormat.of().parseHex(metaOnce(jdbi, "deployment_key", () -> Merkle.hex(seed)));
+      String deploymentId = create ? metaOnce(jdbi, "deployment_id", () -> randomHex(16)) : requiredMeta(jdbi, "deployment_id", config);
+      byte[] key;
+      if (config.embedded()) {
+        key = embeddedKey;
+      } else if (create) {
+        // A database store takes its first key from a deployment.key file in the key directory
+        // when there is one: how a store moved from another deployment keeps its key (erased
+        // members' name digests in an export only match under the key they were made with).
+        byte[] seed = Files.exists(keyFile) ? Commitments.loadKey(keyFile) : Commitments.newKey();
+        key = HexFormat.of().parseHex(metaOnce(jdbi, "deployment_key", () -> Merkle.hex(seed)));
+      } else {
+        key = HexFormat.of().parseHex(requiredMeta(jdbi, "deployment_key", config));
+      }
       String origin = ORIGIN_PREFIX + deploymentId;
       SigningKeyFiles keyFiles = new SigningKeyFiles(dataDir);
-      NoteKey local = NoteKey.of(origin, keyFiles.loadOrCreateActive());
-      String recorded = metaOnce(jdbi, "audit_public_key", () -> Merkle.hex(local.rawPublicKey()));
+      // The signing key file is made only with the log's first key. Once the log has a key, a
+      // fresh file could never sign for it (see signerFor) and would only hide that the real one
+      // is missing; reading needs no private key at all.
+      Optional<String> logKey = jdbi.withHandle(h -> readMeta(h, "audit_public_key"));
+      String recorded;
+      if (logKey.isPresent()) {
+        recorded = logKey.get();
+      } else if (create) {
+        NoteKey local = NoteKey.of(origin, keyFiles.loadOrCreateActive());
+        recorded = metaOnce(jdbi, "audit_public_key", () -> Merkle.hex(local.rawPublicKey()));
+      } else {
+        recorded = requiredMeta(jdbi, "audit_public_key", config);
+      }
       NoteKey firstKey = NoteKey.verifier(origin, HexFormat.of().parseHex(recorded));
       JdbcLedgerStore store =
           new JdbcLedgerStore(ds, jdbi, config, new AuditLeaves(new Commitments(key)), origin, firstKey, keyFiles);
@@ -223,6 +254,16 @@ final class JdbcLedgerStore implements LedgerStore {
       }
       throw new StoreException("cannot open the store at " + describe(config) + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A meta value that {@link #open} with {@code create} made; its absence means the store's
+   * creation was cut short, which only opening it to write completes.
+   */
+  private static String requiredMeta(Jdbi jdbi, String name, StoreConfig config) {
+    return jdbi.withHandle(h -> readMeta(h, name))
+        .orElseThrow(() -> new StoreException("the store at " + describe(config) + " is incomplete: store_meta holds no "
+            + name + " (its creation was cut short; a command that creates stores, such as 'lethe import', completes it)"));
   }
 
   static boolean exists(StoreConfig config) {
@@ -255,18 +296,31 @@ final class JdbcLedgerStore implements LedgerStore {
 
   /**
    * Whether the connection's schema holds the store's Flyway history table, which Flyway creates
-   * with the first migration in the schema it migrates, the one the store then uses.
+   * with the first migration in the schema it migrates, the one the store then uses. Looked up in
+   * the catalog, ignoring case: Flyway quotes the lower-case name, while an unquoted name in a query
+   * would be folded to upper case by H2 (without {@code DATABASE_TO_LOWER}) and not be found.
    */
   private static boolean hasSchema(Connection c) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.executeQuery("SELECT 1 FROM lethe_schema_history WHERE 1 = 0").close();
-      return true;
-    } catch (SQLException e) {
-      if (DeploymentKeys.NO_TABLE.contains(e.getSQLState())) {
-        return false;
+    DatabaseMetaData md = c.getMetaData();
+    String schema = c.getSchema();
+    String pattern = schema == null ? null : escapePattern(schema, md.getSearchStringEscape());
+    try (ResultSet rs = md.getTables(c.getCatalog(), pattern, "%", null)) {
+      while (rs.next()) {
+        if (SCHEMA_HISTORY.equalsIgnoreCase(rs.getString("TABLE_NAME"))
+            && (schema == null || schema.equals(rs.getString("TABLE_SCHEM")))) {
+          return true;
+        }
       }
-      throw e;
     }
+    return false;
+  }
+
+  /** {@code name} as a catalog search pattern matching itself only. */
+  private static String escapePattern(String name, String escape) {
+    if (escape == null || escape.isEmpty()) {
+      return name;
+    }
+    return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
   }
 
   static String describe(StoreConfig config) {
@@ -1646,6 +1700,10 @@ final class JdbcLedgerStore implements LedgerStore {
       pair = keyFiles.find(current.rawPublicKey());
     } catch (IOException e) {
       throw new StoreException("cannot read the audit signing key: " + e.getMessage(), e);
+    }
+    if (pair.isEmpty() && !Files.exists(keyFiles.active())) {
+      throw new StoreException("this log's current audit signing key (" + current.verifierKey() + ") is needed, and "
+          + keyFiles.active() + " is missing: restore the key file (a store never makes a new one for a log that has a key)");
     }
     if (pair.isEmpty()) {
       String local;

@@ -51,9 +51,13 @@ public interface LedgerStore extends AutoCloseable {
 
   /**
    * Opens (and on first use creates) a store: runs the schema migrations, creates the deployment
-   * id, the deployment key and the audit signing key if missing.
+   * id, the deployment key and the audit signing key if missing. Keys are created only with the
+   * store (the signing key only with the log's first key): an embedded database without its
+   * {@code deployment.key} is refused, and a missing signing key of a log that has one is reported
+   * when something must be signed, never replaced.
    *
-   * @throws StoreException if the database cannot be opened or migrated, or a key cannot be read
+   * @throws StoreException if the database cannot be opened or migrated, a key cannot be read, or
+   *     the embedded data directory holds {@link #EMBEDDED_DATABASE_FILE} without its deployment key
    */
   static LedgerStore open(StoreConfig config) {
     return JdbcLedgerStore.open(config, true);
@@ -62,11 +66,14 @@ public interface LedgerStore extends AutoCloseable {
   /**
    * Opens a store that exists, as {@link #open} does (pending schema migrations included), but
    * creates nothing where there is none: for commands that only read, so that a mistyped data
-   * directory or database URL is an error instead of a new, empty store with fresh keys.
+   * directory or database URL is an error instead of a new, empty store with fresh keys. Nor does
+   * it create a directory or a key: the signing key is not needed to read, and a store without it
+   * refuses only to sign.
    *
    * @throws NoStoreException if the embedded data directory holds no ledger database ({@link
    *     #EMBEDDED_DATABASE_FILE}), or the database has no Lethe tables; nothing was created
-   * @throws StoreException if the database cannot be opened or migrated, or a key cannot be read
+   * @throws StoreException if the database cannot be opened or migrated, a key cannot be read, the
+   *     embedded data directory lacks its deployment key, or the store's creation never finished
    */
   static LedgerStore openExisting(StoreConfig config) {
     return JdbcLedgerStore.open(config, false);

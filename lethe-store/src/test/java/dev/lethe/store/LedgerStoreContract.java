@@ -86,6 +86,66 @@ abstract class LedgerStoreContract {
     }
   }
 
+  @Test
+  void aStoreCopiedWithoutItsKeyFilesIsNeverGivenNewKeys() throws Exception {
+    StoreConfig config = fixture().freshConfig();
+    SignedCheckpoint signed;
+    try (LedgerStore store = LedgerStore.open(config)) {
+      store.append(POLICY, null);
+      store.append(member("m1", "2024-02-01T00:00:00Z"), null);
+      signed = store.checkpoint();
+    }
+    // A directory holding only what copying the store brings along: an embedded store's database
+    // file, and nothing for a database store (its data, deployment key included, stays in the database).
+    Path copy = Files.createDirectories(config.dataDir().resolveSibling(config.dataDir().getFileName() + "-copy"));
+    StoreConfig copied = new StoreConfig(copy, config.jdbcUrl(), config.clock());
+    if (config.embedded()) {
+      Files.copy(config.dataDir().resolve(LedgerStore.EMBEDDED_DATABASE_FILE), copy.resolve(LedgerStore.EMBEDDED_DATABASE_FILE));
+      // Refused to read and to write alike: a new key would fail every audit leaf and take the
+      // place of the file that is to be restored.
+      assertThatThrownBy(() -> LedgerStore.openExisting(copied))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("holds ledger.mv.db but not its deployment.key")
+          .hasMessageContaining("restore the key file");
+      assertThatThrownBy(() -> LedgerStore.open(copied))
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("holds ledger.mv.db but not its deployment.key");
+      assertThat(fileNames(copy)).containsExactly(LedgerStore.EMBEDDED_DATABASE_FILE);
+      Files.copy(config.dataDir().resolve(JdbcLedgerStore.DEPLOYMENT_KEY_FILE), copy.resolve(JdbcLedgerStore.DEPLOYMENT_KEY_FILE));
+    } else {
+      // A key directory that is not there is read from, not created.
+      Path none = copy.resolveSibling(copy.getFileName() + "-none");
+      try (LedgerStore read = LedgerStore.openExisting(new StoreConfig(none, config.jdbcUrl(), config.clock()))) {
+        assertThat(read.verifyAudit().problems()).isEmpty();
+      }
+      assertThat(none).doesNotExist();
+    }
+    Set<String> before = fileNames(copy);
+    Path signingKey = copy.resolve(SigningKeyFiles.ACTIVE);
+    try (LedgerStore read = LedgerStore.openExisting(copied)) {
+      assertThat(read.eventCount()).isEqualTo(2);
+      assertThat(read.verifyAudit().problems()).isEmpty();
+      assertThat(read.checkpoint()).isEqualTo(signed);
+    }
+    // Opening to write does not make a signing key either: the log has one, and signing asks for its file.
+    try (LedgerStore write = LedgerStore.open(copied)) {
+      write.append(member("m2", "2024-02-01T00:00:00Z"), null);
+      assertThatThrownBy(write::checkpoint)
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining(signingKey + " is missing")
+          .hasMessageContaining("restore the key file");
+      assertThat(write.verifyAudit().problems()).isEmpty();
+    }
+    assertThat(fileNames(copy)).isEqualTo(before);
+    Files.copy(config.dataDir().resolve(SigningKeyFiles.ACTIVE), signingKey);
+    try (LedgerStore restored = LedgerStore.openExisting(copied)) {
+      SignedCheckpoint next = restored.checkpoint();
+      assertThat(next.checkpoint().size()).isEqualTo(signed.checkpoint().size() + 1);
+      assertThat(restored.auditKey().open(next.note())).isEqualTo(next.checkpoint());
+      assertThat(restored.verifyAudit().problems()).isEmpty();
+    }
+  }
+
   private static Set<String> fileNames(Path dir) throws java.io.IOException {
     try (var files = Files.list(dir)) {
       return files.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet());

@@ -55,6 +55,16 @@ public final class Commitments {
     if (!Files.exists(file)) {
       Secrets.publish(file, newKey());
     }
+    return loadKey(file);
+  }
+
+  /**
+   * Loads the deployment key kept in {@code file}, which must exist; creates nothing.
+   *
+   * @throws java.nio.file.NoSuchFileException if there is no such file
+   * @throws IOException if the file cannot be read or does not hold a key
+   */
+  public static byte[] loadKey(Path file) throws IOException {
     byte[] key = Files.readAllBytes(file);
     if (key.length != KEY_LENGTH) {
       throw new IOException(file + " does not hold a " + KEY_LENGTH + "-byte deployment key");
