@@ -141,7 +141,7 @@ final class SnapshotsCommand implements Callable<Integer> {
           o.put("members", e.members());
           o.put("directory", e.directory().toString());
           o.put("root", root.toString());
-          Retirements.putStatus(o, retirements.snapshot(root, e.snapshot()));
+          retirements.putStatus(o, root, e.snapshot());
           w.println(o);
         }
       }

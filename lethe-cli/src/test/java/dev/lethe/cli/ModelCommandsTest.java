@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -226,6 +227,11 @@ class ModelCommandsTest {
         .filter(m -> m.get("model").asText().equals(newModel)).findFirst().orElseThrow();
     assertThat(unverified.get("status").asText()).isEqualTo("unverified-rebuild");
     assertThat(unverified.get("unverified").get("rebuild_of").asText()).isEqualTo(old);
+    CliRun snapshots = CliRun.run("snapshots", "--data", data);
+    assertThat(snapshots.status()).as(snapshots.err()).isZero();
+    Map<String, String> statusOf = snapshots.out().lines().map(ModelCommandsTest::json)
+        .collect(java.util.stream.Collectors.toMap(n -> n.get("snapshot").asText(), n -> n.get("status").asText()));
+    assertThat(statusOf).containsEntry(old, "in-use").containsEntry(rebuilt, "unverified-rebuild");
     CliRun generate = CliRun.run("generate", "--data", data, "--model", newModel, "--prompt", "The dog");
     assertThat(generate.status()).isEqualTo(2);
     assertThat(generate.err()).contains("unverified rebuild of snapshot " + old, "not in use").doesNotContain("in use now");
