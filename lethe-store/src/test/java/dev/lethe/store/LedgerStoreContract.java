@@ -146,6 +146,32 @@ abstract class LedgerStoreContract {
     }
   }
 
+  @Test
+  void aStoreWhoseCreationWasCutShortIsCompletedOnlyByOpeningItToWrite() throws Exception {
+    StoreConfig config = fixture().freshConfig();
+    LedgerStore.open(config).close();
+    // As if the creating process died after the migrations, before recording the store's ids and keys.
+    try (Connection c = fixture().raw(config);
+        Statement st = c.createStatement()) {
+      st.executeUpdate("DELETE FROM store_meta");
+    }
+    Set<String> before = fileNames(config.dataDir());
+    assertThat(LedgerStore.exists(config)).isTrue();
+    assertThatThrownBy(() -> LedgerStore.openExisting(config))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("is incomplete: store_meta holds no deployment_id")
+        .hasMessageContaining("'lethe import', completes it");
+    assertThat(fileNames(config.dataDir())).isEqualTo(before);
+    try (LedgerStore completed = LedgerStore.open(config)) {
+      completed.append(POLICY, null);
+      SignedCheckpoint cp = completed.checkpoint();
+      assertThat(completed.auditKey().open(cp.note())).isEqualTo(cp.checkpoint());
+    }
+    try (LedgerStore existing = LedgerStore.openExisting(config)) {
+      assertThat(existing.verifyAudit().problems()).isEmpty();
+    }
+  }
+
   private static Set<String> fileNames(Path dir) throws java.io.IOException {
     try (var files = Files.list(dir)) {
       return files.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
