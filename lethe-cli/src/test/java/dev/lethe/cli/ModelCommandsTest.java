@@ -137,10 +137,7 @@ class ModelCommandsTest {
     String old = importAndBuild(dir, data, "--shards", "2");
     String oldModel = JSON.readTree(CliRun.run("train", "--data", data, "--snapshot", old, "--threads", "2").out()).get("model").asText();
     assertThat(JSON.readTree(CliRun.run("snapshots", "--data", data).out()).get("status").asText()).isEqualTo("in-use");
-    Clock later = Clock.fixed(Instant.parse("2030-01-02T03:04:05Z"), ZoneOffset.UTC);
-    assertThat(CliRun.runAt(later, "forget", "--data", data, "--member", "a").status()).isZero();
-    assertThat(CliRun.runAt(later, "forget-run", "--data", data, "--threads", "2").status()).isZero();
-    JsonNode request = JSON.readTree(CliRun.run("forget-status", "--data", data, "--member", "a").out());
+    JsonNode request = forgetMemberA(data);
     String rebuilt = request.get("new_snapshot").asText();
     String newModel = request.get("replacements").get(0).get("new_model").asText();
 
@@ -209,10 +206,7 @@ class ModelCommandsTest {
     Path original = dir.resolve("data").resolve("snapshots").resolve(old);
     Path kept = dir.resolve("kept");
     copyTree(original, kept);
-    Clock later = Clock.fixed(Instant.parse("2030-01-02T03:04:05Z"), ZoneOffset.UTC);
-    assertThat(CliRun.runAt(later, "forget", "--data", data, "--member", "a").status()).isZero();
-    assertThat(CliRun.runAt(later, "forget-run", "--data", data, "--threads", "2").status()).isZero();
-    JsonNode request = JSON.readTree(CliRun.run("forget-status", "--data", data, "--member", "a").out());
+    JsonNode request = forgetMemberA(data);
     String rebuilt = request.get("new_snapshot").asText();
     String newModel = request.get("replacements").get(0).get("new_model").asText();
     // As a forget run leaves it when the rebuild's checks fail (or before it retires the original):
@@ -291,5 +285,16 @@ class ModelCommandsTest {
     assertThat(models.status()).isEqualTo(2);
     assertThat(models.err()).contains("holds no store");
     assertThat(models.out()).isEmpty();
+  }
+
+  /**
+   * Member "a" forgotten by hand and the forget run done, at 2030-01-02T03:04:05Z; the request as
+   * {@code forget-status} prints it.
+   */
+  private static JsonNode forgetMemberA(String data) throws Exception {
+    Clock later = Clock.fixed(Instant.parse("2030-01-02T03:04:05Z"), ZoneOffset.UTC);
+    assertThat(CliRun.runAt(later, "forget", "--data", data, "--member", "a").status()).isZero();
+    assertThat(CliRun.runAt(later, "forget-run", "--data", data, "--threads", "2").status()).isZero();
+    return JSON.readTree(CliRun.run("forget-status", "--data", data, "--member", "a").out());
   }
 }

@@ -164,12 +164,10 @@ class LineageIndexTest {
 
   @Test
   void aFlippedByteInAnyRegionOfTheFileIsNeverAnsweredFromAndTheFileIsRewritten() throws IOException {
-    writeSnapshots(root, 5, 30_000, 4, 11);
-    age(root);
-    LineageIndex.open(root).close();
-    Path file = root.resolve(LineageIndex.DIRECTORY).resolve("index");
-    byte[] good = Files.readAllBytes(file);
-    Layout layout = Layout.of(good, root);
+    Stored stored = storedIndex(5, 30_000, 4, 11);
+    Path file = stored.file();
+    byte[] good = stored.good();
+    Layout layout = stored.layout();
     assertThat(layout.chunks()).as("a body of several chunks").isGreaterThan(3);
     List<long[]> regions = List.of(
         new long[] {0, LineageIndex.PREAMBLE},                        // magic, version, lengths, header checksum
@@ -196,12 +194,10 @@ class LineageIndexTest {
 
   @Test
   void aByteFlippedWhileTheIndexIsOpenIsNeverAnsweredFrom() throws IOException {
-    writeSnapshots(root, 4, 20_000, 3, 13);
-    age(root);
-    LineageIndex.open(root).close();
-    Path file = root.resolve(LineageIndex.DIRECTORY).resolve("index");
-    byte[] good = Files.readAllBytes(file);
-    Layout layout = Layout.of(good, root);
+    Stored stored = storedIndex(4, 20_000, 3, 13);
+    Path file = stored.file();
+    byte[] good = stored.good();
+    Layout layout = stored.layout();
     try (LineageIndex index = LineageIndex.open(root)) {
       assertThat(index.rebuilt()).isFalse();
       // Overwritten in place (not renamed over), so the open file shows it: postings, then offsets.
@@ -215,12 +211,10 @@ class LineageIndexTest {
 
   @Test
   void aCorruptIndexOpenedReadOnlyIsAnsweredFromTheFilesAndLeftAlone() throws IOException {
-    writeSnapshots(root, 3, 20_000, 3, 14);
-    age(root);
-    LineageIndex.open(root).close();
-    Path file = root.resolve(LineageIndex.DIRECTORY).resolve("index");
-    byte[] good = Files.readAllBytes(file);
-    Layout layout = Layout.of(good, root);
+    Stored stored = storedIndex(3, 20_000, 3, 14);
+    Path file = stored.file();
+    byte[] good = stored.good();
+    Layout layout = stored.layout();
     flip(file, layout.postingsAt() + 5, 0x80);
     byte[] corrupt = Files.readAllBytes(file);
     try (LineageIndex index = LineageIndex.openReadOnly(root)) {
@@ -485,6 +479,19 @@ class LineageIndexTest {
   }
 
   /** Where the regions of a stored index file are, read as the format says (see LineageIndex). */
+  /** A stored index, aged so that it is valid, with its bytes as written and their layout. */
+  private record Stored(Path file, byte[] good, Layout layout) {}
+
+  /** Writes the snapshots into {@link #root}, ages them, stores their index and reads it back. */
+  private Stored storedIndex(int snapshots, int members, int shards, long seed) throws IOException {
+    writeSnapshots(root, snapshots, members, shards, seed);
+    age(root);
+    LineageIndex.open(root).close();
+    Path file = root.resolve(LineageIndex.DIRECTORY).resolve("index");
+    byte[] good = Files.readAllBytes(file);
+    return new Stored(file, good, Layout.of(good, root));
+  }
+
   private record Layout(long offsetsAt, long crcsAt, long postingsAt, int memberLimit, long chunks) {
     static Layout of(byte[] file, Path root) throws IOException {
       java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(file);
