@@ -61,12 +61,18 @@ public final class ReplacedSnapshots {
    *     empty when they were deleted since
    * @param at when forgetting deleted its files (its tombstone's first entry), or null when the
    *     tombstone does not say
-   * @param filesDeleted whether forgetting deleted its shard and member files: always true, since
-   *     only the tombstone makes a snapshot replaced (kept so that listings state it)
    */
-  public record Replacement(String snapshot, List<String> replacedBy, Instant at, boolean filesDeleted) {
+  public record Replacement(String snapshot, List<String> replacedBy, Instant at) {
     public Replacement {
       replacedBy = List.copyOf(replacedBy);
+    }
+
+    /**
+     * Whether forgetting deleted its shard and member files: always, since only the tombstone
+     * forgetting writes when it deletes them makes a snapshot replaced.
+     */
+    public boolean filesDeleted() {
+      return true;
     }
   }
 
@@ -108,7 +114,7 @@ public final class ReplacedSnapshots {
       if (filesDeleted(e.getValue())) {
         TreeSet<String> by = rebuilds.get(e.getKey());
         out.put(e.getKey(), new Replacement(e.getKey(), by == null ? List.of() : new ArrayList<>(by),
-            firstAt(e.getValue().resolve(TOMBSTONE)), true));
+            firstAt(e.getValue().resolve(TOMBSTONE))));
       }
     }
     Map<String, String> unverified = new HashMap<>();

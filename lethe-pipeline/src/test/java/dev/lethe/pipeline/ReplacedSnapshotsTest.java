@@ -40,10 +40,10 @@ class ReplacedSnapshotsTest {
     Files.writeString(root.resolve(".build-x").resolve(SnapshotFiles.MANIFEST), "{\"snapshot\":\"x\",\"rebuild_of\":\"d\"}");
 
     ReplacedSnapshots read = ReplacedSnapshots.read(root);
-    assertThat(read.replacement("a")).contains(new ReplacedSnapshots.Replacement("a", List.of("b"), Instant.parse("2024-10-01T00:00:00Z"), true));
+    assertThat(read.replacement("a")).contains(new ReplacedSnapshots.Replacement("a", List.of("b"), Instant.parse("2024-10-01T00:00:00Z")));
     assertThat(read.replacement("b")).isEmpty();
     assertThat(read.inUse("b")).isTrue();
-    assertThat(read.replacement("e")).contains(new ReplacedSnapshots.Replacement("e", List.of(), Instant.parse("2024-12-01T00:00:00Z"), true));
+    assertThat(read.replacement("e")).contains(new ReplacedSnapshots.Replacement("e", List.of(), Instant.parse("2024-12-01T00:00:00Z")));
     assertThat(read.inUse("c")).isFalse();
     assertThat(read.unverifiedRebuildOf("c")).contains("b");
     assertThat(read.unverifiedRebuildOf("b")).as("a rebuild of a tombstoned snapshot is verified").isEmpty();
@@ -68,7 +68,8 @@ class ReplacedSnapshotsTest {
     tombstone("s", "[{\"at\":\"2024-10-01T00:00:00Z\"}]");
     ReplacedSnapshots after = ReplacedSnapshots.read(root);
     assertThat(after.inUse("s")).isFalse();
-    assertThat(after.replacement("s")).contains(new ReplacedSnapshots.Replacement("s", List.of("r"), Instant.parse("2024-10-01T00:00:00Z"), true));
+    assertThat(after.replacement("s")).contains(new ReplacedSnapshots.Replacement("s", List.of("r"), Instant.parse("2024-10-01T00:00:00Z")));
+    assertThat(after.replacement("s").orElseThrow().filesDeleted()).isTrue();
     assertThat(after.inUse("r")).isTrue();
     assertThat(after.unverifiedRebuildOf("r")).isEmpty();
     assertThat(ReplacedSnapshots.inUse(entries("s", "r"))).extracting(SnapshotCatalog.Entry::snapshot).containsExactly("r");

