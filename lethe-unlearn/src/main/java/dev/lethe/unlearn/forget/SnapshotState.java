@@ -2,6 +2,7 @@ package dev.lethe.unlearn.forget;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.pipeline.ReplacedSnapshots;
 import dev.lethe.pipeline.SnapshotCatalog;
 import dev.lethe.unlearn.ModelRecord;
 import java.io.IOException;
@@ -52,7 +53,7 @@ final class SnapshotState {
       for (SnapshotCatalog.Entry e : catalog.snapshots()) {
         byId.computeIfAbsent(e.snapshot(), k -> new ArrayList<>()).add(e);
         inRoot.put(e.snapshot(), e);
-        if (Files.exists(e.directory().resolve(TOMBSTONE))) {
+        if (ReplacedSnapshots.filesDeleted(e.directory())) {
           retired.add(e.directory());
         }
       }
