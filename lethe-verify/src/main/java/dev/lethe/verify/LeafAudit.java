@@ -37,6 +37,13 @@ final class LeafAudit {
   private long mismatch = -1;
   private byte[] mismatchRecorded;
   private byte[] mismatchActual;
+  private boolean mismatchCarriageReturn;
+  /** Leaf and recorded hashes at the first mismatch and the two indices after it. */
+  private final byte[][] leafWindow = new byte[LeafAuditResult.WINDOW][];
+  private final byte[][] recordedWindow = new byte[LeafAuditResult.WINDOW][];
+  private final SeqOrder seqOrder = new SeqOrder();
+  private long firstCarriageReturn = -1;
+  private long carriageReturns;
   /** Leaves that mention a key rotation, by index: the only leaves ever parsed as JSON. */
   private final Map<Long, byte[]> rotationCandidates = new TreeMap<>();
 
@@ -68,6 +75,9 @@ final class LeafAudit {
         if (hasLeaf) {
           readLeaf(leaves, index, recordedHash);
         }
+        if (mismatch >= 0 && index - mismatch < LeafAuditResult.WINDOW) {
+          recordedWindow[(int) (index - mismatch)] = recordedHash;
+        }
         index++;
       }
     } catch (IOException e) {
@@ -77,7 +87,9 @@ final class LeafAudit {
     }
     return new LeafAuditResult(recorded.size(), recordedProblem, fromLeaves.size(), leafProblem,
         mismatch, mismatchRecorded, mismatchActual, Map.copyOf(recordedRoots),
-        Map.copyOf(leafRoots), Collections.unmodifiableMap(rotationCandidates));
+        Map.copyOf(leafRoots), Collections.unmodifiableMap(rotationCandidates),
+        new LeafAuditResult.Diagnostics(mismatchCarriageReturn, leafWindow.clone(),
+            recordedWindow.clone(), seqOrder.result(), firstCarriageReturn, carriageReturns));
   }
 
   private ByteLineReader open(Path file, boolean isHashes) throws IOException {
@@ -98,6 +110,12 @@ final class LeafAudit {
   private byte[] readRecorded(ByteLineReader hashes, long index) {
     String where = BundleFiles.LEAF_HASHES + " line " + (index + 1) + " (leaf " + index + ")";
     byte[] hash = Encodings.lowercaseHex(hashes.bytes(), hashes.length(), MerkleHasher.HASH_SIZE);
+    if (hash == null && hashes.length() == 2 * MerkleHasher.HASH_SIZE + 1
+        && hashes.bytes()[hashes.length() - 1] == '\r') {
+      recordedProblem = where + ": ends with a carriage return: " + BundleFiles.LEAF_HASHES
+          + " has CRLF (Windows) line endings, but each line must end with a bare newline";
+      return null;
+    }
     if (hash == null) {
       recordedProblem = where + ": not 64 lowercase hex digits";
       return null;
@@ -123,10 +141,24 @@ final class LeafAudit {
     }
     fromLeaves.append(hash);
     captureRoots();
+    seqOrder.accept(index, leaves.bytes(), leaves.length());
+    boolean carriageReturn = leaves.length() > 0 && leaves.bytes()[leaves.length() - 1] == '\r';
+    if (carriageReturn) {
+      // Canonical JSON has no whitespace outside strings, so no leaf the log wrote ends in one.
+      carriageReturns++;
+      if (firstCarriageReturn < 0) {
+        firstCarriageReturn = index;
+      }
+    }
     if (recordedHash != null && mismatch < 0 && !Arrays.equals(hash, recordedHash)) {
       mismatch = index;
       mismatchRecorded = recordedHash;
       mismatchActual = hash;
+      mismatchCarriageReturn = carriageReturn
+          && Arrays.equals(hasher.leaf(leaves.bytes(), 0, leaves.length() - 1), recordedHash);
+    }
+    if (mismatch >= 0 && index - mismatch < LeafAuditResult.WINDOW) {
+      leafWindow[(int) (index - mismatch)] = hash;
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param recordedRoots root from the recorded hashes, per checkpoint size reached
  * @param leafRoots root from the leaf bytes, per checkpoint size reached
  * @param rotationCandidates the bytes of every leaf that mentions a key rotation, by index
+ * @param diagnostics what helps name a tampering precisely; never decides whether it verifies
  */
 record LeafAuditResult(
     long recordedCount,
@@ -26,4 +27,29 @@ record LeafAuditResult(
     byte[] mismatchActual,
     Map<Long, byte[]> recordedRoots,
     Map<Long, byte[]> leafRoots,
-    Map<Long, byte[]> rotationCandidates) {}
+    Map<Long, byte[]> rotationCandidates,
+    Diagnostics diagnostics) {
+
+  /** Indices looked at from the first mismatch on, to tell a removed leaf from an altered one. */
+  static final int WINDOW = 3;
+
+  /**
+   * Facts that say what kind of tampering a failure is.
+   *
+   * @param mismatchIsCarriageReturn the leaf at {@code firstMismatch} ends with a carriage return
+   *     and, without it, hashes to its recorded hash
+   * @param leafHashes hashes of the leaves at {@code firstMismatch + i}, i &lt; {@link #WINDOW}
+   *     (null where leaves.jsonl had none or there is no mismatch)
+   * @param recordedHashes the recorded hashes at the same indices (null likewise)
+   * @param seq where the leaves' seqs first stop counting up by one, or null
+   * @param firstCarriageReturn the first leaf ending with a carriage return, or -1
+   * @param carriageReturns how many leaves end with a carriage return
+   */
+  record Diagnostics(
+      boolean mismatchIsCarriageReturn,
+      byte[][] leafHashes,
+      byte[][] recordedHashes,
+      SeqOrder.Anomaly seq,
+      long firstCarriageReturn,
+      long carriageReturns) {}
+}

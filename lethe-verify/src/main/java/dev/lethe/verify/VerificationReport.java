@@ -42,10 +42,10 @@ public record VerificationReport(
     return checks.stream().filter(c -> c.status() == CheckResult.Status.FAIL).toList();
   }
 
-  /** The first leaf any check found tampered with, or null. */
+  /** The lowest leaf index any check found tampered with, or null. */
   public Long firstTamperedLeaf() {
     return checks.stream().map(CheckResult::leafIndex).filter(i -> i != null)
-        .findFirst().orElse(null);
+        .min(Long::compare).orElse(null);
   }
 
   /** Leaves the bundle holds beyond the latest checkpoint: not yet committed by any signature. */

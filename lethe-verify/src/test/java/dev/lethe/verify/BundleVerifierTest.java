@@ -66,9 +66,109 @@ class BundleVerifierTest {
   }
 
   @Test
-  void droppedLeafIsNamedByIndex() {
+  void leafDroppedFromLeavesOnlyIsNamedAsRemovedNotAltered() {
     Tamper.dropLine(dir, "leaves.jsonl", 12);
-    assertFirstTamperedLeaf(12, "leaf 12 (leaves.jsonl line 13) was altered");
+    assertFirstTamperedLeaf(12, "leaf 12 was removed from leaves.jsonl: its line 13 holds leaf 13 "
+        + "(it hashes to leaf-hashes.txt line 14, and the leaves after it to the lines after that)"
+        + "; leaf 12 is missing (seq jumps from 12 to 14)");
+  }
+
+  @Test
+  void hashDroppedFromLeafHashesOnlyIsNamedAtItsLeaf() {
+    Tamper.dropLine(dir, "leaf-hashes.txt", 12);
+    assertFirstTamperedLeaf(12, "leaf 12 (leaves.jsonl line 13) has no recorded hash: the leaves "
+        + "after it hash to leaf-hashes.txt one line earlier");
+  }
+
+  @Test
+  void leafDroppedFromBothFilesIsNamedByItsSeqGap() {
+    Tamper.dropLine(dir, "leaves.jsonl", 13);
+    Tamper.dropLine(dir, "leaf-hashes.txt", 13);
+    VerificationReport report = verify();
+    assertThat(report.verified()).isFalse();
+    assertThat(report.firstTamperedLeaf()).isEqualTo(13);
+    assertThat(check(report, "leaf-hashes").detail()).isEqualTo("leaf 13 is missing (seq jumps "
+        + "from 13 to 15): removed from both leaves.jsonl and leaf-hashes.txt, which hold 39 leaves"
+        + " where bundle.json declares 40");
+    // The signed roots say only "somewhere in 8 to 20"; the seqs add which leaf.
+    assertThat(check(report, "recorded-roots").detail())
+        .startsWith("checkpoints/000004.note (tree size 21): root recomputed from leaf-hashes.txt")
+        .endsWith("the difference lies in leaves 8 to 20; leaf 13 is missing (seq jumps from 13 "
+            + "to 15)");
+    assertThat(check(report, "recorded-roots").leafIndex()).isEqualTo(13);
+  }
+
+  @Test
+  void firstLeafDroppedFromBothFilesIsNamed() {
+    Tamper.dropLine(dir, "leaves.jsonl", 0);
+    Tamper.dropLine(dir, "leaf-hashes.txt", 0);
+    assertFirstTamperedLeaf(0, "leaf 0 is missing (the first seq is 2 but the ledger numbers its "
+        + "events from 1): removed from both");
+  }
+
+  @Test
+  void leavesSwappedInBothFilesAreNamedByTheirSeqs() {
+    Tamper.swapLines(dir, "leaves.jsonl", 9, 10);
+    Tamper.swapLines(dir, "leaf-hashes.txt", 9, 10);
+    VerificationReport report = verify();
+    assertThat(report.verified()).isFalse();
+    assertThat(report.firstTamperedLeaf()).isEqualTo(9);
+    assertThat(check(report, "recorded-roots").detail()).endsWith("the difference lies in leaves "
+        + "8 to 20; leaves 9 and 10 (leaves.jsonl lines 10 and 11) are out of order: they carry "
+        + "seq 11 and 10, in that order");
+    assertThat(check(report, "leaf-roots").detail()).contains("leaves 9 and 10");
+    // Each leaf still hashes to the hash recorded on its line: that check has nothing to say.
+    assertThat(check(report, "leaf-hashes").status()).isEqualTo(CheckResult.Status.PASS);
+  }
+
+  @Test
+  void leafMovedInBothFilesIsNamedWithWhereItsSeqWent() {
+    Tamper.swapLines(dir, "leaves.jsonl", 9, 17);
+    Tamper.swapLines(dir, "leaf-hashes.txt", 9, 17);
+    VerificationReport report = verify();
+    assertThat(report.firstTamperedLeaf()).isEqualTo(9);
+    assertThat(check(report, "recorded-roots").detail()).endsWith("leaf 9 (leaves.jsonl line 10) "
+        + "is out of order: it carries seq 18 where seq 10 was expected (leaf 8 carries seq 9); "
+        + "seq 10 is at leaf 17");
+  }
+
+  @Test
+  void leavesSwappedInLeavesOnlyAreNamedAsSwapped() {
+    Tamper.swapLines(dir, "leaves.jsonl", 9, 10);
+    assertFirstTamperedLeaf(9, "leaves 9 and 10 (leaves.jsonl lines 10 and 11) are swapped: each "
+        + "hashes to the other's recorded hash in leaf-hashes.txt; leaves 9 and 10 (leaves.jsonl "
+        + "lines 10 and 11) are out of order: they carry seq 11 and 10, in that order");
+  }
+
+  @Test
+  void leavesConvertedToCrlfAreNamedAsLineEndings() {
+    Tamper.toCrlf(dir, "leaves.jsonl");
+    VerificationReport report = verify();
+    assertThat(report.verified()).isFalse();
+    assertThat(report.firstTamperedLeaf()).isEqualTo(0);
+    assertThat(check(report, "leaf-hashes").detail()).isEqualTo("leaf 0 (leaves.jsonl line 1) "
+        + "ends with a carriage return that is not part of the leaf: without it the leaf hashes to "
+        + "its recorded hash; every line of leaves.jsonl ends with CRLF (Windows line endings, e.g."
+        + " from a text-mode copy); leaves are hashed byte for byte, so restore the file's LF line "
+        + "endings");
+  }
+
+  @Test
+  void oneLeafWithACarriageReturnIsNamed() {
+    Tamper.replaceLine(dir, "leaves.jsonl", 22, new String(LEAVES.get(22)) + "\r");
+    assertFirstTamperedLeaf(22, "leaf 22 (leaves.jsonl line 23) ends with a carriage return");
+    assertThat(check(verify(), "leaf-hashes").detail())
+        .contains("1 of its 40 lines end with CRLF");
+  }
+
+  @Test
+  void leafHashesConvertedToCrlfAreNamedAsLineEndings() {
+    Tamper.toCrlf(dir, "leaf-hashes.txt");
+    VerificationReport report = verify();
+    assertThat(report.verified()).isFalse();
+    assertThat(check(report, "recorded-roots").detail()).contains("leaf-hashes.txt line 1 (leaf 0):"
+        + " ends with a carriage return: leaf-hashes.txt has CRLF (Windows) line endings");
+    assertThat(report.firstTamperedLeaf()).isEqualTo(0);
   }
 
   @Test
@@ -86,13 +186,18 @@ class BundleVerifierTest {
     assertThat(check(report, "recorded-roots").detail())
         .contains("checkpoints/000005.note (tree size 40)")
         .contains("provides only 39 leaves");
-    assertThat(check(report, "leaf-hashes").detail()).contains("leaf 39 is missing");
+    assertThat(check(report, "leaf-hashes").detail()).startsWith("leaf 25 is missing");
+    assertThat(check(report, "recorded-roots").detail())
+        .endsWith("; leaf 25 is missing (seq jumps from 25 to 27)");
   }
 
   @Test
   void reorderedLeavesAreNamedAtTheFirstMovedIndex() {
     Tamper.swapLines(dir, "leaves.jsonl", 9, 30);
     assertFirstTamperedLeaf(9, "leaf 9 (leaves.jsonl line 10) was altered");
+    assertThat(check(verify(), "leaf-hashes").detail()).endsWith("; leaf 9 (leaves.jsonl line 10) "
+        + "is out of order: it carries seq 31 where seq 10 was expected (leaf 8 carries seq 9); "
+        + "seq 10 is at leaf 30");
   }
 
   @Test
@@ -104,7 +209,9 @@ class BundleVerifierTest {
     assertThat(report.verified()).isFalse();
     assertThat(check(report, "recorded-roots").detail())
         .startsWith("checkpoints/000004.note (tree size 21): root recomputed from leaf-hashes.txt")
-        .endsWith("the difference lies in leaves 8 to 20");
+        .endsWith("the difference lies in leaves 8 to 20; the leaf of seq 16 is missing between "
+            + "leaves 14 and 16 (seq jumps from 15 to 17)");
+    assertThat(report.firstTamperedLeaf()).isEqualTo(15);
     assertThat(check(report, "leaf-roots").status()).isEqualTo(CheckResult.Status.FAIL);
   }
 

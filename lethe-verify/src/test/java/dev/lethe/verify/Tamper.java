@@ -43,6 +43,12 @@ final class Tamper {
     writeLines(dir.resolve(fileName), lines);
   }
 
+  /** Rewrites a file with CRLF line endings, as a text-mode copy on Windows would. */
+  static void toCrlf(Path dir, String fileName) {
+    Path file = dir.resolve(fileName);
+    writeString(file, readString(file).replace("\n", "\r\n"));
+  }
+
   static String readString(Path file) {
     try {
       return Files.readString(file);

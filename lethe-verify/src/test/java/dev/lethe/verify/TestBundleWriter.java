@@ -32,12 +32,15 @@ final class TestBundleWriter {
     this.origin = origin;
   }
 
-  /** Distinct canonical-JSON-like leaves, like the store's audit events. */
+  /**
+   * Distinct canonical-JSON-like leaves, like the store's audit events: leaf i carries seq i + 1,
+   * as the store numbers its ledger events from 1.
+   */
   static List<byte[]> leaves(int count) {
     List<byte[]> leaves = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
       leaves.add(("{\"kind\":\"event\",\"member\":\"m" + Integer.toHexString(i * 7919)
-          + "\",\"purpose\":\"training\",\"seq\":" + i + "}").getBytes(StandardCharsets.UTF_8));
+          + "\",\"purpose\":\"training\",\"seq\":" + (i + 1) + "}").getBytes(StandardCharsets.UTF_8));
     }
     return leaves;
   }

@@ -32,7 +32,7 @@ class VerifierJarIT {
     Result tampered = java(bundle.toString(), "--json");
     assertThat(tampered.exit()).isEqualTo(1);
     assertThat(tampered.output()).contains("\"firstTamperedLeaf\" : 70")
-        .contains("lethe-verify: FAILED: leaf 70 (leaves.jsonl line 71) was altered");
+        .contains("lethe-verify: FAILED: leaves 70 and 71 (leaves.jsonl lines 71 and 72) are swapped");
 
     assertThat(java().exit()).isEqualTo(2);
   }
