@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.core.ledger.LedgerReader;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.lethe.store.testing.PostgresServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,30 +38,26 @@ class StoreKeyCommandsTest {
   private static final String LEDGER =
       String.join("\n", ErasureStory.BEFORE_ERASURE) + "\n" + ErasureStory.erasure("e8") + "\n";
 
-  private static EmbeddedPostgres server;
+  private static PostgresServer server;
   private static final AtomicInteger NEXT = new AtomicInteger();
 
   @TempDir Path dir;
 
   @BeforeAll
-  static void startServer() throws IOException {
-    // Fails the class, never skips it, if PostgreSQL cannot start.
-    server = EmbeddedPostgres.builder().start();
+  static void startServer() {
+    server = PostgresServer.start(); // fails the class, never skips it, if PostgreSQL cannot start
   }
 
   @AfterAll
-  static void stopServer() throws IOException {
-    server.close();
+  static void stopServer() {
+    if (server != null) {
+      server.close();
+    }
   }
 
   /** A new, empty database on the server. */
-  private static String freshDatabase() throws Exception {
-    String db = "lethe_key_" + NEXT.incrementAndGet();
-    try (Connection c = server.getPostgresDatabase().getConnection();
-        Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + db);
-    }
-    return server.getJdbcUrl("postgres", db);
+  private static String freshDatabase() {
+    return server.createDatabase("lethe_key_" + NEXT.incrementAndGet());
   }
 
   @Test

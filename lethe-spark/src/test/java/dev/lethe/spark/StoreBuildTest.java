@@ -5,14 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.cli.Lethe;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.lethe.store.testing.PostgresServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -28,17 +25,17 @@ import picocli.CommandLine;
  */
 class StoreBuildTest {
 
-  private static EmbeddedPostgres postgres;
+  private static PostgresServer postgres;
 
   @TempDir Path temp;
 
   @BeforeAll
-  static void start() throws Exception {
-    postgres = EmbeddedPostgres.builder().start();
+  static void start() {
+    postgres = PostgresServer.start(); // fails the class, never skips it, if PostgreSQL cannot start
   }
 
   @AfterAll
-  static void stop() throws Exception {
+  static void stop() {
     if (postgres != null) {
       postgres.close();
     }
@@ -55,13 +52,8 @@ class StoreBuildTest {
   }
 
   /** A fresh database with a password-protected owner; returns its URL without the password. */
-  private static String database(String name) throws Exception {
-    try (Connection c = DriverManager.getConnection(postgres.getJdbcUrl("postgres", "postgres"));
-        Statement s = c.createStatement()) {
-      s.execute("CREATE ROLE " + name + " LOGIN PASSWORD 'p&ss=w0rd?'");
-      s.execute("CREATE DATABASE " + name + " OWNER " + name);
-    }
-    return "jdbc:postgresql://localhost:" + postgres.getPort() + "/" + name + "?user=" + name;
+  private static String database(String name) {
+    return postgres.createOwnedDatabase(name, "p&ss=w0rd?");
   }
 
   @Test

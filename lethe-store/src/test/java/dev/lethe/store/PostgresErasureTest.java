@@ -9,11 +9,12 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Erasure on a real PostgreSQL 16 server (embedded binaries, started once per JVM). */
+/** Erasure on a real PostgreSQL 16 server (embedded binaries, one server for the class). */
 class PostgresErasureTest extends ErasureContract {
 
   @TempDir static Path keys;
@@ -22,8 +23,14 @@ class PostgresErasureTest extends ErasureContract {
 
   @BeforeAll
   static void startServer() {
-    PostgresFixture.server(); // fails the class, never skips it, if PostgreSQL cannot start
-    fixture = new PostgresFixture(keys);
+    fixture = PostgresFixture.start(keys);
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (fixture != null) {
+      fixture.close();
+    }
   }
 
   @Override

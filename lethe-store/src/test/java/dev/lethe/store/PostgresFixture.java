@@ -1,6 +1,6 @@
 package dev.lethe.store;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.lethe.store.testing.PostgresServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -8,55 +8,39 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real PostgreSQL server (io.zonky embedded binaries), started once per JVM; every store gets a
- * database of its own. If the server cannot start, every test using it fails: never a skip.
+ * Stores on a real PostgreSQL server ({@link PostgresServer}), each in a database of its own. The
+ * test class that makes the fixture in {@code @BeforeAll} closes it in {@code @AfterAll}, which
+ * stops the server.
  */
-final class PostgresFixture implements StoreFixture {
+final class PostgresFixture implements StoreFixture, AutoCloseable {
 
-  private static EmbeddedPostgres server;
-  private static final AtomicInteger NEXT = new AtomicInteger();
-
+  private final PostgresServer server;
   private final Path keys;
+  private final AtomicInteger next = new AtomicInteger();
 
-  PostgresFixture(Path keys) {
+  private PostgresFixture(PostgresServer server, Path keys) {
+    this.server = server;
     this.keys = keys;
   }
 
-  static synchronized EmbeddedPostgres server() {
-    if (server == null) {
-      try {
-        server = EmbeddedPostgres.builder().start();
-      } catch (IOException e) {
-        throw new IllegalStateException("embedded PostgreSQL did not start", e);
-      }
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          server.close();
-        } catch (IOException e) {
-          // The JVM is exiting; the server's temporary directory goes with it.
-        }
-      }));
-    }
-    return server;
-  }
-
-  static String url(String database) {
-    return server().getJdbcUrl("postgres", database);
+  /**
+   * Starts a server for stores whose key directories are under {@code keys}.
+   *
+   * @throws IllegalStateException if PostgreSQL does not start: the class fails, never skips
+   */
+  static PostgresFixture start(Path keys) {
+    return new PostgresFixture(PostgresServer.start(), keys);
   }
 
   @Override
   public StoreConfig freshConfig() {
-    String db = "lethe_" + NEXT.incrementAndGet();
-    try (Connection c = DriverManager.getConnection(url("postgres"));
-        Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + db);
-      return StoreConfig.database(url(db), Files.createDirectories(keys.resolve(db)));
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot create database " + db, e);
+    String db = "lethe_" + next.incrementAndGet();
+    String url = server.createDatabase(db);
+    try {
+      return StoreConfig.database(url, Files.createDirectories(keys.resolve(db)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -65,5 +49,10 @@ final class PostgresFixture implements StoreFixture {
   @Override
   public Connection raw(StoreConfig config) throws SQLException {
     return DriverManager.getConnection(config.jdbcUrl());
+  }
+
+  @Override
+  public void close() {
+    server.close();
   }
 }

@@ -1,10 +1,11 @@
 package dev.lethe.store;
 
 import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The store contract on a real PostgreSQL 16 server (embedded binaries, started once per JVM). */
+/** The store contract on a real PostgreSQL 16 server (embedded binaries, one server for the class). */
 class PostgresLedgerStoreTest extends LedgerStoreContract {
 
   @TempDir static Path keys;
@@ -13,8 +14,14 @@ class PostgresLedgerStoreTest extends LedgerStoreContract {
 
   @BeforeAll
   static void startServer() {
-    PostgresFixture.server(); // fails the class, never skips it, if PostgreSQL cannot start
-    fixture = new PostgresFixture(keys);
+    fixture = PostgresFixture.start(keys);
+  }
+
+  @AfterAll
+  static void stopServer() {
+    if (fixture != null) {
+      fixture.close();
+    }
   }
 
   @Override
