@@ -176,6 +176,13 @@ final class JdbcLedgerStore implements LedgerStore {
         if (!create && !hasSchema(ds)) {
           throw noStore(config);
         }
+        if (Files.exists(keyFile)) {
+          // Before migrating, so that a refusal changes nothing in the database.
+          Optional<byte[]> recorded = recordedDeploymentKey(ds, config);
+          if (recorded.isPresent()) {
+            requireSameKey(keyFile, Commitments.loadKey(keyFile), recorded.get(), config);
+          }
+        }
       }
       if (create) {
         Files.createDirectories(dataDir);
@@ -214,8 +221,13 @@ final class JdbcLedgerStore implements LedgerStore {
         // A database store takes its first key from a deployment.key file in the key directory
         // when there is one: how a store moved from another deployment keeps its key (erased
         // members' name digests in an export only match under the key they were made with).
-        byte[] seed = Files.exists(keyFile) ? Commitments.loadKey(keyFile) : Commitments.newKey();
+        byte[] fileKey = Files.exists(keyFile) ? Commitments.loadKey(keyFile) : null;
+        byte[] seed = fileKey != null ? fileKey : Commitments.newKey();
         key = HexFormat.of().parseHex(metaOnce(jdbi, "deployment_key", () -> Merkle.hex(seed)));
+        if (fileKey != null) {
+          // Another process created the store with its own key between the check above and now.
+          requireSameKey(keyFile, fileKey, key, config);
+        }
       } else {
         key = HexFormat.of().parseHex(requiredMeta(jdbi, "deployment_key", config));
       }
@@ -253,6 +265,58 @@ final class JdbcLedgerStore implements LedgerStore {
         throw e;
       }
       throw new StoreException("cannot open the store at " + describe(config) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The deployment key a database store records in {@code store_meta}, if it has one yet.
+   *
+   * @throws StoreException if it cannot be read or is not a key
+   */
+  private static Optional<byte[]> recordedDeploymentKey(HikariDataSource ds, StoreConfig config) {
+    String hex;
+    try (Connection c = ds.getConnection();
+        java.sql.PreparedStatement s = c.prepareStatement("SELECT meta_value FROM store_meta WHERE meta_name = ?")) {
+      s.setString(1, "deployment_key");
+      try (ResultSet rs = s.executeQuery()) {
+        hex = rs.next() ? rs.getString(1) : null;
+      }
+    } catch (SQLException e) {
+      if (DeploymentKeys.NO_TABLE.contains(e.getSQLState())) {
+        return Optional.empty(); // not a store yet (or one whose creation stopped before V1)
+      }
+      throw new StoreException("cannot read the deployment key from " + describe(config) + ": " + e.getMessage(), e);
+    }
+    if (hex == null) {
+      return Optional.empty();
+    }
+    try {
+      byte[] key = HexFormat.of().parseHex(hex);
+      if (key.length == Commitments.KEY_LENGTH) {
+        return Optional.of(key);
+      }
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    throw new StoreException("the deployment key in " + describe(config) + " (store_meta deployment_key) is not "
+        + Commitments.KEY_LENGTH + " bytes of hex");
+  }
+
+  /**
+   * Refuses a {@code deployment.key} file beside a database store that records another key. The
+   * database's key is the one its audit leaves commit under, so the file cannot be used; ignoring
+   * it would leave whoever put it there believing the store runs on it (an import of another
+   * deployment's export, a key meant for a different database, a {@code --data} of another
+   * deployment). The embedded store refuses a database without its key file the same way: both
+   * open and openExisting, before anything is created or migrated.
+   */
+  private static void requireSameKey(Path keyFile, byte[] fileKey, byte[] recorded, StoreConfig config) {
+    if (!java.security.MessageDigest.isEqual(fileKey, recorded)) {
+      throw new StoreException(keyFile + " holds deployment key " + DeploymentKeys.keyId(fileKey) + " but the database "
+          + describe(config) + " records deployment key " + DeploymentKeys.keyId(recorded) + " in store_meta: the store"
+          + " was not opened and nothing was changed (a database store keeps its own key; remove or move the file if"
+          + " it is stale, or use the --data directory of this database's deployment; 'lethe store export-key' writes"
+          + " the database's key to a file)");
     }
   }
 
