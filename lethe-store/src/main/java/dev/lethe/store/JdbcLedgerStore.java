@@ -57,6 +57,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
@@ -77,6 +78,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
+import org.flywaydb.core.api.MigrationState;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -206,12 +210,7 @@ final class JdbcLedgerStore implements LedgerStore {
       if (config.embedded()) {
         checkDatabase(ds);
       }
-      Flyway.configure()
-          .dataSource(ds)
-          .locations("classpath:db/lethe")
-          .table(SCHEMA_HISTORY)
-          .load()
-          .migrate();
+      migrate(ds, config);
       Jdbi jdbi = Jdbi.create(ds);
       String deploymentId = create ? metaOnce(jdbi, "deployment_id", () -> randomHex(16)) : requiredMeta(jdbi, "deployment_id", config);
       byte[] key;
@@ -266,6 +265,55 @@ final class JdbcLedgerStore implements LedgerStore {
       }
       throw new StoreException("cannot open the store at " + describe(config) + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Migrations that a store may lack while holding later ones, and that are applied out of order
+   * when it does. Main held V4 (erased rows) without V3 (snapshot records) for a while, because V4
+   * landed before V3 was rebased on top of it, so a store made or opened by a build of that window
+   * has V1, V2 and V4. V3 only creates {@code snapshot_record}, which references V2's
+   * {@code snapshot_root}; V4 only adds a column to V1's {@code ledger_event}. Neither reads what
+   * the other writes, so V3 after V4 gives the schema V3 before V4 gives. A missing migration not
+   * listed here may depend on its order and is refused ({@link #migrate}).
+   */
+  static final Set<String> ORDER_INDEPENDENT = Set.of("3");
+
+  /**
+   * Brings the schema up to this build's migrations. A store that lacks a migration below its
+   * newest applied one (Flyway's "ignored" state, which Flyway itself only reports as a failed
+   * validation) gets it applied out of order if it is in {@link #ORDER_INDEPENDENT}, and is
+   * otherwise refused before anything is migrated.
+   */
+  private static void migrate(HikariDataSource ds, StoreConfig config) {
+    Flyway inOrder = flyway(ds, false);
+    MigrationInfoService info = inOrder.info();
+    List<MigrationInfo> missing = Arrays.stream(info.all()).filter(m -> m.getState() == MigrationState.IGNORED).toList();
+    if (missing.isEmpty()) {
+      inOrder.migrate();
+      return;
+    }
+    List<String> unsafe = missing.stream()
+        .filter(m -> !ORDER_INDEPENDENT.contains(m.getVersion().getVersion()))
+        .map(m -> "V" + m.getVersion().getVersion() + " (" + m.getDescription() + ")")
+        .toList();
+    if (!unsafe.isEmpty()) {
+      throw new StoreException("the store at " + describe(config) + " has schema migrations up to V"
+          + info.current().getVersion().getVersion() + " applied but not " + String.join(", ", unsafe)
+          + ", which cannot safely be applied after later ones: the store was not opened and nothing was changed"
+          + " (it was written by a build whose migrations differ from this one's: open it with that build, 'lethe"
+          + " export' its ledger and 'lethe import' it into a new store, with the deployment.key 'lethe store"
+          + " export-key' writes)");
+    }
+    flyway(ds, true).migrate();
+  }
+
+  private static Flyway flyway(HikariDataSource ds, boolean outOfOrder) {
+    return Flyway.configure()
+        .dataSource(ds)
+        .locations("classpath:db/lethe")
+        .table(SCHEMA_HISTORY)
+        .outOfOrder(outOfOrder)
+        .load();
   }
 
   /**

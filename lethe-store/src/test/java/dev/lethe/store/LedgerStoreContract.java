@@ -991,4 +991,87 @@ abstract class LedgerStoreContract {
       }
     }
   }
+
+  /**
+   * The versions in the store's Flyway history, in the order they were applied, and whether each
+   * succeeded (without the row of no version Flyway writes on H2 when it creates the schema).
+   */
+  private List<String> appliedMigrations(StoreConfig config) throws Exception {
+    List<String> applied = new ArrayList<>();
+    try (Connection c = fixture().raw(config);
+        Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery(
+            "SELECT version, success FROM lethe_schema_history WHERE version IS NOT NULL ORDER BY installed_rank")) {
+      while (rs.next()) {
+        applied.add("V" + rs.getString(1) + (rs.getBoolean(2) ? "" : " failed"));
+      }
+    }
+    return applied;
+  }
+
+  /**
+   * Main held V4 without V3 for a while (V4 landed first, V3 was rebased on top), so a store a
+   * build of that window wrote has V1, V2 and V4. Made here from a current store by removing what
+   * V3 created and its history row.
+   */
+  private StoreConfig storeWithoutV3() throws Exception {
+    StoreConfig config = fixture().freshConfig();
+    try (LedgerStore store = LedgerStore.open(config)) {
+      store.append(POLICY, null);
+      store.registerSnapshotRoot(Path.of("/srv/snapshots"));
+    }
+    try (Connection c = fixture().raw(config);
+        Statement s = c.createStatement()) {
+      s.execute("DROP TABLE snapshot_record");
+      s.execute("DELETE FROM lethe_schema_history WHERE version = '3'");
+    }
+    assertThat(appliedMigrations(config)).containsExactly("V1", "V2", "V4");
+    return config;
+  }
+
+  @Test
+  void aStoreWrittenWithV4ButNotV3GetsV3AfterV4AndWorksAsAnyStore() throws Exception {
+    StoreConfig config = storeWithoutV3();
+    Path root = Path.of("/srv/snapshots");
+    Instant asOf = Instant.parse("2024-10-01T00:00:00Z");
+    // Reading opens it too: V3 is independent of V4, so it is applied after it.
+    try (LedgerStore store = LedgerStore.openExisting(config)) {
+      assertThat(store.eventCount()).isEqualTo(1);
+      assertThat(store.recordedSnapshots()).isEmpty();
+      assertThat(store.recordSnapshot(root, "s-1", "genai-training", asOf)).isTrue();
+      assertThat(store.verifyAudit().problems()).isEmpty();
+    }
+    assertThat(appliedMigrations(config)).containsExactly("V1", "V2", "V4", "V3");
+    // Flyway validates the out-of-order history on every later open, and it passes.
+    try (LedgerStore store = LedgerStore.open(config)) {
+      assertThat(store.recordedSnapshots()).extracting(RecordedSnapshot::snapshot).containsExactly("s-1");
+      // The table is the one V3 makes: its records go with their root.
+      assertThat(store.unregisterSnapshotRoot(root)).isTrue();
+      assertThat(store.recordedSnapshots()).isEmpty();
+    }
+    assertThat(appliedMigrations(config)).containsExactly("V1", "V2", "V4", "V3");
+  }
+
+  @Test
+  void aStoreMissingAMigrationThatMustPrecedeLaterOnesIsRefusedAndUnchanged() throws Exception {
+    StoreConfig config = storeWithoutV3();
+    // V2 (snapshot roots) missing below V4: V3 references its table, so it cannot simply come later.
+    try (Connection c = fixture().raw(config);
+        Statement s = c.createStatement()) {
+      s.execute("DELETE FROM lethe_schema_history WHERE version = '2'");
+    }
+    for (boolean create : List.of(true, false)) {
+      assertThatThrownBy(() -> {
+        try (LedgerStore store = create ? LedgerStore.open(config) : LedgerStore.openExisting(config)) {
+          store.eventCount();
+        }
+      })
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("the store at " + JdbcLedgerStore.describe(config))
+          .hasMessageContaining("up to V4 applied but not V2 (snapshot roots)")
+          .hasMessageContaining("nothing was changed")
+          .hasMessageContaining("'lethe export'");
+      assertThat(appliedMigrations(config)).containsExactly("V1", "V4");
+    }
+  }
 }
