@@ -170,6 +170,12 @@ public final class ForgetQueue {
       }
     }
     o.put("new_snapshot", out.replacements().isEmpty() ? null : out.replacements().get(out.replacements().size() - 1).newSnapshot());
+    // Written only when counted, so an outcome recorded before counts were kept reads back without them.
+    ForgetRequest.Tally t = out.tally();
+    if (t != null) {
+      o.putObject("counts").put("snapshots_rebuilt", t.snapshotsRebuilt()).put("snapshots_left_alone", t.snapshotsLeftAlone())
+          .put("retired_snapshots_cleared", t.retiredSnapshotsCleared()).put("models_retrained", t.modelsRetrained());
+    }
   }
 
   static ForgetRequest fromJson(JsonNode o) {
@@ -205,7 +211,29 @@ public final class ForgetQueue {
     List<String> models = new ArrayList<>();
     o.get("affected_models").forEach(m -> models.add(m.asText()));
     return new Outcome(o.get("completed").isNull() ? null : Rfc3339.parseInstant(o.get("completed").asText()),
-        models, reps, o.get("verified").asBoolean(), text(o, "detail"));
+        models, reps, o.get("verified").asBoolean(), text(o, "detail"), tally(o.get("counts")));
+  }
+
+  /**
+   * The counts of an outcome, or null where none were recorded (an outcome written before counts
+   * were kept). Counts that are there but not whole numbers of 0 or more are refused rather than
+   * read as 0: a 0 read from a damaged file would tell a member nothing of theirs was held.
+   */
+  private static ForgetRequest.Tally tally(JsonNode counts) {
+    if (counts == null || counts.isNull()) {
+      return null;
+    }
+    return new ForgetRequest.Tally(count(counts, "snapshots_rebuilt"), count(counts, "snapshots_left_alone"),
+        count(counts, "retired_snapshots_cleared"), count(counts, "models_retrained"));
+  }
+
+  private static int count(JsonNode counts, String field) {
+    JsonNode v = counts.get(field);
+    if (v == null || !v.canConvertToInt() || !v.isIntegralNumber() || v.asInt() < 0) {
+      throw new IllegalArgumentException("a forget request's counts." + field + " must be a whole number, 0 or more; it is "
+          + (v == null ? "missing" : v.toString()));
+    }
+    return v.asInt();
   }
 
   private static String text(JsonNode n, String field) {

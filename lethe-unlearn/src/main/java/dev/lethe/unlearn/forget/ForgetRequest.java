@@ -194,13 +194,57 @@ public record ForgetRequest(
    * @param affectedModels models that held the member's data
    * @param replacements one entry per rebuilt snapshot and retrained model
    * @param verified whether every check of every replacement held
-   * @param detail a sentence for people (what was found, what failed)
+   * @param detail a sentence for people (what was found, what failed); its wording may change, so
+   *     programs read {@code tally} instead
+   * @param tally what the execution found, counted; null when it was not counted: an outcome
+   *     recorded before counts were kept, or an execution that failed before it could look
    */
   public record Outcome(
-      Instant completedAt, List<String> affectedModels, List<Replacement> replacements, boolean verified, String detail) {
+      Instant completedAt, List<String> affectedModels, List<Replacement> replacements, boolean verified, String detail,
+      Tally tally) {
     public Outcome {
       affectedModels = List.copyOf(affectedModels);
       replacements = List.copyOf(replacements);
+    }
+
+    /** An outcome without counts (as recorded before counts were kept). */
+    public Outcome(Instant completedAt, List<String> affectedModels, List<Replacement> replacements, boolean verified, String detail) {
+      this(completedAt, affectedModels, replacements, verified, detail, null);
+    }
+  }
+
+  /**
+   * What one execution of a request found, counted, so that readers (the server's member page,
+   * say) need not parse {@link Outcome#detail}. Counts cover that execution only; replacements of
+   * earlier executions of a reopened request are in {@link ForgetRequest#earlierReplacements}.
+   *
+   * @param snapshotsRebuilt snapshots holding data the request covers that were rebuilt without the member
+   * @param snapshotsLeftAlone snapshots holding the member that the request does not cover and left
+   *     alone: as of its receipt or later, with the ledger allowing the member at their as-of (a
+   *     member who consented again)
+   * @param retiredSnapshotsCleared snapshots already retired by forgetting whose deleted files (or
+   *     whose models' artefacts) were back and were deleted again
+   * @param modelsRetrained models retrained from the rebuilt snapshots
+   */
+  public record Tally(int snapshotsRebuilt, int snapshotsLeftAlone, int retiredSnapshotsCleared, int modelsRetrained) {
+    public Tally {
+      if (snapshotsRebuilt < 0 || snapshotsLeftAlone < 0 || retiredSnapshotsCleared < 0 || modelsRetrained < 0) {
+        throw new IllegalArgumentException("a forget tally counts things, so none of its counts is negative: " + snapshotsRebuilt
+            + ", " + snapshotsLeftAlone + ", " + retiredSnapshotsCleared + ", " + modelsRetrained);
+      }
+    }
+
+    /** Whether no snapshot or model held the member at all: nothing rebuilt, left alone, deleted again or retrained. */
+    public boolean nothingHeld() {
+      return snapshotsRebuilt == 0 && snapshotsLeftAlone == 0 && retiredSnapshotsCleared == 0 && modelsRetrained == 0;
+    }
+
+    /**
+     * Whether snapshots held the member but only ones the request does not cover (the member
+     * allowed the use again before they were built): nothing needed removing.
+     */
+    public boolean onlyLeftAlone() {
+      return snapshotsLeftAlone > 0 && snapshotsRebuilt == 0 && retiredSnapshotsCleared == 0 && modelsRetrained == 0;
     }
   }
 

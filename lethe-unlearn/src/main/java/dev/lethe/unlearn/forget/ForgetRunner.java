@@ -530,7 +530,11 @@ public final class ForgetRunner {
       Set<String> models = new LinkedHashSet<>();
       r.reopenings().stream().reduce((a, b) -> b).ifPresent(last -> models.addAll(last.previous().affectedModels()));
       models.addAll(modelsOf.get(r.id()));
-      queue.save(r.executed(status, new Outcome(now, List.copyOf(models), allReps, verified, detail)));
+      // Counted for readers that must not parse the detail; not when the request failed before it could look.
+      ForgetRequest.Tally tally = failure != null ? null : new ForgetRequest.Tally(
+          (int) reps.stream().map(Replacement::oldSnapshot).distinct().count(), leftAlone.getOrDefault(r.id(), 0),
+          removedAgain.getOrDefault(r.id(), List.of()).size(), (int) reps.stream().map(Replacement::newModel).filter(java.util.Objects::nonNull).distinct().count());
+      queue.save(r.executed(status, new Outcome(now, List.copyOf(models), allReps, verified, detail, tally)));
       if (verified) {
         completed++;
       } else {

@@ -221,6 +221,8 @@ class ForgetRunnerTest {
     assertThat(queue.list()).singleElement().satisfies(r -> {
       assertThat(r.status()).isEqualTo(ForgetRequest.Status.COMPLETED);
       assertThat(r.outcome().detail()).contains("no snapshot or model");
+      assertThat(r.outcome().tally()).isEqualTo(new ForgetRequest.Tally(0, 0, 0, 0));
+      assertThat(r.outcome().tally().nothingHeld()).isTrue();
     });
   }
 
@@ -323,6 +325,9 @@ class ForgetRunnerTest {
     assertThat(m5.outcome().replacements()).as("only the snapshot as of before the signal")
         .singleElement().satisfies(rep -> assertThat(rep.oldSnapshot()).isEqualTo(june1.metadata().snapshot()));
     assertThat(m5.outcome().detail()).contains("1 snapshot(s) as of the request's receipt or later", "left alone");
+    assertThat(m5.outcome().tally()).as("counted, so that readers need not parse the sentence")
+        .isEqualTo(new ForgetRequest.Tally(1, 1, 0, 0));
+    assertThat(m5.outcome().tally().onlyLeftAlone()).isFalse();
     // The late withdrawal's member is not allowed at June 20, so that snapshot is covered too; the erasure covers both.
     assertThat(queue.find(derived.get(1).id()).orElseThrow().outcome().replacements()).hasSize(2);
     assertThat(queue.find(derived.get(2).id()).orElseThrow().outcome().replacements()).hasSize(2);
@@ -362,6 +367,7 @@ class ForgetRunnerTest {
     assertThat(failed.status()).isEqualTo(ForgetRequest.Status.FAILED);
     assertThat(failed.outcome().verified()).isFalse();
     assertThat(failed.outcome().detail()).contains("\"genai-trainin\" is not defined", "nothing was done");
+    assertThat(failed.outcome().tally()).as("a run that could not look counts nothing, not zeros").isNull();
     assertThat(snapshot.directory().resolve("FORGOTTEN.json")).doesNotExist();
 
     // A request completed as "verified" before runs refused it does not hold when checked again.

@@ -1,0 +1,86 @@
+package dev.lethe.unlearn.forget;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The stored form of forget requests: the run's counts are kept, and requests stored before counts were kept read back without them. */
+class ForgetQueueTest {
+
+  private static final Instant AT = Instant.parse("2025-03-03T10:00:00Z");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  private static ForgetRequest completed(ForgetRequest.Tally tally, String detail) {
+    return ForgetRequests.pending("m1", ForgetReason.WITHDRAWAL, "genai-training", AT)
+        .executed(ForgetRequest.Status.COMPLETED, new ForgetRequest.Outcome(AT, List.of(), List.of(), true, detail, tally));
+  }
+
+  @Test
+  void theCountsOfAnOutcomeAreStoredAndReadBack() throws Exception {
+    ForgetQueue queue = ForgetQueue.open(dir);
+    ForgetRequest r = completed(new ForgetRequest.Tally(0, 2, 0, 0), "any wording at all");
+    queue.save(r);
+    ForgetRequest back = queue.find(r.id()).orElseThrow();
+    assertThat(back).isEqualTo(r);
+    assertThat(back.outcome().tally().onlyLeftAlone()).isTrue();
+    assertThat(back.outcome().tally().nothingHeld()).isFalse();
+    assertThat(JSON.readTree(dir.resolve(r.id() + ".json").toFile()).get("counts").toString())
+        .isEqualTo("{\"snapshots_rebuilt\":0,\"snapshots_left_alone\":2,\"retired_snapshots_cleared\":0,\"models_retrained\":0}");
+  }
+
+  @Test
+  void anOutcomeStoredBeforeCountsWereKeptReadsBackWithoutCountsAndIsWrittenAsItWas() throws Exception {
+    ForgetQueue queue = ForgetQueue.open(dir);
+    ForgetRequest old = completed(null, "no snapshot or model held the member's data");
+    queue.save(old);
+    Path file = dir.resolve(old.id() + ".json");
+    assertThat(JSON.readTree(file.toFile()).has("counts")).as("nothing is written for an outcome without counts").isFalse();
+    ForgetRequest back = queue.find(old.id()).orElseThrow();
+    assertThat(back.outcome().tally()).isNull();
+    assertThat(back.outcome().detail()).isEqualTo("no snapshot or model held the member's data");
+    // A reopened request keeps its earlier outcome, counts and all.
+    ForgetRequest counted = completed(new ForgetRequest.Tally(1, 0, 0, 1), "removed");
+    ForgetRequest reopened = counted.reopened(AT.plusSeconds(60), List.of("back"));
+    queue.save(reopened);
+    assertThat(queue.find(reopened.id()).orElseThrow().reopenings().get(0).previous().tally())
+        .isEqualTo(new ForgetRequest.Tally(1, 0, 0, 1));
+  }
+
+  @Test
+  void damagedCountsAreRefusedRatherThanReadAsNothing() throws Exception {
+    ForgetQueue queue = ForgetQueue.open(dir);
+    ForgetRequest r = completed(new ForgetRequest.Tally(0, 0, 0, 0), "nothing");
+    queue.save(r);
+    Path file = dir.resolve(r.id() + ".json");
+    ObjectNode o = (ObjectNode) JSON.readTree(file.toFile());
+    ((ObjectNode) o.get("counts")).put("snapshots_left_alone", "two");
+    Files.writeString(file, o.toString());
+    assertThatThrownBy(() -> queue.find(r.id())).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("counts.snapshots_left_alone must be a whole number, 0 or more");
+    ((ObjectNode) o.get("counts")).remove("snapshots_left_alone");
+    Files.writeString(file, o.toString());
+    assertThatThrownBy(() -> queue.find(r.id())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missing");
+    ((ObjectNode) o.get("counts")).put("snapshots_left_alone", -1);
+    Files.writeString(file, o.toString());
+    assertThatThrownBy(queue::list).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aTallyCountsNothingNegative() {
+    assertThatThrownBy(() -> new ForgetRequest.Tally(0, -1, 0, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(new ForgetRequest.Tally(0, 0, 0, 0).nothingHeld()).isTrue();
+    assertThat(new ForgetRequest.Tally(0, 0, 0, 0).onlyLeftAlone()).isFalse();
+    assertThat(new ForgetRequest.Tally(1, 1, 0, 0).onlyLeftAlone()).isFalse();
+    assertThat(new ForgetRequest.Tally(0, 0, 1, 0).nothingHeld()).isFalse();
+  }
+}
