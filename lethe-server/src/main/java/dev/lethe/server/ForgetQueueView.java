@@ -41,21 +41,26 @@ public interface ForgetQueueView {
    * @param snapshotsRebuilt how many snapshots holding the member were rebuilt without them, over
    *     every execution of the request (0 while pending, or when none held the member)
    * @param modelsRetrained how many models trained on those snapshots were retrained and verified
+   * @param tally what the latest execution found, counted by the forget run; null while pending,
+   *     and for a request executed before runs counted (the server then claims nothing from it)
    */
   record ForgetRequest(
       String id, String member, String cause, String purpose, Instant requestedAt, Instant deadline, String status,
       boolean queued, Instant completedAt, Boolean verified, String detail, List<String> affectedModels, String newSnapshot,
-      List<Reopening> reopenings, int snapshotsRebuilt, int modelsRetrained) {
-    /**
-     * What a forget run records as the detail of a request when no snapshot or model held the
-     * member (lethe-unlearn's {@code ForgetRunner}); the server tells the member so only on this
-     * sentence and nothing removed, so a changed wording reads as "done", never as a wrong claim.
-     */
-    static final String NOTHING_HELD = "no snapshot or model held the member's data";
+      List<Reopening> reopenings, int snapshotsRebuilt, int modelsRetrained, Tally tally) {
 
     public ForgetRequest {
       affectedModels = List.copyOf(affectedModels);
       reopenings = List.copyOf(reopenings);
+    }
+
+    /** A request without counts (pending, or executed before runs counted). */
+    public ForgetRequest(
+        String id, String member, String cause, String purpose, Instant requestedAt, Instant deadline, String status,
+        boolean queued, Instant completedAt, Boolean verified, String detail, List<String> affectedModels, String newSnapshot,
+        List<Reopening> reopenings, int snapshotsRebuilt, int modelsRetrained) {
+      this(id, member, cause, purpose, requestedAt, deadline, status, queued, completedAt, verified, detail, affectedModels,
+          newSnapshot, reopenings, snapshotsRebuilt, modelsRetrained, null);
     }
 
     /** A request never reopened, with nothing rebuilt. */
@@ -63,18 +68,55 @@ public interface ForgetQueueView {
         String id, String member, String cause, String purpose, Instant requestedAt, Instant deadline, String status,
         boolean queued, Instant completedAt, Boolean verified, String detail, List<String> affectedModels, String newSnapshot) {
       this(id, member, cause, purpose, requestedAt, deadline, status, queued, completedAt, verified, detail, affectedModels,
-          newSnapshot, List.of(), 0, 0);
+          newSnapshot, List.of(), 0, 0, null);
     }
 
-    /** Whether the request is done and found nothing of the member's to remove: no snapshot, no model, nothing back. */
+    /**
+     * Whether the request is done and found nothing of the member's to remove: the run's counts
+     * say no snapshot or model held the member, and nothing was removed or came back. Fails
+     * closed: false without counts (a request executed before runs counted), whatever its detail says.
+     */
     public boolean nothingHeld() {
-      return "completed".equals(status) && snapshotsRebuilt == 0 && modelsRetrained == 0 && affectedModels.isEmpty()
-          && reopenings.isEmpty() && NOTHING_HELD.equals(detail);
+      return settledWithoutRemoving() && tally.nothingHeld();
+    }
+
+    /**
+     * Whether the request is done and every snapshot holding the member was left alone because
+     * the member allowed the use again before it was made: nothing needed removing. False
+     * without counts, as {@link #nothingHeld}.
+     */
+    public boolean onlyLeftAlone() {
+      return settledWithoutRemoving() && tally.onlyLeftAlone();
+    }
+
+    private boolean settledWithoutRemoving() {
+      return "completed".equals(status) && tally != null && snapshotsRebuilt == 0 && modelsRetrained == 0
+          && affectedModels.isEmpty() && reopenings.isEmpty();
     }
 
     /** Whether the request still needs work. */
     public boolean open() {
       return !"completed".equals(status);
+    }
+  }
+
+  /**
+   * What one execution of a forget request found, as the forget run counted it (lethe-unlearn's
+   * {@code ForgetRequest.Tally}); the server reads these, never the run's sentence.
+   *
+   * @param snapshotsRebuilt snapshots rebuilt without the member
+   * @param snapshotsLeftAlone snapshots holding the member that the request does not cover (made
+   *     after it was received, at a time the member allowed the use again) and were left alone
+   * @param retiredSnapshotsCleared snapshots forgetting had retired whose files were back and were deleted again
+   * @param modelsRetrained models retrained from the rebuilt snapshots
+   */
+  record Tally(int snapshotsRebuilt, int snapshotsLeftAlone, int retiredSnapshotsCleared, int modelsRetrained) {
+    boolean nothingHeld() {
+      return snapshotsRebuilt == 0 && snapshotsLeftAlone == 0 && retiredSnapshotsCleared == 0 && modelsRetrained == 0;
+    }
+
+    boolean onlyLeftAlone() {
+      return snapshotsLeftAlone > 0 && snapshotsRebuilt == 0 && retiredSnapshotsCleared == 0 && modelsRetrained == 0;
     }
   }
 

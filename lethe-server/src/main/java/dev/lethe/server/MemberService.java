@@ -337,6 +337,10 @@ final class MemberService {
     o.put("snapshots_rebuilt", r.snapshotsRebuilt());
     o.put("models_retrained", r.modelsRetrained());
     o.put("nothing_held", r.nothingHeld());
+    // Additive: snapshots that held the member but were left alone (the member allowed the use
+    // again before they were made), from the run's counts; 0 where the run did not count.
+    o.put("snapshots_left_alone", r.tally() == null ? 0 : r.tally().snapshotsLeftAlone());
+    o.put("only_left_alone", r.onlyLeftAlone());
     // Additive: a completed request a re-check found undone is pending again; the member is told why.
     o.put("reopened", !r.reopenings().isEmpty());
     ArrayNode reopenings = o.putArray("reopenings");

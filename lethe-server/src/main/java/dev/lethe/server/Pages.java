@@ -592,7 +592,8 @@ final class Pages {
   /**
    * A forget request's status as HTML: pending with the days left, or done with what was removed.
    * Says a model was retrained only when one was, and that nothing needed removing only when the
-   * run found none of the member's data ({@code nothing_held}).
+   * run's counts say so: none of the member's data held ({@code nothing_held}), or held only in
+   * snapshots made after the member allowed the use again ({@code only_left_alone}).
    */
   private static String forgetStatus(JsonNode f) {
     return switch (f.get("status").asText()) {
@@ -600,8 +601,13 @@ final class Pages {
         StringBuilder b = new StringBuilder("Done on ").append(when(f.get("completed_at")));
         int snapshots = f.path("snapshots_rebuilt").asInt(0);
         int models = f.path("models_retrained").asInt(0);
+        int leftAlone = f.path("snapshots_left_alone").asInt(0);
         if (f.path("nothing_held").asBoolean(false)) {
           b.append(": none of your data was in any training data snapshot or model; nothing needed removing.");
+        } else if (f.path("only_left_alone").asBoolean(false)) {
+          b.append(". Nothing needed removing: you allowed this use again before ")
+              .append(leftAlone == 1 ? "the training data snapshot holding your data was made, so it was left as it is."
+                  : "the " + leftAlone + " training data snapshots holding your data were made, so they were left as they are.");
         } else if (snapshots > 0) {
           b.append(": removed from ").append(count(snapshots, "training data snapshot", "training data snapshots")).append("; ");
           if (models == 0) {
@@ -610,6 +616,11 @@ final class Pages {
             b.append(models == 1 ? "the model" : "the " + models + " models").append(" trained on ").append(snapshots == 1 ? "it" : "them")
                 .append(models == 1 ? " was" : " were").append(" retrained without your data and checked against ")
                 .append(models == 1 ? "a model" : "models").append(" trained without it from the start.");
+          }
+          if (leftAlone > 0) {
+            b.append(' ').append(leftAlone == 1 ? "1 other training data snapshot, made after you allowed this use again, was"
+                : leftAlone + " other training data snapshots, made after you allowed this use again, were").append(" left as ")
+                .append(leftAlone == 1 ? "it is." : "they are.");
           }
         } else {
           b.append('.');

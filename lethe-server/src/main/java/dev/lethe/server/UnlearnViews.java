@@ -212,6 +212,12 @@ final class UnlearnViews implements ModelLineage, ForgetQueueView {
     return out;
   }
 
+  /** The run's counts of an outcome, or null where it has none (pending, or executed before runs counted). */
+  private static Tally tally(dev.lethe.unlearn.forget.ForgetRequest.Outcome o) {
+    var t = o == null ? null : o.tally();
+    return t == null ? null : new Tally(t.snapshotsRebuilt(), t.snapshotsLeftAlone(), t.retiredSnapshotsCleared(), t.modelsRetrained());
+  }
+
   /** The server's view of a lethe-unlearn request. */
   static ForgetRequest view(dev.lethe.unlearn.forget.ForgetRequest r, boolean queued) {
     var o = r.outcome();
@@ -227,6 +233,6 @@ final class UnlearnViews implements ModelLineage, ForgetQueueView {
     int retrained = (int) reps.stream().map(rep -> rep.newModel()).filter(Objects::nonNull).distinct().count();
     return new ForgetRequest(r.id(), r.member(), r.reason().word(), r.purpose(), r.receivedAt(), r.deadline(), r.status().word(),
         queued, completed, o == null ? null : o.verified(), o == null ? null : o.detail(),
-        o == null ? List.of() : o.affectedModels(), newSnapshot, reopenings, rebuilt, retrained);
+        o == null ? List.of() : o.affectedModels(), newSnapshot, reopenings, rebuilt, retrained, tally(o));
   }
 }

@@ -199,6 +199,56 @@ class ForgettingTest {
     assertThat(again.get("executed").asInt()).as("nothing is left to do").isZero();
   }
 
+  @Test
+  void aRequestWhoseSnapshotsWereAllMadeAfterTheMemberConsentedAgainSaysNothingNeededRemovingAndWhy() throws Exception {
+    t = new TestServer(dir, b -> b.forgetEvery(Duration.ZERO));
+    String alice = t.token("alice");
+    // Alice switches the purpose off (a retroactive withdrawal) and on again the next day; the
+    // snapshot and model are made after that, with her consent.
+    assertThat(t.send("PUT", "/v1/members/alice/settings/genai-training", alice, "{\"choice\":\"withdraw\"}").status()).isEqualTo(200);
+    t.clock.advance(Duration.ofDays(1));
+    // Tokens last an hour: each call after the clock moves on signs in afresh.
+    alice = t.token("alice");
+    assertThat(t.send("PUT", "/v1/members/alice/settings/genai-training", alice, "{\"choice\":\"grant\"}").status()).isEqualTo(200);
+    t.clock.advance(Duration.ofHours(1));
+    t.publishSnapshotAndModel(t.clock.instant());
+    t.clock.advance(Duration.ofHours(1));
+
+    TestServer.Response run = t.send("POST", "/v1/admin/forget/run", t.token(Role.ADMIN), null);
+    assertThat(run.status()).as(run.body()).isEqualTo(200);
+    JsonNode request = t.get("/v1/members/alice/data-usage", t.token("alice")).json().get("forget_requests").get(0);
+    assertThat(request.get("cause").asText()).isEqualTo("withdrawal");
+    assertThat(request.get("status").asText()).isEqualTo("completed");
+    assertThat(request.get("snapshots_rebuilt").asInt()).isZero();
+    assertThat(request.get("snapshots_left_alone").asInt()).isEqualTo(1);
+    assertThat(request.get("only_left_alone").asBoolean()).isTrue();
+    assertThat(request.get("nothing_held").asBoolean()).as("a snapshot did hold her data").isFalse();
+
+    String page = page("alice");
+    assertThat(page).contains("<td>Done on <time datetime=\"2025-03-04T12:00:00Z\">4 March 2025, 12:00 UTC</time>. Nothing needed removing:"
+        + " you allowed this use again before the training data snapshot holding your data was made, so it was left as it is.</td>")
+        .doesNotContain("none of your data was in any").doesNotContain("was retrained");
+  }
+
+  @Test
+  void aRequestExecutedBeforeRunsCountedClaimsNothingWhateverItsSentenceSays() throws Exception {
+    t = new TestServer(dir, b -> b.forgetEvery(Duration.ZERO));
+    // As a run before counts were kept stored it: the sentence the server once matched, and no counts.
+    var old = dev.lethe.unlearn.forget.ForgetRequests.pending("bob", dev.lethe.unlearn.forget.ForgetReason.MANUAL, null,
+        TestServer.NOW).executed(dev.lethe.unlearn.forget.ForgetRequest.Status.COMPLETED,
+        new dev.lethe.unlearn.forget.ForgetRequest.Outcome(TestServer.NOW, java.util.List.of(), java.util.List.of(), true,
+            "no snapshot or model held the member's data"));
+    dev.lethe.unlearn.forget.ForgetQueue.open(dir.resolve("data").resolve("forget")).save(old);
+
+    JsonNode request = t.get("/v1/members/bob/data-usage", t.token("bob")).json().get("forget_requests").get(0);
+    assertThat(request.get("status").asText()).isEqualTo("completed");
+    assertThat(request.get("nothing_held").asBoolean()).isFalse();
+    assertThat(request.get("only_left_alone").asBoolean()).isFalse();
+    assertThat(request.get("snapshots_left_alone").asInt()).isZero();
+    assertThat(page("bob")).contains("<td>Done on <time datetime=\"2025-03-03T10:00:00Z\">3 March 2025, 10:00 UTC</time>.</td>")
+        .doesNotContain("nothing needed removing").doesNotContain("Nothing needed removing");
+  }
+
   /** The member's page, as their browser gets it. */
   private String page(String member) throws Exception {
     HttpResponse<String> r = t.http.send(HttpRequest.newBuilder(URI.create(t.base() + "/privacy"))
