@@ -667,6 +667,28 @@ final class Pages {
     return rfc3339 == null || rfc3339.isNull() ? "" : when(Rfc3339.parseInstant(rfc3339.asText()));
   }
 
+  private static final DateTimeFormatter ADMIN_MINUTE = DateTimeFormatter.ofPattern("d MMM uuuu HH:mm 'UTC'", Locale.ENGLISH)
+      .withZone(ZoneOffset.UTC);
+
+  /**
+   * A timestamp of an admin's table, as HTML: to the minute in UTC ("24 Nov 2026 21:05 UTC") in a
+   * {@code time} element whose {@code datetime} keeps the exact value as the API gives it; empty
+   * for null, and a value that is not RFC 3339 is shown as it is (escaped) rather than dropped.
+   */
+  static String stamp(JsonNode rfc3339) {
+    if (rfc3339 == null || rfc3339.isNull() || rfc3339.asText().isEmpty()) {
+      return "";
+    }
+    String raw = rfc3339.asText();
+    Instant at;
+    try {
+      at = Rfc3339.parseInstant(raw);
+    } catch (RuntimeException notAnInstant) {
+      return esc(raw);
+    }
+    return "<time datetime=\"" + esc(raw) + "\">" + esc(ADMIN_MINUTE.format(at)) + "</time>";
+  }
+
   private static String days(long left) {
     return left < 0 ? "overdue by " + (-left) + " days" : left + " days left";
   }
@@ -708,13 +730,13 @@ final class Pages {
         .append("<p>In force now: <strong>").append(esc(pol.path("current").isNull() ? "none" : pol.get("current").asText())).append("</strong></p>")
         .append("<table><thead><tr><th scope=\"col\">Version</th><th scope=\"col\">Effective</th><th scope=\"col\">Published</th><th scope=\"col\">Notice days</th></tr></thead><tbody>");
     for (JsonNode e : pol.get("policies")) {
-      b.append("<tr><td>").append(esc(e.get("version").asText())).append("</td><td>").append(esc(e.get("effective").asText()))
-          .append("</td><td>").append(esc(e.get("published_at").asText())).append("</td><td>").append(e.get("notice_days").asLong()).append("</td></tr>");
+      b.append("<tr><td>").append(esc(e.get("version").asText())).append("</td><td>").append(stamp(e.get("effective")))
+          .append("</td><td>").append(stamp(e.get("published_at"))).append("</td><td>").append(e.get("notice_days").asLong()).append("</td></tr>");
     }
     b.append("</tbody></table>");
     if (preview != null) {
       b.append("<div class=\"notice\" role=\"status\"><h3>Preview of ").append(esc(preview.get("version").asText())).append("</h3>")
-          .append("<p id=\"preview-count\">On ").append(esc(preview.get("effective").asText())).append(", decisions change for <strong>")
+          .append("<p id=\"preview-count\">On ").append(stamp(preview.get("effective"))).append(", decisions change for <strong>")
           .append(preview.get("members_changing").asInt()).append("</strong> of ").append(preview.get("members").asInt()).append(" members.</p><ul>");
       preview.get("transitions").fields().forEachRemaining(t ->
           b.append("<li>").append(esc(t.getKey())).append(": ").append(t.getValue().asInt()).append("</li>"));
@@ -752,7 +774,7 @@ final class Pages {
       boolean pending = o.get("status").asText().equals("pending");
       b.append("<tr><td>").append(esc(o.get("member").asText())).append("</td><td>").append(esc(o.get("purpose").asText()))
           .append("</td><td class=\"objection-reason\">").append(esc(o.get("reason").asText())).append("</td><td>")
-          .append(esc(o.get("filed_at").asText())).append("</td><td>").append(esc(o.get("deadline").asText()));
+          .append(stamp(o.get("filed_at"))).append("</td><td>").append(stamp(o.get("deadline")));
       if (pending) {
         b.append("<br><span class=\"").append(days < 0 ? "overdue" : "countdown").append("\">")
             .append(days < 0 ? "overdue by " + (-days) + " days" : days + " days left").append("</span>");
@@ -771,10 +793,10 @@ final class Pages {
     JsonNode schedule = queue.get("schedule");
     b.append("<section id=\"forget\" aria-labelledby=\"forget-h\"><h2 id=\"forget-h\">Forget queue</h2><p>")
         .append(schedule.get("every").isNull() ? "Scheduled runs are off."
-            : "Runs every " + esc(schedule.get("every").asText()) + "; next at " + esc(schedule.get("next_run").asText("")) + ".");
+            : "Runs every " + esc(schedule.get("every").asText()) + "; next at " + stamp(schedule.get("next_run")) + ".");
     JsonNode last = schedule.get("last_run");
     if (!last.isNull()) {
-      b.append(" Last run (").append(esc(last.get("trigger").asText())).append(") ended ").append(esc(last.get("finished_at").asText()))
+      b.append(" Last run (").append(esc(last.get("trigger").asText())).append(") ended ").append(stamp(last.get("finished_at")))
           .append(last.get("error").isNull()
               ? ": " + last.path("completed").asInt() + " completed, " + last.path("failed").asInt() + " failed."
               : ": <span class=\"overdue\">" + esc(last.get("error").asText()) + "</span>");
@@ -790,8 +812,8 @@ final class Pages {
       for (JsonNode r : queue.get("requests")) {
         long days = r.get("days_left").asLong();
         b.append("<tr><td>").append(esc(r.get("id").asText())).append("</td><td>").append(esc(r.get("member").asText()))
-            .append("</td><td>").append(esc(r.get("cause").asText())).append("</td><td>").append(esc(r.get("requested_at").asText()))
-            .append("</td><td>").append(esc(r.get("deadline").asText())).append("<br><span class=\"").append(days < 0 ? "overdue" : "countdown")
+            .append("</td><td>").append(esc(r.get("cause").asText())).append("</td><td>").append(stamp(r.get("requested_at")))
+            .append("</td><td>").append(stamp(r.get("deadline"))).append("<br><span class=\"").append(days < 0 ? "overdue" : "countdown")
             .append("\">").append(days(days)).append("</span></td><td>").append(esc(r.get("status").asText()))
             .append(r.get("queued").asBoolean() ? "" : " (not yet queued)").append("</td></tr>");
       }
@@ -812,7 +834,7 @@ final class Pages {
       b.append("<p>No re-check yet: after every forget run, each request completed before it is checked again.</p></div>");
       return;
     }
-    b.append("<p>Last re-check at ").append(esc(recheck.get("at").asText())).append(": ");
+    b.append("<p>Last re-check at ").append(stamp(recheck.get("at"))).append(": ");
     if (!recheck.get("error").isNull()) {
       b.append("<span class=\"overdue\">").append(esc(recheck.get("error").asText())).append("</span></p></div>");
       return;
