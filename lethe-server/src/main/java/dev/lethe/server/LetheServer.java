@@ -22,9 +22,10 @@ import java.util.concurrent.TimeUnit;
  * ServerConfig.Builder#forgetEvery}) and runs an admin starts, one at a time.
  *
  * <p>Every error of the API ({@code /v1}) is an RFC 9457 problem ({@code application/problem+json});
- * on the pages' routes the same error is an HTML page with the same status, the problem's detail
- * in words and a link back (a refused policy or objection form comes back filled in, with the
- * reason); see {@link Pages#answersWithPage}. Bad input of any kind gets a 4xx and changes
+ * on the pages' routes, and at addresses no route has, the same error is an HTML page with the
+ * same status, the problem's detail in words and a link back (a refused policy or objection form
+ * comes back filled in, with the reason); see {@link Pages#answersWithPage}. Jetty's own errors
+ * (malformed requests, headers too large) follow the same split ({@link Problems.JettyHandler}). Bad input of any kind gets a 4xx and changes
  * nothing; a 5xx means the server or its database failed.
  */
 public final class LetheServer implements AutoCloseable {
@@ -107,8 +108,12 @@ public final class LetheServer implements AutoCloseable {
 
       c.routes.exception(Pages.SignedOut.class, (e, ctx) -> ctx.attribute(Problems.WRITTEN, Boolean.TRUE));
       c.routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, pages, e.status(), e.slug(), e.title(), e.detail()));
-      c.routes.exception(HttpResponseException.class, (e, ctx) ->
-          problem(ctx, pages, e.getStatus(), Problems.slugFor(e.getStatus()), Problems.titleFor(e.getStatus()), e.getMessage()));
+      c.routes.exception(HttpResponseException.class, (e, ctx) -> {
+        int status = e.getStatus();
+        // Javalin's router words ("Endpoint GET /x not found") are for developers; a page says it in plain words.
+        String detail = (status == 404 || status == 405) && Pages.answersWithPage(ctx) ? routeMiss(status, ctx) : e.getMessage();
+        problem(ctx, pages, status, Problems.slugFor(status), Problems.titleFor(status), detail);
+      });
       c.routes.exception(Exception.class, (e, ctx) -> {
         // The only path to a 5xx: a failure of the server or its database, never of the input.
         System.err.println("lethe-server: " + ctx.method() + " " + ctx.path() + " failed: " + e);
@@ -117,8 +122,7 @@ public final class LetheServer implements AutoCloseable {
       for (int status : new int[] {404, 405}) {
         c.routes.error(status, ctx -> {
           if (ctx.attribute(Problems.WRITTEN) == null) {
-            problem(ctx, pages, status, Problems.slugFor(status), Problems.titleFor(status),
-                status == 404 ? "nothing is at this address" : "this address does not take " + ctx.method() + " requests");
+            problem(ctx, pages, status, Problems.slugFor(status), Problems.titleFor(status), routeMiss(status, ctx));
           }
         });
       }
@@ -140,6 +144,11 @@ public final class LetheServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /** Why no route answered (404 or 405), in words. */
+  private static String routeMiss(int status, Context ctx) {
+    return status == 404 ? "nothing is at this address" : "this address does not take " + ctx.method() + " requests";
   }
 
   /** Writes an error: problem JSON for the API and other clients, an HTML page on the pages' routes ({@link Pages#answersWithPage}). */

@@ -285,6 +285,9 @@ final class Pages {
 
   private static final List<String> PAGE_ROOTS = List.of("/login", "/logout", "/privacy", "/admin", "/audit");
 
+  /** The server's routes for programs rather than people (besides {@code /v1}): their errors stay problems unless HTML is asked for. */
+  private static final List<String> MACHINE_ROOTS = List.of("/health", "/metrics", "/openapi.json", "/.well-known", "/assets");
+
   /** Whether the path is one of the pages' routes (as opposed to {@code /v1}, assets and the like). */
   static boolean isPagePath(String path) {
     return path.equals("/") || PAGE_ROOTS.stream().anyMatch(r -> path.equals(r) || path.startsWith(r + "/"));
@@ -292,21 +295,32 @@ final class Pages {
 
   /**
    * Whether an error on this request is answered with an HTML page rather than a problem
-   * document. By route first: the API under {@code /v1} always gets problem JSON; the pages'
-   * routes get a page unless the client asks for JSON and not HTML (a script); any other path
-   * (an unknown one, say) gets a page only when the client accepts HTML.
+   * document ({@link #answersWithPage(String, String)} of its path and Accept header).
    */
   static boolean answersWithPage(Context ctx) {
-    String path = ctx.path();
+    return answersWithPage(ctx.path(), ctx.header("Accept"));
+  }
+
+  /**
+   * Whether an error is answered with an HTML page rather than a problem document, by route
+   * first: the API under {@code /v1} always gets problem JSON; the routes for programs
+   * ({@code /health}, {@code /metrics}, {@code /openapi.json}, {@code /.well-known/…}, assets)
+   * get a page only when the client accepts HTML; every other path, the pages' routes and
+   * addresses that match no route alike (a mistyped page, say), gets a page unless the client
+   * asks for JSON and not HTML (a script).
+   *
+   * @param path the request's path
+   * @param accept the request's Accept header, or null
+   */
+  static boolean answersWithPage(String path, String accept) {
+    boolean html = accept != null && (accept.contains("text/html") || accept.contains("application/xhtml+xml"));
     if (path.equals("/v1") || path.startsWith("/v1/")) {
       return false;
     }
-    String accept = ctx.header("Accept");
-    boolean html = accept != null && (accept.contains("text/html") || accept.contains("application/xhtml+xml"));
-    if (isPagePath(path)) {
-      return html || accept == null || !accept.contains("json");
+    if (MACHINE_ROOTS.stream().anyMatch(r -> path.equals(r) || path.startsWith(r + "/"))) {
+      return html;
     }
-    return html;
+    return html || accept == null || !accept.contains("json");
   }
 
   /**
@@ -316,6 +330,16 @@ final class Pages {
   void errorPage(Context ctx, int status, String detail) {
     Principal p = auth.page(ctx);
     String[] back = backLink(ctx, p);
+    ctx.attribute(Problems.WRITTEN, Boolean.TRUE);
+    ctx.status(status).html(errorDocument(status, detail, p, p == null ? "" : auth.csrf(ctx), back[0], back[1]));
+  }
+
+  /**
+   * The error page's HTML, as {@link #errorPage} writes it; also what Jetty's own errors (requests
+   * refused before any route sees them) answer on the pages' routes, there without a visitor
+   * ({@code who} null) and with a link to the start page.
+   */
+  static String errorDocument(int status, String detail, Principal who, String csrf, String backHref, String backText) {
     StringBuilder b = new StringBuilder();
     b.append("<p class=\"error\" role=\"alert\" id=\"error-detail\">").append(esc(sentence(detail))).append("</p>");
     if (status == 403 && detail.contains("security token")) {
@@ -323,10 +347,9 @@ final class Pages {
     } else if (status < 500) {
       b.append("<p>Nothing was changed.</p>");
     }
-    b.append("<p><a id=\"error-back\" href=\"").append(esc(back[0])).append("\">").append(esc(back[1])).append("</a></p>")
+    b.append("<p><a id=\"error-back\" href=\"").append(esc(backHref)).append("\">").append(esc(backText)).append("</a></p>")
         .append("<p class=\"status\">HTTP status ").append(status).append("</p>");
-    ctx.attribute(Problems.WRITTEN, Boolean.TRUE);
-    ctx.status(status).html(Html.page(errorTitle(status), p, p == null ? "" : auth.csrf(ctx), b.toString()));
+    return Html.page(errorTitle(status), who, csrf, b.toString());
   }
 
   private static String errorTitle(int status) {

@@ -66,12 +66,17 @@ final class Problems {
 
   /**
    * Jetty's own errors (request lines or headers too large, malformed requests) happen before
-   * Javalin sees the request; this handler answers them as problems too.
+   * Javalin sees the request; this handler answers them as Javalin's routes would: a problem on
+   * the API and for scripts, the pages' error page elsewhere ({@link Pages#answersWithPage(String, String)}).
    */
   static final class JettyHandler extends ErrorHandler {
 
+    /** The path Jetty gives a request whose request line it could not read. */
+    private static final String UNREADABLE = "/badMessage";
+
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+      // No request here (not even a path), so the answer cannot be matched to a route: a problem, as the API gives.
       fields.put(HttpHeader.CONTENT_TYPE, MEDIA_TYPE);
       String detail = reason == null ? titleFor(status) : reason;
       return ByteBuffer.wrap(json(status, slugFor(status), titleFor(status), detail, null).toString().getBytes(StandardCharsets.UTF_8));
@@ -82,11 +87,35 @@ final class Problems {
       int status = response.getStatus() > 0 ? response.getStatus() : 500;
       Object message = request.getAttribute(ERROR_MESSAGE);
       String detail = message instanceof String s && !s.isEmpty() ? s : titleFor(status);
-      byte[] body = json(status, slugFor(status), titleFor(status), detail, request.getHttpURI().getPath())
-          .toString().getBytes(StandardCharsets.UTF_8);
-      response.getHeaders().put(HttpHeader.CONTENT_TYPE, MEDIA_TYPE);
+      String path = request.getHttpURI() == null ? null : request.getHttpURI().getPath();
+      boolean unreadable = path == null || UNREADABLE.equals(path);
+      byte[] body;
+      // Jetty hands over no headers with these errors, so the route alone decides. A request line
+      // it could not read (too long, a bad %-escape) has no route to go by: it may be an API call,
+      // whose contract is a problem document, so it gets one.
+      if (!unreadable && Pages.answersWithPage(path, request.getHeaders().get(HttpHeader.ACCEPT))) {
+        // Signed out on purpose: nothing of the request (its session cookie included) is trusted here.
+        body = Pages.errorDocument(status, pageDetail(status, detail), null, "", "/", "Go to the start page")
+            .getBytes(StandardCharsets.UTF_8);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html;charset=utf-8");
+      } else {
+        body = json(status, slugFor(status), titleFor(status), detail, unreadable ? null : path).toString()
+            .getBytes(StandardCharsets.UTF_8);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, MEDIA_TYPE);
+      }
       response.write(true, ByteBuffer.wrap(body), callback);
       return true;
+    }
+
+    /** Jetty's reason ("Bad Request", "Invalid Content-Length Value") in words for a person. */
+    private static String pageDetail(int status, String reason) {
+      return switch (status) {
+        case 400 -> titleFor(400).equals(reason) ? "the browser sent a request the server could not read"
+            : "the browser sent a request the server could not read (" + reason + ")";
+        case 414 -> "the address is too long";
+        case 431 -> "the request's headers are too large; clearing this site's cookies may help";
+        default -> reason;
+      };
     }
   }
 }

@@ -2,6 +2,8 @@ package dev.lethe.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -169,6 +171,104 @@ class PageErrorsTest {
     HttpResponse<String> out = t.http.send(HttpRequest.newBuilder(URI.create(t.base() + "/logout")).header("Accept", "text/html").build(),
         HttpResponse.BodyHandlers.ofString());
     assertErrorPage(out, 405, "/login");
+  }
+
+  @Test
+  void addressesNoRouteHasArePagesOffTheApiAndProblemsOnIt() throws Exception {
+    // No Accept header (curl, a link followed by a simple client): a page for a mistyped page address.
+    HttpResponse<String> nowhere = get("/nowhere", bob, null);
+    assertErrorPage(nowhere, 404, "/privacy");
+    assertThat(nowhere.body()).contains("<h1>Not found</h1>", "Nothing is at this address.");
+    assertErrorPage(get("/privacy/no/such/page", bob, null), 404, "/privacy");
+    HttpResponse<String> delete = t.http.send(HttpRequest.newBuilder(URI.create(t.base() + "/privacy"))
+        .header("Cookie", Auth.COOKIE + "=" + bob).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    assertErrorPage(delete, 405, "/privacy");
+    assertThat(delete.body()).contains("<h1>Not available this way</h1>", "This address does not take DELETE requests.");
+
+    // The API keeps its problems, whatever is accepted; so do the routes for programs unless HTML is asked for.
+    assertProblem(get("/v1/nowhere", bob, null), 404, "/not-found");
+    assertProblem(get("/v1/nowhere", bob, "text/html"), 404, "/not-found");
+    assertProblem(t.http.send(HttpRequest.newBuilder(URI.create(t.base() + "/health")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+        HttpResponse.BodyHandlers.ofString()), 405, "/method-not-allowed");
+    assertProblem(get("/nowhere", bob, "application/json"), 404, "/not-found");
+    assertErrorPage(t.http.send(HttpRequest.newBuilder(URI.create(t.base() + "/health")).header("Accept", "text/html")
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()), 405, "/login");
+  }
+
+  @Test
+  void requestsJettyRefusesBeforeAnyRouteArePagesOffTheApiAndProblemsOnIt() throws Exception {
+    // A Content-Length that is not a number: Jetty answers before Javalin sees the request.
+    String badLength = "Content-Length: abc\r\n";
+    Raw page = raw("GET", "/privacy", badLength);
+    assertThat(page.status()).as(page.head()).isEqualTo(400);
+    assertThat(page.contentType()).startsWith("text/html");
+    assertThat(page.body()).startsWith("<!doctype html>").contains("<h1>That request was not valid</h1>", "id=\"error-detail\"",
+        "The browser sent a request the server could not read (Invalid Content-Length Value).", "HTTP status 400",
+        "id=\"error-back\" href=\"/\"").doesNotContain("\"type\":");
+    Raw api = raw("GET", "/v1/members/bob/settings", badLength + "Accept: text/html\r\n");
+    assertThat(api.status()).isEqualTo(400);
+    assertThat(api.contentType()).startsWith(Problems.MEDIA_TYPE);
+    assertThat(Json.MAPPER.readTree(api.body()).get("type").asText()).endsWith("/bad-request");
+    assertThat(Json.MAPPER.readTree(api.body()).get("instance").asText()).isEqualTo("/v1/members/bob/settings");
+
+    // Headers past the server's limit: the same split.
+    String huge = "X-Filler: " + "a".repeat(20_000) + "\r\n";
+    Raw bigPage = raw("GET", "/admin", huge);
+    assertThat(bigPage.status()).isEqualTo(431);
+    assertThat(bigPage.contentType()).startsWith("text/html");
+    assertThat(bigPage.body()).contains("<h1>Too much was sent</h1>", "HTTP status 431");
+    Raw bigApi = raw("GET", "/v1/members/bob/settings", huge);
+    assertThat(bigApi.status()).isEqualTo(431);
+    assertThat(bigApi.contentType()).startsWith(Problems.MEDIA_TYPE);
+
+    // A request line Jetty cannot read (a bad %-escape) comes with no path and no headers: it may
+    // be an API call, so it keeps the API's problem document.
+    Raw unreadable = raw("GET", "/privacy/%zz", "Accept: text/html,application/xhtml+xml,*/*;q=0.8\r\n");
+    assertThat(unreadable.status()).isEqualTo(400);
+    assertThat(unreadable.contentType()).startsWith(Problems.MEDIA_TYPE);
+    assertThat(Json.MAPPER.readTree(unreadable.body()).get("type").asText()).endsWith("/bad-request");
+
+    // The routes for programs keep their problems.
+    Raw health = raw("GET", "/health", badLength);
+    assertThat(health.status()).isEqualTo(400);
+    assertThat(health.contentType()).startsWith(Problems.MEDIA_TYPE);
+  }
+
+  /** A response read off the wire. */
+  record Raw(int status, String head, String body) {
+    String contentType() {
+      for (String line : head.split("\r\n")) {
+        if (line.regionMatches(true, 0, "Content-Type:", 0, 13)) {
+          return line.substring(13).trim();
+        }
+      }
+      return "";
+    }
+  }
+
+  /**
+   * Sends a request as written (the HTTP client refuses to send malformed ones) and reads the
+   * whole answer; {@code headers} are extra header lines, each ending in CRLF.
+   */
+  Raw raw(String method, String target, String headers) throws Exception {
+    try (Socket s = new Socket("127.0.0.1", t.server.port())) {
+      s.setSoTimeout(10_000);
+      OutputStream out = s.getOutputStream();
+      out.write((method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + headers + "\r\n")
+          .getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      int split = response.indexOf("\r\n\r\n");
+      assertThat(split).as(response).isPositive();
+      String head = response.substring(0, split);
+      return new Raw(Integer.parseInt(head.substring(9, 12)), head, response.substring(split + 4));
+    }
+  }
+
+  static void assertProblem(HttpResponse<String> r, int status, String typeEnd) throws Exception {
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+    assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith(Problems.MEDIA_TYPE);
+    assertThat(Json.MAPPER.readTree(r.body()).get("type").asText()).endsWith(typeEnd);
   }
 
   @Test
