@@ -243,6 +243,36 @@ class ModelCommandsTest {
     assertThat(CliRun.run("train", "--data", data, "--snapshot", rebuilt, "--threads", "2", "--seed", "7").status()).isZero();
   }
 
+  @Test
+  void aFailedRebuildFollowedByOneTheTombstoneNamesIsListedAsUnverifiedAndReplacesNothing(@TempDir Path dir) throws Exception {
+    String data = dir.resolve("data").toString();
+    String old = importAndBuild(dir, data, "--shards", "2");
+    JsonNode request = forgetMemberA(data);
+    String rebuilt = request.get("new_snapshot").asText();
+    Path snapshots = dir.resolve("data").resolve("snapshots");
+    // As two forget runs leave it when the first one's rebuild failed its checks and the second's held:
+    // both rebuilds name the original, and its tombstone names the second.
+    String failed = "f".repeat(32);
+    copyTree(snapshots.resolve(rebuilt), snapshots.resolve(failed));
+    com.fasterxml.jackson.databind.node.ObjectNode manifest =
+        (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(snapshots.resolve(failed).resolve("manifest.json").toFile());
+    JSON.writeValue(snapshots.resolve(failed).resolve("manifest.json").toFile(), manifest.put("snapshot", failed));
+    Path tombstone = snapshots.resolve(old).resolve("FORGOTTEN.json");
+    JsonNode history = JSON.readTree(tombstone.toFile());
+    history.forEach(entry -> ((com.fasterxml.jackson.databind.node.ObjectNode) entry).put("rebuild", rebuilt));
+    JSON.writeValue(tombstone.toFile(), history);
+
+    CliRun listing = CliRun.run("snapshots", "--data", data);
+    assertThat(listing.status()).as(listing.err()).isZero();
+    Map<String, JsonNode> listed = listing.out().lines().map(ModelCommandsTest::json)
+        .collect(java.util.stream.Collectors.toMap(n -> n.get("snapshot").asText(), n -> n));
+    assertThat(listed).containsOnlyKeys(old, rebuilt, failed);
+    assertThat(listed.get(old).get("status").asText()).isEqualTo("replaced");
+    assertThat(listed.get(old).get("replaced").get("by")).containsExactly(JSON.valueToTree(rebuilt));
+    assertThat(listed.get(rebuilt).get("status").asText()).isEqualTo("in-use");
+    assertThat(listed.get(failed).get("status").asText()).isEqualTo("unverified-rebuild");
+  }
+
   private static JsonNode json(String line) {
     try {
       return JSON.readTree(line);

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -24,12 +25,15 @@ import java.util.TreeSet;
  * ({@code rebuild_of}); once every check of the rebuild held, forgetting deletes the replaced
  * snapshot's shard and member files and writes {@value #TOMBSTONE} beside its manifest, a JSON
  * array with one entry per forget run that deleted files from it ({@code at}, the forgotten
- * members' commitments, the files removed). Forgetting publishes the rebuild before checking it,
- * so only the tombstone says the checks held: a snapshot is <em>replaced</em> when it has a
- * tombstone (its rebuilds are the snapshots naming it; they may have been replaced in turn, or
- * deleted by hand). A rebuild whose original is published in the same root without a tombstone
- * is an <em>unverified rebuild</em>: its checks failed (forgetting kept the original's files, and
- * the forget request says it failed) or the forget run that published it has not finished. It is
+ * members' commitments, the files removed, and {@code rebuild}: the id of the rebuild whose checks
+ * held). Forgetting publishes the rebuild before checking it, so only the tombstone says the checks
+ * held: a snapshot is <em>replaced</em> when it has a tombstone, and replaced by the rebuilds its
+ * tombstone names (they may have been replaced in turn, or deleted by hand); a tombstone that
+ * names none (written before tombstones named the rebuild) is taken to name every snapshot whose
+ * manifest says it rebuilds it. A rebuild whose original is published in the same root without a
+ * tombstone, or with one that names another rebuild, is an <em>unverified rebuild</em>: its checks
+ * failed (forgetting kept the original's files, and the forget request says it failed; a later
+ * rebuild may have replaced the original since) or the forget run that published it has not finished. It is
  * not in use and replaces nothing: the original stays in use. A rebuild whose original is no
  * longer published cannot be told apart from a verified one and counts as in use. Every other
  * published snapshot is in use.
@@ -57,8 +61,8 @@ public final class ReplacedSnapshots {
    * A snapshot forgetting replaced.
    *
    * @param snapshot the replaced snapshot's id
-   * @param replacedBy the snapshots in the same root whose manifests say they rebuild it, sorted;
-   *     empty when they were deleted since
+   * @param replacedBy the snapshots in the same root whose manifests say they rebuild it and that its
+   *     tombstone names (every such one, if it names none), sorted; empty when they were deleted since
    * @param at when forgetting deleted its files (its tombstone's first entry), or null when the
    *     tombstone does not say
    */
@@ -110,36 +114,75 @@ public final class ReplacedSnapshots {
     Map<String, TreeSet<String>> rebuilds = new HashMap<>();
     rebuildOf.forEach((child, parent) -> rebuilds.computeIfAbsent(parent, k -> new TreeSet<>()).add(child));
     Map<String, Replacement> out = new HashMap<>();
+    Map<String, Tombstone> tombstones = new HashMap<>();
     for (Map.Entry<String, Path> e : dirs.entrySet()) {
-      if (filesDeleted(e.getValue())) {
-        TreeSet<String> by = rebuilds.get(e.getKey());
-        out.put(e.getKey(), new Replacement(e.getKey(), by == null ? List.of() : new ArrayList<>(by),
-            firstAt(e.getValue().resolve(TOMBSTONE))));
+      Tombstone t = Tombstone.read(e.getValue());
+      if (t != null) {
+        tombstones.put(e.getKey(), t);
+        List<String> by = new ArrayList<>();
+        for (String child : rebuilds.getOrDefault(e.getKey(), new TreeSet<>())) {
+          if (t.replacedBy(child)) {
+            by.add(child);
+          }
+        }
+        out.put(e.getKey(), new Replacement(e.getKey(), by, t.firstAt()));
       }
     }
     Map<String, String> unverified = new HashMap<>();
     rebuildOf.forEach((child, parent) -> {
-      if (dirs.containsKey(parent) && !out.containsKey(parent)) {
+      if (dirs.containsKey(parent) && (!tombstones.containsKey(parent) || !tombstones.get(parent).replacedBy(child))) {
         unverified.put(child, parent);
       }
     });
     return new ReplacedSnapshots(out, unverified, List.copyOf(dirs.keySet()));
   }
 
-  /** The {@code at} of a tombstone's first entry, or null if it has none that parses. */
-  private static Instant firstAt(Path tombstone) throws IOException {
-    if (!Files.isRegularFile(tombstone)) {
-      return null;
+  /**
+   * What a snapshot's tombstone says: when forgetting first deleted its files, and which rebuilds
+   * its entries name as the verified replacement ({@code rebuild}, one id per entry; empty for a
+   * tombstone written before forgetting named it).
+   */
+  private record Tombstone(Instant firstAt, Set<String> rebuilds) {
+
+    /**
+     * Whether the rebuild {@code child} of the tombstoned snapshot replaced it: the one the
+     * tombstone names; any rebuild when it names none, since such a tombstone cannot tell a
+     * failed rebuild from the verified one.
+     */
+    boolean replacedBy(String child) {
+      return rebuilds.isEmpty() || rebuilds.contains(child);
     }
-    JsonNode history = JSON.readTree(tombstone.toFile());
-    JsonNode at = history == null ? null : history.path(0).get("at");
-    if (at == null || !at.isTextual()) {
-      return null;
+
+    /** The tombstone in {@code snapshotDir}, or null if there is none. */
+    static Tombstone read(Path snapshotDir) throws IOException {
+      Path file = snapshotDir.resolve(TOMBSTONE);
+      if (!Files.isRegularFile(file)) {
+        return null;
+      }
+      JsonNode history = JSON.readTree(file.toFile());
+      Set<String> named = new TreeSet<>();
+      if (history != null) {
+        for (JsonNode entry : history) {
+          JsonNode rebuild = entry.get("rebuild");
+          if (rebuild != null && rebuild.isTextual()) {
+            named.add(rebuild.asText());
+          }
+        }
+      }
+      return new Tombstone(firstAt(history), Set.copyOf(named));
     }
-    try {
-      return Instant.parse(at.asText());
-    } catch (DateTimeParseException ex) {
-      return null;
+
+    /** The {@code at} of the first entry, or null if it has none that parses. */
+    private static Instant firstAt(JsonNode history) {
+      JsonNode at = history == null ? null : history.path(0).get("at");
+      if (at == null || !at.isTextual()) {
+        return null;
+      }
+      try {
+        return Instant.parse(at.asText());
+      } catch (DateTimeParseException ex) {
+        return null;
+      }
     }
   }
 
@@ -185,14 +228,18 @@ public final class ReplacedSnapshots {
   /**
    * The snapshots in use among {@code published} (catalog entries of one or more roots), in their
    * order, by the same rule as {@link #inUse}: neither tombstoned nor a rebuild of a snapshot
-   * published beside it without a tombstone. Reads only what the entries already hold and one stat
-   * per entry, for callers that have a catalog open.
+   * published beside it that its tombstone does not name as the replacement (or that has no
+   * tombstone). Reads only what the entries already hold, one stat per entry and the tombstones of
+   * the originals of rebuilds, for callers that have a catalog open. A tombstone that cannot be
+   * parsed names no rebuild here (every rebuild of it counts as in use, as before tombstones named
+   * one); {@link #read} reports it as an error.
    */
   public static List<SnapshotCatalog.Entry> inUse(List<SnapshotCatalog.Entry> published) {
     Map<Path, Boolean> tombstoned = new HashMap<>();
     for (SnapshotCatalog.Entry e : published) {
       tombstoned.put(e.directory(), filesDeleted(e.directory()));
     }
+    Map<Path, Tombstone> tombstones = new HashMap<>();
     List<SnapshotCatalog.Entry> out = new ArrayList<>();
     for (SnapshotCatalog.Entry e : published) {
       if (tombstoned.get(e.directory())) {
@@ -205,10 +252,26 @@ public final class ReplacedSnapshots {
         if (originalTombstoned != null && !originalTombstoned) {
           continue; // an unverified rebuild: its original is still in use
         }
+        if (originalTombstoned != null) {
+          Tombstone t = tombstones.computeIfAbsent(original, ReplacedSnapshots::tombstoneOrNone);
+          if (!t.replacedBy(e.snapshot())) {
+            continue; // a rebuild whose checks failed before another one replaced the original
+          }
+        }
       }
       out.add(e);
     }
     return out;
+  }
+
+  /** The tombstone in a tombstoned snapshot directory, or one naming no rebuild if it cannot be read. */
+  private static Tombstone tombstoneOrNone(Path dir) {
+    try {
+      Tombstone t = Tombstone.read(dir);
+      return t != null ? t : new Tombstone(null, Set.of());
+    } catch (IOException e) {
+      return new Tombstone(null, Set.of());
+    }
   }
 
   /** Every replacement, by snapshot id. */

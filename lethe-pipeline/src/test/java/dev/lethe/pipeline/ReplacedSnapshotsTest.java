@@ -76,6 +76,45 @@ class ReplacedSnapshotsTest {
   }
 
   @Test
+  void onlyTheRebuildTheTombstoneNamesReplacesTheOriginalAndAnEarlierFailedRebuildStaysUnverified() throws IOException {
+    // r1's checks failed (the original kept its files); a later run's r2 held, and its tombstone names r2.
+    snapshot("s", null);
+    snapshot("r1", "s");
+    snapshot("r2", "s");
+    tombstone("s", "[{\"at\":\"2024-10-01T00:00:00Z\",\"members\":[],\"removed\":[],\"rebuild\":\"r2\"}]");
+
+    ReplacedSnapshots read = ReplacedSnapshots.read(root);
+    assertThat(read.replacement("s")).contains(new ReplacedSnapshots.Replacement("s", List.of("r2"), Instant.parse("2024-10-01T00:00:00Z")));
+    assertThat(read.inUse("r2")).isTrue();
+    assertThat(read.unverifiedRebuildOf("r2")).isEmpty();
+    assertThat(read.inUse("r1")).isFalse();
+    assertThat(read.unverifiedRebuildOf("r1")).contains("s");
+    assertThat(read.unverifiedRebuilds()).containsExactly(java.util.Map.entry("r1", "s"));
+    assertThat(ReplacedSnapshots.inUse(entries("s", "r1", "r2"))).extracting(SnapshotCatalog.Entry::snapshot).containsExactly("r2");
+
+    // The named rebuild deleted by hand: the original stays replaced by nothing published, r1 still unverified.
+    Files.delete(root.resolve("r2").resolve(SnapshotFiles.MANIFEST));
+    Files.delete(root.resolve("r2"));
+    ReplacedSnapshots without = ReplacedSnapshots.read(root);
+    assertThat(without.replacement("s").orElseThrow().replacedBy()).isEmpty();
+    assertThat(without.unverifiedRebuildOf("r1")).contains("s");
+  }
+
+  @Test
+  void aTombstoneThatNamesNoRebuildCountsEveryRebuildOfItAsTheReplacement() throws IOException {
+    // Written before tombstones named the rebuild: which of the two held cannot be told from the root.
+    snapshot("s", null);
+    snapshot("r1", "s");
+    snapshot("r2", "s");
+    tombstone("s", "[{\"at\":\"2024-10-01T00:00:00Z\"},{\"at\":\"2024-11-01T00:00:00Z\",\"rebuild\":null}]");
+
+    ReplacedSnapshots read = ReplacedSnapshots.read(root);
+    assertThat(read.replacement("s").orElseThrow().replacedBy()).containsExactly("r1", "r2");
+    assertThat(read.unverifiedRebuilds()).isEmpty();
+    assertThat(ReplacedSnapshots.inUse(entries("s", "r1", "r2"))).extracting(SnapshotCatalog.Entry::snapshot).containsExactly("r1", "r2");
+  }
+
+  @Test
   void aRebuildWhoseOriginalIsNoLongerPublishedCountsAsInUse() throws IOException {
     snapshot("r", "gone");
     assertThat(ReplacedSnapshots.read(root).inUse("r")).isTrue();
