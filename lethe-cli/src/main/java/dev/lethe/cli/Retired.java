@@ -1,5 +1,6 @@
 package dev.lethe.cli;
 
+import dev.lethe.pipeline.ManifestReads;
 import dev.lethe.pipeline.ReplacedSnapshots;
 import dev.lethe.store.LedgerStore;
 import dev.lethe.unlearn.ModelRecord;
@@ -30,10 +31,16 @@ final class Retired {
    * root that does not exist replaces nothing).
    */
   static Retirements read(List<Path> roots, ModelRegistry registry, StoreOptions store) throws IOException {
+    return read(roots, registry, store, new ManifestReads());
+  }
+
+  /** As {@link #read(List, ModelRegistry, StoreOptions)}, reading the manifests through {@code manifests}. */
+  static Retirements read(List<Path> roots, ModelRegistry registry, StoreOptions store, ManifestReads manifests)
+      throws IOException {
     Map<Path, ReplacedSnapshots> byRoot = new LinkedHashMap<>();
     boolean any = false;
     for (Path root : roots) {
-      ReplacedSnapshots replaced = ReplacedSnapshots.read(root);
+      ReplacedSnapshots replaced = ReplacedSnapshots.read(root, manifests);
       byRoot.put(root, replaced);
       any |= !replaced.all().isEmpty() || !replaced.unverifiedRebuilds().isEmpty();
     }

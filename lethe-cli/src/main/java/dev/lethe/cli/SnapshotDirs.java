@@ -1,6 +1,7 @@
 package dev.lethe.cli;
 
 import dev.lethe.pipeline.LineageIndex;
+import dev.lethe.pipeline.ManifestReads;
 import dev.lethe.pipeline.SnapshotResult;
 import dev.lethe.pipeline.SnapshotRoots;
 import dev.lethe.store.LedgerStore;
@@ -52,6 +53,11 @@ final class SnapshotDirs {
   /** The roots (canonical) checked against the store's records; see {@link SnapshotRoots#check}. */
   static SnapshotRoots.Coverage check(LedgerStore ledger, Collection<Path> roots) {
     return SnapshotRoots.check(ledger, roots);
+  }
+
+  /** As {@link #check(LedgerStore, Collection)}, reading the manifests through {@code manifests}. */
+  static SnapshotRoots.Coverage check(LedgerStore ledger, Collection<Path> roots, ManifestReads manifests) {
+    return SnapshotRoots.check(ledger, roots, manifests);
   }
 
   /**

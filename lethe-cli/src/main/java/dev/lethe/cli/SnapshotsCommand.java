@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.core.event.Rfc3339;
 import dev.lethe.pipeline.LineageIndex;
+import dev.lethe.pipeline.ManifestReads;
 import dev.lethe.pipeline.SnapshotRoots;
 import dev.lethe.store.LedgerStore;
 import dev.lethe.store.RecordedSnapshot;
@@ -96,6 +97,8 @@ final class SnapshotsCommand implements Callable<Integer> {
       return Lethe.BAD_INPUT;
     }
     SnapshotRoots.Coverage coverage;
+    // The records' check and the replacements read the same manifests: each is parsed once.
+    ManifestReads manifests = new ManifestReads();
     try (LedgerStore ledger = store.open(Clock.systemUTC())) {
       if (retire != null) {
         return retire(ledger);
@@ -120,13 +123,14 @@ final class SnapshotsCommand implements Callable<Integer> {
           return Lethe.BAD_INPUT;
         }
       }
-      coverage = SnapshotDirs.check(ledger, out != null ? List.of(SnapshotDirs.canonical(out)) : SnapshotDirs.roots(ledger, store));
+      coverage = SnapshotDirs.check(ledger, out != null ? List.of(SnapshotDirs.canonical(out)) : SnapshotDirs.roots(ledger, store),
+          manifests);
     } catch (StoreException e) {
       err.println("lethe: " + e.getMessage());
       return CommandLine.ExitCode.SOFTWARE;
     }
     PrintWriter w = spec.commandLine().getOut();
-    Retirements retirements = Retired.read(coverage.reachable(), ModelRegistry.open(ModelDirs.defaultDir(store)), store);
+    Retirements retirements = Retired.read(coverage.reachable(), ModelRegistry.open(ModelDirs.defaultDir(store)), store, manifests);
     for (Path root : coverage.reachable()) {
       try (LineageIndex index = SnapshotDirs.lineage(root, coverage)) {
         for (LineageIndex.Snapshot e : index.snapshots()) {

@@ -88,13 +88,23 @@ public final class ReplacedSnapshots {
    * @throws IOException if the root cannot be listed, or a manifest or tombstone cannot be parsed
    */
   public static ReplacedSnapshots read(Path root) throws IOException {
+    return read(root, new ManifestReads());
+  }
+
+  /**
+   * As {@link #read(Path)}, reading each manifest through {@code manifests} (so a command that
+   * has read them already, checking the store's records, does not parse them again).
+   *
+   * @throws IOException if the root cannot be listed, or a manifest or tombstone cannot be parsed
+   */
+  public static ReplacedSnapshots read(Path root, ManifestReads manifests) throws IOException {
     Map<String, Path> dirs = new TreeMap<>();
     Map<String, String> rebuildOf = new HashMap<>();
     if (Files.isDirectory(root)) {
       for (Path dir : SnapshotFiles.snapshotDirectories(root)) {
         Path manifest = dir.resolve(SnapshotFiles.MANIFEST);
         if (Files.isRegularFile(manifest)) {
-          JsonNode m = JSON.readTree(manifest.toFile());
+          JsonNode m = manifests.read(manifest);
           put(dirs, rebuildOf, dir, m);
         }
       }

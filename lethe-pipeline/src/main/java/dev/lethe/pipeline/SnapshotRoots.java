@@ -214,6 +214,14 @@ public final class SnapshotRoots {
    * (its {@code FORGOTTEN.json}), every shard and member file its manifest lists.
    */
   public static Coverage check(LedgerStore ledger, Collection<Path> roots) {
+    return check(ledger, roots, new ManifestReads());
+  }
+
+  /**
+   * As {@link #check(LedgerStore, Collection)}, reading each manifest through {@code manifests},
+   * so that a command that reads the same manifests again afterwards parses each once.
+   */
+  public static Coverage check(LedgerStore ledger, Collection<Path> roots, ManifestReads manifests) {
     Map<Path, List<String>> recorded = recordedByRoot(ledger);
     List<Path> sorted = List.copyOf(new TreeSet<>(roots));
     List<Path> unreachable = new ArrayList<>();
@@ -223,7 +231,7 @@ public final class SnapshotRoots {
         unreachable.add(root);
         continue;
       }
-      missing.addAll(missing(root, recorded.getOrDefault(root, List.of())));
+      missing.addAll(missing(root, recorded.getOrDefault(root, List.of()), manifests));
     }
     return new Coverage(sorted, unreachable, missing);
   }
@@ -233,9 +241,13 @@ public final class SnapshotRoots {
    * hold whole, as {@link #check} judges them, in the given order.
    */
   public static List<MissingSnapshot> missing(Path root, Collection<String> snapshots) {
+    return missing(root, snapshots, new ManifestReads());
+  }
+
+  private static List<MissingSnapshot> missing(Path root, Collection<String> snapshots, ManifestReads manifests) {
     List<MissingSnapshot> out = new ArrayList<>();
     for (String id : snapshots) {
-      String problem = problem(root.resolve(id), id);
+      String problem = problem(root.resolve(id), id, manifests);
       if (problem != null) {
         out.add(new MissingSnapshot(root, id, problem));
       }
@@ -254,7 +266,7 @@ public final class SnapshotRoots {
   }
 
   /** What is wrong with a recorded snapshot's directory, or null if it holds the snapshot. */
-  private static String problem(Path dir, String snapshot) {
+  private static String problem(Path dir, String snapshot, ManifestReads manifests) {
     if (!Files.isDirectory(dir)) {
       return "is missing";
     }
@@ -264,7 +276,7 @@ public final class SnapshotRoots {
     }
     JsonNode manifest;
     try {
-      manifest = JSON.readTree(manifestFile.toFile());
+      manifest = manifests.read(manifestFile);
     } catch (IOException e) {
       return "has a manifest that cannot be read (" + e.getMessage().lines().findFirst().orElse("") + ")";
     }
