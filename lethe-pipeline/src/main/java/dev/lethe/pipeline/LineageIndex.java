@@ -43,11 +43,23 @@ import java.util.zip.CRC32C;
  * otherwise, or if the index is missing, torn, corrupt or of another version, it reads the files
  * and writes a new index. A shard deleted by forgetting, a snapshot published, retired, renamed or
  * restored from a backup: each changes a recorded state (a directory's time changes when an entry
- * is added, removed or renamed in it), so none is answered from a stale index. When only a few
- * snapshot directories changed (at most {@value #MAX_REREAD}), the new index is the stored one
- * updated: only those are read, and the bytes are those a read of every file would give.
+ * is added, removed or renamed in it), so none is answered from a stale index.
  *
- * <p>Every byte answered from is checked first: the header (what {@link #open} reads) carries a
+ * <p>The stored index is a <em>base</em> ({@value #INDEX}) and, once snapshots changed, a
+ * <em>delta</em> beside it ({@value #DELTA}), so that an update costs what changed rather than
+ * the whole index (some 60 MB for 100,000 members in 1,000 snapshots). When at most
+ * {@value #MAX_DELTA} snapshot directories changed since the base was written, only those are read
+ * and only the delta is written: their postings, the order of every snapshot, and the whole
+ * recorded state; it names its base by the SHA-256 of the base's preamble and header, and is
+ * ignored beside any other base. Beyond that (compaction), when at most {@value #MAX_REREAD}
+ * changed, the base is written again updated, reading only those, and its bytes are those a read
+ * of every file would give; beyond that, everything is read. A query reads the base and the
+ * delta and merges their hits in snapshot order. Each file is written to a temporary file, forced
+ * to disk and renamed into place, so a crash leaves the old file or the new one: a new base with
+ * the old delta beside it (a crash before the old delta was removed) finds the delta naming
+ * another base, and answers from the base alone (or reads the files, if that is stale).
+ *
+ * <p>Every byte answered from is checked first: each file's header (what {@link #open} reads) carries a
  * CRC32C of itself and one of each {@value #CHUNK_BYTES}-byte chunk of the body (the per-member
  * offsets and postings), and {@link #where} checks the chunks it reads each time it reads them. A
  * header that fails its check is treated as a torn index. A chunk that fails (bytes flipped on
@@ -66,7 +78,7 @@ import java.util.zip.CRC32C;
  * the old one, so a crash leaves the old index or the new one. A root that cannot be written is
  * answered from the files.
  *
- * <p>An open index holds its file open (an index renamed over it by another process does not
+ * <p>An open index holds its files open (an index renamed over them by another process does not
  * change its answers) and must be closed. {@link #where} may be called from several threads.
  */
 public final class LineageIndex implements Closeable {
@@ -96,16 +108,31 @@ public final class LineageIndex implements Closeable {
    */
   static final int PREAMBLE = 8 + 4 + 4 + 8 + 8 + 4;
 
+  /**
+   * The file of changes since the stored index ({@value #INDEX}, the <em>base</em>) was written:
+   * the snapshots read since, their postings, and the whole recorded state; it names the base it
+   * applies to by a digest of the base's header, and is ignored beside any other base.
+   */
+  static final String DELTA = "delta";
+
+  private static final byte[] DELTA_MAGIC = "LETHEDLT".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /**
+   * At most this many snapshot directories changed since the base was written, an update writes
+   * only a delta (reading only those); more, and the base is written again (compacted).
+   */
+  static final int MAX_DELTA = 8;
+
   private final Path root;
   private final boolean mayStore;
-  private volatile Body body;
-  /** Bodies found corrupt, whose files other threads may still be reading: closed with the index. */
-  private final List<Source> retired = new ArrayList<>();
+  private volatile View view;
+  /** Views found corrupt, whose files other threads may still be reading: closed with the index. */
+  private final List<View> retired = new ArrayList<>();
 
-  private LineageIndex(Path root, boolean mayStore, Body body) {
+  private LineageIndex(Path root, boolean mayStore, View view) {
     this.root = root;
     this.mayStore = mayStore;
-    this.body = body;
+    this.view = view;
   }
 
   /**
@@ -136,13 +163,29 @@ public final class LineageIndex implements Closeable {
     Path file = root.resolve(DIRECTORY).resolve(INDEX);
     Stored stored = Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) ? readStored(root, file) : null;
     if (stored != null && stored.current()) {
-      return new LineageIndex(root, mayStore, stored.body());
+      return new LineageIndex(root, mayStore, stored.view());
     }
+    if (stored != null && stored.view().delta != null && unchanged(root, stored.baseRecorded())) {
+      // Changed back to what the base records (a snapshot published and retired again): the base
+      // alone answers, and the delta beside it would only be read in vain.
+      View base = new View(stored.base());
+      stored.view().closeExcept(base);
+      if (mayStore) {
+        try {
+          Files.deleteIfExists(file.resolveSibling(DELTA));
+        } catch (IOException e) {
+          // read in vain next time, and found stale again
+        }
+      }
+      return new LineageIndex(root, mayStore, base);
+    }
+    View fresh = null;
     try {
-      return new LineageIndex(root, mayStore, rebuild(root, mayStore, stored));
+      fresh = rebuild(root, mayStore, stored);
+      return new LineageIndex(root, mayStore, fresh);
     } finally {
       if (stored != null) {
-        stored.body().source.close();
+        stored.view().closeExcept(fresh);
       }
     }
   }
@@ -152,12 +195,12 @@ public final class LineageIndex implements Closeable {
    * index was found by {@link #where}, those of the files read then.
    */
   public List<Snapshot> snapshots() {
-    return body.snapshots;
+    return view.snapshots;
   }
 
   /** Whether the answers come from the snapshot files rather than the stored index. */
   public boolean rebuilt() {
-    return body.rebuilt;
+    return view.rebuilt;
   }
 
   /**
@@ -165,7 +208,12 @@ public final class LineageIndex implements Closeable {
    * (reading only those) rather than reading every snapshot.
    */
   boolean updated() {
-    return body.updated;
+    return view.updated;
+  }
+
+  /** How many snapshots are answered from a delta beside the base (0 when there is none). */
+  int deltaSnapshots() {
+    return view.delta == null ? 0 : view.delta.snapshots.size();
   }
 
   /**
@@ -176,36 +224,36 @@ public final class LineageIndex implements Closeable {
    *     after it was found corrupt
    */
   public List<Hit> where(int memberNumber) throws IOException {
-    Body b = body;
+    View v = view;
     try {
-      return b.where(root, memberNumber);
+      return v.where(root, memberNumber);
     } catch (CorruptIndexException e) {
       // Answered as a torn index is at open: from the files, never from the bytes that failed.
-      return replace(b).where(root, memberNumber);
+      return replace(v).where(root, memberNumber);
     }
   }
 
-  private synchronized Body replace(Body corrupt) throws IOException {
-    if (body == corrupt) {
-      Body fresh = rebuild(root, mayStore, null);
-      retired.add(corrupt.source);
-      body = fresh;
+  private synchronized View replace(View corrupt) throws IOException {
+    if (view == corrupt) {
+      View fresh = rebuild(root, mayStore, null);
+      retired.add(corrupt);
+      view = fresh;
     }
-    return body;
+    return view;
   }
 
   @Override
   public synchronized void close() throws IOException {
     IOException first = null;
-    for (Source s : retired) {
+    for (View v : retired) {
       try {
-        s.close();
+        v.closeExcept(null);
       } catch (IOException e) {
         first = first == null ? e : first;
       }
     }
     retired.clear();
-    body.source.close();
+    view.closeExcept(null);
     if (first != null) {
       throw first;
     }
@@ -234,9 +282,87 @@ public final class LineageIndex implements Closeable {
     }
   }
 
+  private static final int[] NONE = new int[0];
+
   /**
-   * What an index answers from: the snapshots and the header's layout and checksums, parsed once,
-   * and the bytes of the body.
+   * What an index answers from: a base, and the delta beside it if there is one. The snapshots are
+   * the base's that the delta keeps and the delta's own, in order (by as-of then id); each file's
+   * ordinals map to theirs in this order, so the hits of the two files merge in snapshot order.
+   */
+  private static final class View {
+    final List<Snapshot> snapshots;
+    final Body base;
+    /** Base ordinal to ordinal here, -1 for a snapshot the delta drops; null: the base alone. */
+    final int[] baseMap;
+    final Body delta;
+    final int[] deltaMap;
+    final boolean rebuilt;
+    final boolean updated;
+
+    View(List<Snapshot> snapshots, Body base, int[] baseMap, Body delta, int[] deltaMap, boolean rebuilt, boolean updated) {
+      this.snapshots = List.copyOf(snapshots);
+      this.base = base;
+      this.baseMap = baseMap;
+      this.delta = delta;
+      this.deltaMap = deltaMap;
+      this.rebuilt = rebuilt;
+      this.updated = updated;
+    }
+
+    /** A base alone. */
+    View(Body base) {
+      this(base.snapshots, base, null, null, null, base.rebuilt, base.updated);
+    }
+
+    List<Hit> where(Path root, int memberNumber) throws IOException {
+      int[] b = base.postings(root, memberNumber);
+      int[] d = delta == null ? NONE : delta.postings(root, memberNumber);
+      if (b.length == 0 && d.length == 0) {
+        return List.of();
+      }
+      List<Hit> hits = new ArrayList<>((b.length + d.length) / 2);
+      int i = 0;
+      int k = 0;
+      while (i < b.length || k < d.length) {
+        int fromBase = -1;
+        while (i < b.length && (fromBase = baseMap == null ? b[i] : baseMap[b[i]]) < 0) {
+          i += 2; // a snapshot the delta replaced or dropped
+        }
+        if (i >= b.length) {
+          fromBase = Integer.MAX_VALUE;
+        }
+        int fromDelta = k < d.length ? deltaMap[d[k]] : Integer.MAX_VALUE;
+        if (fromBase == Integer.MAX_VALUE && fromDelta == Integer.MAX_VALUE) {
+          break;
+        }
+        if (fromBase < fromDelta) {
+          hits.add(new Hit(snapshots.get(fromBase), b[i + 1]));
+          i += 2;
+        } else {
+          hits.add(new Hit(snapshots.get(fromDelta), d[k + 1]));
+          k += 2;
+        }
+      }
+      return hits;
+    }
+
+    /** Closes the files this view reads but those {@code kept} reads too. */
+    void closeExcept(View kept) throws IOException {
+      try {
+        if (kept == null || (kept.base != base && kept.delta != base)) {
+          base.source.close();
+        }
+      } finally {
+        if (delta != null && (kept == null || (kept.base != delta && kept.delta != delta))) {
+          delta.source.close();
+        }
+      }
+    }
+  }
+
+  /**
+   * What one index file answers from: the snapshots and the header's layout and checksums, parsed
+   * once, and the bytes of the body.
    */
   private static final class Body {
     final List<Snapshot> snapshots;
@@ -262,9 +388,13 @@ public final class LineageIndex implements Closeable {
       this.updated = updated;
     }
 
-    List<Hit> where(Path root, int memberNumber) throws IOException {
+    /**
+     * The member's postings in this file: ordinal (into this file's snapshots) and shard, in
+     * pairs, by ordinal.
+     */
+    int[] postings(Path root, int memberNumber) throws IOException {
       if (memberNumber < 0 || memberNumber >= memberLimit) {
-        return List.of();
+        return NONE;
       }
       ByteBuffer bounds = checked(offsetsAt + 8L * memberNumber, 16);
       long from = bounds.getLong(bounds.position());
@@ -274,13 +404,14 @@ public final class LineageIndex implements Closeable {
         throw new IOException(root.resolve(DIRECTORY) + ": corrupt offsets for member " + memberNumber);
       }
       if (from == to) {
-        return List.of();
+        return NONE;
       }
       ByteBuffer postings = checked(postingsAt + from, (int) (to - from));
       byte[] b = postings.array();
       int[] at = {postings.arrayOffset() + postings.position()};
       int end = at[0] + (int) (to - from);
-      List<Hit> hits = new ArrayList<>();
+      int[] hits = new int[2 * Math.min(snapshots.size(), end - at[0])];
+      int n = 0;
       int ordinal = -1;
       int shard = -1;
       while (at[0] < end) {
@@ -289,12 +420,13 @@ public final class LineageIndex implements Closeable {
         if ((v & 1) == 0) {
           shard = (int) varint(root, b, at, end, memberNumber);
         }
-        if (ordinal < 0 || ordinal >= snapshots.size() || shard < 0 || shard > Short.MAX_VALUE) {
+        if (ordinal < 0 || ordinal >= snapshots.size() || shard < 0 || shard > Short.MAX_VALUE || n == hits.length) {
           throw new IOException(root.resolve(DIRECTORY) + ": corrupt postings for member " + memberNumber);
         }
-        hits.add(new Hit(snapshots.get(ordinal), shard));
+        hits[n++] = ordinal;
+        hits[n++] = shard;
       }
-      return hits;
+      return n == hits.length ? hits : Arrays.copyOf(hits, n);
     }
 
     /**
@@ -349,18 +481,64 @@ public final class LineageIndex implements Closeable {
   // ---- reading a stored index
 
   /**
-   * A stored index whose header is whole and matches its checksum, and whether every file it
-   * records is unchanged (else its body may still serve an update); the body's file stays open.
+   * A stored index whose base header is whole and matches its checksum: the base with the state it
+   * records and the digest of its header; the view answered from (the base, with the delta beside
+   * it if that is whole and names this base) with the state that records; and whether every file
+   * it records is unchanged (else the base may still serve an update). The files stay open.
    */
-  private record Stored(State recorded, Body body, boolean current) {}
+  private record Stored(State baseRecorded, Body base, byte[] baseDigest, View view, State recorded, boolean current) {}
 
-  /** The stored index if it is whole, of this version and its header matches its checksum; else null. */
+  /** The stored index if its base is whole, of this version and its header matches its checksum; else null. */
   private static Stored readStored(Path root, Path file) throws IOException {
+    Opened b = openFile(file, MAGIC);
+    if (b == null) {
+      return null;
+    }
+    View view = null;
+    boolean[] handedOver = {false};
+    try {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(b.header()));
+      State recorded = readState(in);
+      Body base = readBody(in, root, b.offsetsAt(), b.length(), Source.of(b.channel()), false, false);
+      if (base == null || !endsWhereItSays(base)) {
+        return null;
+      }
+      view = new View(base);
+      State viewRecorded = recorded;
+      Delta delta = readDelta(root, file.resolveSibling(DELTA), b.digest(), base);
+      if (delta != null) {
+        view = delta.view();
+        viewRecorded = delta.recorded();
+      }
+      Stored stored = new Stored(recorded, base, b.digest(), view, viewRecorded, unchanged(root, viewRecorded));
+      view = null;
+      handedOver[0] = true;
+      return stored;
+    } catch (EOFException | UTFDataFormatException | IllegalArgumentException | DateTimeException e) {
+      return null; // torn or foreign: read the files instead
+    } finally {
+      if (view != null) {
+        view.closeExcept(null);
+      }
+      if (!handedOver[0]) {
+        b.channel().close();
+      }
+    }
+  }
+
+  /** An index file's open channel, header bytes, layout, and the SHA-256 of its preamble and header. */
+  private record Opened(FileChannel channel, byte[] header, long offsetsAt, long length, byte[] digest) {}
+
+  /**
+   * The file opened and its preamble and header read and checked (magic, version, lengths, the
+   * header's checksum); null if it cannot be opened or is not whole.
+   */
+  private static Opened openFile(Path file, byte[] magic) throws IOException {
     FileChannel channel;
     try {
       channel = FileChannel.open(file, StandardOpenOption.READ);
     } catch (FileSystemException e) {
-      return null; // not ours to read: answered from the files
+      return null; // absent, or not ours to read: answered without it
     }
     boolean keep = false;
     try {
@@ -368,12 +546,12 @@ public final class LineageIndex implements Closeable {
       if (channel.size() < PREAMBLE || readFully(channel, 0, preamble) < PREAMBLE) {
         return null;
       }
-      byte[] magic = new byte[MAGIC.length];
-      preamble.get(0, magic);
+      byte[] found = new byte[magic.length];
+      preamble.get(0, found);
       int headerLength = preamble.getInt(12);
       long offsetsAt = preamble.getLong(16);
       long length = preamble.getLong(24);
-      if (!Arrays.equals(magic, MAGIC) || preamble.getInt(8) != VERSION || length != channel.size()
+      if (!Arrays.equals(found, magic) || preamble.getInt(8) != VERSION || length != channel.size()
           || headerLength < 0 || offsetsAt != PREAMBLE + (long) headerLength || offsetsAt > length) {
         return null;
       }
@@ -382,21 +560,107 @@ public final class LineageIndex implements Closeable {
           || headerCrc(preamble.array(), header.array(), 0, headerLength) != preamble.getInt(PREAMBLE - 4)) {
         return null;
       }
-      DataInputStream in = new DataInputStream(new ByteArrayInputStream(header.array()));
-      State recorded = readState(in);
-      Body body = readBody(in, root, offsetsAt, length, Source.of(channel), false, false);
-      if (body == null || !endsWhereItSays(body)) {
-        return null;
-      }
       keep = true;
-      return new Stored(recorded, body, unchanged(root, recorded));
-    } catch (EOFException | UTFDataFormatException | IllegalArgumentException | DateTimeException e) {
-      return null; // torn or foreign: read the files instead
+      return new Opened(channel, header.array(), offsetsAt, length, digest(preamble.array(), header.array(), 0, headerLength));
     } finally {
       if (!keep) {
         channel.close();
       }
     }
+  }
+
+  /** The SHA-256 of a file's preamble and header: what a delta names its base by. */
+  private static byte[] digest(byte[] preamble, byte[] header, int headerFrom, int headerLength) {
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      sha.update(preamble, 0, PREAMBLE);
+      sha.update(header, headerFrom, headerLength);
+      return sha.digest();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  /** A delta read: the state it records and the view of its base with it. */
+  private record Delta(State recorded, View view) {}
+
+  /**
+   * The delta in {@code file} over {@code base}, or null if there is none, or it is torn, corrupt
+   * in its header, or names another base (one written over it since, or before it).
+   */
+  private static Delta readDelta(Path root, Path file, byte[] baseDigest, Body base) throws IOException {
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      return null;
+    }
+    Opened d = openFile(file, DELTA_MAGIC);
+    if (d == null) {
+      return null;
+    }
+    boolean keep = false;
+    try {
+      Delta delta = parseDelta(root, d.header(), d.offsetsAt(), d.length(), Source.of(d.channel()), baseDigest, base, false,
+          false);
+      keep = delta != null;
+      return delta;
+    } catch (EOFException | UTFDataFormatException | IllegalArgumentException | DateTimeException e) {
+      return null;
+    } finally {
+      if (!keep) {
+        d.channel().close();
+      }
+    }
+  }
+
+  /**
+   * A delta's header parsed: the base's digest it names, the state, the order (each snapshot's
+   * base ordinal, or its delta ordinal {@code d} as {@code -d - 1}), then its own snapshots and
+   * checksums as a base's; null if it names another base or is inconsistent.
+   */
+  private static Delta parseDelta(Path root, byte[] header, long offsetsAt, long length, Source source, byte[] baseDigest,
+      Body base, boolean rebuilt, boolean updated) throws IOException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(header));
+    byte[] names = new byte[baseDigest.length];
+    in.readFully(names);
+    if (!Arrays.equals(names, baseDigest)) {
+      return null;
+    }
+    State recorded = readState(in);
+    int n = count(in);
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = in.readInt();
+    }
+    Body delta = readBody(in, root, offsetsAt, length, source, rebuilt, updated);
+    if (delta == null || !endsWhereItSays(delta)) {
+      return null;
+    }
+    int[] baseMap = new int[base.snapshots.size()];
+    Arrays.fill(baseMap, -1);
+    int[] deltaMap = new int[delta.snapshots.size()];
+    List<Snapshot> snapshots = new ArrayList<>(n);
+    int lastBase = -1;
+    int nextDelta = 0;
+    for (int i = 0; i < n; i++) {
+      int o = order[i];
+      if (o >= 0) {
+        if (o <= lastBase || o >= baseMap.length) {
+          return null;
+        }
+        baseMap[o] = i;
+        lastBase = o;
+        snapshots.add(base.snapshots.get(o));
+      } else {
+        if (-o - 1 != nextDelta || nextDelta >= deltaMap.length) {
+          return null;
+        }
+        deltaMap[nextDelta] = i;
+        snapshots.add(delta.snapshots.get(nextDelta++));
+      }
+    }
+    if (nextDelta != deltaMap.length) {
+      return null;
+    }
+    return new Delta(recorded, new View(snapshots, base, baseMap, delta, deltaMap, rebuilt, updated));
   }
 
   /** The header after the recorded state: snapshots, member limit and the body's checksums; null if inconsistent. */
@@ -457,18 +721,23 @@ public final class LineageIndex implements Closeable {
    * The index read from the files: only the snapshot directories changed since {@code stale} was
    * built (published, retired, changed by forgetting) if it can be updated, else all of them.
    */
-  private static Body rebuild(Path root, boolean mayStore, Stored stale) throws IOException {
+  private static View rebuild(Path root, boolean mayStore, Stored stale) throws IOException {
     // The temporary file's creation time is the file system's clock at the start: a file changed
     // during or after the read below has a time at least this.
     Path temp = mayStore ? createTemp(root) : null;
     try {
       long startNanos = temp == null ? 0 : Files.getLastModifiedTime(temp).to(TimeUnit.NANOSECONDS);
       State before = stateOf(root, Map.of());
-      Built built = stale == null ? null : update(root, stale, before);
+      // A few changes since the base was written: a delta beside it (the base's bytes stay as
+      // they are); more, or a delta that cannot be made, and the base is written again.
+      Built built = stale == null ? null : delta(root, stale, before);
+      if (built == null && stale != null) {
+        built = update(root, stale, before);
+      }
       if (built == null) {
         List<LineagePostings.Snapshot> read = LineagePostings.read(root);
         State after = stateOf(root, bitmapNames(read));
-        built = new Built(encode(root, read, after), after, false);
+        built = new Built(encode(root, read, after), after, false, false);
       }
       byte[] index = built.index();
       State after = built.after();
@@ -476,13 +745,28 @@ public final class LineageIndex implements Closeable {
       // or a directory's state between the two looks, and a file changed then has a recent time.
       boolean settled = temp != null && before.equals(after.withoutBitmaps())
           && after.settledBefore(startNanos - TimeUnit.SECONDS.toNanos(SETTLE_SECONDS));
-      FileChannel stored = settled ? store(temp, index) : null;
+      FileChannel stored = settled ? store(temp, index, built.delta() ? DELTA : INDEX) : null;
       if (stored != null) {
         temp = null;
+        if (!built.delta()) {
+          // The delta beside the old base names that base, so it would be ignored; gone, it is not read in vain.
+          try {
+            Files.deleteIfExists(root.resolve(DIRECTORY).resolve(DELTA));
+          } catch (IOException e) {
+            // ignored beside the new base all the same
+          }
+        }
       }
       // Once stored, its answers are read from the file, as a stored index's are: a process that
       // keeps it open (the server) does not keep its bytes in memory.
-      return fromBytes(root, index, stored != null ? Source.of(stored) : Source.of(ByteBuffer.wrap(index)), built.updated());
+      Source source = stored != null ? Source.of(stored) : Source.of(ByteBuffer.wrap(index));
+      if (built.delta()) {
+        int headerLength = ByteBuffer.wrap(index).getInt(12);
+        Delta delta = parseDelta(root, Arrays.copyOfRange(index, PREAMBLE, PREAMBLE + headerLength), PREAMBLE + (long) headerLength,
+            index.length, source, stale.baseDigest(), stale.base(), true, true);
+        return Objects.requireNonNull(delta, "encoded delta").view();
+      }
+      return new View(fromBytes(root, index, source, built.updated()));
     } finally {
       if (temp != null) {
         Files.deleteIfExists(temp);
@@ -496,7 +780,7 @@ public final class LineageIndex implements Closeable {
    * over it later does not change what it reads), or null if that failed (a full disk, say): the
    * index is a cache, and the answer read from the files is right without it.
    */
-  private static FileChannel store(Path temp, byte[] index) {
+  private static FileChannel store(Path temp, byte[] index, String name) {
     FileChannel written = null;
     try {
       try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -507,7 +791,7 @@ public final class LineageIndex implements Closeable {
         out.force(true);
       }
       written = FileChannel.open(temp, StandardOpenOption.READ);
-      Files.move(temp, temp.resolveSibling(INDEX), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(temp, temp.resolveSibling(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       return written;
     } catch (IOException e) {
       if (written != null) {
@@ -539,8 +823,11 @@ public final class LineageIndex implements Closeable {
     }
   }
 
-  /** An index's bytes, the state they record, and whether they were made by an update. */
-  private record Built(byte[] index, State after, boolean updated) {}
+  /**
+   * An index file's bytes, the state they record, whether they were made by an update, and
+   * whether they are a delta over the stale index's base (else a base).
+   */
+  private record Built(byte[] index, State after, boolean updated, boolean delta) {}
 
   private static Map<Path, List<String>> bitmapNames(List<LineagePostings.Snapshot> read) {
     Map<Path, List<String>> names = new HashMap<>();
@@ -559,9 +846,9 @@ public final class LineageIndex implements Closeable {
    * directories, a recorded bitmap changed in place, a body that fails its checksums, two snapshots
    * that sort alike; then everything is read.
    */
-  private static Built update(Path root, Stored stale, State before) throws IOException {
-    State recorded = stale.recorded();
-    Body old = stale.body();
+  private static Plan plan(Path root, Stored stale, State before, int maxChanged) throws IOException {
+    State recorded = stale.baseRecorded();
+    Body old = stale.base();
     if (!recorded.rootKey().equals(before.rootKey())) {
       return null;
     }
@@ -582,7 +869,7 @@ public final class LineageIndex implements Closeable {
         changed.add(dir);
       }
     }
-    if (changed.size() > MAX_REREAD) {
+    if (changed.size() > maxChanged) {
       return null;
     }
     List<LineagePostings.Snapshot> read = LineagePostings.read(changed);
@@ -595,7 +882,6 @@ public final class LineageIndex implements Closeable {
       }
     }
     // The new order: kept snapshots (by their old ordinal) and the ones read, by as-of then id.
-    record Entry(Snapshot listed, int oldOrdinal, LineagePostings.Snapshot read) {}
     List<Entry> entries = new ArrayList<>();
     for (int o = 0; o < old.snapshots.size(); o++) {
       Snapshot s = old.snapshots.get(o);
@@ -624,6 +910,36 @@ public final class LineageIndex implements Closeable {
         added.add(e.read());
       }
     }
+    return new Plan(old, after, entries.stream().map(e -> e.read() == null ? e.listed() : null).toList(), oldToNew, added,
+        addedOrdinal, read.size());
+  }
+
+  /** The snapshots kept from the base and those read again, in the new order (see {@link #update}). */
+  private record Entry(Snapshot listed, int oldOrdinal, LineagePostings.Snapshot read) {}
+
+  /**
+   * What an update does, worked out: the base, the state after, each new ordinal's snapshot kept
+   * from the base (null where one read is), each base ordinal's new one (-1: dropped), the
+   * snapshots read and their new ordinals.
+   */
+  private record Plan(Body old, State after, List<Snapshot> keptAt, int[] oldToNew, List<LineagePostings.Snapshot> added,
+      int[] addedOrdinal, int readCount) {}
+
+  /**
+   * The stale index's base updated for the snapshot directories whose state changed since it was built:
+   * the directories listed now whose own and manifest's states are as recorded keep their
+   * snapshots and postings (provided their bitmaps are as recorded too); the others are read, and
+   * the snapshots of directories gone are dropped. The bytes are those a full read of the same
+   * files gives (LineageIndexTest checks it). Null when that cannot be done here: too many changed
+   * directories, a recorded bitmap changed in place, a body that fails its checksums, two snapshots
+   * that sort alike; then everything is read.
+   */
+  private static Built update(Path root, Stored stale, State before) throws IOException {
+    Plan plan = plan(root, stale, before, MAX_REREAD);
+    if (plan == null) {
+      return null;
+    }
+    Body old = plan.old();
     ByteBuffer body;
     try {
       body = old.checked(old.offsetsAt, (int) Math.min(Integer.MAX_VALUE - 16, old.length - old.offsetsAt));
@@ -631,16 +947,45 @@ public final class LineageIndex implements Closeable {
       return null;
     }
     LineagePostings.Encoded postings = LineagePostings.update(body.array(), body.arrayOffset() + body.position(),
-        old.memberLimit, oldToNew, added, addedOrdinal, Integer.MAX_VALUE - 16);
+        old.memberLimit, plan.oldToNew(), plan.added(), plan.addedOrdinal(), Integer.MAX_VALUE - 16);
     if (postings == null) {
       return null;
     }
-    List<Snapshot> snapshots = new ArrayList<>(entries.size());
+    List<Snapshot> snapshots = new ArrayList<>(plan.keptAt().size());
     int a = 0;
-    for (Entry e : entries) {
-      snapshots.add(e.read() == null ? e.listed() : listed(e.read(), postings.members()[a++]));
+    for (Snapshot kept : plan.keptAt()) {
+      snapshots.add(kept != null ? kept : listed(plan.added().get(a), postings.members()[a++]));
     }
-    return new Built(assemble(root, snapshots, after, postings), after, true);
+    return new Built(assemble(root, snapshots, plan.after(), postings, null), plan.after(), true, false);
+  }
+
+  /**
+   * A delta over the stale index's base for the snapshot directories changed since the base was
+   * built (as {@link #update} finds them, at most {@value #MAX_DELTA}): their postings alone, the
+   * order of every snapshot and the whole state now. Its cost is that of the changed snapshots and
+   * the state, not of the base's postings. Null when {@link #update} would be null, or more changed.
+   */
+  private static Built delta(Path root, Stored stale, State before) throws IOException {
+    Plan plan = plan(root, stale, before, MAX_DELTA);
+    if (plan == null || plan.readCount() == 0 && plan.keptAt().size() == plan.old().snapshots.size()) {
+      return null; // nothing changed since the base, but a bitmap's state: update() says what
+    }
+    LineagePostings.Encoded postings = LineagePostings.encode(plan.added(), Integer.MAX_VALUE - 16);
+    List<Snapshot> own = new ArrayList<>(plan.added().size());
+    for (int a = 0; a < plan.added().size(); a++) {
+      own.add(listed(plan.added().get(a), postings.members()[a]));
+    }
+    int[] order = new int[plan.keptAt().size()];
+    for (int o = 0; o < plan.oldToNew().length; o++) {
+      if (plan.oldToNew()[o] >= 0) {
+        order[plan.oldToNew()[o]] = o;
+      }
+    }
+    for (int a = 0; a < plan.addedOrdinal().length; a++) {
+      order[plan.addedOrdinal()[a]] = -a - 1;
+    }
+    return new Built(assemble(root, own, plan.after(), postings, new DeltaHeader(stale.baseDigest(), order)), plan.after(),
+        true, true);
   }
 
   private static Body fromBytes(Path root, byte[] index, Source source, boolean updated) throws IOException {
@@ -663,22 +1008,34 @@ public final class LineageIndex implements Closeable {
     for (int i = 0; i < read.size(); i++) {
       snapshots.add(listed(read.get(i), postings.members()[i]));
     }
-    return assemble(root, snapshots, state, postings);
+    return assemble(root, snapshots, state, postings, null);
   }
+
+  /** What a delta's header holds before and after the state: the base's digest, and the order of every snapshot. */
+  private record DeltaHeader(byte[] baseDigest, int[] order) {}
 
   private static Snapshot listed(LineagePostings.Snapshot e, long members) {
     return new Snapshot(e.snapshot(), e.directory(), e.purpose(), e.asOf(), e.policyVersion(), e.included(), e.excluded(),
         e.bitmaps().length, members);
   }
 
-  private static byte[] assemble(Path root, List<Snapshot> snapshots, State state, LineagePostings.Encoded postings)
-      throws IOException {
+  private static byte[] assemble(Path root, List<Snapshot> snapshots, State state, LineagePostings.Encoded postings,
+      DeltaHeader delta) throws IOException {
     int limit = postings.limit();
     long bodyLength = 8L * (limit + 1L) + postings.offsets()[limit];
     long chunks = (bodyLength + CHUNK_BYTES - 1) / CHUNK_BYTES;
     ByteArrayOutputStream headerBytes = new ByteArrayOutputStream();
     DataOutputStream header = new DataOutputStream(headerBytes);
+    if (delta != null) {
+      header.write(delta.baseDigest());
+    }
     writeState(header, state);
+    if (delta != null) {
+      header.writeInt(delta.order().length);
+      for (int o : delta.order()) {
+        header.writeInt(o);
+      }
+    }
     writeSnapshots(header, snapshots, root);
     header.writeInt(limit);
     header.writeInt(CHUNK_BYTES);
@@ -692,7 +1049,7 @@ public final class LineageIndex implements Closeable {
     }
     byte[] b = new byte[(int) total];
     ByteBuffer out = ByteBuffer.wrap(b);
-    out.put(MAGIC).putInt(VERSION).putInt(headerBytes.size()).putLong(offsetsAt).putLong(total).putInt(0);
+    out.put(delta != null ? DELTA_MAGIC : MAGIC).putInt(VERSION).putInt(headerBytes.size()).putLong(offsetsAt).putLong(total).putInt(0);
     out.put(headerBytes.toByteArray());
     out.asLongBuffer().put(postings.offsets());
     System.arraycopy(postings.bytes(), 0, b, (int) (offsetsAt + 8L * (limit + 1L)), (int) postings.offsets()[limit]);

@@ -301,17 +301,106 @@ class LineageIndexTest {
         assertThat(index.updated()).as("only the changed snapshots read").isEqualTo(snapshots > 0 && changed);
         assertAgreesWithCatalog(index, members + 2_100);
       }
-      if (!left.isEmpty()) {
-        Path file = r.resolve(LineageIndex.DIRECTORY).resolve("index");
-        byte[] updated = Files.readAllBytes(file);
-        DurableFiles.deleteTree(r.resolve(LineageIndex.DIRECTORY));
+      try (LineageIndex index = LineageIndex.open(r)) {
+        assertThat(index.rebuilt()).as("answered from the stored base and delta").isEqualTo(left.isEmpty());
+        assertAgreesWithCatalog(index, members + 2_100);
+      }
+      Path delta = r.resolve(LineageIndex.DIRECTORY).resolve(LineageIndex.DELTA);
+      if (Files.exists(delta)) {
+        // The delta is a function of the base and the files: made again, byte for byte the same.
+        byte[] written = Files.readAllBytes(delta);
+        Files.delete(delta);
         try (LineageIndex index = LineageIndex.open(r)) {
-          assertThat(index.updated()).isFalse();
+          assertThat(index.updated()).isTrue();
         }
-        assertThat(Files.readAllBytes(file)).as("byte for byte the index read from every file").isEqualTo(updated);
+        assertThat(Files.readAllBytes(delta)).isEqualTo(written);
       }
     } finally {
       DurableFiles.deleteTree(dir);
+    }
+  }
+
+  @Test
+  void updatesWriteOnlyADeltaBesideTheBaseUntilTooManyThenTheBaseIsTheOneReadFromAllTheFiles() throws IOException {
+    writeSnapshots(root, 3, 5_000, 4, 21);
+    age(root);
+    LineageIndex.open(root).close();
+    Path base = root.resolve(LineageIndex.DIRECTORY).resolve("index");
+    Path delta = root.resolve(LineageIndex.DIRECTORY).resolve(LineageIndex.DELTA);
+    byte[] first = Files.readAllBytes(base);
+    SplittableRandom random = new SplittableRandom(22);
+    for (int k = 1; k <= LineageIndex.MAX_DELTA + 1; k++) {
+      writeSnapshot(root, String.format("%032x", 1_000 + k), Instant.parse("2024-05-01T00:00:00Z").plusSeconds(7_200L * k),
+          5_000 + 100 * k, 4, random);
+      age(root);
+      try (LineageIndex index = LineageIndex.open(root)) {
+        assertThat(index.updated()).isTrue();
+        assertAgreesWithCatalog(index, 6_000);
+      }
+      try (LineageIndex index = LineageIndex.open(root)) {
+        assertThat(index.rebuilt()).isFalse();
+        assertAgreesWithCatalog(index, 6_000);
+        if (k <= LineageIndex.MAX_DELTA) {
+          assertThat(index.deltaSnapshots()).isEqualTo(k);
+          assertThat(Files.readAllBytes(base)).as("the base is not written again").isEqualTo(first);
+        } else {
+          assertThat(index.deltaSnapshots()).isZero();
+          assertThat(delta).doesNotExist();
+        }
+      }
+    }
+    // Compacted: byte for byte the index read from every file.
+    byte[] compacted = Files.readAllBytes(base);
+    DurableFiles.deleteTree(root.resolve(LineageIndex.DIRECTORY));
+    try (LineageIndex index = LineageIndex.open(root)) {
+      assertThat(index.updated()).isFalse();
+    }
+    assertThat(Files.readAllBytes(base)).isEqualTo(compacted);
+  }
+
+  @Test
+  void aFlippedByteAnywhereInADeltaIsNeverAnsweredFrom() throws IOException {
+    writeSnapshots(root, 3, 20_000, 3, 23);
+    age(root);
+    LineageIndex.open(root).close();
+    writeSnapshot(root, "zz-published-later", Instant.parse("2025-06-01T00:00:00Z"), 20_500, 3, new SplittableRandom(24));
+    age(root);
+    LineageIndex.open(root).close();
+    Path base = root.resolve(LineageIndex.DIRECTORY).resolve("index");
+    Path delta = root.resolve(LineageIndex.DIRECTORY).resolve(LineageIndex.DELTA);
+    byte[] goodBase = Files.readAllBytes(base);
+    byte[] goodDelta = Files.readAllBytes(delta);
+    try (LineageIndex index = LineageIndex.open(root)) {
+      assertThat(index.rebuilt()).isFalse();
+      assertThat(index.deltaSnapshots()).isEqualTo(1);
+    }
+    SplittableRandom random = new SplittableRandom(25);
+    List<Long> at = new ArrayList<>(List.of(0L, (long) LineageIndex.PREAMBLE, (long) goodDelta.length - 1));
+    for (int i = 0; i < 12; i++) {
+      at.add(random.nextLong(goodDelta.length));
+    }
+    for (long where : at) {
+      Files.write(base, goodBase);
+      Files.write(delta, goodDelta);
+      flip(delta, where, 1 + random.nextInt(255));
+      try (LineageIndex index = LineageIndex.open(root)) {
+        assertAgreesWithCatalog(index, 20_502);
+        assertThat(index.rebuilt()).as("delta byte %d", where).isTrue();
+      }
+    }
+    // A delta beside another base (one written over it since) is ignored, never applied to it.
+    Files.write(delta, goodDelta);
+    DurableFiles.deleteTree(SnapshotFiles.snapshotDirectories(root).get(0));
+    age(root);
+    Files.write(base, goodBase);
+    try (LineageIndex index = LineageIndex.open(root)) {
+      assertAgreesWithCatalog(index, 20_502);
+    }
+    byte[] otherBase = Files.readAllBytes(base);
+    Files.write(delta, goodDelta);
+    try (LineageIndex index = LineageIndex.open(root)) {
+      assertThat(Files.readAllBytes(base)).isEqualTo(otherBase);
+      assertAgreesWithCatalog(index, 20_502);
     }
   }
 
