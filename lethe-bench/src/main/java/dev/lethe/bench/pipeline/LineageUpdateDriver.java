@@ -16,7 +16,8 @@ import java.util.stream.Stream;
  * snapshot (a copy of the first under a new id, moved in as a build does), waits until its files
  * have settled (the index stores nothing younger), and times the {@link LineageIndex#open} that
  * updates and stores the index; then retires it again and times the same. Prints each time, the
- * median, and the size of the index's files. The directory is left as found, but for its
+ * median, the size of the index's files, and (after the last publish) {@code where}'s p50/p99 for
+ * 100,000 member numbers through the index as stored then. The directory is left as found, but for its
  * {@code .lethe-lineage} index.
  *
  * <p>Run: {@code java -cp lethe-bench/target/lethe-bench.jar
@@ -60,6 +61,9 @@ public final class LineageUpdateDriver {
       Files.move(staged, dir.resolve(added), StandardCopyOption.ATOMIC_MOVE);
       Thread.sleep(SETTLE_MILLIS);
       publish[r] = timedOpen(dir, "publish " + (r + 1));
+      if (r == rounds - 1) {
+        queries(dir, "with the published snapshot");
+      }
       try (Stream<Path> files = Files.list(dir.resolve(added))) {
         for (Path f : files.toList()) {
           Files.delete(f);
@@ -89,6 +93,29 @@ public final class LineageUpdateDriver {
       }
     }
     return t;
+  }
+
+  /** p50 and p99 of {@code where} for random members, through the index as stored now. */
+  private static void queries(Path dir, String when) throws Exception {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    try (LineageIndex index = LineageIndex.open(dir)) {
+      int members = 100_000;
+      long hits = 0;
+      for (int warm = 0; warm < 2_000; warm++) {
+        hits += index.where(random.nextInt(members)).size();
+      }
+      long[] nanos = new long[20_000];
+      for (int q = 0; q < nanos.length; q++) {
+        int member = random.nextInt(members);
+        long s = System.nanoTime();
+        hits += index.where(member).size();
+        nanos[q] = System.nanoTime() - s;
+      }
+      Arrays.sort(nanos);
+      System.out.printf("where %s (%s): p50 %.1f µs, p99 %.1f µs over %d queries (%d hits)%n", when,
+          index.rebuilt() ? "read from the files" : "stored index", nanos[nanos.length / 2] / 1e3, nanos[nanos.length * 99 / 100] / 1e3,
+          nanos.length, hits);
+    }
   }
 
   private static long indexBytes(Path dir) throws Exception {
