@@ -14,7 +14,8 @@ import scala.Tuple2;
  * The record step over one partition of inputs, lazily (a partition is never held in memory):
  * each input goes through the build's {@link RecordProcessor}; an included record comes out keyed
  * by its shard and sequence number, an excluded one only adds to the partition's counts, which
- * come out last, once, under {@link ShardKey#COUNTS}. Blank export lines are skipped, as the
+ * come out last, once, under {@link ShardKey#COUNTS}, followed under the same key by the
+ * partition's {@link UnreadableLines} when it read export lines. Blank export lines are skipped, as the
  * embedded engine skips them. An export record whose content id an earlier export record had
  * (by sequence number, {@code firstOfCopies}) is excluded as {@link
  * RecordProcessor#DUPLICATE_CONTENT}, as the embedded engine excludes later copies.
@@ -28,8 +29,10 @@ final class RecordStep implements Iterator<Tuple2<ShardKey, Object>> {
   private final Map<String, Long> firstOfCopies;
   private final CharsetDecoder utf8 = RecordProcessor.strictUtf8();
   private final BuildCounts counts = new BuildCounts();
+  private final UnreadableLines unreadable = new UnreadableLines();
   private Tuple2<ShardKey, Object> next;
   private boolean countsSent;
+  private boolean unreadableSent;
 
   RecordStep(Iterator<InputRecord> inputs, RecordProcessor processor, int partition, Map<String, Long> firstOfCopies) {
     this.inputs = inputs;
@@ -64,16 +67,22 @@ final class RecordStep implements Iterator<Tuple2<ShardKey, Object>> {
   public boolean hasNext() {
     while (next == null) {
       if (!inputs.hasNext()) {
-        if (countsSent) {
+        if (!countsSent) {
+          countsSent = true;
+          next = new Tuple2<>(new ShardKey(ShardKey.COUNTS, partition), counts);
+        } else if (!unreadableSent && !unreadable.runs.isEmpty()) {
+          unreadableSent = true;
+          next = new Tuple2<>(new ShardKey(ShardKey.COUNTS, partition), unreadable);
+        } else {
           return false;
         }
-        countsSent = true;
-        next = new Tuple2<>(new ShardKey(ShardKey.COUNTS, partition), counts);
         break;
       }
       InputRecord input = inputs.next();
       RecordOutcome outcome;
       if (input.isLine()) {
+        // Blank lines have line numbers too, as in the embedded engine's report.
+        long index = unreadable.read(input.sequence);
         if (ContentLines.isBlank(input.line)) {
           continue;
         }
@@ -81,6 +90,9 @@ final class RecordStep implements Iterator<Tuple2<ShardKey, Object>> {
         outcome = laterCopy(read.content(), input.sequence)
             ? new RecordOutcome.Excluded(RecordProcessor.DUPLICATE_CONTENT)
             : read.outcome();
+        if (outcome instanceof RecordOutcome.Excluded excluded && excluded.problem() != null) {
+          unreadable.unreadable(input.sequence, index, excluded.reason(), excluded.problem());
+        }
       } else if (input.isRow()) {
         // Rows fail closed under the same reason as lines: any field problem is "malformed".
         if (input.parsedRow() instanceof ContentLines.Parsed.Ok ok) {

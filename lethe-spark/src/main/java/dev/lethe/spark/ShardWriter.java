@@ -33,12 +33,13 @@ final class ShardWriter {
 
   private ShardWriter() {}
 
-  /** What one writing task did: its shards, and the partial counts it merged. */
+  /** What one writing task did: its shards, and the partial counts and unreadable lines it merged. */
   static final class Written implements Serializable {
     private static final long serialVersionUID = 1L;
 
     final List<ShardFile> shards = new ArrayList<>();
     final BuildCounts counts = new BuildCounts();
+    final UnreadableLines unreadable = new UnreadableLines();
   }
 
   /** {@link SnapshotMetadata.Shard} in a form every Spark serializer handles. */
@@ -94,7 +95,11 @@ final class ShardWriter {
         Tuple2<ShardKey, Object> next = sorted.next();
         ShardKey key = next._1();
         if (key.shard == ShardKey.COUNTS) {
-          written.counts.merge((BuildCounts) next._2());
+          if (next._2() instanceof UnreadableLines lines) {
+            written.unreadable.merge(lines);
+          } else {
+            written.counts.merge((BuildCounts) next._2());
+          }
           continue;
         }
         if (key.shard != current) {

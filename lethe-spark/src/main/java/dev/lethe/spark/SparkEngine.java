@@ -62,7 +62,9 @@ import scala.Tuple2;
  *
  * <p>Content comes from JSON Lines or Parquet files on any Hadoop file system. JSON Lines: lines
  * end at {@code \n} only, as in the embedded engine; bytes are decoded strictly, so invalid UTF-8
- * is excluded as {@code malformed}. Parquet (a file whose name ends in {@code .parquet}): one
+ * is excluded as {@code malformed}. Lines that cannot be read as records are named as the embedded
+ * engine names them, the first {@value UnreadableLines#SHOWN} by file and line number, whatever
+ * the partitioning (see {@link Progress}). Parquet (a file whose name ends in {@code .parquet}): one
  * record per row, checked as a line's fields are, in row order (see {@link ParquetExports}); its
  * manifest input digest is the SHA-256 of the file's bytes, as for every input.
  *
@@ -106,7 +108,10 @@ public final class SparkEngine implements SnapshotEngine {
 
   /**
    * Builds from the request's local content files (read through Spark as {@code file:} URIs).
-   * Progress is not reported (Spark's own UI shows it); the listener is told start and end.
+   * Progress is not reported (Spark's own UI shows it); the listener is told start and end, and,
+   * before the publish, the first {@value UnreadableLines#SHOWN} export lines that could not be
+   * read, each under its content file as the request names it, in input order (a listener that
+   * is a {@link Progress} also hears how many more there were).
    */
   @Override
   public SnapshotResult build(ConsentLedger ledger, SnapshotRequest request, ProgressListener progress)
@@ -114,10 +119,34 @@ public final class SparkEngine implements SnapshotEngine {
     List<String> sources = request.contentFiles().stream().map(p -> p.toAbsolutePath().toUri().toString()).toList();
     progress.started(0);
     try {
-      return build(ledger, request, sources);
+      Progress told = progress instanceof Progress p ? p : progress::unreadable;
+      return build(ledger, request, sources, request.contentFiles(), told);
     } finally {
       progress.finished();
     }
+  }
+
+  /**
+   * What a Spark build tells of the export lines it could not read: {@link
+   * ProgressListener#unreadable} for each of the first {@value UnreadableLines#SHOWN} in input
+   * order (whatever the partitioning), then {@link #moreUnreadable} once if there were more. Only
+   * these are called, on the driver.
+   */
+  @FunctionalInterface
+  public interface Progress extends ProgressListener {
+    @Override
+    void unreadable(Path file, long line, String reason, String problem);
+
+    /** {@code count} further export lines could not be read (counted in the manifest, not named). */
+    default void moreUnreadable(long count) {}
+  }
+
+  /**
+   * {@link #build(ConsentLedger, SnapshotRequest, List, Progress)} without hearing of unreadable
+   * lines.
+   */
+  public SnapshotResult build(ConsentLedger ledger, SnapshotRequest request, List<String> sources) throws IOException {
+    return build(ledger, request, sources, (file, line, reason, problem) -> {});
   }
 
   /**
@@ -128,19 +157,35 @@ public final class SparkEngine implements SnapshotEngine {
    * be the same sources or none; sources are recorded beside the snapshot for forget rebuilds
    * only when they are all local files.
    *
+   * <p>{@code unreadable} hears of the JSON Lines export lines that could not be read, as {@link
+   * Progress} says, each under its source as given (a file of a directory source under the
+   * directory joined with its name).
+   *
    * @throws IOException if reading inputs or writing the snapshot fails; nothing is published then
    */
-  public SnapshotResult build(ConsentLedger ledger, SnapshotRequest request, List<String> sources) throws IOException {
+  public SnapshotResult build(ConsentLedger ledger, SnapshotRequest request, List<String> sources, Progress unreadable)
+      throws IOException {
+    return build(ledger, request, sources, null, unreadable);
+  }
+
+  /** As above; {@code shown}, if not null, names each source (a file) in reports instead. */
+  private SnapshotResult build(
+      ConsentLedger ledger, SnapshotRequest request, List<String> sources, List<Path> shown, Progress unreadable)
+      throws IOException {
     ZstdGuard.require();
     Configuration hadoop = spark.hadoopConfiguration();
-    List<URI> files = expand(sources, hadoop);
+    List<Path> names = new ArrayList<>();
+    List<URI> files = expand(sources, hadoop, names);
+    if (shown != null) {
+      names = shown;
+    }
     if (files.size() > InputRecord.MAX_SOURCES - 1) {
       throw new IllegalArgumentException("at most " + (InputRecord.MAX_SOURCES - 1) + " content files, not " + files.size());
     }
-    String names = SnapshotBuilds.inputNameProblem(
+    String problem = SnapshotBuilds.inputNameProblem(
         request.ledgerName(), files.stream().map(f -> new org.apache.hadoop.fs.Path(f).getName()).toList());
-    if (names != null) {
-      throw new IllegalArgumentException(names);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
     }
     List<SnapshotMetadata.Input> inputs = new ArrayList<>();
     inputs.add(new SnapshotMetadata.Input(request.ledgerName(), request.ledgerSha256()));
@@ -149,12 +194,15 @@ public final class SparkEngine implements SnapshotEngine {
       inputs.add(new SnapshotMetadata.Input(new org.apache.hadoop.fs.Path(files.get(i)).getName(), digests.get(i)));
     }
     SnapshotRequest recorded = localFiles(request, files);
-    return SnapshotBuilds.underLock(request.outDir(), building -> run(building, ledger, recorded, files, inputs, hadoop));
+    List<Path> reported = names;
+    return SnapshotBuilds.underLock(
+        request.outDir(), building -> run(building, ledger, recorded, files, inputs, hadoop, reported, unreadable));
   }
 
   private SnapshotResult run(
       Path building, ConsentLedger ledger, SnapshotRequest request, List<URI> files,
-      List<SnapshotMetadata.Input> inputs, Configuration hadoop) throws IOException {
+      List<SnapshotMetadata.Input> inputs, Configuration hadoop, List<Path> shown, Progress unreadable)
+      throws IOException {
     ConsentView view = ConsentView.of(ledger, request.purpose(), request.asOf(), request.shardsPerGroup());
     List<String> names = new ArrayList<>(ledger.memberNames());
     names.sort(null);
@@ -205,13 +253,19 @@ public final class SparkEngine implements SnapshotEngine {
       copies.destroy();
       removeAttempts(building);
       BuildCounts counts = new BuildCounts();
+      UnreadableLines unreadableLines = new UnreadableLines();
       List<SnapshotMetadata.Shard> shards = new ArrayList<>();
       for (ShardWriter.Written w : written) {
         counts.merge(w.counts);
+        unreadableLines.merge(w.unreadable);
         w.shards.forEach(s -> shards.add(s.toShard()));
       }
       shards.sort(Comparator.comparingInt(SnapshotMetadata.Shard::shard));
       check(shards, counts);
+      long more = unreadableLines.report(shown, unreadable);
+      if (more > 0) {
+        unreadable.moreUnreadable(more);
+      }
       SnapshotResult result = SnapshotBuilds.publish(building, request, view, inputs, shards, counts);
       if (!request.contentFiles().isEmpty() || files.isEmpty()) {
         SnapshotBuilds.recordSources(request, result.metadata().snapshot());
@@ -278,7 +332,11 @@ public final class SparkEngine implements SnapshotEngine {
         });
   }
 
-  private static List<URI> expand(List<String> sources, Configuration hadoop) throws IOException {
+  /**
+   * The files of {@code sources}, a directory's in name order; {@code shown} gets each one's name
+   * for reports: the source as given, or the directory source joined with the file's name.
+   */
+  private static List<URI> expand(List<String> sources, Configuration hadoop, List<Path> shown) throws IOException {
     List<URI> files = new ArrayList<>();
     for (String source : sources) {
       org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(source);
@@ -296,9 +354,11 @@ public final class SparkEngine implements SnapshotEngine {
                 + entry.getPath().getName() + "; name its files or subdirectories as sources instead");
           }
           files.add(entry.getPath().toUri());
+          shown.add(Path.of(source, entry.getPath().getName()));
         }
       } else {
         files.add(fs.makeQualified(path).toUri());
+        shown.add(Path.of(source));
       }
     }
     return files;

@@ -225,4 +225,51 @@ class SparkEngineTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("subdirectory year=2024");
   }
+
+  /** What an engine said of unreadable lines, as {@code FILE:LINE: REASON: PROBLEM}, then "more N". */
+  private static final class Told implements SparkEngine.Progress {
+    final List<String> lines = new ArrayList<>();
+    long more;
+
+    @Override
+    public void unreadable(Path file, long line, String reason, String problem) {
+      lines.add(file + ":" + line + ": " + reason + ": " + problem);
+    }
+
+    @Override
+    public void moreUnreadable(long count) {
+      more += count;
+    }
+  }
+
+  @Test
+  void theUnreadableLinesNamedAreTheEmbeddedEnginesFirstTwentyWhateverThePartitioning() throws Exception {
+    // A small first export with a few bad lines after blank ones, so the first twenty cross files.
+    Path small = temp.resolve("c0.jsonl");
+    Files.write(small, ("\n" + "not json\n" + " \t \r\n" + "{\"content\":\"x\"}\n").getBytes(StandardCharsets.UTF_8));
+    Files.write(small, new byte[] {'{', '"', 'a', '"', ':', (byte) 0xff, '}', '\n'}, java.nio.file.StandardOpenOption.APPEND);
+    List<Path> content = new ArrayList<>(List.of(small));
+    content.addAll(input.content);
+    SnapshotRequest request = request(temp.resolve("embedded")).toBuilder().content(content).build();
+    Told embedded = new Told();
+    SnapshotResult expected =
+        SnapshotEngine.embedded(Detectors.byName(Detectors.PATTERNS)).build(ledger, request, embedded);
+    assertThat(embedded.lines).hasSizeGreaterThan(UnreadableLines.SHOWN + 10);
+    assertThat(embedded.lines.get(0)).startsWith(small + ":2: malformed: malformed JSON");
+
+    List<String> first = embedded.lines.subList(0, UnreadableLines.SHOWN);
+    long more = embedded.lines.size() - UnreadableLines.SHOWN;
+    // Tiny splits spread the first twenty over many tasks; one writer and default splits do not.
+    for (SparkEngine engine : List.of(new SparkEngine(spark, Detectors.PATTERNS, 3, 4 << 10),
+        new SparkEngine(spark, Detectors.PATTERNS, 1, 0), spark())) {
+      Told told = new Told();
+      SnapshotResult actual = engine.build(
+          ledger, request.toBuilder().outDir(temp.resolve("spark-" + told.hashCode())).build(), told);
+      assertThat(actual.manifestSha256()).isEqualTo(expected.manifestSha256());
+      assertThat(told.lines).containsExactlyElementsOf(first);
+      assertThat(told.more).isEqualTo(more);
+    }
+    // Lines deep into the second export are named by their line number there too.
+    assertThat(first).anyMatch(l -> l.startsWith(input.content.get(0) + ":"));
+  }
 }

@@ -105,6 +105,33 @@ class StoreBuildTest {
   }
 
   @Test
+  void theSparkBuildNamesTheUnreadableLinesLetheBuildNames() throws Exception {
+    SyntheticInput input = SyntheticInput.write(temp.resolve("in"), 77L, 60, 2, 600, true);
+    Path data = temp.resolve("data");
+    Run imported = run(Lethe.newCommandLine(), List.of("import", "--data", data.toString(), input.ledger.toString()));
+    assertThat(imported.code()).as(imported.err()).isZero();
+    List<String> common = new ArrayList<>(List.of("--data", data.toString(), "--purpose", "genai-training",
+        "--as-of", "2024-06-01T00:00:00Z", "--shards", "2"));
+    input.content.forEach(p -> common.addAll(List.of("--content", p.toString())));
+
+    List<String> lethe = new ArrayList<>(List.of("build", "--quiet", "--out", temp.resolve("embedded").toString()));
+    lethe.addAll(common);
+    Run embedded = run(Lethe.newCommandLine(), lethe);
+    assertThat(embedded.code()).as(embedded.err()).isZero();
+    List<String> spark = new ArrayList<>(List.of("build", "--master", "local[2]", "--split-mb", "1",
+        "--out", temp.resolve("spark").toString()));
+    spark.addAll(common);
+    Run onSpark = run(new CommandLine(new SparkBuild()), spark);
+    assertThat(onSpark.code()).as(onSpark.err()).isZero();
+
+    List<String> named = embedded.err().lines().filter(l -> l.startsWith("lethe: ")).map(l -> l.substring(7)).toList();
+    assertThat(named).hasSize(UnreadableLines.SHOWN + 1).last().asString().startsWith("and ");
+    assertThat(named.get(0)).startsWith(input.content.get(0) + ":");
+    assertThat(onSpark.err().lines().filter(l -> l.startsWith("lethe-spark: ")).map(l -> l.substring(13)))
+        .containsExactlyElementsOf(named);
+  }
+
+  @Test
   void theLedgerComesFromAFileOrFromTheStoreNeverBoth() throws Exception {
     Path keyFile = temp.resolve("key.hex");
     Files.writeString(keyFile, "00112233445566778899aabbccddeeff\n");
