@@ -124,6 +124,12 @@ public final class EventCodec {
     String version = p.string("version");
     Instant effective = p.instant("effective");
     long noticeDays = p.nonNegativeInteger("notice_days");
+    if (noticeDays > Policy.MAX_NOTICE_DAYS) {
+      // Checked here, with the field's path, rather than left to the constructor: a policy that
+      // would make every later decision fail must never enter the append-only ledger.
+      throw new InvalidEventException(
+          p.name("notice_days") + " must be at most " + Policy.MAX_NOTICE_DAYS + " (ten years), not " + noticeDays);
+    }
     Map<String, Set<String>> regions = new LinkedHashMap<>();
     Fields regionFields = p.object("regions");
     for (Iterator<Map.Entry<String, JsonNode>> it = regionFields.node.fields(); it.hasNext(); ) {

@@ -16,7 +16,7 @@ import java.util.Set;
  * @param version opaque label that notices refer to
  * @param effective the instant from which the policy governs
  * @param noticeDays how many whole days before a decision a member must have been told of this
- *     version for an opt-out default to apply
+ *     version for an opt-out default to apply, from 0 to {@link #MAX_NOTICE_DAYS}
  * @param regions countries (ISO 3166-1 alpha-2) by region name
  * @param purposes purpose definitions by purpose id, in the order the policy lists them
  */
@@ -27,11 +27,28 @@ public record Policy(
     Map<String, Set<String>> regions,
     Map<String, PurposePolicy> purposes) {
 
+  /**
+   * The longest notice period a policy may ask for: ten years of days. The spec sets no bound,
+   * but every decision subtracts the period from its instant, so an unbounded one (up to 2^63-1
+   * days) would overflow the instant and fail every decision under that policy for good, since
+   * the ledger is append-only. Ten years is far beyond any notice period a law or a platform
+   * sets (the scenarios use at most 30) and keeps {@code at - notice} well inside {@link
+   * Instant}'s range for every instant RFC 3339 can write.
+   */
+  public static final long MAX_NOTICE_DAYS = 3650;
+
+  /**
+   * @throws IllegalArgumentException if {@code noticeDays} is negative or above {@link
+   *     #MAX_NOTICE_DAYS}
+   */
   public Policy {
     Objects.requireNonNull(version, "version");
     Objects.requireNonNull(effective, "effective");
     if (noticeDays < 0) {
       throw new IllegalArgumentException("noticeDays must not be negative: " + noticeDays);
+    }
+    if (noticeDays > MAX_NOTICE_DAYS) {
+      throw new IllegalArgumentException("noticeDays must be at most " + MAX_NOTICE_DAYS + ": " + noticeDays);
     }
     Map<String, Set<String>> regionCopy = new LinkedHashMap<>();
     regions.forEach((name, countries) -> regionCopy.put(name, Set.copyOf(countries)));
@@ -71,8 +88,8 @@ public record Policy(
     return purpose(purpose).map(p -> ruleFor(p, country));
   }
 
-  /** The notice period in seconds (whole days of 86,400 s). */
+  /** The notice period in seconds (whole days of 86,400 s); cannot overflow, given {@link #MAX_NOTICE_DAYS}. */
   public long noticeSeconds() {
-    return Math.multiplyExact(noticeDays, 86_400L);
+    return noticeDays * 86_400L;
   }
 }

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lethe.core.decision.Decision;
 import dev.lethe.core.decision.Reason;
+import dev.lethe.core.policy.Policy;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
@@ -219,5 +221,36 @@ class LedgerErrorsTest {
   @Test
   void duplicateKeysAreAnError() {
     assertProblem(() -> load(POLICY, MEMBER.replace("\"member\":\"m1\"", "\"member\":\"m1\",\"member\":\"m2\"")), 2, "malformed JSON", "member");
+  }
+
+  @Test
+  void aNoticePeriodBeyondTenYearsIsRefusedWithItsPath() throws Exception {
+    for (String days : new String[] {"3651", "1000000000000", "9223372036854775807"}) {
+      assertProblem(
+          () -> load(POLICY.replace("\"notice_days\":0", "\"notice_days\":" + days)),
+          1,
+          "\"policy.notice_days\" must be at most 3650 (ten years), not " + days);
+    }
+    assertProblem(
+        () -> load(POLICY.replace("\"notice_days\":0", "\"notice_days\":9223372036854775808")),
+        1,
+        "\"policy.notice_days\" must be a whole number");
+    // At the bound, decisions at the earliest and the latest instants RFC 3339 can write still
+    // subtract the notice period from the instant without failing.
+    String early = "0000-01-01T00:00:00Z";
+    ConsentLedger ledger = load(
+        POLICY.replace("\"notice_days\":0", "\"notice_days\":3650").replace("\"min_age\":18", "\"min_age\":0")
+            .replace("2024-01-01T00:00:00Z", early),
+        MEMBER.replace("2024-01-02T00:00:00Z", early).replace("1990-05-01", "0000-01-01"),
+        "{\"type\":\"notice.sent\",\"at\":\"" + early + "\",\"member\":\"m1\",\"policy_version\":\"v1\"}")
+        .ledger();
+    assertThat(ledger.decide("m1", "genai-training", Instant.parse(early)).reason()).isEqualTo(Reason.NOTICE_PENDING);
+    assertThat(ledger.decide("m1", "genai-training", Instant.parse("0009-12-28T23:59:59Z")).reason())
+        .isEqualTo(Reason.NOTICE_PENDING);
+    assertThat(ledger.decide("m1", "genai-training", Instant.parse("9999-12-31T23:59:59Z")).reason())
+        .isEqualTo(Reason.DEFAULT_OPT_OUT);
+    assertThatThrownBy(() -> new Policy("v", Instant.EPOCH, Policy.MAX_NOTICE_DAYS + 1, Map.of(), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at most 3650");
   }
 }
