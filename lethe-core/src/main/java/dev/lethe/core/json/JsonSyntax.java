@@ -73,10 +73,19 @@ public final class JsonSyntax {
     return "the line ends inside a value";
   }
 
-  /** The 1-based column of the problem within the parsed line, or 0 if Jackson gave none. */
+  /**
+   * The 1-based column (in UTF-16 chars) of the problem within the parsed text, or 0 if it is not
+   * known. Counted from Jackson's character offset, not taken from its column: Jackson starts a
+   * new row at a bare {@code \r}, which inside a JSON Lines line is whitespace, so its column
+   * would count from there. A parse of bytes has no character offset, and then no column is
+   * given rather than a wrong one.
+   */
   public static int column(JsonProcessingException e) {
     JsonLocation at = e.getLocation();
-    return at == null || at.getColumnNr() < 1 ? 0 : at.getColumnNr();
+    if (at == null || at.getCharOffset() < 0 || at.getCharOffset() >= Integer.MAX_VALUE) {
+      return 0;
+    }
+    return (int) at.getCharOffset() + 1;
   }
 
   /**
@@ -84,7 +93,16 @@ public final class JsonSyntax {
    * line's number: {@code line 6: malformed JSON at column 19: the object is not closed}.
    */
   public static String describe(JsonProcessingException e) {
+    return describe(e, 0);
+  }
+
+  /**
+   * As {@link #describe(JsonProcessingException)} for a parse of the line from char {@code
+   * offset} on (the line with its leading whitespace stripped, say): the column still counts from
+   * the start of the line.
+   */
+  public static String describe(JsonProcessingException e, int offset) {
     int column = column(e);
-    return "malformed JSON" + (column > 0 ? " at column " + column : "") + ": " + problem(e);
+    return "malformed JSON" + (column > 0 ? " at column " + (column + offset) : "") + ": " + problem(e);
   }
 }

@@ -11,11 +11,12 @@ import dev.lethe.core.event.EventCodec;
 import dev.lethe.core.event.InvalidEventException;
 import dev.lethe.core.event.LedgerEvent;
 import dev.lethe.core.json.JsonSyntax;
-import java.io.BufferedReader;
+import dev.lethe.core.text.ByteLines;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,7 +24,9 @@ import java.util.List;
 
 /**
  * Reads the ledger's JSON Lines format: UTF-8, one event per line, blank lines and lines starting
- * with {@code #} ignored.
+ * with {@code #} ignored. Lines end at {@code \n} (a {@code \r} before it is dropped; a bare
+ * {@code \r} is whitespace inside a line), exactly as the content reader splits them ({@link
+ * ByteLines}).
  *
  * <p>{@link #read} checks each line on its own (JSON syntax, event shape) and stops at the first
  * bad line in file order; {@link #load} then also checks how the events fit together, in applied
@@ -51,28 +54,28 @@ public final class LedgerReader {
    * @throws IOException if the stream cannot be read
    */
   public static List<LedgerLine> read(InputStream in) throws IOException, LedgerFormatException {
-    BufferedReader reader =
-        new BufferedReader(
-            new InputStreamReader(
-                in,
-                StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)),
-            1 << 16);
+    // Split bytes first and decode each line on its own: decoding ahead through a buffered
+    // reader would report invalid UTF-8 at whichever line the reader had reached, and would also
+    // break lines at a bare '\r', which the content reader (ByteLines too) keeps inside a line.
+    ByteLines split = new ByteLines(in, ByteLines.UNLIMITED);
+    CharsetDecoder utf8 =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     List<LedgerLine> lines = new ArrayList<>();
     int number = 0;
-    while (true) {
+    for (byte[] bytes = split.next(); bytes != null; bytes = split.next()) {
+      number++;
+      if (bytes.length == ByteLines.UNLIMITED) {
+        throw new LedgerFormatException(number, "line too long (" + ByteLines.UNLIMITED + " bytes or more)");
+      }
       String text;
       try {
-        text = reader.readLine();
+        text = utf8.decode(ByteBuffer.wrap(bytes)).toString();
       } catch (CharacterCodingException e) {
-        throw new LedgerFormatException(number + 1, "not valid UTF-8");
+        throw new LedgerFormatException(number, "not valid UTF-8");
       }
-      if (text == null) {
-        return lines;
-      }
-      number++;
       if (number == 1 && text.startsWith("\uFEFF")) {
         text = text.substring(1);
       }
@@ -81,6 +84,7 @@ public final class LedgerReader {
         lines.add(line);
       }
     }
+    return lines;
   }
 
   /**
@@ -98,7 +102,8 @@ public final class LedgerReader {
     try {
       node = MAPPER.readTree(stripped);
     } catch (JsonProcessingException e) {
-      throw new LedgerFormatException(number, JsonSyntax.describe(e));
+      // Columns count from the start of the line as written, leading whitespace included.
+      throw new LedgerFormatException(number, JsonSyntax.describe(e, text.length() - text.stripLeading().length()));
     }
     try {
       LedgerEvent event = EventCodec.decode(node);

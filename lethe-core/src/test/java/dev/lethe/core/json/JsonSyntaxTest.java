@@ -41,4 +41,18 @@ class JsonSyntaxTest {
     assertThat(JsonSyntax.describe(failure("{\"a\":\"\t\"}")))
         .isEqualTo("malformed JSON at column 7: a control character inside a string must be escaped (\\t, \\n, \\u0000)");
   }
+
+  @Test
+  void theColumnCountsEveryCharOfTheLineEvenAfterABareCarriageReturn() {
+    // Jackson starts a new row at '\r' (its own column would say 2); in a JSON Lines line it is whitespace.
+    assertThat(described("{\"a\":\r1,x}")).isEqualTo("malformed JSON at column 9: unexpected character 'x': expected double-quote to start field name");
+    assertThat(JsonSyntax.describe(failure("{\"a\":\r1,x}"), 3)).startsWith("malformed JSON at column 12: ");
+  }
+
+  @Test
+  void aParseOfBytesGivesNoColumnRatherThanAWrongOne() {
+    JsonProcessingException e = catchThrowableOfType(JsonProcessingException.class,
+        () -> LedgerReader.mapper().readTree("{\"a\":\r1,x}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    assertThat(JsonSyntax.describe(e)).isEqualTo("malformed JSON: unexpected character 'x': expected double-quote to start field name");
+  }
 }

@@ -224,6 +224,44 @@ class LedgerErrorsTest {
   }
 
   @Test
+  void invalidUtf8IsReportedAtItsOwnLineEvenFarIntoTheFile() {
+    // Far beyond the 64 KiB a buffered decoder reads ahead: the old reader said line 1.
+    StringBuilder text = new StringBuilder(POLICY).append('\n');
+    for (int i = 0; i < 3000; i++) {
+      text.append("# padding so that the bad byte is far from the start of the file\n");
+    }
+    byte[] head = text.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] tail = (MEMBER + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] bad = java.util.Arrays.copyOf(head, head.length + 3 + tail.length);
+    bad[head.length] = (byte) 0xC3;
+    bad[head.length + 1] = (byte) 0x28;
+    bad[head.length + 2] = '\n';
+    System.arraycopy(tail, 0, bad, head.length + 3, tail.length);
+    assertProblem(() -> LedgerReader.read(new ByteArrayInputStream(bad)), 3002, "not valid UTF-8");
+
+    byte[] truncated = java.util.Arrays.copyOf(head, head.length + 1);
+    truncated[head.length] = (byte) 0xE2; // the first byte of a three-byte sequence, at the end of the file
+    assertProblem(() -> LedgerReader.read(new ByteArrayInputStream(truncated)), 3002, "not valid UTF-8");
+  }
+
+  @Test
+  void aBareCarriageReturnIsWhitespaceInsideALineAsTheContentReaderHasIt() throws Exception {
+    // One line, as lethe-pipeline's content reader splits it: the two events cannot share it.
+    assertProblem(() -> load(POLICY + "\r" + MEMBER), 1, "malformed JSON at column " + (POLICY.length() + 2) + ": text after the JSON value");
+    // Inside an event a bare '\r' is JSON whitespace, and CRLF endings are line endings.
+    String member = MEMBER.replace(",\"country\"", ",\r\"country\"");
+    LedgerReader.LoadedLedger loaded = load(POLICY + "\r", member + "\r", "\r", "# c\r", MEMBER.replace("m1", "m2") + "\r");
+    assertThat(loaded.lines()).extracting(LedgerLine::line).containsExactly(1, 2, 5);
+  }
+
+  @Test
+  void theColumnOfMalformedJsonCountsFromTheStartOfTheLineWhateverWhitespaceComesFirst() {
+    String broken = "{\"type\":\r\"gpc.signal\",x}";
+    assertProblem(() -> load(POLICY, broken), 2, "malformed JSON at column " + (broken.indexOf('x') + 1) + ": ");
+    assertProblem(() -> load(POLICY, "  \t" + broken), 2, "malformed JSON at column " + (broken.indexOf('x') + 4) + ": ");
+  }
+
+  @Test
   void aNoticePeriodBeyondTenYearsIsRefusedWithItsPath() throws Exception {
     for (String days : new String[] {"3651", "1000000000000", "9223372036854775807"}) {
       assertProblem(
