@@ -1,5 +1,6 @@
 package dev.lethe.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,9 +14,17 @@ import dev.lethe.store.audit.SignedCheckpoint;
 import dev.lethe.store.audit.SigningKeyFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -150,11 +159,24 @@ final class AuditCommand implements Runnable {
         "",
         "Writes an audit bundle (lethe-audit-bundle/1) for 'java -jar lethe-verify.jar DIR': leaves, leaf hashes,"
             + " signed checkpoints, consistency proofs and the public key; after a key rotation lethe-audit-bundle/2,"
-            + " which adds keys.jsonl: every key and the first tree size it signs."
+            + " which adds keys.jsonl: every key and the first tree size it signs.",
+        "",
+        "--out must be a new or empty directory, or one holding only an earlier bundle of this deployment (the"
+            + " same origin), which is replaced whole. Anything else (another deployment's bundle, other files) is"
+            + " refused with exit status 2 and nothing changed. The bundle is written to a hidden directory beside"
+            + " --out (.<name>.export-<random>) and renamed into place only when complete, so --out never holds"
+            + " a mix of two bundles or a partial one."
       })
   static final class Export extends StoreAction {
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Bundle directory.")
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+        description = "Bundle directory: new, empty, or an earlier bundle of this deployment (replaced).")
     Path outDir;
+
+    /** The names a bundle directory holds; anything else means --out is not (only) a bundle. */
+    private static final Set<String> BUNDLE_FILES =
+        Set.of("bundle.json", "leaves.jsonl", "leaf-hashes.txt", "consistency.jsonl", "key.vkey", "keys.jsonl");
+
+    private static final String CHECKPOINTS = "checkpoints";
 
     Export(Clock clock) {
       super(clock);
@@ -170,9 +192,128 @@ final class AuditCommand implements Runnable {
 
     @Override
     int run(LedgerStore ledger, PrintWriter out) throws IOException {
-      SignedCheckpoint last = ledger.exportAuditBundle(outDir);
-      out.println("wrote " + outDir + ": " + last.checkpoint().size() + " leaves, " + last.number() + " checkpoints");
-      return CommandLine.ExitCode.OK;
+      Path target = Files.exists(outDir) ? outDir.toRealPath() : outDir.toAbsolutePath().normalize();
+      String refusal = existingProblem(target, ledger.auditKey().name());
+      if (refusal == null && target.getParent() == null) {
+        refusal = "a file system root cannot be replaced by a bundle";
+      }
+      if (refusal != null) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("lethe: --out " + outDir + ": " + refusal + "; nothing was written");
+        err.flush();
+        return Lethe.BAD_INPUT;
+      }
+      Path parent = Files.createDirectories(target.getParent());
+      String name = target.getFileName().toString();
+      // Beside the target, so that the final rename stays on one file system and is atomic.
+      Path staging = Files.createDirectory(parent.resolve("." + name + ".export-" + UUID.randomUUID()));
+      try {
+        SignedCheckpoint last = ledger.exportAuditBundle(staging);
+        install(staging, target, parent.resolve("." + name + ".replaced-" + UUID.randomUUID()));
+        out.println("wrote " + outDir + ": " + last.checkpoint().size() + " leaves, " + last.number() + " checkpoints");
+        return CommandLine.ExitCode.OK;
+      } finally {
+        deleteTree(staging);
+      }
+    }
+
+    /**
+     * Why {@code dir} may not be replaced by a bundle of the log named {@code origin}, or null if
+     * it is missing, empty, or holds only a bundle of that log.
+     */
+    static String existingProblem(Path dir, String origin) throws IOException {
+      if (!Files.isDirectory(dir)) {
+        return null;
+      }
+      List<String> names;
+      try (Stream<Path> entries = Files.list(dir)) {
+        names = entries.map(p -> p.getFileName().toString()).sorted().toList();
+      }
+      if (names.isEmpty()) {
+        return null;
+      }
+      for (String entry : names) {
+        Path path = dir.resolve(entry);
+        boolean bundleFile = BUNDLE_FILES.contains(entry) && Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS);
+        boolean checkpoints = entry.equals(CHECKPOINTS) && onlyNotes(path);
+        if (!bundleFile && !checkpoints) {
+          return "is not empty and holds " + entry + ", which is not part of an audit bundle; choose a new or empty"
+              + " directory";
+        }
+      }
+      String bundleOrigin = bundleOrigin(dir.resolve("bundle.json"));
+      if (bundleOrigin == null) {
+        return "is not empty and holds no readable bundle.json, so it is not known to be a bundle of this"
+            + " deployment; choose a new or empty directory";
+      }
+      if (!bundleOrigin.equals(origin)) {
+        return "holds the audit bundle of another deployment (origin " + bundleOrigin + ", this one is " + origin
+            + "); choose a new or empty directory";
+      }
+      return null;
+    }
+
+    private static boolean onlyNotes(Path dir) throws IOException {
+      if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+        return false;
+      }
+      try (Stream<Path> entries = Files.list(dir)) {
+        return entries.allMatch(p -> p.getFileName().toString().endsWith(".note")
+            && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS));
+      }
+    }
+
+    /** The {@code origin} a bundle.json names, or null if it is missing or not a bundle manifest. */
+    private static String bundleOrigin(Path manifest) {
+      try {
+        JsonNode bundle = LedgerReader.mapper().readTree(Files.readString(manifest));
+        JsonNode format = bundle == null ? null : bundle.get("format");
+        JsonNode origin = bundle == null ? null : bundle.get("origin");
+        if (format == null || !format.isTextual() || !format.textValue().startsWith("lethe-audit-bundle/")
+            || origin == null || !origin.isTextual()) {
+          return null;
+        }
+        return origin.textValue();
+      } catch (IOException | RuntimeException e) {
+        return null;
+      }
+    }
+
+    /**
+     * Puts the complete bundle at {@code target} by renames only: a missing or empty target is
+     * replaced in one rename; an earlier bundle is first moved aside to {@code aside} (and put back
+     * if the second rename fails), then deleted.
+     */
+    private static void install(Path staging, Path target, Path aside) throws IOException {
+      if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) || isEmptyDirectory(target)) {
+        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        return;
+      }
+      Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
+      try {
+        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE);
+        throw e;
+      }
+      deleteTree(aside);
+    }
+
+    private static boolean isEmptyDirectory(Path dir) throws IOException {
+      try (Stream<Path> entries = Files.list(dir)) {
+        return entries.findAny().isEmpty();
+      }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+      if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+        return;
+      }
+      try (Stream<Path> walk = Files.walk(dir)) {
+        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
     }
   }
 
