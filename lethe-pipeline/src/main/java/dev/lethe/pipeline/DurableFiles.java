@@ -1,9 +1,11 @@
 package dev.lethe.pipeline;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
@@ -31,6 +33,28 @@ public final class DurableFiles {
         }
       }
     }
+    forceDirectory(dir);
+  }
+
+  /**
+   * Replaces the contents of {@code file} with {@code bytes} so that a crash at any point leaves
+   * either the old contents or the new, never a torn file: the bytes go to a temporary file beside
+   * it, which is forced to stable storage and renamed over the file, and the directory is forced.
+   *
+   * @throws IOException if any step fails; the file then still holds its old contents
+   */
+  public static void replace(Path file, byte[] bytes) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    Path tmp = dir.resolve(file.getFileName() + ".tmp");
+    try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      channel.force(true);
+    }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     forceDirectory(dir);
   }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.core.event.Rfc3339;
 import dev.lethe.core.ledger.ConsentLedger;
+import dev.lethe.pipeline.DurableFiles;
 import dev.lethe.pipeline.Hashing;
 import dev.lethe.pipeline.Manifest;
 import dev.lethe.pipeline.ProgressListener;
@@ -594,7 +595,7 @@ public final class ForgetRunner {
    * @return how many files were deleted
    */
   private int removeAgain(SnapshotCatalog.Entry retired, List<ModelRecord> models, Set<String> members) throws IOException {
-    List<String> removed = retire(retired, models, members);
+    List<String> removed = retire(retired, models, members, null);
     ObjectNode leaf = JsonNodeFactory.instance.objectNode();
     ArrayNode who = leaf.putArray("members");
     members.stream().map(audit::commitment).sorted().forEach(who::add);
@@ -668,7 +669,7 @@ public final class ForgetRunner {
           List.of(), 0, 0, (System.nanoTime() - start) / 1_000_000);
       record(rep, newMembers);
       if (passed(rep)) {
-        retire(old, List.of(), newMembers);
+        retire(old, List.of(), newMembers, rep.newSnapshot());
       }
       return List.of(rep);
     }
@@ -683,7 +684,7 @@ public final class ForgetRunner {
       out.add(rep);
     }
     if (out.stream().allMatch(ForgetRunner::passed)) {
-      retire(old, models, newMembers);
+      retire(old, models, newMembers, rebuilt.metadata().snapshot());
     }
     return out;
   }
@@ -766,8 +767,15 @@ public final class ForgetRunner {
    * bitmaps (the rebuild holds every record that is still allowed, unchanged shards byte for
    * byte) and every artefact of the models trained from it (their successors hold their own
    * links or copies), keeping the manifests as history with a {@code FORGOTTEN.json} tombstone.
+   * The tombstone entry names the verified rebuild, so that readers ({@code ReplacedSnapshots})
+   * tell it from an earlier rebuild of the same snapshot whose checks failed; the tombstone is
+   * replaced whole, never left torn by a crash.
+   *
+   * @param rebuild the verified rebuild that replaces the snapshot, or null when files that came
+   *     back to a snapshot retired before are deleted again (no new rebuild)
    */
-  private List<String> retire(SnapshotCatalog.Entry old, List<ModelRecord> models, Set<String> members) throws IOException {
+  private List<String> retire(SnapshotCatalog.Entry old, List<ModelRecord> models, Set<String> members, String rebuild)
+      throws IOException {
     List<String> removed = new ArrayList<>();
     for (JsonNode shard : old.manifest().get("shards")) {
       for (String field : List.of("file", "members_file")) {
@@ -787,6 +795,9 @@ public final class ForgetRunner {
     }
     ObjectNode tombstone = JsonNodeFactory.instance.objectNode();
     tombstone.put("at", Rfc3339.format(clock.instant()));
+    if (rebuild != null) {
+      tombstone.put("rebuild", rebuild);
+    }
     ArrayNode who = tombstone.putArray("members");
     members.stream().map(audit::commitment).sorted().forEach(who::add);
     ArrayNode files = tombstone.putArray("removed");
@@ -797,7 +808,7 @@ public final class ForgetRunner {
       history = (ArrayNode) JSON.readTree(file.toFile());
     }
     history.add(tombstone);
-    Files.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(history));
+    DurableFiles.replace(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(history));
     return removed;
   }
 

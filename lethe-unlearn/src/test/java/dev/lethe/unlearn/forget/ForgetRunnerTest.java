@@ -2,6 +2,7 @@ package dev.lethe.unlearn.forget;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.core.event.LedgerEvent;
@@ -161,6 +162,12 @@ class ForgetRunnerTest {
     int m3 = ledger.memberNumber("m3").orElseThrow();
     assertThat(catalog.where(m3)).as("no snapshot holds m3 any more").isEmpty();
     assertThat(snapshot.directory().resolve("FORGOTTEN.json")).isRegularFile();
+    // The tombstone names the verified rebuild, so an earlier failed rebuild of the same snapshot
+    // is never taken for its replacement.
+    JsonNode tombstone = new ObjectMapper()
+        .readTree(snapshot.directory().resolve("FORGOTTEN.json").toFile());
+    assertThat(tombstone).singleElement().satisfies(entry -> assertThat(entry.get("rebuild").asText()).isEqualTo(rep.newSnapshot()));
+    assertThat(snapshot.directory().resolve("FORGOTTEN.json.tmp")).doesNotExist();
     assertThat(audit.records).hasSize(1).allSatisfy(r -> {
       assertThat(r.get("kind").asText()).isEqualTo(ForgetRunner.AUDIT_KIND);
       assertThat(r.get("passed").asBoolean()).isTrue();
