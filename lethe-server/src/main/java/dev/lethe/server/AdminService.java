@@ -92,15 +92,36 @@ final class AdminService {
   }
 
   /**
+   * Refuses a policy whose {@code effective} instant is before {@code now}. The spec lets a policy
+   * govern only from its publication on (the policy in force at T is chosen among those published
+   * at or before T), so a past effective date would not make it govern the past: it would take
+   * effect at once, with no time to tell anyone. Notice periods stay per member ({@code
+   * notice_days} before an opt-out rule allows, counted from each member's {@code notice.sent}),
+   * so an effective instant from now on is what a publication can honestly promise.
+   */
+  private static void requireNotInPast(PolicyPublished candidate, Instant now) {
+    Instant effective = candidate.policy().effective();
+    if (effective.isBefore(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS))) {
+      throw ProblemException.unprocessable("effective-in-past", "the policy's effective date " + Rfc3339.format(effective)
+          + " is in the past: a policy takes effect only from its publication on, so choose an effective date from now ("
+          + Rfc3339.format(now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)) + ") on; members on an opt-out rule are"
+          + " covered only once they have had the notice_days of notice");
+    }
+  }
+
+  /**
    * What publishing the policy now would change: the diff against the policy in force now, and
-   * how many members' decisions differ on the new policy's effective date (computed with
-   * lethe-core's decision engine over the whole exported ledger, with and without the new policy).
+   * how many members' decisions differ at the moment it would take effect (its effective date,
+   * which is never before now), computed with lethe-core's decision engine over the whole exported
+   * ledger, with and without the new policy. A policy effective before now is refused, as {@link
+   * #publish} refuses it.
    */
   ObjectNode preview(JsonNode policyJson) {
     Instant now = now();
     PolicyPublished candidate = decode(policyJson, now);
     LedgerView.Loaded loaded = ledger.current();
     requireNewVersion(loaded.ledger(), candidate.policy());
+    requireNotInPast(candidate, now);
     List<LedgerEvent> with = new ArrayList<>(loaded.events());
     with.add(candidate);
     ConsentLedger after;
@@ -110,7 +131,8 @@ final class AdminService {
       throw ProblemException.unprocessable("invalid-policy", e.getMessage());
     }
     ConsentLedger before = loaded.ledger();
-    Instant effective = candidate.policy().effective();
+    // The policy governs only once published; evaluate from then, never at an instant before it.
+    Instant effective = candidate.policy().effective().isBefore(now) ? now : candidate.policy().effective();
     Policy current = before.policyAt(now).orElse(null);
 
     ObjectNode o = Json.object();
@@ -181,11 +203,15 @@ final class AdminService {
     }
   }
 
-  /** Publishes the policy now; returns its summary and how many notices are now due. */
+  /**
+   * Publishes the policy now; returns its summary and how many notices are now due. A 422 problem
+   * if its effective date is before now (nothing published).
+   */
   ObjectNode publish(JsonNode policyJson) {
     Instant now = now();
     PolicyPublished event = decode(policyJson, now);
     requireNewVersion(ledger.current().ledger(), event.policy());
+    requireNotInPast(event, now);
     try {
       config.store.append(event, "policy:" + event.policy().version());
     } catch (EventRejectedException e) {
@@ -300,8 +326,14 @@ final class AdminService {
     return o;
   }
 
-  /** Records the review outcome of an objection. */
-  ObjectNode decideObjection(String objection, String outcomeWord, String justification) {
+  /**
+   * Records the review outcome of an objection, once: an objection already decided is refused
+   * with a 409 problem naming the decision (its date and outcome) and nothing is appended, so the
+   * record of when and how it was answered (and the report's late counts) cannot be rewritten by
+   * a second form or a double click. Synchronized so that two concurrent decisions cannot both
+   * see the objection undecided.
+   */
+  synchronized ObjectNode decideObjection(String objection, String outcomeWord, String justification) {
     Outcome outcome =
         Outcome.fromWord(outcomeWord)
             .orElseThrow(() -> ProblemException.unprocessable("invalid-outcome", "outcome must be \"upheld\" or \"rejected\""));
@@ -317,6 +349,16 @@ final class AdminService {
     }
     if (filed == null) {
       throw ProblemException.notFound("unknown-objection", "no objection with this id was filed");
+    }
+    ObjectionDecided prior = null;
+    for (LedgerEvent e : ledger.current().events()) {
+      if (e instanceof ObjectionDecided d && d.objection().equals(objection) && (prior == null || d.at().isBefore(prior.at()))) {
+        prior = d;
+      }
+    }
+    if (prior != null) {
+      throw ProblemException.conflict("already-decided", "this objection was already decided on "
+          + Pages.day(prior.at()) + " as " + prior.outcome().word() + "; a decision is final and is not recorded again");
     }
     Instant now = now();
     ObjectionDecided d = new ObjectionDecided(now, objection, outcome, text);

@@ -141,26 +141,100 @@ final class MemberService {
     throw ProblemException.notFound("unknown-purpose", "the policy in force defines no purpose with this id");
   }
 
-  /** Records a choice; a problem if the purpose is unknown or not offered to the member. */
+  /** A choice as recorded: the setting afterwards, and whether a {@code consent.set} was appended. */
+  record Chosen(Setting setting, boolean changed) {}
+
+  /**
+   * Records a choice; a problem if the purpose is unknown or not offered to the member, or if the
+   * member asked for erasure (nothing changed). A choice equal to the member's latest choice for
+   * the purpose is not recorded again: submitting twice, or saving without a change, appends no
+   * second {@code consent.set} (and so makes no second forget request).
+   */
   Setting choose(String member, String purpose, String choiceWord, Source source) {
+    return record(member, purpose, choiceWord, source).setting();
+  }
+
+  /** As {@link #choose}, saying whether anything was recorded. */
+  Chosen record(String member, String purpose, String choiceWord, Source source) {
     Choice choice =
         Choice.fromWord(choiceWord)
             .orElseThrow(() -> ProblemException.unprocessable("invalid-choice", "choice must be \"grant\" or \"withdraw\""));
     Setting current = setting(member, purpose);
+    requireNotErased(member, "settings can no longer be changed");
     if (!current.offered()) {
-      throw ProblemException.conflict(
-          "setting-not-offered", "this setting is not offered to the member (" + current.decision.reason().word() + ")");
+      throw ProblemException.conflict("setting-not-offered", "this setting is not offered to you: " + notOffered(current));
+    }
+    if (current.latestChoice() != null && current.latestChoice().choice() == choice) {
+      return new Chosen(current, false);
     }
     append(new ConsentSet(now(), member, purpose, choice, source));
-    return setting(member, purpose);
+    return new Chosen(setting(member, purpose), true);
   }
 
-  /** Files an objection; returns its JSON form. */
+  /** Why a setting is not offered, in plain words. */
+  private static String notOffered(Setting s) {
+    return s.decision.reason() == Reason.JURISDICTION_BLOCKED
+        ? "this use of data is not permitted where you live (" + countryName(s.country) + ")"
+        : clauseOf(explain(s, s.country));
+  }
+
+  private static String clauseOf(String sentence) {
+    String t = sentence.endsWith(".") ? sentence.substring(0, sentence.length() - 1) : sentence;
+    return t.isEmpty() ? t : Character.toLowerCase(t.charAt(0)) + t.substring(1);
+  }
+
+  /** When the member asked for erasure, or null. */
+  Instant erasureRequestedAt(String member) {
+    for (StoredEvent e : store.memberHistory(member)) {
+      if (e.event() instanceof ErasureRequested r) {
+        return r.at();
+      }
+    }
+    return null;
+  }
+
+  /** A 409 problem once the member asked for erasure: {@code what} says what is refused. */
+  private void requireNotErased(String member, String what) {
+    Instant at = erasureRequestedAt(member);
+    if (at != null) {
+      throw ProblemException.conflict("erasure-requested", "you asked for your data to be erased on " + Pages.day(at)
+          + ", so " + what + "; your data is no longer used for any purpose");
+    }
+  }
+
+  /**
+   * Whether free text may be stored: no control characters but newline, carriage return and tab,
+   * and no unpaired surrogate (which is not text at all).
+   */
+  static String unacceptableCharacter(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return "a broken character (an unpaired UTF-16 surrogate)";
+      } else if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || (c >= 0x7f && c <= 0x9f)) {
+        return String.format("an invisible control character (U+%04X)", (int) c);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Files an objection; returns its JSON form. Refused, with nothing recorded: a reason that is
+   * empty, too long, holds control characters or script tags (422); an unknown or consent-based
+   * purpose; once the member asked for erasure (409); and while an objection of the member to the
+   * same purpose awaits its answer (409: one pending objection per purpose is enough).
+   */
   ObjectNode object(String member, String purpose, String reason) {
     requireMember(member);
     String text = reason.strip();
     if (text.isEmpty() || text.length() > MAX_REASON) {
       throw ProblemException.unprocessable("invalid-reason", "reason must have 1 to " + MAX_REASON + " characters");
+    }
+    String bad = unacceptableCharacter(text);
+    if (bad != null) {
+      throw ProblemException.unprocessable("invalid-reason", "the reason contains " + bad + "; remove it and send it again");
     }
     if (SCRIPT_TAG.matcher(text).find()) {
       throw ProblemException.unprocessable("unsafe-text", "script tags are not accepted in an objection");
@@ -174,6 +248,14 @@ final class MemberService {
     if (!def.objectable()) {
       throw ProblemException.unprocessable(
           "not-objectable", "this purpose rests on consent: withdraw it in the settings instead of objecting");
+    }
+    requireNotErased(member, "objections can no longer be sent");
+    for (ObjectNode o : objections(member)) {
+      if (o.get("purpose").asText().equals(purpose) && o.get("status").asText().equals("pending")) {
+        Instant filed = Rfc3339.parseInstant(o.get("filed_at").asText());
+        throw ProblemException.conflict("objection-pending", "you already objected to " + (def.title() != null ? def.title() : purpose)
+            + " on " + Pages.day(filed) + "; that objection awaits its answer, due by " + Pages.day(deadline(filed)));
+      }
     }
     String id = "obj-" + UUID.randomUUID();
     append(new ObjectionFiled(now, id, member, purpose, text));
@@ -439,12 +521,21 @@ final class MemberService {
     return latest;
   }
 
+  /** A country's English name from its ISO 3166 code ("GB" is "United Kingdom"); the code itself when Java knows no name. */
+  static String countryName(String code) {
+    if (code == null || code.isBlank()) {
+      return "your country";
+    }
+    String name = new java.util.Locale("", code).getDisplayCountry(java.util.Locale.ENGLISH);
+    return name.isEmpty() || name.equals(code) ? code : name;
+  }
+
   /** A sentence for the member on why a setting is as it is. */
   static String explain(Setting s, String country) {
     Reason r = s.decision.reason();
     return switch (r) {
       case JURISDICTION_BLOCKED -> "Using your data for this purpose is not permitted where you live ("
-          + country + "), so it is not used and there is nothing to switch.";
+          + countryName(country) + "), so it is not used and there is nothing to switch.";
       case MINOR -> "You are under the minimum age for this use, so your data is not used.";
       case ERASURE_REQUESTED -> "You asked for your data to be erased, so it is not used.";
       case ACCOUNT_CLOSED -> "Your account is closed, so your data is not used.";

@@ -53,7 +53,7 @@ final class Pages {
       Principal p = auth.page(ctx);
       ctx.redirect(p == null ? "/login" : home(p));
     });
-    routes.get("/login", ctx -> ctx.html(loginPage(null)));
+    routes.get("/login", ctx -> ctx.html(loginPage("1".equals(ctx.queryParam("expired")) ? SESSION_EXPIRED : null, null)));
     routes.post("/login", this::login);
     routes.post("/logout", ctx -> {
       requireCsrf(ctx);
@@ -69,9 +69,15 @@ final class Pages {
     routes.post("/privacy/settings/{purpose}", ctx -> {
       Principal p = require(ctx, Role.MEMBER);
       requireCsrf(ctx);
-      String choice = "on".equals(ctx.formParam("enabled")) ? "grant" : "withdraw";
-      members.choose(p.member(), ctx.pathParam("purpose"), choice, Source.SETTINGS);
-      ctx.redirect("/privacy#settings", HttpStatus.SEE_OTHER);
+      // A ticked box sends "on"; an unticked one sends nothing. Anything else is not a browser's form.
+      String enabled = ctx.formParam("enabled");
+      if (enabled != null && !enabled.equals("on")) {
+        throw ProblemException.unprocessable("invalid-choice", "the switch's value must be \"on\" or absent (switched off)");
+      }
+      String purpose = ctx.pathParam("purpose");
+      MemberService.Chosen chosen = members.record(p.member(), purpose, enabled == null ? "withdraw" : "grant", Source.SETTINGS);
+      String state = (chosen.changed() ? "" : "already-") + (enabled == null ? "off" : "on");
+      ctx.redirect("/privacy?saved=" + urlPart(purpose) + "&result=" + state + "#" + toggleId(purpose), HttpStatus.SEE_OTHER);
     });
     routes.post("/privacy/objections", ctx -> {
       Principal p = require(ctx, Role.MEMBER);
@@ -141,9 +147,19 @@ final class Pages {
       ctx.redirect("/admin#outbox", HttpStatus.SEE_OTHER);
     });
     routes.post("/admin/objections/{objection}/decision", ctx -> {
-      require(ctx, Role.ADMIN);
+      Principal p = require(ctx, Role.ADMIN);
       requireCsrf(ctx);
-      admin.decideObjection(ctx.pathParam("objection"), nonNull(ctx.formParam("outcome")), nonNull(ctx.formParam("justification")));
+      DecisionDraft draft = new DecisionDraft(ctx.pathParam("objection"), nonNull(ctx.formParam("outcome")),
+          nonNull(ctx.formParam("justification")), null);
+      try {
+        admin.decideObjection(draft.objection(), draft.outcome(), draft.justification());
+      } catch (ProblemException e) {
+        // The page again with the admin's text in that objection's form, and why it was not recorded.
+        formRefused(ctx, e);
+        ctx.html(adminPage(ctx, p, null, null, null, new DecisionDraft(draft.objection(), draft.outcome(), draft.justification(),
+            e.detail())));
+        return;
+      }
       ctx.redirect("/admin#objections", HttpStatus.SEE_OTHER);
     });
 
@@ -197,7 +213,7 @@ final class Pages {
     try {
       p = auth.verify(token);
     } catch (Tokens.InvalidTokenException e) {
-      ctx.status(401).html(loginPage(e.getMessage()));
+      ctx.status(401).html(loginPage(sentence(e.getMessage()) + " " + TOKEN_HINT, null));
       ctx.attribute(Problems.WRITTEN, Boolean.TRUE);
       return;
     }
@@ -206,10 +222,27 @@ final class Pages {
     ctx.redirect(home(p), HttpStatus.SEE_OTHER);
   }
 
-  private static String loginPage(String error) {
+  /** What the sign-in page says when a session's token is no longer accepted. */
+  static final String SESSION_EXPIRED = "Your session has expired; sign in again.";
+
+  /** Where a new token comes from. */
+  static final String TOKEN_HINT = "Get a new access token from your platform account (or, on the server, with"
+      + " lethe token) and paste it below.";
+
+  /**
+   * The sign-in page; with {@code error}, why signing in is needed or failed; with {@code typed},
+   * text from a form that was not sent (its session had expired), shown so that it is not lost.
+   */
+  private static String loginPage(String error, String typed) {
     StringBuilder b = new StringBuilder();
     if (error != null) {
-      b.append("<p class=\"error\" role=\"alert\">").append(esc(error)).append("</p>");
+      b.append("<p class=\"error\" role=\"alert\" id=\"login-error\">").append(esc(error))
+          .append(error.equals(SESSION_EXPIRED) ? " " + esc(TOKEN_HINT) : "").append("</p>");
+    }
+    if (typed != null && !typed.isBlank()) {
+      b.append("<div class=\"notice\" id=\"unsent\"><p>What you sent was <strong>not saved</strong>. Copy your text before you sign in,")
+          .append(" then send it again:</p><p><label for=\"unsent-text\">Your text (not sent)</label><br>")
+          .append("<textarea id=\"unsent-text\" rows=\"4\" readonly>").append(esc(typed)).append("</textarea></p></div>");
     }
     b.append("<form method=\"post\" action=\"/login\">")
         .append("<p><label for=\"token\">Access token</label><br>")
@@ -223,7 +256,17 @@ final class Pages {
   private Principal require(Context ctx, Role role) {
     Principal p = auth.page(ctx);
     if (p == null) {
-      ctx.redirect("/login");
+      String cookie = ctx.cookie(Auth.COOKIE);
+      boolean expired = cookie != null && !cookie.isEmpty();
+      if (expired && ctx.method() == io.javalin.http.HandlerType.POST) {
+        // A form sent without a valid session: say so on the sign-in page and keep what was typed,
+        // rather than a redirect that drops it.
+        String typed = ctx.formParam("reason") != null ? ctx.formParam("reason") : ctx.formParam("justification");
+        ctx.status(401).html(loginPage(SESSION_EXPIRED, typed));
+        ctx.attribute(Problems.WRITTEN, Boolean.TRUE);
+        throw new SignedOut();
+      }
+      ctx.redirect(expired ? "/login?expired=1" : "/login");
       throw new SignedOut();
     }
     if (p.role() != role) {
@@ -280,6 +323,11 @@ final class Pages {
 
   /** An objection the member sent that was refused, shown again in the form with why. */
   private record ObjectionDraft(String purpose, String reason, String error) {}
+
+  /** The id of a purpose's switch on the member's page. */
+  static String toggleId(String purpose) {
+    return "toggle-" + purpose.replaceAll("[^A-Za-z0-9_-]", "_");
+  }
 
   // ------------------------------------------------------------------ errors
 
@@ -433,21 +481,44 @@ final class Pages {
     List<MemberService.Setting> settings = members.settings(m);
     Map<String, String> titles = new HashMap<>();
     settings.forEach(s -> titles.put(s.purpose(), s.definition().title() != null ? s.definition().title() : s.purpose()));
+    Instant erasedAt = members.erasureRequestedAt(m);
+    boolean erased = erasedAt != null;
     if (settings.isEmpty()) {
       b.append("<p>No data-use policy is in force yet.</p>");
     }
+    if (erased) {
+      b.append("<p class=\"notice\" id=\"settings-erased\">You asked for your data to be erased on ").append(when(erasedAt))
+          .append(", so your data is no longer used for any purpose and there is nothing left to switch.</p>");
+    }
+    // After a save (a redirect here), a status message says what happened, and focus goes back to the switch.
+    String saved = ctx.queryParam("saved");
+    String result = ctx.queryParam("result");
+    String focus = null;
+    if (saved != null && result != null && titles.containsKey(saved) && !erased) {
+      String words = switch (result) {
+        case "on" -> "Saved: " + title(titles, saved) + " is now on.";
+        case "off" -> "Saved: " + title(titles, saved) + " is now off.";
+        case "already-on" -> "No change: " + title(titles, saved) + " was already on.";
+        case "already-off" -> "No change: " + title(titles, saved) + " was already off.";
+        default -> null;
+      };
+      if (words != null) {
+        b.append("<p class=\"notice\" role=\"status\" id=\"settings-status\">").append(esc(words)).append("</p>");
+        focus = saved;
+      }
+    }
     for (MemberService.Setting s : settings) {
       String title = s.definition().title() != null ? s.definition().title() : s.purpose();
-      String id = "toggle-" + s.purpose().replaceAll("[^A-Za-z0-9_-]", "_");
+      String id = toggleId(s.purpose());
       String explanation = MemberService.explain(s, s.country());
       b.append("<h3>").append(esc(title)).append("</h3>");
-      if (s.offered()) {
+      if (s.offered() && !erased) {
         b.append("<form method=\"post\" class=\"setting\" action=\"/privacy/settings/").append(esc(urlPart(s.purpose()))).append("\">")
             .append(csrfField(csrf))
             .append("<label for=\"").append(id).append("\">").append(esc(title)).append("</label>")
             .append("<input type=\"checkbox\" role=\"switch\" data-autosubmit id=\"").append(id)
             .append("\" name=\"enabled\" value=\"on\" aria-describedby=\"").append(id).append("-why\"")
-            .append(s.decision().allowed() ? " checked" : "").append(">")
+            .append(s.decision().allowed() ? " checked" : "").append(s.purpose().equals(focus) ? " autofocus" : "").append(">")
             .append("<p id=\"").append(id).append("-why\">").append(esc(explanation)).append("</p>")
             .append("<p><button type=\"submit\">Save</button></p></form>");
       } else {
@@ -526,7 +597,7 @@ final class Pages {
     b.append("<section id=\"history\" aria-labelledby=\"history-h\"><h2 id=\"history-h\">History</h2>")
         .append("<table><thead><tr><th scope=\"col\">When</th><th scope=\"col\">What</th></tr></thead><tbody>");
     for (StoredEvent e : members.history(m)) {
-      b.append("<tr><td>").append(when(e.event().at())).append("</td><td>").append(esc(describe(e))).append("</td></tr>");
+      b.append("<tr><td>").append(when(e.event().at())).append("</td><td>").append(esc(describe(e, titles))).append("</td></tr>");
     }
     b.append("</tbody></table>")
         .append("<p><a href=\"/privacy/receipts.json\" download>Download your consent receipts (JSON, Kantara Consent Receipt v1.1)</a></p></section>");
@@ -534,15 +605,20 @@ final class Pages {
     b.append("<section id=\"objections\" aria-labelledby=\"objections-h\"><h2 id=\"objections-h\">Object to a use of your data</h2>");
     List<ObjectNode> objections = members.objections(m);
     if (!objections.isEmpty()) {
-      b.append("<table><caption>Your objections</caption><thead><tr><th scope=\"col\">Purpose</th><th scope=\"col\">Reason</th><th scope=\"col\">Status</th><th scope=\"col\">Answer due</th></tr></thead><tbody>");
+      b.append("<table id=\"your-objections\"><caption>Your objections</caption><thead><tr><th scope=\"col\">Purpose</th><th scope=\"col\">Reason</th>")
+          .append("<th scope=\"col\">Sent</th><th scope=\"col\">Answer</th></tr></thead><tbody>");
       for (ObjectNode o : objections) {
-        b.append("<tr><td>").append(esc(title(titles, o.get("purpose").asText()))).append("</td><td>").append(esc(o.get("reason").asText()))
-            .append("</td><td>").append(esc(o.get("status").asText())).append("</td><td>").append(when(o.get("deadline"))).append("</td></tr>");
+        b.append("<tr id=\"objection-").append(esc(o.get("objection").asText())).append("\"><td>")
+            .append(esc(title(titles, o.get("purpose").asText()))).append("</td><td>").append(esc(o.get("reason").asText()))
+            .append("</td><td>").append(when(o.get("filed_at"))).append("</td><td>").append(objectionAnswer(o)).append("</td></tr>");
       }
       b.append("</tbody></table>");
     }
     List<MemberService.Setting> objectable = settings.stream().filter(s -> s.definition().objectable()).toList();
-    if (objectable.isEmpty()) {
+    if (erased) {
+      b.append("<p class=\"notice\" id=\"objections-erased\">You asked for your data to be erased, so it is no longer used for any")
+          .append(" purpose and there is nothing left to object to.</p>");
+    } else if (objectable.isEmpty()) {
       b.append("<p>No purpose in the current policy takes objections; use the settings above.</p>");
     } else {
       b.append("<form method=\"post\" action=\"/privacy/objections\">").append(csrfField(csrf));
@@ -564,7 +640,6 @@ final class Pages {
     b.append("</section>");
 
     b.append("<section id=\"erasure\" aria-labelledby=\"erasure-h\"><h2 id=\"erasure-h\">Erase my data</h2>");
-    boolean erased = members.history(m).stream().anyMatch(e -> e.event() instanceof dev.lethe.core.event.LedgerEvent.ErasureRequested);
     if (erased) {
       b.append("<p class=\"notice\">You asked for your data to be erased. It is no longer used, and will be removed from training data and models. ")
           .append("What you wrote (posts, objection reasons) is erased from our records and shows as [erased]; ")
@@ -712,27 +787,59 @@ final class Pages {
     return "<time datetime=\"" + esc(raw) + "\">" + esc(ADMIN_MINUTE.format(at)) + "</time>";
   }
 
+  /** A day in words, as plain text ("3 March 2025"), for sentences in problems and notices. */
+  static String day(Instant at) {
+    return DAY.format(at);
+  }
+
   private static String days(long left) {
     return left < 0 ? "overdue by " + (-left) + " days" : left + " days left";
   }
 
-  private static String describe(StoredEvent e) {
+  /** An event of the member's history in plain words, purposes by their titles. */
+  private static String describe(StoredEvent e, Map<String, String> titles) {
     if (e.event() instanceof ConsentSet c) {
-      return (c.choice() == dev.lethe.core.event.Choice.GRANT ? "Switched on " : "Switched off ") + c.purpose() + " (" + c.source().word() + ")";
+      String how = switch (c.source()) {
+        case SETTINGS -> " in your settings";
+        case API -> " in the app";
+        case ADMIN -> " by an administrator";
+        case IMPORT -> " (from earlier records)";
+      };
+      return (c.choice() == dev.lethe.core.event.Choice.GRANT ? "Switched on " : "Switched off ") + title(titles, c.purpose()) + how;
     }
     return switch (e.event().type()) {
       case MEMBER_REGISTERED -> "Account created";
-      case MEMBER_MOVED -> "Country of residence changed";
+      case MEMBER_MOVED -> "Country of residence changed to " + MemberService.countryName(e.json().path("country").asText());
       case MEMBER_CLOSED -> "Account closed";
-      case NOTICE_SENT -> "Told about policy " + e.json().path("policy_version").asText();
-      case GPC_SIGNAL -> "Global Privacy Control signal received";
-      case OBJECTION_FILED -> "Objection filed for " + e.json().path("purpose").asText();
-      case OBJECTION_DECIDED -> "Objection " + e.json().path("outcome").asText();
+      case NOTICE_SENT -> "Told about the data-use policy of " + e.json().path("policy_version").asText();
+      case GPC_SIGNAL -> "Global Privacy Control signal received from your browser";
+      case OBJECTION_FILED -> "Objection sent about " + title(titles, e.json().path("purpose").asText());
+      case OBJECTION_DECIDED -> "upheld".equals(e.json().path("outcome").asText()) ? "Your objection was upheld"
+          : "Your objection was not upheld";
       case ERASURE_REQUESTED -> "Erasure requested";
       case CONTENT_POSTED -> "Posted " + e.json().path("kind").asText();
       case CONTENT_DELETED -> "Deleted content";
       default -> e.event().type().word();
     };
+  }
+
+  /**
+   * The answer to an objection for the member, as HTML: awaiting it (with when it is due), or
+   * the decision in words with its date and the administrator's justification.
+   */
+  private static String objectionAnswer(JsonNode o) {
+    String status = o.get("status").asText();
+    if (status.equals("pending")) {
+      long days = o.get("days_left").asLong();
+      return "Awaiting an answer, due by " + when(o.get("deadline")) + (days < 0 ? " <strong>(overdue)</strong>" : "");
+    }
+    StringBuilder b = new StringBuilder(status.equals("upheld")
+        ? "<strong>Upheld</strong> on " + when(o.get("decided_at")) + ": your data is no longer used for this purpose."
+        : "<strong>Not upheld</strong> on " + when(o.get("decided_at")) + ": this use of your data continues.");
+    if (o.hasNonNull("justification")) {
+      b.append("<br>Why: ").append(esc(o.get("justification").asText()));
+    }
+    return b.toString();
   }
 
   private static String urlPart(String s) {
@@ -746,6 +853,13 @@ final class Pages {
    * policyError} (a refused preview or publication) the form says what is wrong with it.
    */
   private String adminPage(Context ctx, Principal p, String policyText, ObjectNode preview, String policyError) {
+    return adminPage(ctx, p, policyText, preview, policyError, null);
+  }
+
+  /** An objection decision the admin sent that was refused, shown again in its form with why. */
+  private record DecisionDraft(String objection, String outcome, String justification, String error) {}
+
+  private String adminPage(Context ctx, Principal p, String policyText, ObjectNode preview, String policyError, DecisionDraft decision) {
     String csrf = auth.csrf(ctx);
     StringBuilder b = new StringBuilder();
     ObjectNode pol = admin.policies();
@@ -789,9 +903,20 @@ final class Pages {
         .append("<form method=\"post\" action=\"/admin/outbox/send\">").append(csrfField(csrf))
         .append("<button type=\"submit\">Send notices</button></form></section>");
 
-    b.append("<section id=\"objections\" aria-labelledby=\"objections-h\"><h2 id=\"objections-h\">Objections</h2>")
-        .append("<table><thead><tr><th scope=\"col\">Member</th><th scope=\"col\">Purpose</th><th scope=\"col\">Reason</th><th scope=\"col\">Filed</th><th scope=\"col\">Deadline</th><th scope=\"col\">Status</th><th scope=\"col\">Decision</th></tr></thead><tbody>");
-    for (JsonNode o : admin.objections().get("objections")) {
+    b.append("<section id=\"objections\" aria-labelledby=\"objections-h\"><h2 id=\"objections-h\">Objections</h2>");
+    JsonNode objections = admin.objections().get("objections");
+    boolean draftInForm = false;
+    for (JsonNode o : objections) {
+      draftInForm |= decision != null && o.get("objection").asText().equals(decision.objection()) && o.get("status").asText().equals("pending");
+    }
+    if (decision != null && !draftInForm) {
+      // No form to put it back in (the objection is decided, or unknown): say why here, with the text.
+      b.append("<div class=\"error\" role=\"alert\" id=\"decision-error\"><p>").append(esc(sentence(decision.error())))
+          .append(" Nothing was recorded.</p><p><label for=\"decision-unsent\">Your justification (not recorded)</label><br>")
+          .append("<textarea id=\"decision-unsent\" rows=\"2\" readonly>").append(esc(decision.justification())).append("</textarea></p></div>");
+    }
+    b.append("<table><thead><tr><th scope=\"col\">Member</th><th scope=\"col\">Purpose</th><th scope=\"col\">Reason</th><th scope=\"col\">Filed</th><th scope=\"col\">Deadline</th><th scope=\"col\">Status</th><th scope=\"col\">Decision</th></tr></thead><tbody>");
+    for (JsonNode o : objections) {
       String id = o.get("objection").asText();
       long days = o.get("days_left").asLong();
       boolean pending = o.get("status").asText().equals("pending");
@@ -803,12 +928,33 @@ final class Pages {
             .append(days < 0 ? "overdue by " + (-days) + " days" : days + " days left").append("</span>");
       }
       b.append("</td><td>").append(esc(o.get("status").asText())).append("</td><td>");
+      if (!pending) {
+        // Decided once and for all: the decision, not a form to decide again.
+        b.append("<span class=\"decided\">").append(o.get("status").asText().equals("upheld") ? "Upheld" : "Rejected").append(" on ")
+            .append(stamp(o.get("decided_at"))).append("</span>");
+        if (o.hasNonNull("justification")) {
+          b.append("<br>").append(esc(o.get("justification").asText()));
+        }
+        b.append("</td></tr>");
+        continue;
+      }
       String fid = "decide-" + id.replaceAll("[^A-Za-z0-9_-]", "_");
-      b.append("<form method=\"post\" action=\"/admin/objections/").append(esc(urlPart(id))).append("/decision\">").append(csrfField(csrf))
-          .append("<label for=\"").append(fid).append("-outcome\">Outcome</label> <select id=\"").append(fid).append("-outcome\" name=\"outcome\">")
-          .append("<option value=\"upheld\">Uphold</option><option value=\"rejected\">Reject</option></select><br>")
-          .append("<label for=\"").append(fid).append("-why\">Justification</label><br><textarea id=\"").append(fid)
-          .append("-why\" name=\"justification\" rows=\"2\" required></textarea><br><button type=\"submit\">Record decision</button></form></td></tr>");
+      DecisionDraft draft = decision != null && decision.objection().equals(id) ? decision : null;
+      b.append("<form method=\"post\" action=\"/admin/objections/").append(esc(urlPart(id))).append("/decision\">").append(csrfField(csrf));
+      if (draft != null) {
+        b.append("<p class=\"error\" role=\"alert\" id=\"").append(fid).append("-error\">").append(esc(sentence(draft.error())))
+            .append(" Nothing was recorded; your text is below.</p>");
+      }
+      boolean rejected = draft != null && "rejected".equals(draft.outcome());
+      b.append("<label for=\"").append(fid).append("-outcome\">Outcome for objection ").append(esc(id)).append("</label> <select id=\"")
+          .append(fid).append("-outcome\" name=\"outcome\">")
+          .append("<option value=\"upheld\">Uphold</option><option value=\"rejected\"").append(rejected ? " selected" : "")
+          .append(">Reject</option></select><br>")
+          .append("<label for=\"").append(fid).append("-why\">Justification for objection ").append(esc(id)).append("</label><br><textarea id=\"")
+          .append(fid).append("-why\" name=\"justification\" rows=\"2\" required")
+          .append(draft != null ? " aria-invalid=\"true\" aria-describedby=\"" + fid + "-error\"" : "").append(">")
+          .append(draft != null ? esc(draft.justification()) : "")
+          .append("</textarea><br><button type=\"submit\">Record decision</button></form></td></tr>");
     }
     b.append("</tbody></table></section>");
 
@@ -838,7 +984,9 @@ final class Pages {
             .append("</td><td>").append(esc(r.get("cause").asText())).append("</td><td>").append(stamp(r.get("requested_at")))
             .append("</td><td>").append(stamp(r.get("deadline"))).append("<br><span class=\"").append(days < 0 ? "overdue" : "countdown")
             .append("\">").append(days(days)).append("</span></td><td>").append(esc(r.get("status").asText()))
-            .append(r.get("queued").asBoolean() ? "" : " (not yet queued)").append("</td></tr>");
+            .append(r.get("queued").asBoolean() ? ""
+                : " (received in the ledger; the next forget run, scheduled or started with the button below, picks it up)")
+            .append("</td></tr>");
       }
       b.append("</tbody></table>");
     }
@@ -889,10 +1037,22 @@ final class Pages {
 
   private String auditPage(Context ctx, Principal p) {
     StringBuilder b = new StringBuilder();
-    JsonNode report = audit.report().get("summary");
+    ObjectNode full = audit.report();
+    JsonNode report = full.get("summary");
+    // Missed answer deadlines fail the checks too, counted as the compliance report counts them.
+    long lateObjections = 0;
+    long overdueObjections = 0;
+    for (JsonNode ob : full.path("objections")) {
+      lateObjections += ob.path("status").asText().equals("decided-late") ? 1 : 0;
+      overdueObjections += ob.path("status").asText().equals("overdue") ? 1 : 0;
+    }
+    long missed = lateObjections + overdueObjections;
     b.append("<section id=\"report\" aria-labelledby=\"report-h\"><h2 id=\"report-h\">Compliance report</h2>")
         .append("<p><a id=\"report-link\" href=\"/audit/report\">Open the compliance report</a> (snapshots in force, objections, forget requests and the checkpoint to verify).</p><dl>")
-        .append("<dt>Every check passes</dt><dd id=\"all-checks\">").append(report.get("all_checks_pass").asBoolean() ? "yes" : "NO").append("</dd>")
+        .append("<dt>Every check passes (snapshots, forget requests, audit log, objection deadlines)</dt><dd id=\"all-checks\">")
+        .append(report.get("all_checks_pass").asBoolean() && missed == 0 ? "yes" : "NO").append("</dd>")
+        .append("<dt>Objection deadlines missed (decided late / undecided past the deadline)</dt><dd id=\"objections-missed\">")
+        .append(missed == 0 ? "none" : lateObjections + " / " + overdueObjections).append("</dd>")
         .append("<dt>Audit log verifies</dt><dd id=\"audit-ok\">").append(report.get("audit_ok").asBoolean() ? "yes" : "NO").append("</dd>")
         .append("<dt>Leaves / checkpoints</dt><dd>").append(report.get("audit_leaves").asLong()).append(" / ").append(report.get("audit_checkpoints").asLong()).append("</dd>")
         .append("<dt>Ledger events / members</dt><dd>").append(report.get("events").asLong()).append(" / ").append(report.get("members").asLong()).append("</dd>")

@@ -187,10 +187,10 @@ public final class Tokens {
 
   private static void checkTimes(Verified v, Instant now) throws InvalidTokenException {
     if (!v.expires.plusSeconds(CLOCK_SKEW_SECONDS).isAfter(now)) {
-      throw new InvalidTokenException("the token has expired");
+      throw new InvalidTokenException("this access token has expired");
     }
     if (v.notBefore != null && v.notBefore.minusSeconds(CLOCK_SKEW_SECONDS).isAfter(now)) {
-      throw new InvalidTokenException("the token is not valid yet");
+      throw new InvalidTokenException("this access token is not valid yet (its start time is in the future)");
     }
   }
 
@@ -210,7 +210,7 @@ public final class Tokens {
     try {
       jwt = SignedJWT.parse(token);
     } catch (ParseException e) {
-      throw new InvalidTokenException("the token is not a signed JWT");
+      throw new InvalidTokenException("this is not an access token: it should be three parts separated by dots, as issued");
     }
     JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
     JWSVerifier verifier;
@@ -220,23 +220,23 @@ public final class Tokens {
       } else if (JWSAlgorithm.EdDSA.equals(alg) && edPublic != null) {
         verifier = new Ed25519(edPublic, null);
       } else {
-        throw new InvalidTokenException("tokens signed with " + alg + " are not accepted");
+        throw new InvalidTokenException("access tokens signed with " + alg + " are not accepted");
       }
       if (!jwt.verify(verifier)) {
-        throw new InvalidTokenException("the token's signature does not verify");
+        throw new InvalidTokenException("this access token was not issued by this server (its signature does not match)");
       }
     } catch (JOSEException e) {
-      throw new InvalidTokenException("the token's signature does not verify");
+      throw new InvalidTokenException("this access token was not issued by this server (its signature does not match)");
     }
     JWTClaimsSet claims;
     try {
       claims = jwt.getJWTClaimsSet();
     } catch (ParseException e) {
-      throw new InvalidTokenException("the token's claims are not a JSON object");
+      throw new InvalidTokenException("this access token is damaged (its contents cannot be read)");
     }
     Date exp = claims.getExpirationTime();
     if (exp == null) {
-      throw new InvalidTokenException("the token has expired");
+      throw new InvalidTokenException("this access token has expired");
     }
     Date nbf = claims.getNotBeforeTime();
     Instant expires = exp.toInstant();
@@ -245,14 +245,14 @@ public final class Tokens {
     Object roleClaim = claims.getClaim("role");
     Role role =
         roleClaim instanceof String s
-            ? Role.fromWord(s).orElseThrow(() -> new InvalidTokenException("unknown role \"" + s + "\""))
+            ? Role.fromWord(s).orElseThrow(() -> new InvalidTokenException("this access token names an unknown role \"" + s + "\""))
             : null;
     if (role == null) {
-      throw new InvalidTokenException("the token has no role claim");
+      throw new InvalidTokenException("this access token names no role");
     }
     String subject = claims.getSubject();
     if (subject == null || subject.isEmpty()) {
-      throw new InvalidTokenException("the token has no subject");
+      throw new InvalidTokenException("this access token names no user");
     }
     return new Verified(role == Role.MEMBER ? Principal.member(subject) : Principal.of(role), expires, notBefore);
   }

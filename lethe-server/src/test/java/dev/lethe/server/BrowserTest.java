@@ -105,14 +105,18 @@ class BrowserTest {
     new WebDriverWait(driver, Duration.ofSeconds(10))
         .ignoring(StaleElementReferenceException.class)
         .ignoring(NoSuchElementException.class)
-        .until(d -> d.findElement(By.id("history")).getText().contains("Switched off genai-training"));
+        .until(d -> d.findElement(By.id("history")).getText().contains("Switched off Data for Generative AI Improvement in your settings"));
     assertThat(driver.findElement(By.id("toggle-genai-training")).isSelected()).isFalse();
+    // A status message says what was saved, and keyboard focus is back on the switch.
+    assertThat(driver.findElement(By.id("settings-status")).getText()).isEqualTo("Saved: Data for Generative AI Improvement is now off.");
+    assertThat(driver.findElement(By.id("settings-status")).getAttribute("role")).isEqualTo("status");
+    assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("toggle-genai-training");
     assertThat(t.events("bob", "consent.set")).singleElement().satisfies(e -> {
       assertThat(e.get("choice").asText()).isEqualTo("withdraw");
       assertThat(e.get("purpose").asText()).isEqualTo("genai-training");
       assertThat(e.get("source").asText()).isEqualTo("settings");
     });
-    assertThat(driver.findElement(By.id("history")).getText()).contains("Switched off genai-training");
+    assertThat(driver.findElement(By.id("history")).getText()).doesNotContain("genai-training");
   }
 
   @Test
@@ -138,7 +142,7 @@ class BrowserTest {
     signIn(t.token("carol"), "/privacy");
     assertThat(driver.findElements(By.id("toggle-genai-training"))).isEmpty();
     assertThat(driver.findElement(By.id("toggle-genai-training-why")).getText())
-        .contains("not permitted where you live (GB)");
+        .contains("not permitted where you live (United Kingdom)");
     assertThat(driver.findElements(By.id("toggle-personalization"))).hasSize(1);
   }
 
@@ -150,7 +154,7 @@ class BrowserTest {
     driver.findElement(By.id("objection-reason")).sendKeys(text);
     driver.findElement(By.cssSelector("form[action='/privacy/objections'] button[type=submit]")).click();
     new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("#objections"));
-    assertThat(driver.findElement(By.id("objections")).getText()).contains("pending");
+    assertThat(driver.findElement(By.id("objections")).getText()).contains("Awaiting an answer, due by 3 April 2025");
 
     driver.findElement(By.cssSelector("form[action='/logout'] button")).click();
     new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.urlContains("/login"));

@@ -65,7 +65,7 @@ class MemberApiTest {
     JsonNode genai = setting(t.get("/v1/members/carol/settings", carol).json(), "genai-training");
     assertThat(genai.get("offered").asBoolean()).isFalse();
     assertThat(genai.get("reason").asText()).isEqualTo("jurisdiction-blocked");
-    assertThat(genai.get("explanation").asText()).contains("GB");
+    assertThat(genai.get("explanation").asText()).contains("(United Kingdom)").doesNotContain("(GB)");
 
     TestServer.Response put = t.send("PUT", "/v1/members/carol/settings/genai-training", carol, "{\"choice\":\"grant\"}");
     assertThat(put.status()).isEqualTo(409);

@@ -2,6 +2,7 @@ package dev.lethe.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,7 +59,27 @@ class RoleMatrixTest {
 
   String policy() {
     String v = "matrix-" + versions.incrementAndGet();
-    return "{\"policy\":" + TestServer.POLICY_V1.replace("\"version\":\"v1\"", "\"version\":\"" + v + "\"") + "}";
+    // Effective in the future: a policy effective before its publication is refused.
+    return "{\"policy\":" + TestServer.POLICY_V1.replace("\"version\":\"v1\"", "\"version\":\"" + v + "\"")
+        .replace("\"effective\":\"2025-01-01T00:00:00Z\"", "\"effective\":\"2030-01-01T00:00:00Z\"") + "}";
+  }
+
+  /**
+   * An objection of alice's; the one she filed before is decided first, as a member may have only
+   * one objection per purpose awaiting its answer.
+   */
+  String objection() {
+    try {
+      for (JsonNode o : t.get("/v1/admin/objections", t.token(Role.ADMIN)).json().get("objections")) {
+        if (o.get("status").asText().equals("pending") && o.get("member").asText().equals("alice")) {
+          t.send("POST", "/v1/admin/objections/" + o.get("objection").asText() + "/decision", t.token(Role.ADMIN),
+              "{\"outcome\":\"rejected\",\"justification\":\"matrix\"}");
+        }
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return "{\"purpose\":\"personalization\",\"reason\":\"matrix check\"}";
   }
 
   List<Endpoint> endpoints() {
@@ -68,7 +89,7 @@ class RoleMatrixTest {
     e.add(new Endpoint("PUT", "/v1/members/{id}/settings/{purpose}", m + "/settings/genai-training", Scope.MEMBER_WRITE, () -> "{\"choice\":\"withdraw\"}"));
     e.add(new Endpoint("GET", "/v1/members/{id}/history", m + "/history", Scope.MEMBER_READ, () -> null));
     e.add(new Endpoint("POST", "/v1/members/{id}/objections", m + "/objections", Scope.MEMBER_WRITE,
-        () -> "{\"purpose\":\"personalization\",\"reason\":\"matrix check\"}"));
+        this::objection));
     e.add(new Endpoint("GET", "/v1/members/{id}/objections", m + "/objections", Scope.MEMBER_READ, () -> null));
     e.add(new Endpoint("GET", "/v1/members/{id}/data-usage", m + "/data-usage", Scope.MEMBER_READ, () -> null));
     e.add(new Endpoint("GET", "/v1/members/{id}/receipts", m + "/receipts", Scope.MEMBER_READ, () -> null));
@@ -130,9 +151,10 @@ class RoleMatrixTest {
   @ParameterizedTest(name = "{0} as {1}")
   @MethodSource("matrix")
   void everyEndpointAndRole(Endpoint e, Caller c) throws Exception {
+    String body = e.body.get(); // may prepare the store (objection), so before counting events
     long before = t.store.eventCount();
     t.clock.advance(Duration.ofSeconds(1));
-    TestServer.Response r = t.send(e.method, e.path, token(c), e.body.get());
+    TestServer.Response r = t.send(e.method, e.path, token(c), body);
     Boolean ok = allowed(e.scope, c);
     if (ok == null) {
       assertThat(r.status()).isEqualTo(401);

@@ -6,3 +6,12 @@ document.addEventListener('change', function (event) {
     input.form.submit();
   }
 });
+
+// After a save the page comes back with a status message; focus returns to the switch that was
+// saved (it carries autofocus), also where a browser leaves focus on the page after the redirect.
+document.addEventListener('DOMContentLoaded', function () {
+  var target = document.querySelector('input[autofocus]');
+  if (target && document.activeElement !== target) {
+    target.focus();
+  }
+});
