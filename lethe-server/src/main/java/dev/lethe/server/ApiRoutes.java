@@ -7,7 +7,12 @@ import dev.lethe.core.event.Source;
 import dev.lethe.store.StoredEvent;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** The REST API under {@code /v1}; its contract is {@code /openapi.json}. */
 final class ApiRoutes {
@@ -24,20 +29,55 @@ final class ApiRoutes {
     this.audit = audit;
   }
 
+  /** Who may make a call: a member's own data, or the admin and audit views. */
+  private enum Access {
+    /** The member themself, or an admin; never an auditor, who verifies compliance without members' personal data. */
+    MEMBER_READ,
+    /** The member themself, or an admin. */
+    MEMBER_WRITE,
+    /** Admins and auditors. */
+    ADMIN_READ,
+    /** Admins only. */
+    ADMIN_WRITE
+  }
+
+  /**
+   * One checked API call, handed to a route's handler.
+   *
+   * @param principal the caller
+   * @param query the query parameters, each at most once, only those the route takes
+   * @param body the request body (only the route's fields, each present), {@code null} for routes that take none
+   */
+  private record Call(Principal principal, Map<String, String> query, ObjectNode body) {}
+
+  @FunctionalInterface
+  private interface CallHandler {
+    void handle(Context ctx, Call call) throws Exception;
+  }
+
+  /** How a route is called: who may, the query parameters it takes and the body's fields ({@code null}: no body). */
+  private record Spec(Access access, List<String> query, String[] fields) {
+    static Spec of(Access access, String... query) {
+      return new Spec(access, List.of(query), null);
+    }
+
+    Spec body(String... bodyFields) {
+      return new Spec(access, query, bodyFields);
+    }
+  }
+
   void register(RoutesConfig routes) {
-    routes.get("/v1/members/{id}/settings", ctx -> {
-      String id = member(ctx, false);
+    get(routes, "/v1/members/{id}/settings", Spec.of(Access.MEMBER_READ), (ctx, call) -> {
+      String id = pathParam(ctx, "id");
       Json.write(ctx, settingsJson(id, members.settings(id)));
     });
-    routes.put("/v1/members/{id}/settings/{purpose}", ctx -> {
-      Principal p = auth.api(ctx);
-      String id = member(ctx, true);
-      String choice = Json.text(Json.body(ctx), "choice");
-      Source source = p.role() == Role.ADMIN ? Source.ADMIN : Source.API;
-      Json.write(ctx, settingJson(members.choose(id, ctx.pathParam("purpose"), choice, source)));
-    });
-    routes.get("/v1/members/{id}/history", ctx -> {
-      String id = member(ctx, false);
+    routes.put("/v1/members/{id}/settings/{purpose}", checked(Spec.of(Access.MEMBER_WRITE).body("choice"), (ctx, call) -> {
+      String choice = Json.text(call.body(), "choice");
+      Source source = call.principal().role() == Role.ADMIN ? Source.ADMIN : Source.API;
+      Json.write(ctx, settingJson(members.choose(pathParam(ctx, "id"), pathParam(ctx, "purpose"), choice, source)));
+    }));
+    get(routes, "/v1/members/{id}/history", Spec.of(Access.MEMBER_READ), (ctx, call) -> {
+      String id = pathParam(ctx, "id");
       ObjectNode o = Json.object();
       o.put("member", id);
       ArrayNode events = o.putArray("events");
@@ -46,142 +86,185 @@ final class ApiRoutes {
       }
       Json.write(ctx, o);
     });
-    routes.post("/v1/members/{id}/objections", ctx -> {
-      String id = member(ctx, true);
-      ObjectNode body = Json.body(ctx);
-      Json.write(ctx, 201, members.object(id, Json.text(body, "purpose"), Json.text(body, "reason")));
-    });
-    routes.get("/v1/members/{id}/objections", ctx -> {
-      String id = member(ctx, false);
+    routes.post("/v1/members/{id}/objections", checked(Spec.of(Access.MEMBER_WRITE).body("purpose", "reason"), (ctx, call) ->
+        Json.write(ctx, 201, members.object(pathParam(ctx, "id"), Json.text(call.body(), "purpose"), Json.text(call.body(), "reason")))));
+    get(routes, "/v1/members/{id}/objections", Spec.of(Access.MEMBER_READ), (ctx, call) -> {
       ObjectNode o = Json.object();
       ArrayNode list = o.putArray("objections");
-      members.objections(id).forEach(list::add);
+      members.objections(pathParam(ctx, "id")).forEach(list::add);
       Json.write(ctx, o);
     });
-    routes.get("/v1/members/{id}/data-usage", ctx -> Json.write(ctx, members.dataUsage(member(ctx, false))));
-    routes.get("/v1/members/{id}/receipts", ctx -> {
-      String id = member(ctx, false);
+    get(routes, "/v1/members/{id}/data-usage", Spec.of(Access.MEMBER_READ), (ctx, call) -> Json.write(ctx, members.dataUsage(pathParam(ctx, "id"))));
+    get(routes, "/v1/members/{id}/receipts", Spec.of(Access.MEMBER_READ, "download"), (ctx, call) -> {
+      String download = call.query().get("download");
+      if (download != null && !download.equals("1")) {
+        throw ProblemException.badRequest("invalid-parameter", "download must be 1 (or left out)");
+      }
+      String id = pathParam(ctx, "id");
       ObjectNode o = Json.object();
       o.put("member", id);
       o.set("receipts", members.receipts(id));
-      if ("1".equals(ctx.queryParam("download"))) {
+      if (download != null) {
         ctx.header("Content-Disposition", "attachment; filename=\"consent-receipts.json\"");
       }
       Json.write(ctx, o);
     });
-    routes.post("/v1/members/{id}/erasure", ctx -> {
-      ObjectNode result = members.erase(member(ctx, true));
+    // No body: a body here (say {"confirm":false}) is refused rather than ignored, as erasure cannot be undone.
+    routes.post("/v1/members/{id}/erasure", checked(Spec.of(Access.MEMBER_WRITE), (ctx, call) -> {
+      ObjectNode result = members.erase(pathParam(ctx, "id"));
       Json.write(ctx, result.get("created").asBoolean() ? 202 : 200, result);
-    });
-    routes.get("/v1/members/{id}/ai-signals", ctx -> {
-      ObjectNode signals = members.aiSignals(member(ctx, false));
+    }));
+    get(routes, "/v1/members/{id}/ai-signals", Spec.of(Access.MEMBER_READ), (ctx, call) -> {
+      ObjectNode signals = members.aiSignals(pathParam(ctx, "id"));
       signals.get("headers").fields().forEachRemaining(h -> ctx.header(h.getKey(), h.getValue().asText()));
       Json.write(ctx, signals);
     });
 
-    routes.get("/v1/admin/policies", ctx -> {
-      requireRole(ctx, false);
-      Json.write(ctx, admin.policies());
-    });
-    routes.post("/v1/admin/policies/preview", ctx -> {
-      requireRole(ctx, true);
-      Json.write(ctx, admin.preview(Json.body(ctx).get("policy")));
-    });
-    routes.post("/v1/admin/policies", ctx -> {
-      requireRole(ctx, true);
-      Json.write(ctx, 201, admin.publish(Json.body(ctx).get("policy")));
-    });
-    routes.get("/v1/admin/outbox", ctx -> {
-      requireRole(ctx, false);
-      Json.write(ctx, admin.outbox());
-    });
-    routes.post("/v1/admin/outbox/send", ctx -> {
-      requireRole(ctx, true);
-      Json.write(ctx, admin.sendNotices());
-    });
-    routes.get("/v1/admin/objections", ctx -> {
-      requireRole(ctx, false);
-      Json.write(ctx, admin.objections());
-    });
-    routes.post("/v1/admin/objections/{objection}/decision", ctx -> {
-      requireRole(ctx, true);
-      ObjectNode body = Json.body(ctx);
-      Json.write(ctx, admin.decideObjection(ctx.pathParam("objection"), Json.text(body, "outcome"), Json.text(body, "justification")));
-    });
-    routes.get("/v1/admin/forget-queue", ctx -> {
-      requireRole(ctx, false);
-      Json.write(ctx, admin.forgetQueue());
-    });
-    routes.post("/v1/admin/forget/run", ctx -> {
-      requireRole(ctx, true);
-      Json.write(ctx, admin.runForgetting());
-    });
+    get(routes, "/v1/admin/policies", Spec.of(Access.ADMIN_READ), (ctx, call) -> Json.write(ctx, admin.policies()));
+    routes.post("/v1/admin/policies/preview", checked(Spec.of(Access.ADMIN_WRITE).body("policy"), (ctx, call) ->
+        Json.write(ctx, admin.preview(call.body().get("policy")))));
+    routes.post("/v1/admin/policies", checked(Spec.of(Access.ADMIN_WRITE).body("policy"), (ctx, call) ->
+        Json.write(ctx, 201, admin.publish(call.body().get("policy")))));
+    get(routes, "/v1/admin/outbox", Spec.of(Access.ADMIN_READ), (ctx, call) -> Json.write(ctx, admin.outbox()));
+    routes.post("/v1/admin/outbox/send", checked(Spec.of(Access.ADMIN_WRITE), (ctx, call) -> Json.write(ctx, admin.sendNotices())));
+    get(routes, "/v1/admin/objections", Spec.of(Access.ADMIN_READ), (ctx, call) -> Json.write(ctx, admin.objections()));
+    routes.post("/v1/admin/objections/{objection}/decision", checked(Spec.of(Access.ADMIN_WRITE).body("outcome", "justification"), (ctx, call) ->
+        Json.write(ctx, admin.decideObjection(pathParam(ctx, "objection"), Json.text(call.body(), "outcome"), Json.text(call.body(), "justification")))));
+    get(routes, "/v1/admin/forget-queue", Spec.of(Access.ADMIN_READ), (ctx, call) -> Json.write(ctx, admin.forgetQueue()));
+    routes.post("/v1/admin/forget/run", checked(Spec.of(Access.ADMIN_WRITE), (ctx, call) -> Json.write(ctx, admin.runForgetting())));
 
-    routes.get("/v1/audit/log", ctx -> {
-      requireRole(ctx, false);
-      Json.write(ctx, audit.leaves(longParam(ctx, "from", 0), (int) longParam(ctx, "limit", 50)));
+    get(routes, "/v1/audit/log", Spec.of(Access.ADMIN_READ, "from", "limit"), (ctx, call) -> {
+      String from = call.query().get("from");
+      String limit = call.query().get("limit");
+      long start = from == null ? 0 : parseLong(from, "from");
+      long count = limit == null ? 50 : parseLimit(limit);
+      Json.write(ctx, audit.leaves(start, (int) count));
     });
-    routes.get("/v1/audit/checkpoints", ctx -> {
-      requireRole(ctx, false);
-      Json.write(ctx, audit.checkpoints());
-    });
-    routes.get("/v1/audit/keys", ctx -> {
-      requireRole(ctx, false);
-      Json.write(ctx, audit.keys());
-    });
-    routes.get("/v1/audit/proofs/{leaf}", ctx -> {
-      requireRole(ctx, false);
-      long leaf = parseLong(ctx.pathParam("leaf"), "leaf");
-      String size = ctx.queryParam("tree_size");
+    get(routes, "/v1/audit/checkpoints", Spec.of(Access.ADMIN_READ), (ctx, call) -> Json.write(ctx, audit.checkpoints()));
+    get(routes, "/v1/audit/keys", Spec.of(Access.ADMIN_READ), (ctx, call) -> Json.write(ctx, audit.keys()));
+    get(routes, "/v1/audit/proofs/{leaf}", Spec.of(Access.ADMIN_READ, "tree_size"), (ctx, call) -> {
+      long leaf = parseLong(pathParam(ctx, "leaf"), "leaf");
+      String size = call.query().get("tree_size");
       Json.write(ctx, audit.proof(leaf, size == null ? null : parseLong(size, "tree_size")));
     });
-    routes.get("/v1/audit/snapshots", ctx -> {
-      requireRole(ctx, false);
-      Json.write(ctx, audit.snapshots());
-    });
-    routes.get("/v1/audit/snapshots/{snapshot}", ctx -> {
-      requireRole(ctx, false);
-      Json.write(ctx, audit.manifest(ctx.pathParam("snapshot")));
-    });
-    routes.get("/v1/audit/models", ctx -> {
-      requireRole(ctx, false);
-      Json.write(ctx, audit.models());
-    });
-    routes.get("/v1/audit/report", ctx -> {
-      requireRole(ctx, false);
-      Json.write(ctx, audit.report());
-    });
+    get(routes, "/v1/audit/snapshots", Spec.of(Access.ADMIN_READ), (ctx, call) -> Json.write(ctx, audit.snapshots()));
+    get(routes, "/v1/audit/snapshots/{snapshot}", Spec.of(Access.ADMIN_READ), (ctx, call) -> Json.write(ctx, audit.manifest(pathParam(ctx, "snapshot"))));
+    get(routes, "/v1/audit/models", Spec.of(Access.ADMIN_READ), (ctx, call) -> Json.write(ctx, audit.models()));
+    get(routes, "/v1/audit/report", Spec.of(Access.ADMIN_READ), (ctx, call) -> Json.write(ctx, audit.report()));
+  }
+
+  private void get(RoutesConfig routes, String path, Spec spec, CallHandler handler) {
+    routes.get(path, checked(spec, handler));
   }
 
   /**
-   * The member the path names, after checking the caller may read it (or change it, for {@code
-   * write}); records the caller's GPC signal when a member's browser sends one.
+   * The route's handler behind every check, in this order so that each refusal changes nothing:
+   * the caller (401) and their right to the call (403), the query parameters (400), the body
+   * (415, 400, 422); only then is a member's GPC signal recorded and the handler run.
    */
-  private String member(Context ctx, boolean write) {
-    Principal p = auth.api(ctx);
-    String id = ctx.pathParam("id");
-    if (write ? !p.mayChange(id) : !p.mayRead(id)) {
-      throw ProblemException.forbidden(
-          p.role() == Role.AUDITOR ? "auditors can only read" : "members can only see and change their own data");
-    }
-    if (p.role() == Role.MEMBER && "1".equals(ctx.header("Sec-GPC"))) {
-      members.recordGpc(p.member());
-    }
-    return id;
+  private Handler checked(Spec spec, CallHandler handler) {
+    return ctx -> {
+      Principal p = auth.api(ctx);
+      authorize(ctx, p, spec.access());
+      Map<String, String> query = query(ctx, spec.query());
+      ObjectNode body = null;
+      if (spec.fields() == null) {
+        Json.noBody(ctx);
+      } else {
+        body = Json.body(ctx, spec.fields());
+      }
+      if ((spec.access() == Access.MEMBER_READ || spec.access() == Access.MEMBER_WRITE)
+          && p.role() == Role.MEMBER && "1".equals(ctx.header("Sec-GPC"))) {
+        members.recordGpc(p.member());
+      }
+      handler.handle(ctx, new Call(p, query, body));
+    };
   }
 
-  /** Admin routes: reads for admins and auditors, changes for admins only. */
-  private void requireRole(Context ctx, boolean write) {
-    Principal p = auth.api(ctx);
-    boolean ok = p.role() == Role.ADMIN || (!write && p.role() == Role.AUDITOR);
-    if (!ok) {
-      throw ProblemException.forbidden(p.role() == Role.AUDITOR ? "auditors can only read" : "this needs the admin or auditor role");
+  /**
+   * A path parameter of the route; read off the request's path by the matched route's template
+   * should Javalin not have filled it in.
+   */
+  static String pathParam(Context ctx, String name) {
+    String v = ctx.pathParamMap().get(name);
+    if (v != null) {
+      return v;
+    }
+    String[] template = ctx.endpoint().path.split("/", -1);
+    String[] path = ctx.path().split("/", -1);
+    for (int i = 0; i < template.length && i < path.length; i++) {
+      if (template[i].equals("{" + name + "}")) {
+        return URLDecoder.decode(path[i].replace("+", "%2B"), StandardCharsets.UTF_8);
+      }
+    }
+    throw new IllegalStateException("route " + ctx.endpoint().path + " has no parameter " + name);
+  }
+
+  private static void authorize(Context ctx, Principal p, Access access) {
+    switch (access) {
+      case MEMBER_READ, MEMBER_WRITE -> {
+        String id = pathParam(ctx, "id");
+        if (p.role() == Role.AUDITOR) {
+          throw ProblemException.forbidden("auditors do not read members' personal data: the audit log, its proofs, the snapshots "
+              + "and the compliance report under /v1/audit show whether consent is honoured without it");
+        }
+        boolean ok = access == Access.MEMBER_READ ? p.mayRead(id) : p.mayChange(id);
+        if (!ok) {
+          throw ProblemException.forbidden("members can only see and change their own data");
+        }
+      }
+      case ADMIN_READ, ADMIN_WRITE -> {
+        boolean ok = p.role() == Role.ADMIN || (access == Access.ADMIN_READ && p.role() == Role.AUDITOR);
+        if (!ok) {
+          throw ProblemException.forbidden(p.role() == Role.AUDITOR ? "auditors can only read" : "this needs the admin or auditor role");
+        }
+      }
     }
   }
 
-  private static long longParam(Context ctx, String name, long fallback) {
-    String v = ctx.queryParam(name);
-    return v == null ? fallback : parseLong(v, name);
+  /**
+   * The query parameters, read from the raw query string so that nothing is guessed: a
+   * parameter the route does not take, one given twice, or a malformed %-escape is a 400 naming
+   * it (a misspelled {@code ?size=6} must not answer for the whole tree).
+   */
+  static Map<String, String> query(Context ctx, List<String> accepted) {
+    Map<String, String> out = new LinkedHashMap<>();
+    String raw = ctx.queryString();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String part : raw.split("&", -1)) {
+      if (part.isEmpty()) {
+        continue;
+      }
+      int eq = part.indexOf('=');
+      String name = decode(eq < 0 ? part : part.substring(0, eq));
+      String value = eq < 0 ? "" : decode(part.substring(eq + 1));
+      if (!accepted.contains(name)) {
+        throw ProblemException.badRequest("unknown-parameter", "unknown query parameter \"" + name + "\": "
+            + (accepted.isEmpty() ? "this address takes no query parameters" : "this address takes " + Json.quoted(accepted)));
+      }
+      if (out.put(name, value) != null) {
+        throw ProblemException.badRequest("repeated-parameter", "query parameter \"" + name + "\" is given more than once");
+      }
+    }
+    return out;
+  }
+
+  private static String decode(String s) {
+    try {
+      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw ProblemException.badRequest("malformed-parameter", "the query string has a malformed %-escape");
+    }
+  }
+
+  private static long parseLimit(String v) {
+    // One message for every bad limit (-5, 0, 501, "x"), naming the range.
+    if (v.length() > 9 || !v.matches("[0-9]+") || Long.parseLong(v) < 1 || Long.parseLong(v) > AuditService.MAX_PAGE) {
+      throw ProblemException.badRequest("invalid-parameter", "limit must be an integer from 1 to " + AuditService.MAX_PAGE);
+    }
+    return Long.parseLong(v);
   }
 
   private static long parseLong(String v, String name) {

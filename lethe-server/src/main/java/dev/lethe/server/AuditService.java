@@ -300,8 +300,14 @@ final class AuditService {
 
   /** The inclusion proof of a leaf in the tree of {@code treeSize} leaves (default: the latest checkpoint's). */
   ObjectNode proof(long leaf, Long treeSize) {
+    long logSize = store.auditSize();
+    if (treeSize != null && (treeSize < 1 || treeSize > logSize)) {
+      // A tree the log never had is a bad parameter, not a missing leaf.
+      throw ProblemException.badRequest("invalid-parameter", treeSize < 1 ? "tree_size must be at least 1"
+          : "tree_size " + treeSize + " exceeds the log's size (" + logSize + " leaves)");
+    }
     long size = treeSize != null ? treeSize : latestCheckpointSize();
-    if (leaf < 0 || leaf >= size || size > store.auditSize()) {
+    if (leaf < 0 || leaf >= size || size > logSize) {
       throw ProblemException.notFound(
           "unknown-leaf", "no leaf " + leaf + " in a tree of " + size + " leaves (the log has " + store.auditSize() + ")");
     }

@@ -4,6 +4,7 @@ import dev.lethe.unlearn.ModelRegistry;
 import dev.lethe.unlearn.forget.ForgetQueue;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -92,6 +93,12 @@ public final class LetheServer implements AutoCloseable {
         ctx.header("Referrer-Policy", "no-referrer");
         ctx.header("Cache-Control", "no-store");
         ctx.header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'");
+        if (ctx.method() == HandlerType.HEAD && (ctx.path().equals("/v1") || ctx.path().startsWith("/v1/"))) {
+          // Javalin answers HEAD on a GET route with an empty 200 without running the route: no
+          // authentication, and a 200 even for another member's data. The API takes no HEAD.
+          ctx.header("Allow", "GET");
+          throw new ProblemException(405, "method-not-allowed", Problems.titleFor(405), "the API takes no HEAD requests; use GET");
+        }
       });
 
       c.routes.get("/health", ctx -> {
@@ -110,8 +117,14 @@ public final class LetheServer implements AutoCloseable {
       c.routes.exception(ProblemException.class, (e, ctx) -> problem(ctx, pages, e.status(), e.slug(), e.title(), e.detail()));
       c.routes.exception(HttpResponseException.class, (e, ctx) -> {
         int status = e.getStatus();
+        if (status == 405) {
+          // RFC 9110 15.5.6: a 405 names the methods the address does take.
+          allow(ctx, e.getDetails().values());
+        }
         // Javalin's router words ("Endpoint GET /x not found") are for developers; a page says it in plain words.
-        String detail = (status == 404 || status == 405) && Pages.answersWithPage(ctx) ? routeMiss(status, ctx) : e.getMessage();
+        String detail = (status == 404 || status == 405) && Pages.answersWithPage(ctx) ? routeMiss(status, ctx)
+            : status == 413 ? "the request body is larger than the limit of " + config.maxBodyBytes + " bytes"
+            : e.getMessage();
         problem(ctx, pages, status, Problems.slugFor(status), Problems.titleFor(status), detail);
       });
       c.routes.exception(Exception.class, (e, ctx) -> {
@@ -144,6 +157,22 @@ public final class LetheServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /** Sets {@code Allow} from Javalin's list of the methods an address takes ("GET, PUT"); HEAD goes with GET off the API. */
+  private static void allow(Context ctx, java.util.Collection<String> available) {
+    java.util.Set<String> methods = new java.util.LinkedHashSet<>();
+    for (String list : available) {
+      for (String m : list.split(",")) {
+        if (!m.isBlank()) {
+          methods.add(m.trim().toUpperCase(java.util.Locale.ROOT));
+        }
+      }
+    }
+    if (methods.contains("GET") && !ctx.path().startsWith("/v1/")) {
+      methods.add("HEAD"); // Javalin answers HEAD wherever GET is taken, except on the API, which refuses it
+    }
+    ctx.header("Allow", String.join(", ", methods));
   }
 
   /** Why no route answered (404 or 405), in words. */

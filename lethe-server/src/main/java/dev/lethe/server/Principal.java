@@ -32,9 +32,12 @@ public record Principal(Role role, String member) {
     return member != null ? member : role.word();
   }
 
-  /** Whether this caller may read the member's data. */
+  /**
+   * Whether this caller may read the member's data: the member themself or an admin; never an
+   * auditor, who verifies compliance from the audit views without members' personal data.
+   */
   public boolean mayRead(String memberId) {
-    return role != Role.MEMBER || member.equals(memberId);
+    return role == Role.ADMIN || (role == Role.MEMBER && member.equals(memberId));
   }
 
   /** Whether this caller may change the member's data (never an auditor). */

@@ -40,7 +40,8 @@ final class Problems {
 
   static void write(Context ctx, int status, String slug, String title, String detail) {
     ctx.attribute(WRITTEN, Boolean.TRUE);
-    ctx.status(status).contentType(MEDIA_TYPE).result(json(status, slug, title, detail, ctx.path()).toString());
+    // As bytes: given a String, Jetty would encode it in ISO-8859-1 (it knows no charset for this media type), turning "≥" into "?".
+    ctx.status(status).contentType(MEDIA_TYPE).result(json(status, slug, title, detail, ctx.path()).toString().getBytes(StandardCharsets.UTF_8));
   }
 
   /** The slug of a status that has no more specific problem type. */

@@ -8,7 +8,12 @@ public enum Role {
   MEMBER("member"),
   /** An operator: publishes policies, reviews objections, may change a member's choice. */
   ADMIN("admin"),
-  /** An auditor: reads everything, changes nothing. */
+  /**
+   * An auditor: reads the audit views (log, proofs, checkpoints, keys, snapshots, models, the
+   * compliance report) and the admin views, changes nothing, and is refused members' personal
+   * data ({@code /v1/members/...}): verifying compliance does not need it (least privilege, as
+   * the audit log itself hides member ids).
+   */
   AUDITOR("auditor");
 
   private final String word;

@@ -185,7 +185,7 @@ final class TestServer implements AutoCloseable {
       b.header("Authorization", "Bearer " + token);
     }
     headers.forEach(b::header);
-    if (body != null) {
+    if (body != null && headers.keySet().stream().noneMatch("Content-Type"::equalsIgnoreCase)) {
       b.header("Content-Type", "application/json");
     }
     b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
