@@ -68,16 +68,16 @@ final class ApiRoutes {
 
   void register(RoutesConfig routes) {
     get(routes, "/v1/members/{id}/settings", Spec.of(Access.MEMBER_READ), (ctx, call) -> {
-      String id = pathParam(ctx, "id");
+      String id = ctx.pathParam("id");
       Json.write(ctx, settingsJson(id, members.settings(id)));
     });
     routes.put("/v1/members/{id}/settings/{purpose}", checked(Spec.of(Access.MEMBER_WRITE).body("choice"), (ctx, call) -> {
       String choice = Json.text(call.body(), "choice");
       Source source = call.principal().role() == Role.ADMIN ? Source.ADMIN : Source.API;
-      Json.write(ctx, settingJson(members.choose(pathParam(ctx, "id"), pathParam(ctx, "purpose"), choice, source)));
+      Json.write(ctx, settingJson(members.choose(ctx.pathParam("id"), ctx.pathParam("purpose"), choice, source)));
     }));
     get(routes, "/v1/members/{id}/history", Spec.of(Access.MEMBER_READ), (ctx, call) -> {
-      String id = pathParam(ctx, "id");
+      String id = ctx.pathParam("id");
       ObjectNode o = Json.object();
       o.put("member", id);
       ArrayNode events = o.putArray("events");
@@ -87,20 +87,20 @@ final class ApiRoutes {
       Json.write(ctx, o);
     });
     routes.post("/v1/members/{id}/objections", checked(Spec.of(Access.MEMBER_WRITE).body("purpose", "reason"), (ctx, call) ->
-        Json.write(ctx, 201, members.object(pathParam(ctx, "id"), Json.text(call.body(), "purpose"), Json.text(call.body(), "reason")))));
+        Json.write(ctx, 201, members.object(ctx.pathParam("id"), Json.text(call.body(), "purpose"), Json.text(call.body(), "reason")))));
     get(routes, "/v1/members/{id}/objections", Spec.of(Access.MEMBER_READ), (ctx, call) -> {
       ObjectNode o = Json.object();
       ArrayNode list = o.putArray("objections");
-      members.objections(pathParam(ctx, "id")).forEach(list::add);
+      members.objections(ctx.pathParam("id")).forEach(list::add);
       Json.write(ctx, o);
     });
-    get(routes, "/v1/members/{id}/data-usage", Spec.of(Access.MEMBER_READ), (ctx, call) -> Json.write(ctx, members.dataUsage(pathParam(ctx, "id"))));
+    get(routes, "/v1/members/{id}/data-usage", Spec.of(Access.MEMBER_READ), (ctx, call) -> Json.write(ctx, members.dataUsage(ctx.pathParam("id"))));
     get(routes, "/v1/members/{id}/receipts", Spec.of(Access.MEMBER_READ, "download"), (ctx, call) -> {
       String download = call.query().get("download");
       if (download != null && !download.equals("1")) {
         throw ProblemException.badRequest("invalid-parameter", "download must be 1 (or left out)");
       }
-      String id = pathParam(ctx, "id");
+      String id = ctx.pathParam("id");
       ObjectNode o = Json.object();
       o.put("member", id);
       o.set("receipts", members.receipts(id));
@@ -111,11 +111,11 @@ final class ApiRoutes {
     });
     // No body: a body here (say {"confirm":false}) is refused rather than ignored, as erasure cannot be undone.
     routes.post("/v1/members/{id}/erasure", checked(Spec.of(Access.MEMBER_WRITE), (ctx, call) -> {
-      ObjectNode result = members.erase(pathParam(ctx, "id"));
+      ObjectNode result = members.erase(ctx.pathParam("id"));
       Json.write(ctx, result.get("created").asBoolean() ? 202 : 200, result);
     }));
     get(routes, "/v1/members/{id}/ai-signals", Spec.of(Access.MEMBER_READ), (ctx, call) -> {
-      ObjectNode signals = members.aiSignals(pathParam(ctx, "id"));
+      ObjectNode signals = members.aiSignals(ctx.pathParam("id"));
       signals.get("headers").fields().forEachRemaining(h -> ctx.header(h.getKey(), h.getValue().asText()));
       Json.write(ctx, signals);
     });
@@ -129,7 +129,7 @@ final class ApiRoutes {
     routes.post("/v1/admin/outbox/send", checked(Spec.of(Access.ADMIN_WRITE), (ctx, call) -> Json.write(ctx, admin.sendNotices())));
     get(routes, "/v1/admin/objections", Spec.of(Access.ADMIN_READ), (ctx, call) -> Json.write(ctx, admin.objections()));
     routes.post("/v1/admin/objections/{objection}/decision", checked(Spec.of(Access.ADMIN_WRITE).body("outcome", "justification"), (ctx, call) ->
-        Json.write(ctx, admin.decideObjection(pathParam(ctx, "objection"), Json.text(call.body(), "outcome"), Json.text(call.body(), "justification")))));
+        Json.write(ctx, admin.decideObjection(ctx.pathParam("objection"), Json.text(call.body(), "outcome"), Json.text(call.body(), "justification")))));
     get(routes, "/v1/admin/forget-queue", Spec.of(Access.ADMIN_READ), (ctx, call) -> Json.write(ctx, admin.forgetQueue()));
     routes.post("/v1/admin/forget/run", checked(Spec.of(Access.ADMIN_WRITE), (ctx, call) -> Json.write(ctx, admin.runForgetting())));
 
@@ -143,12 +143,12 @@ final class ApiRoutes {
     get(routes, "/v1/audit/checkpoints", Spec.of(Access.ADMIN_READ), (ctx, call) -> Json.write(ctx, audit.checkpoints()));
     get(routes, "/v1/audit/keys", Spec.of(Access.ADMIN_READ), (ctx, call) -> Json.write(ctx, audit.keys()));
     get(routes, "/v1/audit/proofs/{leaf}", Spec.of(Access.ADMIN_READ, "tree_size"), (ctx, call) -> {
-      long leaf = parseLong(pathParam(ctx, "leaf"), "leaf");
+      long leaf = parseLong(ctx.pathParam("leaf"), "leaf");
       String size = call.query().get("tree_size");
       Json.write(ctx, audit.proof(leaf, size == null ? null : parseLong(size, "tree_size")));
     });
     get(routes, "/v1/audit/snapshots", Spec.of(Access.ADMIN_READ), (ctx, call) -> Json.write(ctx, audit.snapshots()));
-    get(routes, "/v1/audit/snapshots/{snapshot}", Spec.of(Access.ADMIN_READ), (ctx, call) -> Json.write(ctx, audit.manifest(pathParam(ctx, "snapshot"))));
+    get(routes, "/v1/audit/snapshots/{snapshot}", Spec.of(Access.ADMIN_READ), (ctx, call) -> Json.write(ctx, audit.manifest(ctx.pathParam("snapshot"))));
     get(routes, "/v1/audit/models", Spec.of(Access.ADMIN_READ), (ctx, call) -> Json.write(ctx, audit.models()));
     get(routes, "/v1/audit/report", Spec.of(Access.ADMIN_READ), (ctx, call) -> Json.write(ctx, audit.report()));
   }
@@ -181,29 +181,10 @@ final class ApiRoutes {
     };
   }
 
-  /**
-   * A path parameter of the route; read off the request's path by the matched route's template
-   * should Javalin not have filled it in.
-   */
-  static String pathParam(Context ctx, String name) {
-    String v = ctx.pathParamMap().get(name);
-    if (v != null) {
-      return v;
-    }
-    String[] template = ctx.endpoint().path.split("/", -1);
-    String[] path = ctx.path().split("/", -1);
-    for (int i = 0; i < template.length && i < path.length; i++) {
-      if (template[i].equals("{" + name + "}")) {
-        return URLDecoder.decode(path[i].replace("+", "%2B"), StandardCharsets.UTF_8);
-      }
-    }
-    throw new IllegalStateException("route " + ctx.endpoint().path + " has no parameter " + name);
-  }
-
   private static void authorize(Context ctx, Principal p, Access access) {
     switch (access) {
       case MEMBER_READ, MEMBER_WRITE -> {
-        String id = pathParam(ctx, "id");
+        String id = ctx.pathParam("id");
         if (p.role() == Role.AUDITOR) {
           throw ProblemException.forbidden("auditors do not read members' personal data: the audit log, its proofs, the snapshots "
               + "and the compliance report under /v1/audit show whether consent is honoured without it");

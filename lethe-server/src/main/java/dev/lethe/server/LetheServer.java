@@ -5,6 +5,9 @@ import dev.lethe.unlearn.forget.ForgetQueue;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.javalin.config.JavalinState;
+import io.javalin.http.servlet.JavalinServletContext;
+import io.javalin.router.ParsedEndpoint;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -93,11 +96,8 @@ public final class LetheServer implements AutoCloseable {
         ctx.header("Referrer-Policy", "no-referrer");
         ctx.header("Cache-Control", "no-store");
         ctx.header("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'");
-        if (ctx.method() == HandlerType.HEAD && (ctx.path().equals("/v1") || ctx.path().startsWith("/v1/"))) {
-          // Javalin answers HEAD on a GET route with an empty 200 without running the route: no
-          // authentication, and a 200 even for another member's data. The API takes no HEAD.
-          ctx.header("Allow", "GET");
-          throw new ProblemException(405, "method-not-allowed", Problems.titleFor(405), "the API takes no HEAD requests; use GET");
+        if (ctx.method() == HandlerType.HEAD) {
+          head(ctx, c.unsafe);
         }
       });
 
@@ -159,7 +159,20 @@ public final class LetheServer implements AutoCloseable {
     });
   }
 
-  /** Sets {@code Allow} from Javalin's list of the methods an address takes ("GET, PUT"); HEAD goes with GET off the API. */
+  /**
+   * Answers HEAD as GET without the body (Jetty sends none for HEAD): Javalin alone would answer
+   * an empty 200 for any GET route without running it, so without authentication and even for
+   * another member's data. Runs the GET route Javalin would match, with its path parameters; an
+   * address without a GET route is left to Javalin (404, or 405 with Allow).
+   */
+  private static void head(Context ctx, JavalinState state) throws Exception {
+    ParsedEndpoint get = state.internalRouter.findFirstHttpHandlerEntry(HandlerType.GET, ctx.path());
+    if (get != null) {
+      get.handle((JavalinServletContext) ctx, ctx.path());
+    }
+  }
+
+  /** Sets {@code Allow} from Javalin's list of the methods an address takes ("GET, PUT"); HEAD goes with GET. */
   private static void allow(Context ctx, java.util.Collection<String> available) {
     java.util.Set<String> methods = new java.util.LinkedHashSet<>();
     for (String list : available) {
@@ -169,8 +182,8 @@ public final class LetheServer implements AutoCloseable {
         }
       }
     }
-    if (methods.contains("GET") && !ctx.path().startsWith("/v1/")) {
-      methods.add("HEAD"); // Javalin answers HEAD wherever GET is taken, except on the API, which refuses it
+    if (methods.contains("GET")) {
+      methods.add("HEAD");
     }
     ctx.header("Allow", String.join(", ", methods));
   }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The API takes exactly what it documents: bodies in application/json (UTF-8) with exactly the
  * documented fields, no body where none is taken, only the documented query parameters, each once;
- * HEAD is refused (405, Allow: GET); a 405 says what is allowed. Each refusal is a problem document
+ * HEAD is GET without the body; a 405 says what is allowed. Each refusal is a problem document
  * (in UTF-8) and changes nothing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -187,27 +187,49 @@ class ApiStrictnessTest {
   }
 
   @Test
-  void headIsRefusedOnTheApiWithAllow() throws Exception {
+  void headIsGetWithoutTheBody() throws Exception {
     // Javalin alone would answer an empty 200 here without authenticating: another member's data included.
-    String bob = t.token("bob");
-    for (String token : new String[] {bob, alice, null}) {
-      Raw r = raw("HEAD /v1/members/alice/settings HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
-          + (token == null ? "" : "Authorization: Bearer " + token + "\r\n") + "\r\n");
-      assertThat(r.status()).isEqualTo(405);
-      assertThat(r.header("Allow")).isEqualTo("GET");
-      assertThat(r.header("Content-Type")).startsWith("application/problem+json");
-      assertThat(r.body()).isEmpty();
-    }
+    Raw other = raw("HEAD /v1/members/alice/settings HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " + t.token("bob") + "\r\n\r\n");
+    assertThat(other.status()).isEqualTo(403);
+    assertThat(other.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(other.body()).isEmpty();
+    assertThat(raw("HEAD /v1/members/alice/settings HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status()).isEqualTo(401);
+    assertThat(raw("HEAD /v1/members/alice/settings HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " + auditor
+        + "\r\n\r\n").status()).isEqualTo(403);
+    assertThat(raw("HEAD /v1/members/nobody/settings HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " + admin
+        + "\r\n\r\n").status()).isEqualTo(404);
+    Raw own = raw("HEAD /v1/members/alice/settings HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " + alice + "\r\n\r\n");
+    assertThat(own.status()).isEqualTo(200);
+    assertThat(own.header("Content-Type")).startsWith("application/json");
+    assertThat(own.body()).isEmpty();
+    assertThat(raw("HEAD /v1/audit/log?fromm=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " + auditor
+        + "\r\n\r\n").status()).isEqualTo(400);
+    Raw proof = raw("HEAD /v1/audit/proofs/0 HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " + auditor + "\r\n\r\n");
+    assertThat(proof.status()).isEqualTo(200);
+    Raw health = raw("HEAD /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertThat(health.status()).isEqualTo(200);
+    assertThat(health.header("Content-Type")).startsWith("application/json");
+    assertThat(health.body()).isEmpty();
+    Raw page = raw("HEAD /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.header("Content-Type")).startsWith("text/html");
+    Raw manifest = raw("HEAD /audit/snapshots/none HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assertThat(manifest.status()).isEqualTo(raw("GET /audit/snapshots/none HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").status());
+    assertThat(manifest.body()).isEmpty();
+    // Only POST is taken here: HEAD gets Javalin's 405, with Allow.
+    Raw post = raw("HEAD /v1/admin/forget/run HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " + admin + "\r\n\r\n");
+    assertThat(post.status()).isEqualTo(405);
+    assertThat(post.header("Allow")).isEqualTo("POST");
   }
 
   @Test
   void a405SaysWhatIsAllowed() throws Exception {
     TestServer.Response r = refused(405, "DELETE", "/v1/members/alice/settings", alice, null, Map.of());
-    assertThat(r.header("Allow")).isEqualTo("GET");
+    assertThat(r.header("Allow")).isEqualTo("GET, HEAD");
     TestServer.Response put = refused(405, "POST", "/v1/members/alice/settings/genai-training", alice, "{\"choice\":\"grant\"}", Map.of());
     assertThat(put.header("Allow")).isEqualTo("PUT");
     TestServer.Response both = refused(405, "DELETE", "/v1/members/alice/objections", alice, null, Map.of());
-    assertThat(both.header("Allow")).contains("GET").contains("POST").doesNotContain("HEAD");
+    assertThat(both.header("Allow")).contains("GET").contains("HEAD").contains("POST");
   }
 
   @Test
