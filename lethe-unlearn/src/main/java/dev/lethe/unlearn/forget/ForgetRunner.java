@@ -12,6 +12,7 @@ import dev.lethe.pipeline.Hashing;
 import dev.lethe.pipeline.Manifest;
 import dev.lethe.pipeline.ProgressListener;
 import dev.lethe.pipeline.RedactionPolicies;
+import dev.lethe.pipeline.ReplacedSnapshots;
 import dev.lethe.pipeline.ShardFormat;
 import dev.lethe.pipeline.SnapshotCatalog;
 import dev.lethe.pipeline.SnapshotEngine;
@@ -776,23 +777,24 @@ public final class ForgetRunner {
    */
   private List<String> retire(SnapshotCatalog.Entry old, List<ModelRecord> models, Set<String> members, String rebuild)
       throws IOException {
-    List<String> removed = new ArrayList<>();
+    // The files to delete, as they stand now; the tombstone names them before any goes. Written
+    // first, it makes the snapshot replaced at once: a crash after it leaves files that the next
+    // run's removal pass deletes (a retired snapshot whose files are back), while deleting first
+    // would leave a crash with the original half deleted, no tombstone, and the verified rebuild
+    // counted as unverified.
+    List<Path> doomed = new ArrayList<>();
     for (JsonNode shard : old.manifest().get("shards")) {
       for (String field : List.of("file", "members_file")) {
-        Path f = old.directory().resolve(shard.get(field).asText());
-        if (Files.deleteIfExists(f)) {
-          removed.add(old.directory().getFileName() + "/" + f.getFileName());
-        }
+        doomed.add(old.directory().resolve(shard.get(field).asText()));
       }
     }
     for (ModelRecord model : models) {
       for (ModelRecord.Shard s : model.shards()) {
-        Path f = model.directory().resolve(s.file());
-        if (Files.deleteIfExists(f)) {
-          removed.add(model.directory().getFileName() + "/" + f.getFileName());
-        }
+        doomed.add(model.directory().resolve(s.file()));
       }
     }
+    List<Path> present = doomed.stream().filter(Files::exists).toList();
+    List<String> removed = present.stream().map(f -> f.getParent().getFileName() + "/" + f.getFileName()).toList();
     ObjectNode tombstone = JsonNodeFactory.instance.objectNode();
     tombstone.put("at", Rfc3339.format(clock.instant()));
     if (rebuild != null) {
@@ -802,13 +804,21 @@ public final class ForgetRunner {
     members.stream().map(audit::commitment).sorted().forEach(who::add);
     ArrayNode files = tombstone.putArray("removed");
     removed.forEach(files::add);
-    Path file = old.directory().resolve("FORGOTTEN.json");
+    Path file = old.directory().resolve(ReplacedSnapshots.TOMBSTONE);
     ArrayNode history = JsonNodeFactory.instance.arrayNode();
     if (Files.exists(file)) {
       history = (ArrayNode) JSON.readTree(file.toFile());
     }
     history.add(tombstone);
     DurableFiles.replace(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(history));
+    Set<Path> touched = new java.util.TreeSet<>();
+    for (Path f : present) {
+      Files.deleteIfExists(f);
+      touched.add(f.getParent());
+    }
+    for (Path dir : touched) {
+      DurableFiles.forceDirectory(dir);
+    }
     return removed;
   }
 
