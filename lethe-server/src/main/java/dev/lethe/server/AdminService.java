@@ -79,17 +79,65 @@ final class AdminService {
     if (policy == null || !policy.isObject()) {
       throw ProblemException.unprocessable("invalid-policy", "field \"policy\" must be a policy object");
     }
+    requireKnownKeys(policy);
     ObjectNode event = Json.object();
     event.put("type", "policy.published");
     event.put("at", Rfc3339.format(at));
     event.set("policy", policy);
+    PolicyPublished decoded;
     try {
-      LedgerEvent e = EventCodec.decode(event);
-      return (PolicyPublished) e;
+      decoded = (PolicyPublished) EventCodec.decode(event);
     } catch (InvalidEventException e) {
       throw ProblemException.unprocessable("invalid-policy", e.getMessage());
     }
+    long days = decoded.policy().noticeDays();
+    if (days > PUBLISHABLE_NOTICE_DAYS) {
+      throw ProblemException.unprocessable("invalid-policy", "\"policy.notice_days\" must be at most "
+          + PUBLISHABLE_NOTICE_DAYS + " (ten years) for a policy published here, not " + days);
+    }
+    return decoded;
   }
+
+  private static final List<String> POLICY_KEYS = List.of("version", "effective", "notice_days", "regions", "purposes");
+  private static final List<String> PURPOSE_KEYS = List.of("title", "default", "min_age", "honor_gpc",
+      "retroactive_withdrawal", "objectable", "content_kinds", "visibility", "rules");
+
+  /**
+   * Refuses a key the policy format does not have, at the policy's top level and in each purpose,
+   * naming it with its path. The ledger reader passes over keys it does not know (a ledger file
+   * may come from a newer writer), but a key misspelled in a policy being published here would be
+   * stored and silently ignored for good: "retroactive_withdrawl" would leave withdrawals
+   * non-retroactive without a word.
+   */
+  private static void requireKnownKeys(JsonNode policy) {
+    unknownKey(policy, POLICY_KEYS, "policy");
+    JsonNode purposes = policy.get("purposes");
+    if (purposes != null && purposes.isObject()) {
+      purposes.fields().forEachRemaining(e -> {
+        if (e.getValue().isObject()) {
+          unknownKey(e.getValue(), PURPOSE_KEYS, "policy.purposes." + e.getKey());
+        }
+      });
+    }
+  }
+
+  private static void unknownKey(JsonNode object, List<String> known, String path) {
+    for (java.util.Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!known.contains(key)) {
+        throw ProblemException.unprocessable("invalid-policy", "unknown field \"" + path + "." + key
+            + "\": the fields here are " + String.join(", ", known));
+      }
+    }
+  }
+
+  /**
+   * The longest notice period an administrator may publish: ten years of days. The ledger itself
+   * reads any period that can be subtracted from an instant (lethe-core's {@code
+   * Policy.MAX_NOTICE_DAYS}), as the spec sets no bound; this tighter limit catches a mistyped
+   * number before it enters the append-only ledger, where a policy can never be taken back.
+   */
+  static final long PUBLISHABLE_NOTICE_DAYS = 3650;
 
   /**
    * Refuses a policy whose {@code effective} instant is before {@code now}. The spec lets a policy

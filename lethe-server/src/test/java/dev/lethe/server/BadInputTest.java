@@ -107,6 +107,26 @@ class BadInputTest {
     refused(422, "POST", "/v1/admin/policies/preview", admin, "{\"policy\":{\"version\":\"x\"}}");
     refused(422, "POST", "/v1/admin/policies", admin, "{\"policy\":\"v9\"}");
     refused(409, "POST", "/v1/admin/policies", admin, "{\"policy\":" + TestServer.POLICY_V1 + "}");
+    // The ledger reads longer notice periods (the spec sets no bound), but a published one over
+    // ten years is taken for a typo: it could never be taken back out of the ledger.
+    String tooLong = TestServer.POLICY_V1.replace("\"v1\"", "\"v9\"").replace("2025-01-01T00:00:00Z", "2026-01-01T00:00:00Z")
+        .replace("\"notice_days\":30", "\"notice_days\":3651");
+    for (String path : new String[] {"/v1/admin/policies/preview", "/v1/admin/policies"}) {
+      assertThat(refused(422, "POST", path, admin, "{\"policy\":" + tooLong + "}").json().get("detail").asText())
+          .isEqualTo("\"policy.notice_days\" must be at most 3650 (ten years) for a policy published here, not 3651");
+    }
+    String misspelled = tooLong.replace("\"notice_days\":3651", "\"notice_days\":30")
+        .replace("\"retroactive_withdrawal\":true", "\"retroactive_withdrawl\":true");
+    assertThat(misspelled).contains("retroactive_withdrawl");
+    assertThat(refused(422, "POST", "/v1/admin/policies", admin, "{\"policy\":" + misspelled + "}").json().get("detail").asText())
+        .startsWith("unknown field \"policy.purposes.genai-training.retroactive_withdrawl\": the fields here are title, default,");
+    assertThat(refused(422, "POST", "/v1/admin/policies/preview", admin,
+        "{\"policy\":" + misspelled.replace("\"retroactive_withdrawl\"", "\"retroactive_withdrawal\"").replace("{\"version\"", "{\"versoin\":1,\"version\"")
+            + "}").json().get("detail").asText())
+        .startsWith("unknown field \"policy.versoin\"");
+    TestServer.Response tenYears = t.call("POST", "/v1/admin/policies/preview", admin,
+        "{\"policy\":" + tooLong.replace("\"notice_days\":3651", "\"notice_days\":3650") + "}", Map.of());
+    assertThat(tenYears.status()).as(tenYears.body()).isEqualTo(200);
   }
 
   @Test

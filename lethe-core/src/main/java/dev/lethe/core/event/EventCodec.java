@@ -128,7 +128,8 @@ public final class EventCodec {
       // Checked here, with the field's path, rather than left to the constructor: a policy that
       // would make every later decision fail must never enter the append-only ledger.
       throw new InvalidEventException(
-          p.name("notice_days") + " must be at most " + Policy.MAX_NOTICE_DAYS + " (ten years), not " + noticeDays);
+          p.name("notice_days") + " must be at most " + Policy.MAX_NOTICE_DAYS + " (a longer period cannot be"
+              + " subtracted from a decision's instant), not " + noticeDays);
     }
     Map<String, Set<String>> regions = new LinkedHashMap<>();
     Fields regionFields = p.object("regions");

@@ -28,14 +28,16 @@ public record Policy(
     Map<String, PurposePolicy> purposes) {
 
   /**
-   * The longest notice period a policy may ask for: ten years of days. The spec sets no bound,
-   * but every decision subtracts the period from its instant, so an unbounded one (up to 2^63-1
-   * days) would overflow the instant and fail every decision under that policy for good, since
-   * the ledger is append-only. Ten years is far beyond any notice period a law or a platform
-   * sets (the scenarios use at most 30) and keeps {@code at - notice} well inside {@link
-   * Instant}'s range for every instant RFC 3339 can write.
+   * The longest notice period a policy can state: 100,000,000,000 days. The spec sets no bound,
+   * but every decision subtracts the period from its instant, and an unbounded one (up to 2^63-1
+   * days) would overflow the instant and fail every later decision under that policy for good,
+   * since the ledger is append-only. At this bound the period in seconds (8.64e15) subtracted from
+   * the earliest instant RFC 3339 can write (year 0000) stays inside {@link Instant}'s range, so
+   * reading a ledger never rejects a period that can be computed with. What a deployment accepts
+   * from its administrators is a separate, tighter matter (lethe-server refuses more than ten
+   * years when a policy is published).
    */
-  public static final long MAX_NOTICE_DAYS = 3650;
+  public static final long MAX_NOTICE_DAYS = 100_000_000_000L;
 
   /**
    * @throws IllegalArgumentException if {@code noticeDays} is negative or above {@link
