@@ -530,7 +530,17 @@ final class AuditService {
     s.put("members", l.ledger().memberCount());
     s.put("snapshots", facts.snapshots().size());
     s.put("objections_open", facts.objections().stream().filter(ob -> ob.decidedAt() == null).count());
-    s.put("objections_overdue", facts.objections().stream().filter(ob -> ob.decidedAt() == null && ob.deadline().isBefore(now)).count());
+    long overdue = facts.objections().stream().filter(ob -> ob.decidedAt() == null && ob.deadline().isBefore(now)).count();
+    s.put("objections_overdue", overdue);
+    // Counted from the report's own rows, so the summary and the table never disagree.
+    long late = 0;
+    for (JsonNode ob : o.path("objections")) {
+      late += "decided-late".equals(ob.path("status").asText()) ? 1 : 0;
+    }
+    s.put("objections_decided_late", late);
+    // The platform's answer deadlines are its staff's to meet, not a check of what Lethe enforces
+    // (all_checks_pass), so they are reported beside it rather than folded into it.
+    s.put("objection_deadlines_met", late == 0 && overdue == 0);
     List<ForgetQueueView.ForgetRequest> open = views.openRequests();
     s.put("forget_requests_open", open.size());
     s.put("forget_requests_overdue", open.stream().filter(r -> r.deadline().isBefore(now)).count());
