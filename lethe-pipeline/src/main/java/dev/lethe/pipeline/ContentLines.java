@@ -9,6 +9,8 @@ import dev.lethe.core.event.Rfc3339;
 import dev.lethe.core.event.UnicodeText;
 import dev.lethe.core.event.Visibility;
 import dev.lethe.core.json.JsonSyntax;
+import dev.lethe.core.text.ByteLines;
+import java.io.InputStream;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Optional;
@@ -60,15 +62,15 @@ public final class ContentLines {
   }
 
   /**
-   * The first {@code length} bytes of {@code bytes} as a line: lines end at {@code \n} only, and
-   * a {@code \r} just before it belongs to the terminator. Returns {@code bytes} itself when it
-   * is already exactly the line.
+   * The lines of a content export in {@code in} (which the caller closes), split as every reader
+   * of content exports splits them (the build's engines, forgetting's leak check): at {@code \n}
+   * only, a {@code \r} just before it dropped, a bare {@code \r} kept inside the line as JSON
+   * whitespace. A line longer than {@link #MAX_LINE_BYTES} comes back cut to one byte more than
+   * that, so memory stays bounded whatever the file holds and the line still reads as {@link
+   * #TOO_LONG}.
    */
-  public static byte[] line(byte[] bytes, int length) {
-    if (length > 0 && bytes[length - 1] == '\r') {
-      length--;
-    }
-    return bytes.length == length ? bytes : java.util.Arrays.copyOf(bytes, length);
+  public static ByteLines lines(InputStream in) {
+    return new ByteLines(in, MAX_LINE_BYTES + 1);
   }
 
   /** The record of one line, or the problem with it. */

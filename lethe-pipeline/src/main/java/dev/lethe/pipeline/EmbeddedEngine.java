@@ -4,6 +4,7 @@ import dev.lethe.core.event.ErasedNameKey;
 import dev.lethe.core.event.NameDigest;
 import dev.lethe.core.ledger.ConsentLedger;
 import dev.lethe.core.ledger.ConsentLedger.PostedContent;
+import dev.lethe.core.text.ByteLines;
 import dev.lethe.pipeline.meta.SnapshotMetadata;
 import dev.lethe.redact.Detector;
 import dev.lethe.redact.MemberDirectory;
@@ -108,7 +109,7 @@ final class EmbeddedEngine implements SnapshotEngine {
       }
       for (Path file : request.contentFiles()) {
         try (InputStream in = Files.newInputStream(file)) {
-          LineReader lines = new LineReader(in);
+          ByteLines lines = ContentLines.lines(in);
           List<byte[]> batch = new ArrayList<>();
           long[] numbers = new long[BATCH_LINES];
           int batchBytes = 0;

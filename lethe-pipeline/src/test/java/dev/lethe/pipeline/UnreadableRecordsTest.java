@@ -4,6 +4,7 @@ import static dev.lethe.pipeline.SnapshotAssert.assertThatSnapshot;
 import static dev.lethe.pipeline.SnapshotScenarioTest.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lethe.core.text.ByteLines;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -90,7 +91,7 @@ class UnreadableRecordsTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     bytes.write(new byte[huge]);
     bytes.write("\r\nnext\n".getBytes(StandardCharsets.US_ASCII));
-    LineReader lines = new LineReader(new ByteArrayInputStream(bytes.toByteArray()));
+    ByteLines lines = ContentLines.lines(new ByteArrayInputStream(bytes.toByteArray()));
     assertThat(lines.next()).hasSize(ContentLines.MAX_LINE_BYTES + 1);
     assertThat(new String(lines.next(), StandardCharsets.US_ASCII)).isEqualTo("next");
     assertThat(lines.next()).isNull();

@@ -3,9 +3,9 @@ package dev.lethe.spark;
 import dev.lethe.core.event.NameDigest;
 import dev.lethe.core.ledger.ConsentLedger;
 import dev.lethe.core.ledger.ConsentLedger.PostedContent;
+import dev.lethe.core.text.ByteLines;
 import dev.lethe.pipeline.BuildCounts;
 import dev.lethe.pipeline.ConsentView;
-import dev.lethe.pipeline.ContentLines;
 import dev.lethe.pipeline.ProgressListener;
 import dev.lethe.pipeline.RecordProcessor;
 import dev.lethe.pipeline.RedactionPolicies;
@@ -328,7 +328,7 @@ public final class SparkEngine implements SnapshotEngine {
         .map(line -> {
           // Hadoop reuses the Text: copy its bytes before they leave this function.
           byte[] bytes = Arrays.copyOf(line._2().getBytes(), line._2().getLength());
-          return InputRecord.line(InputRecord.sequence(source, line._1().get()), ContentLines.line(bytes, bytes.length));
+          return InputRecord.line(InputRecord.sequence(source, line._1().get()), ByteLines.withoutTerminator(bytes, bytes.length));
         });
   }
 

@@ -3,8 +3,8 @@ package dev.lethe.unlearn.forget;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.lethe.core.text.ByteLines;
 import dev.lethe.pipeline.ContentLines;
-import dev.lethe.pipeline.LineReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -31,7 +31,7 @@ import java.util.function.BiConsumer;
  * the JSON broken before it) is parsed in full as before. The records kept are the same as
  * parsing every line, at a fraction of the cost (no tree, no timestamps, no text copied).
  *
- * <p>Lines are split exactly as the build splits them ({@link LineReader}: at {@code \n} only, a
+ * <p>Lines are split exactly as the build splits them ({@link ContentLines#lines}: at {@code \n} only, a
  * {@code \r} just before it dropped), and a line the build excludes before parsing (blank, longer
  * than {@link ContentLines#MAX_LINE_BYTES}, not valid UTF-8) yields no record here either. A bare
  * {@code \r} is JSON whitespace inside a record: splitting there would cut one record the build
@@ -52,7 +52,7 @@ final class ContentExports {
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT);
     try (InputStream in = Files.newInputStream(file)) {
-      LineReader lines = new LineReader(in);
+      ByteLines lines = ContentLines.lines(in);
       for (byte[] raw; (raw = lines.next()) != null; ) {
         if (ContentLines.isBlank(raw) || raw.length > ContentLines.MAX_LINE_BYTES) {
           continue;
