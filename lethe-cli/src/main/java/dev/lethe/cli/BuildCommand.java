@@ -11,6 +11,7 @@ import dev.lethe.pipeline.SnapshotEngine;
 import dev.lethe.pipeline.SnapshotRequest;
 import dev.lethe.pipeline.SnapshotResult;
 import dev.lethe.pipeline.StoreSnapshots;
+import dev.lethe.pipeline.UnreadableReport;
 import dev.lethe.pipeline.meta.BuildRun;
 import dev.lethe.pipeline.meta.LineageEmitter;
 import dev.lethe.pipeline.RedactionPolicies;
@@ -230,7 +231,7 @@ final class BuildCommand implements Callable<Integer> {
         }
         try {
           result = SnapshotEngine.embedded(Detector.standard())
-              .build(stored.ledger(), request, new UnreadableLines(ProgressBars.forBuild("snapshot", quiet), err));
+              .build(stored.ledger(), request, new UnreadableReport("lethe", err, ProgressBars.forBuild("snapshot", quiet)));
         } catch (IOException | RuntimeException e) {
           try {
             emitter.fail(run, e);

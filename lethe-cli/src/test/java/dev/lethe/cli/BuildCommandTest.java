@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.lethe.core.ledger.ConsentLedger;
 import dev.lethe.core.ledger.LedgerReader;
+import dev.lethe.pipeline.UnreadableReport;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -115,7 +116,7 @@ class BuildCommandTest {
     StringBuilder lines = new StringBuilder(CONTENT);
     lines.append("{\"content\":\"x1\"}\n"); // line 3
     lines.append("\n"); // 4: blank, not a record
-    for (int i = 0; i < UnreadableLines.SHOWN + 2; i++) {
+    for (int i = 0; i < UnreadableReport.SHOWN + 2; i++) {
       lines.append("not json ").append(i).append('\n'); // 5 ...
     }
     Files.writeString(Path.of(content), lines);
@@ -125,8 +126,8 @@ class BuildCommandTest {
         "lethe: " + content + ":3: malformed: missing required field \"member\"",
         "lethe: " + content + ":5: malformed: malformed JSON",
         "lethe: and 3 more unreadable lines");
-    assertThat(run.err().lines().filter(l -> l.startsWith("lethe: " + content + ":"))).hasSize(UnreadableLines.SHOWN);
-    assertThat(JSON.readTree(run.out()).get("excluded").get("malformed").asLong()).isEqualTo(UnreadableLines.SHOWN + 3);
+    assertThat(run.err().lines().filter(l -> l.startsWith("lethe: " + content + ":"))).hasSize(UnreadableReport.SHOWN);
+    assertThat(JSON.readTree(run.out()).get("excluded").get("malformed").asLong()).isEqualTo(UnreadableReport.SHOWN + 3);
   }
 
   @Test

@@ -188,7 +188,7 @@ final class EmbeddedEngine implements SnapshotEngine {
         if (outcome instanceof RecordOutcome.Included included) {
           sink.write(included);
         } else if (outcome instanceof RecordOutcome.Excluded excluded && excluded.problem() != null && batch.file() != null) {
-          progress.unreadable(batch.file(), batch.lineNumbers()[i], excluded.reason(), excluded.problem());
+          progress.unreadable(batch.file().toString(), batch.lineNumbers()[i], excluded.reason(), excluded.problem());
         }
         tally.add(outcome);
       }

@@ -119,8 +119,9 @@ class UnreadableRecordsTest {
     List<String> reported = new ArrayList<>();
     ProgressListener listener = new ProgressListener() {
       @Override
-      public void unreadable(Path f, long line, String reason, String problem) {
-        reported.add(f.getFileName() + ":" + line + ": " + reason + ": " + problem);
+      public void unreadable(String f, long line, String reason, String problem) {
+        assertThat(f).isEqualTo(file.toString());
+        reported.add(Path.of(f).getFileName() + ":" + line + ": " + reason + ": " + problem);
       }
     };
     String ledger = SnapshotEngineTest.LEDGER

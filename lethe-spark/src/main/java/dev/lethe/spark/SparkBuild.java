@@ -8,6 +8,7 @@ import dev.lethe.core.ledger.LedgerReader;
 import dev.lethe.pipeline.BuildChecks;
 import dev.lethe.pipeline.SnapshotRoots;
 import dev.lethe.pipeline.Hashing;
+import dev.lethe.pipeline.ProgressListener;
 import dev.lethe.pipeline.RedactionPolicies;
 import dev.lethe.pipeline.ShardFormat;
 import dev.lethe.pipeline.SnapshotConflictException;
@@ -15,6 +16,7 @@ import dev.lethe.pipeline.SnapshotRetiredException;
 import dev.lethe.pipeline.SnapshotRequest;
 import dev.lethe.pipeline.SnapshotResult;
 import dev.lethe.pipeline.StoreSnapshots;
+import dev.lethe.pipeline.UnreadableReport;
 import dev.lethe.pipeline.meta.BuildRun;
 import dev.lethe.pipeline.meta.LineageEmitter;
 import dev.lethe.redact.RedactionPolicy;
@@ -305,14 +307,14 @@ public final class SparkBuild implements Callable<Integer> {
         BuildRun run = new BuildRun(UUID.randomUUID(), BuildRun.NAMESPACE, "snapshot." + purpose,
             content.stream().map(Build::dataset).toList(), BuildRun.Dataset.file(out));
         emitter.start(run);
-        Unreadable unreadable = new Unreadable();
+        UnreadableReport unreadable = new UnreadableReport("lethe-spark", spec.commandLine().getErr(), ProgressListener.NONE);
         try {
           result = engine.build(consent, request, content, unreadable);
         } catch (IOException | RuntimeException e) {
           emitter.fail(run, e);
           throw e;
         } finally {
-          unreadable.print(spec.commandLine().getErr());
+          unreadable.finished();
         }
         emitter.complete(run, result.metadata());
       }
@@ -364,35 +366,6 @@ public final class SparkBuild implements Callable<Integer> {
 
     private static ObjectNode summary(SnapshotResult result) {
       return result.summaryJson().put("manifest_sha256", result.manifestSha256());
-    }
-  }
-
-  /**
-   * Names the export lines the build could not read as {@code lethe build} names them: the first
-   * {@value UnreadableLines#SHOWN} as {@code lethe-spark: FILE:LINE: REASON: PROBLEM} in input
-   * order once the build is over, then how many more there were. The records are excluded and
-   * counted in the manifest either way; this says where to look.
-   */
-  static final class Unreadable implements SparkEngine.Progress {
-    private final List<String> shown = new ArrayList<>();
-    private long more;
-
-    @Override
-    public void unreadable(Path file, long line, String reason, String problem) {
-      shown.add("lethe-spark: " + file + ":" + line + ": " + reason + ": " + problem);
-    }
-
-    @Override
-    public void moreUnreadable(long count) {
-      more += count;
-    }
-
-    void print(PrintWriter err) {
-      shown.forEach(err::println);
-      if (more > 0) {
-        err.println("lethe-spark: and " + more + " more unreadable lines (the manifest counts every excluded record by reason)");
-      }
-      err.flush();
     }
   }
 

@@ -13,6 +13,7 @@ import dev.lethe.pipeline.SnapshotBuilds;
 import dev.lethe.pipeline.SnapshotEngine;
 import dev.lethe.pipeline.SnapshotRequest;
 import dev.lethe.pipeline.SnapshotResult;
+import dev.lethe.pipeline.UnreadableReport;
 import dev.lethe.pipeline.meta.SnapshotMetadata;
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,10 +64,11 @@ import scala.Tuple2;
  * <p>Content comes from JSON Lines or Parquet files on any Hadoop file system. JSON Lines: lines
  * end at {@code \n} only, as in the embedded engine; bytes are decoded strictly, so invalid UTF-8
  * is excluded as {@code malformed}. Lines that cannot be read as records are named as the embedded
- * engine names them, the first {@value UnreadableLines#SHOWN} by file and line number, whatever
- * the partitioning (see {@link Progress}). Parquet (a file whose name ends in {@code .parquet}): one
- * record per row, checked as a line's fields are, in row order (see {@link ParquetExports}); its
- * manifest input digest is the SHA-256 of the file's bytes, as for every input.
+ * engine names them, the first {@value UnreadableReport#SHOWN} by file and line number, whatever
+ * the partitioning (see {@link #build(ConsentLedger, SnapshotRequest, List, ProgressListener)}).
+ * Parquet (a file whose name ends in {@code .parquet}): one record per row, checked as a line's
+ * fields are, in row order (see {@link ParquetExports}); its manifest input digest is the SHA-256
+ * of the file's bytes, as for every input.
  *
  * <p>Shards are written in the request's {@link dev.lethe.pipeline.ShardFormat}, found by name on
  * each executor ({@code parquet} needs {@code lethe-parquet}, which {@code lethe-spark.jar} carries
@@ -109,9 +111,9 @@ public final class SparkEngine implements SnapshotEngine {
   /**
    * Builds from the request's local content files (read through Spark as {@code file:} URIs).
    * Progress is not reported (Spark's own UI shows it); the listener is told start and end, and,
-   * before the publish, the first {@value UnreadableLines#SHOWN} export lines that could not be
-   * read, each under its content file as the request names it, in input order (a listener that
-   * is a {@link Progress} also hears how many more there were).
+   * before the publish, the first {@value UnreadableReport#SHOWN} export lines that could not be
+   * read, each under its content file as the request names it, in input order, and how many more
+   * there were ({@link ProgressListener#moreUnreadable}).
    */
   @Override
   public SnapshotResult build(ConsentLedger ledger, SnapshotRequest request, ProgressListener progress)
@@ -119,34 +121,18 @@ public final class SparkEngine implements SnapshotEngine {
     List<String> sources = request.contentFiles().stream().map(p -> p.toAbsolutePath().toUri().toString()).toList();
     progress.started(0);
     try {
-      Progress told = progress instanceof Progress p ? p : progress::unreadable;
-      return build(ledger, request, sources, request.contentFiles(), told);
+      return build(ledger, request, sources, request.contentFiles().stream().map(Path::toString).toList(), progress);
     } finally {
       progress.finished();
     }
   }
 
   /**
-   * What a Spark build tells of the export lines it could not read: {@link
-   * ProgressListener#unreadable} for each of the first {@value UnreadableLines#SHOWN} in input
-   * order (whatever the partitioning), then {@link #moreUnreadable} once if there were more. Only
-   * these are called, on the driver.
-   */
-  @FunctionalInterface
-  public interface Progress extends ProgressListener {
-    @Override
-    void unreadable(Path file, long line, String reason, String problem);
-
-    /** {@code count} further export lines could not be read (counted in the manifest, not named). */
-    default void moreUnreadable(long count) {}
-  }
-
-  /**
-   * {@link #build(ConsentLedger, SnapshotRequest, List, Progress)} without hearing of unreadable
-   * lines.
+   * {@link #build(ConsentLedger, SnapshotRequest, List, ProgressListener)} without hearing of
+   * unreadable lines.
    */
   public SnapshotResult build(ConsentLedger ledger, SnapshotRequest request, List<String> sources) throws IOException {
-    return build(ledger, request, sources, (file, line, reason, problem) -> {});
+    return build(ledger, request, sources, ProgressListener.NONE);
   }
 
   /**
@@ -157,24 +143,28 @@ public final class SparkEngine implements SnapshotEngine {
    * be the same sources or none; sources are recorded beside the snapshot for forget rebuilds
    * only when they are all local files.
    *
-   * <p>{@code unreadable} hears of the JSON Lines export lines that could not be read, as {@link
-   * Progress} says, each under its source as given (a file of a directory source under the
-   * directory joined with its name).
+   * <p>{@code unreadable} hears, on the driver before the publish, of the first {@value
+   * UnreadableReport#SHOWN} JSON Lines export lines that could not be read in input order
+   * (whatever the partitioning), through {@link ProgressListener#unreadable}, each under its
+   * source as given (a file of a directory source: the directory joined with its name), then once
+   * of how many more there were, through {@link ProgressListener#moreUnreadable}; nothing else
+   * of it is called.
    *
    * @throws IOException if reading inputs or writing the snapshot fails; nothing is published then
    */
-  public SnapshotResult build(ConsentLedger ledger, SnapshotRequest request, List<String> sources, Progress unreadable)
+  public SnapshotResult build(
+      ConsentLedger ledger, SnapshotRequest request, List<String> sources, ProgressListener unreadable)
       throws IOException {
     return build(ledger, request, sources, null, unreadable);
   }
 
   /** As above; {@code shown}, if not null, names each source (a file) in reports instead. */
   private SnapshotResult build(
-      ConsentLedger ledger, SnapshotRequest request, List<String> sources, List<Path> shown, Progress unreadable)
-      throws IOException {
+      ConsentLedger ledger, SnapshotRequest request, List<String> sources, List<String> shown,
+      ProgressListener unreadable) throws IOException {
     ZstdGuard.require();
     Configuration hadoop = spark.hadoopConfiguration();
-    List<Path> names = new ArrayList<>();
+    List<String> names = new ArrayList<>();
     List<URI> files = expand(sources, hadoop, names);
     if (shown != null) {
       names = shown;
@@ -194,14 +184,14 @@ public final class SparkEngine implements SnapshotEngine {
       inputs.add(new SnapshotMetadata.Input(new org.apache.hadoop.fs.Path(files.get(i)).getName(), digests.get(i)));
     }
     SnapshotRequest recorded = localFiles(request, files);
-    List<Path> reported = names;
+    List<String> reported = names;
     return SnapshotBuilds.underLock(
         request.outDir(), building -> run(building, ledger, recorded, files, inputs, hadoop, reported, unreadable));
   }
 
   private SnapshotResult run(
       Path building, ConsentLedger ledger, SnapshotRequest request, List<URI> files,
-      List<SnapshotMetadata.Input> inputs, Configuration hadoop, List<Path> shown, Progress unreadable)
+      List<SnapshotMetadata.Input> inputs, Configuration hadoop, List<String> shown, ProgressListener unreadable)
       throws IOException {
     ConsentView view = ConsentView.of(ledger, request.purpose(), request.asOf(), request.shardsPerGroup());
     List<String> names = new ArrayList<>(ledger.memberNames());
@@ -336,7 +326,7 @@ public final class SparkEngine implements SnapshotEngine {
    * The files of {@code sources}, a directory's in name order; {@code shown} gets each one's name
    * for reports: the source as given, or the directory source joined with the file's name.
    */
-  private static List<URI> expand(List<String> sources, Configuration hadoop, List<Path> shown) throws IOException {
+  private static List<URI> expand(List<String> sources, Configuration hadoop, List<String> shown) throws IOException {
     List<URI> files = new ArrayList<>();
     for (String source : sources) {
       org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(source);
@@ -354,11 +344,11 @@ public final class SparkEngine implements SnapshotEngine {
                 + entry.getPath().getName() + "; name its files or subdirectories as sources instead");
           }
           files.add(entry.getPath().toUri());
-          shown.add(Path.of(source, entry.getPath().getName()));
+          shown.add((source.endsWith("/") ? source : source + "/") + entry.getPath().getName());
         }
       } else {
         files.add(fs.makeQualified(path).toUri());
-        shown.add(Path.of(source));
+        shown.add(source);
       }
     }
     return files;

@@ -1,30 +1,27 @@
 package dev.lethe.spark;
 
 import dev.lethe.pipeline.ProgressListener;
+import dev.lethe.pipeline.UnreadableReport;
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
 /**
  * The export lines a Spark build could not read ({@code malformed}, {@code too-long}), gathered
- * so that the build can name the first {@value #SHOWN} of them where the embedded engine names
- * them: by file and 1-based line number (blank lines counted), in input order, with the same
- * reason and problem. A processing partition fills one; the writing tasks and then the driver
- * merge them. What travels is bounded whatever the input: the {@value #SHOWN} first unreadable
- * lines by sequence number, a count of the rest, and per partition and source one run (its first
- * byte offset and how many lines it read), from which the driver turns a line's place in its run
- * into its line number. A split of a JSON Lines export is one run of consecutive lines, so the
- * numbers do not depend on how the input was split. Plain fields, so Java and Kryo serialization
- * both handle it.
+ * so that the build can name the first {@value UnreadableReport#SHOWN} of them where the embedded
+ * engine names them: by file and 1-based line number (blank lines counted), in input order, with
+ * the same reason and problem. A processing partition fills one; the writing tasks and then the
+ * driver merge them. What travels is bounded whatever the input: the {@value
+ * UnreadableReport#SHOWN} first unreadable lines by sequence number, a count of the rest, and per
+ * partition and source one run (its first byte offset and how many lines it read), from which
+ * the driver turns a line's place in its run into its line number. A split of a JSON Lines export
+ * is one run of consecutive lines, so the numbers do not depend on how the input was split. Plain
+ * fields, so Java and Kryo serialization both handle it.
  */
 final class UnreadableLines implements Serializable {
 
   private static final long serialVersionUID = 1L;
-
-  /** How many unreadable lines are named, as {@code lethe build} names them. */
-  static final int SHOWN = 20;
 
   /** One unreadable line: where its run starts, its place in the run, and why it is unreadable. */
   static final class Line implements Serializable {
@@ -40,7 +37,7 @@ final class UnreadableLines implements Serializable {
 
   /** Runs as {source, first offset, lines}. */
   final ArrayList<long[]> runs = new ArrayList<>();
-  /** At most {@link #SHOWN}, in sequence order. */
+  /** At most {@link UnreadableReport#SHOWN}, in sequence order. */
   final ArrayList<Line> first = new ArrayList<>();
   /** Unreadable lines not in {@link #first}. */
   long more;
@@ -76,8 +73,8 @@ final class UnreadableLines implements Serializable {
       at++;
     }
     first.add(at, line);
-    if (first.size() > SHOWN) {
-      first.remove(SHOWN);
+    if (first.size() > UnreadableReport.SHOWN) {
+      first.remove(UnreadableReport.SHOWN);
       more++;
     }
   }
@@ -93,7 +90,7 @@ final class UnreadableLines implements Serializable {
    * Tells {@code progress} the named lines in input order, each under {@code files.get(source -
    * 1)}, and returns how many more there were.
    */
-  long report(List<Path> files, ProgressListener progress) {
+  long report(List<String> files, ProgressListener progress) {
     List<long[]> ordered = new ArrayList<>(runs);
     ordered.sort(Comparator.<long[]>comparingLong(r -> r[0]).thenComparingLong(r -> r[1]));
     for (Line line : first) {

@@ -13,6 +13,7 @@ import dev.lethe.pipeline.ProgressListener;
 import dev.lethe.pipeline.SnapshotEngine;
 import dev.lethe.pipeline.SnapshotRequest;
 import dev.lethe.pipeline.SnapshotResult;
+import dev.lethe.pipeline.UnreadableReport;
 import dev.lethe.redact.RedactionPolicy;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -215,8 +216,14 @@ class SparkEngineTest {
       Files.copy(file, dir.resolve(file.getFileName()));
     }
     Files.writeString(dir.resolve("_SUCCESS"), "");
-    SnapshotResult actual = spark().build(ledger, bare, List.of(dir.toUri().toString()));
+    Told told = new Told();
+    String source = dir.toUri().toString();
+    SnapshotResult actual = spark().build(ledger, bare, List.of(source), told);
     Snapshots.assertSame(actual.directory(), expected.directory());
+    // Unreadable lines are named under the source as given, a URI kept whole (not file:/...).
+    assertThat(source).startsWith("file:///").endsWith("/");
+    assertThat(told.lines).isNotEmpty()
+        .allMatch(l -> input.content.stream().anyMatch(f -> l.startsWith(source + f.getFileName() + ":")));
 
     // A subdirectory (a partitioned dataset) is refused, not silently left out.
     Files.createDirectories(dir.resolve("year=2024"));
@@ -227,12 +234,12 @@ class SparkEngineTest {
   }
 
   /** What an engine said of unreadable lines, as {@code FILE:LINE: REASON: PROBLEM}, then "more N". */
-  private static final class Told implements SparkEngine.Progress {
+  private static final class Told implements ProgressListener {
     final List<String> lines = new ArrayList<>();
     long more;
 
     @Override
-    public void unreadable(Path file, long line, String reason, String problem) {
+    public void unreadable(String file, long line, String reason, String problem) {
       lines.add(file + ":" + line + ": " + reason + ": " + problem);
     }
 
@@ -254,11 +261,11 @@ class SparkEngineTest {
     Told embedded = new Told();
     SnapshotResult expected =
         SnapshotEngine.embedded(Detectors.byName(Detectors.PATTERNS)).build(ledger, request, embedded);
-    assertThat(embedded.lines).hasSizeGreaterThan(UnreadableLines.SHOWN + 10);
+    assertThat(embedded.lines).hasSizeGreaterThan(UnreadableReport.SHOWN + 10);
     assertThat(embedded.lines.get(0)).startsWith(small + ":2: malformed: malformed JSON");
 
-    List<String> first = embedded.lines.subList(0, UnreadableLines.SHOWN);
-    long more = embedded.lines.size() - UnreadableLines.SHOWN;
+    List<String> first = embedded.lines.subList(0, UnreadableReport.SHOWN);
+    long more = embedded.lines.size() - UnreadableReport.SHOWN;
     // Tiny splits spread the first twenty over many tasks; one writer and default splits do not.
     for (SparkEngine engine : List.of(new SparkEngine(spark, Detectors.PATTERNS, 3, 4 << 10),
         new SparkEngine(spark, Detectors.PATTERNS, 1, 0), spark())) {

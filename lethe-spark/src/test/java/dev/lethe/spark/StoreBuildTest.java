@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.cli.Lethe;
+import dev.lethe.pipeline.UnreadableReport;
 import dev.lethe.store.testing.PostgresServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -125,7 +126,7 @@ class StoreBuildTest {
     assertThat(onSpark.code()).as(onSpark.err()).isZero();
 
     List<String> named = embedded.err().lines().filter(l -> l.startsWith("lethe: ")).map(l -> l.substring(7)).toList();
-    assertThat(named).hasSize(UnreadableLines.SHOWN + 1).last().asString().startsWith("and ");
+    assertThat(named).hasSize(UnreadableReport.SHOWN + 1).last().asString().startsWith("and ");
     assertThat(named.get(0)).startsWith(input.content.get(0) + ":");
     assertThat(onSpark.err().lines().filter(l -> l.startsWith("lethe-spark: ")).map(l -> l.substring(13)))
         .containsExactlyElementsOf(named);
