@@ -84,8 +84,16 @@ final class MemberService {
     return n.getAsInt();
   }
 
-  /** One purpose as the member sees it. */
-  record Setting(String purpose, PurposePolicy definition, Decision decision, Rule rule, ConsentSet latestChoice, String country) {
+  /**
+   * One purpose as the member sees it.
+   *
+   * @param latestChoice the member's latest {@code consent.set} for the purpose, or null
+   * @param gpcSinceChoice whether a Global Privacy Control signal came after that choice (or with
+   *     no choice at all) for a purpose that honours GPC: the ledger then takes the signal as the
+   *     member's latest word, a withdrawal, whatever the latest {@code consent.set} says
+   */
+  record Setting(String purpose, PurposePolicy definition, Decision decision, Rule rule, ConsentSet latestChoice,
+      boolean gpcSinceChoice, String country) {
     boolean offered() {
       return decision.settingOffered();
     }
@@ -122,7 +130,9 @@ final class MemberService {
       String purpose = e.getKey();
       Decision d = purpose.equals(config.aiPurpose) ? probe
           : trusted ? local.decide(member, purpose, now) : store.decide(member, purpose, now, history);
-      result.add(new Setting(purpose, e.getValue(), d, policy.ruleFor(e.getValue(), country), latestChoice(history, purpose), country));
+      ConsentSet latest = latestChoice(history, purpose);
+      result.add(new Setting(purpose, e.getValue(), d, policy.ruleFor(e.getValue(), country), latest,
+          e.getValue().honorGpc() && gpcAfter(history, latest), country));
     }
     return result;
   }
@@ -164,7 +174,11 @@ final class MemberService {
     if (!current.offered()) {
       throw ProblemException.conflict("setting-not-offered", "this setting is not offered to you: " + notOffered(current));
     }
-    if (current.latestChoice() != null && current.latestChoice().choice() == choice) {
+    // The member's latest word as the ledger reads it: a GPC signal after the latest choice counts
+    // as a withdrawal (spec rule 8), so a grant after it is a change and is recorded.
+    Choice latest = current.gpcSinceChoice() ? Choice.WITHDRAW
+        : current.latestChoice() == null ? null : current.latestChoice().choice();
+    if (latest == choice) {
       return new Chosen(current, false);
     }
     append(new ConsentSet(now(), member, purpose, choice, source));
@@ -508,6 +522,23 @@ final class MemberService {
       }
     }
     return country;
+  }
+
+  /**
+   * Whether a GPC signal follows {@code choice} in the member's history (in the order the store
+   * applied them, as the ledger compares a choice with a signal), or any signal when there is no
+   * choice.
+   */
+  private static boolean gpcAfter(List<StoredEvent> history, ConsentSet choice) {
+    boolean seen = choice == null;
+    for (StoredEvent e : history) {
+      if (e.event() == choice) {
+        seen = true;
+      } else if (seen && e.event() instanceof GpcSignal) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static ConsentSet latestChoice(List<StoredEvent> history, String purpose) {

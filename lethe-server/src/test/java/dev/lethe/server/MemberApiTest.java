@@ -117,6 +117,26 @@ class MemberApiTest {
   }
 
   @Test
+  void aGrantRepeatedAfterAGpcSignalIsRecordedAndWinsWhileARepeatedWithdrawalIsNot() throws Exception {
+    assertThat(t.send("PUT", "/v1/members/alice/settings/genai-training", alice, "{\"choice\":\"grant\"}").status()).isEqualTo(200);
+    t.clock.advance(Duration.ofSeconds(5));
+    TestServer.Response signalled = t.call("GET", "/v1/members/alice/settings", alice, null, Map.of("Sec-GPC", "1"));
+    assertThat(setting(signalled.json(), "genai-training").get("reason").asText()).isEqualTo("gpc");
+    t.clock.advance(Duration.ofSeconds(5));
+    // The signal came after the grant, so the member's latest word is a withdrawal (spec rule 8):
+    // granting again is a change, recorded, and wins over the signal.
+    TestServer.Response again = t.send("PUT", "/v1/members/alice/settings/genai-training", alice, "{\"choice\":\"grant\"}");
+    assertThat(again.status()).isEqualTo(200);
+    assertThat(t.events("alice", "consent.set")).hasSize(2);
+    assertThat(setting(t.get("/v1/members/alice/settings", alice).json(), "genai-training").get("reason").asText())
+        .isEqualTo("consented");
+    // A withdrawal repeated is still no change: one consent.set, one forget request.
+    t.send("PUT", "/v1/members/alice/settings/genai-training", alice, "{\"choice\":\"withdraw\"}");
+    t.send("PUT", "/v1/members/alice/settings/genai-training", alice, "{\"choice\":\"withdraw\"}");
+    assertThat(t.events("alice", "consent.set")).hasSize(3);
+  }
+
+  @Test
   void gpcFromAnAdminRecordsNothing() throws Exception {
     t.call("GET", "/v1/members/alice/settings", t.token(Role.ADMIN), null, Map.of("Sec-GPC", "1"));
     assertThat(t.events("alice", "gpc.signal")).isEmpty();
