@@ -375,11 +375,11 @@ final class AdminService {
   }
 
   /**
-   * Records the review outcome of an objection, once: an objection already decided is refused
-   * with a 409 problem naming the decision (its date and outcome) and nothing is appended, so the
-   * record of when and how it was answered (and the report's late counts) cannot be rewritten by
-   * a second form or a double click. Synchronized so that two concurrent decisions cannot both
-   * see the objection undecided.
+   * Records the review outcome of an objection. The spec lets an objection be decided again, the
+   * latest decision counting (a wrong rejection corrected, an appeal upheld), so a decision that
+   * differs from the latest one in outcome or justification is recorded; one that repeats it (a
+   * second submit, a double click) appends nothing and answers the decision already recorded.
+   * Synchronized so that two concurrent identical decisions cannot both see it unrecorded.
    */
   synchronized ObjectNode decideObjection(String objection, String outcomeWord, String justification) {
     Outcome outcome =
@@ -390,23 +390,19 @@ final class AdminService {
       throw ProblemException.unprocessable("invalid-justification", "justification must have 1 to " + MemberService.MAX_REASON + " characters");
     }
     ObjectionFiled filed = null;
-    for (LedgerEvent e : ledger.current().events()) {
+    ObjectionDecided latest = null;
+    for (LedgerEvent e : ledger.current().events()) { // applied order: the last decision is the latest
       if (e instanceof ObjectionFiled f && f.objection().equals(objection)) {
         filed = f;
+      } else if (e instanceof ObjectionDecided d && d.objection().equals(objection)) {
+        latest = d;
       }
     }
     if (filed == null) {
       throw ProblemException.notFound("unknown-objection", "no objection with this id was filed");
     }
-    ObjectionDecided prior = null;
-    for (LedgerEvent e : ledger.current().events()) {
-      if (e instanceof ObjectionDecided d && d.objection().equals(objection) && (prior == null || d.at().isBefore(prior.at()))) {
-        prior = d;
-      }
-    }
-    if (prior != null) {
-      throw ProblemException.conflict("already-decided", "this objection was already decided on "
-          + Pages.day(prior.at()) + " as " + prior.outcome().word() + "; a decision is final and is not recorded again");
+    if (latest != null && latest.outcome() == outcome && latest.justification().equals(text)) {
+      return MemberService.objectionJson(filed, latest, now());
     }
     Instant now = now();
     ObjectionDecided d = new ObjectionDecided(now, objection, outcome, text);

@@ -928,18 +928,18 @@ final class Pages {
             .append(days < 0 ? "overdue by " + (-days) + " days" : days + " days left").append("</span>");
       }
       b.append("</td><td>").append(esc(o.get("status").asText())).append("</td><td>");
+      String fid = "decide-" + id.replaceAll("[^A-Za-z0-9_-]", "_");
+      DecisionDraft draft = decision != null && decision.objection().equals(id) ? decision : null;
       if (!pending) {
-        // Decided once and for all: the decision, not a form to decide again.
+        // The decision as it stands; changing it (the spec lets the latest decision count) takes
+        // opening a separate form, so a stray click cannot rewrite it.
         b.append("<span class=\"decided\">").append(o.get("status").asText().equals("upheld") ? "Upheld" : "Rejected").append(" on ")
             .append(stamp(o.get("decided_at"))).append("</span>");
         if (o.hasNonNull("justification")) {
           b.append("<br>").append(esc(o.get("justification").asText()));
         }
-        b.append("</td></tr>");
-        continue;
+        b.append("<details").append(draft != null ? " open" : "").append("><summary>Change the decision</summary>");
       }
-      String fid = "decide-" + id.replaceAll("[^A-Za-z0-9_-]", "_");
-      DecisionDraft draft = decision != null && decision.objection().equals(id) ? decision : null;
       b.append("<form method=\"post\" action=\"/admin/objections/").append(esc(urlPart(id))).append("/decision\">").append(csrfField(csrf));
       if (draft != null) {
         b.append("<p class=\"error\" role=\"alert\" id=\"").append(fid).append("-error\">").append(esc(sentence(draft.error())))
@@ -954,7 +954,8 @@ final class Pages {
           .append(fid).append("-why\" name=\"justification\" rows=\"2\" required")
           .append(draft != null ? " aria-invalid=\"true\" aria-describedby=\"" + fid + "-error\"" : "").append(">")
           .append(draft != null ? esc(draft.justification()) : "")
-          .append("</textarea><br><button type=\"submit\">Record decision</button></form></td></tr>");
+          .append("</textarea><br><button type=\"submit\">").append(pending ? "Record decision" : "Record the new decision")
+          .append("</button></form>").append(pending ? "" : "</details>").append("</td></tr>");
     }
     b.append("</tbody></table></section>");
 

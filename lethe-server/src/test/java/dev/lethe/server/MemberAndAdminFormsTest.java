@@ -71,34 +71,41 @@ class MemberAndAdminFormsTest {
     return r.json().get("objection").asText();
   }
 
-  // ------------------------------------------------------------------ 1: decisions are final
+  // ------------------------------------------------------------------ 1: decisions, repeated and changed
 
   @Test
-  void anObjectionIsDecidedOnceAndASecondDecisionIsRefusedByTheApiAndThePage() throws Exception {
+  void aRepeatedDecisionRecordsNothingWhileAChangedOneSupersedesItAsTheSpecAllows() throws Exception {
     String id = fileObjection("alice", "do not profile me");
     t.clock.advance(Duration.ofDays(2));
     admin = t.token(Role.ADMIN);
-    assertThat(t.send("POST", "/v1/admin/objections/" + id + "/decision", admin,
-        "{\"outcome\":\"upheld\",\"justification\":\"fair point\"}").status()).isEqualTo(200);
+    String upheld = "{\"outcome\":\"upheld\",\"justification\":\"fair point\"}";
+    assertThat(t.send("POST", "/v1/admin/objections/" + id + "/decision", admin, upheld).status()).isEqualTo(200);
     long events = t.store.eventCount();
 
-    t.clock.advance(Duration.ofDays(40));
-    admin = t.token(Role.ADMIN);
-    TestServer.Response again = t.send("POST", "/v1/admin/objections/" + id + "/decision", admin,
-        "{\"outcome\":\"rejected\",\"justification\":\"changed my mind\"}");
-    assertThat(again.status()).isEqualTo(409);
-    assertThat(again.json().get("detail").asText()).contains("already decided on 5 March 2025 as upheld");
+    // A second submit of the same decision (a double click) appends nothing.
+    TestServer.Response repeat = t.send("POST", "/v1/admin/objections/" + id + "/decision", admin, upheld);
+    assertThat(repeat.status()).isEqualTo(200);
+    assertThat(repeat.json().get("status").asText()).isEqualTo("upheld");
+    assertThat(t.store.eventCount()).isEqualTo(events);
+    HttpResponse<String> again = post("/admin", "/admin/objections/" + id + "/decision", admin,
+        Map.of("outcome", "upheld", "justification", "fair point"));
+    assertThat(again.statusCode()).isEqualTo(303);
     assertThat(t.store.eventCount()).isEqualTo(events);
 
+    // The page shows the decision; changing it takes opening a separate form.
     String page = get("/admin", admin).body();
-    assertThat(page).doesNotContain("/admin/objections/" + id + "/decision").contains("Upheld on ").contains("fair point");
-    HttpResponse<String> viaPage = post("/admin", "/admin/objections/" + id + "/decision", admin,
-        Map.of("outcome", "rejected", "justification", "typed by the second admin"));
-    assertThat(viaPage.statusCode()).isEqualTo(409);
-    assertThat(viaPage.body()).contains("already decided on 5 March 2025 as upheld").contains(">typed by the second admin</textarea>");
-    assertThat(t.store.eventCount()).isEqualTo(events);
-    assertThat(t.get("/v1/audit/report", t.token(Role.AUDITOR)).json().get("objections").get(0).get("status").asText())
-        .isEqualTo("decided-on-time");
+    assertThat(page).contains("Upheld on ").contains("fair point").contains("<summary>Change the decision</summary>")
+        .contains("Record the new decision");
+
+    // A different decision supersedes it: the latest decision counts (spec rule 7).
+    t.clock.advance(Duration.ofDays(1));
+    admin = t.token(Role.ADMIN);
+    HttpResponse<String> changed = post("/admin", "/admin/objections/" + id + "/decision", admin,
+        Map.of("outcome", "rejected", "justification", "appeal reviewed: the profiling is needed for fraud checks"));
+    assertThat(changed.statusCode()).isEqualTo(303);
+    assertThat(t.store.eventCount()).isEqualTo(events + 1);
+    assertThat(t.get("/v1/members/alice/objections", t.token("alice")).json().get("objections").get(0).get("status").asText())
+        .isEqualTo("rejected");
   }
 
   @Test
