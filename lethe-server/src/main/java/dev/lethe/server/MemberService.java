@@ -57,7 +57,16 @@ final class MemberService {
   private final UnlearnViews lineage;
   private final ForgetQueueView forgetQueue;
   private final Set<String> gpcRecorded = ConcurrentHashMap.newKeySet();
-  private final Object[] gpcLocks = new Object[64];
+  /**
+   * Locks striped by member: a member's read-check-append steps (a GPC signal, a choice, an
+   * objection, an erasure) run one at a time, so two concurrent identical requests (a double
+   * click) cannot both pass the "no change" or "one pending objection" check and both append.
+   */
+  private final Object[] memberLocks = new Object[64];
+
+  private Object lockOf(String member) {
+    return memberLocks[Math.floorMod(member.hashCode(), memberLocks.length)];
+  }
 
   MemberService(ServerConfig config, Policies policies, SnapshotView snapshots, UnlearnViews lineage, ForgetQueueView forgetQueue) {
     this.config = config;
@@ -66,8 +75,8 @@ final class MemberService {
     this.snapshots = snapshots;
     this.lineage = lineage;
     this.forgetQueue = forgetQueue;
-    for (int i = 0; i < gpcLocks.length; i++) {
-      gpcLocks[i] = new Object();
+    for (int i = 0; i < memberLocks.length; i++) {
+      memberLocks[i] = new Object();
     }
   }
 
@@ -166,6 +175,12 @@ final class MemberService {
 
   /** As {@link #choose}, saying whether anything was recorded. */
   Chosen record(String member, String purpose, String choiceWord, Source source) {
+    synchronized (lockOf(member)) {
+      return recordLocked(member, purpose, choiceWord, source);
+    }
+  }
+
+  private Chosen recordLocked(String member, String purpose, String choiceWord, Source source) {
     Choice choice =
         Choice.fromWord(choiceWord)
             .orElseThrow(() -> ProblemException.unprocessable("invalid-choice", "choice must be \"grant\" or \"withdraw\""));
@@ -241,6 +256,12 @@ final class MemberService {
    * same purpose awaits its answer (409: one pending objection per purpose is enough).
    */
   ObjectNode object(String member, String purpose, String reason) {
+    synchronized (lockOf(member)) {
+      return objectLocked(member, purpose, reason);
+    }
+  }
+
+  private ObjectNode objectLocked(String member, String purpose, String reason) {
     requireMember(member);
     String text = reason.strip();
     if (text.isEmpty() || text.length() > MAX_REASON) {
@@ -319,6 +340,12 @@ final class MemberService {
 
   /** Records an erasure request once; returns whether this call recorded it, and when it was made. */
   ObjectNode erase(String member) {
+    synchronized (lockOf(member)) {
+      return eraseLocked(member);
+    }
+  }
+
+  private ObjectNode eraseLocked(String member) {
     requireMember(member);
     for (StoredEvent e : store.memberHistory(member)) {
       if (e.event() instanceof ErasureRequested r) {
@@ -484,7 +511,7 @@ final class MemberService {
     if (gpcRecorded.contains(member) || member.length() > MAX_ID) {
       return;
     }
-    synchronized (gpcLocks[Math.floorMod(member.hashCode(), gpcLocks.length)]) {
+    synchronized (lockOf(member)) {
       if (gpcRecorded.contains(member) || store.memberNumber(member).isEmpty()) {
         return;
       }

@@ -137,6 +137,27 @@ class MemberApiTest {
   }
 
   @Test
+  void concurrentIdenticalRequestsAppendOnce() throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      java.util.List<java.util.concurrent.Future<Integer>> sent = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        sent.add(pool.submit(() -> t.send("POST", "/v1/members/alice/objections", alice,
+            "{\"purpose\":\"personalization\",\"reason\":\"twice clicked\"}").status()));
+        sent.add(pool.submit(() -> t.send("PUT", "/v1/members/alice/settings/genai-training", alice,
+            "{\"choice\":\"withdraw\"}").status()));
+      }
+      for (java.util.concurrent.Future<Integer> f : sent) {
+        assertThat(f.get()).isIn(200, 201, 409);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(t.events("alice", "objection.filed")).hasSize(1);
+    assertThat(t.events("alice", "consent.set")).hasSize(1);
+  }
+
+  @Test
   void gpcFromAnAdminRecordsNothing() throws Exception {
     t.call("GET", "/v1/members/alice/settings", t.token(Role.ADMIN), null, Map.of("Sec-GPC", "1"));
     assertThat(t.events("alice", "gpc.signal")).isEmpty();
