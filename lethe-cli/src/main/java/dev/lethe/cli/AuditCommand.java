@@ -19,7 +19,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -163,9 +165,11 @@ final class AuditCommand implements Runnable {
         "",
         "--out must be a new or empty directory, or one holding only an earlier bundle of this deployment (the"
             + " same origin), which is replaced whole. Anything else (another deployment's bundle, other files) is"
-            + " refused with exit status 2 and nothing changed. The bundle is written to a hidden directory beside"
-            + " --out (.<name>.export-<random>) and renamed into place only when complete, so --out never holds"
-            + " a mix of two bundles or a partial one."
+            + " refused with exit status 2 and nothing changed or signed, as is a directory that cannot be written."
+            + " The bundle is written to a hidden directory inside --out (.export-<random>) and its files are renamed"
+            + " into place only when complete, after the earlier bundle's are moved aside (to .replaced-<random>,"
+            + " then deleted); --out itself is kept, with its owner and permissions, so it may be a mount point."
+            + " Such hidden directories left by an interrupted export are removed by the next one."
       })
   static final class Export extends StoreAction {
     @Option(names = "--out", required = true, paramLabel = "DIR",
@@ -177,6 +181,12 @@ final class AuditCommand implements Runnable {
         Set.of("bundle.json", "leaves.jsonl", "leaf-hashes.txt", "consistency.jsonl", "key.vkey", "keys.jsonl");
 
     private static final String CHECKPOINTS = "checkpoints";
+
+    /** Name prefix of the hidden directory in --out a bundle is written to before it is moved into place. */
+    static final String STAGING = ".export-";
+
+    /** Name prefix of the hidden directory in --out an earlier bundle is moved to before it is deleted. */
+    static final String REPLACED = ".replaced-";
 
     Export(Clock clock) {
       super(clock);
@@ -194,41 +204,116 @@ final class AuditCommand implements Runnable {
     int run(LedgerStore ledger, PrintWriter out) throws IOException {
       Path target = Files.exists(outDir) ? outDir.toRealPath() : outDir.toAbsolutePath().normalize();
       String refusal = existingProblem(target, ledger.auditKey().name());
-      if (refusal == null && target.getParent() == null) {
-        refusal = "a file system root cannot be replaced by a bundle";
-      }
       if (refusal != null) {
-        PrintWriter err = spec.commandLine().getErr();
-        err.println("lethe: --out " + outDir + ": " + refusal + "; nothing was written");
-        err.flush();
-        return Lethe.BAD_INPUT;
+        return refuse(refusal);
       }
-      Path parent = Files.createDirectories(target.getParent());
-      String name = target.getFileName().toString();
-      // Beside the target, so that the final rename stays on one file system and is atomic.
-      Path staging = Files.createDirectory(parent.resolve("." + name + ".export-" + UUID.randomUUID()));
+      // Everything that can refuse happens before exportAuditBundle signs a checkpoint: --out is
+      // created if missing and the staging directory made inside it, which is what a directory
+      // that cannot be written (or a parent that cannot) fails at.
+      Path created = firstMissing(target);
+      Path staging = null;
       try {
-        SignedCheckpoint last = ledger.exportAuditBundle(staging);
-        install(staging, target, parent.resolve("." + name + ".replaced-" + UUID.randomUUID()));
-        out.println("wrote " + outDir + ": " + last.checkpoint().size() + " leaves, " + last.number() + " checkpoints");
-        return CommandLine.ExitCode.OK;
-      } finally {
+        Files.createDirectories(target);
+        staging = Files.createDirectory(target.resolve(STAGING + UUID.randomUUID()));
+        removeLeftovers(target, staging);
+      } catch (IOException e) {
+        try {
+          discard(staging, target, created);
+        } catch (IOException ignored) {
+          // a staging directory left behind is removed by the next export; the refusal is the news
+        }
+        return refuse("cannot be written (" + Lethe.describe(e) + ")");
+      }
+      SignedCheckpoint last;
+      Path aside = target.resolve(REPLACED + UUID.randomUUID());
+      try {
+        last = ledger.exportAuditBundle(staging);
+        install(staging, target, aside);
+      } catch (IOException | RuntimeException e) {
+        try {
+          discard(staging, target, created);
+        } catch (IOException cleanup) {
+          e.addSuppressed(cleanup);
+        }
+        throw e;
+      }
+      PrintWriter err = spec.commandLine().getErr();
+      // The new bundle is in place: leftovers only cost space, and the next export removes them.
+      for (Path done : List.of(staging, aside)) {
+        try {
+          deleteTree(done);
+        } catch (IOException e) {
+          err.println("lethe: warning: the bundle is complete, but " + done + " could not be removed ("
+              + Lethe.describe(e) + "); the next export removes it, or delete it yourself");
+        }
+      }
+      err.flush();
+      out.println("wrote " + outDir + ": " + last.checkpoint().size() + " leaves, " + last.number() + " checkpoints");
+      return CommandLine.ExitCode.OK;
+    }
+
+    private int refuse(String why) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("lethe: --out " + outDir + ": " + why + "; nothing was written");
+      err.flush();
+      return Lethe.BAD_INPUT;
+    }
+
+    /** The outermost of {@code dir} and its ancestors that does not exist yet, or null if {@code dir} exists. */
+    private static Path firstMissing(Path dir) {
+      Path missing = null;
+      for (Path p = dir; p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
+        missing = p;
+      }
+      return missing;
+    }
+
+    /**
+     * Undoes what a failed export wrote: the staging directory, and the directories made for
+     * --out (from {@code target} up to {@code created}) if they are still empty.
+     */
+    private static void discard(Path staging, Path target, Path created) throws IOException {
+      if (staging != null) {
         deleteTree(staging);
       }
+      if (created == null) {
+        return;
+      }
+      for (Path p = target; p != null && p.startsWith(created); p = p.getParent()) {
+        if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) || !isEmptyDirectory(p)) {
+          return;
+        }
+        Files.delete(p);
+      }
+    }
+
+    /** Removes the staging and replaced directories an interrupted earlier export left in {@code dir}. */
+    private static void removeLeftovers(Path dir, Path keep) throws IOException {
+      List<Path> leftovers;
+      try (Stream<Path> entries = Files.list(dir)) {
+        leftovers = entries.filter(p -> isLeftover(p.getFileName().toString()) && !p.equals(keep)).toList();
+      }
+      for (Path p : leftovers) {
+        deleteTree(p);
+      }
+    }
+
+    /** Whether an entry of --out is one an export makes there for a while (and may leave if interrupted). */
+    static boolean isLeftover(String name) {
+      return name.startsWith(STAGING) || name.startsWith(REPLACED);
     }
 
     /**
      * Why {@code dir} may not be replaced by a bundle of the log named {@code origin}, or null if
-     * it is missing, empty, or holds only a bundle of that log.
+     * it is missing, empty, or holds only a bundle of that log; an interrupted export's leftovers
+     * are not counted, and the bundle.json of one of them vouches for files it left without one.
      */
     static String existingProblem(Path dir, String origin) throws IOException {
       if (!Files.isDirectory(dir)) {
         return null;
       }
-      List<String> names;
-      try (Stream<Path> entries = Files.list(dir)) {
-        names = entries.map(p -> p.getFileName().toString()).sorted().toList();
-      }
+      List<String> all = entries(dir);
+      List<String> names = all.stream().filter(n -> !isLeftover(n)).toList();
       if (names.isEmpty()) {
         return null;
       }
@@ -242,6 +327,16 @@ final class AuditCommand implements Runnable {
         }
       }
       String bundleOrigin = bundleOrigin(dir.resolve("bundle.json"));
+      if (bundleOrigin == null && !names.contains("bundle.json")) {
+        // An export interrupted while moving entries (bundle.json goes aside first and comes in
+        // last) leaves the others without it; the one it moved aside or staged says whose they are.
+        for (String leftover : all.stream().filter(Export::isLeftover).toList()) {
+          String leftOrigin = bundleOrigin(dir.resolve(leftover).resolve("bundle.json"));
+          if (leftOrigin != null && (bundleOrigin == null || leftOrigin.equals(origin))) {
+            bundleOrigin = leftOrigin;
+          }
+        }
+      }
       if (bundleOrigin == null) {
         return "is not empty and holds no readable bundle.json, so it is not known to be a bundle of this"
             + " deployment; choose a new or empty directory";
@@ -280,23 +375,66 @@ final class AuditCommand implements Runnable {
     }
 
     /**
-     * Puts the complete bundle at {@code target} by renames only: a missing or empty target is
-     * replaced in one rename; an earlier bundle is first moved aside to {@code aside} (and put back
-     * if the second rename fails), then deleted.
+     * Puts the complete bundle from {@code staging} into {@code target} by renames within
+     * {@code target} only (so a mount point, or a directory whose parent cannot be written, works):
+     * the earlier bundle's entries are moved into {@code aside} first, bundle.json first, then the
+     * new entries into place, bundle.json last, so a reader that finds bundle.json finds the
+     * others of its bundle. If a rename fails, the new entries go back to staging and the earlier
+     * ones back into place, and the first failure is thrown (failures undoing it suppressed in it).
      */
     private static void install(Path staging, Path target, Path aside) throws IOException {
-      if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) || isEmptyDirectory(target)) {
-        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-        return;
-      }
-      Files.move(target, aside, StandardCopyOption.ATOMIC_MOVE);
+      List<String> earlier = entries(target).stream().filter(n -> !isLeftover(n)).toList();
+      List<String> fresh = entries(staging);
+      List<String> movedAside = new ArrayList<>();
+      List<String> installed = new ArrayList<>();
       try {
-        Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        if (!earlier.isEmpty()) {
+          Files.createDirectory(aside);
+          for (String name : manifestFirst(earlier)) {
+            Files.move(target.resolve(name), aside.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            movedAside.add(name);
+          }
+        }
+        for (String name : reversed(manifestFirst(fresh))) {
+          Files.move(staging.resolve(name), target.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+          installed.add(name);
+        }
       } catch (IOException e) {
-        Files.move(aside, target, StandardCopyOption.ATOMIC_MOVE);
+        for (String name : reversed(installed)) {
+          try {
+            Files.move(target.resolve(name), staging.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+          } catch (IOException undo) {
+            e.addSuppressed(undo);
+          }
+        }
+        for (String name : reversed(movedAside)) {
+          try {
+            Files.move(aside.resolve(name), target.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+          } catch (IOException undo) {
+            e.addSuppressed(undo);
+          }
+        }
         throw e;
       }
-      deleteTree(aside);
+    }
+
+    private static List<String> reversed(List<String> names) {
+      List<String> copy = new ArrayList<>(names);
+      Collections.reverse(copy);
+      return copy;
+    }
+
+    private static List<String> entries(Path dir) throws IOException {
+      try (Stream<Path> entries = Files.list(dir)) {
+        return entries.map(p -> p.getFileName().toString()).sorted().toList();
+      }
+    }
+
+    /** The names with bundle.json first: the first to go aside, the last to come in. */
+    private static List<String> manifestFirst(List<String> names) {
+      List<String> ordered = new ArrayList<>(names);
+      ordered.sort(Comparator.comparing((String n) -> !n.equals("bundle.json")).thenComparing(Comparator.naturalOrder()));
+      return ordered;
     }
 
     private static boolean isEmptyDirectory(Path dir) throws IOException {

@@ -1,10 +1,12 @@
 package dev.lethe.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -44,10 +46,116 @@ class AuditExportCommandTest {
     return files;
   }
 
+  /** Staging or replaced directories anywhere under the test directory (beside or inside an --out). */
   private Stream<String> leftovers() throws IOException {
-    try (Stream<Path> entries = Files.list(dir)) {
-      return entries.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".")).toList().stream();
+    try (Stream<Path> walk = Files.walk(dir)) {
+      return walk.map(p -> dir.relativize(p).toString())
+          .filter(n -> n.contains(".export-") || n.contains(".replaced-")).toList().stream();
     }
+  }
+
+  private String auditVerify() {
+    return CliRun.run("audit", "verify", "--data", data).out();
+  }
+
+  /**
+   * Makes {@code dirs} read-only (r-x) for the test's duration; false, and nothing changed, if the
+   * user is not held to permissions (root), which makes a test of them meaningless.
+   */
+  private static boolean readOnly(Path... dirs) throws IOException {
+    for (Path d : dirs) {
+      Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("r-xr-xr-x"));
+    }
+    if (Files.isWritable(dirs[0])) {
+      writable(dirs);
+      return false;
+    }
+    return true;
+  }
+
+  private static void writable(Path... dirs) throws IOException {
+    for (Path d : dirs) {
+      Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+  }
+
+  @Test
+  void aDirectoryInAParentThatCannotBeWrittenGetsTheBundleAndKeepsItsPermissions() throws Exception {
+    // As a mount point (docker -v host:/bundle, NFS) does: --out can be written, but not renamed
+    // or replaced in its parent.
+    Path parent = Files.createDirectories(dir.resolve("mnt"));
+    Path out = Files.createDirectories(parent.resolve("bundle"));
+    Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxr-x---"));
+    assumeTrue(readOnly(parent), "permissions do not bind this user (root)");
+    try {
+      CliRun first = export(data, out);
+      assertThat(first.status()).as(first.err()).isZero();
+      assertThat(first.err()).isEmpty();
+      assertThat(tree(out)).containsOnlyKeys(
+          "bundle.json", "leaves.jsonl", "leaf-hashes.txt", "consistency.jsonl", "key.vkey", "checkpoints/000001.note");
+
+      // An earlier bundle there is replaced too, entry by entry inside --out.
+      assertThat(CliRun.run("import", "--data", data, SCENARIOS.resolve("random/s001.jsonl").toString()).status()).isZero();
+      CliRun again = export(data, out);
+      assertThat(again.status()).as(again.err()).isZero();
+      assertThat(tree(out)).containsKeys("checkpoints/000001.note", "checkpoints/000002.note");
+      assertThat(Files.readAllLines(out.resolve("leaves.jsonl")).size()).isGreaterThan(35);
+      assertThat(Files.getPosixFilePermissions(out)).isEqualTo(PosixFilePermissions.fromString("rwxr-x---"));
+      assertThat(leftovers()).isEmpty();
+
+      // A new --out there cannot be made: refused before a checkpoint is signed.
+      CliRun refused = export(data, parent.resolve("new"));
+      assertThat(refused.status()).isEqualTo(2);
+      assertThat(refused.err()).startsWith("lethe: --out " + parent.resolve("new") + ": cannot be written (")
+          .contains("permission denied").endsWith("; nothing was written\n");
+      assertThat(auditVerify()).endsWith(" 2 checkpoints\n");
+    } finally {
+      writable(parent);
+    }
+  }
+
+  @Test
+  void aDirectoryThatCannotBeWrittenIsRefusedBeforeAnythingIsSigned() throws Exception {
+    Path out = Files.createDirectories(dir.resolve("locked"));
+    assumeTrue(readOnly(out), "permissions do not bind this user (root)");
+    try {
+      CliRun refused = export(data, out);
+      assertThat(refused.status()).isEqualTo(2);
+      assertThat(refused.out()).isEmpty();
+      assertThat(refused.err()).startsWith("lethe: --out " + out + ": cannot be written (" + out.resolve(".export-"))
+          .endsWith(": permission denied); nothing was written\n");
+      assertThat(auditVerify()).isEqualTo("ok: 35 leaves, 0 checkpoints\n");
+      assertThat(tree(out)).isEmpty();
+    } finally {
+      writable(out);
+    }
+  }
+
+  @Test
+  void whatAnInterruptedExportLeftInOutIsRemovedByTheNext() throws Exception {
+    Path out = dir.resolve("bundle");
+    assertThat(export(data, out).status()).isZero();
+    // Interrupted while moving entries: bundle.json and checkpoints/ already aside (they go first),
+    // the new bundle half staged.
+    Path aside = Files.createDirectories(out.resolve(".replaced-1234"));
+    Files.move(out.resolve("bundle.json"), aside.resolve("bundle.json"));
+    Files.move(out.resolve("checkpoints"), aside.resolve("checkpoints"));
+    Path staged = Files.createDirectories(out.resolve(".export-5678").resolve("checkpoints"));
+    Files.writeString(staged.resolve("000001.note"), "half written");
+
+    CliRun again = export(data, out);
+    assertThat(again.status()).as(again.err()).isZero();
+    assertThat(tree(out)).containsOnlyKeys(
+        "bundle.json", "leaves.jsonl", "leaf-hashes.txt", "consistency.jsonl", "key.vkey", "checkpoints/000001.note");
+    assertThat(leftovers()).isEmpty();
+    assertThat(CliRun.run("audit", "verify", "--data", data).status()).isZero();
+
+    // Leftovers beside no bundle (an export into an empty directory interrupted) are no bundle
+    // files either: the directory counts as empty.
+    Path empty = Files.createDirectories(dir.resolve("empty").resolve(".export-9abc"));
+    Files.writeString(empty.resolve("leaves.jsonl"), "partial");
+    assertThat(export(data, empty.getParent()).status()).isZero();
+    assertThat(leftovers()).isEmpty();
   }
 
   @Test
@@ -93,6 +201,7 @@ class AuditExportCommandTest {
   @Test
   void aNewAnEmptyOrThisDeploymentsOwnBundleDirectoryGetsAFreshBundle() throws Exception {
     Path empty = Files.createDirectories(dir.resolve("empty"));
+    Files.setPosixFilePermissions(empty, PosixFilePermissions.fromString("rwx--x---"));
     CliRun first = export(data, empty);
     assertThat(first.status()).as(first.err()).isZero();
     assertThat(first.out()).isEqualTo("wrote " + empty + ": 35 leaves, 1 checkpoints\n");
@@ -106,6 +215,8 @@ class AuditExportCommandTest {
     assertThat(again.status()).as(again.err()).isZero();
     assertThat(tree(empty)).doesNotContainKey("checkpoints/000009.note").containsKey("checkpoints/000002.note");
     assertThat(Files.readAllLines(empty.resolve("leaves.jsonl")).size()).isGreaterThan(35);
+    // The directory itself is kept, not replaced: its permissions are as they were.
+    assertThat(Files.getPosixFilePermissions(empty)).isEqualTo(PosixFilePermissions.fromString("rwx--x---"));
 
     Path fresh = dir.resolve("a").resolve("b");
     assertThat(export(data, fresh).status()).isZero();
