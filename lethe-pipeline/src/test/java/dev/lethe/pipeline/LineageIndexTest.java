@@ -388,19 +388,52 @@ class LineageIndexTest {
         assertThat(index.rebuilt()).as("delta byte %d", where).isTrue();
       }
     }
-    // A delta beside another base (one written over it since) is ignored, never applied to it.
-    Files.write(delta, goodDelta);
-    DurableFiles.deleteTree(SnapshotFiles.snapshotDirectories(root).get(0));
-    age(root);
+    // A delta beside another base is ignored, never applied to it. Compaction writes the new base
+    // before it removes the delta, so a crash between the two leaves the old delta beside it.
     Files.write(base, goodBase);
+    Files.write(delta, goodDelta);
+    SplittableRandom more = new SplittableRandom(26);
+    for (int i = 1; i < LineageIndex.MAX_DELTA; i++) {
+      writeSnapshot(root, "zz-published-later-" + i, Instant.parse("2025-06-01T00:00:00Z").plusSeconds(i), 20_500, 3, more);
+      age(root);
+      LineageIndex.open(root).close();
+    }
     try (LineageIndex index = LineageIndex.open(root)) {
+      assertThat(index.rebuilt()).isFalse();
+      assertThat(index.deltaSnapshots()).isEqualTo(LineageIndex.MAX_DELTA);
+    }
+    byte[] staleDelta = Files.readAllBytes(delta);
+    // One more, and the base is written again. It sorts first, so every snapshot's place in the
+    // new base differs from its place in the old one, which the stale delta's order refers to.
+    Path earliest = root.resolve("00-published-earlier");
+    writeSnapshot(root, earliest.getFileName().toString(), Instant.parse("2023-01-01T00:00:00Z"), 20_500, 3, more);
+    age(root);
+    try (LineageIndex index = LineageIndex.open(root)) {
+      assertThat(index.deltaSnapshots()).isZero();
       assertAgreesWithCatalog(index, 20_502);
     }
-    byte[] otherBase = Files.readAllBytes(base);
-    Files.write(delta, goodDelta);
+    assertThat(delta).doesNotExist();
+    byte[] compacted = Files.readAllBytes(base);
+    assertThat(compacted).isNotEqualTo(goodBase);
+
+    // The crash: the stale delta beside the new base, which alone is current and answers.
+    Files.write(delta, staleDelta);
     try (LineageIndex index = LineageIndex.open(root)) {
-      assertThat(Files.readAllBytes(base)).isEqualTo(otherBase);
+      assertThat(index.rebuilt()).isFalse();
+      assertThat(index.deltaSnapshots()).isZero();
       assertAgreesWithCatalog(index, 20_502);
+    }
+    assertThat(Files.readAllBytes(base)).isEqualTo(compacted);
+
+    // Then the earliest snapshot is retired: the files are again exactly as the stale delta
+    // records them, and only the base it names tells it is not this base's. Applied to this base,
+    // it would answer the retired snapshot (in the place of the old base's first) and drop the last.
+    Files.write(delta, staleDelta);
+    DurableFiles.deleteTree(earliest);
+    age(root);
+    try (LineageIndex index = LineageIndex.open(root)) {
+      assertAgreesWithCatalog(index, 20_502);
+      assertThat(index.snapshots()).extracting(LineageIndex.Snapshot::snapshot).doesNotContain("00-published-earlier");
     }
   }
 
