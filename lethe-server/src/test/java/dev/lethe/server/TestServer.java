@@ -179,6 +179,21 @@ final class TestServer implements AutoCloseable {
     return call(method, path, token, body, Map.of());
   }
 
+  /**
+   * Sends the request and checks that it was refused: the status, a problem body of that status
+   * and type, and no new event in the store.
+   */
+  Response refused(int status, String method, String path, String token, String body, Map<String, String> headers) throws Exception {
+    long before = store.eventCount();
+    Response r = call(method, path, token, body, headers);
+    assertThat(r.status()).as(r.body()).isEqualTo(status);
+    assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(r.json().get("status").asInt()).isEqualTo(status);
+    assertThat(r.json().get("type").asText()).startsWith("https://lethe.dev/problems/");
+    assertThat(store.eventCount()).as("nothing recorded").isEqualTo(before);
+    return r;
+  }
+
   Response call(String method, String path, String token, String body, Map<String, String> headers) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30));
     if (token != null) {
