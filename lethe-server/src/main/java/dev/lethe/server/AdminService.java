@@ -122,12 +122,10 @@ final class AdminService {
   }
 
   private static void unknownKey(JsonNode object, List<String> known, String path) {
-    for (java.util.Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
-      String key = it.next();
-      if (!known.contains(key)) {
-        throw ProblemException.unprocessable("invalid-policy", "unknown field \"" + path + "." + key
-            + "\": the fields here are " + String.join(", ", known));
-      }
+    List<String> unknown = Json.unknownFields(object, known);
+    if (!unknown.isEmpty()) {
+      throw ProblemException.unprocessable("invalid-policy", (unknown.size() == 1 ? "unknown field " : "unknown fields ")
+          + Json.quoted(unknown.stream().map(k -> path + "." + k).toList()) + ": the fields here are " + String.join(", ", known));
     }
   }
 

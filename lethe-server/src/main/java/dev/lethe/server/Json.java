@@ -82,13 +82,7 @@ final class Json {
     }
     ObjectNode body = (ObjectNode) node;
     List<String> expected = Arrays.asList(fields);
-    List<String> unknown = new ArrayList<>();
-    for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
-      String name = names.next();
-      if (!expected.contains(name)) {
-        unknown.add(name);
-      }
-    }
+    List<String> unknown = unknownFields(body, expected);
     List<String> missing = expected.stream().filter(f -> !body.has(f)).toList();
     if (!unknown.isEmpty() || !missing.isEmpty()) {
       List<String> parts = new ArrayList<>();
@@ -137,6 +131,18 @@ final class Json {
 
   private static ProblemException unsupported(String detail) {
     return new ProblemException(415, "unsupported-media-type", "Unsupported media type", detail);
+  }
+
+  /** The names of {@code object}'s fields that {@code allowed} does not hold, in the order given. */
+  static List<String> unknownFields(JsonNode object, List<String> allowed) {
+    List<String> unknown = new ArrayList<>();
+    for (Iterator<String> names = object.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!allowed.contains(name)) {
+        unknown.add(name);
+      }
+    }
+    return unknown;
   }
 
   static String quoted(List<String> names) {
