@@ -1,20 +1,19 @@
 package dev.lethe.unlearn.forget;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.core.event.Rfc3339;
+import dev.lethe.pipeline.DurableFiles;
 import dev.lethe.unlearn.forget.ForgetRequest.CanaryExposure;
 import dev.lethe.unlearn.forget.ForgetRequest.Outcome;
 import dev.lethe.unlearn.forget.ForgetRequest.Replacement;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -65,12 +64,8 @@ public final class ForgetQueue {
   /** Writes (or replaces) a request. */
   public void save(ForgetRequest r) throws IOException {
     Files.createDirectories(directory);
-    Path tmp = directory.resolve(r.id() + ".json.tmp");
-    Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(r)));
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
-    Files.move(tmp, file(r.id()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    // The directory is forced too: a request acknowledged to a member must still be queued after a crash.
+    DurableFiles.replace(file(r.id()), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(r)));
   }
 
   /** Every request, by deadline then id. */
@@ -81,7 +76,7 @@ public final class ForgetQueue {
     List<ForgetRequest> all = new ArrayList<>();
     try (Stream<Path> files = Files.list(directory)) {
       for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList()) {
-        all.add(fromJson(JSON.readTree(f.toFile())));
+        all.add(read(f));
       }
     }
     all.sort(Comparator.comparing(ForgetRequest::deadline).thenComparing(ForgetRequest::id));
@@ -91,7 +86,32 @@ public final class ForgetQueue {
   /** The request with this id, if queued. */
   public Optional<ForgetRequest> find(String id) throws IOException {
     Path f = file(id);
-    return Files.isRegularFile(f) ? Optional.of(fromJson(JSON.readTree(f.toFile()))) : Optional.empty();
+    return Files.isRegularFile(f) ? Optional.of(read(f)) : Optional.empty();
+  }
+
+  /**
+   * One request's file. A damaged file is an error naming it, never a request skipped: a queue
+   * that silently dropped a request would leave a member's data unforgotten.
+   *
+   * @throws IOException if the file cannot be read, is not JSON or is not a request
+   */
+  private static ForgetRequest read(Path f) throws IOException {
+    JsonNode json;
+    try {
+      json = JSON.readTree(f.toFile());
+    } catch (JsonProcessingException e) {
+      throw new IOException("forget request file " + f + " is damaged: not JSON (line " + e.getLocation().getLineNr()
+          + ", column " + e.getLocation().getColumnNr() + ")", e);
+    }
+    try {
+      if (json == null || !json.isObject()) {
+        throw new IllegalArgumentException("not a JSON object");
+      }
+      return fromJson(json);
+    } catch (RuntimeException e) {
+      String why = e.getMessage() == null ? "a required field is missing or of the wrong type" : e.getMessage();
+      throw new IOException("forget request file " + f + " is damaged: " + why, e);
+    }
   }
 
   private Path file(String id) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -65,14 +66,35 @@ class ForgetQueueTest {
     ObjectNode o = (ObjectNode) JSON.readTree(file.toFile());
     ((ObjectNode) o.get("counts")).put("snapshots_left_alone", "two");
     Files.writeString(file, o.toString());
-    assertThatThrownBy(() -> queue.find(r.id())).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("counts.snapshots_left_alone must be a whole number, 0 or more");
+    assertThatThrownBy(() -> queue.find(r.id())).isInstanceOf(IOException.class)
+        .hasMessageContaining(file.toString()).hasMessageContaining("counts.snapshots_left_alone must be a whole number, 0 or more");
     ((ObjectNode) o.get("counts")).remove("snapshots_left_alone");
     Files.writeString(file, o.toString());
-    assertThatThrownBy(() -> queue.find(r.id())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missing");
+    assertThatThrownBy(() -> queue.find(r.id())).isInstanceOf(IOException.class).hasMessageContaining("missing");
     ((ObjectNode) o.get("counts")).put("snapshots_left_alone", -1);
     Files.writeString(file, o.toString());
-    assertThatThrownBy(queue::list).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(queue::list).isInstanceOf(IOException.class).hasMessageContaining(file.toString());
+  }
+
+  @Test
+  void aDamagedRequestFileIsNamedNeverSkipped() throws Exception {
+    ForgetQueue queue = ForgetQueue.open(dir);
+    ForgetRequest r = completed(new ForgetRequest.Tally(0, 0, 0, 0), "nothing");
+    queue.save(r);
+    queue.save(ForgetRequests.pending("m2", ForgetReason.ERASURE, null, AT));
+    Path file = dir.resolve(r.id() + ".json");
+    String whole = Files.readString(file);
+    Files.writeString(file, whole.substring(0, whole.length() / 2)); // torn by hand: save itself never tears
+    assertThatThrownBy(queue::list).isInstanceOf(IOException.class)
+        .hasMessageStartingWith("forget request file " + file + " is damaged: not JSON (line ");
+    ObjectNode o = (ObjectNode) JSON.readTree(whole);
+    o.remove("member");
+    Files.writeString(file, o.toString());
+    assertThatThrownBy(() -> queue.find(r.id())).isInstanceOf(IOException.class)
+        .hasMessageStartingWith("forget request file " + file + " is damaged: ");
+    Files.writeString(file, "[1, 2]");
+    assertThatThrownBy(queue::list).isInstanceOf(IOException.class).hasMessageEndingWith("is damaged: not a JSON object");
+    assertThat(Files.list(dir).filter(p -> p.toString().endsWith(".tmp")).count()).isZero();
   }
 
   @Test
