@@ -17,17 +17,29 @@ import java.util.regex.Pattern;
  */
 public final class Rfc3339 {
 
+  /**
+   * RFC 3339's {@code date-time}: any number of fraction digits ({@code time-secfrac = "." 1*DIGIT})
+   * and offsets up to ±23:59 ({@code time-numoffset}), both wider than {@code java.time} reads.
+   */
   private static final Pattern DATE_TIME =
       Pattern.compile(
-          "(\\d{4})-(\\d{2})-(\\d{2})[Tt](\\d{2}):(\\d{2}):(\\d{2})(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})?");
+          "(\\d{4})-(\\d{2})-(\\d{2})[Tt](\\d{2}):(\\d{2}):(\\d{2})(\\.\\d+)?([Zz]|([+-])(\\d{2}):(\\d{2}))?");
   private static final Pattern LOCAL_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+  /** The first and last instants RFC 3339 can write in UTC: years 0000 to 9999. */
+  private static final Instant FIRST = Instant.parse("0000-01-01T00:00:00Z");
+  private static final Instant LAST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
   private Rfc3339() {}
 
   /**
-   * Parses an RFC 3339 date-time with a mandatory offset ({@code Z} or {@code ±hh:mm}).
+   * Parses an RFC 3339 date-time with a mandatory offset ({@code Z} or {@code ±hh:mm}, hours up to
+   * 23 as the RFC allows). Fraction digits beyond the ninth are dropped (the instant is truncated to
+   * the nanosecond, {@link Instant}'s resolution). A leap second ({@code :60}, which the RFC allows in
+   * the 59th minute of an hour in the writer's offset) is read as second 59 with its fraction, as
+   * {@code java.time} reads it, since an {@link Instant} has no leap seconds.
    *
-   * @throws DateTimeException naming the problem: malformed, impossible date or time, or no offset
+   * @throws DateTimeException naming the problem: malformed, impossible date or time, no offset, or
+   *     an instant outside the years 0000 to 9999 in UTC (which {@link #format} could not write)
    */
   public static Instant parseInstant(String text) {
     Matcher m = DATE_TIME.matcher(text);
@@ -44,18 +56,34 @@ public final class Rfc3339 {
         String digits = fraction.substring(1);
         nanos = Integer.parseInt((digits + "000000000").substring(0, 9));
       }
+      int minute = Integer.parseInt(m.group(5));
+      int second = Integer.parseInt(m.group(6));
+      if (second == 60 && minute == 59) {
+        second = 59;
+      }
       LocalDateTime local =
           LocalDateTime.of(
               Integer.parseInt(m.group(1)),
               Integer.parseInt(m.group(2)),
               Integer.parseInt(m.group(3)),
               Integer.parseInt(m.group(4)),
-              Integer.parseInt(m.group(5)),
-              Integer.parseInt(m.group(6)),
+              minute,
+              second,
               nanos);
-      String offset = m.group(8);
-      ZoneOffset zone = offset.equalsIgnoreCase("Z") ? ZoneOffset.UTC : ZoneOffset.of(offset);
-      return local.toInstant(zone);
+      long offsetSeconds = 0;
+      if (m.group(9) != null) {
+        int hours = Integer.parseInt(m.group(10));
+        int minutes = Integer.parseInt(m.group(11));
+        if (hours > 23 || minutes > 59) {
+          throw new DateTimeException("the offset " + m.group(8) + " is not ±hh:mm with hours 00 to 23 and minutes 00 to 59");
+        }
+        offsetSeconds = (m.group(9).equals("-") ? -1 : 1) * (hours * 3600L + minutes * 60L);
+      }
+      Instant instant = local.toInstant(ZoneOffset.UTC).minusSeconds(offsetSeconds);
+      if (instant.isBefore(FIRST) || instant.isAfter(LAST)) {
+        throw new DateTimeException("it falls outside the years 0000 to 9999 in UTC, which RFC 3339 cannot write");
+      }
+      return instant;
     } catch (DateTimeException e) {
       throw new DateTimeException("malformed instant \"" + text + "\": " + e.getMessage(), e);
     }
