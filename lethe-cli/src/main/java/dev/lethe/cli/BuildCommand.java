@@ -208,7 +208,7 @@ final class BuildCommand implements Callable<Integer> {
         return Lethe.BAD_INPUT;
       }
     }
-    try (LedgerStore ledgerStore = store.openOrCreate(clock)) {
+    try (LedgerStore ledgerStore = store.open(clock)) {
       StoreSnapshots.StoredLedger stored = StoreSnapshots.load(ledgerStore);
       String purposeProblem = BuildChecks.purposeProblem(stored.ledger(), purpose, instant);
       if (purposeProblem != null) {

@@ -34,7 +34,8 @@ import picocli.CommandLine.Parameters;
           + " the event's client id: importing the same file again adds nothing. An erasure.requested event purges"
           + " its member's stored events (see 'lethe store compact').",
       "",
-      "Exit status 2 with 'line N: problem' on stderr if the file breaks the format."
+      "Exit status 2 with 'line N: problem' on stderr if the file breaks the format or an event is refused;"
+          + " an import that fails into a data directory without a store leaves no store there."
     })
 final class ImportCommand implements Callable<Integer> {
 
@@ -80,6 +81,34 @@ final class ImportCommand implements Callable<Integer> {
       }
       stored.add(line);
     }
+    StoreOptions.NewStore before;
+    try {
+      before = store.beforeCreating(clock);
+    } catch (IOException e) {
+      err.println("lethe: cannot read the data directory " + store.dataDir() + ": " + e.getMessage());
+      return CommandLine.ExitCode.SOFTWARE;
+    } catch (StoreException e) {
+      err.println("lethe: " + e.getMessage());
+      return CommandLine.ExitCode.SOFTWARE;
+    }
+    int status = CommandLine.ExitCode.SOFTWARE;
+    try {
+      status = append(batch, stored, err);
+      return status;
+    } finally {
+      if (status != CommandLine.ExitCode.OK) {
+        // A failed import into a directory without a store leaves none behind: bad input changes
+        // nothing, and a new deployment key would stand in the way of restoring the right one.
+        try {
+          before.discard();
+        } catch (IOException e) {
+          err.println("lethe: cannot remove the store this import created in " + store.dataDir() + ": " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  private int append(List<Append> batch, List<LedgerLine> stored, PrintWriter err) {
     try (LedgerStore ledger = store.openOrCreate(clock)) {
       List<AppendResult> results = ledger.appendBatch(batch);
       long repeated = results.stream().filter(AppendResult::repeated).count();

@@ -1,19 +1,27 @@
 package dev.lethe.cli;
 
+import dev.lethe.pipeline.DurableFiles;
 import dev.lethe.store.LedgerStore;
 import dev.lethe.store.NoStoreException;
 import dev.lethe.store.StoreConfig;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 import picocli.CommandLine.Option;
 
 /**
  * {@code --data DIR} and {@code --db URL}: which store a command works on.
  *
- * <p>Only the commands that put data into a store create one ({@link #openOrCreate}: import,
- * build, serve); every other command refuses a directory or database that holds none ({@link
- * #open}, {@link #requireStore}), so that a mistyped {@code --data} is an error instead of a new,
- * empty store answering "unknown member" with fresh keys.
+ * <p>Only the commands that start a deployment create a store ({@link #openOrCreate}: import and
+ * serve; demo makes its own); every other command refuses a directory or database that holds none
+ * ({@link #open}, {@link #requireStore}), so that a mistyped {@code --data} is an error instead of
+ * a new, empty store answering "unknown member" with fresh keys. A {@code --data} that names a file
+ * is refused by every command.
  */
 final class StoreOptions {
 
@@ -35,8 +43,16 @@ final class StoreOptions {
     return data != null ? data : Path.of(System.getProperty("user.home"), ".lethe");
   }
 
+  /**
+   * The store's configuration.
+   *
+   * @throws BadInput if {@code --data} names something that is not a directory
+   */
   StoreConfig config(Clock clock) {
     Path dir = dataDir();
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new BadInput("--data: " + dir + " is a file, not a directory");
+    }
     StoreConfig config = db == null ? StoreConfig.embedded(dir) : StoreConfig.database(db, dir);
     return config.withClock(clock);
   }
@@ -54,7 +70,11 @@ final class StoreOptions {
     }
   }
 
-  /** Opens the store, creating it (database, deployment key, audit signing key) on first use. */
+  /**
+   * Opens the store, creating it (database, deployment key, audit signing key) on first use: for
+   * the commands that start a deployment. A command that may fail after creating it removes it
+   * again with {@link NewStore#discard}.
+   */
   LedgerStore openOrCreate(Clock clock) {
     return LedgerStore.open(config(clock));
   }
@@ -70,6 +90,59 @@ final class StoreOptions {
     StoreConfig config = config(Clock.systemUTC());
     if (!LedgerStore.exists(config)) {
       throw noStore(NoStoreException.of(config));
+    }
+  }
+
+  /**
+   * Notes what the data directory holds before {@link #openOrCreate}, so that a command that fails
+   * after creating a store can take it back ({@link NewStore#discard}): bad input must leave no new
+   * store with fresh keys behind, which would also block restoring the deployment's own key there.
+   */
+  NewStore beforeCreating(Clock clock) throws IOException {
+    StoreConfig config = config(clock);
+    Path dir = dataDir();
+    if (LedgerStore.exists(config)) {
+      return new NewStore(dir, false, false, Set.of());
+    }
+    Set<Path> held = new HashSet<>();
+    boolean existed = Files.isDirectory(dir);
+    if (existed) {
+      try (Stream<Path> list = Files.list(dir)) {
+        list.forEach(held::add);
+      }
+    }
+    return new NewStore(dir, true, existed, held);
+  }
+
+  /**
+   * A store {@link #openOrCreate} may be about to create.
+   *
+   * @param created whether there was no store before, so that one opened now is new
+   * @param dirExisted whether the data directory existed before
+   * @param held what the data directory held before (a deployment key put there to import under
+   *     it stays)
+   */
+  record NewStore(Path dir, boolean created, boolean dirExisted, Set<Path> held) {
+
+    /**
+     * Removes what was created under the data directory since: the embedded database and the key
+     * files, and the directory itself if it is new. Nothing if a store was there before. The store
+     * must be closed. A database given by {@code --db} keeps the (empty) tables it was given.
+     */
+    void discard() throws IOException {
+      if (!created || !Files.isDirectory(dir)) {
+        return;
+      }
+      List<Path> added;
+      try (Stream<Path> list = Files.list(dir)) {
+        added = list.filter(p -> !held.contains(p)).toList();
+      }
+      for (Path p : added) {
+        DurableFiles.deleteTree(p);
+      }
+      if (!dirExisted) {
+        Files.deleteIfExists(dir);
+      }
     }
   }
 

@@ -69,6 +69,77 @@ class MissingStoreTest {
   }
 
   @Test
+  void buildCreatesNoStoreEither() {
+    // A new store defines no purpose, so a build could only fail there: it must not leave keys behind.
+    Path typo = dir.resolve("typo_dir");
+    CliRun r = CliRun.run("build", "--data", typo.toString(), "--purpose", "genai-training", "--as-of", "2024-03-01T00:00:00Z",
+        "--quiet");
+    assertThat(r.status()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("holds no store");
+    assertThat(typo).doesNotExist();
+  }
+
+  @Test
+  void aDataDirectoryThatIsAFileIsRefusedByEveryCommand() throws IOException {
+    Path file = Files.writeString(dir.resolve("c1.jsonl"), "{}\n");
+    List<List<String>> commands = new ArrayList<>(READERS);
+    commands.add(List.of("import", TIMELINE.toString(), "--data", "DATA"));
+    commands.add(List.of("build", "--purpose", "genai-training", "--as-of", "2024-03-01T00:00:00Z", "--data", "DATA"));
+    commands.add(List.of("train", "--snapshot", "0".repeat(64), "--data", "DATA"));
+    for (List<String> command : commands) {
+      CliRun r = CliRun.run(args(command, file));
+      assertThat(r.status()).as(command + ": " + r.err()).isEqualTo(2);
+      if (command.get(0).equals("build")) {
+        // build checks the --out it defaults to under --data first, and says so.
+        assertThat(r.err()).as(command.toString()).contains(file + " is not a directory");
+      } else {
+        assertThat(r.err()).as(command.toString()).isEqualTo("lethe: --data: " + file + " is a file, not a directory\n");
+      }
+    }
+    assertThat(Files.readString(file)).isEqualTo("{}\n");
+  }
+
+  @Test
+  void aFailedImportLeavesNoStoreAndTheDeploymentKeyCanThenBeBroughtIn() throws IOException {
+    // An export of a deployment one of whose members was erased: her name digest is made under its key.
+    Path ledger = Files.writeString(dir.resolve("ledger.jsonl"),
+        String.join("\n", ErasureStory.BEFORE_ERASURE) + "\n" + ErasureStory.erasure("e8") + "\n");
+    Path old = dir.resolve("old");
+    assertThat(CliRun.run("import", "--data", old.toString(), ledger.toString()).status()).isZero();
+    CliRun exported = CliRun.run("export", "--data", old.toString());
+    assertThat(exported.out()).contains("\"name_digest\"");
+    Path export = Files.writeString(dir.resolve("export.jsonl"), exported.out());
+
+    Path n4 = dir.resolve("n4");
+    CliRun refused = CliRun.run("import", "--data", n4.toString(), export.toString());
+    assertThat(refused.status()).as(refused.err()).isEqualTo(2);
+    assertThat(refused.err()).contains("name_digest", "deployment.key");
+    assertThat(n4).doesNotExist();
+    // A directory that was there keeps what it held, and only that.
+    Path existing = Files.createDirectories(dir.resolve("existing"));
+    Files.writeString(existing.resolve("notes.txt"), "mine");
+    assertThat(CliRun.run("import", "--data", existing.toString(), export.toString()).status()).isEqualTo(2);
+    assertThat(listing(existing)).containsExactly(existing.resolve("notes.txt"));
+
+    // The documented move then works: the key first, then the import.
+    CliRun key = CliRun.run("store", "export-key", "--data", old.toString(), "--out", n4.resolve("deployment.key").toString());
+    assertThat(key.status()).as(key.err()).isZero();
+    CliRun moved = CliRun.run("import", "--data", n4.toString(), export.toString());
+    assertThat(moved.status()).as(moved.err()).isZero();
+    assertThat(CliRun.run("export", "--data", n4.toString()).out()).isEqualTo(exported.out());
+
+    // A failed import into a store that exists takes nothing away from it.
+    // (omar is registered already: the store refuses the event, after it was opened.)
+    Path bad = Files.writeString(dir.resolve("bad.jsonl"), "{\"type\":\"member.registered\",\"at\":\"2024-04-01T00:00:00Z\","
+        + "\"member\":\"omar\",\"country\":\"GB\",\"birth_date\":\"1985-05-05\"}\n");
+    CliRun rejected = CliRun.run("import", "--data", n4.toString(), bad.toString());
+    assertThat(rejected.status()).as(rejected.err()).isEqualTo(2);
+    assertThat(rejected.err()).startsWith("line 1: ");
+    assertThat(listing(n4)).contains(n4.resolve("ledger.mv.db"), n4.resolve("deployment.key"));
+    assertThat(CliRun.run("export", "--data", n4.toString()).out()).isEqualTo(exported.out());
+  }
+
+  @Test
   void anEmptyDirectoryStaysEmpty() throws IOException {
     Path empty = Files.createDirectories(dir.resolve("empty"));
     for (List<String> command : READERS) {
