@@ -5,13 +5,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.core.text.ByteLines;
 import dev.lethe.unlearn.Model;
 import dev.lethe.unlearn.ModelRegistry;
 import dev.lethe.unlearn.TextScore;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +39,9 @@ import picocli.CommandLine.Parameters;
           + " are JSON objects whose \"text\" is scored (a content export or shard); other lines are plain text;"
           + " blank lines are skipped. FILE - reads standard input. Prints one JSON object.",
       "",
+      "A line that is not valid UTF-8 is refused (exit status 2, 'FILE:LINE: not valid UTF-8'), and so is"
+          + " input with no text to score: with no tokens there is no perplexity.",
+      "",
       "A model forgetting retired is refused (exit status 2), naming the model in use that replaced it."
     })
 final class PerplexityCommand implements Callable<Integer> {
@@ -57,6 +64,10 @@ final class PerplexityCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
+    if (!file.equals("-") && Files.isDirectory(Path.of(file))) {
+      err.println("FILE: " + file + " is a directory");
+      return Lethe.BAD_INPUT;
+    }
     if (!file.equals("-") && !Files.isRegularFile(Path.of(file))) {
       err.println("FILE: no such file: " + file);
       return Lethe.BAD_INPUT;
@@ -75,12 +86,26 @@ final class PerplexityCommand implements Callable<Integer> {
     Model loaded = registry.load(model);
     TextScore total = TextScore.EMPTY;
     long texts = 0;
-    try (BufferedReader in = file.equals("-")
-        ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-        : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+    // Lines are split as bytes and decoded strictly, as the ledger and content readers do, so that
+    // invalid UTF-8 is refused naming its line instead of being scored as replacement characters.
+    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    try (InputStream in = file.equals("-") ? System.in : Files.newInputStream(Path.of(file))) {
+      ByteLines lines = new ByteLines(in, ByteLines.UNLIMITED);
       long number = 0;
-      for (String line; (line = in.readLine()) != null; ) {
+      for (byte[] bytes = lines.next(); bytes != null; bytes = lines.next()) {
         number++;
+        String line;
+        try {
+          line = utf8.decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+          err.println(file + ":" + number + ": not valid UTF-8");
+          return Lethe.BAD_INPUT;
+        }
+        if (number == 1 && line.startsWith("\uFEFF")) {
+          line = line.substring(1);
+        }
         if (line.isBlank()) {
           continue;
         }
@@ -103,13 +128,18 @@ final class PerplexityCommand implements Callable<Integer> {
         texts++;
       }
     }
+    if (total.tokens() == 0) {
+      // A perplexity needs at least one token: 1.0 for nothing scored would read as a perfect score.
+      err.println(file + ": no text to score (" + (texts == 0 ? "no lines with text" : "its texts hold no tokens") + ")");
+      return Lethe.BAD_INPUT;
+    }
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("model", model);
     o.put("file", file);
     o.put("texts", texts);
     o.put("tokens", total.tokens());
     o.put("log2_probability", total.log2Probability());
-    o.put("bits_per_token", total.tokens() == 0 ? 0 : -total.log2Probability() / total.tokens());
+    o.put("bits_per_token", -total.log2Probability() / total.tokens());
     o.put("perplexity", total.perplexity());
     PrintWriter w = spec.commandLine().getOut();
     w.println(o);

@@ -1,6 +1,9 @@
 package dev.lethe.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.pipeline.SnapshotFiles;
 import dev.lethe.pipeline.SnapshotRoots;
 import dev.lethe.store.LedgerStore;
 import dev.lethe.store.StoreException;
@@ -35,9 +38,13 @@ import picocli.CommandLine.Option;
           + " registers it; prints the model as one JSON object. Training the same snapshot again finds the same"
           + " model.",
       "",
-      "A snapshot forgetting replaced is refused (exit status 2), naming the rebuild that replaced it."
+      "A snapshot forgetting replaced is refused (exit status 2), naming the rebuild that replaced it, and so is"
+          + " a snapshot with no records (a model of nothing scores every text alike). A shard file whose SHA-256"
+          + " is not the manifest's is named and nothing is registered (exit status 1)."
     })
 final class TrainCommand implements Callable<Integer> {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Option(names = "--snapshot", required = true, paramLabel = "ID", description = "Snapshot id (see `lethe snapshots`).")
   String snapshot;
@@ -115,6 +122,11 @@ final class TrainCommand implements Callable<Integer> {
       err.println("--snapshot: " + unverified.get().describe() + "; train on that one");
       return Lethe.BAD_INPUT;
     }
+    if (records(snapshotDir) == 0) {
+      // A model of nothing scores every text alike (perplexity 2.0): it would only mislead.
+      err.println("--snapshot: snapshot " + snapshot + " has no records to train on");
+      return Lethe.BAD_INPUT;
+    }
     TrainingReport report = Training.of(registry, workers).train(snapshotDir, trainer, seed);
     ObjectNode o = ModelsCommand.json(report.model());
     o.put("already_published", report.alreadyPublished());
@@ -124,6 +136,16 @@ final class TrainCommand implements Callable<Integer> {
     w.println(o);
     w.flush();
     return CommandLine.ExitCode.OK;
+  }
+
+  /** The records of the snapshot's shards, as its manifest lists them. */
+  private static long records(Path snapshotDir) throws IOException {
+    JsonNode manifest = JSON.readTree(snapshotDir.resolve(SnapshotFiles.MANIFEST).toFile());
+    long records = 0;
+    for (JsonNode shard : manifest.path("shards")) {
+      records += shard.path("records").asLong();
+    }
+    return records;
   }
 
   /**

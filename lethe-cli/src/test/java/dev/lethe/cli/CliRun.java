@@ -21,16 +21,25 @@ record CliRun(int status, String out, String err) {
   }
 
   static CliRun runWithStdin(String stdin, String... args) {
+    return execute(Lethe.newCommandLine(), stdin.getBytes(StandardCharsets.UTF_8), args);
+  }
+
+  /** Runs with these bytes on standard input, which need not be UTF-8. */
+  static CliRun runWithStdinBytes(byte[] stdin, String... args) {
     return execute(Lethe.newCommandLine(), stdin, args);
   }
 
-  private static synchronized CliRun execute(CommandLine cli, String stdin, String... args) {
+  private static CliRun execute(CommandLine cli, String stdin, String... args) {
+    return execute(cli, stdin.getBytes(StandardCharsets.UTF_8), args);
+  }
+
+  private static synchronized CliRun execute(CommandLine cli, byte[] stdin, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     InputStream saved = System.in;
-    System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+    System.setIn(new ByteArrayInputStream(stdin));
     try {
       int status = cli.execute(args);
       return new CliRun(status, out.toString(), err.toString());

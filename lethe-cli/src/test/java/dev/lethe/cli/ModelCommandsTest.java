@@ -104,6 +104,93 @@ class ModelCommandsTest {
   }
 
   @Test
+  void perplexityRefusesInputItCannotScore(@TempDir Path dir) throws Exception {
+    String data = dir.resolve("data").toString();
+    String snapshot = importAndBuild(dir, data);
+    CliRun train = CliRun.run("train", "--data", data, "--snapshot", snapshot, "--threads", "1");
+    assertThat(train.status()).as(train.err()).isZero();
+    String id = JSON.readTree(train.out()).get("model").asText();
+    byte[] badUtf8 = {'o', 'k', '\n', (byte) 0xc3, 0x28, ' ', 'b', 'a', 'd', '\n'};
+
+    Path file = Files.write(dir.resolve("bad.txt"), badUtf8);
+    CliRun fromFile = CliRun.run("perplexity", "--data", data, "--model", id, file.toString());
+    assertThat(fromFile.status()).isEqualTo(2);
+    assertThat(fromFile.err()).isEqualTo(file + ":2: not valid UTF-8\n");
+    assertThat(fromFile.out()).isEmpty();
+    CliRun fromStdin = CliRun.runWithStdinBytes(badUtf8, "perplexity", "--data", data, "--model", id, "-");
+    assertThat(fromStdin.status()).isEqualTo(2);
+    assertThat(fromStdin.err()).isEqualTo("-:2: not valid UTF-8\n");
+    assertThat(fromStdin.out()).isEmpty();
+
+    CliRun directory = CliRun.run("perplexity", "--data", data, "--model", id, dir.toString());
+    assertThat(directory.status()).isEqualTo(2);
+    assertThat(directory.err()).isEqualTo("FILE: " + dir + " is a directory\n");
+
+    // Nothing to score has no perplexity (not 1.0, which would read as a perfect score).
+    Path empty = Files.writeString(dir.resolve("empty.txt"), "\n  \n");
+    CliRun nothing = CliRun.run("perplexity", "--data", data, "--model", id, empty.toString());
+    assertThat(nothing.status()).isEqualTo(2);
+    assertThat(nothing.err()).isEqualTo(empty + ": no text to score (no lines with text)\n");
+    assertThat(nothing.out()).isEmpty();
+    CliRun emptyStdin = CliRun.runWithStdin("", "perplexity", "--data", data, "--model", id, "-");
+    assertThat(emptyStdin.status()).isEqualTo(2);
+    assertThat(emptyStdin.err()).isEqualTo("-: no text to score (no lines with text)\n");
+  }
+
+  @Test
+  void trainRefusesAnEmptySnapshotNamesADamagedShardAndRemovesAKilledTrainingsDraft(@TempDir Path dir) throws Exception {
+    String data = dir.resolve("data").toString();
+    // Every post is dated after --as-of: the snapshot is published with no records.
+    CliRun emptyBuild = CliRun.run("import", "--data", data, Files.writeString(dir.resolve("ledger.jsonl"), LEDGER).toString());
+    assertThat(emptyBuild.status()).as(emptyBuild.err()).isZero();
+    Path content = Files.writeString(dir.resolve("content.jsonl"), content());
+    CliRun build = CliRun.run("build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-01-04T00:00:00Z",
+        "--content", content.toString(), "--quiet", "--threads", "1");
+    assertThat(build.status()).as(build.err()).isZero();
+    JsonNode emptySnapshot = JSON.readTree(build.out());
+    assertThat(emptySnapshot.get("included").asLong()).isZero();
+    String empty = emptySnapshot.get("snapshot").asText();
+    CliRun refused = CliRun.run("train", "--data", data, "--snapshot", empty);
+    assertThat(refused.status()).isEqualTo(2);
+    assertThat(refused.err()).isEqualTo("--snapshot: snapshot " + empty + " has no records to train on\n");
+    assertThat(dir.resolve("data/models")).doesNotExist();
+
+    // What 'kill -9' during a training leaves in models/: its draft, and the lock it no longer holds.
+    Path models = Files.createDirectories(dir.resolve("data/models"));
+    Path killed = Files.createDirectory(models.resolve(".draft-0b3c2f4e-8d2a-4c47-9a51-3f0e5a6b7c8d"));
+    Files.writeString(killed.resolve("shard-00000.artefact.zst"), "partial");
+    Files.createFile(models.resolve(".draft-0b3c2f4e-8d2a-4c47-9a51-3f0e5a6b7c8d.lock"));
+
+    CliRun full = CliRun.run("build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-02-01T00:00:00Z",
+        "--content", content.toString(), "--quiet", "--threads", "1", "--shards", "2");
+    assertThat(full.status()).as(full.err()).isZero();
+    String snapshot = JSON.readTree(full.out()).get("snapshot").asText();
+    Path shardDir = dir.resolve("data/snapshots").resolve(snapshot);
+    Path shard;
+    try (var files = Files.list(shardDir)) {
+      shard = files.filter(f -> f.getFileName().toString().matches("shard-\\d+\\.jsonl\\.zst")).sorted().findFirst().orElseThrow();
+    }
+    byte[] original = Files.readAllBytes(shard);
+    Files.writeString(shard, "corrupt\n"); // not a zstd frame at all
+    CliRun damaged = CliRun.run("train", "--data", data, "--snapshot", snapshot, "--threads", "1");
+    assertThat(damaged.status()).isEqualTo(1);
+    assertThat(damaged.err()).startsWith("lethe: " + shard.getFileName() + " of snapshot " + snapshot + " has SHA-256 ")
+        .contains("the manifest says");
+    assertThat(listing(models)).isEmpty(); // the killed training's draft is gone, and the failed one's
+
+    Files.write(shard, original);
+    CliRun trained = CliRun.run("train", "--data", data, "--snapshot", snapshot, "--threads", "1");
+    assertThat(trained.status()).as(trained.err()).isZero();
+    assertThat(listing(models)).containsExactly(JSON.readTree(trained.out()).get("model").asText());
+  }
+
+  private static List<String> listing(Path dir) throws java.io.IOException {
+    try (var files = Files.list(dir)) {
+      return files.map(f -> f.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
   void forgettingAMemberOfAParquetSnapshotRebuildsItAsParquetAndVerifies(@TempDir Path dir) throws Exception {
     String data = dir.resolve("data").toString();
     String snapshot = importAndBuild(dir, data, "--shards", "4", "--format", "parquet");

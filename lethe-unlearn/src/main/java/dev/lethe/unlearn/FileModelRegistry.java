@@ -7,16 +7,23 @@ import com.github.luben.zstd.Zstd;
 import dev.lethe.pipeline.CanonicalJson;
 import dev.lethe.pipeline.DurableFiles;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -25,6 +32,13 @@ final class FileModelRegistry implements ModelRegistry {
 
   static final String MODEL_JSON = "model.json";
   static final String DRAFT_PREFIX = ".draft-";
+  /** Beside each draft directory, {@code .draft-<uuid>.lock}: locked by its writer while it is open. */
+  static final String LOCK_SUFFIX = ".lock";
+  /**
+   * The lock files of the drafts this process has open. A cleaner never opens these: on POSIX,
+   * closing any descriptor of a file releases every lock the process holds on it, the writer's too.
+   */
+  private static final Set<Path> OPEN_DRAFT_LOCKS = ConcurrentHashMap.newKeySet();
   /** zstd level 3, the library default: artefacts are counts, which compress well at any level. */
   private static final int ZSTD_LEVEL = 3;
   private static final Pattern ID = Pattern.compile("[0-9a-f]{32}");
@@ -111,13 +125,112 @@ final class FileModelRegistry implements ModelRegistry {
       String snapshot, ShardTrainer trainer, long seed, Optional<String> parent, ModelRecord.Origin origin, JsonNode sharding)
       throws IOException {
     Files.createDirectories(directory);
-    Path dir = Files.createDirectory(directory.resolve(DRAFT_PREFIX + UUID.randomUUID()));
-    return new Draft(dir, snapshot, trainer, seed, parent, origin, sharding);
+    removeAbandonedDrafts();
+    while (true) {
+      String name = DRAFT_PREFIX + UUID.randomUUID();
+      // The lock is held before the directory exists, so a draft directory whose lock can be taken
+      // has no live writer in any process.
+      Path lockFile = directory.resolve(name + LOCK_SUFFIX);
+      OPEN_DRAFT_LOCKS.add(lockFile);
+      FileChannel owner = null;
+      try {
+        owner = FileChannel.open(lockFile, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        if (lockedInPlace(owner, lockFile)) {
+          Path dir = Files.createDirectory(directory.resolve(name));
+          return new Draft(dir, lockFile, owner, snapshot, trainer, seed, parent, origin, sharding);
+        }
+        // A cleaner in another process took the new lock file for an abandoned one: another name.
+        owner.close();
+        OPEN_DRAFT_LOCKS.remove(lockFile);
+      } catch (IOException | RuntimeException e) {
+        if (owner != null) {
+          owner.close();
+          Files.deleteIfExists(lockFile);
+        }
+        OPEN_DRAFT_LOCKS.remove(lockFile);
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * Locks a new lock file and checks that it is still in place: a cleaner that found it unlocked
+   * just before (between its creation and this lock) took it for an abandoned one and deleted it.
+   * Once this lock is held no cleaner can take it, so the file stays.
+   */
+  private static boolean lockedInPlace(FileChannel owner, Path lockFile) throws IOException {
+    try {
+      owner.lock();
+    } catch (OverlappingFileLockException e) {
+      return false; // held in this process: not ours to use (cleaners here skip open drafts' locks)
+    }
+    return Files.exists(lockFile);
+  }
+
+  /**
+   * Removes the draft directories that writers killed mid-training left ({@code kill -9}, a
+   * crash), as a build removes abandoned {@code .building-*} directories: each draft is locked by
+   * its writer through {@code <draft>.lock} for as long as it is open, so a draft whose lock can be
+   * taken (or that has no lock file, as drafts of earlier versions) has no writer left. Drafts
+   * being written by this or another process are kept, and so are their lock files (a writer
+   * that finds its new lock file deleted before it could lock it takes another name).
+   */
+  void removeAbandonedDrafts() throws IOException {
+    List<Path> entries;
+    try (Stream<Path> list = Files.list(directory)) {
+      entries = list.filter(p -> p.getFileName().toString().startsWith(DRAFT_PREFIX)).toList();
+    }
+    for (Path p : entries) {
+      String name = p.getFileName().toString();
+      if (name.endsWith(LOCK_SUFFIX)) {
+        Path draft = p.resolveSibling(name.substring(0, name.length() - LOCK_SUFFIX.length()));
+        if (!Files.exists(draft)) {
+          removeIfUnlocked(p, null);
+        }
+      } else if (Files.isDirectory(p)) {
+        Path lockFile = p.resolveSibling(name + LOCK_SUFFIX);
+        if (Files.exists(lockFile)) {
+          removeIfUnlocked(lockFile, p);
+        } else {
+          DurableFiles.deleteTree(p);
+        }
+      }
+    }
+  }
+
+  /** Deletes {@code draft} (if not null) and then {@code lockFile}, if no writer holds the lock. */
+  private static void removeIfUnlocked(Path lockFile, Path draft) throws IOException {
+    if (OPEN_DRAFT_LOCKS.contains(lockFile)) {
+      return; // a draft this process is writing
+    }
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+    } catch (NoSuchFileException e) {
+      return; // its writer finished meanwhile
+    }
+    try (channel) {
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        return; // a draft this process is writing
+      }
+      if (lock == null) {
+        return; // another process is writing it
+      }
+      if (draft != null) {
+        DurableFiles.deleteTree(draft);
+      }
+      Files.deleteIfExists(lockFile);
+    }
   }
 
   /** A model in a hidden directory. */
   private final class Draft implements ModelDraft {
     private final Path dir;
+    private final Path lockFile;
+    private final FileChannel owner;
     private final String snapshot;
     private final ShardTrainer trainer;
     private final long seed;
@@ -127,9 +240,11 @@ final class FileModelRegistry implements ModelRegistry {
     private final TreeMap<Integer, ModelRecord.Shard> shards = new TreeMap<>();
     private boolean finished;
 
-    Draft(Path dir, String snapshot, ShardTrainer trainer, long seed, Optional<String> parent, ModelRecord.Origin origin,
-        JsonNode sharding) {
+    Draft(Path dir, Path lockFile, FileChannel owner, String snapshot, ShardTrainer trainer, long seed,
+        Optional<String> parent, ModelRecord.Origin origin, JsonNode sharding) {
       this.dir = dir;
+      this.lockFile = lockFile;
+      this.owner = owner;
       this.snapshot = snapshot;
       this.trainer = trainer;
       this.seed = seed;
@@ -180,6 +295,17 @@ final class FileModelRegistry implements ModelRegistry {
       if (finished) {
         throw new IllegalStateException("the draft is closed");
       }
+      try {
+        return publishDraft();
+      } finally {
+        if (finished) {
+          // Unless publishDraft failed before taking the draft over: then close() removes it.
+          unlock();
+        }
+      }
+    }
+
+    private Published publishDraft() throws IOException {
       if (shards.containsValue(null)) {
         throw new IllegalStateException("a shard is still being added");
       }
@@ -222,7 +348,22 @@ final class FileModelRegistry implements ModelRegistry {
     public synchronized void close() throws IOException {
       if (!finished) {
         finished = true;
-        DurableFiles.deleteTree(dir);
+        try {
+          DurableFiles.deleteTree(dir);
+        } finally {
+          unlock();
+        }
+      }
+    }
+
+    /** Removes the lock file once the draft directory is gone (published or deleted). */
+    private void unlock() throws IOException {
+      if (owner.isOpen()) {
+        try (owner) {
+          Files.deleteIfExists(lockFile);
+        } finally {
+          OPEN_DRAFT_LOCKS.remove(lockFile);
+        }
       }
     }
   }

@@ -17,7 +17,9 @@ import java.util.Set;
  * The models trained from snapshots, one directory each under the registry directory: {@code
  * <id>/model.json} ({@link ModelRecord}) and one artefact file per shard. A model is assembled in a
  * hidden {@code .draft-*} directory ({@link #draft}) and made visible by one atomic rename, so a
- * listed model is always complete; hidden directories are never listed. Listing reads the
+ * listed model is always complete; hidden directories are never listed. A draft that a killed
+ * writer left is removed when the next draft is made (each draft's writer holds a lock on it while
+ * it is open, so live drafts of any process are kept). Listing reads the
  * directory each time, so several processes may share a registry. Thread-safe.
  */
 public interface ModelRegistry {

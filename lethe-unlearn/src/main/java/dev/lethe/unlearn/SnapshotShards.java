@@ -75,16 +75,27 @@ record SnapshotShards(String snapshot, Path directory, JsonNode sharding, ShardF
    *     SHA-256 (a model must never be trained on anything but what the manifest describes)
    */
   List<String> texts(ShardFile shard) throws IOException {
+    // Checked before decoding: a damaged file must be named as such, not fail inside the decoder
+    // with its message alone ("Unknown frame descriptor"), and untrusted bytes are never decoded.
+    Path file = directory.resolve(shard.file());
+    String before = Hashing.sha256Hex(file);
+    if (!before.equals(shard.sha256())) {
+      throw digestMismatch(shard, before);
+    }
     MessageDigest digest = Hashing.sha256();
     List<String> texts = new ArrayList<>();
-    format.read(directory.resolve(shard.file()), digest, row -> texts.add(row.text()));
+    format.read(file, digest, row -> texts.add(row.text()));
     String actual = HexFormat.of().formatHex(digest.digest());
     if (!actual.equals(shard.sha256())) {
-      throw new IOException(shard.file() + " of snapshot " + snapshot + " has SHA-256 " + actual + ", the manifest says " + shard.sha256());
+      throw digestMismatch(shard, actual); // replaced while it was read
     }
     if (texts.size() != shard.records()) {
       throw new IOException(shard.file() + " holds " + texts.size() + " records, the manifest says " + shard.records());
     }
     return texts;
+  }
+
+  private IOException digestMismatch(ShardFile shard, String actual) {
+    return new IOException(shard.file() + " of snapshot " + snapshot + " has SHA-256 " + actual + ", the manifest says " + shard.sha256());
   }
 }

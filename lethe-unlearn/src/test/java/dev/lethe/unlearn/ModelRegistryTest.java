@@ -52,12 +52,46 @@ class ModelRegistryTest {
     try (ModelRegistry.ModelDraft draft = registry.draft("snap", TRAINER, 0, Optional.empty(), ModelRecord.Origin.SCRATCH, SHARDING)) {
       draft.addTrained(TRAINER.train(0, List.of("a b c"), 0), "src");
       assertThat(registry.models()).isEmpty();
-      assertThat(visible(registry.directory())).singleElement().satisfies(n -> assertThat(n).startsWith(".draft-"));
+      // The hidden draft and the lock its writer holds on it.
+      assertThat(visible(registry.directory())).hasSize(2).allSatisfy(n -> assertThat(n).startsWith(".draft-"));
       assertThatThrownBy(() -> draft.addTrained(TRAINER.train(0, List.of("x"), 0), "src")).isInstanceOf(IllegalStateException.class);
       // closed without publishing: an exception, a crash of the caller
     }
     assertThat(visible(registry.directory())).isEmpty();
     assertThat(registry.models()).isEmpty();
+  }
+
+  @Test
+  void draftsAKilledWriterLeftAreRemovedByTheNextDraftAndLiveOnesAreKept() throws Exception {
+    ModelRegistry registry = ModelRegistry.open(temp.resolve("models"));
+    Path models = Files.createDirectories(registry.directory());
+    // What 'kill -9' during training leaves: the draft with an artefact, and its lock file, unlocked now.
+    Path killed = Files.createDirectory(models.resolve(".draft-11111111-1111-1111-1111-111111111111"));
+    Files.writeString(killed.resolve("shard-00000.artefact.zst"), "partial");
+    Files.createFile(models.resolve(".draft-11111111-1111-1111-1111-111111111111.lock"));
+    // A draft of an earlier version, which had no lock file.
+    Files.createDirectory(models.resolve(".draft-22222222-2222-2222-2222-222222222222"));
+    // A draft another process is writing: its lock is held.
+    Path elsewhere = Files.createDirectory(models.resolve(".draft-33333333-3333-3333-3333-333333333333"));
+    Path elsewhereLock = models.resolve(".draft-33333333-3333-3333-3333-333333333333.lock");
+    Process holder = LockHolder.start(elsewhereLock);
+    try (ModelRegistry.ModelDraft live = registry.draft("snap", TRAINER, 0, Optional.empty(), ModelRecord.Origin.SCRATCH, SHARDING)) {
+      live.addTrained(TRAINER.train(0, List.of("a b c"), 0), "src");
+      List<String> whileLive = visible(models);
+      assertThat(whileLive).doesNotContain(killed.getFileName().toString(), ".draft-22222222-2222-2222-2222-222222222222",
+          ".draft-11111111-1111-1111-1111-111111111111.lock");
+      assertThat(elsewhere).isDirectory();
+      assertThat(elsewhereLock).isRegularFile();
+      // A second draft made while the first is open (this process) keeps the first.
+      ModelRegistry.Published published = publish(registry, "snap", Optional.empty(), ModelRecord.Origin.SCRATCH, "x y");
+      assertThat(visible(models)).containsAll(whileLive).contains(published.model().id());
+      assertThat(live.publish().model().shards()).hasSize(1);
+    } finally {
+      LockHolder.stop(holder);
+    }
+    assertThat(elsewhere).isDirectory(); // removed by the next draft, now that its writer is gone
+    publish(registry, "snap", Optional.empty(), ModelRecord.Origin.SCRATCH, "p q");
+    assertThat(visible(models)).noneMatch(n -> n.startsWith("."));
   }
 
   @Test
