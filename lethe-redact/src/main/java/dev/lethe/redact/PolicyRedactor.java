@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntPredicate;
 
 final class PolicyRedactor implements Redactor {
   private static final char[] HEX = "0123456789abcdef".toCharArray();
@@ -18,6 +19,12 @@ final class PolicyRedactor implements Redactor {
   private static final double REPEAT_SCORE = 0.5;
   /** Up to this many chars searched in all (values times text length), no trie is built. */
   private static final long SEARCH_BUDGET = 1 << 20;
+  /**
+   * Above this many values, repeats are found by {@link #byHash} instead of a trie: building the
+   * trie costs more than linear time in the number of values (37,000 e-mails in one record took
+   * seconds, 150,000 minutes and gigabytes).
+   */
+  static final int HASHED_ABOVE = 256;
   private static final int RECENT_BITS = 12;
   private static final int RECENT_PSEUDONYMS = 1 << RECENT_BITS;
   /**
@@ -141,6 +148,14 @@ final class PolicyRedactor implements Redactor {
    * its type. The returned spans are sorted, disjoint and cover every span given.
    */
   static List<Span> withRepeats(String text, List<Span> spans) {
+    return withRepeats(text, spans, HASHED_ABOVE);
+  }
+
+  /**
+   * {@link #withRepeats(String, List)}, searching by hash above {@code hashedAbove} values (tests
+   * compare both searches on the same record).
+   */
+  static List<Span> withRepeats(String text, List<Span> spans, int hashedAbove) {
     if (spans.isEmpty()) {
       return spans;
     }
@@ -175,20 +190,14 @@ final class PolicyRedactor implements Redactor {
       }
       covered.cover(begin, end, type);
     };
-    if ((long) values.size() * text.length() <= SEARCH_BUDGET) {
-      // A short record: searching for each value costs less than building a trie.
-      inTrieOrder(folded, values, hit);
-    } else {
-      // One Aho-Corasick pass for all values keeps this linear in the text, however many values.
-      AhoCorasickDoubleArrayTrie<EntityType> trie = new AhoCorasickDoubleArrayTrie<>();
-      trie.build(values);
-      trie.parseText(folded, hit);
-    }
+    IntPredicate startOk = b -> b == 0 || !TextFold.isWordChar(text.charAt(b - 1));
+    IntPredicate endOk = e -> e == text.length() || !TextFold.isWordChar(text.charAt(e));
+    search(folded, values, startOk, endOk, hit, hashedAbove);
     // "Strauß" and "STRAUSS": the same-length fold makes ß one "s", so one does not find the other.
     // Texts with ß are rare (indexOf skips a Latin-1 text in one vectorised pass, and never finds
     // the capital ẞ there), so the others pay nothing more.
     if (text.indexOf('\u00df') >= 0 || text.indexOf('\u1e9e') >= 0) {
-      sharpSRepeats(text, inChars, covered);
+      sharpSRepeats(text, inChars, covered, hashedAbove);
     }
     if (covered.all == null) {
       return spans;
@@ -222,7 +231,7 @@ final class PolicyRedactor implements Redactor {
    * before stay as they were. An occurrence that starts or ends inside an "ss" made from one char
    * is half of a letter, not a whole word, and is left out.
    */
-  private static void sharpSRepeats(String text, Span[] inChars, Covered covered) {
+  private static void sharpSRepeats(String text, Span[] inChars, Covered covered, int hashedAbove) {
     int n = text.length();
     char[] fold = new char[2 * n];
     int[] origin = new int[2 * n]; // folded index to text index
@@ -278,13 +287,133 @@ final class PolicyRedactor implements Redactor {
       }
     };
     String folded = new String(fold, 0, m);
-    if ((long) values.size() * m <= SEARCH_BUDGET) {
-      inTrieOrder(folded, values, hit);
+    // What the hit turns down at either end, asked of candidates before they are looked up.
+    IntPredicate startOk = b -> (b == 0 || origin[b - 1] != origin[b])
+        && (origin[b] == 0 || !TextFold.isWordChar(text.charAt(origin[b] - 1)));
+    IntPredicate endOk = e -> e == length
+        || origin[e] != origin[e - 1] && !TextFold.isWordChar(text.charAt(origin[e - 1] + 1));
+    search(folded, values, startOk, endOk, hit, hashedAbove);
+  }
+
+  /**
+   * Reports to {@code hit} every occurrence of every value in {@code text}, in the order {@link
+   * #inTrieOrder} states, or a part of them that holds every occurrence starting where {@code
+   * startOk} and ending where {@code endOk} (offsets in {@code text}) allow; the hit must turn
+   * down the others. A short record is searched value by value, a few values with a trie (one pass
+   * over the text), and many with {@link #byHash}, whose cost does not grow with their number.
+   */
+  static <V> void search(String text, TreeMap<String, V> values, IntPredicate startOk, IntPredicate endOk,
+      AhoCorasickDoubleArrayTrie.IHit<V> hit, int hashedAbove) {
+    if ((long) values.size() * text.length() <= SEARCH_BUDGET) {
+      // A short record: searching for each value costs less than building a trie.
+      inTrieOrder(text, values, hit);
+    } else if (values.size() > hashedAbove) {
+      byHash(text, values, startOk, endOk, hit);
     } else {
-      AhoCorasickDoubleArrayTrie<SharpValue> trie = new AhoCorasickDoubleArrayTrie<>();
+      // One Aho-Corasick pass for all values keeps this linear in the text.
+      AhoCorasickDoubleArrayTrie<V> trie = new AhoCorasickDoubleArrayTrie<>();
       trie.build(values);
-      trie.parseText(folded, hit);
+      trie.parseText(text, hit);
     }
+  }
+
+  /** The multiplier of the polynomial hash {@link #byHash} computes (odd, so a unit mod 2^64). */
+  private static final long HASH_BASE = 0x9E3779B97F4A7C15L;
+
+  /**
+   * Reports the occurrences of the values that start where {@code startOk} and end where {@code
+   * endOk} allow, in the order of {@link #inTrieOrder}: at each such start, the text's substring
+   * of each length a value has, ending where allowed, is hashed (in constant time, from prefix
+   * hashes of the text) and looked up among the values' hashes, and a hash found is checked
+   * against the value's chars. It costs the text's length times the number of distinct value
+   * lengths (at most the square root of twice the text's length, as the values are parts of it,
+   * and a few dozen in practice), plus the values' total length, whatever their number.
+   */
+  static <V> void byHash(String text, TreeMap<String, V> values, IntPredicate startOk, IntPredicate endOk,
+      AhoCorasickDoubleArrayTrie.IHit<V> hit) {
+    String[] keys = values.keySet().toArray(new String[0]); // by rank
+    List<V> byRank = new ArrayList<>(values.values());
+    int maxLength = 0;
+    for (String k : keys) {
+      maxLength = Math.max(maxLength, k.length());
+    }
+    boolean[] hasLength = new boolean[maxLength + 1];
+    for (String k : keys) {
+      hasLength[k.length()] = true;
+    }
+    int[] lengths = new int[maxLength + 1];
+    int lengthCount = 0;
+    for (int l = 1; l <= maxLength; l++) {
+      if (hasLength[l]) {
+        lengths[lengthCount++] = l;
+      }
+    }
+    long[] power = new long[maxLength + 1];
+    power[0] = 1;
+    for (int l = 1; l <= maxLength; l++) {
+      power[l] = power[l - 1] * HASH_BASE;
+    }
+    // Open addressing, by hash; values whose hashes collide take the next free slots.
+    int capacity = Integer.highestOneBit(Math.max(4, keys.length * 2 - 1)) << 1;
+    int mask = capacity - 1;
+    long[] slotHash = new long[capacity];
+    int[] slotRank = new int[capacity];
+    Arrays.fill(slotRank, -1);
+    for (int rank = 0; rank < keys.length; rank++) {
+      String k = keys[rank];
+      long h = 0;
+      for (int i = 0; i < k.length(); i++) {
+        h = h * HASH_BASE + k.charAt(i);
+      }
+      int slot = slotOf(h, mask);
+      while (slotRank[slot] >= 0) {
+        slot = (slot + 1) & mask;
+      }
+      slotHash[slot] = h;
+      slotRank[slot] = rank;
+    }
+    int n = text.length();
+    long[] prefix = new long[n + 1]; // prefix[i]: the hash of text[0, i)
+    for (int i = 0; i < n; i++) {
+      prefix[i + 1] = prefix[i] * HASH_BASE + text.charAt(i);
+    }
+    long[] found = new long[8];
+    int count = 0;
+    for (int b = 0; b < n; b++) {
+      if (!startOk.test(b)) {
+        continue;
+      }
+      for (int j = 0; j < lengthCount; j++) {
+        int l = lengths[j];
+        int e = b + l;
+        if (e > n) {
+          break;
+        }
+        if (!endOk.test(e)) {
+          continue;
+        }
+        long h = prefix[e] - prefix[b] * power[l];
+        for (int slot = slotOf(h, mask); slotRank[slot] >= 0; slot = (slot + 1) & mask) {
+          int rank = slotRank[slot];
+          if (slotHash[slot] == h && keys[rank].length() == l && text.startsWith(keys[rank], b)) {
+            if (count == found.length) {
+              found = Arrays.copyOf(found, count * 2);
+            }
+            found[count++] = ((long) e << 32) | (Integer.MAX_VALUE - rank); // as in inTrieOrder
+          }
+        }
+      }
+    }
+    Arrays.sort(found, 0, count);
+    for (int i = 0; i < count; i++) {
+      int end = (int) (found[i] >>> 32);
+      int rank = Integer.MAX_VALUE - (int) found[i];
+      hit.hit(end - keys[rank].length(), end, byRank.get(rank));
+    }
+  }
+
+  private static int slotOf(long hash, int mask) {
+    return (int) ((hash * 0xBF58476D1CE4E5B9L) >>> 32) & mask;
   }
 
   /**

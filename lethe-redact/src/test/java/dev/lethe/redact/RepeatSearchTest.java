@@ -135,4 +135,51 @@ class RepeatSearchTest {
       }
     }
   }
+  @Property(tries = 3000)
+  void theHashedSearchReportsWhatTheTrieReportsInItsOrder(
+      @ForAll("texts") String text, @ForAll("keys") List<String> keys) {
+    TreeMap<String, Integer> values = new TreeMap<>();
+    for (String k : keys) {
+      values.putIfAbsent(k, values.size());
+    }
+    List<String> expected = new ArrayList<>();
+    AhoCorasickDoubleArrayTrie<Integer> trie = new AhoCorasickDoubleArrayTrie<>();
+    trie.build(values);
+    AhoCorasickDoubleArrayTrie.IHit<Integer> collect = (b, e, v) -> expected.add(b + "-" + e + ":" + v);
+    trie.parseText(text, collect);
+    List<String> actual = new ArrayList<>();
+    PolicyRedactor.byHash(text, values, b -> true, e -> true, (b, e, v) -> actual.add(b + "-" + e + ":" + v));
+    assertThat(actual).isEqualTo(expected);
+  }
+
+  @Test
+  void manyDistinctValuesGiveTheSameSpansByHashAsWithTheTrie() {
+    // Thousands of e-mails and names, each detected once and repeated in other forms later:
+    // more values than the trie is used for, so both searches run on the same long record.
+    StringBuilder text = new StringBuilder();
+    List<Span> spans = new ArrayList<>();
+    java.util.Random random = new java.util.Random(7);
+    for (int i = 0; i < 3000; i++) {
+      String mail = "u" + i + "@ex" + (i % 97) + ".com";
+      String name = "Name" + Integer.toString(random.nextInt(5000), 36) + " Surname" + i;
+      int at = text.length();
+      text.append(mail).append(' ');
+      spans.add(new Span(EntityType.EMAIL_ADDRESS, at, at + mail.length(), 0.9));
+      at = text.length();
+      text.append(name).append(", ");
+      spans.add(new Span(EntityType.PERSON, at, at + name.length(), 0.8));
+    }
+    for (int i = 0; i < 3000; i += 3) {
+      text.append("mail ").append(("U" + i + "@EX" + (i % 97) + ".COM")).append(" and ")
+          .append("SURNAME").append(i).append(" and x_name").append(i).append(' ');
+    }
+    int at = text.length(); // and a value with ß, found again written with "ss"
+    text.append("Johann Strauß wrote; JOHANN STRAUSS signed.");
+    spans.add(new Span(EntityType.PERSON, at, at + "Johann Strauß".length(), 0.9));
+    String record = text.toString(); // all in the BMP: char offsets are code point offsets
+    List<Span> byTrie = PolicyRedactor.withRepeats(record, spans, Integer.MAX_VALUE);
+    List<Span> byHash = PolicyRedactor.withRepeats(record, spans, 0);
+    assertThat(byTrie.size()).isGreaterThan(spans.size()); // repeats were found
+    assertThat(byHash).isEqualTo(byTrie);
+  }
 }
