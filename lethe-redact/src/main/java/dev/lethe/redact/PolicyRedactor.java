@@ -78,7 +78,7 @@ final class PolicyRedactor implements Redactor {
   }
 
   /**
-   * {@link TextFold#foldForIdentity} of the value in UTF-8, which the pseudonym's MAC reads. Most
+   * {@link TextFold#pseudonymIdentity} of the value in UTF-8, which the pseudonym's MAC reads. Most
    * values are ASCII, whose fold is its lower case with whitespace runs made one space and trimmed:
    * done here in one pass, without the three strings the general fold makes on the way.
    */
@@ -90,7 +90,7 @@ final class PolicyRedactor implements Redactor {
     for (int i = 0; i < n; i++) {
       char c = value.charAt(i);
       if (c >= 128) {
-        return TextFold.foldForIdentity(value).getBytes(StandardCharsets.UTF_8);
+        return TextFold.pseudonymIdentity(value).getBytes(StandardCharsets.UTF_8);
       }
       if (Character.isWhitespace(c)) {
         space = m > 0;
@@ -172,7 +172,7 @@ final class PolicyRedactor implements Redactor {
       inChars[k] = new Span(s.type(), ci, ce, s.score());
       // Very short values ("Al", "12") would also hit inside ordinary words and numbers.
       if (ce - ci >= 4) {
-        values.putIfAbsent(TextFold.foldSameLength(text.substring(ci, ce)), s.type());
+        values.putIfAbsent(TextFold.foldForRepeats(text.substring(ci, ce)), s.type());
       }
     }
     if (values.isEmpty()) {
@@ -181,7 +181,7 @@ final class PolicyRedactor implements Redactor {
     // Values and text are compared folded ("JOHN SMITH" and "Zoe" repeat "John Smith" and "Zoë"):
     // the pseudonym of a value is made from its folded form anyway, and the fold keeps every
     // offset, so occurrences found in the folded text are where they are in the text.
-    String folded = TextFold.foldSameLength(text);
+    String folded = TextFold.foldForRepeats(text);
     Covered covered = new Covered(inChars);
     AhoCorasickDoubleArrayTrie.IHit<EntityType> hit = (begin, end, type) -> {
       if (begin > 0 && TextFold.isWordChar(text.charAt(begin - 1))
@@ -243,7 +243,7 @@ final class PolicyRedactor implements Redactor {
         origin[m++] = i;
         fold[m] = 's';
       } else {
-        fold[m] = TextFold.foldChar(c);
+        fold[m] = TextFold.foldForRepeatChar(c);
       }
       origin[m++] = i;
     }
@@ -257,7 +257,7 @@ final class PolicyRedactor implements Redactor {
       for (int i = s.start(); i < s.end(); i++) {
         char c = text.charAt(i);
         sharp |= sharpS(c);
-        v.append(sharpS(c) ? "ss" : String.valueOf(TextFold.foldChar(c)));
+        v.append(sharpS(c) ? "ss" : String.valueOf(TextFold.foldForRepeatChar(c)));
       }
       String key = v.toString();
       SharpValue had = values.get(key);

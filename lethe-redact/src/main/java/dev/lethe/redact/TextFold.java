@@ -149,6 +149,35 @@ final class TextFold {
     return Folding.foldChar(c);
   }
 
+  /**
+   * {@link #foldChar} as the repeat search compares text and values: also final sigma as sigma,
+   * since "Νίκος" written in capitals is "ΝΊΚΟΣ", whose fold ends in σ. lethe-core's {@link
+   * Folding} keeps ς, as erased members' name digests were computed with it.
+   */
+  static char foldForRepeatChar(char c) {
+    char f = Folding.foldChar(c);
+    return f == FINAL_SIGMA ? '\u03c3' : f;
+  }
+
+  private static final char FINAL_SIGMA = '\u03c2';
+
+  /** {@link #foldForRepeatChar} of every char: offsets carry over; the fold itself when nothing more changes. */
+  static String foldForRepeats(String s) {
+    String f = Folding.foldSameLength(s);
+    if (f.indexOf(FINAL_SIGMA) < 0) { // a Latin-1 string is answered without a scan
+      return f;
+    }
+    return f.replace(FINAL_SIGMA, '\u03c3');
+  }
+
+  /**
+   * The identity a pseudonym is made from: {@link #foldForIdentity} with final sigma as sigma
+   * ({@link #foldForRepeatChar}), so a name and its repeat in capitals get one pseudonym.
+   */
+  static String pseudonymIdentity(String s) {
+    return Folding.foldForIdentity(s.replace(FINAL_SIGMA, '\u03c3'));
+  }
+
   /** Folding for pseudonym identity and member names: {@link Folding#foldForIdentity}. */
   static String foldForIdentity(String s) {
     return Folding.foldForIdentity(s);

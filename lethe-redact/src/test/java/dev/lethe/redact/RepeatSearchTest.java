@@ -182,4 +182,12 @@ class RepeatSearchTest {
     assertThat(byTrie.size()).isGreaterThan(spans.size()); // repeats were found
     assertThat(byHash).isEqualTo(byTrie);
   }
+  @Test
+  void aGreekNameEndingInFinalSigmaIsFoundInCapitalsWithOnePseudonym() {
+    String text = "Dear Νίκος, welcome. ΝΊΚΟΣ replied.";
+    List<Span> spans = List.of(new Span(EntityType.PERSON, 5, 10, 0.9));
+    assertThat(PolicyRedactor.withRepeats(text, spans)).containsExactly(
+        new Span(EntityType.PERSON, 5, 10, 0.9), new Span(EntityType.PERSON, 21, 26, 0.5));
+    assertThat(PolicyRedactor.identityBytes("ΝΊΚΟΣ")).isEqualTo(PolicyRedactor.identityBytes("Νίκος"));
+  }
 }
