@@ -184,14 +184,14 @@ final class PolicyRedactor implements Redactor {
     String folded = TextFold.foldForRepeats(text);
     Covered covered = new Covered(inChars);
     AhoCorasickDoubleArrayTrie.IHit<EntityType> hit = (begin, end, type) -> {
-      if (begin > 0 && TextFold.isWordChar(text.charAt(begin - 1))
-          || end < text.length() && TextFold.isWordChar(text.charAt(end))) {
+      if (begin > 0 && repeatWordChar(text.charAt(begin - 1))
+          || end < text.length() && repeatWordChar(text.charAt(end))) {
         return;
       }
       covered.cover(begin, end, type);
     };
-    IntPredicate startOk = b -> b == 0 || !TextFold.isWordChar(text.charAt(b - 1));
-    IntPredicate endOk = e -> e == text.length() || !TextFold.isWordChar(text.charAt(e));
+    IntPredicate startOk = b -> b == 0 || !repeatWordChar(text.charAt(b - 1));
+    IntPredicate endOk = e -> e == text.length() || !repeatWordChar(text.charAt(e));
     search(folded, values, startOk, endOk, hit, hashedAbove);
     // "Strauß" and "STRAUSS": the same-length fold makes ß one "s", so one does not find the other.
     // Texts with ß are rare (indexOf skips a Latin-1 text in one vectorised pass, and never finds
@@ -213,6 +213,15 @@ final class PolicyRedactor implements Redactor {
       out.add(new Span(s.type(), start, p, s.score()));
     }
     return out;
+  }
+
+  /**
+   * Whether a char next to an occurrence makes it part of a longer word, so not a repeat: {@link
+   * TextFold#isWordChar} except {@code _}, which marks emphasis ("_Anna Berg_") and joins words in
+   * handles and file names, where a name is still a name.
+   */
+  static boolean repeatWordChar(char c) {
+    return c != '_' && TextFold.isWordChar(c);
   }
 
   /** A value searched for by {@link #sharpSRepeats}, and whether one of its detected forms holds ß or ẞ. */
@@ -274,8 +283,8 @@ final class PolicyRedactor implements Redactor {
       }
       int begin = origin[b];
       int end = origin[e - 1] + 1;
-      if (begin > 0 && TextFold.isWordChar(text.charAt(begin - 1))
-          || end < n && TextFold.isWordChar(text.charAt(end))) {
+      if (begin > 0 && repeatWordChar(text.charAt(begin - 1))
+          || end < n && repeatWordChar(text.charAt(end))) {
         return;
       }
       boolean sharp = value.sharp();
@@ -289,9 +298,9 @@ final class PolicyRedactor implements Redactor {
     String folded = new String(fold, 0, m);
     // What the hit turns down at either end, asked of candidates before they are looked up.
     IntPredicate startOk = b -> (b == 0 || origin[b - 1] != origin[b])
-        && (origin[b] == 0 || !TextFold.isWordChar(text.charAt(origin[b] - 1)));
+        && (origin[b] == 0 || !repeatWordChar(text.charAt(origin[b] - 1)));
     IntPredicate endOk = e -> e == length
-        || origin[e] != origin[e - 1] && !TextFold.isWordChar(text.charAt(origin[e - 1] + 1));
+        || origin[e] != origin[e - 1] && !repeatWordChar(text.charAt(origin[e - 1] + 1));
     search(folded, values, startOk, endOk, hit, hashedAbove);
   }
 

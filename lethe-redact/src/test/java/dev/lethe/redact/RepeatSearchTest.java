@@ -25,7 +25,7 @@ class RepeatSearchTest {
 
   @Provide
   Arbitrary<String> texts() {
-    return Arbitraries.strings().withChars("ab c").ofMinLength(0).ofMaxLength(80);
+    return Arbitraries.strings().withChars("ab c_").ofMinLength(0).ofMaxLength(80);
   }
 
   @Provide
@@ -127,8 +127,8 @@ class RepeatSearchTest {
       }
       for (int at = text.indexOf(value); at >= 0; at = text.indexOf(value, at + 1)) {
         int end = at + value.length();
-        boolean bounded = (at == 0 || !TextFold.isWordChar(text.charAt(at - 1)))
-            && (end == text.length() || !TextFold.isWordChar(text.charAt(end)));
+        boolean bounded = (at == 0 || !PolicyRedactor.repeatWordChar(text.charAt(at - 1)))
+            && (end == text.length() || !PolicyRedactor.repeatWordChar(text.charAt(end)));
         for (int i = at; bounded && i < end; i++) {
           assertThat(covered[i]).as("repeat of \"%s\" at %d in \"%s\": %s", value, at, text, out).isTrue();
         }
@@ -189,5 +189,15 @@ class RepeatSearchTest {
     assertThat(PolicyRedactor.withRepeats(text, spans)).containsExactly(
         new Span(EntityType.PERSON, 5, 10, 0.9), new Span(EntityType.PERSON, 21, 26, 0.5));
     assertThat(PolicyRedactor.identityBytes("ΝΊΚΟΣ")).isEqualTo(PolicyRedactor.identityBytes("Νίκος"));
+  }
+  @Test
+  void anUnderscoreIsNoPartOfTheWordARepeatIsIn() {
+    String text = "Dear Xochitl Quispe, welcome. Later _Xochitl Quispe_ replied, as did Anna_Berg_.";
+    List<Span> spans = List.of(new Span(EntityType.PERSON, 5, 19, 0.9));
+    assertThat(PolicyRedactor.withRepeats(text, spans)).containsExactly(
+        new Span(EntityType.PERSON, 5, 19, 0.9), new Span(EntityType.PERSON, 37, 51, 0.5));
+    String anna = "Dear Anna Berg, welcome. Later _Anna Berg_ replied.";
+    assertThat(PolicyRedactor.withRepeats(anna, List.of(new Span(EntityType.PERSON, 5, 14, 0.9))))
+        .containsExactly(new Span(EntityType.PERSON, 5, 14, 0.9), new Span(EntityType.PERSON, 32, 41, 0.5));
   }
 }
