@@ -151,34 +151,54 @@ final class TextFold {
 
   /**
    * {@link #foldChar} as the repeat search compares text and values: also final sigma as sigma,
-   * since "Νίκος" written in capitals is "ΝΊΚΟΣ", whose fold ends in σ. lethe-core's {@link
-   * Folding} keeps ς, as erased members' name digests were computed with it.
+   * since "Νίκος" written in capitals is "ΝΊΚΟΣ", whose fold ends in σ; and the no-break spaces
+   * (U+00A0, U+2007, U+202F), which {@link Character#isWhitespace} leaves out, as a space, so
+   * "Xochitl\u00a0Quispe" repeats "Xochitl Quispe". lethe-core's {@link Folding} keeps them, as
+   * erased members' name digests were computed with it.
    */
   static char foldForRepeatChar(char c) {
-    char f = Folding.foldChar(c);
-    return f == FINAL_SIGMA ? '\u03c3' : f;
+    return again(Folding.foldChar(c));
   }
 
   private static final char FINAL_SIGMA = '\u03c2';
 
+  /** What {@link #foldForRepeatChar} does after {@link Folding#foldChar}. */
+  private static char again(char f) {
+    return switch (f) {
+      case FINAL_SIGMA -> '\u03c3';
+      case '\u00a0', '\u2007', '\u202f' -> ' ';
+      default -> f;
+    };
+  }
+
   /** {@link #foldForRepeatChar} of every char: offsets carry over; the fold itself when nothing more changes. */
   static String foldForRepeats(String s) {
     String f = Folding.foldSameLength(s);
-    if (f.indexOf(FINAL_SIGMA) < 0) { // a Latin-1 string is answered without a scan
+    // A Latin-1 string is told it has no char beyond U+00FF without a scan.
+    if (f.indexOf('\u00a0') < 0 && f.indexOf(FINAL_SIGMA) < 0 && f.indexOf('\u202f') < 0 && f.indexOf('\u2007') < 0) {
       return f;
     }
-    return f.replace(FINAL_SIGMA, '\u03c3');
+    char[] out = f.toCharArray();
+    for (int i = 0; i < out.length; i++) {
+      out[i] = again(out[i]);
+    }
+    return new String(out);
   }
 
   /**
-   * The identity a pseudonym is made from: {@link #foldForIdentity} with final sigma as sigma
-   * ({@link #foldForRepeatChar}), so a name and its repeat in capitals get one pseudonym.
+   * The identity a pseudonym is made from: {@link #foldForIdentity} with final sigma as sigma and
+   * the no-break spaces as spaces ({@link #foldForRepeatChar}), so a value and its repeats get one
+   * pseudonym.
    */
   static String pseudonymIdentity(String s) {
-    return Folding.foldForIdentity(s.replace(FINAL_SIGMA, '\u03c3'));
+    char[] c = s.toCharArray();
+    for (int i = 0; i < c.length; i++) {
+      c[i] = c[i] == FINAL_SIGMA || c[i] == '\u00a0' || c[i] == '\u2007' || c[i] == '\u202f' ? again(c[i]) : c[i];
+    }
+    return Folding.foldForIdentity(new String(c));
   }
 
-  /** Folding for pseudonym identity and member names: {@link Folding#foldForIdentity}. */
+  /** Folding for member names: {@link Folding#foldForIdentity}. */
   static String foldForIdentity(String s) {
     return Folding.foldForIdentity(s);
   }

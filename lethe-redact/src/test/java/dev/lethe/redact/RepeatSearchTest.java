@@ -200,4 +200,16 @@ class RepeatSearchTest {
     assertThat(PolicyRedactor.withRepeats(anna, List.of(new Span(EntityType.PERSON, 5, 14, 0.9))))
         .containsExactly(new Span(EntityType.PERSON, 5, 14, 0.9), new Span(EntityType.PERSON, 32, 41, 0.5));
   }
+  @Test
+  void aNoBreakSpaceIsASpaceInRepeatsAndPseudonyms() {
+    String text = "Dear Xochitl Quispe, welcome. Xochitl\u00a0Quispe and XOCHITL\u202fQUISPE replied.";
+    List<Span> spans = List.of(new Span(EntityType.PERSON, 5, 19, 0.9));
+    assertThat(PolicyRedactor.withRepeats(text, spans)).containsExactly(
+        new Span(EntityType.PERSON, 5, 19, 0.9), new Span(EntityType.PERSON, 30, 44, 0.5),
+        new Span(EntityType.PERSON, 49, 63, 0.5));
+    byte[] identity = PolicyRedactor.identityBytes("Xochitl Quispe");
+    for (String other : List.of("Xochitl\u00a0Quispe", "Xochitl\u2007Quispe", "Xochitl \u202f Quispe")) {
+      assertThat(PolicyRedactor.identityBytes(other)).as(other).isEqualTo(identity);
+    }
+  }
 }
