@@ -2,6 +2,8 @@ package dev.lethe.redact;
 
 import java.nio.charset.StandardCharsets;
 import com.hankcs.algorithm.AhoCorasickDoubleArrayTrie;
+import dev.lethe.redact.nlp.CommonWords;
+import dev.lethe.redact.nlp.NameGazetteer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -162,6 +164,7 @@ final class PolicyRedactor implements Redactor {
     int m = spans.size();
     Span[] inChars = new Span[m]; // the spans in char offsets, sorted and disjoint as given
     TreeMap<String, EntityType> values = new TreeMap<>();
+    TreeMap<String, EntityType> derived = null; // made on the first derived value
     int ci = 0;
     int cp = 0;
     for (int k = 0; k < m; k++) {
@@ -170,9 +173,15 @@ final class PolicyRedactor implements Redactor {
       cp = s.start();
       int ce = text.offsetByCodePoints(ci, s.end() - s.start());
       inChars[k] = new Span(s.type(), ci, ce, s.score());
-      // Very short values ("Al", "12") would also hit inside ordinary words and numbers.
-      if (ce - ci >= 4) {
-        values.putIfAbsent(TextFold.foldForRepeats(text.substring(ci, ce)), s.type());
+      String value = text.substring(ci, ce);
+      if (searchedWhole(value, s.type())) {
+        values.putIfAbsent(TextFold.foldForRepeats(value), s.type());
+      }
+      derived = derivedValues(value, s.type(), derived);
+    }
+    if (derived != null) { // after the detected values, whose types come first
+      for (Map.Entry<String, EntityType> d : derived.entrySet()) {
+        values.putIfAbsent(d.getKey(), d.getValue());
       }
     }
     if (values.isEmpty()) {
@@ -222,6 +231,95 @@ final class PolicyRedactor implements Redactor {
    */
   static boolean repeatWordChar(char c) {
     return c != '_' && TextFold.isWordChar(c);
+  }
+
+  /**
+   * Whether a detected value is searched for as it is: at least 4 chars, as shorter values ("Al",
+   * "12") would also hit inside ordinary words and numbers, or a PERSON of 3 chars that is a
+   * capitalised word and not a common one ("Xiu", "Ana").
+   */
+  static boolean searchedWhole(String value, EntityType type) {
+    int n = value.length();
+    return n >= 4 || n == 3 && type == EntityType.PERSON && capitalisedWord(value) && !commonWord(value);
+  }
+
+  /** An upper-case letter and then lower-case letters only. */
+  private static boolean capitalisedWord(String w) {
+    if (w.isEmpty() || !Character.isUpperCase(w.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < w.length(); i++) {
+      if (!Character.isLowerCase(w.charAt(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean commonWord(String w) {
+    String f = TextFold.nameFold(w, 0, w.length()); // the list's fold, without the normalizer when exact
+    return CommonWords.containsFolded(f != null ? f : NameGazetteer.fold(w));
+  }
+
+  /**
+   * The other forms of a detected value that must not survive elsewhere in its record, added to
+   * {@code derived} (made when null; returned), folded as the repeat search compares them:
+   * <ul>
+   *   <li>PERSON with several words: each word of at least 3 letters that is not a common word
+   *       (3 letters only when capitalised), so "Featherstonehaugh" alone or "G.
+   *       Featherstonehaugh" after "Gwendolyn Featherstonehaugh".
+   * </ul>
+   */
+  static TreeMap<String, EntityType> derivedValues(String value, EntityType type, TreeMap<String, EntityType> derived) {
+    switch (type) {
+      case PERSON -> {
+        List<String> words = new ArrayList<>(4);
+        int start = -1;
+        for (int i = 0; i <= value.length(); i++) {
+          boolean space = i == value.length() || Character.isWhitespace(value.charAt(i))
+              || TextFold.foldForRepeatChar(value.charAt(i)) == ' ';
+          if (!space && start < 0) {
+            start = i;
+          } else if (space && start >= 0) {
+            words.add(value.substring(start, i));
+            start = -1;
+          }
+        }
+        if (words.size() >= 2) {
+          for (String w : words) {
+            derived = namePart(w, derived);
+          }
+        }
+      }
+      default -> { }
+    }
+    return derived;
+  }
+
+  /** Adds a word of a PERSON value when it is a name part (see {@link #derivedValues}). */
+  private static TreeMap<String, EntityType> namePart(String w, TreeMap<String, EntityType> derived) {
+    int n = w.length();
+    if (n < 3 || !Character.isLetter(w.charAt(0)) || !Character.isLetter(w.charAt(n - 1))) {
+      return derived; // an initial ("G."), a title with its dot, a number
+    }
+    for (int i = 1; i < n - 1; i++) {
+      char c = w.charAt(i);
+      if (!Character.isLetter(c) && c != '-' && c != '\'' && c != '\u2019') {
+        return derived;
+      }
+    }
+    if (n == 3 && !capitalisedWord(w) || commonWord(w)) {
+      return derived;
+    }
+    return put(derived, w, EntityType.PERSON);
+  }
+
+  private static TreeMap<String, EntityType> put(TreeMap<String, EntityType> derived, String value, EntityType type) {
+    if (derived == null) {
+      derived = new TreeMap<>();
+    }
+    derived.putIfAbsent(TextFold.foldForRepeats(value), type);
+    return derived;
   }
 
   /** A value searched for by {@link #sharpSRepeats}, and whether one of its detected forms holds ß or ẞ. */

@@ -212,4 +212,48 @@ class RepeatSearchTest {
       assertThat(PolicyRedactor.identityBytes(other)).as(other).isEqualTo(identity);
     }
   }
+  /** The text with every span given as {@code [TYPE]}; the spans in code points, as the text is BMP only. */
+  private static String marked(String text, List<Span> spans) {
+    StringBuilder out = new StringBuilder();
+    int at = 0;
+    for (Span s : PolicyRedactor.withRepeats(text, spans)) {
+      out.append(text, at, s.start()).append('[').append(s.type()).append(']');
+      at = s.end();
+    }
+    return out.append(text.substring(at)).toString();
+  }
+
+  private static Span spanOf(String text, String value, EntityType type) {
+    int at = text.indexOf(value);
+    return new Span(type, at, at + value.length(), 0.9);
+  }
+
+  @Test
+  void thePartsOfANameAreRepeatsToo() {
+    String text = "Mrs. Gwendolyn Featherstonehaugh came. Featherstonehaugh left; G. FEATHERSTONEHAUGH wrote.";
+    assertThat(marked(text, List.of(spanOf(text, "Gwendolyn Featherstonehaugh", EntityType.PERSON))))
+        .isEqualTo("Mrs. [PERSON] came. [PERSON] left; G. [PERSON] wrote.");
+    // A part that is a common word is not searched for: "will" stays, "Smith" does not.
+    String will = "Will Smith came. We will ask Smith.";
+    assertThat(marked(will, List.of(spanOf(will, "Will Smith", EntityType.PERSON))))
+        .isEqualTo("[PERSON] came. We will ask [PERSON].");
+    // Parts of 3 letters only when capitalised in the value; initials are never parts.
+    String kim = "Kim Lee and J. R. Ray met. KIM, LEE and ray stayed.";
+    assertThat(marked(kim, List.of(spanOf(kim, "Kim Lee", EntityType.PERSON),
+            spanOf(kim, "J. R. Ray", EntityType.PERSON))))
+        .isEqualTo("[PERSON] and [PERSON] met. [PERSON], [PERSON] and [PERSON] stayed.");
+  }
+
+  @Test
+  void aCapitalisedNameOfThreeLettersIsARepeatAndOtherShortValuesAreNot() {
+    String text = "Dear Xiu, welcome. XIU replied.";
+    assertThat(marked(text, List.of(spanOf(text, "Xiu", EntityType.PERSON))))
+        .isEqualTo("Dear [PERSON], welcome. [PERSON] replied.");
+    String zip = "Zone 123, then 123 again.";
+    assertThat(marked(zip, List.of(spanOf(zip, "123", EntityType.ZIP_CODE))))
+        .isEqualTo("Zone [ZIP_CODE], then 123 again.");
+    assertThat(PolicyRedactor.searchedWhole("xiu", EntityType.PERSON)).isFalse();
+    assertThat(PolicyRedactor.searchedWhole("XIU", EntityType.PERSON)).isFalse();
+  }
+
 }

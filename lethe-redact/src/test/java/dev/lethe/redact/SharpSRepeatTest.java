@@ -46,7 +46,8 @@ class SharpSRepeatTest {
     assertThat(PolicyRedactor.withRepeats(text, spans)).containsExactly(
         new Span(EntityType.PERSON, 0, 10, 0.9),
         new Span(EntityType.PERSON, 19, 30, 0.5), // code points: each emoji is one
-        new Span(EntityType.PERSON, 37, 48, 0.5));
+        new Span(EntityType.PERSON, 37, 48, 0.5),
+        new Span(EntityType.PERSON, 56, 61, 0.5)); // "Grete", a part of the name, before "Weißbier"
   }
 
   @Test
@@ -55,7 +56,9 @@ class SharpSRepeatTest {
     String text = "Maria Gros kam. Maria Große ging. MARIA GROS.";
     List<Span> spans = List.of(new Span(EntityType.PERSON, 0, 10, 0.9));
     assertThat(PolicyRedactor.withRepeats(text, spans)).containsExactly(
-        new Span(EntityType.PERSON, 0, 10, 0.9), new Span(EntityType.PERSON, 34, 44, 0.5));
+        new Span(EntityType.PERSON, 0, 10, 0.9),
+        new Span(EntityType.PERSON, 16, 21, 0.5), // "Maria", a part of the name, but not "Gros" in "Große"
+        new Span(EntityType.PERSON, 34, 44, 0.5));
   }
 
   @Test
