@@ -267,12 +267,20 @@ final class PolicyRedactor implements Redactor {
    * <ul>
    *   <li>PERSON with several words: each word of at least 3 letters that is not a common word
    *       (3 letters only when capitalised), so "Featherstonehaugh" alone or "G.
-   *       Featherstonehaugh" after "Gwendolyn Featherstonehaugh".
+   *       Featherstonehaugh" after "Gwendolyn Featherstonehaugh";
+   *   <li>a handle: its name without {@code @}, when at least 4 chars and not a common word.
    * </ul>
    */
   static TreeMap<String, EntityType> derivedValues(String value, EntityType type, TreeMap<String, EntityType> derived) {
     switch (type) {
       case PERSON -> {
+        if (value.startsWith("@")) {
+          String bare = value.substring(1);
+          if (bare.length() >= 4 && !commonWord(bare)) {
+            derived = put(derived, bare, type);
+          }
+          break;
+        }
         List<String> words = new ArrayList<>(4);
         int start = -1;
         for (int i = 0; i <= value.length(); i++) {

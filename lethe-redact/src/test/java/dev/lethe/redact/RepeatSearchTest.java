@@ -256,4 +256,14 @@ class RepeatSearchTest {
     assertThat(PolicyRedactor.searchedWhole("XIU", EntityType.PERSON)).isFalse();
   }
 
+  @Test
+  void aHandlesNameWithoutTheAtIsARepeat() {
+    String text = "Follow @annaberg for updates. Yesterday annaberg posted again; ANNABERG is great.";
+    assertThat(marked(text, List.of(spanOf(text, "@annaberg", EntityType.PERSON))))
+        .isEqualTo("Follow [PERSON] for updates. Yesterday [PERSON] posted again; [PERSON] is great.");
+    String common = "Ask @help or get help.";
+    assertThat(marked(common, List.of(spanOf(common, "@help", EntityType.PERSON))))
+        .isEqualTo("Ask [PERSON] or get help.");
+  }
+
 }
