@@ -268,7 +268,9 @@ final class PolicyRedactor implements Redactor {
    *   <li>PERSON with several words: each word of at least 3 letters that is not a common word
    *       (3 letters only when capitalised), so "Featherstonehaugh" alone or "G.
    *       Featherstonehaugh" after "Gwendolyn Featherstonehaugh";
-   *   <li>a handle: its name without {@code @}, when at least 4 chars and not a common word.
+   *   <li>a handle: its name without {@code @}, when at least 4 chars and not a common word;
+   *   <li>US_SSN and CREDIT_CARD: the digits alone ("123456789" after "123-45-6789"); IBAN_CODE:
+   *       its letters and digits alone.
    * </ul>
    */
   static TreeMap<String, EntityType> derivedValues(String value, EntityType type, TreeMap<String, EntityType> derived) {
@@ -297,6 +299,18 @@ final class PolicyRedactor implements Redactor {
           for (String w : words) {
             derived = namePart(w, derived);
           }
+        }
+      }
+      case US_SSN, CREDIT_CARD, IBAN_CODE -> {
+        StringBuilder compact = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+          char c = value.charAt(i);
+          if (c >= '0' && c <= '9' || type == EntityType.IBAN_CODE && TextFold.isAsciiLetter(c)) {
+            compact.append(c);
+          }
+        }
+        if (compact.length() >= 4 && compact.length() < value.length()) {
+          derived = put(derived, compact.toString(), type);
         }
       }
       default -> { }

@@ -266,4 +266,16 @@ class RepeatSearchTest {
         .isEqualTo("Ask [PERSON] or get help.");
   }
 
+  @Test
+  void numbersAreFoundWithoutTheirSeparators() {
+    String ssn = "My SSN is 123-45-6789. Later: file it under 123456789.";
+    assertThat(marked(ssn, List.of(spanOf(ssn, "123-45-6789", EntityType.US_SSN))))
+        .isEqualTo("My SSN is [US_SSN]. Later: file it under [US_SSN].");
+    String card = "Card 4111 1111 1111 1111, i.e. 4111111111111111.";
+    assertThat(marked(card, List.of(spanOf(card, "4111 1111 1111 1111", EntityType.CREDIT_CARD))))
+        .isEqualTo("Card [CREDIT_CARD], i.e. [CREDIT_CARD].");
+    String iban = "IBAN FR14 2004 1010 0505 0001 3M02 606; again fr1420041010050500013m02606.";
+    assertThat(marked(iban, List.of(spanOf(iban, "FR14 2004 1010 0505 0001 3M02 606", EntityType.IBAN_CODE))))
+        .isEqualTo("IBAN [IBAN_CODE]; again [IBAN_CODE].");
+  }
 }
