@@ -1,6 +1,8 @@
 package dev.lethe.cli;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import dev.lethe.core.json.JsonSyntax;
 import dev.lethe.redact.DetectionContext;
 import dev.lethe.redact.Detector;
@@ -81,7 +84,7 @@ final class DetectCommand implements Callable<Integer> {
   }
 
   /** Prints the spans of one line, or returns what is wrong with it (then nothing is printed). */
-  private static String answer(String line, Detector detector, PrintWriter out) throws JsonProcessingException {
+  private static String answer(String line, Detector detector, PrintWriter out) throws IOException {
     if (line.isBlank()) {
       return null;
     }
@@ -122,7 +125,12 @@ final class DetectCommand implements Callable<Integer> {
       }
     }
     ObjectNode result = MAPPER.createObjectNode();
-    result.set("id", id);
+    if (id.isNumber()) {
+      // As written: a parsed number would print 1e400 as "Infinity" and 1.50 as 1.5.
+      result.putRawValue("id", new RawValue(idLiteral(line)));
+    } else {
+      result.set("id", id);
+    }
     ArrayNode spans = result.putArray("spans");
     for (Span s : detector.detect(text.asText(), ctx)) {
       ObjectNode o = spans.addObject();
@@ -133,6 +141,25 @@ final class DetectCommand implements Callable<Integer> {
     }
     out.println(MAPPER.writeValueAsString(result));
     return null;
+  }
+
+  /**
+   * The literal of the line's top-level "id", a number, exactly as written ("1.50", "1e400",
+   * "-0"); the line is one valid JSON object, as already parsed.
+   */
+  private static String idLiteral(String line) throws IOException {
+    try (JsonParser p = MAPPER.createParser(line)) {
+      p.nextToken(); // the object's start
+      for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
+        String name = p.currentName();
+        p.nextToken();
+        if (name.equals("id")) {
+          return p.getText();
+        }
+        p.skipChildren();
+      }
+    }
+    throw new IllegalStateException("no top-level \"id\" in a line that has one");
   }
 
   private static String kind(JsonNode node) {

@@ -46,6 +46,22 @@ class RedactCommandsTest {
   }
 
   @Test
+  void detectEchoesANumericIdExactlyAsWritten() throws Exception {
+    // Parsed as a double, 1e400 would print as the string "Infinity" and 1.50 as 1.5.
+    String in = "{\"id\":1e400,\"text\":\"x\"}\n"
+        + "{\"text\":\"x\", \"nested\": {\"id\": 3}, \"id\": 1.50}\n"
+        + "{\"id\":-0,\"text\":\"x\"}\n"
+        + "{\"id\":123456789012345678901234567890,\"text\":\"x\"}\n";
+    CliRun run = CliRun.runWithStdin(in, "detect");
+    assertThat(run.status()).isZero();
+    assertThat(run.out().lines().toList()).containsExactly(
+        "{\"id\":1e400,\"spans\":[]}",
+        "{\"id\":1.50,\"spans\":[]}",
+        "{\"id\":-0,\"spans\":[]}",
+        "{\"id\":123456789012345678901234567890,\"spans\":[]}");
+  }
+
+  @Test
   void detectNamesTheBadLineAndStillAnswersTheOthers() throws Exception {
     String in = "{\"id\": 1, \"text\": \"ana@example.com\"}\n"
         + "{\"id\": 2, \"text\": 42}\n"
