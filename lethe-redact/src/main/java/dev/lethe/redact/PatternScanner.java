@@ -127,7 +127,7 @@ final class PatternScanner {
     while (r > at + 1 && t.charAt(r - 1) == '-') {
       r--;
     }
-    if (l < at && lastDot > at + 1 && lastDot < r - 2 && allLetters(t, lastDot + 1, r)) {
+    if (l < at && lastDot > at + 1 && lastDot < r - 2 && (allLetters(t, lastDot + 1, r) || punycode(t, lastDot + 1, r))) {
       if (types.contains(EntityType.EMAIL_ADDRESS)) {
         out.add(EntityType.EMAIL_ADDRESS, l, r, 1.0);
       }
@@ -150,6 +150,20 @@ final class PatternScanner {
       return h;
     }
     return at + 1;
+  }
+
+  /** An internationalised top-level domain in its ASCII form: "xn--" and letters, digits or '-' ("xn--p1ai"). */
+  private static boolean punycode(String t, int from, int to) {
+    if (to - from < 6 || !t.regionMatches(true, from, "xn--", 0, 4)) {
+      return false;
+    }
+    for (int k = from + 4; k < to; k++) {
+      char c = t.charAt(k);
+      if (!TextFold.isAsciiLetter(c) && !isDigit(c) && c != '-') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean allLetters(String t, int from, int to) {
@@ -268,8 +282,8 @@ final class PatternScanner {
       if (isDigit(c) || TextFold.isAsciiLetter(c)) {
         compact.append(c);
         r++;
-      } else if ((c == ' ' || c == '-') && r + 1 < n && r > i && Character.isLetterOrDigit(t.charAt(r + 1))
-          && t.charAt(r - 1) != ' ') {
+      } else if ((c == ' ' || c == '-' || noBreakSpace(c)) && r + 1 < n && r > i
+          && Character.isLetterOrDigit(t.charAt(r + 1)) && t.charAt(r - 1) != ' ' && !noBreakSpace(t.charAt(r - 1))) {
         r++;
       } else {
         break;
@@ -306,7 +320,9 @@ final class PatternScanner {
     }
     boolean upper = Character.isUpperCase(a) && Character.isUpperCase(b);
     int r = i + 2;
-    for (int pair = 0; pair < 3; pair++) {
+    // "AB 123456 C": the prefix and the six digits apart, the digits together (a common form).
+    boolean together = spaced && sixDigits(t, d);
+    for (int pair = 0; pair < 3 && !together; pair++) {
       if (spaced) {
         if (r >= n || t.charAt(r) != ' ') {
           return i + 1;
@@ -319,10 +335,17 @@ final class PatternScanner {
         return i + 1;
       }
     }
+    if (together) {
+      r = d + 6;
+    }
     int end = r;
     boolean suffix = false;
-    int s = spaced && r < n && t.charAt(r) == ' ' ? r + 1 : r;
-    if (s < n && "ABCDabcd".indexOf(t.charAt(s)) >= 0 && (s + 1 == n || !TextFold.isWordChar(t.charAt(s + 1)))) {
+    boolean gap = r < n && t.charAt(r) == ' ';
+    int s = gap ? r + 1 : r;
+    // The suffix letter after a space: in capitals only when the digits are written together
+    // ("AB123456 D"), as a lower-case letter there is more often a word ("a").
+    String letters = gap && !spaced ? "ABCD" : "ABCDabcd";
+    if (s < n && letters.indexOf(t.charAt(s)) >= 0 && (s + 1 == n || !TextFold.isWordChar(t.charAt(s + 1)))) {
       end = s + 1;
       suffix = true;
     }
@@ -333,6 +356,19 @@ final class PatternScanner {
       out.add(EntityType.UK_NINO, i, end, suffix && upper ? 0.9 : 0.6);
     }
     return end;
+  }
+
+  /** Whether six digits, and no seventh, start at {@code k}. */
+  private static boolean sixDigits(String t, int k) {
+    if (k + 6 > t.length() || k + 6 < t.length() && isDigit(t.charAt(k + 6))) {
+      return false;
+    }
+    for (int j = k; j < k + 6; j++) {
+      if (!isDigit(t.charAt(j))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   // ---- runs of digits -----------------------------------------------------------------------
@@ -351,11 +387,26 @@ final class PatternScanner {
   }
 
   private static boolean numberSep(char c) {
-    return c == ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')' || c == '\u00a0';
+    return c == ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')' || noBreakSpace(c);
   }
+
+  /**
+   * U+00A0, U+2007 (figure space) and U+202F (narrow no-break space), which French and other
+   * typography put between digit groups: a space inside a number.
+   */
+  static boolean noBreakSpace(char c) {
+    return c == '\u00a0' || c == '\u2007' || c == '\u202f';
+  }
+
+  /** {@link #noBreakSpace} chars, as separators {@link #joinedBy} allows. */
+  private static final String NO_BREAK_SPACES = "\u00a0\u2007\u202f";
 
   private int number(String t, int i, DetectionContext ctx, Hits out) {
     int n = t.length();
+    int dashed = dashed(t, i, out);
+    if (dashed > i) {
+      return dashed;
+    }
     // The run: digits and single separators, so "4377 8771 8963 5137" and "+41 (0)96 471 07 95"
     // are one run, while a double space, a newline or a letter ends it.
     int r = i;
@@ -416,6 +467,64 @@ final class PatternScanner {
       return Math.max(end, ipv6(t, i, out));
     }
     return end;
+  }
+
+  /**
+   * Digit groups joined by a separator a run does not take: an en dash ("123–45–6789") or a
+   * spaced hyphen or en dash ("4111 - 1111 - 1111 - 1111"). Found as an SSN (three groups of 3, 2
+   * and 4 digits joined by an en dash) or a card (13 to 19 digits passing the Luhn check); returns
+   * where it ends, or -1 for anything else, which is left to the run. Most numbers are answered at
+   * the char after their first group.
+   */
+  private int dashed(String t, int i, Hits out) {
+    int n = t.length();
+    int k = i;
+    while (k < n && isDigit(t.charAt(k))) {
+      k++;
+    }
+    String sep;
+    if (k == i || k == n) {
+      return -1;
+    } else if (t.charAt(k) == '\u2013') {
+      sep = "\u2013";
+    } else if (t.startsWith(" - ", k)) {
+      sep = " - ";
+    } else if (t.startsWith(" \u2013 ", k)) {
+      sep = " \u2013 ";
+    } else {
+      return -1;
+    }
+    List<int[]> groups = new ArrayList<>();
+    groups.add(new int[] {i, k});
+    StringBuilder digits = new StringBuilder(t.substring(i, k));
+    while (t.startsWith(sep, k) && k + sep.length() < n && isDigit(t.charAt(k + sep.length())) && digits.length() <= 19) {
+      int s = k + sep.length();
+      k = s;
+      while (k < n && isDigit(t.charAt(k))) {
+        k++;
+      }
+      groups.add(new int[] {s, k});
+      digits.append(t, s, k);
+    }
+    if (groups.size() < 2 || k < n && (TextFold.isWordChar(t.charAt(k)) || t.startsWith(sep, k))) {
+      return -1;
+    }
+    if (sep.equals("\u2013") && groups.size() == 3 && digits.length() == 9
+        && groups.get(0)[1] - groups.get(0)[0] == 3 && groups.get(1)[1] - groups.get(1)[0] == 2
+        && Checks.ssn(Integer.parseInt(digits.substring(0, 3)), Integer.parseInt(digits.substring(3, 5)),
+            Integer.parseInt(digits.substring(5)))) {
+      if (types.contains(EntityType.US_SSN)) {
+        out.add(EntityType.US_SSN, i, k, Cues.before(t, i, 40, Cues.SSN) ? 0.95 : 0.85);
+      }
+      return k;
+    }
+    if (digits.length() >= 13 && digits.length() <= 19 && Checks.creditCard(digits.toString())) {
+      if (types.contains(EntityType.CREDIT_CARD)) {
+        out.add(EntityType.CREDIT_CARD, i, k, 1.0);
+      }
+      return k;
+    }
+    return -1;
   }
 
   /**
@@ -500,7 +609,7 @@ final class PatternScanner {
         // common by chance, so it needs a card word just before it.
         boolean shortCard = count == 12 && Cues.before(t, base + g.get(s)[0], 40, Cues.CARD);
         // Groups joined by one kind of separator: spaces, hyphens or dots ("4111.1111.1111.1111").
-        if ((count >= 13 || shortCard) && joinedBy(run, g, s, e + 1, " -.")
+        if ((count >= 13 || shortCard) && joinedBy(run, g, s, e + 1, " -." + NO_BREAK_SPACES)
             && (shortCard ? Checks.maestro12(digitsOf(run, g, s, e + 1))
                 : Checks.creditCard(digitsOf(run, g, s, e + 1)))) {
           out.add(EntityType.CREDIT_CARD, base + g.get(s)[0], base + g.get(e)[1], count >= 13 ? 1.0 : 0.9);
@@ -570,6 +679,13 @@ final class PatternScanner {
     int ws = Math.max(0, start - 1);
     int we = Math.min(t.length(), end + 1);
     String window = t.substring(ws, we);
+    for (int k = 0; k < window.length(); k++) {
+      if (noBreakSpace(window.charAt(k))) {
+        // libphonenumber reads a plain space between groups; the same length keeps the offsets.
+        window = window.replace('\u00a0', ' ').replace('\u2007', ' ').replace('\u202f', ' ');
+        break;
+      }
+    }
     boolean cue = Cues.before(t, start, 40, Cues.PHONE);
     PhoneAnswers memo = answers.get();
     String key = PhoneAnswers.key(home, window, start - ws, we - end, cue);
