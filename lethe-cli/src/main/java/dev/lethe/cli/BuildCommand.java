@@ -5,6 +5,8 @@ import dev.lethe.core.ledger.ConsentLedger;
 import dev.lethe.pipeline.BuildChecks;
 import dev.lethe.pipeline.SnapshotBuilds;
 import dev.lethe.pipeline.ShardFormat;
+import dev.lethe.pipeline.Deployments;
+import dev.lethe.pipeline.ForeignSnapshotsException;
 import dev.lethe.pipeline.SnapshotConflictException;
 import dev.lethe.pipeline.SnapshotRetiredException;
 import dev.lethe.pipeline.SnapshotEngine;
@@ -215,9 +217,17 @@ final class BuildCommand implements Callable<Integer> {
         err.println("lethe: --purpose: " + purposeProblem);
         return Lethe.BAD_INPUT;
       }
+      // Before the lineage START event: another deployment's snapshots in --out refuse the build.
+      String foreignProblem = Deployments.outDirProblem(outDir, Deployments.of(ledgerStore));
+      if (foreignProblem != null) {
+        err.println("lethe: --out " + foreignProblem + "; nothing was built");
+        return Lethe.BAD_INPUT;
+      }
       SnapshotRequest request = SnapshotRequest.builder(purpose, instant).content(content).outDir(outDir)
           .shardsPerGroup(shards).redaction(policy).deploymentKey(StoreSnapshots.deploymentKey(ledgerStore))
-          .threads(workers).ledger(LEDGER_INPUT, stored.sha256()).license(license).format(shardFormat).build();
+          .threads(workers).ledger(LEDGER_INPUT, stored.sha256()).license(license).format(shardFormat)
+          // Members forgetting obliges us to remove since --as-of stay out, as the ledger knows now.
+          .forgottenSinceAsOf(stored.forgottenSinceAsOf(purpose, instant, clock.instant())).build();
       SnapshotResult result;
       String undelivered = null;
       Path lineageFile = lineageUrl != null ? null : lineage != null ? Path.of(lineage) : outDir.resolve("openlineage.jsonl");
@@ -263,6 +273,9 @@ final class BuildCommand implements Callable<Integer> {
     } catch (SnapshotRetiredException e) {
       err.println("lethe: " + e.getMessage());
       return RETIRED_BY_FORGETTING;
+    } catch (ForeignSnapshotsException e) {
+      err.println("lethe: --out " + e.getMessage() + "; nothing was built");
+      return Lethe.BAD_INPUT;
     } catch (SnapshotConflictException e) {
       err.println("lethe: " + e.getMessage());
       return CommandLine.ExitCode.SOFTWARE;

@@ -67,6 +67,8 @@ final class SnapshotDirs {
   static void reportGaps(SnapshotRoots.Coverage coverage, PrintWriter err, String tail) {
     coverage.unreachable().forEach(root -> err.println("lethe: snapshot root " + root + " is missing or unreadable; " + tail));
     coverage.missing().forEach(m -> err.println("lethe: " + m.describe() + "; " + tail));
+    // Not a gap (exit 0): another deployment's snapshot is not ours to list, but never silently.
+    coverage.foreign().forEach(f -> err.println("lethe: " + f.describe() + ", not this one: skipped"));
     err.flush();
   }
 

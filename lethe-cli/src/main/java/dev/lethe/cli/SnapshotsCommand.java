@@ -132,8 +132,12 @@ final class SnapshotsCommand implements Callable<Integer> {
     PrintWriter w = spec.commandLine().getOut();
     Retirements retirements = Retired.read(coverage.reachable(), ModelRegistry.open(ModelDirs.defaultDir(store)), store, manifests);
     for (Path root : coverage.reachable()) {
+      Set<String> foreign = coverage.foreignIn(root); // another deployment's: named on stderr below
       try (LineageIndex index = SnapshotDirs.lineage(root, coverage)) {
         for (LineageIndex.Snapshot e : index.snapshots()) {
+          if (foreign.contains(e.snapshot())) {
+            continue;
+          }
           ObjectNode o = JsonNodeFactory.instance.objectNode();
           o.put("snapshot", e.snapshot());
           o.put("purpose", e.purpose());

@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -93,8 +94,13 @@ final class WhereCommand implements Callable<Integer> {
       }
       // The root's lineage index answers without reading every bitmap, and only while every
       // file it was built from is unchanged (see LineageIndex).
+      // Another deployment's bitmaps number other members: its "hits" are not this member.
+      Set<String> foreign = coverage.foreignIn(root);
       try (LineageIndex index = SnapshotDirs.lineage(root, coverage)) {
         for (LineageIndex.Hit hit : index.where(number.getAsInt())) {
+          if (foreign.contains(hit.snapshot().snapshot())) {
+            continue;
+          }
           ObjectNode s = snapshots.addObject();
           s.put("snapshot", hit.snapshot().snapshot());
           s.put("purpose", hit.snapshot().purpose());
@@ -125,6 +131,11 @@ final class WhereCommand implements Callable<Integer> {
       ArrayNode gaps = o.putArray("missing_snapshots");
       coverage.missing().forEach(m -> gaps.addObject().put("snapshot", m.snapshot()).put("root", m.root().toString())
           .put("problem", m.problem()));
+    }
+    if (!coverage.foreign().isEmpty()) {
+      ArrayNode skipped = o.putArray("other_deployment_snapshots");
+      coverage.foreign().forEach(f -> skipped.addObject().put("snapshot", f.snapshot()).put("root", f.root().toString())
+          .put("deployment", f.deployment()));
     }
     PrintWriter w = spec.commandLine().getOut();
     w.println(o);

@@ -68,7 +68,7 @@ final class EmbeddedEngine implements SnapshotEngine {
   @Override
   public SnapshotResult build(ConsentLedger ledger, SnapshotRequest request, ProgressListener progress)
       throws IOException {
-    return SnapshotBuilds.underLock(request.outDir(), building -> {
+    return SnapshotBuilds.underLock(request, building -> {
       try {
         return buildInto(building, ledger, request, progress);
       } finally {
@@ -88,7 +88,8 @@ final class EmbeddedEngine implements SnapshotEngine {
     byte[] secret = SnapshotBuilds.pseudonymKey(request, inputs);
     Redactor redactor = Redactor.create(detector, request.redaction(), secret);
     RecordProcessor processor = new RecordProcessor(
-        view, redactor, directory(ledger, request.deploymentKey()), SnapshotBuilds.forgotten(request), new HashSet<>(ledger.contentIds()));
+        view, redactor, directory(ledger, request.deploymentKey()), SnapshotBuilds.forgotten(request),
+        SnapshotBuilds.forgottenSinceAsOf(request), new HashSet<>(ledger.contentIds()));
 
     BuildCounts tally = new BuildCounts();
     progress.started(totalBytes);

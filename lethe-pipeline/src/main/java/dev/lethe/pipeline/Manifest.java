@@ -29,6 +29,14 @@ public final class Manifest {
    * forgotten members (lineage from old to new), or is null.
    */
   public static ObjectNode toJson(SnapshotMetadata m, ShardLayout layout, String rebuildOf) {
+    return toJson(m, layout, rebuildOf, null);
+  }
+
+  /**
+   * The manifest of a snapshot built by the deployment with fingerprint {@code deployment}
+   * ({@link Deployments#fingerprint}; null to name none, as manifests before it did).
+   */
+  public static ObjectNode toJson(SnapshotMetadata m, ShardLayout layout, String rebuildOf, String deployment) {
     JsonNodeFactory f = JsonNodeFactory.instance;
     ObjectNode o = f.objectNode();
     o.put("format", FORMAT);
@@ -77,6 +85,9 @@ public final class Manifest {
     if (rebuildOf != null) {
       o.put("rebuild_of", rebuildOf);
     }
+    if (deployment != null) {
+      o.put(Deployments.MANIFEST_KEY, deployment);
+    }
     return o;
   }
 
@@ -90,7 +101,7 @@ public final class Manifest {
   }
 
   /** The snapshot id for metadata whose {@code snapshot} is still empty. */
-  static String id(SnapshotMetadata withoutId, ShardLayout layout, String rebuildOf) {
-    return Hashing.sha256Hex(CanonicalJson.bytes(toJson(withoutId, layout, rebuildOf))).substring(0, 32);
+  static String id(SnapshotMetadata withoutId, ShardLayout layout, String rebuildOf, String deployment) {
+    return Hashing.sha256Hex(CanonicalJson.bytes(toJson(withoutId, layout, rebuildOf, deployment))).substring(0, 32);
   }
 }

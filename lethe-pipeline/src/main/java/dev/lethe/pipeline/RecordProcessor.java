@@ -34,6 +34,14 @@ public final class RecordProcessor {
   public static final String FORGOTTEN = "forgotten";
 
   /**
+   * Exclusion reason for a record of a member whom forgetting obliged us to remove from snapshots
+   * after the as-of instant (an erasure, a retroactive withdrawal, a region block: see {@link
+   * ForgetObligations}). The decision at the as-of instant may allow the member, but a snapshot
+   * built now must not hold data that forgetting would at once have to remove again.
+   */
+  public static final String FORGOTTEN_SINCE_AS_OF = "forgotten-since-as-of";
+
+  /**
    * Exclusion reason for a record whose text is the {@linkplain Erasure#MARKER erasure marker}:
    * content a store purged after its member asked for erasure. Such content is never eligible
    * after the erasure; a snapshot as of an earlier instant still must not include it, and the
@@ -57,23 +65,38 @@ public final class RecordProcessor {
   private final Redactor redactor;
   private final MemberDirectory directory;
   private final Set<String> forgotten;
+  private final Set<String> forgottenSinceAsOf;
   private final Set<String> ledgerContent;
 
   public RecordProcessor(ConsentView view, Redactor redactor, MemberDirectory directory) {
-    this(view, redactor, directory, Set.of(), Set.of());
+    this(view, redactor, directory, Set.of(), Set.of(), Set.of());
+  }
+
+  /** As the six-argument constructor, leaving out no member as forgotten since the as-of instant. */
+  public RecordProcessor(
+      ConsentView view, Redactor redactor, MemberDirectory directory, Set<String> forgotten, Set<String> ledgerContent) {
+    this(view, redactor, directory, forgotten, Set.of(), ledgerContent);
   }
 
   /**
-   * A processor that also leaves out every record of the {@code forgotten} members, and every
-   * export record whose content id is in {@code ledgerContent} (the ids of the ledger's own
-   * {@code content.posted} items, which are processed as such).
+   * A processor that also leaves out every record of the {@code forgotten} members (a rebuild's,
+   * as {@link #FORGOTTEN}) and of the {@code forgottenSinceAsOf} members (as {@link
+   * #FORGOTTEN_SINCE_AS_OF}), and every export record whose content id is in {@code
+   * ledgerContent} (the ids of the ledger's own {@code content.posted} items, which are processed
+   * as such).
    */
   public RecordProcessor(
-      ConsentView view, Redactor redactor, MemberDirectory directory, Set<String> forgotten, Set<String> ledgerContent) {
+      ConsentView view,
+      Redactor redactor,
+      MemberDirectory directory,
+      Set<String> forgotten,
+      Set<String> forgottenSinceAsOf,
+      Set<String> ledgerContent) {
     this.view = view;
     this.redactor = redactor;
     this.directory = directory;
     this.forgotten = Set.copyOf(forgotten);
+    this.forgottenSinceAsOf = Set.copyOf(forgottenSinceAsOf);
     this.ledgerContent = Set.copyOf(ledgerContent);
   }
 
@@ -154,6 +177,9 @@ public final class RecordProcessor {
     }
     if (forgotten.contains(r.member())) {
       return new RecordOutcome.Excluded(FORGOTTEN);
+    }
+    if (forgottenSinceAsOf.contains(r.member())) {
+      return new RecordOutcome.Excluded(FORGOTTEN_SINCE_AS_OF);
     }
     if (gate.number() < 0) {
       // An allowed decision implies a registered member; never include a record we cannot trace.

@@ -41,12 +41,33 @@ public final class SnapshotBuilds {
    * @throws SnapshotConflictException if another build holds the lock
    */
   public static SnapshotResult underLock(Path outDir, Body body) throws IOException {
+    return underLock(outDir, null, body);
+  }
+
+  /**
+   * As {@link #underLock(Path, Body)} for a build of the deployment with fingerprint {@code
+   * deployment}: once the lock is held, an output directory holding another deployment's
+   * snapshots is refused ({@link Deployments#outDirProblem}) before anything is written.
+   *
+   * @throws ForeignSnapshotsException if {@code outDir} holds another deployment's snapshots
+   */
+  public static SnapshotResult underLock(SnapshotRequest request, Body body) throws IOException {
+    return underLock(request.outDir(), Deployments.fingerprint(request.deploymentKey()), body);
+  }
+
+  private static SnapshotResult underLock(Path outDir, String deployment, Body body) throws IOException {
     Files.createDirectories(outDir);
     try (FileChannel lockChannel =
             FileChannel.open(outDir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = lockChannel.tryLock()) {
       if (lock == null) {
         throw new SnapshotConflictException("another build is writing to " + outDir);
+      }
+      if (deployment != null) {
+        String problem = Deployments.outDirProblem(outDir, deployment);
+        if (problem != null) {
+          throw new ForeignSnapshotsException(problem);
+        }
       }
       Publisher.removeAbandoned(outDir);
       Path building = outDir.resolve(Publisher.BUILDING_PREFIX + UUID.randomUUID());
@@ -130,6 +151,21 @@ public final class SnapshotBuilds {
   }
 
   /**
+   * The members a request leaves out as forgotten since its as-of instant: those it names, and
+   * for a rebuild also those its parent left out so (recorded beside the parent, {@link
+   * SnapshotSources}), so that forgetting, which rebuilds a snapshot from the same inputs, never
+   * brings back a member the original build left out.
+   */
+  public static Set<String> forgottenSinceAsOf(SnapshotRequest request) throws IOException {
+    if (request.rebuild() == null) {
+      return request.forgottenSinceAsOf();
+    }
+    java.util.TreeSet<String> members = new java.util.TreeSet<>(request.forgottenSinceAsOf());
+    members.addAll(SnapshotSources.forgottenSinceAsOf(request.outDir(), request.rebuild().parentSnapshot()));
+    return members;
+  }
+
+  /**
    * Writes {@code manifest.json} and {@code croissant.json} into {@code building} (whose shard
    * and bitmap files are complete) and publishes it atomically as {@code outDir/<snapshot id>}.
    *
@@ -146,9 +182,10 @@ public final class SnapshotBuilds {
       throws IOException {
     SnapshotMetadata withoutId = metadata("", request, view, inputs, shards, counts);
     String parent = request.rebuild() == null ? null : request.rebuild().parentSnapshot();
-    String id = Manifest.id(withoutId, view.layout(), parent);
+    String deployment = Deployments.fingerprint(request.deploymentKey());
+    String id = Manifest.id(withoutId, view.layout(), parent, deployment);
     SnapshotMetadata metadata = metadata(id, request, view, inputs, shards, counts);
-    byte[] manifest = CanonicalJson.bytes(Manifest.toJson(metadata, view.layout(), parent));
+    byte[] manifest = CanonicalJson.bytes(Manifest.toJson(metadata, view.layout(), parent, deployment));
     SnapshotFiles.writeMetadata(building, metadata, manifest, request.license());
     boolean existed = Publisher.publish(building, request.outDir(), id);
     return new SnapshotResult(request.outDir().resolve(id), metadata, Hashing.sha256Hex(manifest), existed);
@@ -159,7 +196,8 @@ public final class SnapshotBuilds {
    * later forget rebuild reads the same inputs (see {@link SnapshotSources}).
    */
   public static void recordSources(SnapshotRequest request, String snapshot) throws IOException {
-    SnapshotSources.record(request.outDir(), snapshot, request.contentFiles(), forgotten(request));
+    SnapshotSources.record(
+        request.outDir(), snapshot, request.contentFiles(), forgotten(request), forgottenSinceAsOf(request));
   }
 
   private static SnapshotMetadata metadata(

@@ -21,9 +21,11 @@ public final class SnapshotCatalog {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<Entry> entries;
+  private final List<Deployments.Foreign> foreign;
 
-  private SnapshotCatalog(List<Entry> entries) {
+  private SnapshotCatalog(List<Entry> entries, List<Deployments.Foreign> foreign) {
     this.entries = List.copyOf(entries);
+    this.foreign = List.copyOf(foreign);
   }
 
   /**
@@ -32,17 +34,41 @@ public final class SnapshotCatalog {
    * @throws IOException if a manifest or bitmap cannot be read
    */
   public static SnapshotCatalog open(Path outDir) throws IOException {
+    return open(outDir, null);
+  }
+
+  /**
+   * Reads every published snapshot under {@code outDir} that the deployment with fingerprint
+   * {@code deployment} built ({@link Deployments#ours}: older snapshots, which name no deployment,
+   * count as its own); the others are not read but listed in {@link #foreign()}, since their
+   * member bitmaps number another deployment's members. A null {@code deployment} reads every
+   * snapshot, as {@link #open(Path)} does.
+   *
+   * @throws IOException if a manifest or bitmap cannot be read
+   */
+  public static SnapshotCatalog open(Path outDir, String deployment) throws IOException {
     List<Entry> entries = new ArrayList<>();
+    List<Deployments.Foreign> foreign = new ArrayList<>();
     if (Files.isDirectory(outDir)) {
       for (Path dir : SnapshotFiles.snapshotDirectories(outDir)) {
         Path manifest = dir.resolve(SnapshotFiles.MANIFEST);
         if (Files.isRegularFile(manifest)) {
-          entries.add(load(dir, JSON.readTree(manifest.toFile())));
+          JsonNode parsed = JSON.readTree(manifest.toFile());
+          if (deployment != null && !Deployments.ours(parsed, deployment)) {
+            foreign.add(new Deployments.Foreign(outDir, dir.getFileName().toString(), Deployments.ofManifest(parsed)));
+            continue;
+          }
+          entries.add(load(dir, parsed));
         }
       }
     }
     entries.sort((a, b) -> a.asOf.equals(b.asOf) ? a.snapshot.compareTo(b.snapshot) : a.asOf.compareTo(b.asOf));
-    return new SnapshotCatalog(entries);
+    return new SnapshotCatalog(entries, foreign);
+  }
+
+  /** The snapshots {@link #open(Path, String)} left out as another deployment's, by id. */
+  public List<Deployments.Foreign> foreign() {
+    return foreign;
   }
 
   private static Entry load(Path dir, JsonNode manifest) throws IOException {

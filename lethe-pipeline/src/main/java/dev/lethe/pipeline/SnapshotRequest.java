@@ -27,6 +27,12 @@ import java.util.Set;
  * @param rebuild set when this build re-creates an earlier snapshot without some members (to
  *     forget them), else null
  * @param format how shard files store their records ({@link ShardFormat#jsonl()} unless asked)
+ * @param forgottenSinceAsOf members whom forgetting obliged us, after {@code asOf} and by the
+ *     time of the build, to remove from snapshots of {@code purpose} ({@link
+ *     ForgetObligations#membersForgottenSince}): their records are left out as {@link
+ *     RecordProcessor#FORGOTTEN_SINCE_AS_OF} although the decision at {@code asOf} may allow them.
+ *     A rebuild also leaves out those its parent left out for this reason (see {@link
+ *     SnapshotBuilds#forgottenSinceAsOf}).
  */
 public record SnapshotRequest(
     String purpose,
@@ -41,10 +47,12 @@ public record SnapshotRequest(
     String ledgerSha256,
     String license,
     Rebuild rebuild,
-    ShardFormat format) {
+    ShardFormat format,
+    Set<String> forgottenSinceAsOf) {
 
   public SnapshotRequest {
     Objects.requireNonNull(format, "format");
+    forgottenSinceAsOf = Set.copyOf(Objects.requireNonNull(forgottenSinceAsOf, "forgottenSinceAsOf"));
     Objects.requireNonNull(purpose, "purpose");
     Objects.requireNonNull(asOf, "asOf");
     contentFiles = List.copyOf(contentFiles);
@@ -89,6 +97,7 @@ public record SnapshotRequest(
     b.license = license;
     b.rebuild = rebuild;
     b.format = format;
+    b.forgottenSinceAsOf = forgottenSinceAsOf;
     return b;
   }
 
@@ -110,6 +119,7 @@ public record SnapshotRequest(
     private String license;
     private Rebuild rebuild;
     private ShardFormat format = ShardFormat.jsonl();
+    private Set<String> forgottenSinceAsOf = Set.of();
 
     private Builder(String purpose, Instant asOf) {
       this.purpose = purpose;
@@ -174,6 +184,16 @@ public record SnapshotRequest(
     }
 
     /**
+     * The members to leave out because forgetting obliged us to remove them after the as-of
+     * instant (see {@link ForgetObligations#membersForgottenSince}); none unless set. Every build
+     * of a stored ledger sets it ({@link StoreSnapshots.StoredLedger#forgottenSinceAsOf}).
+     */
+    public Builder forgottenSinceAsOf(Set<String> members) {
+      this.forgottenSinceAsOf = members;
+      return this;
+    }
+
+    /**
      * The request.
      *
      * @throws NullPointerException naming the first required component that is missing
@@ -182,7 +202,8 @@ public record SnapshotRequest(
      */
     public SnapshotRequest build() {
       return new SnapshotRequest(purpose, asOf, Objects.requireNonNull(contentFiles, "contentFiles"), outDir,
-          shardsPerGroup, redaction, deploymentKey, threads, ledgerName, ledgerSha256, license, rebuild, format);
+          shardsPerGroup, redaction, deploymentKey, threads, ledgerName, ledgerSha256, license, rebuild, format,
+          forgottenSinceAsOf);
     }
   }
 

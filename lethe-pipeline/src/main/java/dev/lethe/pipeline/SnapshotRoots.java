@@ -170,12 +170,29 @@ public final class SnapshotRoots {
    * @param roots every root checked, sorted
    * @param unreachable the roots that are missing or cannot be listed
    * @param missing the recorded snapshots not found (whole) under a readable root, by root then id
+   * @param foreign the snapshots under a readable root that another deployment built ({@link
+   *     Deployments}), by root then id: not this deployment's, so never listed, answered from or
+   *     forgotten in as if they were
    */
-  public record Coverage(List<Path> roots, List<Path> unreachable, List<MissingSnapshot> missing) {
+  public record Coverage(
+      List<Path> roots, List<Path> unreachable, List<MissingSnapshot> missing, List<Deployments.Foreign> foreign) {
     public Coverage {
       roots = List.copyOf(roots);
       unreachable = List.copyOf(unreachable);
       missing = List.copyOf(missing);
+      foreign = List.copyOf(foreign);
+    }
+
+    /** Coverage with no snapshot of another deployment. */
+    public Coverage(List<Path> roots, List<Path> unreachable, List<MissingSnapshot> missing) {
+      this(roots, unreachable, missing, List.of());
+    }
+
+    /** The ids of the snapshots in {@code root} another deployment built. */
+    public Set<String> foreignIn(Path root) {
+      Set<String> ids = new TreeSet<>();
+      foreign.stream().filter(f -> f.root().equals(root)).forEach(f -> ids.add(f.snapshot()));
+      return ids;
     }
 
     /** Whether every root can be read and holds every snapshot recorded in it. */
@@ -198,6 +215,11 @@ public final class SnapshotRoots {
           + " it holds none of the members' records; restore it, or unregister it if it was deleted on purpose"));
       missing.forEach(m -> out.add(m.describe() + ": forgetting cannot show that it holds none of the members' records;"
           + " restore it, or retire it if it was deleted on purpose ('lethe snapshots --retire " + m.snapshot() + "')"));
+      // Its member bitmaps count another deployment's members: forgetting here could only delete
+      // the wrong members' data or another deployment's snapshot, so it does nothing until the
+      // snapshot is moved where it belongs.
+      foreign.forEach(f -> out.add(f.describe() + ", not this one: forgetting never reads or replaces another"
+          + " deployment's snapshots; move it out of " + f.root() + " into a directory of its own deployment"));
       return out;
     }
   }
@@ -211,7 +233,8 @@ public final class SnapshotRoots {
    * Checks roots (in {@linkplain #canonical canonical} form) against the store's records: a root
    * that cannot be listed is unreachable; under a readable root, a recorded snapshot is missing
    * unless its directory holds a readable manifest naming it and, unless forgetting retired it
-   * (its {@code FORGOTTEN.json}), every shard and member file its manifest lists.
+   * (its {@code FORGOTTEN.json}), every shard and member file its manifest lists. Snapshots that
+   * another deployment built are listed as {@linkplain Coverage#foreign foreign}.
    */
   public static Coverage check(LedgerStore ledger, Collection<Path> roots) {
     return check(ledger, roots, new ManifestReads());
@@ -226,14 +249,21 @@ public final class SnapshotRoots {
     List<Path> sorted = List.copyOf(new TreeSet<>(roots));
     List<Path> unreachable = new ArrayList<>();
     List<MissingSnapshot> missing = new ArrayList<>();
+    List<Deployments.Foreign> foreign = new ArrayList<>();
+    String ours = Deployments.of(ledger);
     for (Path root : sorted) {
       if (!reachable(root)) {
         unreachable.add(root);
         continue;
       }
       missing.addAll(missing(root, recorded.getOrDefault(root, List.of()), manifests));
+      try {
+        foreign.addAll(Deployments.foreign(root, ours, manifests));
+      } catch (IOException e) {
+        unreachable.add(root); // listed above, so it went away meanwhile: a gap, never "holds nothing"
+      }
     }
-    return new Coverage(sorted, unreachable, missing);
+    return new Coverage(sorted, unreachable, missing, foreign);
   }
 
   /**

@@ -26,7 +26,12 @@ public final class SnapshotSources {
 
   private SnapshotSources() {}
 
-  static void record(Path outDir, String snapshot, List<Path> contentFiles, java.util.Set<String> forgotten)
+  static void record(
+      Path outDir,
+      String snapshot,
+      List<Path> contentFiles,
+      java.util.Set<String> forgotten,
+      java.util.Set<String> forgottenSinceAsOf)
       throws IOException {
     Path dir = outDir.resolve(".sources");
     Files.createDirectories(dir);
@@ -35,6 +40,8 @@ public final class SnapshotSources {
     contentFiles.forEach(p -> content.add(p.toAbsolutePath().normalize().toString()));
     ArrayNode members = o.putArray("forgotten");
     new java.util.TreeSet<>(forgotten).forEach(members::add);
+    ArrayNode since = o.putArray("forgotten_since_as_of");
+    new java.util.TreeSet<>(forgottenSinceAsOf).forEach(since::add);
     Path tmp = dir.resolve(snapshot + ".json.tmp");
     Files.write(tmp, CanonicalJson.bytes(o));
     Files.move(tmp, dir.resolve(snapshot + ".json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -46,6 +53,19 @@ public final class SnapshotSources {
     java.util.Set<String> members = new java.util.TreeSet<>();
     if (Files.isRegularFile(file)) {
       JSON.readTree(file.toFile()).path("forgotten").forEach(m -> members.add(m.asText()));
+    }
+    return members;
+  }
+
+  /**
+   * The members a snapshot's build left out as forgotten since its as-of instant (empty if none,
+   * or recorded by an older lethe, whose builds left out no one so).
+   */
+  public static java.util.Set<String> forgottenSinceAsOf(Path outDir, String snapshot) throws IOException {
+    Path file = outDir.resolve(".sources").resolve(snapshot + ".json");
+    java.util.Set<String> members = new java.util.TreeSet<>();
+    if (Files.isRegularFile(file)) {
+      JSON.readTree(file.toFile()).path("forgotten_since_as_of").forEach(m -> members.add(m.asText()));
     }
     return members;
   }

@@ -37,7 +37,17 @@ public final class StoreSnapshots {
    * The consent ledger as stored, with its events (in append order) and the SHA-256 of its
    * export.
    */
-  public record StoredLedger(ConsentLedger ledger, List<LedgerEvent> events, String sha256) {}
+  public record StoredLedger(ConsentLedger ledger, List<LedgerEvent> events, String sha256) {
+
+    /**
+     * The members a snapshot of {@code purpose} as of {@code asOf} built at {@code now} must leave
+     * out because forgetting obliges us, since {@code asOf}, to remove them (see {@link
+     * ForgetObligations}); what {@link SnapshotRequest.Builder#forgottenSinceAsOf} takes.
+     */
+    public java.util.SortedSet<String> forgottenSinceAsOf(String purpose, java.time.Instant asOf, java.time.Instant now) {
+      return ForgetObligations.membersForgottenSince(events, ledger, now, purpose, asOf);
+    }
+  }
 
   /**
    * Loads the store's ledger into memory for a build.

@@ -46,12 +46,15 @@ final class BuildSpec implements Serializable {
   final String redaction;
   final String detector;
   final String[] forgotten;
+  /** Members forgetting obliged us to remove after the as-of instant (see {@code RecordProcessor}). */
+  final String[] forgottenSinceAsOf;
   /** The ids of the ledger's own content, whose copies in exports are left out as duplicates. */
   final String[] ledgerContent;
 
   BuildSpec(
       String buildId, ConsentGates gates, String[] memberNames, String[] erasedNames, byte[] deploymentKey,
-      byte[] pseudonymKey, String redaction, String detector, String[] forgotten, String[] ledgerContent) {
+      byte[] pseudonymKey, String redaction, String detector, String[] forgotten,
+      String[] forgottenSinceAsOf, String[] ledgerContent) {
     this.buildId = buildId;
     this.gates = gates;
     this.memberNames = memberNames.clone();
@@ -62,6 +65,7 @@ final class BuildSpec implements Serializable {
     this.redaction = redaction;
     this.detector = detector;
     this.forgotten = forgotten.clone();
+    this.forgottenSinceAsOf = forgottenSinceAsOf.clone();
     this.ledgerContent = ledgerContent.clone();
   }
 
@@ -76,6 +80,7 @@ final class BuildSpec implements Serializable {
             SnapshotBuilds.directory(Arrays.asList(memberNames),
                 Arrays.stream(erasedNames).map(NameDigest::parse).toList(), deploymentKey),
             Set.of(forgotten),
+            Set.of(forgottenSinceAsOf),
             Set.of(ledgerContent));
         PROCESSORS.put(buildId, p);
       }

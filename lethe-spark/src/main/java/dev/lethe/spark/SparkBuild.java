@@ -239,7 +239,8 @@ public final class SparkBuild implements Callable<Integer> {
             err.println("--purpose: " + purposeProblem);
             return BAD_INPUT;
           }
-          SnapshotRequest request = request(instant, policy, StoreSnapshots.deploymentKey(store), stored.sha256());
+          SnapshotRequest request = request(instant, policy, StoreSnapshots.deploymentKey(store), stored.sha256(),
+              stored.forgottenSinceAsOf(purpose, instant, clock.instant()));
           SnapshotResult result = build(session, stored.ledger(), request);
           SnapshotRoots.record(store, out, result); // so `lethe where` and forgetting find it, and notice if it goes missing
           long leaf = StoreSnapshots.audit(store, result);
@@ -250,6 +251,9 @@ public final class SparkBuild implements Callable<Integer> {
         // As 'lethe build': forgetting replaced this snapshot, which is neither damage nor bad input.
         err.println("lethe-spark: " + e.getMessage());
         return RETIRED_BY_FORGETTING;
+      } catch (dev.lethe.pipeline.ForeignSnapshotsException e) {
+        err.println("lethe-spark: --out " + e.getMessage());
+        return BAD_INPUT;
       } catch (SnapshotConflictException e) {
         err.println("lethe-spark: " + e.getMessage());
         return CommandLine.ExitCode.SOFTWARE;
@@ -265,12 +269,17 @@ public final class SparkBuild implements Callable<Integer> {
         throws IOException {
       Configuration hadoop = session.sparkContext().hadoopConfiguration();
       ConsentLedger consent;
+      java.util.Set<String> forgottenSinceAsOf;
       String ledgerSha;
       try {
         org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(ledger);
         MessageDigest digest = Hashing.sha256();
         try (InputStream in = new DigestInputStream(path.getFileSystem(hadoop).open(path), digest)) {
-          consent = LedgerReader.load(in).ledger();
+          LedgerReader.LoadedLedger loaded = LedgerReader.load(in);
+          consent = loaded.ledger();
+          forgottenSinceAsOf = dev.lethe.pipeline.ForgetObligations.membersForgottenSince(
+              loaded.lines().stream().map(dev.lethe.core.ledger.LedgerLine::event).toList(), consent, clock.instant(),
+              purpose, instant);
           // Hash to the end even if the reader stopped early, so the digest names the whole file.
           in.transferTo(java.io.OutputStream.nullOutputStream());
         }
@@ -287,14 +296,19 @@ public final class SparkBuild implements Callable<Integer> {
         err.println("--purpose: " + purposeProblem);
         return BAD_INPUT;
       }
-      print(summary(build(session, consent, request(instant, policy, key, ledgerSha))));
+      print(summary(build(session, consent, request(instant, policy, key, ledgerSha, forgottenSinceAsOf))));
       return CommandLine.ExitCode.OK;
     }
 
-    private SnapshotRequest request(Instant instant, RedactionPolicy policy, byte[] key, String ledgerSha) {
+    /**
+     * @param forgottenSinceAsOf the members forgetting obliges us to leave out although the decision
+     *     at the as-of instant may allow them ({@link dev.lethe.pipeline.ForgetObligations})
+     */
+    private SnapshotRequest request(
+        Instant instant, RedactionPolicy policy, byte[] key, String ledgerSha, java.util.Set<String> forgottenSinceAsOf) {
       return SnapshotRequest.builder(purpose, instant).outDir(out.toAbsolutePath()).shardsPerGroup(shards)
           .redaction(policy).deploymentKey(key).ledger("ledger", ledgerSha).license(license).format(shardFormat)
-          .build();
+          .forgottenSinceAsOf(forgottenSinceAsOf).build();
     }
 
     /** Runs the build on Spark between OpenLineage START and COMPLETE (or FAIL) events. */

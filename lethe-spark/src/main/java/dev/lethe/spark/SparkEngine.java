@@ -186,7 +186,7 @@ public final class SparkEngine implements SnapshotEngine {
     SnapshotRequest recorded = localFiles(request, files);
     List<String> reported = names;
     return SnapshotBuilds.underLock(
-        request.outDir(), building -> run(building, ledger, recorded, files, inputs, hadoop, reported, unreadable));
+        request, building -> run(building, ledger, recorded, files, inputs, hadoop, reported, unreadable));
   }
 
   private SnapshotResult run(
@@ -209,6 +209,7 @@ public final class SparkEngine implements SnapshotEngine {
         RedactionPolicies.describe(request.redaction()),
         detector,
         SnapshotBuilds.forgotten(request).toArray(String[]::new),
+        SnapshotBuilds.forgottenSinceAsOf(request).toArray(String[]::new),
         ledger.contentIds().toArray(String[]::new));
     Broadcast<BuildSpec> shipped = spark.broadcast(spec);
     try {

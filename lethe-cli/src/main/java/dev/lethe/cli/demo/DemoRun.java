@@ -121,7 +121,8 @@ public final class DemoRun {
           step(day(stage) + ": building the " + PURPOSE + " snapshot as of this day");
           SnapshotRequest request = SnapshotRequest.builder(PURPOSE, stage).content(List.of(platform.content()))
               .outDir(data.resolve("snapshots")).shardsPerGroup(16).redaction(RedactionPolicy.pseudonymousPeople())
-              .deploymentKey(key).threads(threads).ledger("ledger", stored.sha256()).build();
+              .deploymentKey(key).threads(threads).ledger("ledger", stored.sha256())
+              .forgottenSinceAsOf(stored.forgottenSinceAsOf(PURPOSE, stage, clock.instant())).build();
           SnapshotResult snapshot = engine.build(stored.ledger(), request, ProgressListener.NONE);
           StoreSnapshots.audit(store, snapshot);
           done(String.format("snapshot %s: %,d records included, %,d excluded %s", snapshot.metadata().snapshot(),
