@@ -33,10 +33,16 @@ class SnapshotRootsTest {
       CrashTest.writeInputs(ledgerFile, content, 30, 2);
     }
     ConsentLedger ledger = PipelineFixtures.load(ledgerFile).ledger();
+    // Built by the store's own deployment, as `lethe build` does: another key's would be foreign.
+    byte[] key;
+    try (LedgerStore store = store()) {
+      key = StoreSnapshots.deploymentKey(store);
+    }
     List<SnapshotResult> results = new ArrayList<>();
     for (Instant asOf : List.of(Instant.parse("2024-12-01T00:00:00Z"), Instant.parse("2024-12-02T00:00:00Z"))) {
       results.add(SnapshotEngine.embedded(PipelineFixtures.DETECTOR)
-          .build(ledger, PipelineFixtures.request("genai-training", asOf, List.of(content), root, 2), ProgressListener.NONE));
+          .build(ledger, PipelineFixtures.request("genai-training", asOf, List.of(content), root, 2).toBuilder()
+              .deploymentKey(key).build(), ProgressListener.NONE));
     }
     return results;
   }
