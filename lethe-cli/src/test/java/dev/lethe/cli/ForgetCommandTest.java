@@ -74,6 +74,14 @@ class ForgetCommandTest {
         "--threads", "2");
   }
 
+  /** The February build as it ran in February, before u2's GPC signal was received. */
+  private CliRun buildInFebruary(String data) {
+    return CliRun.runAt(java.time.Clock.fixed(java.time.Instant.parse("2024-02-15T00:00:00Z"), java.time.ZoneOffset.UTC),
+        "build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-02-01T00:00:00Z",
+        "--content", dir.resolve("c.jsonl").toString(), "--out", dir.resolve("out").toString(), "--shards", "2", "--quiet",
+        "--threads", "2");
+  }
+
   private List<String> snapshotsHolding(String data, String member) throws Exception {
     List<String> out = new ArrayList<>();
     JSON.readTree(CliRun.run("where", "--data", data, "--member", member).out()).get("snapshots")
@@ -104,7 +112,9 @@ class ForgetCommandTest {
     String data = dir.resolve("data").toString();
     assertThat(CliRun.run("import", "--data", data, dir.resolve("ledger.jsonl").toString()).status()).isZero();
 
-    CliRun february = build(data, "2024-02-01T00:00:00Z");
+    // Built in February, before the GPC signal: a snapshot as of February built after it would
+    // leave u2 out already ("forgotten-since-as-of"), leaving forgetting nothing to replace.
+    CliRun february = buildInFebruary(data);
     assertThat(february.status()).as(february.err()).isZero();
     CliRun may = build(data, "2024-05-01T00:00:00Z");
     assertThat(may.status()).as(may.err()).isZero();
@@ -127,7 +137,7 @@ class ForgetCommandTest {
     assertThat(recheck.status()).as(recheck.out() + recheck.err()).isZero();
 
     // The February build again: its snapshot was retired and replaced, which is not damage.
-    CliRun again = build(data, "2024-02-01T00:00:00Z");
+    CliRun again = buildInFebruary(data);
     assertThat(again.status()).as(again.err()).isEqualTo(BuildCommand.RETIRED_BY_FORGETTING);
     assertThat(again.err()).contains("snapshot " + feb, "retired by forgetting", "snapshot " + replacement + " replaces it")
         .doesNotContain("damaged");
