@@ -18,7 +18,10 @@ public final class BundleVerifier {
 
   private static final String KEY_HISTORY = "key-history";
 
-  /** Check names in the order they run and are reported. */
+  /**
+   * Check names in the order they run and are reported; {@value SinceCheck#CHECK} follows them when
+   * a kept checkpoint is given.
+   */
   public static final List<String> CHECKS = List.of("bundle", "key", KEY_HISTORY,
       CheckpointLoader.CHECK, "tree-sizes", LeafChecks.RECORDED_ROOTS, LeafChecks.LEAF_HASHES,
       ConsistencyCheck.CHECK, LeafChecks.LEAF_ROOTS, KeyRotationCheck.CHECK);
@@ -35,6 +38,17 @@ public final class BundleVerifier {
    *     signed by both the retiring and the new key)
    */
   public static VerificationReport verify(Path dir, Path pinnedKey) {
+    return verify(dir, pinnedKey, null);
+  }
+
+  /**
+   * Verifies the bundle in {@code dir} and, when {@code since} is given, that it extends that
+   * checkpoint kept from an earlier bundle ({@link SinceCheck}).
+   *
+   * @param since a signed checkpoint note kept earlier (an earlier bundle's latest
+   *     checkpoints/NNNNNN.note), or null
+   */
+  public static VerificationReport verify(Path dir, Path pinnedKey, Path since) {
     long start = System.nanoTime();
     BundleFiles files = new BundleFiles(dir);
     String keySource = pinnedKey == null ? "bundle " + BundleFiles.KEY : "pinned " + pinnedKey;
@@ -63,8 +77,13 @@ public final class BundleVerifier {
     List<LoadedCheckpoint> checkpoints = loaded.checkpoints();
     checks.add(treeSizes(checkpoints, manifest));
 
-    LeafAuditResult audit = LeafAudit.run(files,
-        checkpoints.stream().mapToLong(LoadedCheckpoint::size).toArray());
+    SinceCheck.Kept kept = since == null ? null : SinceCheck.read(since, manifest, history);
+    long[] sizes = checkpoints.stream().mapToLong(LoadedCheckpoint::size).toArray();
+    if (kept != null && kept.checkpoint() != null) {
+      sizes = java.util.stream.LongStream.concat(java.util.Arrays.stream(sizes),
+          java.util.stream.LongStream.of(kept.checkpoint().size())).toArray();
+    }
+    LeafAuditResult audit = LeafAudit.run(files, sizes);
     LeafChecks leafChecks = new LeafChecks(manifest, checkpoints, audit);
     checks.add(leafChecks.recordedRoots());
     checks.add(leafChecks.leafHashes());
@@ -73,6 +92,9 @@ public final class BundleVerifier {
             "needs every checkpoint file, see the checkpoints check"));
     checks.add(leafChecks.leafRoots());
     checks.add(KeyRotationCheck.run(history, manifest, audit));
+    if (since != null) {
+      checks.add(SinceCheck.run(since, kept, audit));
+    }
 
     Checkpoint latest = checkpoints.isEmpty() ? null
         : checkpoints.get(checkpoints.size() - 1).checkpoint();

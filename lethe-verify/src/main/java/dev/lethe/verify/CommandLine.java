@@ -7,13 +7,14 @@ import java.nio.file.Path;
  *
  * @param bundle the bundle directory, or null when only help was asked for
  * @param pinnedKey the verifier key file given with --key, or null
+ * @param since the checkpoint note given with --since, or null
  * @param json whether to print the JSON report
  * @param help whether --help was given
  */
-record CommandLine(Path bundle, Path pinnedKey, boolean json, boolean help) {
+record CommandLine(Path bundle, Path pinnedKey, Path since, boolean json, boolean help) {
 
   static final String USAGE = """
-      Usage: java -jar lethe-verify.jar BUNDLE_DIR [--key FILE] [--json]
+      Usage: java -jar lethe-verify.jar BUNDLE_DIR [--key FILE] [--since NOTE] [--json]
 
       Verifies a Lethe audit bundle (lethe audit export --out BUNDLE_DIR) on its own:
       checkpoint signatures, consistency between successive checkpoints, every root
@@ -24,6 +25,11 @@ record CommandLine(Path bundle, Path pinnedKey, boolean json, boolean help) {
                      bundle's key.vkey; use a key obtained independently of the bundle.
                      After key rotations it may be any key of the log's history; the
                      others are accepted only through the rotation chain
+        --since NOTE a checkpoint kept from an earlier bundle (its latest
+                     checkpoints/NNNNNN.note): its signature is checked with the key
+                     above, and this bundle must hold at least its tree size of
+                     leaves whose first that-many give its root; otherwise the log
+                     was rolled back or rewritten since (FAIL names both sizes)
         --json       print the report as JSON
         --help       print this help
 
@@ -42,6 +48,7 @@ record CommandLine(Path bundle, Path pinnedKey, boolean json, boolean help) {
   static CommandLine parse(String[] args) throws UsageException {
     Path bundle = null;
     Path key = null;
+    Path since = null;
     boolean json = false;
     boolean optionsEnded = false;
     for (int i = 0; i < args.length; i++) {
@@ -49,19 +56,27 @@ record CommandLine(Path bundle, Path pinnedKey, boolean json, boolean help) {
       if (!optionsEnded && arg.startsWith("-")) {
         switch (arg) {
           case "--help", "-h" -> {
-            return new CommandLine(null, null, false, true);
+            return new CommandLine(null, null, null, false, true);
           }
           case "--json" -> json = true;
           case "--key" -> {
             if (i + 1 >= args.length) {
               throw new UsageException("--key needs a FILE");
             }
-            key = setOnce(key, args[++i]);
+            key = setOnce("--key", key, args[++i]);
+          }
+          case "--since" -> {
+            if (i + 1 >= args.length) {
+              throw new UsageException("--since needs a NOTE file");
+            }
+            since = setOnce("--since", since, args[++i]);
           }
           case "--" -> optionsEnded = true;
           default -> {
             if (arg.startsWith("--key=") && arg.length() > "--key=".length()) {
-              key = setOnce(key, arg.substring("--key=".length()));
+              key = setOnce("--key", key, arg.substring("--key=".length()));
+            } else if (arg.startsWith("--since=") && arg.length() > "--since=".length()) {
+              since = setOnce("--since", since, arg.substring("--since=".length()));
             } else {
               throw new UsageException("unknown option " + arg);
             }
@@ -76,12 +91,12 @@ record CommandLine(Path bundle, Path pinnedKey, boolean json, boolean help) {
     if (bundle == null) {
       throw new UsageException("BUNDLE_DIR is required");
     }
-    return new CommandLine(bundle, key, json, false);
+    return new CommandLine(bundle, key, since, json, false);
   }
 
-  private static Path setOnce(Path current, String value) throws UsageException {
+  private static Path setOnce(String option, Path current, String value) throws UsageException {
     if (current != null) {
-      throw new UsageException("--key may be given only once");
+      throw new UsageException(option + " may be given only once");
     }
     return Path.of(value);
   }

@@ -66,8 +66,8 @@ final class LeafAudit {
         ByteLineReader leaves = open(files.leaves(), false)) {
       long index = 0;
       while (true) {
-        boolean hasRecorded = hashes != null && recordedProblem == null && hashes.next();
-        boolean hasLeaf = leaves != null && leafProblem == null && leaves.next();
+        boolean hasRecorded = hashes != null && recordedProblem == null && next(hashes, true, index);
+        boolean hasLeaf = leaves != null && leafProblem == null && next(leaves, false, index);
         if (!hasRecorded && !hasLeaf) {
           break;
         }
@@ -92,18 +92,39 @@ final class LeafAudit {
             recordedWindow.clone(), seqOrder.result(), firstCarriageReturn, carriageReturns));
   }
 
-  private ByteLineReader open(Path file, boolean isHashes) throws IOException {
+  /**
+   * Opens one of the two files; a file that cannot be opened is that file's problem alone, so the
+   * checks built on the other file still name the right one.
+   */
+  private ByteLineReader open(Path file, boolean isHashes) {
     try {
       InputStream in = Files.newInputStream(file);
       return new ByteLineReader(in);
     } catch (NoSuchFileException e) {
-      String problem = file.getFileName() + ": missing";
-      if (isHashes) {
-        recordedProblem = problem;
-      } else {
-        leafProblem = problem;
-      }
+      setProblem(isHashes, file.getFileName() + ": missing");
       return null;
+    } catch (IOException e) {
+      setProblem(isHashes, file.getFileName() + ": cannot be read (" + e.getMessage() + ")");
+      return null;
+    }
+  }
+
+  /** The next line of one file; a read error (a directory, say) is that file's problem alone. */
+  private boolean next(ByteLineReader reader, boolean isHashes, long index) {
+    try {
+      return reader.next();
+    } catch (IOException e) {
+      setProblem(isHashes, (isHashes ? BundleFiles.LEAF_HASHES : BundleFiles.LEAVES)
+          + ": cannot be read after " + index + " lines (" + e.getMessage() + ")");
+      return false;
+    }
+  }
+
+  private void setProblem(boolean isHashes, String problem) {
+    if (isHashes) {
+      recordedProblem = problem;
+    } else {
+      leafProblem = problem;
     }
   }
 

@@ -4,7 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 
 /**
- * Entry point of {@code java -jar lethe-verify.jar BUNDLE_DIR [--key FILE] [--json]}.
+ * Entry point of {@code java -jar lethe-verify.jar BUNDLE_DIR [--key FILE] [--since NOTE] [--json]}.
  *
  * <p>Exit status: {@value #VERIFIED} when every check passes, {@value #FAILED} when any check fails
  * (the message names the file, leaf or checkpoint), {@value #USAGE} for usage errors.
@@ -51,7 +51,12 @@ public final class Main {
       err.println("lethe-verify: key file " + command.pinnedKey() + " does not exist");
       return USAGE;
     }
-    VerificationReport report = BundleVerifier.verify(command.bundle(), command.pinnedKey());
+    if (command.since() != null && !Files.isRegularFile(command.since())) {
+      err.println("lethe-verify: kept checkpoint " + command.since() + " is not a file");
+      return USAGE;
+    }
+    VerificationReport report = BundleVerifier.verify(command.bundle(), command.pinnedKey(),
+        command.since());
     if (command.json()) {
       ReportPrinter.printJson(report, out);
     } else {

@@ -373,6 +373,20 @@ class BundleVerifierTest {
         .contains("the bundle has no checkpoint, so nothing in it is signed");
   }
 
+  @Test
+  void aLeavesFileThatIsADirectoryIsBlamedNotTheRecordedHashes() throws Exception {
+    Path leaves = dir.resolve("leaves.jsonl");
+    Files.delete(leaves);
+    Files.createDirectory(leaves);
+    VerificationReport report = verify();
+    assertThat(report.verified()).isFalse();
+    // The recorded hashes are fine and give every signed root; only the leaves cannot be read.
+    assertThat(check(report, "recorded-roots").status()).isEqualTo(CheckResult.Status.PASS);
+    assertThat(check(report, "leaf-hashes").detail()).startsWith("leaves.jsonl: cannot be read");
+    assertThat(check(report, "leaf-roots").detail()).contains("leaves.jsonl provides only 0 leaves (leaves.jsonl: cannot be read");
+    assertThat(report.checks()).noneMatch(c -> c.status() == CheckResult.Status.FAIL && c.detail().contains("leaf-hashes.txt"));
+  }
+
   private VerificationReport verify() {
     return BundleVerifier.verify(dir, null);
   }
