@@ -202,6 +202,16 @@ final class AuditCommand implements Runnable {
 
     @Override
     int run(LedgerStore ledger, PrintWriter out) throws IOException {
+      // A bundle hands auditors the log's keys: keys this data directory's key files do not vouch
+      // for may be anyone's (someone who can write only the database can record their own and
+      // re-sign a rewritten log), and exporting them would make that log verify.
+      List<String> unanchored = ledger.auditKeyProblems();
+      if (!unanchored.isEmpty()) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("lethe: refusing to export the audit log: " + String.join("; ", unanchored));
+        err.flush();
+        return CommandLine.ExitCode.SOFTWARE;
+      }
       Path target = Files.exists(outDir) ? outDir.toRealPath() : outDir.toAbsolutePath().normalize();
       String refusal = existingProblem(target, ledger.auditKey().name());
       if (refusal != null) {
@@ -467,11 +477,13 @@ final class AuditCommand implements Runnable {
     @Override
     int run(LedgerStore ledger, PrintWriter out) {
       AuditReport report = ledger.verifyAudit();
+      PrintWriter err = spec.commandLine().getErr();
+      report.notes().forEach(n -> err.println("note: " + n));
       if (report.ok()) {
+        err.flush();
         out.println("ok: " + report.leaves() + " leaves, " + report.checkpoints() + " checkpoints");
         return CommandLine.ExitCode.OK;
       }
-      PrintWriter err = spec.commandLine().getErr();
       report.problems().forEach(err::println);
       err.flush();
       return CommandLine.ExitCode.SOFTWARE;

@@ -35,6 +35,7 @@ import dev.lethe.store.audit.Checkpoint;
 import dev.lethe.store.audit.Commitments;
 import dev.lethe.store.audit.Frontier;
 import dev.lethe.store.audit.InclusionProof;
+import dev.lethe.store.audit.KeptCheckpoint;
 import dev.lethe.store.audit.KeyRotation;
 import dev.lethe.store.audit.Merkle;
 import dev.lethe.store.audit.NoteKey;
@@ -110,6 +111,8 @@ final class JdbcLedgerStore implements LedgerStore {
   /** The log's first signing key (store_meta audit_public_key); later ones come from rotations. */
   private final NoteKey firstKey;
   private final SigningKeyFiles keyFiles;
+  /** The latest signed checkpoint kept in the data directory, out of a database-only writer's reach. */
+  private final KeptCheckpoint kept;
   /**
    * The private key last found to be the log's current key. Another process may rotate the key
    * at any time, so every signature first checks it against the current key in the database.
@@ -147,6 +150,7 @@ final class JdbcLedgerStore implements LedgerStore {
     this.origin = origin;
     this.firstKey = firstKey;
     this.keyFiles = keyFiles;
+    this.kept = new KeptCheckpoint(config.dataDir().toAbsolutePath());
   }
 
   // ---------------------------------------------------------------- opening
@@ -1834,9 +1838,11 @@ final class JdbcLedgerStore implements LedgerStore {
 
   @Override
   public SignedCheckpoint checkpoint() {
+    SignedCheckpoint signed;
     try {
-      return write(
+      signed = write(
           tx -> {
+            requireKeptPrefix(tx.h, tx.leaves);
             Optional<SignedCheckpoint> latest = latestCheckpoint(tx.h);
             if (latest.isPresent() && latest.get().checkpoint().size() == tx.leaves) {
               return latest.get();
@@ -1850,6 +1856,114 @@ final class JdbcLedgerStore implements LedgerStore {
     } catch (EventRejectedException e) {
       throw new IllegalStateException("a checkpoint is never an event", e);
     }
+    keep(signed);
+    return signed;
+  }
+
+  /** Keeps a committed checkpoint's note in the data directory (see {@link KeptCheckpoint}). */
+  private void keep(SignedCheckpoint signed) {
+    try {
+      kept.keep(signed.note());
+    } catch (IOException e) {
+      throw new StoreException("checkpoint " + signed.number() + " (tree size " + signed.checkpoint().size()
+          + ") is signed, but it could not be kept in " + kept.file() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Refuses to sign a log that is shorter than the checkpoint kept in the data directory, or whose
+   * first leaves no longer give the kept root: leaves were removed or rewritten in the database, and
+   * signing now would vouch for the rollback.
+   */
+  private void requireKeptPrefix(Handle h, long leaves) {
+    Optional<Checkpoint> keptCp;
+    try {
+      keptCp = kept.read().map(KeptCheckpoint::body);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new StoreException("cannot read the kept checkpoint " + kept.file() + ": " + e.getMessage(), e);
+    }
+    if (keptCp.isEmpty()) {
+      return;
+    }
+    String problem = keptPrefixProblem(keptCp.get(), leaves,
+        keptCp.get().size() <= leaves ? Merkle.root(subtrees(h), keptCp.get().size()) : null);
+    if (problem != null) {
+      throw new StoreException(problem + "; refusing to sign");
+    }
+  }
+
+  /** What is wrong with a log of {@code leaves} leaves whose first kept-size leaves give {@code root}; null if nothing. */
+  private String keptPrefixProblem(Checkpoint keptCp, long leaves, byte[] root) {
+    if (keptCp.size() > leaves) {
+      return "the database's audit log has " + leaves + " leaves, fewer than the " + keptCp.size()
+          + " of the checkpoint kept in " + kept.file() + ": leaves were removed from the database (a rollback)";
+    }
+    if (!java.util.Arrays.equals(root, keptCp.root())) {
+      return "the first " + keptCp.size() + " of the database's " + leaves + " audit leaves do not give the root of the"
+          + " checkpoint kept in " + kept.file() + " (tree size " + keptCp.size() + "): the log was rewritten (a fork)";
+    }
+    return null;
+  }
+
+  /**
+   * Whether this data directory's key files vouch for the key history the database records: the
+   * current key must be the one in {@value SigningKeyFiles#ACTIVE} (or in a rotation's pending
+   * {@value SigningKeyFiles#NEXT}), and every kept retired key must be an earlier key of the log.
+   * The database alone proves nothing about its keys: whoever can write it can record a key of
+   * their own and re-sign a rewritten log with it. The earlier keys need no file: each rotation's
+   * checkpoint is signed by both keys, so an anchored current key vouches for the chain.
+   *
+   * @return the problems, none if anchored
+   */
+  private List<String> keyAnchorProblems(List<AuditKey> keys) {
+    List<String> problems = new ArrayList<>();
+    NoteKey current = keys.get(keys.size() - 1).key();
+    List<Path> candidates = new ArrayList<>();
+    for (Path p : List.of(keyFiles.active(), keyFiles.next())) {
+      if (Files.exists(p)) {
+        candidates.add(p);
+      }
+    }
+    if (candidates.isEmpty()) {
+      problems.add("the log's current audit key (" + current.verifierKey() + ", as recorded in the database) cannot be"
+          + " checked: " + keyFiles.active() + " is missing; run this where the store's key files are, or restore the file");
+    }
+    boolean anchored = false;
+    List<String> found = new ArrayList<>();
+    for (Path p : candidates) {
+      try {
+        byte[] raw = SigningKeyFiles.publicKey(p);
+        if (java.util.Arrays.equals(raw, current.rawPublicKey())) {
+          anchored = true;
+        }
+        found.add(p + " holds " + NoteKey.verifier(origin, raw).verifierKey());
+      } catch (IOException | RuntimeException e) {
+        found.add(p + " cannot be read (" + e.getMessage() + ")");
+      }
+    }
+    if (!candidates.isEmpty() && !anchored) {
+      problems.add("the log's current audit key recorded in the database (" + current.verifierKey() + ") is not the key in"
+          + " this data directory (" + String.join("; ", found) + "): the database's key history does not match its key"
+          + " file, so its checkpoints prove nothing; do not trust this log until that is explained");
+    }
+    try {
+      for (Path p : keyFiles.retiredFiles()) {
+        byte[] raw;
+        try {
+          raw = SigningKeyFiles.publicKey(p);
+        } catch (IOException | RuntimeException e) {
+          problems.add("the retired key file " + p + " cannot be read: " + e.getMessage());
+          continue;
+        }
+        if (keys.subList(0, keys.size() - 1).stream().noneMatch(k -> java.util.Arrays.equals(k.key().rawPublicKey(), raw))) {
+          problems.add("the retired key file " + p + " holds " + NoteKey.verifier(origin, raw).verifierKey()
+              + ", which the key history recorded in the database does not list as an earlier key of this log");
+        }
+      }
+    } catch (IOException e) {
+      problems.add("cannot list the retired audit keys: " + e.getMessage());
+    }
+    return problems;
   }
 
   private static SignedCheckpoint insertCheckpoint(Tx tx, Checkpoint cp, String note) {
@@ -1874,6 +1988,7 @@ final class JdbcLedgerStore implements LedgerStore {
       rotation =
           write(
               tx -> {
+                requireKeptPrefix(tx.h, tx.leaves);
                 List<AuditKey> keys = readKeys(tx.h);
                 AuditKey old = keys.get(keys.size() - 1);
                 NoteKey oldSigner = signerFor(old.key());
@@ -1915,6 +2030,7 @@ final class JdbcLedgerStore implements LedgerStore {
           + " store next signs or opens", e);
     }
     signer = next[0];
+    keep(rotation.checkpoint());
     return rotation;
   }
 
@@ -2002,9 +2118,41 @@ final class JdbcLedgerStore implements LedgerStore {
     for (SignedCheckpoint c : checkpoints) {
       rootsWanted.put(c.checkpoint().size(), null);
     }
+    List<String> notes = new ArrayList<>();
+
+    // The keys first: a key history this data directory's key files do not vouch for makes every
+    // signature below worthless, so it is the first thing reported.
+    List<AuditKey> keys;
+    try {
+      keys = readKeys(h);
+    } catch (StoreException e) {
+      problems.add(e.getMessage());
+      keys = List.of(new AuditKey(0, firstKey, 0));
+    }
+    problems.addAll(keyAnchorProblems(keys));
+
+    // The checkpoint kept in the data directory: the database's log must extend it.
+    Checkpoint keptCp = null;
+    try {
+      Optional<String> note = kept.read();
+      if (note.isPresent()) {
+        long size = KeptCheckpoint.body(note.get()).size();
+        for (AuditKey k : AuditKey.signersAt(keys, size)) {
+          keptCp = k.key().open(note.get());
+        }
+        rootsWanted.putIfAbsent(keptCp.size(), null);
+      } else if (!checkpoints.isEmpty()) {
+        notes.add("no checkpoint is kept in " + kept.file() + " yet (a store made before checkpoints were kept there"
+            + " gets one at its next checkpoint), so a rollback of the database could not be checked");
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      problems.add("the kept checkpoint " + kept.file() + " does not verify: " + e.getMessage());
+      keptCp = null;
+    }
 
     // Leaves: each stored hash must be the hash of its bytes; recompute every subtree and root.
     Frontier edge = new Frontier();
+    Map<String, Map<String, Long>> builds = new java.util.TreeMap<>();
     List<List<byte[]>> nodes = new ArrayList<>();
     long[] expected = {0};
     boolean[] gap = {false};
@@ -2024,6 +2172,7 @@ final class JdbcLedgerStore implements LedgerStore {
             return Boolean.FALSE;
           }
           byte[] computed = Merkle.leafHash(rs.getBytes(2));
+          snapshotBuild(index, rs.getBytes(2), builds);
           if (!java.util.Arrays.equals(computed, rs.getBytes(3))) {
             problems.add("audit leaf " + index + ": its stored hash does not match its bytes");
           }
@@ -2069,12 +2218,11 @@ final class JdbcLedgerStore implements LedgerStore {
 
     // Checkpoints: signed by the key valid at their size (both keys at a rotation's size, never
     // by another key of the log), in order, with the root the leaves give.
-    List<AuditKey> keys;
-    try {
-      keys = readKeys(h);
-    } catch (StoreException e) {
-      problems.add(e.getMessage());
-      keys = List.of(new AuditKey(0, firstKey, 0));
+    if (keptCp != null) {
+      String problem = gap[0] && keptCp.size() > leafCount ? null : keptPrefixProblem(keptCp, leafCount, rootsWanted.get(keptCp.size()));
+      if (problem != null) {
+        problems.add(problem);
+      }
     }
     verifyRotations(h, keys, checkpoints, problems);
     long previous = 0;
@@ -2125,11 +2273,29 @@ final class JdbcLedgerStore implements LedgerStore {
           }
         });
 
-    // Every stored event must be the one its leaf logged.
+    // The first erasure of each member: every row of that member is purged by it, and no other row
+    // is purged at all. Read from the bodies (checked against their leaves below), not the columns.
+    Map<String, Long> firstErasure = new HashMap<>();
+    h.createQuery("SELECT seq, body FROM ledger_event WHERE event_type = 'erasure.requested' ORDER BY seq")
+        .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getString(2)))
+        .forEach(row -> {
+          try {
+            if (decodeBody(row.getKey(), row.getValue()).event() instanceof ErasureRequested r) {
+              firstErasure.putIfAbsent(r.member(), row.getKey());
+            }
+          } catch (StoreException e) {
+            // Reported by the pass over every event below.
+          }
+        });
+
+    // Every stored event must be the one its leaf logged, and every column that decisions read
+    // must be what its event gives: the body is what the leaf vouches for, the columns are not.
+    Replay replay = new Replay();
+    replay.prepare(h);
     long[] seqExpected = {1};
     h.createQuery(
-            "SELECT e.seq, e.leaf_index, e.body, l.leaf_bytes, e.purged_by FROM ledger_event e"
-                + " LEFT JOIN audit_leaf l ON l.leaf_index = e.leaf_index ORDER BY e.seq")
+            "SELECT e.seq, e.leaf_index, e.body, l.leaf_bytes, e.purged_by, e.event_type, e.at_second, e.at_nano, e.member_no"
+                + " FROM ledger_event e LEFT JOIN audit_leaf l ON l.leaf_index = e.leaf_index ORDER BY e.seq")
         .setFetchSize(10_000)
         .map((rs, ctx) -> {
           long seq = rs.getLong(1);
@@ -2138,14 +2304,17 @@ final class JdbcLedgerStore implements LedgerStore {
           }
           seqExpected[0] = seq + 1;
           byte[] leaf = rs.getBytes(4);
-          boolean purged = rs.getObject(5) != null;
+          Long purgedBy = rs.getObject(5) == null ? null : rs.getLong(5);
+          boolean purged = purgedBy != null;
           byte[] want;
           ObjectNode row;
+          LedgerEvent event;
           try {
             row = (ObjectNode) MAPPER.readTree(rs.getString(3));
             want = auditLeaves.eventLeaf(seq, row);
-          } catch (JsonProcessingException | ClassCastException e) {
-            problems.add("ledger event seq " + seq + " is not a JSON object");
+            event = EventCodec.decode(row);
+          } catch (JsonProcessingException | ClassCastException | InvalidEventException e) {
+            problems.add("ledger event seq " + seq + " is not a ledger event: " + e.getMessage());
             return Boolean.FALSE;
           }
           if (purged && leaf != null && leafHasName(leaf)) {
@@ -2163,19 +2332,267 @@ final class JdbcLedgerStore implements LedgerStore {
           } else if (!java.util.Arrays.equals(want, purged ? purgedLeaf(leaf, row) : leaf)) {
             problems.add("ledger event seq " + seq + " does not match its audit leaf " + rs.getLong(2));
           }
+          String where = "ledger event seq " + seq + ": ";
+          if (!event.type().word().equals(rs.getString(6))) {
+            problems.add(where + "event_type is " + rs.getString(6) + " but the event is " + event.type().word());
+          }
+          if (rs.getLong(7) != event.at().getEpochSecond() || rs.getInt(8) != event.at().getNano()) {
+            problems.add(where + "at_second/at_nano (" + rs.getLong(7) + "/" + rs.getInt(8) + ") are not the event's at "
+                + Rfc3339.format(event.at()));
+          }
+          Integer owner = replay.owner(event, seq);
+          Integer storedOwner = rs.getObject(9) == null ? null : rs.getInt(9);
+          if (!Objects.equals(owner, storedOwner)) {
+            problems.add(where + "member_no is " + storedOwner + " but the event belongs to member number " + owner
+                + (owner == null ? " (none)" : " (" + replay.ids.get(owner) + ")"));
+          }
+          Long erasure = owner == null ? null : firstErasure.get(replay.ids.get(owner));
+          if (!Objects.equals(erasure, purgedBy)) {
+            problems.add(where + (erasure == null
+                ? "it is marked purged by seq " + purgedBy + ", but its member never asked for erasure"
+                : purgedBy == null
+                    ? "it belongs to a member who asked for erasure (seq " + erasure + ") but is not purged"
+                    : "it is marked purged by seq " + purgedBy + ", but its member's erasure is seq " + erasure));
+          }
           return Boolean.TRUE;
         })
         .forEach(x -> {});
     if (seqExpected[0] - 1 != headEvents) {
       problems.add("the log head says " + headEvents + " events but the last stored is seq " + (seqExpected[0] - 1));
     }
-    // Erasure: every row of a member who asked for it must be purged.
-    h.createQuery(
-            "SELECT seq FROM ledger_event WHERE purged_by IS NULL AND member_no IN"
-                + " (SELECT member_no FROM ledger_event WHERE event_type = 'erasure.requested') ORDER BY seq")
-        .mapTo(Long.class)
-        .forEach(seq -> problems.add("ledger event seq " + seq + " belongs to a member who asked for erasure but is not purged"));
-    return new AuditReport(leafCount, checkpoints.size(), problems);
+    replay.compare(h, problems);
+    verifySnapshotManifests(h, builds, problems, notes);
+    return new AuditReport(leafCount, checkpoints.size(), problems, notes);
+  }
+
+  /** Audit-record kind of a snapshot build (written by lethe-pipeline). */
+  static final String SNAPSHOT_BUILD_KIND = "snapshot.build";
+
+  private static final byte[] SNAPSHOT_BUILD_MARKER = ("\"" + SNAPSHOT_BUILD_KIND + "\"").getBytes(StandardCharsets.UTF_8);
+
+  /**
+   * Collects a {@value #SNAPSHOT_BUILD_KIND} leaf: snapshot id to the manifest digests its builds
+   * committed to, each with the leaf that did. Found by the leaf's bytes, not the kind column,
+   * which no hash covers.
+   */
+  private static void snapshotBuild(long index, byte[] leaf, Map<String, Map<String, Long>> builds) {
+    if (!contains(leaf, SNAPSHOT_BUILD_MARKER)) {
+      return;
+    }
+    try {
+      JsonNode node = MAPPER.readTree(leaf);
+      JsonNode record = node.path("record");
+      if (SNAPSHOT_BUILD_KIND.equals(node.path("kind").asText()) && record.path("snapshot").isTextual()
+          && record.path("manifest_sha256").isTextual()) {
+        builds.computeIfAbsent(record.get("snapshot").textValue(), k -> new LinkedHashMap<>())
+            .putIfAbsent(record.get("manifest_sha256").textValue(), index);
+      }
+    } catch (IOException e) {
+      // Not JSON: a leaf of the log never is; its hash check reports a damaged one.
+    }
+  }
+
+  private static boolean contains(byte[] bytes, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= bytes.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (bytes[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Every built snapshot whose directory is under a registered root, or under {@code snapshots/}
+   * in the data directory (where builds without an output directory, and the demo, publish without
+   * registering it), must hold the manifest.json its build leaf committed to. A snapshot found under no root is a note, not a problem: retiring
+   * a snapshot deletes its directory by design (forgetting keeps manifest.json, so a snapshot it
+   * retired is still checked).
+   */
+  private void verifySnapshotManifests(Handle h, Map<String, Map<String, Long>> builds, List<String> problems,
+      List<String> notes) {
+    if (builds.isEmpty()) {
+      return;
+    }
+    Set<Path> roots = new LinkedHashSet<>(h.createQuery("SELECT root_path FROM snapshot_root ORDER BY root_path")
+        .mapTo(String.class)
+        .map(Path::of)
+        .list());
+    Path defaultRoot = config.dataDir().toAbsolutePath().normalize().resolve("snapshots");
+    if (Files.isDirectory(defaultRoot)) {
+      roots.add(defaultRoot);
+    }
+    List<String> unreachable = new ArrayList<>();
+    for (Map.Entry<String, Map<String, Long>> build : builds.entrySet()) {
+      String snapshot = build.getKey();
+      boolean found = false;
+      for (Path root : roots) {
+        Path dir;
+        try {
+          dir = root.resolve(snapshot);
+        } catch (java.nio.file.InvalidPathException e) {
+          continue;
+        }
+        if (!dir.normalize().startsWith(root.normalize()) || !Files.isDirectory(dir)) {
+          continue;
+        }
+        found = true;
+        Path manifest = dir.resolve("manifest.json");
+        String leaves = build.getValue().values().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", "));
+        if (!Files.isRegularFile(manifest)) {
+          problems.add("snapshot " + snapshot + " in " + root + ": manifest.json is missing, but its build (audit leaf "
+              + leaves + ") committed to one");
+          continue;
+        }
+        String actual;
+        try {
+          actual = HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(manifest)));
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+          problems.add("snapshot " + snapshot + " in " + root + ": manifest.json cannot be read: " + e.getMessage());
+          continue;
+        }
+        if (!build.getValue().containsKey(actual)) {
+          problems.add("snapshot " + snapshot + " in " + root + ": the SHA-256 of its manifest.json is " + actual
+              + ", not the " + String.join(" or ", build.getValue().keySet()) + " its build (audit leaf " + leaves
+              + ") committed to: the manifest was changed after the build");
+        }
+      }
+      if (!found) {
+        unreachable.add(snapshot);
+      }
+    }
+    if (!unreachable.isEmpty()) {
+      notes.add(unreachable.size() + " built snapshot(s) have no directory under the registered snapshot roots (retired,"
+          + " moved, or built into an unregistered root), so their manifests were not checked: "
+          + String.join(", ", unreachable.subList(0, Math.min(5, unreachable.size())))
+          + (unreachable.size() > 5 ? ", ..." : ""));
+    }
+  }
+
+  /**
+   * The member numbers, objection owners and content owners the events give, as appending
+   * assigned them: the k-th registration by seq (from 0) is member number k. A batch assigns its
+   * registrations', filings' and postings' numbers before its other events, so an event may name
+   * a member, objection or content registered later in its batch: all three are read first.
+   */
+  private static final class Replay {
+    final List<String> ids = new ArrayList<>();
+    final List<Long> registeredSeqs = new ArrayList<>();
+    final Map<String, Integer> numbers = new HashMap<>();
+    final Map<String, Map.Entry<Integer, Long>> objections = new HashMap<>();
+    final Map<String, Map.Entry<Integer, Long>> contents = new HashMap<>();
+
+    /**
+     * Reads the registrations, filings and postings, by their event_type column; a row whose
+     * column is not its event's type is reported by the pass over every event.
+     */
+    void prepare(Handle h) {
+      each(h, "member.registered", (seq, e) -> {
+        if (e instanceof MemberRegistered r && !numbers.containsKey(r.member())) {
+          numbers.put(r.member(), ids.size());
+          ids.add(r.member());
+          registeredSeqs.add(seq);
+        }
+      });
+      each(h, "objection.filed", (seq, e) -> {
+        if (e instanceof ObjectionFiled f && numbers.containsKey(f.member())) {
+          objections.putIfAbsent(f.objection(), Map.entry(numbers.get(f.member()), seq));
+        }
+      });
+      each(h, "content.posted", (seq, e) -> {
+        if (e instanceof ContentPosted p && numbers.containsKey(p.member())) {
+          contents.putIfAbsent(p.content(), Map.entry(numbers.get(p.member()), seq));
+        }
+      });
+    }
+
+    private static void each(Handle h, String type, java.util.function.BiConsumer<Long, LedgerEvent> action) {
+      h.createQuery("SELECT seq, body FROM ledger_event WHERE event_type = ? ORDER BY seq")
+          .bind(0, type)
+          .setFetchSize(10_000)
+          .map((rs, ctx) -> Map.entry(rs.getLong(1), rs.getString(2)))
+          .forEach(row -> {
+            try {
+              action.accept(row.getKey(), decodeBody(row.getKey(), row.getValue()).event());
+            } catch (StoreException e) {
+              // Reported by the pass over every event.
+            }
+          });
+    }
+
+    /** The member number event {@code seq} belongs to, null for a policy or an unknown id. */
+    Integer owner(LedgerEvent e, long seq) {
+      if (e instanceof PolicyPublished) {
+        return null;
+      } else if (e instanceof ObjectionDecided d) {
+        Map.Entry<Integer, Long> o = objections.get(d.objection());
+        return o == null ? null : o.getKey();
+      } else if (e instanceof ContentDeleted d) {
+        Map.Entry<Integer, Long> c = contents.get(d.content());
+        return c == null ? null : c.getKey();
+      }
+      return numbers.get(e.member());
+    }
+
+    /** The lookup tables and the head's member count must be exactly what the replay gives. */
+    void compare(Handle h, List<String> problems) {
+      long[] at = {0};
+      boolean[] reported = {false};
+      h.createQuery("SELECT member_no, member_id, registered_seq FROM ledger_member ORDER BY member_no")
+          .setFetchSize(10_000)
+          .map((rs, ctx) -> {
+            long k = at[0]++;
+            if (reported[0]) {
+              return Boolean.FALSE;
+            }
+            int no = rs.getInt(1);
+            if (k >= ids.size() || no != k || !ids.get((int) k).equals(rs.getString(2)) || registeredSeqs.get((int) k) != rs.getLong(3)) {
+              String want = k < ids.size() ? "member number " + k + " is " + ids.get((int) k) + ", registered at seq " + registeredSeqs.get((int) k)
+                  : "there are only " + ids.size() + " registrations";
+              problems.add("ledger_member row (member_no " + no + ", member_id " + rs.getString(2) + ", registered_seq "
+                  + rs.getLong(3) + ") disagrees with the events: " + want);
+              reported[0] = true;
+            }
+            return Boolean.TRUE;
+          })
+          .forEach(x -> {});
+      if (!reported[0] && at[0] != ids.size()) {
+        problems.add("ledger_member has " + at[0] + " rows but the events register " + ids.size() + " members");
+      }
+      long headMembers = h.createQuery("SELECT members FROM store_head WHERE id = 1").mapTo(Long.class).one();
+      if (headMembers != ids.size()) {
+        problems.add("the log head says " + headMembers + " members but the events register " + ids.size());
+      }
+      compareOwners(h, "ledger_objection", "objection_id", "filed_seq", objections, problems);
+      compareOwners(h, "ledger_content", "content_id", "posted_seq", contents, problems);
+    }
+
+    private static void compareOwners(Handle h, String table, String idColumn, String seqColumn,
+        Map<String, Map.Entry<Integer, Long>> want, List<String> problems) {
+      Set<String> seen = new HashSet<>();
+      boolean[] reported = {false};
+      h.createQuery("SELECT " + idColumn + ", member_no, " + seqColumn + " FROM " + table + " ORDER BY " + seqColumn)
+          .setFetchSize(10_000)
+          .map((rs, ctx) -> {
+            String id = rs.getString(1);
+            seen.add(id);
+            Map.Entry<Integer, Long> w = want.get(id);
+            if (!reported[0] && (w == null || w.getKey() != rs.getInt(2) || w.getValue() != rs.getLong(3))) {
+              problems.add(table + " row (" + idColumn + " " + id + ", member_no " + rs.getInt(2) + ", " + seqColumn + " "
+                  + rs.getLong(3) + ") disagrees with the events: " + (w == null ? "no event files it"
+                      : "member number " + w.getKey() + " at seq " + w.getValue()));
+              reported[0] = true;
+            }
+            return Boolean.TRUE;
+          })
+          .forEach(x -> {});
+      if (!reported[0] && seen.size() != want.size()) {
+        problems.add(table + " has " + seen.size() + " rows but the events give " + want.size());
+      }
+    }
   }
 
   /** Whether an event leaf commits to a {@code name}: a registration appended with one. */
@@ -2244,6 +2661,11 @@ final class JdbcLedgerStore implements LedgerStore {
     for (long index : leaves.keySet()) {
       problems.add("audit leaf " + index + " records a key rotation the key history does not list");
     }
+  }
+
+  @Override
+  public List<String> auditKeyProblems() {
+    return guard(() -> jdbi.withHandle(h -> keyAnchorProblems(readKeys(h))));
   }
 
   @Override

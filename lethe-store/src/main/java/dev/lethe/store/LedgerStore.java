@@ -294,6 +294,17 @@ public interface LedgerStore extends AutoCloseable {
   AuditReport verifyAudit();
 
   /**
+   * What keeps this data directory's key files from vouching for the key history the database
+   * records: the current key must be the one in the signing key file (or a rotation's pending
+   * one), and every kept retired key an earlier key of the log. Whoever can write only the
+   * database could otherwise record a key of their own and re-sign a rewritten log with it, so an
+   * export for auditors must refuse unless this is empty ({@link #verifyAudit} reports the same).
+   *
+   * @return the problems, first the current key's; empty if the key files vouch for the history
+   */
+  List<String> auditKeyProblems();
+
+  /**
    * Writes an audit bundle for independent verification ({@code lethe-audit-bundle/1}: bundle.json,
    * leaves.jsonl, leaf-hashes.txt, checkpoints/, consistency.jsonl, key.vkey), after signing a
    * fresh checkpoint if the latest does not cover every leaf. A log whose key was rotated writes

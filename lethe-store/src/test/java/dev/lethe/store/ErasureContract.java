@@ -414,7 +414,7 @@ abstract class ErasureContract {
               .doesNotContain(store.erasedNameKey().digest("Jane Roe").orElseThrow().toString());
         }
         if (t == 1) {
-          assertThat(report.problems()).contains("ledger event seq 6 belongs to a member who asked for erasure but is not purged");
+          assertThat(report.problems()).contains("ledger event seq 6: it belongs to a member who asked for erasure (seq 13) but is not purged");
         }
       }
     }

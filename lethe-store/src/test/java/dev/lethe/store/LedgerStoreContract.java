@@ -18,6 +18,7 @@ import dev.lethe.core.policy.Policy;
 import dev.lethe.store.Scenarios.Scenario;
 import dev.lethe.store.audit.AuditKey;
 import dev.lethe.store.audit.AuditReport;
+import dev.lethe.store.audit.Checkpoint;
 import dev.lethe.store.audit.InclusionProof;
 import dev.lethe.store.audit.KeyRotation;
 import dev.lethe.store.audit.Merkle;
@@ -116,7 +117,9 @@ abstract class LedgerStoreContract {
       // A key directory that is not there is read from, not created.
       Path none = copy.resolveSibling(copy.getFileName() + "-none");
       try (LedgerStore read = LedgerStore.openExisting(new StoreConfig(none, config.jdbcUrl(), config.clock()))) {
-        assertThat(read.verifyAudit().problems()).isEmpty();
+        // Everything but the key verifies: without its file, nothing vouches for the key the database records.
+        assertThat(read.verifyAudit().problems()).singleElement().asString()
+            .contains("cannot be checked: " + none.toAbsolutePath().resolve(SigningKeyFiles.ACTIVE) + " is missing");
       }
       assertThat(none).doesNotExist();
     }
@@ -124,7 +127,7 @@ abstract class LedgerStoreContract {
     Path signingKey = copy.resolve(SigningKeyFiles.ACTIVE);
     try (LedgerStore read = LedgerStore.openExisting(copied)) {
       assertThat(read.eventCount()).isEqualTo(2);
-      assertThat(read.verifyAudit().problems()).isEmpty();
+      assertThat(read.verifyAudit().problems()).singleElement().asString().contains("cannot be checked: " + signingKey.toAbsolutePath() + " is missing");
       assertThat(read.checkpoint()).isEqualTo(signed);
     }
     // Opening to write does not make a signing key either: the log has one, and signing asks for its file.
@@ -134,9 +137,12 @@ abstract class LedgerStoreContract {
           .isInstanceOf(StoreException.class)
           .hasMessageContaining(signingKey + " is missing")
           .hasMessageContaining("restore the key file");
-      assertThat(write.verifyAudit().problems()).isEmpty();
+      assertThat(write.verifyAudit().problems()).singleElement().asString().contains("cannot be checked");
     }
-    assertThat(fileNames(copy)).isEqualTo(before);
+    // No key; only the latest checkpoint, which the copy's first checkpoint() kept (it signed nothing).
+    Set<String> after = new HashSet<>(before);
+    after.add(dev.lethe.store.audit.KeptCheckpoint.FILE);
+    assertThat(fileNames(copy)).isEqualTo(after);
     Files.copy(config.dataDir().resolve(SigningKeyFiles.ACTIVE), signingKey);
     try (LedgerStore restored = LedgerStore.openExisting(copied)) {
       SignedCheckpoint next = restored.checkpoint();
@@ -814,6 +820,259 @@ abstract class LedgerStoreContract {
     }
   }
 
+  // ------------------------------------------------------------------ a database-only writer
+
+  private static String consent(String id, String at, String choice) {
+    return "{\"type\":\"consent.set\",\"at\":\"" + at + "\",\"member\":\"" + id
+        + "\",\"purpose\":\"genai-training\",\"choice\":\"" + choice + "\",\"source\":\"api\"}";
+  }
+
+  /**
+   * seq 1 policy, 2–4 m1–m3 registered (member numbers 0–2), 5 m1 withdraws, 6 m2 grants, 7 m3
+   * asks for erasure (purging 4 and 7); checkpointed, and the store closed.
+   */
+  private StoreConfig storeForTampering() throws Exception {
+    StoreConfig config = fixture().freshConfig();
+    try (LedgerStore store = LedgerStore.open(config)) {
+      store.append(POLICY, null);
+      for (String m : List.of("m1", "m2", "m3")) {
+        store.append(member(m, "2024-02-01T00:00:00Z"), null);
+      }
+      store.append(consent("m1", "2024-02-02T00:00:00Z", "withdraw"), null);
+      store.append(consent("m2", "2024-02-02T00:00:00Z", "grant"), null);
+      store.append("{\"type\":\"erasure.requested\",\"at\":\"2024-02-03T00:00:00Z\",\"member\":\"m3\"}", null);
+      store.checkpoint();
+      assertThat(store.verifyAudit().problems()).isEmpty();
+    }
+    return config;
+  }
+
+  private void runSql(StoreConfig config, String... statements) throws Exception {
+    try (Connection c = fixture().raw(config);
+        Statement st = c.createStatement()) {
+      for (String sql : statements) {
+        st.executeUpdate(sql);
+      }
+    }
+  }
+
+  @Test
+  void columnsThatDecisionsReadAreCheckedAgainstTheEventsTheLeavesVouchFor() throws Exception {
+    // Each changes what a decision or a purge reads while every body still matches its leaf.
+    String[][] tampering = {
+      {"UPDATE ledger_event SET member_no = NULL WHERE seq = 5"},
+      {"UPDATE ledger_member SET member_id = 'tmp' WHERE member_id = 'm1'",
+        "UPDATE ledger_member SET member_id = 'm1' WHERE member_id = 'm2'",
+        "UPDATE ledger_member SET member_id = 'm2' WHERE member_id = 'tmp'"},
+      {"UPDATE ledger_event SET at_second = at_second + 86400 WHERE seq = 5"},
+      {"UPDATE ledger_event SET at_nano = 5 WHERE seq = 6"},
+      {"UPDATE ledger_event SET event_type = 'query' WHERE seq = 5"},
+      {"UPDATE ledger_event SET purged_by = 5 WHERE seq = 6"},
+      {"UPDATE ledger_event SET purged_by = 7 WHERE seq = 6"},
+      {"UPDATE ledger_event SET purged_by = 6 WHERE seq = 7"},
+      {"UPDATE store_head SET members = 2"},
+      {"UPDATE ledger_member SET registered_seq = 2 WHERE member_no = 1"},
+    };
+    String[] expected = {
+      "ledger event seq 5: member_no is null but the event belongs to member number 0 (m1)",
+      "ledger_member row (member_no 0, member_id m2, registered_seq 2) disagrees with the events: member number 0 is m1",
+      "ledger event seq 5: at_second/at_nano",
+      "ledger event seq 6: at_second/at_nano",
+      "ledger event seq 5: event_type is query but the event is consent.set",
+      "ledger event seq 6: it is marked purged by seq 5, but its member never asked for erasure",
+      "ledger event seq 6: it is marked purged by seq 7, but its member never asked for erasure",
+      "ledger event seq 7: it is marked purged by seq 6, but its member's erasure is seq 7",
+      "the log head says 2 members but the events register 3",
+      "ledger_member row (member_no 1, member_id m2, registered_seq 2) disagrees with the events",
+    };
+    for (int t = 0; t < tampering.length; t++) {
+      StoreConfig config = storeForTampering();
+      runSql(config, tampering[t]);
+      try (LedgerStore store = LedgerStore.openExisting(config)) {
+        AuditReport report = store.verifyAudit();
+        assertThat(report.problems()).as(tampering[t][0]).isNotEmpty();
+        assertThat(report.problems().get(0)).as(tampering[t][0]).startsWith(expected[t]);
+      }
+    }
+  }
+
+  @Test
+  void anEventAppendedBeforeItsMembersRegistrationInOneBatchVerifies() throws Exception {
+    // A batch is checked in applied order, so its events may come before the registration they
+    // need; the batch numbers its registrations first, and verify must see them the same way.
+    try (LedgerStore store = fresh()) {
+      store.appendBatch(List.of(
+          new Append(POLICY, null),
+          new Append(consent("m1", "2024-02-02T00:00:00Z", "grant"), null),
+          new Append("{\"type\":\"objection.filed\",\"at\":\"2024-02-03T00:00:00Z\",\"objection\":\"o1\",\"member\":\"m1\","
+              + "\"purpose\":\"genai-training\",\"reason\":\"no\"}", null),
+          new Append(member("m1", "2024-02-01T00:00:00Z"), null)));
+      assertThat(store.verifyAudit().problems()).isEmpty();
+    }
+  }
+
+  @Test
+  void aKeyRecordedOnlyInTheDatabaseIsNotTrustedNorExported() throws Exception {
+    StoreConfig config = storeForTampering();
+    String origin;
+    try (LedgerStore store = LedgerStore.openExisting(config)) {
+      origin = store.auditKey().name();
+    }
+    // What an insider with only the database can do: a key of their own, the checkpoint re-signed.
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("Ed25519");
+    NoteKey evil = NoteKey.of(origin, generator.generateKeyPair());
+    String note;
+    try (Connection c = fixture().raw(config);
+        Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("SELECT note FROM audit_checkpoint WHERE checkpoint_no = 1")) {
+      rs.next();
+      note = rs.getString(1);
+    }
+    Checkpoint cp = dev.lethe.store.audit.KeptCheckpoint.body(note);
+    try (Connection c = fixture().raw(config);
+        PreparedStatement key = c.prepareStatement("UPDATE store_meta SET meta_value = ? WHERE meta_name = 'audit_public_key'");
+        PreparedStatement signed = c.prepareStatement("UPDATE audit_checkpoint SET note = ? WHERE checkpoint_no = 1")) {
+      key.setString(1, Merkle.hex(evil.rawPublicKey()));
+      assertThat(key.executeUpdate()).isEqualTo(1);
+      signed.setString(1, evil.sign(cp));
+      assertThat(signed.executeUpdate()).isEqualTo(1);
+    }
+    try (LedgerStore store = LedgerStore.openExisting(config)) {
+      AuditReport report = store.verifyAudit();
+      assertThat(report.problems()).isNotEmpty();
+      assertThat(report.problems().get(0))
+          .startsWith("the log's current audit key recorded in the database (" + evil.verifierKey() + ") is not the key in")
+          .contains(SigningKeyFiles.ACTIVE);
+      // What an export for auditors refuses on (lethe audit export).
+      assertThat(store.auditKeyProblems()).containsExactly(report.problems().get(0));
+    }
+  }
+
+  @Test
+  void aRetiredKeyFileTheHistoryDoesNotListIsReported() throws Exception {
+    StoreConfig config = storeForTampering();
+    Path retired = Files.createDirectories(config.dataDir().resolve(SigningKeyFiles.RETIRED_DIR));
+    Path stray = retired.resolve("audit-signing-00000000.key");
+    Files.copy(config.dataDir().resolve(SigningKeyFiles.ACTIVE), stray);
+    try (LedgerStore store = LedgerStore.openExisting(config)) {
+      // The active key is the current one, not an earlier one: a retired copy of it is not of this history.
+      assertThat(store.verifyAudit().problems()).singleElement().asString()
+          .startsWith("the retired key file " + stray + " holds").contains("does not list as an earlier key");
+    }
+  }
+
+  @Test
+  void aLogShorterThanTheKeptCheckpointIsARollbackAndIsNeitherVerifiedNorSigned() throws Exception {
+    StoreConfig config = storeForTampering();
+    Path keptFile = config.dataDir().resolve(dev.lethe.store.audit.KeptCheckpoint.FILE);
+    assertThat(keptFile).exists();
+    try (LedgerStore store = LedgerStore.openExisting(config)) {
+      store.append(member("m4", "2024-02-04T00:00:00Z"), null);
+      store.append(member("m5", "2024-02-04T00:00:00Z"), null);
+      SignedCheckpoint second = store.checkpoint();
+      assertThat(second.checkpoint().size()).isEqualTo(9);
+      assertThat(Files.readString(keptFile)).isEqualTo(second.note());
+    }
+    // Back to the first checkpoint: the last two events, their leaves and the nodes over them gone,
+    // the second checkpoint deleted and the head counters set to match.
+    List<String> rollback = new ArrayList<>(List.of(
+        "DELETE FROM audit_checkpoint WHERE checkpoint_no = 2",
+        "DELETE FROM ledger_member WHERE registered_seq >= 8",
+        "DELETE FROM ledger_event WHERE seq >= 8",
+        "DELETE FROM audit_leaf WHERE leaf_index >= 7",
+        "UPDATE store_head SET events = 7, leaves = 7, members = 3, checkpoints = 1"));
+    for (int level = 1; level < 8; level++) {
+      rollback.add("DELETE FROM audit_node WHERE node_level = " + level + " AND node_index >= " + (7 >> level));
+    }
+    runSql(config, rollback.toArray(String[]::new));
+    try (LedgerStore store = LedgerStore.openExisting(config)) {
+      assertThat(store.auditSize()).isEqualTo(7);
+      AuditReport report = store.verifyAudit();
+      assertThat(report.problems()).containsExactly("the database's audit log has 7 leaves, fewer than the 9 of the"
+          + " checkpoint kept in " + keptFile.toAbsolutePath() + ": leaves were removed from the database (a rollback)");
+      assertThatThrownBy(store::checkpoint)
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining("fewer than the 9")
+          .hasMessageEndingWith("refusing to sign");
+    }
+  }
+
+  @Test
+  void aLogRewrittenBelowTheKeptCheckpointIsAFork() throws Exception {
+    StoreConfig config = storeForTampering();
+    Path keptFile = config.dataDir().resolve(dev.lethe.store.audit.KeptCheckpoint.FILE);
+    // A log rewritten below the kept size, leaf hashes, nodes and checkpoints made to agree, is
+    // consistent in the database; only the kept root shows it.
+    try (LedgerStore store = LedgerStore.openExisting(config)) {
+      store.append(member("m4", "2024-02-04T00:00:00Z"), null);
+    }
+    // Rewriting the leaves consistently takes more SQL than a test should hold; a kept checkpoint
+    // of another root of the same size stands in for it (the database then disagrees with it).
+    String kept = Files.readString(keptFile);
+    try (LedgerStore store = LedgerStore.openExisting(config)) {
+      NoteKey signer = NoteKey.of(store.auditKey().name(), NoteKey.load(config.dataDir().resolve(SigningKeyFiles.ACTIVE)));
+      Checkpoint body = dev.lethe.store.audit.KeptCheckpoint.body(kept);
+      Files.writeString(keptFile, signer.sign(new Checkpoint(body.origin(), body.size(), Merkle.leafHash(new byte[] {1}))));
+      assertThat(store.verifyAudit().problems()).containsExactly("the first 7 of the database's 8 audit leaves do not give"
+          + " the root of the checkpoint kept in " + keptFile.toAbsolutePath() + " (tree size 7): the log was rewritten (a fork)");
+      assertThatThrownBy(store::checkpoint).isInstanceOf(StoreException.class).hasMessageContaining("(a fork)");
+    }
+  }
+
+  @Test
+  void aSnapshotManifestChangedAfterItsBuildIsReportedAndAMissingOneIsANote() throws Exception {
+    StoreConfig config = fixture().freshConfig();
+    Path root = Files.createDirectories(config.dataDir().resolveSibling(config.dataDir().getFileName() + "-snapshots"));
+    byte[] manifest = "{\"included\":7}".getBytes(StandardCharsets.UTF_8);
+    Path dir = Files.createDirectories(root.resolve("snap-1"));
+    Files.write(dir.resolve("manifest.json"), manifest);
+    try (LedgerStore store = LedgerStore.open(config)) {
+      store.registerSnapshotRoot(root);
+      for (String[] build : new String[][] {{"snap-1", Merkle.hex(java.security.MessageDigest.getInstance("SHA-256").digest(manifest))},
+          {"snap-gone", Merkle.hex(new byte[32])}}) {
+        ObjectNode record = JsonNodeFactory.instance.objectNode();
+        record.put("snapshot", build[0]);
+        record.put("manifest_sha256", build[1]);
+        record.put("included", 7);
+        store.appendAuditRecord("snapshot.build", record);
+      }
+      AuditReport ok = store.verifyAudit();
+      assertThat(ok.problems()).isEmpty();
+      assertThat(ok.notes()).singleElement().asString()
+          .startsWith("1 built snapshot(s) have no directory under the registered snapshot roots").endsWith(": snap-gone");
+
+      Files.writeString(dir.resolve("manifest.json"), "{\"included\":8}");
+      assertThat(store.verifyAudit().problems()).singleElement().asString()
+          .startsWith("snapshot snap-1 in " + store.snapshotRoots().get(0) + ": the SHA-256 of its manifest.json is ")
+          .endsWith("its build (audit leaf 0) committed to: the manifest was changed after the build");
+      Files.delete(dir.resolve("manifest.json"));
+      assertThat(store.verifyAudit().problems()).singleElement().asString().contains("manifest.json is missing");
+      Files.delete(dir);
+      AuditReport retired = store.verifyAudit();
+      assertThat(retired.problems()).isEmpty();
+      assertThat(retired.notes()).singleElement().asString().startsWith("2 built snapshot(s)");
+    }
+  }
+
+  @Test
+  void snapshotsInTheDataDirectorysDefaultRootAreCheckedWithoutRegistering() throws Exception {
+    StoreConfig config = fixture().freshConfig();
+    Path dir = Files.createDirectories(config.dataDir().resolve("snapshots").resolve("snap-1"));
+    Files.writeString(dir.resolve("manifest.json"), "{\"included\":7}");
+    try (LedgerStore store = LedgerStore.open(config)) {
+      ObjectNode record = JsonNodeFactory.instance.objectNode();
+      record.put("snapshot", "snap-1");
+      record.put("manifest_sha256", Merkle.hex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest("{\"included\":7}".getBytes(StandardCharsets.UTF_8))));
+      store.appendAuditRecord("snapshot.build", record);
+      assertThat(store.verifyAudit().notes()).isEmpty();
+      assertThat(store.verifyAudit().problems()).isEmpty();
+      Files.writeString(dir.resolve("manifest.json"), "{\"included\":8}");
+      assertThat(store.verifyAudit().problems()).singleElement().asString()
+          .startsWith("snapshot snap-1 in " + config.dataDir().toAbsolutePath().normalize().resolve("snapshots") + ": the SHA-256");
+    }
+  }
+
   // ------------------------------------------------------------------ key rotation
 
   private static int signatureLines(String note) {
@@ -912,7 +1171,8 @@ abstract class LedgerStoreContract {
     NoteKey.loadOrCreate(keyFile);
     try (LedgerStore other = LedgerStore.open(config)) {
       other.append(member("m2", "2024-02-01T00:00:00Z"), null);
-      assertThat(other.verifyAudit().problems()).isEmpty();
+      // Nor does it vouch for the log's key: that takes the key's own file.
+      assertThat(other.verifyAudit().problems()).singleElement().asString().contains("is not the key in this data directory");
       assertThatThrownBy(other::checkpoint).isInstanceOf(StoreException.class).hasMessageContaining("is not this log's current key");
       assertThatThrownBy(() -> other.rotateAuditKey(false, null)).isInstanceOf(StoreException.class);
       assertThat(other.auditKeys()).hasSize(2);

@@ -92,6 +92,36 @@ public final class SigningKeyFiles {
     return Optional.empty();
   }
 
+  /** The pending next pair's file (see {@link #promoteNext}). */
+  public Path next() {
+    return dir.resolve(NEXT);
+  }
+
+  /**
+   * The kept retired pairs' files, by name; none if the directory does not exist.
+   *
+   * @throws IOException if the directory cannot be listed
+   */
+  public java.util.List<Path> retiredFiles() throws IOException {
+    Path retired = dir.resolve(RETIRED_DIR);
+    if (!Files.isDirectory(retired)) {
+      return java.util.List.of();
+    }
+    try (java.util.stream.Stream<Path> files = Files.list(retired)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".key")).sorted().toList();
+    }
+  }
+
+  /**
+   * The raw public key of the pair in {@code file}, read without changing anything.
+   *
+   * @throws IOException if the file cannot be read or holds no Ed25519 key pair
+   */
+  public static byte[] publicKey(Path file) throws IOException {
+    byte[] x509 = NoteKey.load(file).getPublic().getEncoded();
+    return Arrays.copyOfRange(x509, x509.length - 32, x509.length);
+  }
+
   private static boolean holds(KeyPair pair, byte[] rawPublicKey) {
     byte[] x509 = pair.getPublic().getEncoded();
     return Arrays.equals(Arrays.copyOfRange(x509, x509.length - 32, x509.length), rawPublicKey);
