@@ -20,7 +20,7 @@ public final class BundleVerifier {
 
   /**
    * Check names in the order they run and are reported; {@value SinceCheck#CHECK} follows them when
-   * a kept checkpoint is given.
+   * a kept checkpoint is given, then {@value ProofCheck#CHECK} when an inclusion proof is.
    */
   public static final List<String> CHECKS = List.of("bundle", "key", KEY_HISTORY,
       CheckpointLoader.CHECK, "tree-sizes", LeafChecks.RECORDED_ROOTS, LeafChecks.LEAF_HASHES,
@@ -49,6 +49,15 @@ public final class BundleVerifier {
    *     checkpoints/NNNNNN.note), or null
    */
   public static VerificationReport verify(Path dir, Path pinnedKey, Path since) {
+    return verify(dir, pinnedKey, since, null);
+  }
+
+  /**
+   * Verifies the bundle in {@code dir}, the kept checkpoint {@code since} when given, and the
+   * inclusion proof {@code proof} when given ({@link ProofCheck}): its root must be one the bundle
+   * or the kept checkpoint vouches for.
+   */
+  public static VerificationReport verify(Path dir, Path pinnedKey, Path since, Path proof) {
     long start = System.nanoTime();
     BundleFiles files = new BundleFiles(dir);
     String keySource = pinnedKey == null ? "bundle " + BundleFiles.KEY : "pinned " + pinnedKey;
@@ -79,6 +88,11 @@ public final class BundleVerifier {
 
     SinceCheck.Kept kept = since == null ? null : SinceCheck.read(since, manifest, history);
     long[] sizes = checkpoints.stream().mapToLong(LoadedCheckpoint::size).toArray();
+    ProofCheck.Read proofRead = proof == null ? null : ProofCheck.read(proof);
+    if (proofRead != null && proofRead.proof() != null) {
+      sizes = java.util.stream.LongStream.concat(java.util.Arrays.stream(sizes),
+          java.util.stream.LongStream.of(proofRead.proof().treeSize())).toArray();
+    }
     if (kept != null && kept.checkpoint() != null) {
       sizes = java.util.stream.LongStream.concat(java.util.Arrays.stream(sizes),
           java.util.stream.LongStream.of(kept.checkpoint().size())).toArray();
@@ -95,12 +109,43 @@ public final class BundleVerifier {
     if (since != null) {
       checks.add(SinceCheck.run(since, kept, audit));
     }
+    if (proof != null) {
+      checks.add(proofCheck(proof, proofRead, checkpoints, kept, audit));
+    }
 
     Checkpoint latest = checkpoints.isEmpty() ? null
         : checkpoints.get(checkpoints.size() - 1).checkpoint();
     return new VerificationReport(dir.toString(), keySource, key == null ? null : key.text(),
         manifest.origin(), manifest.leaves(), checkpoints.size(), latest, checks,
         millisSince(start));
+  }
+
+  /** The proof against the root the bundle (or the kept checkpoint) vouches for at its size. */
+  private static CheckResult proofCheck(Path proof, ProofCheck.Read read, List<LoadedCheckpoint> checkpoints,
+      SinceCheck.Kept kept, LeafAuditResult audit) {
+    if (read.proof() == null) {
+      return ProofCheck.run(proof, read, null, null, null);
+    }
+    long size = read.proof().treeSize();
+    for (LoadedCheckpoint cp : checkpoints) {
+      if (cp.size() == size) {
+        return ProofCheck.run(proof, read, cp.checkpoint().root(), cp.describe(), null);
+      }
+    }
+    if (kept != null && kept.checkpoint() != null && kept.checkpoint().size() == size) {
+      return ProofCheck.run(proof, read, kept.checkpoint().root(), "the kept checkpoint", null);
+    }
+    LoadedCheckpoint latest = checkpoints.isEmpty() ? null : checkpoints.get(checkpoints.size() - 1);
+    if (latest != null && size <= latest.size()) {
+      // The leaf-roots check holds these leaves to the latest signed root, so the root of any
+      // prefix of them is vouched for by it.
+      return ProofCheck.run(proof, read, audit.leafRoots().get(size),
+          latest.describe() + " (through the first " + size + " of the leaves it signs)",
+          "the bundle's leaves do not reach tree size " + size);
+    }
+    return ProofCheck.run(proof, read, null, null, "no checkpoint of the bundle covers tree size " + size
+        + (latest == null ? "" : " (the latest signs size " + latest.size() + ")")
+        + ": export a bundle after making the proof, or prove against a signed size (lethe audit prove --size)");
   }
 
   private static VerifierKey readKey(Path file, String where, BundleManifest manifest,

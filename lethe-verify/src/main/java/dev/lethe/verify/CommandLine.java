@@ -8,13 +8,15 @@ import java.nio.file.Path;
  * @param bundle the bundle directory, or null when only help was asked for
  * @param pinnedKey the verifier key file given with --key, or null
  * @param since the checkpoint note given with --since, or null
+ * @param proof the inclusion proof given with --proof, or null
  * @param json whether to print the JSON report
  * @param help whether --help was given
  */
-record CommandLine(Path bundle, Path pinnedKey, Path since, boolean json, boolean help) {
+record CommandLine(Path bundle, Path pinnedKey, Path since, Path proof, boolean json, boolean help) {
 
   static final String USAGE = """
-      Usage: java -jar lethe-verify.jar BUNDLE_DIR [--key FILE] [--since NOTE] [--json]
+      Usage: java -jar lethe-verify.jar BUNDLE_DIR [--key FILE] [--since NOTE] [--proof FILE] [--json]
+             java -jar lethe-verify.jar --proof FILE --since NOTE --key FILE
 
       Verifies a Lethe audit bundle (lethe audit export --out BUNDLE_DIR) on its own:
       checkpoint signatures, consistency between successive checkpoints, every root
@@ -30,6 +32,10 @@ record CommandLine(Path bundle, Path pinnedKey, Path since, boolean json, boolea
                      above, and this bundle must hold at least its tree size of
                      leaves whose first that-many give its root; otherwise the log
                      was rolled back or rewritten since (FAIL names both sizes)
+        --proof FILE an inclusion proof (lethe audit prove): its leaf hash and path
+                     must give a root the log signed for its tree size, from the
+                     bundle or, without BUNDLE_DIR, from the --since note signed by
+                     the --key key
         --json       print the report as JSON
         --help       print this help
 
@@ -49,6 +55,7 @@ record CommandLine(Path bundle, Path pinnedKey, Path since, boolean json, boolea
     Path bundle = null;
     Path key = null;
     Path since = null;
+    Path proof = null;
     boolean json = false;
     boolean optionsEnded = false;
     for (int i = 0; i < args.length; i++) {
@@ -56,7 +63,7 @@ record CommandLine(Path bundle, Path pinnedKey, Path since, boolean json, boolea
       if (!optionsEnded && arg.startsWith("-")) {
         switch (arg) {
           case "--help", "-h" -> {
-            return new CommandLine(null, null, null, false, true);
+            return new CommandLine(null, null, null, null, false, true);
           }
           case "--json" -> json = true;
           case "--key" -> {
@@ -71,10 +78,18 @@ record CommandLine(Path bundle, Path pinnedKey, Path since, boolean json, boolea
             }
             since = setOnce("--since", since, args[++i]);
           }
+          case "--proof" -> {
+            if (i + 1 >= args.length) {
+              throw new UsageException("--proof needs a FILE");
+            }
+            proof = setOnce("--proof", proof, args[++i]);
+          }
           case "--" -> optionsEnded = true;
           default -> {
             if (arg.startsWith("--key=") && arg.length() > "--key=".length()) {
               key = setOnce("--key", key, arg.substring("--key=".length()));
+            } else if (arg.startsWith("--proof=") && arg.length() > "--proof=".length()) {
+              proof = setOnce("--proof", proof, arg.substring("--proof=".length()));
             } else if (arg.startsWith("--since=") && arg.length() > "--since=".length()) {
               since = setOnce("--since", since, arg.substring("--since=".length()));
             } else {
@@ -88,10 +103,18 @@ record CommandLine(Path bundle, Path pinnedKey, Path since, boolean json, boolea
         throw new UsageException("only one BUNDLE_DIR may be given, got also " + arg);
       }
     }
-    if (bundle == null) {
+    if (bundle == null && proof != null) {
+      if (since == null || key == null) {
+        throw new UsageException("--proof without BUNDLE_DIR needs --since NOTE and --key FILE: the note's"
+            + " signature by the key you trust is what vouches for the proof's root");
+      }
+      if (json) {
+        throw new UsageException("--json reports on a bundle; give BUNDLE_DIR");
+      }
+    } else if (bundle == null) {
       throw new UsageException("BUNDLE_DIR is required");
     }
-    return new CommandLine(bundle, key, since, json, false);
+    return new CommandLine(bundle, key, since, proof, json, false);
   }
 
   private static Path setOnce(String option, Path current, String value) throws UsageException {

@@ -43,6 +43,18 @@ public final class Main {
       out.print(CommandLine.USAGE);
       return VERIFIED;
     }
+    if (command.proof() != null && !Files.isRegularFile(command.proof())) {
+      err.println("lethe-verify: proof " + command.proof() + " is not a file");
+      return USAGE;
+    }
+    if (command.bundle() == null) {
+      if (!Files.isRegularFile(command.pinnedKey()) || !Files.isRegularFile(command.since())) {
+        err.println("lethe-verify: " + (Files.isRegularFile(command.pinnedKey()) ? "kept checkpoint " + command.since()
+            : "key file " + command.pinnedKey()) + " is not a file");
+        return USAGE;
+      }
+      return proofAgainstNote(command, out, err);
+    }
     if (!Files.isDirectory(command.bundle())) {
       err.println("lethe-verify: " + command.bundle() + " is not a directory");
       return USAGE;
@@ -56,7 +68,7 @@ public final class Main {
       return USAGE;
     }
     VerificationReport report = BundleVerifier.verify(command.bundle(), command.pinnedKey(),
-        command.since());
+        command.since(), command.proof());
     if (command.json()) {
       ReportPrinter.printJson(report, out);
     } else {
@@ -67,6 +79,45 @@ public final class Main {
     }
     err.println("lethe-verify: FAILED: " + report.failures().stream().findFirst()
         .map(CheckResult::detail).orElse("a check could not run"));
+    return FAILED;
+  }
+
+  /**
+   * An inclusion proof against a checkpoint kept earlier, without a bundle: the note must be signed
+   * by the pinned key and sign the proof's tree size, and the proof must give the note's root.
+   */
+  private static int proofAgainstNote(CommandLine command, PrintStream out, PrintStream err) {
+    CheckResult result;
+    try {
+      VerifierKey key = VerifierKey.parse(Files.readString(command.pinnedKey(), java.nio.charset.StandardCharsets.UTF_8));
+      SignedNote note = SignedNote.parse(Files.readAllBytes(command.since()));
+      Checkpoint cp = Checkpoint.parse(note.text());
+      if (!cp.origin().equals(key.name())) {
+        throw new VerificationFailure("kept checkpoint " + command.since() + " is of the log '" + cp.origin()
+            + "', not of the key's '" + key.name() + "'");
+      }
+      try {
+        note.requireSignedBy(key);
+      } catch (VerificationFailure e) {
+        throw new VerificationFailure("kept checkpoint " + command.since() + ": " + e.getMessage());
+      }
+      ProofCheck.Read read = ProofCheck.read(command.proof());
+      boolean sameSize = read.proof() != null && read.proof().treeSize() == cp.size();
+      result = ProofCheck.run(command.proof(), read, sameSize ? cp.root() : null,
+          "the kept checkpoint " + command.since(),
+          "the kept checkpoint " + command.since() + " signs tree size " + cp.size()
+              + ": prove against that size (lethe audit prove --leaf N --size " + cp.size() + ")");
+    } catch (java.io.IOException e) {
+      result = CheckResult.fail(ProofCheck.CHECK, "cannot read " + e.getMessage());
+    } catch (VerificationFailure e) {
+      result = CheckResult.fail(ProofCheck.CHECK, e.getMessage());
+    }
+    if (result.status() == CheckResult.Status.PASS) {
+      out.println("VERIFIED: " + result.detail());
+      return VERIFIED;
+    }
+    out.println("FAILED: " + result.detail());
+    err.println("lethe-verify: FAILED: " + result.detail());
     return FAILED;
   }
 }
