@@ -2,7 +2,9 @@ package dev.lethe.server;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.pipeline.Deployments;
 import dev.lethe.pipeline.LineageIndex;
+import dev.lethe.pipeline.ManifestReads;
 import dev.lethe.pipeline.ReplacedSnapshots;
 import dev.lethe.pipeline.SnapshotCatalog;
 import dev.lethe.pipeline.SnapshotRoots;
@@ -20,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -71,6 +75,8 @@ final class SnapshotView implements AutoCloseable {
 
   private final LedgerStore store;
   private final Path ownDir;
+  /** This deployment's fingerprint, which its snapshots' manifests name; read on first use. */
+  private String deployment;
   private final Map<Path, Cached> cache = new HashMap<>();
   private int indexOpens;
   private int catalogOpens;
@@ -83,16 +89,27 @@ final class SnapshotView implements AutoCloseable {
     final List<String> recorded;
     final List<SnapshotRoots.MissingSnapshot> missing;
     final LineageIndex index;
+    /**
+     * The ids of the root's snapshots another deployment built ({@link Deployments}): their bitmaps
+     * number other members, so they are never listed or answered from as ours.
+     */
+    final Set<String> foreign;
     List<Part> key = List.of();
     Map<String, Part> parts = Map.of();
     SoftReference<SnapshotCatalog> catalog = new SoftReference<>(null);
     /** What forgetting replaced in the root, read on first use under this key. */
     ReplacedSnapshots replaced;
 
-    Cached(List<String> recorded, List<SnapshotRoots.MissingSnapshot> missing, LineageIndex index) {
+    Cached(List<String> recorded, List<SnapshotRoots.MissingSnapshot> missing, LineageIndex index, Set<String> foreign) {
       this.recorded = recorded;
       this.missing = missing;
       this.index = index;
+      this.foreign = Set.copyOf(foreign);
+    }
+
+    /** The index's snapshots that are this deployment's. */
+    List<LineageIndex.Snapshot> ours() {
+      return index.snapshots().stream().filter(s -> !foreign.contains(s.snapshot())).toList();
     }
 
     /**
@@ -234,7 +251,7 @@ final class SnapshotView implements AutoCloseable {
     for (Path root : all) {
       Cached read = SnapshotRoots.reachable(root) ? read(root, recorded.getOrDefault(root, List.of())) : null;
       if (read != null) {
-        roots.add(new Root(root, read.index.snapshots(), read.missing));
+        roots.add(new Root(root, read.ours(), read.missing));
       } else {
         drop(root);
         unreachable.add(root);
@@ -259,8 +276,12 @@ final class SnapshotView implements AutoCloseable {
     List<LocatedHit> hits = new ArrayList<>();
     for (Root r : current.roots()) {
       try {
-        List<LineageIndex.Hit> found = cache.get(r.root()).index.where(memberNumber);
-        found.forEach(h -> hits.add(new LocatedHit(r.root(), h)));
+        Cached cached = cache.get(r.root());
+        for (LineageIndex.Hit h : cached.index.where(memberNumber)) {
+          if (!cached.foreign.contains(h.snapshot().snapshot())) {
+            hits.add(new LocatedHit(r.root(), h));
+          }
+        }
         roots.add(r);
       } catch (IOException e) {
         // A torn or corrupt index: this answer cannot cover the root. The next request opens it
@@ -296,9 +317,10 @@ final class SnapshotView implements AutoCloseable {
         }
         cached.catalog = new SoftReference<>(catalog);
       }
-      entries.addAll(catalog.snapshots());
+      List<SnapshotCatalog.Entry> ours = catalog.snapshots().stream().filter(e -> !cached.foreign.contains(e.snapshot())).toList();
+      entries.addAll(ours);
       // The catalog was read after the index: list what it holds, so the figures and the listing agree.
-      roots.add(new Root(r.root(), catalog.snapshots().stream().map(SnapshotView::listed).toList(), r.missing()));
+      roots.add(new Root(r.root(), ours.stream().map(SnapshotView::listed).toList(), r.missing()));
     }
     unreachable.sort(null);
     return new Catalogued(new Snapshots(roots, unreachable), entries);
@@ -359,10 +381,12 @@ final class SnapshotView implements AutoCloseable {
       }
       List<SnapshotRoots.MissingSnapshot> missing;
       LineageIndex index;
+      Set<String> foreign;
       if (sameFiles) {
         // Only the records changed: the files, and so the index, are as they were.
         missing = SnapshotRoots.missing(root, recordedIds);
         index = cached.index;
+        foreign = cached.foreign;
         cache.remove(root);
       } else {
         drop(root);
@@ -371,8 +395,15 @@ final class SnapshotView implements AutoCloseable {
         // mount point, where nothing is written.
         index = missing.isEmpty() ? LineageIndex.open(root) : LineageIndex.openReadOnly(root);
         indexOpens++;
+        foreign = new TreeSet<>();
+        try {
+          Deployments.foreign(root, deployment(), new ManifestReads()).forEach(f -> foreign.add(f.snapshot()));
+        } catch (IOException | UncheckedIOException e) {
+          index.close();
+          throw e;
+        }
       }
-      Cached fresh = new Cached(recordedIds, missing, index);
+      Cached fresh = new Cached(recordedIds, missing, index, foreign);
       fresh.settle(key, settledBefore);
       if (sameFiles) {
         fresh.catalog = cached.catalog;
@@ -384,6 +415,13 @@ final class SnapshotView implements AutoCloseable {
       drop(root);
       return null;
     }
+  }
+
+  private String deployment() {
+    if (deployment == null) {
+      deployment = Deployments.of(store);
+    }
+    return deployment;
   }
 
   /** Forgets a root's entry and closes its index. */

@@ -209,4 +209,35 @@ class SnapshotRootsTest {
     assertThat(run.status()).as(run.body()).isEqualTo(200);
     assertThat(run.json().get("completed").asInt()).isEqualTo(1);
   }
+  @Test
+  void aSnapshotAnotherDeploymentBuiltIsNeverWhereAMembersDataIs() throws Exception {
+    Path shared = dir.resolve("shared").toAbsolutePath().normalize();
+    TestServer.Trained trained = t.publishSnapshotAndModel(Instant.parse("2025-03-01T00:00:00Z"), shared);
+    String id = trained.snapshot().metadata().snapshot();
+    t.store.registerSnapshotRoot(shared);
+    assertThat(t.get("/v1/members/alice/data-usage", alice).json().get("snapshots")).hasSize(1);
+
+    // The same directory as another deployment's build would leave it: its bitmaps number that
+    // deployment's members, so its "alice" is someone else.
+    Path manifest = shared.resolve(id).resolve("manifest.json");
+    String ours = Files.readString(manifest);
+    assertThat(ours).contains("\"deployment\":\"dep-");
+    replace(manifest, ours.replaceFirst("\"deployment\":\"dep-[0-9a-f]{16}\"", "\"deployment\":\"dep-0123456789abcdef\""));
+
+    JsonNode usage = t.get("/v1/members/alice/data-usage", alice).json();
+    assertThat(usage.get("snapshots")).isEmpty();
+    assertThat(t.get("/v1/audit/snapshots", auditor).json().get("snapshots")).isEmpty();
+    assertThat(t.get("/v1/audit/report", auditor).json().get("snapshots")).isEmpty();
+
+    replace(manifest, ours);
+    assertThat(t.get("/v1/members/alice/data-usage", alice).json().get("snapshots")).singleElement()
+        .satisfies(s -> assertThat(s.get("snapshot").asText()).isEqualTo(id));
+  }
+
+  /** Replaces a file as a copy or a build would, by a rename over it (the server notices new files, not edits in place). */
+  private static void replace(Path file, String text) throws Exception {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.writeString(tmp, text);
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
 }
