@@ -45,8 +45,16 @@ import picocli.CommandLine.Option;
           + " is named on stderr with what was found; stdout's JSON has the re-check under \"recheck\" (checked,"
           + " holding, reopened, failed, error).",
       "",
+      "A request whose rebuild its environment stopped (a content export missing, not readable, or changed since the"
+          + " snapshot was built, checked against the SHA-256 the manifest recorded; a disk error) stays pending with the"
+          + " reason in its detail, nothing of the snapshot is deleted, and the next run retries it. A request that"
+          + " failed (a verification failed, or it cannot be run) stays failed; --retry-failed sets every failed"
+          + " request back to pending before the run. The reason of every failed or pending-but-blocked request is"
+          + " printed on stderr.",
+      "",
       "Exit status: 0 when every pending request completed and every completed request still holds; 1 when a"
-          + " request failed, a snapshot directory or recorded snapshot is missing, or the re-check did not finish;"
+          + " request failed or is blocked (this run or an earlier one), a snapshot directory or recorded snapshot is"
+          + " missing, or the re-check did not finish;"
           + " 3 when the run itself succeeded but the re-check reopened requests whose forgetting no longer holds"
           + " (run 'lethe forget-run' again to forget them). 1 wins when both apply."
     })
@@ -57,6 +65,10 @@ final class ForgetRunCommand implements Callable<Integer> {
 
   @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: available processors).")
   Integer threads;
+
+  @Option(names = "--retry-failed",
+      description = "Set every failed request back to pending before the run, so that it runs again (what it verified is kept).")
+  boolean retryFailed;
 
   @Mixin StoreOptions store;
 
@@ -81,8 +93,9 @@ final class ForgetRunCommand implements Callable<Integer> {
         gaps.forEach(g -> spec.commandLine().getErr().println("lethe: " + g));
         return CommandLine.ExitCode.SOFTWARE;
       }
-      ForgetRunner.RunAndRecheck result = Forgetting.runner(ledger, store, clock, Forgetting.standardDetector(), workers)
-          .runThenRecheck(new ForgetRunner.Rebuild(stored.ledger(), stored.sha256(), StoreSnapshots.deploymentKey(ledger), workers));
+      ForgetRunner runner = Forgetting.runner(ledger, store, clock, Forgetting.standardDetector(), workers);
+      List<String> retried = retryFailed ? runner.retryFailed() : List.of();
+      ForgetRunner.RunAndRecheck result = runner.runThenRecheck(new ForgetRunner.Rebuild(stored.ledger(), stored.sha256(), StoreSnapshots.deploymentKey(ledger), workers));
       ForgetRunner.RunReport report = result.run();
       Forgetting.recordRebuilds(ledger, report);
       ObjectNode o = JsonNodeFactory.instance.objectNode();
@@ -90,6 +103,8 @@ final class ForgetRunCommand implements Callable<Integer> {
       o.put("executed", report.executed());
       o.put("completed", report.completed());
       o.put("failed", report.failed());
+      o.put("blocked", report.blocked());
+      o.put("retried", retried.size());
       o.put("snapshots_rebuilt", report.replacements().stream().map(r -> r.newSnapshot()).distinct().count());
       o.put("records_retrained", report.replacements().stream().mapToLong(r -> r.recordsRetrained()).sum());
       o.put("records_full_retrain", report.replacements().stream().mapToLong(r -> r.recordsFullRetrain()).sum());
@@ -97,6 +112,18 @@ final class ForgetRunCommand implements Callable<Integer> {
       spec.commandLine().getOut().println(o);
       spec.commandLine().getOut().flush();
       PrintWriter err = spec.commandLine().getErr();
+      // Every request that is failed or blocked, this run's or an earlier one's: each keeps the exit status at 1.
+      boolean stuck = false;
+      for (ForgetRequest r : queue.list()) {
+        if (r.status() == ForgetRequest.Status.FAILED) {
+          stuck = true;
+          err.println("forget-run: " + r.id() + ": failed: " + detail(r)
+              + " ('lethe forget-run --retry-failed' runs it again)");
+        } else if (blocked(r)) {
+          stuck = true;
+          err.println("forget-run: " + r.id() + ": " + detail(r) + " (still pending; the next 'lethe forget-run' retries it)");
+        }
+      }
       if (result.recheck() == null) {
         err.println("lethe: the re-check of completed requests did not finish: " + result.recheckError());
       } else {
@@ -108,7 +135,7 @@ final class ForgetRunCommand implements Callable<Integer> {
         }
       }
       err.flush();
-      if (report.failed() > 0 || result.recheck() == null) {
+      if (stuck || report.failed() > 0 || report.blocked() > 0 || result.recheck() == null) {
         return CommandLine.ExitCode.SOFTWARE;
       }
       return result.recheckHolds() ? CommandLine.ExitCode.OK : REOPENED;
@@ -119,5 +146,18 @@ final class ForgetRunCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("lethe: " + e.getMessage());
       return CommandLine.ExitCode.SOFTWARE;
     }
+  }
+
+  /**
+   * Whether a pending request carries the reason a run left it pending (a run records an outcome
+   * on a pending request only when its environment stopped it).
+   */
+  static boolean blocked(ForgetRequest r) {
+    return r.status() == ForgetRequest.Status.PENDING && r.outcome() != null && r.outcome().completedAt() == null
+        && r.outcome().detail() != null && !r.outcome().detail().startsWith("retried after failing");
+  }
+
+  private static String detail(ForgetRequest r) {
+    return r.outcome() == null || r.outcome().detail() == null ? "no reason recorded" : r.outcome().detail();
   }
 }

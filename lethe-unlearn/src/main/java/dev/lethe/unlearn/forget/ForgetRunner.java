@@ -63,7 +63,12 @@ import java.util.Set;
  * content ids is in the new snapshot; planted canaries are exposed no more than in the
  * scratch-trained model. Verifications go to the audit log; once they pass, the old snapshot's
  * shard files and its models' artefacts are deleted (a {@code FORGOTTEN.json} tombstone says
- * which and why) and the rebuild takes its place. Snapshots may live in several directories
+ * which and why) and the rebuild takes its place. A rebuild first checks that each content export
+ * is the one the snapshot's manifest recorded (its SHA-256): one missing, unreadable or changed,
+ * like any other I/O failure of the rebuild, leaves the snapshot whole and its requests pending
+ * with the reason in their outcome's detail ({@link RunReport#blocked}), for the next run to retry;
+ * only a failed verification or a request that cannot run at all makes a request failed.
+ * Snapshots may live in several directories
  * (roots); a run covers every root, and each rebuild is published next to the snapshot it
  * replaces.
  *
@@ -144,8 +149,26 @@ public final class ForgetRunner {
    */
   public record Rebuild(ConsentLedger ledger, String ledgerSha256, byte[] deploymentKey, int threads) {}
 
-  /** What a run did. */
-  public record RunReport(int executed, int completed, int failed, List<Replacement> replacements) {}
+  /**
+   * What a run did.
+   *
+   * @param executed the requests that were pending when the run started
+   * @param completed those it completed (verified)
+   * @param failed those it failed for good (a verification failed, or the request cannot be run)
+   * @param blocked those left pending because their environment stopped them (a content export
+   *     missing, unreadable or changed since the snapshot was built, a disk error): the reason is
+   *     in their outcome's detail, and the next run retries them
+   */
+  public record RunReport(int executed, int completed, int failed, int blocked, List<Replacement> replacements) {
+    public RunReport {
+      replacements = List.copyOf(replacements);
+    }
+
+    /** A report of a run that left no request blocked. */
+    public RunReport(int executed, int completed, int failed, List<Replacement> replacements) {
+      this(executed, completed, failed, 0, replacements);
+    }
+  }
 
   /**
    * One request checked again.
@@ -396,6 +419,46 @@ public final class ForgetRunner {
     return List.copyOf(distinct.values());
   }
 
+  /**
+   * A snapshot cannot be rebuilt whatever its environment does (its sources are not recorded, its
+   * shard format is unknown here): the requests that need it fail. Every other {@link IOException}
+   * of a rebuild (a file missing, unreadable or changed, a disk error) leaves them pending.
+   */
+  private static final class UnrebuildableException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    UnrebuildableException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Sets every failed request back to pending, so that the next run executes it again; what its
+   * failed execution verified (replacements that passed) is kept, so re-checks still cover those
+   * rebuilds. For requests that failed before runs told an environment's failure (a content
+   * export moved away, say) from a real one; a request that fails again is failed again.
+   *
+   * @return the ids of the requests set back to pending
+   * @throws ConcurrentRunException if another process is running the queue
+   */
+  public List<String> retryFailed() throws IOException {
+    return locked(() -> {
+      List<String> ids = new ArrayList<>();
+      for (ForgetRequest r : queue.list()) {
+        if (r.status() != Status.FAILED) {
+          continue;
+        }
+        Outcome was = r.outcome();
+        List<Replacement> kept = was == null ? List.of() : was.replacements().stream().filter(ForgetRunner::passed).toList();
+        List<String> models = was == null ? List.of() : was.affectedModels();
+        String detail = "retried after failing" + (was == null || was.detail() == null ? "" : ": " + was.detail());
+        queue.save(r.executed(Status.PENDING, new Outcome(null, models, kept, false, detail, null)));
+        ids.add(r.id());
+      }
+      return ids;
+    });
+  }
+
   /** Another process holds the forget queue's lock. */
   public static final class ConcurrentRunException extends IOException {
     private static final long serialVersionUID = 1L;
@@ -419,6 +482,8 @@ public final class ForgetRunner {
     Map<String, Set<String>> modelsOf = new LinkedHashMap<>();
     // Requests that cannot be run, by id, and how many snapshots holding a member each request left alone.
     Map<String, String> failures = new LinkedHashMap<>();
+    // Requests their environment stopped (a content export missing or changed, a disk error), by id: they stay pending.
+    Map<String, String> blocked = new LinkedHashMap<>();
     Map<String, Integer> leftAlone = new HashMap<>();
     for (ForgetRequest r : pending) {
       replacementsOf.put(r.id(), new ArrayList<>());
@@ -484,9 +549,14 @@ public final class ForgetRunner {
             }
           }
         }
-      } catch (IOException | RuntimeException e) {
+      } catch (InputProblemException e) {
+        w.getValue().forEach(r -> blocked.merge(r.id(), e.getMessage(), (a, b) -> a + "; " + b));
+      } catch (UnrebuildableException | RuntimeException e) {
         w.getValue().forEach(r -> failures.put(r.id(), "rebuilding snapshot " + entry.snapshot() + " in " + w.getKey().getParent()
-            + " failed: " + e.getMessage()));
+            + " failed: " + reason(e)));
+      } catch (IOException e) {
+        w.getValue().forEach(r -> blocked.merge(r.id(), "rebuilding snapshot " + entry.snapshot() + " in " + w.getKey().getParent()
+            + " could not finish: " + reason(e), (a, b) -> a + "; " + b));
       }
     }
     Map<String, List<String>> removedAgain = new LinkedHashMap<>();
@@ -498,17 +568,36 @@ public final class ForgetRunner {
         int files = removeAgain(entry, state.modelsOf(entry.snapshot()), members);
         w.getValue().forEach(r -> removedAgain.computeIfAbsent(r.id(), k -> new ArrayList<>()).add(files
             + " file(s) of retired snapshot " + entry.snapshot() + " in " + w.getKey().getParent() + " and its models"));
-      } catch (IOException | RuntimeException e) {
+      } catch (IOException e) {
+        // A deletion a disk error stopped is retried by the next run, like a rebuild it stopped.
+        w.getValue().forEach(r -> blocked.merge(r.id(), "deleting again the files of retired snapshot " + entry.snapshot()
+            + " in " + w.getKey().getParent() + " could not finish: " + reason(e), (a, b) -> a + "; " + b));
+      } catch (RuntimeException e) {
         w.getValue().forEach(r -> failures.merge(r.id(), "deleting again the files of retired snapshot " + entry.snapshot()
-            + " in " + w.getKey().getParent() + " failed: " + e.getMessage(), (a, b) -> a + "; " + b));
+            + " in " + w.getKey().getParent() + " failed: " + reason(e), (a, b) -> a + "; " + b));
       }
     }
     int completed = 0;
     int failed = 0;
+    int stillPending = 0;
     Instant now = clock.instant();
     for (ForgetRequest r : pending) {
       List<Replacement> reps = replacementsOf.get(r.id());
       String failure = failures.get(r.id());
+      // What an earlier run verified before its environment stopped it (or before the request was retried).
+      Outcome partial = r.outcome();
+      List<Replacement> carried = partial == null ? List.of()
+          : partial.replacements().stream().filter(ForgetRunner::passed).toList();
+      if (failure == null && blocked.containsKey(r.id()) && reps.stream().allMatch(ForgetRunner::passed)) {
+        List<Replacement> kept = new ArrayList<>(carried);
+        kept.addAll(reps);
+        Set<String> models = new LinkedHashSet<>(partial == null ? List.of() : partial.affectedModels());
+        models.addAll(modelsOf.get(r.id()));
+        // Pending, not failed: nothing of the snapshot was deleted, and the next run retries once the cause is gone.
+        queue.save(r.executed(Status.PENDING, new Outcome(null, List.copyOf(models), kept, false, blocked.get(r.id()), null)));
+        stillPending++;
+        continue;
+      }
       boolean verified = failure == null && reps.stream().allMatch(ForgetRunner::passed);
       String detail = failure != null ? failure
           : reps.isEmpty() && !removedAgain.containsKey(r.id())
@@ -528,9 +617,13 @@ public final class ForgetRunner {
       Status status = verified ? Status.COMPLETED : Status.FAILED;
       // A reopened request keeps what its earlier executions replaced, so re-checks still cover those rebuilds.
       List<Replacement> allReps = new ArrayList<>(r.earlierReplacements());
+      allReps.addAll(carried);
       allReps.addAll(reps);
       Set<String> models = new LinkedHashSet<>();
       r.reopenings().stream().reduce((a, b) -> b).ifPresent(last -> models.addAll(last.previous().affectedModels()));
+      if (partial != null) {
+        models.addAll(partial.affectedModels());
+      }
       models.addAll(modelsOf.get(r.id()));
       // Counted for readers that must not parse the detail; not when the request failed before it could look.
       ForgetRequest.Tally tally = failure != null ? null : new ForgetRequest.Tally(
@@ -543,7 +636,7 @@ public final class ForgetRunner {
         failed++;
       }
     }
-    return new RunReport(pending.size(), completed, failed, all);
+    return new RunReport(pending.size(), completed, failed, stillPending, all);
   }
 
   /**
@@ -646,7 +739,13 @@ public final class ForgetRunner {
     Path snapshots = old.directory().getParent();
     JsonNode manifest = old.manifest();
     List<Path> content = SnapshotSources.contentFiles(snapshots, old.snapshot())
-        .orElseThrow(() -> new IOException("the content files of snapshot " + old.snapshot() + " are not recorded"));
+        .orElseThrow(() -> new UnrebuildableException("the content files of snapshot " + old.snapshot() + " are not recorded", null));
+    // The rebuild must read what the snapshot was built from: an export changed since would
+    // silently drop or add other members' records, and the old snapshot would be deleted.
+    List<String> recorded = recordedContentDigests(old, content);
+    for (int i = 0; i < content.size(); i++) {
+      checkInput(old.snapshot(), content.get(i), recorded.get(i));
+    }
     // Members an earlier rebuild of this snapshot left out must stay out.
     Set<String> members = new LinkedHashSet<>(SnapshotSources.forgotten(snapshots, old.snapshot()));
     members.addAll(newMembers);
@@ -662,6 +761,18 @@ public final class ForgetRunner {
         .format(format)
         .build();
     SnapshotResult rebuilt = engine.build(context.ledger(), request, ProgressListener.NONE);
+    List<SnapshotMetadata.Input> read = rebuilt.metadata().inputs();
+    for (int i = 0; i < content.size(); i++) {
+      String now = read.get(i + 1).sha256();
+      if (!now.equals(recorded.get(i))) {
+        // Changed while the rebuild read it: the rebuild is not of the snapshot, so it is not kept.
+        if (!rebuilt.alreadyPublished()) {
+          DurableFiles.deleteTree(rebuilt.directory());
+        }
+        throw new InputProblemException("content export " + content.get(i) + " changed while snapshot " + old.snapshot()
+            + " was being rebuilt (sha256 " + recorded.get(i) + " recorded, " + now + " read); leave it as it was built from");
+      }
+    }
     Set<String> leaked = leakedContent(rebuilt.directory(), members, content, context.ledger());
     List<Replacement> out = new ArrayList<>();
     List<ModelRecord> models = withModels ? registry.trainedFrom(old.snapshot()) : List.of();
@@ -708,23 +819,113 @@ public final class ForgetRunner {
     return out;
   }
 
+  /**
+   * A content export a rebuild needs is missing, cannot be read or is not what the snapshot was
+   * built from; the message names the file and says what to do. The requests stay pending.
+   */
+  private static final class InputProblemException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    InputProblemException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * The SHA-256 each content export had when the snapshot was built, from its manifest's
+   * {@code inputs} (the ledger first, then the exports in build order), in the order of
+   * {@code content}.
+   */
+  private static List<String> recordedContentDigests(SnapshotCatalog.Entry old, List<Path> content) throws IOException {
+    JsonNode inputs = old.manifest().path("inputs");
+    if (!inputs.isArray() || inputs.size() != content.size() + 1) {
+      throw new UnrebuildableException("snapshot " + old.snapshot() + "'s manifest names " + Math.max(0, inputs.size() - 1)
+          + " content export(s) but " + content.size() + " are recorded as its sources", null);
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < content.size(); i++) {
+      JsonNode input = inputs.get(i + 1);
+      String name = input.path("name").asText();
+      if (!name.equals(String.valueOf(content.get(i).getFileName())) || !input.path("sha256").isTextual()) {
+        throw new UnrebuildableException("snapshot " + old.snapshot() + "'s manifest names content export " + name
+            + " where its sources record " + content.get(i), null);
+      }
+      out.add(input.get("sha256").asText());
+    }
+    return out;
+  }
+
+  /** Checks that a content export is there, readable and as the snapshot was built from it. */
+  private static void checkInput(String snapshot, Path file, String recorded) throws InputProblemException {
+    String built = "snapshot " + snapshot + " was built from it (sha256 " + recorded + "); restore it to rebuild";
+    if (!Files.exists(file)) {
+      throw new InputProblemException("content export " + file + " is missing: " + built);
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new InputProblemException("content export " + file + " is not a regular file: " + built);
+    }
+    if (!Files.isReadable(file)) {
+      throw new InputProblemException("content export " + file + " is not readable: " + built);
+    }
+    String now;
+    long size;
+    try {
+      now = Hashing.sha256Hex(file);
+      size = Files.size(file);
+    } catch (IOException e) {
+      throw new InputProblemException("content export " + file + " could not be read (" + reason(e) + "): " + built);
+    }
+    if (!now.equals(recorded)) {
+      throw new InputProblemException("content export " + file + " changed since snapshot " + snapshot + " was built (sha256 "
+          + recorded + " recorded, " + now + " now, " + size + " bytes); restore it to rebuild");
+    }
+  }
+
+  /**
+   * What went wrong, in words: a file system exception's message is often the bare path, so
+   * missing and unreadable files are said so.
+   */
+  static String reason(Throwable e) {
+    if (e instanceof java.nio.file.NoSuchFileException n) {
+      return n.getFile() + " is missing";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException a) {
+      return a.getFile() + " is not readable";
+    }
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return (f.getFile() == null ? "" : f.getFile() + ": ") + f.getReason();
+    }
+    if (e instanceof java.io.UncheckedIOException u) {
+      return reason(u.getCause());
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
   /** The shard format a snapshot's manifest names, or a precise error if it cannot be read here. */
   private static ShardFormat format(String snapshot, JsonNode manifest) throws IOException {
     try {
       return ShardFormat.named(Manifest.shardFormat(manifest));
     } catch (IllegalArgumentException e) {
-      throw new IOException("snapshot " + snapshot + " cannot be rebuilt: " + e.getMessage(), e);
+      throw new UnrebuildableException("snapshot " + snapshot + " cannot be rebuilt: " + e.getMessage(), e);
     }
   }
 
-  /** Content ids of the members (from the exports and the ledger) that still appear in the snapshot. */
+  /**
+   * Content ids of the members that still appear in the snapshot: their posts in the ledger, and
+   * the export records the build attributes to them ({@link ContentExports#attributed}; a line
+   * naming a member for a content id another record had first is not theirs).
+   */
   private static Set<String> leakedContent(Path snapshot, Set<String> members, List<Path> content, ConsentLedger ledger)
       throws IOException {
     Set<String> theirs = new HashSet<>();
-    ledger.postedContent().stream().filter(c -> members.contains(c.member())).forEach(c -> theirs.add(c.content()));
-    for (Path file : content) {
-      ContentExports.read(file, members, (id, member) -> theirs.add(id));
-    }
+    Set<String> posted = new HashSet<>();
+    ledger.postedContent().forEach(c -> {
+      posted.add(c.content());
+      if (members.contains(c.member())) {
+        theirs.add(c.content());
+      }
+    });
+    ContentExports.attributed(content, members, posted, (id, member) -> theirs.add(id));
     Set<String> leaked = new HashSet<>();
     JsonNode manifest = JSON.readTree(snapshot.resolve("manifest.json").toFile());
     ShardFormat format = format(manifest.path("snapshot").asText(), manifest);

@@ -261,18 +261,26 @@ final class Rechecker {
   }
 
   /**
-   * Content id -> member for the members' content: from the ledger, and from the content exports
-   * of the snapshots to read, each export read once.
+   * Content id -> member for the members' content: from the ledger, and the records the builds of
+   * the snapshots to read attribute to them ({@link ContentExports#attributed}), each distinct
+   * list of exports read once.
    */
   private Map<String, String> contentOf(Set<String> members, Iterable<SnapshotCatalog.Entry> snapshots) throws IOException {
     Map<String, String> out = new HashMap<>();
-    ledger.postedContent().stream().filter(c -> members.contains(c.member())).forEach(c -> out.put(c.content(), c.member()));
-    Set<Path> exports = new LinkedHashSet<>();
+    Set<String> posted = new java.util.HashSet<>();
+    ledger.postedContent().forEach(c -> {
+      posted.add(c.content());
+      if (members.contains(c.member())) {
+        out.put(c.content(), c.member());
+      }
+    });
+    // Each snapshot's exports in its build's order: which record of a content id counts depends on it.
+    Set<List<Path>> exports = new LinkedHashSet<>();
     for (SnapshotCatalog.Entry e : snapshots) {
-      exports.addAll(SnapshotSources.contentFiles(e.directory().getParent(), e.snapshot()).orElse(List.of()));
+      exports.add(SnapshotSources.contentFiles(e.directory().getParent(), e.snapshot()).orElse(List.of()));
     }
-    for (Path file : exports) {
-      ContentExports.read(file, members, out::put);
+    for (List<Path> files : exports) {
+      ContentExports.attributed(files, members, posted, out::put);
     }
     return out;
   }

@@ -41,6 +41,31 @@ class ContentExportsTest {
   }
 
   @Test
+  void onlyRecordsTheBuildAttributesToTheMembersCount() throws IOException {
+    String tail = "\"kind\":\"post\",\"visibility\":\"public\",\"posted_at\":\"2024-02-01T00:00:00Z\",\"text\":\"t\"";
+    Path first = write(List.of(
+        "{\"content\":\"a\",\"member\":\"m9\"," + tail + "}",
+        "{\"content\":\"b\",\"member\":\"m9\"," + tail + " broken",
+        "{\"content\":\"a\",\"member\":\"m1\"," + tail + "}",
+        "{\"content\":\"b\",\"member\":\"m1\"," + tail + "}",
+        "{\"content\":\"p\",\"member\":\"m1\"," + tail + "}",
+        "{\"content\":\"c\",\"member\":\"m2\"," + tail + "}"));
+    Path second = write(List.of(
+        "{\"content\":\"c\",\"member\":\"m9\"," + tail + "}",
+        "{\"content\":\"d\",\"member\":\"m9\"," + tail + "}",
+        "{\"content\":\"d\",\"member\":\"m2\"," + tail + "}",
+        "{\"content\":\"e\",\"member\":\"m2\"," + tail + "}"));
+    List<String> out = new ArrayList<>();
+    // a: m9's line first; b: m9's earlier line is malformed, so m1's counts; p: the ledger posted it;
+    // c: m2's line first (m9's copy comes later); d: m9's line first, in the same file; e: m2's alone.
+    ContentExports.attributed(List.of(first, second), MEMBERS, Set.of("p"), (content, member) -> out.add(content + "=" + member));
+    assertThat(out).containsExactlyInAnyOrder("b=m1", "c=m2", "e=m2");
+    out.clear();
+    ContentExports.attributed(List.of(second, first), MEMBERS, Set.of(), (content, member) -> out.add(content + "=" + member));
+    assertThat(out).as("file order decides which copy is first").containsExactlyInAnyOrder("b=m1", "e=m2", "p=m1");
+  }
+
+  @Test
   void anEscapedOrLaterMemberIsStillFoundAndARepeatedOrNestedOneIsNotTaken() throws IOException {
     String tail = "\"kind\":\"post\",\"visibility\":\"public\",\"posted_at\":\"2024-02-01T00:00:00Z\",\"text\":\"t\"";
     List<String> lines = List.of(

@@ -9,6 +9,7 @@ import dev.lethe.core.event.LedgerEvent;
 import dev.lethe.core.ledger.ConsentLedger;
 import dev.lethe.core.ledger.LedgerLine;
 import dev.lethe.core.ledger.LedgerReader;
+import dev.lethe.pipeline.Hashing;
 import dev.lethe.pipeline.ProgressListener;
 import dev.lethe.pipeline.SnapshotCatalog;
 import dev.lethe.pipeline.SnapshotEngine;
@@ -382,5 +383,52 @@ class ForgetRunnerTest {
         List.of(), List.of(), true, "no snapshot or model held the member's data"));
     assertThat(runner.verifyAgain(falselyCompleted, ledger)).singleElement()
         .satisfies(p -> assertThat(p).contains("\"genai-trainin\" is not defined"));
+  }
+
+  @Test
+  void aContentExportChangedSinceTheBuildKeepsTheRequestPendingAndTheSnapshotWhole() throws Exception {
+    Path snapshots = temp.resolve("snapshots");
+    ConsentLedger ledger = LedgerReader.load(lines(ledgerText(4))).ledger();
+    Path content = content(4, 40);
+    byte[] original = Files.readAllBytes(content);
+    SnapshotResult snapshot = build(ledger, content, snapshots, AS_OF);
+    ForgetQueue queue = ForgetQueue.open(temp.resolve("forget"));
+    ForgetRequest request = ForgetRequests.pending("m1", ForgetReason.MANUAL, null, CLOCK.instant());
+    queue.addAll(List.of(request));
+    ModelRegistry registry = ModelRegistry.open(temp.resolve("models"));
+    ForgetRunner runner = new ForgetRunner(queue, registry, Training.of(registry, 1), snapshots, SnapshotEngine.embedded(DETECTOR),
+        new RecordingAudit(), CLOCK, List.of());
+    ForgetRunner.Rebuild context = new ForgetRunner.Rebuild(ledger, "1".repeat(64), KEY, 1);
+
+    // One line edited: the rebuild would hold a record the snapshot never had.
+    Files.writeString(content, new String(original, StandardCharsets.UTF_8).replace("\"c0\"", "\"c0-edited\""));
+    ForgetRunner.RunReport report = runner.run(context);
+    assertThat(report.blocked()).isEqualTo(1);
+    assertThat(report.failed()).isZero();
+    assertThat(report.replacements()).isEmpty();
+    ForgetRequest blocked = queue.find(request.id()).orElseThrow();
+    assertThat(blocked.status()).as("retryable, not failed").isEqualTo(ForgetRequest.Status.PENDING);
+    assertThat(blocked.outcome().detail()).contains("content export " + content, "changed since snapshot "
+        + snapshot.metadata().snapshot() + " was built", Hashing.sha256Hex(original) + " recorded", "restore it to rebuild");
+    assertThat(snapshot.directory().resolve("FORGOTTEN.json")).doesNotExist();
+    try (var files = Files.list(snapshots)) {
+      assertThat(files.filter(f -> !f.getFileName().toString().startsWith(".")).toList()).as("no rebuild published")
+          .containsExactly(snapshot.directory());
+    }
+
+    // Gone: said so, still pending.
+    Files.delete(content);
+    assertThat(runner.run(context).blocked()).isEqualTo(1);
+    assertThat(queue.find(request.id()).orElseThrow().outcome().detail()).contains("content export " + content + " is missing");
+
+    // Back as it was: the next run rebuilds, verifies and completes.
+    Files.write(content, original);
+    ForgetRunner.RunReport done = runner.run(context);
+    assertThat(done.completed()).isEqualTo(1);
+    ForgetRequest completed = queue.find(request.id()).orElseThrow();
+    assertThat(completed.status()).isEqualTo(ForgetRequest.Status.COMPLETED);
+    assertThat(completed.outcome().replacements()).singleElement()
+        .satisfies(r -> assertThat(r.oldSnapshot()).isEqualTo(snapshot.metadata().snapshot()));
+    assertThat(snapshot.directory().resolve("FORGOTTEN.json")).exists();
   }
 }
