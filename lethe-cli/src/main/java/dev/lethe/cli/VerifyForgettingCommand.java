@@ -39,7 +39,8 @@ import picocli.CommandLine.Option;
       "",
       "--all prints one JSON line per completed request (id, member, status, ok, problems, reopened) and a summary on stderr.",
       "",
-      "Exit status 1 also when a snapshot directory, or a snapshot a build recorded in one, is missing."})
+      "Exit status 1 also when a snapshot directory, or a snapshot a build recorded in one, is missing, or when a snapshot"
+        + " directory holds another deployment's snapshot (its member bitmaps number that deployment's members)."})
 final class VerifyForgettingCommand implements Callable<Integer> {
 
   @ArgGroup(exclusive = true, multiplicity = "1")
@@ -122,7 +123,8 @@ final class VerifyForgettingCommand implements Callable<Integer> {
       gaps.forEach(g -> err.println("lethe: " + g));
       if (!gaps.isEmpty() && reopen) {
         // A gap is not evidence that a member's data is back: nothing is recorded or reopened.
-        err.println("lethe: nothing was reopened; restore or retire what is missing first");
+        err.println("lethe: nothing was reopened; first resolve what is listed above (restore or retire what is missing,"
+            + " move another deployment's snapshots out)");
         return CommandLine.ExitCode.SOFTWARE;
       }
       ForgetRunner runner = Forgetting.runner(ledger, store, clock, Forgetting.standardDetector(),
@@ -170,7 +172,7 @@ final class VerifyForgettingCommand implements Callable<Integer> {
       out.flush();
       err.println("verify-forgetting: " + results.size() + " completed request(s) checked, " + (results.size() - failed)
           + " hold, " + failed + " no longer hold" + (reopen ? ", " + reopened.size() + " reopened" : "")
-          + (gaps.isEmpty() ? "" : "; " + gaps.size() + " snapshot root(s) or recorded snapshot(s) missing"));
+          + (gaps.isEmpty() ? "" : "; " + gaps.size() + " gap(s) in what could be checked, listed above"));
       return failed == 0 && gaps.isEmpty() ? CommandLine.ExitCode.OK : 1;
     } catch (StoreException e) {
       err.println("lethe: " + e.getMessage());

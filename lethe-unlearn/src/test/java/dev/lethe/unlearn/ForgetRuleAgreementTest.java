@@ -21,9 +21,11 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * A snapshot build leaves out the members forgotten since its as-of instant by {@link
- * ForgetObligations} (lethe-pipeline, below this module); forgetting derives its requests with
- * {@link ForgetRequests}. They must be the same rule: on every public scenario, at several
- * instants, the two give the same (member, reason, purpose, receipt) set.
+ * ForgetObligations} (lethe-pipeline, below this module); forgetting turns the same obligations
+ * into requests with {@link ForgetRequests}. On every public scenario, at several instants, every
+ * obligation becomes a request with the same member, reason, purpose and receipt, and no request
+ * comes from anywhere else (the reason words, the ids' dedupe and the request order are the
+ * mapping's own).
  */
 class ForgetRuleAgreementTest {
 

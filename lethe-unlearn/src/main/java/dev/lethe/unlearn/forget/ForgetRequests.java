@@ -1,15 +1,9 @@
 package dev.lethe.unlearn.forget;
 
-import dev.lethe.core.event.Choice;
 import dev.lethe.core.event.LedgerEvent;
-import dev.lethe.core.event.LedgerEvent.ConsentSet;
-import dev.lethe.core.event.LedgerEvent.ErasureRequested;
-import dev.lethe.core.event.LedgerEvent.GpcSignal;
 import dev.lethe.core.event.Rfc3339;
 import dev.lethe.core.ledger.ConsentLedger;
-import dev.lethe.core.policy.Policy;
-import dev.lethe.core.policy.PurposePolicy;
-import dev.lethe.core.policy.Rule;
+import dev.lethe.pipeline.ForgetObligations;
 import dev.lethe.pipeline.Hashing;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,7 +11,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeSet;
 
 /**
@@ -55,29 +48,14 @@ public final class ForgetRequests {
    * @param events the ledger's events, in any order
    */
   public static List<ForgetRequest> derive(List<? extends LedgerEvent> events, ConsentLedger ledger, Instant now) {
+    // The rule itself is ForgetObligations', which snapshot builds apply too: one rule, so a build
+    // never includes a member whom a forget request would take out again.
     Map<String, ForgetRequest> byId = new LinkedHashMap<>();
-    List<LedgerEvent> applied = new ArrayList<>(events);
-    applied.sort(Comparator.comparing(LedgerEvent::at)); // stable: equal instants keep input order
-    for (LedgerEvent e : applied) {
-      if (e.at().isAfter(now)) {
-        break;
-      }
-      if (e instanceof ErasureRequested erasure) {
-        add(byId, pending(erasure.member(), ForgetReason.ERASURE, null, erasure.at()));
-      } else if (e instanceof ConsentSet c && c.choice() == Choice.WITHDRAW && retroactive(ledger, c.purpose(), c.at())) {
-        add(byId, pending(c.member(), ForgetReason.WITHDRAWAL, c.purpose(), c.at()));
-      } else if (e instanceof GpcSignal g) {
-        Optional<Policy> policy = ledger.policyAt(g.at());
-        if (policy.isPresent()) {
-          for (Map.Entry<String, PurposePolicy> p : new java.util.TreeMap<>(policy.get().purposes()).entrySet()) {
-            if (p.getValue().honorGpc() && p.getValue().retroactiveWithdrawal()) {
-              add(byId, pending(g.member(), ForgetReason.WITHDRAWAL, p.getKey(), g.at()));
-            }
-          }
-        }
-      }
+    for (ForgetObligations.Obligation o : ForgetObligations.derive(events, ledger, now)) {
+      ForgetReason reason = ForgetReason.fromWord(o.reason().word()).orElseThrow();
+      ForgetRequest r = pending(o.member(), reason, o.purpose(), o.receivedAt());
+      byId.putIfAbsent(r.id(), r);
     }
-    regionBlocks(ledger, now).forEach(r -> add(byId, r));
     List<ForgetRequest> result = new ArrayList<>(byId.values());
     result.sort(Comparator.comparing(ForgetRequest::receivedAt).thenComparing(ForgetRequest::id));
     return result;
@@ -101,47 +79,5 @@ public final class ForgetRequests {
     }
     return "\"" + purpose + "\" is not defined by any policy in the ledger"
         + (defined.isEmpty() ? " (the ledger has no policy)" : " (defined: " + String.join(", ", defined) + ")");
-  }
-
-  private static boolean retroactive(ConsentLedger ledger, String purpose, Instant at) {
-    return ledger.policyAt(at).flatMap(p -> p.purpose(purpose)).map(PurposePolicy::retroactiveWithdrawal).orElse(false);
-  }
-
-  /** Members whose rule turns blocked when a policy version takes effect. */
-  private static List<ForgetRequest> regionBlocks(ConsentLedger ledger, Instant now) {
-    List<ForgetRequest> out = new ArrayList<>();
-    TreeSet<Instant> effectives = new TreeSet<>();
-    ledger.policies().forEach(p -> effectives.add(p.effective()));
-    for (Instant effective : effectives) {
-      if (effective.isAfter(now)) {
-        break;
-      }
-      Optional<Policy> before = ledger.policyAt(effective.minusNanos(1));
-      Optional<Policy> after = ledger.policyAt(effective);
-      if (before.isEmpty() || after.isEmpty() || before.get() == after.get()) {
-        continue;
-      }
-      for (String purpose : new TreeSet<>(after.get().purposes().keySet())) {
-        if (!before.get().defines(purpose)) {
-          continue;
-        }
-        for (String member : ledger.memberIds()) {
-          Optional<String> country = ledger.countryAt(member, effective);
-          if (country.isEmpty()) {
-            continue;
-          }
-          Rule was = before.get().ruleFor(purpose, country.get()).orElseThrow();
-          Rule is = after.get().ruleFor(purpose, country.get()).orElseThrow();
-          if (was != Rule.BLOCKED && is == Rule.BLOCKED) {
-            out.add(pending(member, ForgetReason.REGION_BLOCKED, purpose, effective));
-          }
-        }
-      }
-    }
-    return out;
-  }
-
-  private static void add(Map<String, ForgetRequest> byId, ForgetRequest r) {
-    byId.putIfAbsent(r.id(), r);
   }
 }
