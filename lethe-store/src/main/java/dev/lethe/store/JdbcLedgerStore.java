@@ -1888,7 +1888,8 @@ final class JdbcLedgerStore implements LedgerStore {
     String problem = keptPrefixProblem(keptCp.get(), leaves,
         keptCp.get().size() <= leaves ? Merkle.root(subtrees(h), keptCp.get().size()) : null);
     if (problem != null) {
-      throw new StoreException(problem + "; refusing to sign");
+      throw new StoreException(problem + "; refusing to sign (if the database was restored from a backup on purpose,"
+          + " move " + kept.file().getFileName() + " aside and keep it as the record of what the log held before)");
     }
   }
 
@@ -1955,9 +1956,11 @@ final class JdbcLedgerStore implements LedgerStore {
           problems.add("the retired key file " + p + " cannot be read: " + e.getMessage());
           continue;
         }
-        if (keys.subList(0, keys.size() - 1).stream().noneMatch(k -> java.util.Arrays.equals(k.key().rawPublicKey(), raw))) {
+        // The current key counts too: a rotation keeps its retired copy before it commits, so one
+        // that failed after that step leaves the still-current key in the retired directory.
+        if (keys.stream().noneMatch(k -> java.util.Arrays.equals(k.key().rawPublicKey(), raw))) {
           problems.add("the retired key file " + p + " holds " + NoteKey.verifier(origin, raw).verifierKey()
-              + ", which the key history recorded in the database does not list as an earlier key of this log");
+              + ", which the key history recorded in the database does not list as a key of this log");
         }
       }
     } catch (IOException e) {

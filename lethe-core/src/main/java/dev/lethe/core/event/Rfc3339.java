@@ -34,8 +34,8 @@ public final class Rfc3339 {
   /**
    * Parses an RFC 3339 date-time with a mandatory offset ({@code Z} or {@code ±hh:mm}, hours up to
    * 23 as the RFC allows). Fraction digits beyond the ninth are dropped (the instant is truncated to
-   * the nanosecond, {@link Instant}'s resolution). A leap second ({@code :60}, which the RFC allows in
-   * the 59th minute of an hour in the writer's offset) is read as second 59 with its fraction, as
+   * the nanosecond, {@link Instant}'s resolution). A leap second ({@code :60}, which the RFC allows at
+   * the end of a UTC minute 59, in whatever offset it is written) is read as second 59 with its fraction, as
    * {@code java.time} reads it, since an {@link Instant} has no leap seconds.
    *
    * @throws DateTimeException naming the problem: malformed, impossible date or time, no offset, or
@@ -56,9 +56,20 @@ public final class Rfc3339 {
         String digits = fraction.substring(1);
         nanos = Integer.parseInt((digits + "000000000").substring(0, 9));
       }
+      long offsetSeconds = 0;
+      if (m.group(9) != null) {
+        int hours = Integer.parseInt(m.group(10));
+        int minutes = Integer.parseInt(m.group(11));
+        if (hours > 23 || minutes > 59) {
+          throw new DateTimeException("the offset " + m.group(8) + " is not ±hh:mm with hours 00 to 23 and minutes 00 to 59");
+        }
+        offsetSeconds = (m.group(9).equals("-") ? -1 : 1) * (hours * 3600L + minutes * 60L);
+      }
       int minute = Integer.parseInt(m.group(5));
       int second = Integer.parseInt(m.group(6));
-      if (second == 60 && minute == 59) {
+      // A leap second ends a UTC minute 59: in the writer's offset that is the minute whose UTC
+      // minute is 59 ("05:29:60+05:30" is 23:59:60Z).
+      if (second == 60 && Math.floorMod(minute - offsetSeconds / 60, 60) == 59) {
         second = 59;
       }
       LocalDateTime local =
@@ -70,15 +81,6 @@ public final class Rfc3339 {
               minute,
               second,
               nanos);
-      long offsetSeconds = 0;
-      if (m.group(9) != null) {
-        int hours = Integer.parseInt(m.group(10));
-        int minutes = Integer.parseInt(m.group(11));
-        if (hours > 23 || minutes > 59) {
-          throw new DateTimeException("the offset " + m.group(8) + " is not ±hh:mm with hours 00 to 23 and minutes 00 to 59");
-        }
-        offsetSeconds = (m.group(9).equals("-") ? -1 : 1) * (hours * 3600L + minutes * 60L);
-      }
       Instant instant = local.toInstant(ZoneOffset.UTC).minusSeconds(offsetSeconds);
       if (instant.isBefore(FIRST) || instant.isAfter(LAST)) {
         throw new DateTimeException("it falls outside the years 0000 to 9999 in UTC, which RFC 3339 cannot write");

@@ -3,6 +3,7 @@ package dev.lethe.store.audit;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -74,38 +75,47 @@ public final class KeptCheckpoint {
    *
    * @throws IOException if the note cannot be written
    */
-  public void keep(String note) throws IOException {
+  public synchronized void keep(String note) throws IOException {
     if (!Files.isDirectory(dir)) {
       return;
     }
-    Optional<String> kept = read();
-    if (kept.isPresent()) {
-      try {
-        if (body(kept.get()).size() >= body(note).size()) {
-          return;
+    // Two writers (a server and a CLI command on one PostgreSQL store share the data directory)
+    // must not interleave the compare and the replace, or a smaller tree's note could land last.
+    try (FileChannel lockFile = FileChannel.open(dir.resolve(FILE + ".lock"), StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE);
+        FileLock lock = lockFile.lock()) {
+      Optional<String> kept = read();
+      if (kept.isPresent()) {
+        try {
+          if (body(kept.get()).size() >= body(note).size()) {
+            return;
+          }
+        } catch (IllegalArgumentException e) {
+          // A damaged file is replaced by a good note; verification reports it until then.
         }
-      } catch (IllegalArgumentException e) {
-        // A damaged file is replaced by a good note; verification reports it until then.
       }
-    }
-    Path tmp = dir.resolve(FILE + ".tmp");
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer bytes = ByteBuffer.wrap(note.getBytes(StandardCharsets.UTF_8));
-      while (bytes.hasRemaining()) {
-        ch.write(bytes);
+      // A temporary file of its own: a writer killed half-way leaves a stray file, never a torn
+      // one that the next writer renames into place.
+      Path tmp = Files.createTempFile(dir, FILE + ".", ".tmp");
+      try {
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+          ByteBuffer bytes = ByteBuffer.wrap(note.getBytes(StandardCharsets.UTF_8));
+          while (bytes.hasRemaining()) {
+            ch.write(bytes);
+          }
+          ch.force(true);
+        }
+        Files.move(tmp, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException("the data directory " + dir + " cannot rename files atomically", e);
+      } finally {
+        Files.deleteIfExists(tmp);
       }
-      ch.force(true);
-    }
-    try {
-      Files.move(tmp, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      throw new IOException("the data directory " + dir + " cannot rename files atomically", e);
-    }
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      // Some platforms cannot open a directory; the rename is then as durable as they make it.
+      try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+        ch.force(true);
+      } catch (IOException | UnsupportedOperationException e) {
+        // Some platforms cannot open a directory; the rename is then as durable as they make it.
+      }
     }
   }
 }
