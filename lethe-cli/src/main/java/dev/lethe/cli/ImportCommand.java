@@ -91,12 +91,13 @@ final class ImportCommand implements Callable<Integer> {
       err.println("lethe: " + e.getMessage());
       return CommandLine.ExitCode.SOFTWARE;
     }
+    boolean[] ours = {false};
     int status = CommandLine.ExitCode.SOFTWARE;
     try {
-      status = append(batch, stored, err);
+      status = append(batch, stored, err, before, ours);
       return status;
     } finally {
-      if (status != CommandLine.ExitCode.OK) {
+      if (status != CommandLine.ExitCode.OK && ours[0]) {
         // A failed import into a directory without a store leaves none behind: bad input changes
         // nothing, and a new deployment key would stand in the way of restoring the right one.
         try {
@@ -108,8 +109,16 @@ final class ImportCommand implements Callable<Integer> {
     }
   }
 
-  private int append(List<Append> batch, List<LedgerLine> stored, PrintWriter err) {
+  /**
+   * Appends the batch. {@code ours[0]} is set when the store this opened is one this import may
+   * take back after a failure: there was none before, this process opened it (an import that found
+   * it in use by another process never touches it) and it held no event when opened (one that
+   * another import filled meanwhile is that import's).
+   */
+  private int append(List<Append> batch, List<LedgerLine> stored, PrintWriter err, StoreOptions.NewStore before,
+      boolean[] ours) {
     try (LedgerStore ledger = store.openOrCreate(clock)) {
+      ours[0] = before.created() && ledger.auditSize() == 0;
       List<AppendResult> results = ledger.appendBatch(batch);
       long repeated = results.stream().filter(AppendResult::repeated).count();
       PrintWriter out = spec.commandLine().getOut();

@@ -1,6 +1,5 @@
 package dev.lethe.cli;
 
-import dev.lethe.pipeline.DurableFiles;
 import dev.lethe.store.LedgerStore;
 import dev.lethe.store.NoStoreException;
 import dev.lethe.store.StoreConfig;
@@ -102,7 +101,7 @@ final class StoreOptions {
     StoreConfig config = config(clock);
     Path dir = dataDir();
     if (LedgerStore.exists(config)) {
-      return new NewStore(dir, false, false, Set.of());
+      return new NewStore(dir, false, false, Set.of(), config.embedded());
     }
     Set<Path> held = new HashSet<>();
     boolean existed = Files.isDirectory(dir);
@@ -111,37 +110,47 @@ final class StoreOptions {
         list.forEach(held::add);
       }
     }
-    return new NewStore(dir, true, existed, held);
+    return new NewStore(dir, true, existed, held, config.embedded());
   }
+
+  /** The files a new embedded store makes in its data directory, and nothing else is ever removed. */
+  private static final List<String> STORE_FILES = List.of(LedgerStore.EMBEDDED_DATABASE_FILE, "ledger.trace.db",
+      "deployment.key", "audit-signing.key", "audit-checkpoint.note", "audit-checkpoint.note.lock");
 
   /**
    * A store {@link #openOrCreate} may be about to create.
    *
-   * @param created whether there was no store before, so that one opened now is new
+   * @param created whether there was no store before, so that one opened now may be new
    * @param dirExisted whether the data directory existed before
    * @param held what the data directory held before (a deployment key put there to import under
    *     it stays)
+   * @param embedded whether the database lives in the data directory (no {@code --db})
    */
-  record NewStore(Path dir, boolean created, boolean dirExisted, Set<Path> held) {
+  record NewStore(Path dir, boolean created, boolean dirExisted, Set<Path> held, boolean embedded) {
 
     /**
-     * Removes what was created under the data directory since: the embedded database and the key
-     * files, and the directory itself if it is new. Nothing if a store was there before. The store
-     * must be closed. A database given by {@code --db} keeps the (empty) tables it was given.
+     * Removes what a new embedded store made under the data directory since: its database and key
+     * files (those only, and only the ones that were not there before), and the directory itself
+     * if it is new and empty. Nothing if a store was there before, and nothing with {@code --db}:
+     * that database keeps the tables and the audit key it recorded, whose key file must then stay.
+     * The store must be closed.
      */
     void discard() throws IOException {
-      if (!created || !Files.isDirectory(dir)) {
+      if (!created || !embedded || !Files.isDirectory(dir)) {
         return;
       }
-      List<Path> added;
-      try (Stream<Path> list = Files.list(dir)) {
-        added = list.filter(p -> !held.contains(p)).toList();
-      }
-      for (Path p : added) {
-        DurableFiles.deleteTree(p);
+      for (String name : STORE_FILES) {
+        Path p = dir.resolve(name);
+        if (!held.contains(p)) {
+          Files.deleteIfExists(p);
+        }
       }
       if (!dirExisted) {
-        Files.deleteIfExists(dir);
+        try (Stream<Path> list = Files.list(dir)) {
+          if (list.findAny().isEmpty()) {
+            Files.delete(dir);
+          }
+        }
       }
     }
   }

@@ -140,6 +140,23 @@ class MissingStoreTest {
   }
 
   @Test
+  void aFailedImportIntoANewDatabaseKeepsTheKeyFilesTheDatabaseRecorded() throws IOException {
+    String db = "jdbc:h2:file:" + dir.resolve("h2").resolve("ledger").toAbsolutePath();
+    Path keys = dir.resolve("keys");
+    Path bad = Files.writeString(dir.resolve("bad.jsonl"), "{\"type\":\"consent.set\",\"at\":\"2024-04-01T00:00:00Z\","
+        + "\"member\":\"nobody\",\"purpose\":\"p\",\"choice\":\"grant\",\"source\":\"api\"}\n");
+    CliRun refused = CliRun.run("import", "--db", db, "--data", keys.toString(), bad.toString());
+    assertThat(refused.status()).as(refused.err()).isEqualTo(2);
+    // The database now holds tables and the audit key it recorded: the key file must stay with it.
+    assertThat(keys.resolve("audit-signing.key")).exists();
+    Path good = Files.writeString(dir.resolve("good.jsonl"), String.join("\n", ErasureStory.BEFORE_ERASURE) + "\n");
+    CliRun imported = CliRun.run("import", "--db", db, "--data", keys.toString(), good.toString());
+    assertThat(imported.status()).as(imported.err()).isZero();
+    CliRun verified = CliRun.run("audit", "verify", "--db", db, "--data", keys.toString());
+    assertThat(verified.status()).as(verified.err()).isZero();
+  }
+
+  @Test
   void anEmptyDirectoryStaysEmpty() throws IOException {
     Path empty = Files.createDirectories(dir.resolve("empty"));
     for (List<String> command : READERS) {
