@@ -92,6 +92,7 @@ final class ForgetJob implements ForgetScheduler.Job {
     o.put("executed", report.executed());
     o.put("completed", report.completed());
     o.put("failed", report.failed());
+    o.put("blocked", report.blocked());
     o.put("snapshots_rebuilt", report.replacements().stream().map(ForgetRequest.Replacement::newSnapshot).distinct().count());
     o.put("records_retrained", report.replacements().stream().mapToLong(ForgetRequest.Replacement::recordsRetrained).sum());
     o.put("records_full_retrain", report.replacements().stream().mapToLong(ForgetRequest.Replacement::recordsFullRetrain).sum());

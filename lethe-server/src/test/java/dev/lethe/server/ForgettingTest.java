@@ -89,6 +89,7 @@ class ForgettingTest {
     assertThat(report.get("executed").asInt()).isEqualTo(1);
     assertThat(report.get("completed").asInt()).isEqualTo(1);
     assertThat(report.get("failed").asInt()).isZero();
+    assertThat(report.get("blocked").asInt()).as("no rebuild was stopped by its environment").isZero();
     assertThat(report.get("requests")).singleElement().satisfies(r -> {
       assertThat(r.get("id").asText()).isEqualTo(requestId);
       assertThat(r.get("status").asText()).isEqualTo("completed");
