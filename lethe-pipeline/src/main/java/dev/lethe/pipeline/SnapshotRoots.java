@@ -256,14 +256,31 @@ public final class SnapshotRoots {
         unreachable.add(root);
         continue;
       }
-      missing.addAll(missing(root, recorded.getOrDefault(root, List.of()), manifests));
+      List<String> recordedIds = recorded.getOrDefault(root, List.of());
+      missing.addAll(missing(root, recordedIds, manifests));
       try {
-        foreign.addAll(Deployments.foreign(root, ours, manifests));
+        for (Deployments.Foreign f : Deployments.foreign(root, ours, manifests)) {
+          if (recordedIds.contains(f.snapshot())) {
+            missing.add(relabelled(f));
+          } else {
+            foreign.add(f);
+          }
+        }
       } catch (IOException e) {
         unreachable.add(root); // listed above, so it went away meanwhile: a gap, never "holds nothing"
       }
     }
     return new Coverage(sorted, unreachable, missing, foreign);
+  }
+
+  /**
+   * A snapshot this store recorded building in its root whose manifest now names another
+   * deployment: damage to be reported, never a snapshot to pass over as another deployment's (the
+   * manifest's field is all that says whose it is, and this store's own record says otherwise).
+   */
+  public static MissingSnapshot relabelled(Deployments.Foreign f) {
+    return new MissingSnapshot(f.root(), f.snapshot(), "has a manifest naming another deployment (" + f.deployment()
+        + ") although this store recorded building it there: the manifest was changed");
   }
 
   /**

@@ -379,29 +379,26 @@ final class SnapshotView implements AutoCloseable {
         cached.settle(key, settledBefore);
         return cached;
       }
-      List<SnapshotRoots.MissingSnapshot> missing;
+      List<SnapshotRoots.MissingSnapshot> missing = new ArrayList<>(SnapshotRoots.missing(root, recordedIds));
+      Set<String> foreign = new TreeSet<>();
+      for (Deployments.Foreign f : Deployments.foreign(root, deployment(), new ManifestReads())) {
+        if (recordedIds.contains(f.snapshot())) {
+          missing.add(SnapshotRoots.relabelled(f)); // ours by the store's record: damage, never passed over
+        } else {
+          foreign.add(f.snapshot());
+        }
+      }
       LineageIndex index;
-      Set<String> foreign;
       if (sameFiles) {
         // Only the records changed: the files, and so the index, are as they were.
-        missing = SnapshotRoots.missing(root, recordedIds);
         index = cached.index;
-        foreign = cached.foreign;
         cache.remove(root);
       } else {
         drop(root);
-        missing = SnapshotRoots.missing(root, recordedIds);
         // As the CLI opens it: a root lacking a recorded snapshot may be an unmounted volume's
         // mount point, where nothing is written.
         index = missing.isEmpty() ? LineageIndex.open(root) : LineageIndex.openReadOnly(root);
         indexOpens++;
-        foreign = new TreeSet<>();
-        try {
-          Deployments.foreign(root, deployment(), new ManifestReads()).forEach(f -> foreign.add(f.snapshot()));
-        } catch (IOException | UncheckedIOException e) {
-          index.close();
-          throw e;
-        }
       }
       Cached fresh = new Cached(recordedIds, missing, index, foreign);
       fresh.settle(key, settledBefore);

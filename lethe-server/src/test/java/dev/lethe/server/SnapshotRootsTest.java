@@ -232,6 +232,17 @@ class SnapshotRootsTest {
     replace(manifest, ours);
     assertThat(t.get("/v1/members/alice/data-usage", alice).json().get("snapshots")).singleElement()
         .satisfies(s -> assertThat(s.get("snapshot").asText()).isEqualTo(id));
+
+    // Once the store recorded building it there, a manifest naming another deployment is damage:
+    // the snapshot is still answered from (its bitmaps are this deployment's) and the answer says
+    // it is incomplete, never passing the snapshot over.
+    dev.lethe.pipeline.SnapshotRoots.record(t.store, shared, trained.snapshot());
+    replace(manifest, ours.replaceFirst("\"deployment\":\"dep-[0-9a-f]{16}\"", "\"deployment\":\"dep-0123456789abcdef\""));
+    JsonNode damaged = t.get("/v1/members/alice/data-usage", alice).json();
+    assertThat(damaged.get("snapshots")).singleElement().satisfies(s -> assertThat(s.get("snapshot").asText()).isEqualTo(id));
+    assertThat(damaged.get("complete").asBoolean()).isFalse();
+    assertThat(t.get("/v1/audit/snapshots", auditor).json().get("missing_snapshots")).singleElement()
+        .satisfies(m -> assertThat(m.get("problem").asText()).contains("the manifest was changed"));
   }
 
   /** Replaces a file as a copy or a build would, by a rename over it (the server notices new files, not edits in place). */
