@@ -51,30 +51,16 @@ final class ContentExports {
    * {@code members} in {@code file}, in file order.
    */
   static void read(Path file, Set<String> members, BiConsumer<String, String> sink) throws IOException {
-    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
-    try (InputStream in = Files.newInputStream(file)) {
-      ByteLines lines = ContentLines.lines(in);
-      for (byte[] raw; (raw = lines.next()) != null; ) {
-        if (ContentLines.isBlank(raw) || raw.length > ContentLines.MAX_LINE_BYTES) {
-          continue;
-        }
-        String line;
-        try {
-          line = utf8.decode(ByteBuffer.wrap(raw)).toString();
-        } catch (CharacterCodingException e) {
-          continue;
-        }
-        String named = firstMember(line);
-        if (named != null && !members.contains(named)) {
-          continue;
-        }
-        if (ContentLines.parse(line) instanceof ContentLines.Parsed.Ok ok && members.contains(ok.record().member())) {
-          sink.accept(ok.record().content(), ok.record().member());
-        }
+    scan(file, (line, index) -> {
+      String named = firstMember(line);
+      if (named != null && !members.contains(named)) {
+        return true;
       }
-    }
+      if (ContentLines.parse(line) instanceof ContentLines.Parsed.Ok ok && members.contains(ok.record().member())) {
+        sink.accept(ok.record().content(), ok.record().member());
+      }
+      return true;
+    });
   }
 
   /**
