@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -42,19 +41,13 @@ public final class SnapshotSources {
     new java.util.TreeSet<>(forgotten).forEach(members::add);
     ArrayNode since = o.putArray("forgotten_since_as_of");
     new java.util.TreeSet<>(forgottenSinceAsOf).forEach(since::add);
-    Path tmp = dir.resolve(snapshot + ".json.tmp");
-    Files.write(tmp, CanonicalJson.bytes(o));
-    Files.move(tmp, dir.resolve(snapshot + ".json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    // Forced with its directory: a forget rebuild needs this record long after the build.
+    DurableFiles.replace(dir.resolve(snapshot + ".json"), CanonicalJson.bytes(o));
   }
 
   /** The members a snapshot's build left out as forgotten (empty if none or not recorded). */
   public static java.util.Set<String> forgotten(Path outDir, String snapshot) throws IOException {
-    Path file = outDir.resolve(".sources").resolve(snapshot + ".json");
-    java.util.Set<String> members = new java.util.TreeSet<>();
-    if (Files.isRegularFile(file)) {
-      JSON.readTree(file.toFile()).path("forgotten").forEach(m -> members.add(m.asText()));
-    }
-    return members;
+    return members(outDir, snapshot, "forgotten");
   }
 
   /**
@@ -62,10 +55,14 @@ public final class SnapshotSources {
    * or recorded by an older lethe, whose builds left out no one so).
    */
   public static java.util.Set<String> forgottenSinceAsOf(Path outDir, String snapshot) throws IOException {
+    return members(outDir, snapshot, "forgotten_since_as_of");
+  }
+
+  private static java.util.Set<String> members(Path outDir, String snapshot, String field) throws IOException {
     Path file = outDir.resolve(".sources").resolve(snapshot + ".json");
     java.util.Set<String> members = new java.util.TreeSet<>();
     if (Files.isRegularFile(file)) {
-      JSON.readTree(file.toFile()).path("forgotten_since_as_of").forEach(m -> members.add(m.asText()));
+      JSON.readTree(file.toFile()).path(field).forEach(m -> members.add(m.asText()));
     }
     return members;
   }
