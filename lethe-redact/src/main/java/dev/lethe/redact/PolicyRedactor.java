@@ -6,6 +6,7 @@ import dev.lethe.redact.nlp.CommonWords;
 import dev.lethe.redact.nlp.NameGazetteer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.TreeMap;
 import java.util.List;
@@ -22,11 +23,29 @@ final class PolicyRedactor implements Redactor {
   /** Up to this many chars searched in all (values times text length), no trie is built. */
   private static final long SEARCH_BUDGET = 1 << 20;
   /**
-   * Above this many values, repeats are found by {@link #byHash} instead of a trie: building the
-   * trie costs more than linear time in the number of values (37,000 e-mails in one record took
-   * seconds, 150,000 minutes and gigabytes).
+   * Up to this many distinct value lengths, repeats beyond {@link #SEARCH_BUDGET} are found by
+   * {@link #byHash}, whose cost is the text's length times that number, instead of a trie.
    */
-  static final int HASHED_ABOVE = 256;
+  static final int HASHED_LENGTHS = 64;
+  /**
+   * Above this many values, repeats are found by {@link #byHash} whatever their lengths: building
+   * the trie costs more than linear time in the number of values (37,000 e-mails in one record
+   * took seconds, 150,000 minutes and gigabytes). So many values with many distinct lengths need
+   * a text of at least half the square of the number of lengths, long for either search.
+   */
+  static final int TRIE_MAX_VALUES = 16_384;
+
+  /** How {@link #search} finds repeats beyond {@link #SEARCH_BUDGET}: chosen by cost, or forced (tests). */
+  enum SearchPath { BY_COST, TRIE, HASH }
+
+  /**
+   * A value the repeat search looks for, and whether it is derived from a detected value (a word
+   * of a name, a handle's bare name) and so found only where it is capitalised or in capitals:
+   * written in lower case such a word is most often an ordinary word ("news" after "@news",
+   * "mark" after "Mark Twain", "paz" after "Paz Vega"), in any language.
+   */
+  record Repeat(EntityType type, boolean capitalisedOnly) {}
+
   private static final int RECENT_BITS = 12;
   private static final int RECENT_PSEUDONYMS = 1 << RECENT_BITS;
   /**
@@ -150,21 +169,21 @@ final class PolicyRedactor implements Redactor {
    * its type. The returned spans are sorted, disjoint and cover every span given.
    */
   static List<Span> withRepeats(String text, List<Span> spans) {
-    return withRepeats(text, spans, HASHED_ABOVE);
+    return withRepeats(text, spans, SearchPath.BY_COST);
   }
 
   /**
-   * {@link #withRepeats(String, List)}, searching by hash above {@code hashedAbove} values (tests
-   * compare both searches on the same record).
+   * {@link #withRepeats(String, List)}, searching a record beyond {@link #SEARCH_BUDGET} the way
+   * {@code path} says (tests compare both searches on the same record).
    */
-  static List<Span> withRepeats(String text, List<Span> spans, int hashedAbove) {
+  static List<Span> withRepeats(String text, List<Span> spans, SearchPath path) {
     if (spans.isEmpty()) {
       return spans;
     }
     int m = spans.size();
     Span[] inChars = new Span[m]; // the spans in char offsets, sorted and disjoint as given
-    TreeMap<String, EntityType> values = new TreeMap<>();
-    TreeMap<String, EntityType> derived = null; // made on the first derived value
+    TreeMap<String, Repeat> values = new TreeMap<>();
+    List<Derived> derived = new ArrayList<>();
     int ci = 0;
     int cp = 0;
     for (int k = 0; k < m; k++) {
@@ -175,14 +194,13 @@ final class PolicyRedactor implements Redactor {
       inChars[k] = new Span(s.type(), ci, ce, s.score());
       String value = text.substring(ci, ce);
       if (searchedWhole(value, s.type())) {
-        values.putIfAbsent(TextFold.foldForRepeats(value), s.type());
+        values.putIfAbsent(TextFold.foldForRepeats(value), new Repeat(s.type(), false));
       }
-      derived = derivedValues(value, s.type(), derived);
+      derivedValues(value, s.type(), derived);
     }
-    if (derived != null) { // after the detected values, whose types come first
-      for (Map.Entry<String, EntityType> d : derived.entrySet()) {
-        values.putIfAbsent(d.getKey(), d.getValue());
-      }
+    // After the detected values, whose types come first, and which are found in any case.
+    for (Derived d : derived) {
+      values.putIfAbsent(TextFold.foldForRepeats(d.value()), new Repeat(d.type(), d.capitalisedOnly()));
     }
     if (values.isEmpty()) {
       return spans;
@@ -192,21 +210,22 @@ final class PolicyRedactor implements Redactor {
     // offset, so occurrences found in the folded text are where they are in the text.
     String folded = TextFold.foldForRepeats(text);
     Covered covered = new Covered(inChars);
-    AhoCorasickDoubleArrayTrie.IHit<EntityType> hit = (begin, end, type) -> {
+    AhoCorasickDoubleArrayTrie.IHit<Repeat> hit = (begin, end, repeat) -> {
       if (begin > 0 && repeatWordChar(text.charAt(begin - 1))
-          || end < text.length() && repeatWordChar(text.charAt(end))) {
+          || end < text.length() && repeatWordChar(text.charAt(end))
+          || repeat.capitalisedOnly() && !capitalisedOrCapitals(text, begin, end)) {
         return;
       }
-      covered.cover(begin, end, type);
+      covered.cover(begin, end, repeat.type());
     };
     IntPredicate startOk = b -> b == 0 || !repeatWordChar(text.charAt(b - 1));
     IntPredicate endOk = e -> e == text.length() || !repeatWordChar(text.charAt(e));
-    search(folded, values, startOk, endOk, hit, hashedAbove);
+    search(folded, values, startOk, endOk, hit, path);
     // "Strauß" and "STRAUSS": the same-length fold makes ß one "s", so one does not find the other.
     // Texts with ß are rare (indexOf skips a Latin-1 text in one vectorised pass, and never finds
     // the capital ẞ there), so the others pay nothing more.
     if (text.indexOf('\u00df') >= 0 || text.indexOf('\u1e9e') >= 0) {
-      sharpSRepeats(text, inChars, covered, hashedAbove);
+      sharpSRepeats(text, inChars, derived, covered, path);
     }
     if (covered.all == null) {
       return spans;
@@ -243,6 +262,27 @@ final class PolicyRedactor implements Redactor {
     return n >= 4 || n == 3 && type == EntityType.PERSON && capitalisedWord(value) && !commonWord(value);
   }
 
+  /**
+   * Whether {@code text[begin, end)} starts with an upper-case (or title-case) letter, or has
+   * upper-case letters and no lower-case one but ß, which has no capital in common use
+   * ("WEIßMÜLLER").
+   */
+  static boolean capitalisedOrCapitals(String text, int begin, int end) {
+    int first = text.codePointAt(begin);
+    if (Character.isUpperCase(first) || Character.isTitleCase(first)) {
+      return true;
+    }
+    boolean upper = false;
+    for (int i = begin; i < end; i++) {
+      char c = text.charAt(i);
+      if (Character.isLowerCase(c) && c != '\u00df') {
+        return false;
+      }
+      upper |= Character.isUpperCase(c);
+    }
+    return upper;
+  }
+
   /** An upper-case letter and then lower-case letters only. */
   private static boolean capitalisedWord(String w) {
     if (w.isEmpty() || !Character.isUpperCase(w.charAt(0))) {
@@ -262,8 +302,15 @@ final class PolicyRedactor implements Redactor {
   }
 
   /**
+   * A form of a detected value searched for too (see {@link #derivedValues}), as written in the
+   * value: each search folds it its own way.
+   */
+  record Derived(String value, EntityType type, boolean capitalisedOnly) {}
+
+  /**
    * The other forms of a detected value that must not survive elsewhere in its record, added to
-   * {@code derived} (made when null; returned), folded as the repeat search compares them:
+   * {@code derived}; the name parts and handles are found only where capitalised or in capitals
+   * ({@link Repeat}):
    * <ul>
    *   <li>PERSON with several words: each word of at least 3 letters that is not a common word
    *       (3 letters only when capitalised), so "Featherstonehaugh" alone or "G.
@@ -273,13 +320,13 @@ final class PolicyRedactor implements Redactor {
    *       its letters and digits alone.
    * </ul>
    */
-  static TreeMap<String, EntityType> derivedValues(String value, EntityType type, TreeMap<String, EntityType> derived) {
+  static void derivedValues(String value, EntityType type, List<Derived> derived) {
     switch (type) {
       case PERSON -> {
         if (value.startsWith("@")) {
           String bare = value.substring(1);
           if (bare.length() >= 4 && !commonWord(bare)) {
-            derived = put(derived, bare, type);
+            derived.add(new Derived(bare, type, true));
           }
           break;
         }
@@ -297,7 +344,7 @@ final class PolicyRedactor implements Redactor {
         }
         if (words.size() >= 2) {
           for (String w : words) {
-            derived = namePart(w, derived);
+            namePart(w, derived);
           }
         }
       }
@@ -310,42 +357,36 @@ final class PolicyRedactor implements Redactor {
           }
         }
         if (compact.length() >= 4 && compact.length() < value.length()) {
-          derived = put(derived, compact.toString(), type);
+          derived.add(new Derived(compact.toString(), type, false));
         }
       }
       default -> { }
     }
-    return derived;
   }
 
   /** Adds a word of a PERSON value when it is a name part (see {@link #derivedValues}). */
-  private static TreeMap<String, EntityType> namePart(String w, TreeMap<String, EntityType> derived) {
+  private static void namePart(String w, List<Derived> derived) {
     int n = w.length();
     if (n < 3 || !Character.isLetter(w.charAt(0)) || !Character.isLetter(w.charAt(n - 1))) {
-      return derived; // an initial ("G."), a title with its dot, a number
+      return; // an initial ("G."), a title with its dot, a number
     }
     for (int i = 1; i < n - 1; i++) {
       char c = w.charAt(i);
       if (!Character.isLetter(c) && c != '-' && c != '\'' && c != '\u2019') {
-        return derived;
+        return;
       }
     }
     if (n == 3 && !capitalisedWord(w) || commonWord(w)) {
-      return derived;
+      return;
     }
-    return put(derived, w, EntityType.PERSON);
+    derived.add(new Derived(w, EntityType.PERSON, true));
   }
 
-  private static TreeMap<String, EntityType> put(TreeMap<String, EntityType> derived, String value, EntityType type) {
-    if (derived == null) {
-      derived = new TreeMap<>();
-    }
-    derived.putIfAbsent(TextFold.foldForRepeats(value), type);
-    return derived;
-  }
-
-  /** A value searched for by {@link #sharpSRepeats}, and whether one of its detected forms holds ß or ẞ. */
-  private record SharpValue(EntityType type, boolean sharp) {}
+  /**
+   * A value searched for by {@link #sharpSRepeats}, whether one of its detected forms holds ß or
+   * ẞ, and whether it is found only where capitalised or in capitals ({@link Repeat}).
+   */
+  private record SharpValue(EntityType type, boolean sharp, boolean capitalisedOnly) {}
 
   private static boolean sharpS(char c) {
     return c == '\u00df' || c == '\u1e9e';
@@ -358,9 +399,12 @@ final class PolicyRedactor implements Redactor {
    * Only occurrences that differ from what the same-length fold finds are covered, those where
    * the occurrence or a detected form of its value holds ß or ẞ, so the repeats found there
    * before stay as they were. An occurrence that starts or ends inside an "ss" made from one char
-   * is half of a letter, not a whole word, and is left out.
+   * is half of a letter, not a whole word, and is left out. The derived values are searched for
+   * too ("WEISSMÜLLER" after "Gwendolyn Weißmüller", "FUSSBALLFAN" after "@fußballfan"), where
+   * capitalised or in capitals as in the same-length search.
    */
-  private static void sharpSRepeats(String text, Span[] inChars, Covered covered, int hashedAbove) {
+  private static void sharpSRepeats(String text, Span[] inChars, List<Derived> derived, Covered covered,
+      SearchPath path) {
     int n = text.length();
     char[] fold = new char[2 * n];
     int[] origin = new int[2 * n]; // folded index to text index
@@ -381,20 +425,10 @@ final class PolicyRedactor implements Redactor {
       if (s.end() - s.start() < 4) {
         continue; // as in withRepeats
       }
-      StringBuilder v = new StringBuilder(s.end() - s.start() + 2);
-      boolean sharp = false;
-      for (int i = s.start(); i < s.end(); i++) {
-        char c = text.charAt(i);
-        sharp |= sharpS(c);
-        v.append(sharpS(c) ? "ss" : String.valueOf(TextFold.foldForRepeatChar(c)));
-      }
-      String key = v.toString();
-      SharpValue had = values.get(key);
-      if (had == null) {
-        values.put(key, new SharpValue(s.type(), sharp));
-      } else if (sharp && !had.sharp()) {
-        values.put(key, new SharpValue(had.type(), true)); // the type of the first, as putIfAbsent
-      }
+      putSharp(values, text, s.start(), s.end(), s.type(), false);
+    }
+    for (Derived d : derived) { // after the detected values, as in withRepeats
+      putSharp(values, d.value(), 0, d.value().length(), d.type(), d.capitalisedOnly());
     }
     int length = m;
     AhoCorasickDoubleArrayTrie.IHit<SharpValue> hit = (b, e, value) -> {
@@ -405,6 +439,9 @@ final class PolicyRedactor implements Redactor {
       int end = origin[e - 1] + 1;
       if (begin > 0 && repeatWordChar(text.charAt(begin - 1))
           || end < n && repeatWordChar(text.charAt(end))) {
+        return;
+      }
+      if (value.capitalisedOnly() && !capitalisedOrCapitals(text, begin, end)) {
         return;
       }
       boolean sharp = value.sharp();
@@ -421,22 +458,48 @@ final class PolicyRedactor implements Redactor {
         && (origin[b] == 0 || !repeatWordChar(text.charAt(origin[b] - 1)));
     IntPredicate endOk = e -> e == length
         || origin[e] != origin[e - 1] && !repeatWordChar(text.charAt(origin[e - 1] + 1));
-    search(folded, values, startOk, endOk, hit, hashedAbove);
+    search(folded, values, startOk, endOk, hit, path);
+  }
+
+  /**
+   * Adds {@code s[from, to)} to the values of {@link #sharpSRepeats}, ß and ẞ written "ss". A
+   * value already there keeps its type and capitalisation rule (the first, as putIfAbsent) and
+   * becomes sharp when this form holds ß or ẞ.
+   */
+  private static void putSharp(TreeMap<String, SharpValue> values, String s, int from, int to, EntityType type,
+      boolean capitalisedOnly) {
+    StringBuilder v = new StringBuilder(to - from + 2);
+    boolean sharp = false;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      sharp |= sharpS(c);
+      v.append(sharpS(c) ? "ss" : String.valueOf(TextFold.foldForRepeatChar(c)));
+    }
+    String key = v.toString();
+    SharpValue had = values.get(key);
+    if (had == null) {
+      values.put(key, new SharpValue(type, sharp, capitalisedOnly));
+    } else if (sharp && !had.sharp()) {
+      values.put(key, new SharpValue(had.type(), true, had.capitalisedOnly()));
+    }
   }
 
   /**
    * Reports to {@code hit} every occurrence of every value in {@code text}, in the order {@link
    * #inTrieOrder} states, or a part of them that holds every occurrence starting where {@code
    * startOk} and ending where {@code endOk} (offsets in {@code text}) allow; the hit must turn
-   * down the others. A short record is searched value by value, a few values with a trie (one pass
-   * over the text), and many with {@link #byHash}, whose cost does not grow with their number.
+   * down the others. A short record is searched value by value; a longer one, unless {@code path}
+   * forces one, with {@link #byHash} when the values have few distinct lengths (its cost is the
+   * text's length times their number, whatever the number of values), else with a trie (one pass
+   * over the text after building it) unless the values are so many that building it costs more.
    */
   static <V> void search(String text, TreeMap<String, V> values, IntPredicate startOk, IntPredicate endOk,
-      AhoCorasickDoubleArrayTrie.IHit<V> hit, int hashedAbove) {
+      AhoCorasickDoubleArrayTrie.IHit<V> hit, SearchPath path) {
     if ((long) values.size() * text.length() <= SEARCH_BUDGET) {
       // A short record: searching for each value costs less than building a trie.
       inTrieOrder(text, values, hit);
-    } else if (values.size() > hashedAbove) {
+    } else if (path == SearchPath.HASH || path == SearchPath.BY_COST
+        && (values.size() > TRIE_MAX_VALUES || fewLengths(values.keySet()))) {
       byHash(text, values, startOk, endOk, hit);
     } else {
       // One Aho-Corasick pass for all values keeps this linear in the text.
@@ -444,6 +507,21 @@ final class PolicyRedactor implements Redactor {
       trie.build(values);
       trie.parseText(text, hit);
     }
+  }
+
+  /** Whether the values have at most {@link #HASHED_LENGTHS} distinct lengths. */
+  private static boolean fewLengths(Iterable<String> values) {
+    BitSet lengths = new BitSet();
+    int count = 0;
+    for (String v : values) {
+      if (!lengths.get(v.length())) {
+        lengths.set(v.length());
+        if (++count > HASHED_LENGTHS) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   /** The multiplier of the polynomial hash {@link #byHash} computes (odd, so a unit mod 2^64). */

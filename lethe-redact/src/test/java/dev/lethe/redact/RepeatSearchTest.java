@@ -177,8 +177,8 @@ class RepeatSearchTest {
     text.append("Johann Strauß wrote; JOHANN STRAUSS signed.");
     spans.add(new Span(EntityType.PERSON, at, at + "Johann Strauß".length(), 0.9));
     String record = text.toString(); // all in the BMP: char offsets are code point offsets
-    List<Span> byTrie = PolicyRedactor.withRepeats(record, spans, Integer.MAX_VALUE);
-    List<Span> byHash = PolicyRedactor.withRepeats(record, spans, 0);
+    List<Span> byTrie = PolicyRedactor.withRepeats(record, spans, PolicyRedactor.SearchPath.TRIE);
+    List<Span> byHash = PolicyRedactor.withRepeats(record, spans, PolicyRedactor.SearchPath.HASH);
     assertThat(byTrie.size()).isGreaterThan(spans.size()); // repeats were found
     assertThat(byHash).isEqualTo(byTrie);
   }
@@ -238,7 +238,7 @@ class RepeatSearchTest {
     assertThat(marked(will, List.of(spanOf(will, "Will Smith", EntityType.PERSON))))
         .isEqualTo("[PERSON] came. We will ask [PERSON].");
     // Parts of 3 letters only when capitalised in the value; initials are never parts.
-    String kim = "Kim Lee and J. R. Ray met. KIM, LEE and ray stayed.";
+    String kim = "Kim Lee and J. R. Ray met. KIM, LEE and Ray stayed.";
     assertThat(marked(kim, List.of(spanOf(kim, "Kim Lee", EntityType.PERSON),
             spanOf(kim, "J. R. Ray", EntityType.PERSON))))
         .isEqualTo("[PERSON] and [PERSON] met. [PERSON], [PERSON] and [PERSON] stayed.");
@@ -258,7 +258,7 @@ class RepeatSearchTest {
 
   @Test
   void aHandlesNameWithoutTheAtIsARepeat() {
-    String text = "Follow @annaberg for updates. Yesterday annaberg posted again; ANNABERG is great.";
+    String text = "Follow @annaberg for updates. Yesterday Annaberg posted again; ANNABERG is great.";
     assertThat(marked(text, List.of(spanOf(text, "@annaberg", EntityType.PERSON))))
         .isEqualTo("Follow [PERSON] for updates. Yesterday [PERSON] posted again; [PERSON] is great.");
     String common = "Ask @help or get help.";
@@ -277,5 +277,49 @@ class RepeatSearchTest {
     String iban = "IBAN FR14 2004 1010 0505 0001 3M02 606; again fr1420041010050500013m02606.";
     assertThat(marked(iban, List.of(spanOf(iban, "FR14 2004 1010 0505 0001 3M02 606", EntityType.IBAN_CODE))))
         .isEqualTo("IBAN [IBAN_CODE]; again [IBAN_CODE].");
+  }
+
+  @Test
+  void aPartOfANameOrAHandleInLowerCaseIsAnOrdinaryWord() {
+    // Derived values are found only capitalised or in capitals, in any language; a detected
+    // value itself is still found in any case ("paz vega").
+    String news = "Follow @news for updates. The news today: good news. News at ten, NEWS at eleven.";
+    assertThat(marked(news, List.of(spanOf(news, "@news", EntityType.PERSON))))
+        .isEqualTo("Follow [PERSON] for updates. The news today: good news. [PERSON] at ten, [PERSON] at eleven.");
+    String mark = "Mark Twain wrote it. Mark my words, mark them: TWAIN and Twain signed.";
+    assertThat(marked(mark, List.of(spanOf(mark, "Mark Twain", EntityType.PERSON))))
+        .isEqualTo("[PERSON] wrote it. [PERSON] my words, mark them: [PERSON] and [PERSON] signed.");
+    String grace = "Grace Hopper spoke with grace. Grace left; HOPPER stayed.";
+    assertThat(marked(grace, List.of(spanOf(grace, "Grace Hopper", EntityType.PERSON))))
+        .isEqualTo("[PERSON] spoke with grace. [PERSON] left; [PERSON] stayed.");
+    String della = "Maria della Rosa sang. We saw the della Robbia reliefs. Della and ROSA came.";
+    assertThat(marked(della, List.of(spanOf(della, "Maria della Rosa", EntityType.PERSON))))
+        .isEqualTo("[PERSON] sang. We saw the della Robbia reliefs. [PERSON] and [PERSON] came.");
+    String paz = "Paz Vega habló. Queremos paz. Paz y VEGA, paz vega.";
+    assertThat(marked(paz, List.of(spanOf(paz, "Paz Vega", EntityType.PERSON))))
+        .isEqualTo("[PERSON] habló. Queremos paz. [PERSON] y [PERSON], [PERSON].");
+    String sol = "Sol Campbell jugó. Nos gusta el sol y playa. SOL marcó.";
+    assertThat(marked(sol, List.of(spanOf(sol, "Sol Campbell", EntityType.PERSON))))
+        .isEqualTo("[PERSON] jugó. Nos gusta el sol y playa. [PERSON] marcó.");
+  }
+
+  @Test
+  void theLowerCaseRuleHoldsOnEverySearchPath() {
+    // A long record of many values: the trie and the hashed search turn down the same words.
+    StringBuilder text = new StringBuilder();
+    List<Span> spans = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      String name = "Mark Twain" + Integer.toString(i, 26).replace('0', 'z').replace('1', 'y')
+          .replace('2', 'x').replace('3', 'w').replace('4', 'v').replace('5', 'u').replace('6', 't')
+          .replace('7', 's').replace('8', 'r').replace('9', 'q');
+      int at = text.length();
+      text.append(name).append(" wrote; mark it, Mark it. ");
+      spans.add(new Span(EntityType.PERSON, at, at + name.length(), 0.9));
+    }
+    String record = text.toString();
+    List<Span> byTrie = PolicyRedactor.withRepeats(record, spans, PolicyRedactor.SearchPath.TRIE);
+    assertThat(byTrie).hasSize(2 * spans.size()); // each value and one "Mark", never "mark"
+    assertThat(PolicyRedactor.withRepeats(record, spans, PolicyRedactor.SearchPath.HASH)).isEqualTo(byTrie);
+    assertThat(PolicyRedactor.withRepeats(record, spans)).isEqualTo(byTrie);
   }
 }
