@@ -875,6 +875,12 @@ final class PatternScanner {
     if (r < n && TextFold.isWordChar(t.charAt(r))) {
       return i + 1;
     }
+    // Groups joined by colons on either side: a chain longer than an address ("1:2:3:…:12",
+    // "a:b:…:f:a:b") is not one, however many of its groups would make eight.
+    if (i >= 2 && t.charAt(i - 1) == ':' && (isHex(t.charAt(i - 2)) || t.charAt(i - 2) == ':')
+        || r + 1 < n && t.charAt(r) == ':' && isHex(t.charAt(r + 1))) {
+      return i + 1;
+    }
     if (validIpv6(t.substring(i, r))) {
       // A zone after it ("fe80::1%eth0") names the host's interface: redacted with the address.
       if (r + 1 < n && t.charAt(r) == '%' && TextFold.isWordChar(t.charAt(r + 1))) {

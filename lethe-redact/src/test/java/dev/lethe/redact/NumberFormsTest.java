@@ -51,4 +51,14 @@ class NumberFormsTest {
         .containsExactly("user@example.xn--p1ai");
     assertThat(found(RULES, "Write to user@example.xn--p today.", EntityType.EMAIL_ADDRESS)).isEmpty();
   }
+
+  @Test
+  void aColonChainLongerThanAnAddressIsNoIpv6Address() {
+    assertThat(found(RULES, "Ratio 1:2:3:4:5:6:7:8:9:10:11:12 here.", EntityType.IP_ADDRESS)).isEmpty();
+    assertThat(found(RULES, "Keys a:b:c:d:e:f:a:b:c:d:e:f ok.", EntityType.IP_ADDRESS)).isEmpty();
+    assertThat(found(RULES, "Ratio 1:2:1:2:1:2:1:2:1:2:1:2:1:2:1:2:1:2:1:2 end.", EntityType.IP_ADDRESS)).isEmpty();
+    // An address with a label or a port before or after it is still one.
+    assertThat(found(RULES, "ip:2001:db8::8a2e:370:7334 and 2001:0db8:0000:0000:0000:8a2e:0370:7334, [fe80::1]:8080.",
+        EntityType.IP_ADDRESS)).containsExactly("2001:db8::8a2e:370:7334", "2001:0db8:0000:0000:0000:8a2e:0370:7334", "fe80::1");
+  }
 }
