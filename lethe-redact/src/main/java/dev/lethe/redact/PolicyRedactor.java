@@ -326,7 +326,11 @@ final class PolicyRedactor implements Redactor {
         if (value.startsWith("@")) {
           String bare = value.substring(1);
           if (bare.length() >= 4 && !commonWord(bare)) {
-            derived.add(new Derived(bare, type, true));
+            // A handle that could be a word ("news") counts only where written like a name; one
+            // with a digit, "_" or "." ("jsmith1987") is no word of prose and counts in any case,
+            // as people write handles in lower case.
+            boolean wordLike = bare.chars().allMatch(Character::isLetter);
+            derived.add(new Derived(bare, type, wordLike));
           }
           break;
         }

@@ -264,6 +264,10 @@ class RepeatSearchTest {
     String common = "Ask @help or get help.";
     assertThat(marked(common, List.of(spanOf(common, "@help", EntityType.PERSON))))
         .isEqualTo("Ask [PERSON] or get help.");
+    // A handle no word of prose can be is found as people write handles, in lower case too.
+    String handle = "Follow @jsmith1987 for updates. I asked jsmith1987 and j_smith.x about it; @j_smith.x said J_SMITH.X.";
+    assertThat(marked(handle, List.of(spanOf(handle, "@jsmith1987", EntityType.PERSON), spanOf(handle, "@j_smith.x",
+        EntityType.PERSON)))).isEqualTo("Follow [PERSON] for updates. I asked [PERSON] and [PERSON] about it; [PERSON] said [PERSON].");
   }
 
   @Test
