@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The latest signed checkpoint of a store, kept as a file in its data directory ({@value #FILE}).
@@ -75,10 +76,21 @@ public final class KeptCheckpoint {
    *
    * @throws IOException if the note cannot be written
    */
-  public synchronized void keep(String note) throws IOException {
+  public void keep(String note) throws IOException {
     if (!Files.isDirectory(dir)) {
       return;
     }
+    // A file lock is held per process: two stores on one data directory in this JVM (a server and
+    // an in-process command) take turns on one monitor first, or the second lock() would throw.
+    synchronized (MONITORS.computeIfAbsent(dir.toAbsolutePath().normalize(), d -> new Object())) {
+      keepLocked(note);
+    }
+  }
+
+  /** The monitor of each data directory this process keeps notes in. */
+  private static final ConcurrentHashMap<Path, Object> MONITORS = new ConcurrentHashMap<>();
+
+  private void keepLocked(String note) throws IOException {
     // Two writers (a server and a CLI command on one PostgreSQL store share the data directory)
     // must not interleave the compare and the replace, or a smaller tree's note could land last.
     try (FileChannel lockFile = FileChannel.open(dir.resolve(FILE + ".lock"), StandardOpenOption.CREATE,

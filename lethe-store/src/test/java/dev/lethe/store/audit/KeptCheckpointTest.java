@@ -25,15 +25,18 @@ class KeptCheckpointTest {
 
   @Test
   void concurrentWritersLeaveTheLargestTreeAndNoTemporaryFile() throws Exception {
-    KeptCheckpoint kept = new KeptCheckpoint(dir);
+    // Two instances on one directory, as two stores of one process would have.
+    KeptCheckpoint first = new KeptCheckpoint(dir);
+    KeptCheckpoint second = new KeptCheckpoint(dir.resolve("."));
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Future<?>> done = new ArrayList<>();
       for (long size = 1; size <= 200; size++) {
         // Sizes arrive out of order: every fourth write is of a smaller tree than the one before.
         long s = size % 4 == 0 ? size - 3 : size;
+        KeptCheckpoint by = size % 2 == 0 ? first : second;
         done.add(pool.submit(() -> {
-          kept.keep(note(s));
+          by.keep(note(s));
           return null;
         }));
       }
@@ -43,7 +46,7 @@ class KeptCheckpointTest {
     } finally {
       pool.shutdown();
     }
-    assertThat(KeptCheckpoint.body(kept.read().orElseThrow()).size()).isEqualTo(199);
+    assertThat(KeptCheckpoint.body(first.read().orElseThrow()).size()).isEqualTo(199);
     try (Stream<Path> files = Files.list(dir)) {
       assertThat(files.map(p -> p.getFileName().toString()))
           .containsExactlyInAnyOrder(KeptCheckpoint.FILE, KeptCheckpoint.FILE + ".lock");
