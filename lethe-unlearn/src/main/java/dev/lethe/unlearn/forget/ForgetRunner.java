@@ -763,7 +763,16 @@ public final class ForgetRunner {
     SnapshotResult rebuilt = engine.build(context.ledger(), request, ProgressListener.NONE);
     List<SnapshotMetadata.Input> read = rebuilt.metadata().inputs();
     for (int i = 0; i < content.size(); i++) {
+      // The engine hashes its inputs before it reads them; hashed again now, a change made while
+      // the records were being read shows too (one made and undone meanwhile would not).
       String now = read.get(i + 1).sha256();
+      if (now.equals(recorded.get(i))) {
+        try {
+          now = Hashing.sha256Hex(content.get(i));
+        } catch (IOException e) {
+          now = "unreadable (" + reason(e) + ")";
+        }
+      }
       if (!now.equals(recorded.get(i))) {
         // Changed while the rebuild read it: the rebuild is not of the snapshot, so it is not kept.
         if (!rebuilt.alreadyPublished()) {

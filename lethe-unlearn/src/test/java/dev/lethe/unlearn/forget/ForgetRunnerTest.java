@@ -431,4 +431,37 @@ class ForgetRunnerTest {
         .satisfies(r -> assertThat(r.oldSnapshot()).isEqualTo(snapshot.metadata().snapshot()));
     assertThat(snapshot.directory().resolve("FORGOTTEN.json")).exists();
   }
+
+  @Test
+  void aContentExportChangedWhileTheRebuildReadItKeepsTheRequestPendingAndPublishesNothing() throws Exception {
+    Path snapshots = temp.resolve("snapshots");
+    ConsentLedger ledger = LedgerReader.load(lines(ledgerText(4))).ledger();
+    Path content = content(4, 40);
+    byte[] original = Files.readAllBytes(content);
+    SnapshotResult snapshot = build(ledger, content, snapshots, AS_OF);
+    ForgetQueue queue = ForgetQueue.open(temp.resolve("forget"));
+    ForgetRequest request = ForgetRequests.pending("m1", ForgetReason.MANUAL, null, CLOCK.instant());
+    queue.addAll(List.of(request));
+    ModelRegistry registry = ModelRegistry.open(temp.resolve("models"));
+    // The export is truncated while the engine reads it: here, as the engine returns, after it
+    // hashed the file unchanged at the start.
+    SnapshotEngine embedded = SnapshotEngine.embedded(DETECTOR);
+    SnapshotEngine truncating = (l, r, p) -> {
+      SnapshotResult result = embedded.build(l, r, p);
+      Files.write(content, java.util.Arrays.copyOf(original, original.length / 2));
+      return result;
+    };
+    ForgetRunner runner = new ForgetRunner(queue, registry, Training.of(registry, 1), snapshots, truncating,
+        new RecordingAudit(), CLOCK, List.of());
+    ForgetRunner.RunReport report = runner.run(new ForgetRunner.Rebuild(ledger, "1".repeat(64), KEY, 1));
+    assertThat(report.blocked()).isEqualTo(1);
+    assertThat(report.replacements()).isEmpty();
+    assertThat(queue.find(request.id()).orElseThrow().outcome().detail())
+        .contains("content export " + content + " changed while snapshot " + snapshot.metadata().snapshot() + " was being rebuilt");
+    assertThat(snapshot.directory().resolve("FORGOTTEN.json")).doesNotExist();
+    try (var files = Files.list(snapshots)) {
+      assertThat(files.filter(f -> !f.getFileName().toString().startsWith(".")).toList()).as("no rebuild published")
+          .containsExactly(snapshot.directory());
+    }
+  }
 }
