@@ -103,6 +103,39 @@ final class PolicyRedactor implements Redactor {
    * values are ASCII, whose fold is its lower case with whitespace runs made one space and trimmed:
    * done here in one pass, without the three strings the general fold makes on the way.
    */
+  /**
+   * {@code text} without the characters that split a word while showing nothing: zero-width space
+   * (U+200B), word joiner (U+2060), zero-width no-break space (U+FEFF) and soft hyphen (U+00AD).
+   * Written inside a value ("020 7946\u200b0958", "Xochi\u200btl") they would hide it from the
+   * detectors and leave part of it in clear; they carry nothing a model should learn. The joiners
+   * that writing systems and emoji use (U+200C, U+200D) stay. The same string when it has none.
+   */
+  static String withoutInvisibleBreaks(String text) {
+    int n = text.length();
+    int first = -1;
+    for (int i = 0; i < n; i++) {
+      if (invisibleBreak(text.charAt(i))) {
+        first = i;
+        break;
+      }
+    }
+    if (first < 0) {
+      return text;
+    }
+    StringBuilder b = new StringBuilder(n).append(text, 0, first);
+    for (int i = first; i < n; i++) {
+      char c = text.charAt(i);
+      if (!invisibleBreak(c)) {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  private static boolean invisibleBreak(char c) {
+    return c == '\u200B' || c == '\u2060' || c == '\uFEFF' || c == '\u00AD';
+  }
+
   static byte[] identityBytes(String value) {
     int n = value.length();
     byte[] out = new byte[n];
@@ -128,6 +161,7 @@ final class PolicyRedactor implements Redactor {
 
   @Override
   public Redaction redact(String text, DetectionContext context) {
+    text = withoutInvisibleBreaks(text);
     List<Span> spans = withRepeats(text, detector.detect(text, context));
     Map<EntityType, Integer> counts = new EnumMap<>(EntityType.class);
     for (Span s : spans) {

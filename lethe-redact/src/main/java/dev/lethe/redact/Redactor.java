@@ -7,7 +7,9 @@ import java.util.Objects;
  * thread-safe; one instance per snapshot (it holds the snapshot's pseudonym secret).
  *
  * <p>The output never contains a detected value: each detected span is replaced whole, and the
- * pseudonym is a truncated keyed hash, not an encoding of the value.
+ * pseudonym is a truncated keyed hash, not an encoding of the value. Characters that split a word
+ * while showing nothing (zero-width space, word joiner, zero-width no-break space, soft hyphen)
+ * are removed from the text first, so that they cannot hide part of a value from the detectors.
  */
 public interface Redactor {
 

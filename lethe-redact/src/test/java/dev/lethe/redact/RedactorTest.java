@@ -21,6 +21,20 @@ class RedactorTest {
   static final Detector RULES = DetectorTest.RULES;
 
   @Test
+  void invisibleBreaksCannotHidePartOfAValue() {
+    Redactor r = Redactor.create(Detector.standard(), RedactionPolicy.placeholders(), S1);
+    assertThat(r.redact("Call +44 20 7946 0958 or 020 7946\u200b0958.", DetectionContext.ofCountryCode("GB")).text())
+        .isEqualTo("Call [PHONE_NUMBER] or [PHONE_NUMBER].");
+    assertThat(r.redact("mail anna\u00ad.berg@exam\u2060ple.com now", DetectionContext.none()).text())
+        .isEqualTo("mail [EMAIL_ADDRESS] now");
+    // Joiners that scripts and emoji need stay, as does a text without any.
+    assertThat(r.redact("family \ud83d\udc68\u200d\ud83d\udc69 and \u0645\u200c\u0627", DetectionContext.none()).text())
+        .isEqualTo("family \ud83d\udc68\u200d\ud83d\udc69 and \u0645\u200c\u0627");
+    String plain = "nothing to see";
+    assertThat(PolicyRedactor.withoutInvisibleBreaks(plain)).isSameAs(plain);
+  }
+
+  @Test
   void placeholdersAndCounts() {
     Redaction r = Redactor.create(RULES, RedactionPolicy.placeholders(), S1)
         .redact("mail a.b@example.com or 4111 1111 1111 1111", DetectionContext.none());
