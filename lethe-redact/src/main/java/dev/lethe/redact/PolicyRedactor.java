@@ -99,11 +99,6 @@ final class PolicyRedactor implements Redactor {
   }
 
   /**
-   * {@link TextFold#pseudonymIdentity} of the value in UTF-8, which the pseudonym's MAC reads. Most
-   * values are ASCII, whose fold is its lower case with whitespace runs made one space and trimmed:
-   * done here in one pass, without the three strings the general fold makes on the way.
-   */
-  /**
    * {@code text} without the characters that split a word while showing nothing: zero-width space
    * (U+200B), word joiner (U+2060), zero-width no-break space (U+FEFF) and soft hyphen (U+00AD).
    * Written inside a value ("020 7946\u200b0958", "Xochi\u200btl") they would hide it from the
@@ -136,6 +131,11 @@ final class PolicyRedactor implements Redactor {
     return c == '\u200B' || c == '\u2060' || c == '\uFEFF' || c == '\u00AD';
   }
 
+  /**
+   * {@link TextFold#pseudonymIdentity} of the value in UTF-8, which the pseudonym's MAC reads. Most
+   * values are ASCII, whose fold is its lower case with whitespace runs made one space and trimmed:
+   * done here in one pass, without the three strings the general fold makes on the way.
+   */
   static byte[] identityBytes(String value) {
     int n = value.length();
     byte[] out = new byte[n];
