@@ -7,6 +7,7 @@ import com.google.i18n.phonenumbers.Phonenumber;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * One left-to-right pass for the identifiers that have a shape: e-mail, URL, handle, IBAN, UK NINO,
@@ -742,6 +743,9 @@ final class PatternScanner {
     if (!formatted && !cue) {
       return; // a bare digit string is valid somewhere (7 digits in Iceland): not enough alone
     }
+    if (!cue && proseNumber(candidate)) {
+      return; // valid somewhere too, but written as prose writes years and decimals
+    }
     // Without '+' or an extension mark the run holds only digits and the separators that
     // libphonenumber drops before it reads the number, so parsing the bare digits gives the same
     // number in every region, and skips the pattern work on the separators 28 times over.
@@ -779,6 +783,19 @@ final class PatternScanner {
     if (digits <= 15 && cue) {
       out.add(new PhoneAnswers.Found(start, end, 0.6));
     }
+  }
+
+  /** A span of years ("1999-2005", "2010–2015") or a decimal ("3.14159265", "20240315.1"). */
+  private static final Pattern PROSE_NUMBER =
+      Pattern.compile("(?:19|20)\\d\\d[-\u2013](?:19|20)\\d\\d|\\d{1,2}\\.\\d+|\\d+\\.\\d{1,2}");
+
+  /**
+   * Whether a digit run that is no number at home is written the way prose writes years and
+   * decimals rather than phone numbers; without a phone word before it, it is not tried as a
+   * number of the other regions, where some such strings happen to be valid.
+   */
+  static boolean proseNumber(String run) {
+    return PROSE_NUMBER.matcher(run).matches();
   }
 
   /**

@@ -61,4 +61,16 @@ class NumberFormsTest {
     assertThat(found(RULES, "ip:2001:db8::8a2e:370:7334 and 2001:0db8:0000:0000:0000:8a2e:0370:7334, [fe80::1]:8080.",
         EntityType.IP_ADDRESS)).containsExactly("2001:db8::8a2e:370:7334", "2001:0db8:0000:0000:0000:8a2e:0370:7334", "fe80::1");
   }
+
+  @Test
+  void yearsAndDecimalsAreNoPhoneNumbersWithoutAPhoneWord() {
+    for (String prose : new String[] {"The 1999-2005 period.", "In 2010\u20132015 we grew.", "Pi is 3.14159265 roughly.",
+        "Build 20240315.1 passed."}) {
+      assertThat(found(RULES, prose, EntityType.PHONE_NUMBER)).as(prose).isEmpty();
+    }
+    // A phone word before it still makes it a number to try.
+    assertThat(found(RULES, "call me on 2010-2015 please", EntityType.PHONE_NUMBER)).containsExactly("2010-2015");
+    assertThat(PatternScanner.proseNumber("020.7946.0958")).isFalse();
+    assertThat(PatternScanner.proseNumber("555.0123")).isFalse();
+  }
 }
