@@ -212,8 +212,13 @@ class RepeatSearchTest {
       assertThat(PolicyRedactor.identityBytes(other)).as(other).isEqualTo(identity);
     }
   }
+  /** {@link #marked} with one detected span, the first occurrence of {@code value}. */
+  private static String markedAfter(String text, String value, EntityType type) {
+    return marked(text, List.of(spanOf(text, value, type)));
+  }
+
   /** The text with every span given as {@code [TYPE]}; the spans in code points, as the text is BMP only. */
-  private static String marked(String text, List<Span> spans) {
+  static String marked(String text, List<Span> spans) {
     StringBuilder out = new StringBuilder();
     int at = 0;
     for (Span s : PolicyRedactor.withRepeats(text, spans)) {
@@ -231,11 +236,11 @@ class RepeatSearchTest {
   @Test
   void thePartsOfANameAreRepeatsToo() {
     String text = "Mrs. Gwendolyn Featherstonehaugh came. Featherstonehaugh left; G. FEATHERSTONEHAUGH wrote.";
-    assertThat(marked(text, List.of(spanOf(text, "Gwendolyn Featherstonehaugh", EntityType.PERSON))))
+    assertThat(markedAfter(text, "Gwendolyn Featherstonehaugh", EntityType.PERSON))
         .isEqualTo("Mrs. [PERSON] came. [PERSON] left; G. [PERSON] wrote.");
     // A part that is a common word is not searched for: "will" stays, "Smith" does not.
     String will = "Will Smith came. We will ask Smith.";
-    assertThat(marked(will, List.of(spanOf(will, "Will Smith", EntityType.PERSON))))
+    assertThat(markedAfter(will, "Will Smith", EntityType.PERSON))
         .isEqualTo("[PERSON] came. We will ask [PERSON].");
     // Parts of 3 letters only when capitalised in the value; initials are never parts.
     String kim = "Kim Lee and J. R. Ray met. KIM, LEE and Ray stayed.";
@@ -247,10 +252,10 @@ class RepeatSearchTest {
   @Test
   void aCapitalisedNameOfThreeLettersIsARepeatAndOtherShortValuesAreNot() {
     String text = "Dear Xiu, welcome. XIU replied.";
-    assertThat(marked(text, List.of(spanOf(text, "Xiu", EntityType.PERSON))))
+    assertThat(markedAfter(text, "Xiu", EntityType.PERSON))
         .isEqualTo("Dear [PERSON], welcome. [PERSON] replied.");
     String zip = "Zone 123, then 123 again.";
-    assertThat(marked(zip, List.of(spanOf(zip, "123", EntityType.ZIP_CODE))))
+    assertThat(markedAfter(zip, "123", EntityType.ZIP_CODE))
         .isEqualTo("Zone [ZIP_CODE], then 123 again.");
     assertThat(PolicyRedactor.searchedWhole("xiu", EntityType.PERSON)).isFalse();
     assertThat(PolicyRedactor.searchedWhole("XIU", EntityType.PERSON)).isFalse();
@@ -259,10 +264,10 @@ class RepeatSearchTest {
   @Test
   void aHandlesNameWithoutTheAtIsARepeat() {
     String text = "Follow @annaberg for updates. Yesterday Annaberg posted again; ANNABERG is great.";
-    assertThat(marked(text, List.of(spanOf(text, "@annaberg", EntityType.PERSON))))
+    assertThat(markedAfter(text, "@annaberg", EntityType.PERSON))
         .isEqualTo("Follow [PERSON] for updates. Yesterday [PERSON] posted again; [PERSON] is great.");
     String common = "Ask @help or get help.";
-    assertThat(marked(common, List.of(spanOf(common, "@help", EntityType.PERSON))))
+    assertThat(markedAfter(common, "@help", EntityType.PERSON))
         .isEqualTo("Ask [PERSON] or get help.");
     // A handle no word of prose can be is found as people write handles, in lower case too.
     String handle = "Follow @jsmith1987 for updates. I asked jsmith1987 and j_smith.x about it; @j_smith.x said J_SMITH.X.";
@@ -273,13 +278,13 @@ class RepeatSearchTest {
   @Test
   void numbersAreFoundWithoutTheirSeparators() {
     String ssn = "My SSN is 123-45-6789. Later: file it under 123456789.";
-    assertThat(marked(ssn, List.of(spanOf(ssn, "123-45-6789", EntityType.US_SSN))))
+    assertThat(markedAfter(ssn, "123-45-6789", EntityType.US_SSN))
         .isEqualTo("My SSN is [US_SSN]. Later: file it under [US_SSN].");
     String card = "Card 4111 1111 1111 1111, i.e. 4111111111111111.";
-    assertThat(marked(card, List.of(spanOf(card, "4111 1111 1111 1111", EntityType.CREDIT_CARD))))
+    assertThat(markedAfter(card, "4111 1111 1111 1111", EntityType.CREDIT_CARD))
         .isEqualTo("Card [CREDIT_CARD], i.e. [CREDIT_CARD].");
     String iban = "IBAN FR14 2004 1010 0505 0001 3M02 606; again fr1420041010050500013m02606.";
-    assertThat(marked(iban, List.of(spanOf(iban, "FR14 2004 1010 0505 0001 3M02 606", EntityType.IBAN_CODE))))
+    assertThat(markedAfter(iban, "FR14 2004 1010 0505 0001 3M02 606", EntityType.IBAN_CODE))
         .isEqualTo("IBAN [IBAN_CODE]; again [IBAN_CODE].");
   }
 
@@ -288,22 +293,22 @@ class RepeatSearchTest {
     // Derived values are found only capitalised or in capitals, in any language; a detected
     // value itself is still found in any case ("paz vega").
     String news = "Follow @news for updates. The news today: good news. News at ten, NEWS at eleven.";
-    assertThat(marked(news, List.of(spanOf(news, "@news", EntityType.PERSON))))
+    assertThat(markedAfter(news, "@news", EntityType.PERSON))
         .isEqualTo("Follow [PERSON] for updates. The news today: good news. [PERSON] at ten, [PERSON] at eleven.");
     String mark = "Mark Twain wrote it. Mark my words, mark them: TWAIN and Twain signed.";
-    assertThat(marked(mark, List.of(spanOf(mark, "Mark Twain", EntityType.PERSON))))
+    assertThat(markedAfter(mark, "Mark Twain", EntityType.PERSON))
         .isEqualTo("[PERSON] wrote it. [PERSON] my words, mark them: [PERSON] and [PERSON] signed.");
     String grace = "Grace Hopper spoke with grace. Grace left; HOPPER stayed.";
-    assertThat(marked(grace, List.of(spanOf(grace, "Grace Hopper", EntityType.PERSON))))
+    assertThat(markedAfter(grace, "Grace Hopper", EntityType.PERSON))
         .isEqualTo("[PERSON] spoke with grace. [PERSON] left; [PERSON] stayed.");
     String della = "Maria della Rosa sang. We saw the della Robbia reliefs. Della and ROSA came.";
-    assertThat(marked(della, List.of(spanOf(della, "Maria della Rosa", EntityType.PERSON))))
+    assertThat(markedAfter(della, "Maria della Rosa", EntityType.PERSON))
         .isEqualTo("[PERSON] sang. We saw the della Robbia reliefs. [PERSON] and [PERSON] came.");
     String paz = "Paz Vega habló. Queremos paz. Paz y VEGA, paz vega.";
-    assertThat(marked(paz, List.of(spanOf(paz, "Paz Vega", EntityType.PERSON))))
+    assertThat(markedAfter(paz, "Paz Vega", EntityType.PERSON))
         .isEqualTo("[PERSON] habló. Queremos paz. [PERSON] y [PERSON], [PERSON].");
     String sol = "Sol Campbell jugó. Nos gusta el sol y playa. SOL marcó.";
-    assertThat(marked(sol, List.of(spanOf(sol, "Sol Campbell", EntityType.PERSON))))
+    assertThat(markedAfter(sol, "Sol Campbell", EntityType.PERSON))
         .isEqualTo("[PERSON] jugó. Nos gusta el sol y playa. [PERSON] marcó.");
   }
 

@@ -154,22 +154,11 @@ class SharpSRepeatTest {
     String text = "Mrs. Gwendolyn Weißmüller called. Later WEISSMÜLLER and Weissmüller and Weißmüller wrote.";
     int at = text.indexOf("Gwendolyn");
     List<Span> spans = List.of(new Span(EntityType.PERSON, at, at + "Gwendolyn Weißmüller".length(), 0.9));
-    assertThat(marked(text, spans))
+    assertThat(RepeatSearchTest.marked(text, spans))
         .isEqualTo("Mrs. [PERSON] called. Later [PERSON] and [PERSON] and [PERSON] wrote.");
     // A handle's bare name too, where capitalised or in capitals, as without ß.
     String fan = "@fußballfan wrote; fussballfan and FUSSBALLFAN and Fussballfan and FUßBALLFAN.";
-    assertThat(marked(fan, List.of(new Span(EntityType.PERSON, 0, "@fußballfan".length(), 0.9))))
+    assertThat(RepeatSearchTest.marked(fan, List.of(new Span(EntityType.PERSON, 0, "@fußballfan".length(), 0.9))))
         .isEqualTo("[PERSON] wrote; fussballfan and [PERSON] and [PERSON] and [PERSON].");
-  }
-
-  /** The text with every span (and repeat) as {@code [TYPE]}; BMP only, so offsets are chars. */
-  private static String marked(String text, List<Span> spans) {
-    StringBuilder out = new StringBuilder();
-    int at = 0;
-    for (Span s : PolicyRedactor.withRepeats(text, spans)) {
-      out.append(text, at, s.start()).append('[').append(s.type()).append(']');
-      at = s.end();
-    }
-    return out.append(text.substring(at)).toString();
   }
 }

@@ -387,18 +387,15 @@ class ForgetRunnerTest {
 
   @Test
   void aContentExportChangedSinceTheBuildKeepsTheRequestPendingAndTheSnapshotWhole() throws Exception {
-    Path snapshots = temp.resolve("snapshots");
-    ConsentLedger ledger = LedgerReader.load(lines(ledgerText(4))).ledger();
-    Path content = content(4, 40);
-    byte[] original = Files.readAllBytes(content);
-    SnapshotResult snapshot = build(ledger, content, snapshots, AS_OF);
-    ForgetQueue queue = ForgetQueue.open(temp.resolve("forget"));
-    ForgetRequest request = ForgetRequests.pending("m1", ForgetReason.MANUAL, null, CLOCK.instant());
-    queue.addAll(List.of(request));
-    ModelRegistry registry = ModelRegistry.open(temp.resolve("models"));
-    ForgetRunner runner = new ForgetRunner(queue, registry, Training.of(registry, 1), snapshots, SnapshotEngine.embedded(DETECTOR),
-        new RecordingAudit(), CLOCK, List.of());
-    ForgetRunner.Rebuild context = new ForgetRunner.Rebuild(ledger, "1".repeat(64), KEY, 1);
+    OneRequest setting = oneRequest();
+    Path snapshots = setting.snapshots();
+    Path content = setting.content();
+    byte[] original = setting.original();
+    SnapshotResult snapshot = setting.snapshot();
+    ForgetQueue queue = setting.queue();
+    ForgetRequest request = setting.request();
+    ForgetRunner runner = setting.runner(SnapshotEngine.embedded(DETECTOR));
+    ForgetRunner.Rebuild context = setting.context();
 
     // One line edited: the rebuild would hold a record the snapshot never had.
     Files.writeString(content, new String(original, StandardCharsets.UTF_8).replace("\"c0\"", "\"c0-edited\""));
@@ -434,26 +431,21 @@ class ForgetRunnerTest {
 
   @Test
   void aContentExportChangedWhileTheRebuildReadItKeepsTheRequestPendingAndPublishesNothing() throws Exception {
-    Path snapshots = temp.resolve("snapshots");
-    ConsentLedger ledger = LedgerReader.load(lines(ledgerText(4))).ledger();
-    Path content = content(4, 40);
-    byte[] original = Files.readAllBytes(content);
-    SnapshotResult snapshot = build(ledger, content, snapshots, AS_OF);
-    ForgetQueue queue = ForgetQueue.open(temp.resolve("forget"));
-    ForgetRequest request = ForgetRequests.pending("m1", ForgetReason.MANUAL, null, CLOCK.instant());
-    queue.addAll(List.of(request));
-    ModelRegistry registry = ModelRegistry.open(temp.resolve("models"));
+    OneRequest setting = oneRequest();
+    Path content = setting.content();
+    SnapshotResult snapshot = setting.snapshot();
+    ForgetQueue queue = setting.queue();
+    ForgetRequest request = setting.request();
+    Path snapshots = setting.snapshots();
     // The export is truncated while the engine reads it: here, as the engine returns, after it
     // hashed the file unchanged at the start.
     SnapshotEngine embedded = SnapshotEngine.embedded(DETECTOR);
     SnapshotEngine truncating = (l, r, p) -> {
       SnapshotResult result = embedded.build(l, r, p);
-      Files.write(content, java.util.Arrays.copyOf(original, original.length / 2));
+      Files.write(content, java.util.Arrays.copyOf(setting.original(), setting.original().length / 2));
       return result;
     };
-    ForgetRunner runner = new ForgetRunner(queue, registry, Training.of(registry, 1), snapshots, truncating,
-        new RecordingAudit(), CLOCK, List.of());
-    ForgetRunner.RunReport report = runner.run(new ForgetRunner.Rebuild(ledger, "1".repeat(64), KEY, 1));
+    ForgetRunner.RunReport report = setting.runner(truncating).run(setting.context());
     assertThat(report.blocked()).isEqualTo(1);
     assertThat(report.replacements()).isEmpty();
     assertThat(queue.find(request.id()).orElseThrow().outcome().detail())
@@ -463,5 +455,34 @@ class ForgetRunnerTest {
       assertThat(files.filter(f -> !f.getFileName().toString().startsWith(".")).toList()).as("no rebuild published")
           .containsExactly(snapshot.directory());
     }
+  }
+
+  /**
+   * A snapshot of four members' 40 posts built from one content export, and a pending manual
+   * request for m1 in a fresh queue: the setting of the tests of exports that change.
+   */
+  private record OneRequest(Path snapshots, ConsentLedger ledger, Path content, byte[] original, SnapshotResult snapshot,
+      ForgetQueue queue, ForgetRequest request, ModelRegistry registry) {
+
+    ForgetRunner runner(SnapshotEngine engine) {
+      return new ForgetRunner(queue, registry, Training.of(registry, 1), snapshots, engine, new RecordingAudit(), CLOCK, List.of());
+    }
+
+    ForgetRunner.Rebuild context() {
+      return new ForgetRunner.Rebuild(ledger, "1".repeat(64), KEY, 1);
+    }
+  }
+
+  private OneRequest oneRequest() throws Exception {
+    Path snapshots = temp.resolve("snapshots");
+    ConsentLedger ledger = LedgerReader.load(lines(ledgerText(4))).ledger();
+    Path content = content(4, 40);
+    byte[] original = Files.readAllBytes(content);
+    SnapshotResult snapshot = build(ledger, content, snapshots, AS_OF);
+    ForgetQueue queue = ForgetQueue.open(temp.resolve("forget"));
+    ForgetRequest request = ForgetRequests.pending("m1", ForgetReason.MANUAL, null, CLOCK.instant());
+    queue.addAll(List.of(request));
+    return new OneRequest(snapshots, ledger, content, original, snapshot, queue, request,
+        ModelRegistry.open(temp.resolve("models")));
   }
 }
