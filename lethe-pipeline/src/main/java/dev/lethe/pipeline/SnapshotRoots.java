@@ -259,18 +259,32 @@ public final class SnapshotRoots {
       List<String> recordedIds = recorded.getOrDefault(root, List.of());
       missing.addAll(missing(root, recordedIds, manifests));
       try {
-        for (Deployments.Foreign f : Deployments.foreign(root, ours, manifests)) {
-          if (recordedIds.contains(f.snapshot())) {
-            missing.add(relabelled(f));
-          } else {
-            foreign.add(f);
-          }
-        }
+        foreign.addAll(foreign(root, recordedIds, ours, manifests, missing));
       } catch (IOException e) {
         unreachable.add(root); // listed above, so it went away meanwhile: a gap, never "holds nothing"
       }
     }
     return new Coverage(sorted, unreachable, missing, foreign);
+  }
+
+  /**
+   * The snapshots in {@code root} another deployment than {@code deployment} built, by id; one of
+   * them that this store recorded building there ({@code recorded}) is added to {@code missing} as
+   * {@link #relabelled} instead.
+   *
+   * @throws IOException if the root cannot be listed
+   */
+  public static List<Deployments.Foreign> foreign(Path root, Collection<String> recorded, String deployment,
+      ManifestReads manifests, List<MissingSnapshot> missing) throws IOException {
+    List<Deployments.Foreign> out = new ArrayList<>();
+    for (Deployments.Foreign f : Deployments.foreign(root, deployment, manifests)) {
+      if (recorded.contains(f.snapshot())) {
+        missing.add(relabelled(f));
+      } else {
+        out.add(f);
+      }
+    }
+    return out;
   }
 
   /**
@@ -291,7 +305,8 @@ public final class SnapshotRoots {
     return missing(root, snapshots, new ManifestReads());
   }
 
-  private static List<MissingSnapshot> missing(Path root, Collection<String> snapshots, ManifestReads manifests) {
+  /** As {@link #missing(Path, Collection)}, reading each manifest through {@code manifests}. */
+  public static List<MissingSnapshot> missing(Path root, Collection<String> snapshots, ManifestReads manifests) {
     List<MissingSnapshot> out = new ArrayList<>();
     for (String id : snapshots) {
       String problem = problem(root.resolve(id), id, manifests);

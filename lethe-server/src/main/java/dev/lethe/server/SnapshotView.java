@@ -379,15 +379,11 @@ final class SnapshotView implements AutoCloseable {
         cached.settle(key, settledBefore);
         return cached;
       }
-      List<SnapshotRoots.MissingSnapshot> missing = new ArrayList<>(SnapshotRoots.missing(root, recordedIds));
+      // One read of each manifest serves both checks.
+      ManifestReads manifests = new ManifestReads();
+      List<SnapshotRoots.MissingSnapshot> missing = new ArrayList<>(SnapshotRoots.missing(root, recordedIds, manifests));
       Set<String> foreign = new TreeSet<>();
-      for (Deployments.Foreign f : Deployments.foreign(root, deployment(), new ManifestReads())) {
-        if (recordedIds.contains(f.snapshot())) {
-          missing.add(SnapshotRoots.relabelled(f)); // ours by the store's record: damage, never passed over
-        } else {
-          foreign.add(f.snapshot());
-        }
-      }
+      SnapshotRoots.foreign(root, recordedIds, deployment(), manifests, missing).forEach(f -> foreign.add(f.snapshot()));
       LineageIndex index;
       if (sameFiles) {
         // Only the records changed: the files, and so the index, are as they were.
