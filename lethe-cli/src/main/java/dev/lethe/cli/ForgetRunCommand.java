@@ -2,6 +2,7 @@ package dev.lethe.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.pipeline.SnapshotRoots;
 import dev.lethe.pipeline.StoreSnapshots;
 import dev.lethe.store.LedgerStore;
 import dev.lethe.store.StoreException;
@@ -32,9 +33,12 @@ import picocli.CommandLine.Option;
           + " withdrawal; members whose region a new policy blocks), then executes every pending request: rebuilds"
           + " affected snapshots without the members, retrains only the changed shards, verifies, records the"
           + " verification in the audit log and deletes the old artefacts. Covers every snapshot directory a build"
-          + " published into (see 'lethe snapshots'); if one of them is missing or unreadable, or lacks a snapshot a"
-          + " build recorded publishing there, nothing is executed and the exit status is 1 (restore it, or 'lethe"
-          + " snapshots --unregister DIR' / '--retire ID').",
+          + " published into (see 'lethe snapshots'), reading only this deployment's snapshots. If one of them is"
+          + " missing or unreadable, lacks a snapshot a build recorded publishing there, or holds another deployment's"
+          + " snapshot, each such gap is printed on stderr and the run still forgets the members in every snapshot it"
+          + " can see, but completes no request: each stays pending with the gaps in its detail, the exit status is 1,"
+          + " and the first run after the gaps are resolved completes it (restore the directory or snapshot, or"
+          + " 'lethe snapshots --unregister DIR' / '--retire ID', or move the other deployment's snapshot out).",
       "",
       "After the run, every request completed before it is checked again, as 'lethe verify-forgetting --all --reopen'"
           + " and the server's forget run do: one whose member's data is back (a retired snapshot's or model's files"
@@ -53,8 +57,8 @@ import picocli.CommandLine.Option;
           + " printed on stderr.",
       "",
       "Exit status: 0 when every pending request completed and every completed request still holds; 1 when a"
-          + " request failed or is blocked (this run or an earlier one), a snapshot directory or recorded snapshot is"
-          + " missing, or the re-check did not finish;"
+          + " request failed or is blocked (this run or an earlier one), forgetting cannot cover every snapshot (the"
+          + " gaps above), or the re-check did not finish;"
           + " 3 when the run itself succeeded but the re-check reopened requests whose forgetting no longer holds"
           + " (run 'lethe forget-run' again to forget them). 1 wins when both apply."
     })
@@ -87,15 +91,15 @@ final class ForgetRunCommand implements Callable<Integer> {
       StoreSnapshots.StoredLedger stored = StoreSnapshots.load(ledger);
       ForgetQueue queue = ForgetQueue.open(Forgetting.queueDir(store));
       List<ForgetRequest> added = Forgetting.sync(stored, queue, clock);
-      // A root or recorded snapshot that is not there may hold the members' records elsewhere: nothing runs.
-      List<String> gaps = Forgetting.gaps(ledger, store);
-      if (!gaps.isEmpty()) {
-        gaps.forEach(g -> spec.commandLine().getErr().println("lethe: " + g));
-        return CommandLine.ExitCode.SOFTWARE;
-      }
+      // A root or recorded snapshot that is not there, or another deployment's snapshot among ours,
+      // may hold the members' records: the run forgets in what it can see, but completes nothing.
+      SnapshotRoots.Coverage coverage = Forgetting.coverage(ledger, store);
+      List<String> gaps = coverage.forgettingProblems();
+      gaps.forEach(g -> spec.commandLine().getErr().println("lethe: " + g));
       ForgetRunner runner = Forgetting.runner(ledger, store, clock, Forgetting.standardDetector(), workers);
       List<String> retried = retryFailed ? runner.retryFailed() : List.of();
-      ForgetRunner.RunAndRecheck result = runner.runThenRecheck(new ForgetRunner.Rebuild(stored.ledger(), stored.sha256(), StoreSnapshots.deploymentKey(ledger), workers));
+      ForgetRunner.RunAndRecheck result = runner.runThenRecheck(new ForgetRunner.Rebuild(stored.ledger(), stored.sha256(),
+          StoreSnapshots.deploymentKey(ledger), workers, coverage.missingProblems()));
       ForgetRunner.RunReport report = result.run();
       Forgetting.recordRebuilds(ledger, report);
       ObjectNode o = JsonNodeFactory.instance.objectNode();
@@ -135,7 +139,7 @@ final class ForgetRunCommand implements Callable<Integer> {
         }
       }
       err.flush();
-      if (stuck || report.failed() > 0 || report.blocked() > 0 || result.recheck() == null) {
+      if (stuck || !gaps.isEmpty() || report.failed() > 0 || report.blocked() > 0 || result.recheck() == null) {
         return CommandLine.ExitCode.SOFTWARE;
       }
       return result.recheckHolds() ? CommandLine.ExitCode.OK : REOPENED;

@@ -8,7 +8,6 @@ import dev.lethe.unlearn.forget.ForgetQueue;
 import dev.lethe.unlearn.forget.ForgetRequest;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -52,14 +51,9 @@ final class ForgetStatusCommand implements Callable<Integer> {
       }
     }
     out.flush();
-    // Pending requests cannot complete while a root or a recorded snapshot is gone: say why, beside the list.
-    for (Path root : coverage.unreachable()) {
-      spec.commandLine().getErr().println("lethe: snapshot root " + root + " is missing or unreadable;"
-          + " forget-run fails until it is restored or unregistered ('lethe snapshots --unregister DIR')");
-    }
-    for (SnapshotRoots.MissingSnapshot m : coverage.missing()) {
-      spec.commandLine().getErr().println("lethe: " + m.describe() + "; forget-run fails until it is restored or retired"
-          + " ('lethe snapshots --retire " + m.snapshot() + "')");
+    // Pending requests cannot complete while forgetting cannot cover every copy: say why, beside the list.
+    for (String gap : coverage.forgettingProblems()) {
+      spec.commandLine().getErr().println("lethe: " + gap + " (until then, forget-run completes no request)");
     }
     return CommandLine.ExitCode.OK;
   }

@@ -70,6 +70,11 @@ final class Forgetting {
     return SnapshotDirs.check(ledger, SnapshotDirs.roots(ledger, store)).forgettingProblems();
   }
 
+  /** The coverage of every snapshot root against the store's records ({@link SnapshotRoots#check}). */
+  static SnapshotRoots.Coverage coverage(LedgerStore ledger, StoreOptions store) {
+    return SnapshotDirs.check(ledger, SnapshotDirs.roots(ledger, store));
+  }
+
   /** Records each rebuild of a run wherever its original was recorded (see {@link SnapshotRoots#recordRebuild}). */
   static void recordRebuilds(LedgerStore ledger, ForgetRunner.RunReport report) throws IOException {
     for (ForgetRequest.Replacement r : report.replacements()) {

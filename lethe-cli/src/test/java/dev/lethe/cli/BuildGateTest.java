@@ -189,7 +189,9 @@ class BuildGateTest {
     assertThat(list.out()).contains(snapshotA).doesNotContain(snapshotB);
     assertThat(list.err()).contains(snapshotB).contains(deploymentB).contains("skipped");
 
-    // Forgetting in A never reads B's bitmaps as A's members, nor replaces or deletes B's snapshot.
+    // Forgetting in A never reads B's bitmaps as A's members, nor replaces or deletes B's snapshot;
+    // it forgets m2 in A's own snapshot, but completes nothing while B's (which after a lost key
+    // could hold A's members) sits among A's.
     assertThat(lethe("forget", "--data", a, "--member", "m2").status()).isZero();
     CliRun run = lethe("forget-run", "--data", a);
     assertThat(run.status()).isEqualTo(1);
@@ -197,6 +199,11 @@ class BuildGateTest {
     assertThat(files(shared.resolve(snapshotB))).containsOnlyKeys(before.keySet()).allSatisfy((name, bytes) ->
         assertThat(bytes).as(name).isEqualTo(before.get(name)));
     assertThat(shared.resolve(snapshotB).resolve("FORGOTTEN.json")).doesNotExist();
+    assertThat(JSON.readTree(run.out()).get("snapshots_rebuilt").asInt()).isEqualTo(1);
+    assertThat(shared.resolve(snapshotA).resolve("FORGOTTEN.json")).as("A's own snapshot is forgotten in").exists();
+    CliRun pending = lethe("forget-status", "--data", a, "--member", "m2");
+    assertThat(JSON.readTree(pending.out()).get("status").asText()).isEqualTo("pending");
+    assertThat(pending.err()).contains(snapshotB);
     CliRun listOwnB = lethe("snapshots", "--data", b, "--out", ownB.toString());
     assertThat(listOwnB.status()).as(listOwnB.err()).isZero();
     assertThat(listOwnB.out()).contains(snapshotB);
@@ -205,6 +212,8 @@ class BuildGateTest {
     dev.lethe.testkit.Trees.delete(shared.resolve(snapshotB));
     CliRun rerun = lethe("forget-run", "--data", a);
     assertThat(rerun.status()).as(rerun.err()).isZero();
+    assertThat(JSON.readTree(rerun.out()).get("completed").asInt()).isEqualTo(1);
+    assertThat(lethe("where", "--data", a, "--member", "m2").out()).doesNotContain(snapshotA);
     assertThat(files(ownB.resolve(snapshotB))).containsOnlyKeys(before.keySet());
   }
 

@@ -204,16 +204,22 @@ class SnapshotRootsTest {
     assertThat(CliRun.run("snapshots", "--data", data, "--retire", snapshot).status()).as("retired already").isEqualTo(2);
   }
 
-  /** forget-run fails and queues, forget-status keeps the request pending, where and snapshots name the gap. */
+  /**
+   * forget-run exits 1 naming the gap and completes nothing, forget-status keeps the request pending
+   * with the gap as its reason, where and snapshots name the gap.
+   */
   private static void assertGap(String data, Path root, String snapshot, String problem) throws Exception {
     CliRun run = CliRun.run("forget-run", "--data", data, "--threads", "2");
     assertThat(run.status()).isEqualTo(1);
     assertThat(run.err()).contains("snapshot " + snapshot + " recorded in " + root + " " + problem,
         "'lethe snapshots --retire " + snapshot + "'");
-    assertThat(run.out()).isEmpty();
+    JsonNode report = JSON.readTree(run.out());
+    assertThat(report.get("completed").asInt()).isZero();
+    assertThat(report.get("blocked").asInt()).isEqualTo(1);
+    assertThat(report.get("snapshots_rebuilt").asInt()).as("the only snapshot holding u2 is the missing one").isZero();
     CliRun status = CliRun.run("forget-status", "--data", data, "--member", "u2");
     assertThat(status.status()).isZero();
-    assertThat(JSON.readTree(status.out()).get("status").asText()).as("nothing was executed").isEqualTo("pending");
+    assertThat(JSON.readTree(status.out()).get("status").asText()).as("not completed").isEqualTo("pending");
     assertThat(status.err()).contains("snapshot " + snapshot + " recorded in " + root, "--retire " + snapshot);
     CliRun where = CliRun.run("where", "--data", data, "--member", "u2");
     assertThat(where.status()).isEqualTo(1);
@@ -287,15 +293,25 @@ class SnapshotRootsTest {
     CliRun run = CliRun.run("forget-run", "--data", data, "--threads", "2");
     assertThat(run.status()).isEqualTo(1);
     assertThat(run.err()).contains("snapshot root " + gone.toAbsolutePath().normalize(), "missing or unreadable");
+    // The erasure is not stalled where it can proceed: the snapshot it can see is rebuilt without u2 ...
+    JsonNode report = JSON.readTree(run.out());
+    assertThat(report.get("snapshots_rebuilt").asInt()).isEqualTo(1);
+    assertThat(report.get("completed").asInt()).isZero();
+    assertThat(report.get("blocked").asInt()).isEqualTo(1);
+    // ... but the request is not completed while the missing root may still hold u2's records.
     CliRun status = CliRun.run("forget-status", "--data", data, "--member", "u2");
-    assertThat(JSON.readTree(status.out()).get("status").asText()).as("nothing was executed").isEqualTo("pending");
+    assertThat(JSON.readTree(status.out()).get("status").asText()).as("not completed").isEqualTo("pending");
     assertThat(status.err()).contains(gone.toAbsolutePath().normalize().toString());
     CliRun where = CliRun.run("where", "--data", data, "--member", "u2");
     assertThat(where.status()).isEqualTo(1);
     assertThat(JSON.readTree(where.out()).get("unreachable_roots")).extracting(JsonNode::asText)
         .containsExactly(gone.toAbsolutePath().normalize().toString());
-    assertThat(JSON.readTree(where.out()).get("snapshots")).hasSize(1);
+    assertThat(JSON.readTree(where.out()).get("snapshots")).as("u2 is gone from what can be seen").isEmpty();
     assertThat(CliRun.run("snapshots", "--data", data).status()).isEqualTo(1);
+    CliRun stillHeld = CliRun.run("forget-run", "--data", data, "--threads", "2");
+    assertThat(stillHeld.status()).isEqualTo(1);
+    assertThat(JSON.readTree(stillHeld.out()).get("snapshots_rebuilt").asInt()).as("nothing left to rebuild").isZero();
+    assertThat(JSON.readTree(stillHeld.out()).get("completed").asInt()).isZero();
 
     // Deleted on purpose: unregistering it lets forgetting run over what remains.
     CliRun unregister = CliRun.run("snapshots", "--data", data, "--unregister", gone.toString());

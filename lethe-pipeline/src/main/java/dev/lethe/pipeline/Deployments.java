@@ -76,6 +76,17 @@ public final class Deployments {
     public String describe() {
       return "snapshot " + snapshot + " in " + root + " was built by deployment " + deployment;
     }
+
+    /**
+     * The line forgetting reports while this snapshot sits among ours: its member bitmaps count
+     * another deployment's members, so forgetting could only delete the wrong members' data or
+     * another deployment's snapshot; it is left alone, and no request completes until it is moved
+     * where it belongs (after a lost key it may well hold our members).
+     */
+    public String forgettingProblem() {
+      return describe() + ", not this one: forgetting never reads or replaces another deployment's snapshots;"
+          + " move it out of " + root + " into a directory of its own deployment";
+    }
   }
 
   /**

@@ -47,12 +47,16 @@ public final class SnapshotBuilds {
   /**
    * As {@link #underLock(Path, Body)} for a build of the deployment with fingerprint {@code
    * deployment}: once the lock is held, an output directory holding another deployment's
-   * snapshots is refused ({@link Deployments#outDirProblem}) before anything is written.
+   * snapshots is refused ({@link Deployments#outDirProblem}) before anything is written. A
+   * rebuild that forgets members ({@link SnapshotRequest#rebuild}) is not: it is published next to
+   * the snapshot it replaces, so that forgetting is not held up by another deployment's snapshot
+   * that was copied in among ours (forgetting completes no request while one is there).
    *
    * @throws ForeignSnapshotsException if {@code outDir} holds another deployment's snapshots
+   *     and the build is not a rebuild
    */
   public static SnapshotResult underLock(SnapshotRequest request, Body body) throws IOException {
-    return underLock(request.outDir(), Deployments.fingerprint(request.deploymentKey()), body);
+    return underLock(request.outDir(), request.rebuild() != null ? null : Deployments.fingerprint(request.deploymentKey()), body);
   }
 
   private static SnapshotResult underLock(Path outDir, String deployment, Body body) throws IOException {

@@ -211,17 +211,32 @@ public final class SnapshotRoots {
      */
     public List<String> forgettingProblems() {
       List<String> out = new ArrayList<>();
-      unreachable.forEach(root -> out.add("snapshot root " + root + " is missing or unreadable: forgetting cannot show that"
-          + " it holds none of the members' records; restore it, or unregister it if it was deleted on purpose"));
-      missing.forEach(m -> out.add(m.describe() + ": forgetting cannot show that it holds none of the members' records;"
-          + " restore it, or retire it if it was deleted on purpose ('lethe snapshots --retire " + m.snapshot() + "')"));
-      // Its member bitmaps count another deployment's members: forgetting here could only delete
-      // the wrong members' data or another deployment's snapshot, so it does nothing until the
-      // snapshot is moved where it belongs.
-      foreign.forEach(f -> out.add(f.describe() + ", not this one: forgetting never reads or replaces another"
-          + " deployment's snapshots; move it out of " + f.root() + " into a directory of its own deployment"));
+      unreachable.forEach(root -> out.add(unreachableProblem(root)));
+      out.addAll(missingProblems());
+      foreign.forEach(f -> out.add(f.forgettingProblem()));
       return out;
     }
+
+    /**
+     * The lines of {@link #forgettingProblems} for the recorded snapshots that are missing: the
+     * gaps only the store's records show (a forget run finds unreachable roots and other
+     * deployments' snapshots itself), as {@code ForgetRunner.Rebuild#gaps} takes them.
+     */
+    public List<String> missingProblems() {
+      List<String> out = new ArrayList<>();
+      missing.forEach(m -> out.add(m.describe() + ": forgetting cannot show that it holds none of the members' records;"
+          + " restore it, or retire it if it was deleted on purpose ('lethe snapshots --retire " + m.snapshot() + "')"));
+      return out;
+    }
+  }
+
+  /**
+   * The line forgetting reports for a root it cannot list: a root that is gone might still hold a
+   * member's records elsewhere (a backup restored, a mount missing), so it does not count as empty.
+   */
+  public static String unreachableProblem(Path root) {
+    return "snapshot root " + root + " is missing or unreadable: forgetting cannot show that it holds none of the"
+        + " members' records; restore it, or unregister it if it was deleted on purpose";
   }
 
   /** {@link #check} over {@link #roots}: every root there is to cover. */

@@ -155,6 +155,14 @@ class BuildGatesTest {
     });
     assertThat(Deployments.foreign(out, fingerprint, new ManifestReads())).extracting(Deployments.Foreign::snapshot)
         .containsExactly(other.metadata().snapshot());
+    // A new build is still refused there, but a forget rebuild of our snapshot is published beside it.
+    assertThatThrownBy(() -> engine.build(l.ledger(), PipelineFixtures.request("genai-training", asOf.minusSeconds(60), List.of(c), out, 1),
+        ProgressListener.NONE)).isInstanceOf(ForeignSnapshotsException.class);
+    SnapshotRequest rebuild = PipelineFixtures.request("genai-training", asOf, List.of(c), out, 1).toBuilder()
+        .rebuild(new SnapshotRequest.Rebuild(ours.metadata().snapshot(), ours.metadata().inputs(), Set.of("m1"))).build();
+    SnapshotResult rebuilt = engine.build(l.ledger(), rebuild, ProgressListener.NONE);
+    assertThat(JSON.readTree(rebuilt.directory().resolve("manifest.json").toFile()).get("rebuild_of").asText())
+        .isEqualTo(ours.metadata().snapshot());
     // A manifest naming no deployment (an older build) is everyone's own.
     assertThat(Deployments.ours(JSON.createObjectNode(), fingerprint)).isTrue();
   }

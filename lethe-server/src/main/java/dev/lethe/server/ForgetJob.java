@@ -69,19 +69,14 @@ final class ForgetJob implements ForgetScheduler.Job {
     // Every root a build registered (lethe build --out DIR), and this server's own directory if it exists.
     List<Path> roots = SnapshotRoots.roots(store, snapshots);
     // A root, or a snapshot a build recorded in one, that is not there may still hold the members'
-    // records on the real volume: nothing runs, every request stays pending, the run reports why.
-    List<String> gaps = SnapshotRoots.check(store, roots).forgettingProblems();
-    if (!gaps.isEmpty()) {
-      // The state of the snapshot storage, not the server, stops the run: a conflict the operator
-      // resolves (restore the volume, or retire the snapshot on purpose), answered as a problem.
-      throw new ProblemException(409, "snapshots-unreachable", "Snapshots unreachable",
-          "forgetting did not run, every request stays pending: " + String.join("; ", gaps));
-    }
+    // records on the real volume, and so may another deployment's snapshot among ours: the run
+    // forgets in what it can see, completes no request, and reports the gaps.
+    SnapshotRoots.Coverage coverage = SnapshotRoots.check(store, roots);
     ForgetRunner runner = new ForgetRunner(queue, registry, Training.of(registry, threads), roots,
         SnapshotEngine.embedded(detector.get()), new StoreAuditSink(store), clock, PlantedCanary.read(canaries));
     // The requests this run executes are verified by it; every other completed one is checked again.
-    ForgetRunner.RunAndRecheck result = runner.runThenRecheck(
-        new ForgetRunner.Rebuild(stored.ledger(), stored.sha256(), StoreSnapshots.deploymentKey(store), threads));
+    ForgetRunner.RunAndRecheck result = runner.runThenRecheck(new ForgetRunner.Rebuild(stored.ledger(), stored.sha256(),
+        StoreSnapshots.deploymentKey(store), threads, coverage.missingProblems()));
     ForgetRunner.RunReport report = result.run();
 
     for (ForgetRequest.Replacement r : report.replacements()) {
@@ -93,6 +88,9 @@ final class ForgetJob implements ForgetScheduler.Job {
     o.put("completed", report.completed());
     o.put("failed", report.failed());
     o.put("blocked", report.blocked());
+    // What kept requests from completing, whatever this run did: the operator's to resolve.
+    ArrayNode gaps = o.putArray("gaps");
+    coverage.forgettingProblems().forEach(gaps::add);
     o.put("snapshots_rebuilt", report.replacements().stream().map(ForgetRequest.Replacement::newSnapshot).distinct().count());
     o.put("records_retrained", report.replacements().stream().mapToLong(ForgetRequest.Replacement::recordsRetrained).sum());
     o.put("records_full_retrain", report.replacements().stream().mapToLong(ForgetRequest.Replacement::recordsFullRetrain).sum());

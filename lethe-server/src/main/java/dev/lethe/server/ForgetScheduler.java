@@ -92,7 +92,7 @@ final class ForgetScheduler implements AutoCloseable {
   /**
    * Runs now, in the caller's thread.
    *
-   * @throws ProblemException 409 if a run is in progress, or if snapshots the run must cover are unreachable
+   * @throws ProblemException 409 if a run is in progress (here or in another process)
    * @throws IOException if the run failed (its report, with the error, becomes the last run)
    */
   ObjectNode runNow() throws IOException {

@@ -968,10 +968,17 @@ final class Pages {
     if (!last.isNull()) {
       b.append(" Last run (").append(esc(last.get("trigger").asText())).append(") ended ").append(stamp(last.get("finished_at")))
           .append(last.get("error").isNull()
-              ? ": " + last.path("completed").asInt() + " completed, " + last.path("failed").asInt() + " failed."
+              ? ": " + last.path("completed").asInt() + " completed, " + last.path("failed").asInt() + " failed, "
+                  + last.path("blocked").asInt() + " left pending."
               : ": <span class=\"overdue\">" + esc(last.get("error").asText()) + "</span>");
     }
     b.append("</p>");
+    if (!last.isNull() && last.path("gaps").size() > 0) {
+      // The run forgot what it could see; these keep every request from completing.
+      b.append("<p class=\"overdue\">No request can complete until these are resolved:</p><ul>");
+      last.get("gaps").forEach(g -> b.append("<li>").append(esc(g.asText())).append("</li>"));
+      b.append("</ul>");
+    }
     recheckSection(b, queue.get("recheck"));
     b.append("<h3>Open requests</h3>");
     if (queue.get("requests").isEmpty()) {

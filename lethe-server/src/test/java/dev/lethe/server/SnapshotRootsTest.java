@@ -1,7 +1,6 @@
 package dev.lethe.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -179,17 +178,25 @@ class SnapshotRootsTest {
     assertThat(t.send("POST", "/v1/members/alice/erasure", alice, null).status()).isEqualTo(202);
     String admin = t.token(Role.ADMIN);
     Path data = dir.resolve("data");
-    // The server's own job, as its schedule and POST /v1/admin/forget/run run it: a 409 problem.
+    // The server's own job, as its schedule and POST /v1/admin/forget/run run it: it completes
+    // nothing and names the gap.
     ForgetJob job = new ForgetJob(t.store, own, data.resolve("models"), data.resolve("forget"), data.resolve("canaries.json"),
         () -> TestServer.DETECTOR, 1, t.clock);
-    assertThatThrownBy(job::run).isInstanceOf(ProblemException.class)
-        .hasMessageContaining("snapshot " + id + " recorded in " + root + " is missing").hasMessageContaining("--retire " + id);
-    TestServer.Response refused = t.send("POST", "/v1/admin/forget/run", admin, null);
-    assertThat(refused.status()).as(refused.body()).isEqualTo(409);
-    assertThat(refused.json().get("type").asText()).isEqualTo(ProblemException.TYPE_BASE + "snapshots-unreachable");
-    assertThat(refused.json().get("detail").asText()).contains("is missing", "--retire " + id);
+    JsonNode ran = job.run();
+    assertThat(ran.get("completed").asInt()).isZero();
+    assertThat(ran.get("blocked").asInt()).isEqualTo(1);
+    assertThat(ran.get("gaps")).singleElement().satisfies(g ->
+        assertThat(g.asText()).contains("snapshot " + id + " recorded in " + root + " is missing", "--retire " + id));
+    TestServer.Response held = t.send("POST", "/v1/admin/forget/run", admin, null);
+    assertThat(held.status()).as(held.body()).isEqualTo(200);
+    assertThat(held.json().get("completed").asInt()).isZero();
+    assertThat(held.json().get("gaps").toString()).contains("is missing", "--retire " + id);
+    assertThat(held.json().get("requests")).singleElement().satisfies(q -> assertThat(q.get("status").asText()).isEqualTo("pending"));
     JsonNode queue = t.get("/v1/admin/forget-queue", admin).json();
     assertThat(queue.get("requests")).singleElement().satisfies(q -> assertThat(q.get("status").asText()).isEqualTo("pending"));
+    java.net.http.HttpResponse<String> page = t.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(t.base() + "/admin"))
+        .header("Cookie", Auth.COOKIE + "=" + admin).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(page.body()).contains("No request can complete until these are resolved", "is missing");
 
     // An empty stand-in at the same place (the volume's mount point without the volume): the same gap.
     Files.move(aside, root.resolve(id));
@@ -197,7 +204,7 @@ class SnapshotRootsTest {
     Files.move(root, volume);
     Files.createDirectories(root);
     assertThat(t.get("/v1/members/alice/data-usage", alice).json().get("missing_snapshot_count").asInt()).isEqualTo(1);
-    assertThatThrownBy(job::run).hasMessageContaining("snapshot " + id + " recorded in " + root + " is missing");
+    assertThat(job.run().get("gaps").toString()).contains("snapshot " + id + " recorded in " + root + " is missing");
     Files.delete(root);
     Files.move(volume, root);
     assertThat(t.get("/v1/members/alice/data-usage", alice).json().get("complete").asBoolean()).isTrue();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.core.event.Rfc3339;
 import dev.lethe.core.ledger.ConsentLedger;
+import dev.lethe.pipeline.Deployments;
 import dev.lethe.pipeline.DurableFiles;
 import dev.lethe.pipeline.Hashing;
 import dev.lethe.pipeline.Manifest;
@@ -18,6 +19,7 @@ import dev.lethe.pipeline.SnapshotCatalog;
 import dev.lethe.pipeline.SnapshotEngine;
 import dev.lethe.pipeline.SnapshotRequest;
 import dev.lethe.pipeline.SnapshotResult;
+import dev.lethe.pipeline.SnapshotRoots;
 import dev.lethe.pipeline.SnapshotSources;
 import dev.lethe.pipeline.meta.SnapshotMetadata;
 import dev.lethe.unlearn.Exposure;
@@ -117,9 +119,9 @@ public final class ForgetRunner {
 
   /**
    * A runner over several directories of published snapshots (every {@code --out} a build used).
-   * Each root must be a readable directory when {@link #run} or {@link #verifyAgain} is called:
-   * a root that is gone might still hold a member's records elsewhere (a backup restored, a
-   * mount missing), so it fails closed rather than counting as empty.
+   * A root that is gone might still hold a member's records elsewhere (a backup restored, a mount
+   * missing), so it never counts as empty: {@link #verifyAgain} and the re-checks fail on it, and
+   * {@link #run} completes no request while it is gone.
    *
    * @param roots the snapshot directories; the same directory named twice is covered once
    * @param engine the engine that rebuilds snapshots (same detector as the original builds)
@@ -147,7 +149,22 @@ public final class ForgetRunner {
    * What a build needs besides the snapshot's own settings: the current ledger (decisions at an
    * old as-of do not change with later events), the deployment key and its digest, and threads.
    */
-  public record Rebuild(ConsentLedger ledger, String ledgerSha256, byte[] deploymentKey, int threads) {}
+  public record Rebuild(ConsentLedger ledger, String ledgerSha256, byte[] deploymentKey, int threads, List<String> gaps) {
+    /**
+     * @param gaps what keeps forgetting from covering every copy of the data that the runner
+     *     cannot see itself, one line each for an operator: recorded snapshots missing from their
+     *     roots ({@link dev.lethe.pipeline.SnapshotRoots.Coverage#missing}). While there is any,
+     *     the run still rebuilds what it can see, but completes no request.
+     */
+    public Rebuild {
+      gaps = List.copyOf(gaps);
+    }
+
+    /** A context with no gap known beyond what the runner sees. */
+    public Rebuild(ConsentLedger ledger, String ledgerSha256, byte[] deploymentKey, int threads) {
+      this(ledger, ledgerSha256, deploymentKey, threads, List.of());
+    }
+  }
 
   /**
    * What a run did.
@@ -284,8 +301,6 @@ public final class ForgetRunner {
    * the run: it is reported in {@link RunAndRecheck#recheckError}.
    *
    * @throws ConcurrentRunException if another process is running the queue
-   * @throws UnreachableRootException if a snapshot root is missing or unreadable before the run;
-   *     no request was touched
    */
   public RunAndRecheck runThenRecheck(Rebuild context) throws IOException {
     return locked(() -> {
@@ -293,7 +308,7 @@ public final class ForgetRunner {
       queue.list().stream().filter(r -> r.status() == Status.PENDING).forEach(r -> pending.add(r.id()));
       RunReport run = runLocked(context);
       try {
-        return new RunAndRecheck(run, recheckCompletedLocked(context.ledger(), pending, true), null);
+        return new RunAndRecheck(run, recheckCompletedLocked(context.ledger(), deployment(context), pending, true), null);
       } catch (IOException | RuntimeException e) {
         return new RunAndRecheck(run, null, String.valueOf(e.getMessage()));
       }
@@ -304,9 +319,16 @@ public final class ForgetRunner {
    * Executes every pending request. Runs exclude each other across processes (a server's
    * schedule and {@code lethe forget-run}, say) through a lock file in the queue's directory.
    *
+   * <p>Only the deployment's own snapshots are read ({@link Rebuild#deploymentKey}). While
+   * forgetting cannot cover every copy of the data — a root missing or unreadable (an unmounted
+   * volume), another deployment's snapshot among ours (after a lost key it may hold our members),
+   * or a {@linkplain Rebuild#gaps gap} the caller knows of — the run still rebuilds and verifies
+   * every snapshot it can see holding the members, so that erasure is not stalled where it can
+   * proceed, but no request completes: each stays pending ({@link RunReport#blocked}) with the
+   * gaps in its detail and what was verified kept, and the first run after the gaps are gone
+   * finishes it.
+   *
    * @throws ConcurrentRunException if another process is running the queue
-   * @throws UnreachableRootException if a snapshot root is missing or unreadable; no request
-   *     was touched and all stay pending
    */
   public RunReport run(Rebuild context) throws IOException {
     return locked(() -> runLocked(context));
@@ -342,13 +364,15 @@ public final class ForgetRunner {
    *     recorded or reopened
    */
   public RecheckReport recheckCompleted(ConsentLedger ledger, Set<String> skip, boolean reopen) throws IOException {
-    return locked(() -> recheckCompletedLocked(ledger, skip, reopen));
+    return locked(() -> recheckCompletedLocked(ledger, null, skip, reopen));
   }
 
-  private RecheckReport recheckCompletedLocked(ConsentLedger ledger, Set<String> skip, boolean reopen) throws IOException {
+  private RecheckReport recheckCompletedLocked(ConsentLedger ledger, String deployment, Set<String> skip, boolean reopen)
+      throws IOException {
     List<ForgetRequest> completed = queue.list().stream()
         .filter(r -> r.status() == Status.COMPLETED && !skip.contains(r.id())).toList();
-    List<Recheck> results = recheck(completed, ledger);
+    SnapshotState state = SnapshotState.open(reachableRoots(), registry.models(), deployment);
+    List<Recheck> results = new Rechecker(state, training, audit, ledger).check(completed);
     Instant now = clock.instant();
     List<String> reopened = new ArrayList<>();
     for (Recheck c : results) {
@@ -405,18 +429,38 @@ public final class ForgetRunner {
    * symbolic link, is covered once: a second pass would find the first one's retired snapshots).
    */
   private List<Path> reachableRoots() throws IOException {
+    List<Path> out = distinctRoots();
+    for (Path root : out) {
+      if (!readable(root)) {
+        throw new UnreachableRootException(SnapshotRoots.unreachableProblem(root));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The roots to cover, a root named twice or through a link once; a root that does not exist is
+   * left out when roots need not exist (it holds no snapshot) and kept otherwise, for the caller
+   * to find it unreadable.
+   */
+  private List<Path> distinctRoots() throws IOException {
     Map<Path, Path> distinct = new LinkedHashMap<>();
     for (Path root : roots) {
       if (!Files.exists(root) && !rootsMustExist) {
         continue;
       }
-      if (!Files.isDirectory(root) || !Files.isReadable(root)) {
-        throw new UnreachableRootException("snapshot root " + root + " is missing or unreadable: forgetting cannot show that"
-            + " it holds none of the members' records; restore it, or unregister it if it was deleted on purpose");
-      }
-      distinct.putIfAbsent(root.toRealPath(), root);
+      distinct.putIfAbsent(readable(root) ? root.toRealPath() : root.toAbsolutePath().normalize(), root);
     }
     return List.copyOf(distinct.values());
+  }
+
+  private static boolean readable(Path root) {
+    return Files.isDirectory(root) && Files.isReadable(root);
+  }
+
+  /** The fingerprint of the deployment a run works for, whose snapshots alone it reads. */
+  private static String deployment(Rebuild context) {
+    return context.deploymentKey() == null ? null : Deployments.fingerprint(context.deploymentKey());
   }
 
   /**
@@ -470,7 +514,19 @@ public final class ForgetRunner {
 
   private RunReport runLocked(Rebuild context) throws IOException {
     List<ForgetRequest> pending = queue.list().stream().filter(r -> r.status() == Status.PENDING).toList();
-    SnapshotState state = SnapshotState.open(reachableRoots(), registry.models());
+    // What the run cannot cover: it forgets in what it can see, and completes nothing while any remains.
+    Set<String> gaps = new LinkedHashSet<>();
+    List<Path> visible = new ArrayList<>();
+    for (Path root : distinctRoots()) {
+      if (readable(root)) {
+        visible.add(root);
+      } else {
+        gaps.add(SnapshotRoots.unreachableProblem(root));
+      }
+    }
+    SnapshotState state = SnapshotState.openReadable(visible, registry.models(), deployment(context), gaps::add);
+    state.foreign().forEach(f -> gaps.add(f.forgettingProblem()));
+    gaps.addAll(context.gaps());
     List<SnapshotCatalog> catalogs = state.catalogs();
     // Snapshot directory -> requests holding members in it, in the order of the earliest deadline first.
     Map<Path, List<ForgetRequest>> work = new LinkedHashMap<>();
@@ -576,6 +632,10 @@ public final class ForgetRunner {
         w.getValue().forEach(r -> failures.merge(r.id(), "deleting again the files of retired snapshot " + entry.snapshot()
             + " in " + w.getKey().getParent() + " failed: " + reason(e), (a, b) -> a + "; " + b));
       }
+    }
+    if (!gaps.isEmpty()) {
+      String held = "not complete while forgetting cannot cover every copy: " + String.join("; ", gaps);
+      pending.forEach(r -> blocked.merge(r.id(), held, (a, b) -> a + "; " + b));
     }
     int completed = 0;
     int failed = 0;

@@ -2,6 +2,7 @@ package dev.lethe.unlearn.forget;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.pipeline.Deployments;
 import dev.lethe.pipeline.ReplacedSnapshots;
 import dev.lethe.pipeline.SnapshotCatalog;
 import dev.lethe.unlearn.ModelRecord;
@@ -71,11 +72,45 @@ final class SnapshotState {
 
   /** Reads the catalog of every root (each a readable directory) and lists the registry's models. */
   static SnapshotState open(List<Path> roots, List<ModelRecord> models) throws IOException {
+    return open(roots, models, null);
+  }
+
+  /**
+   * As {@link #open(List, List)}, reading only the snapshots the deployment with fingerprint
+   * {@code deployment} built (null: every snapshot); the others are in {@link #foreign()}.
+   */
+  static SnapshotState open(List<Path> roots, List<ModelRecord> models, String deployment) throws IOException {
     List<SnapshotCatalog> catalogs = new ArrayList<>();
     for (Path root : roots) {
-      catalogs.add(SnapshotCatalog.open(root));
+      catalogs.add(SnapshotCatalog.open(root, deployment));
     }
     return new SnapshotState(catalogs, models);
+  }
+
+  /**
+   * As {@link #open(List, List, String)}, but a root whose snapshots cannot be read (a manifest or
+   * bitmap unreadable, say) is left out and reported to {@code unreadable}, one line naming the
+   * root and the error, instead of failing the whole state.
+   */
+  static SnapshotState openReadable(List<Path> roots, List<ModelRecord> models, String deployment,
+      java.util.function.Consumer<String> unreadable) {
+    List<SnapshotCatalog> catalogs = new ArrayList<>();
+    for (Path root : roots) {
+      try {
+        catalogs.add(SnapshotCatalog.open(root, deployment));
+      } catch (IOException | RuntimeException e) {
+        unreadable.accept("the snapshots in root " + root + " cannot be read (" + e.getClass().getSimpleName() + ": "
+            + e.getMessage() + "): forgetting cannot show that they hold none of the members' records");
+      }
+    }
+    return new SnapshotState(catalogs, models);
+  }
+
+  /** The snapshots left unread as another deployment's, by root then id. */
+  List<Deployments.Foreign> foreign() {
+    List<Deployments.Foreign> out = new ArrayList<>();
+    catalogs.forEach(c -> out.addAll(c.foreign()));
+    return out;
   }
 
   List<SnapshotCatalog> catalogs() {

@@ -485,4 +485,66 @@ class ForgetRunnerTest {
     return new OneRequest(snapshots, ledger, content, original, snapshot, queue, request,
         ModelRegistry.open(temp.resolve("models")));
   }
+  @Test
+  void whileAGapRemainsTheVisibleSnapshotsAreForgottenInButNoRequestCompletes() throws Exception {
+    Path ours = temp.resolve("ours");
+    Path gone = temp.resolve("gone");
+    Path content = content(12, 240);
+    ConsentLedger before = LedgerReader.load(lines(ledgerText(12))).ledger();
+    SnapshotResult snapshot = SnapshotEngine.embedded(DETECTOR).build(before,
+        SnapshotRequest.builder("genai-training", AS_OF).content(List.of(content)).outDir(ours)
+            .redaction(RedactionPolicy.placeholders()).deploymentKey(KEY).threads(2).ledger("ledger", "0".repeat(64))
+            .build(), ProgressListener.NONE);
+    // Another deployment's snapshot of the same export, copied in among ours: its bitmaps number
+    // its own members, so reading them as ours would forget (and delete) the wrong records.
+    byte[] otherKey = "another-deployment-key".getBytes(StandardCharsets.UTF_8);
+    SnapshotResult other = SnapshotEngine.embedded(DETECTOR).build(before,
+        SnapshotRequest.builder("genai-training", AS_OF).content(List.of(content)).outDir(temp.resolve("theirs"))
+            .redaction(RedactionPolicy.placeholders()).deploymentKey(otherKey).threads(2).ledger("ledger", "0".repeat(64))
+            .build(), ProgressListener.NONE);
+    Path foreign = dev.lethe.testkit.Trees.copy(other.directory(), ours.resolve(other.metadata().snapshot()));
+    byte[] foreignManifest = Files.readAllBytes(foreign.resolve("manifest.json"));
+
+    List<LedgerLine> after = lines(ledgerText(12, "{\"type\":\"erasure.requested\",\"at\":\"2024-06-10T00:00:00Z\",\"member\":\"m3\"}"));
+    ConsentLedger ledger = LedgerReader.load(after).ledger();
+    ForgetQueue queue = ForgetQueue.open(temp.resolve("forget"));
+    queue.addAll(ForgetRequests.derive(after.stream().map(LedgerLine::event).toList(), ledger, CLOCK.instant()));
+    String id = queue.list().get(0).id();
+    ModelRegistry registry = ModelRegistry.open(temp.resolve("models"));
+    ForgetRunner runner = new ForgetRunner(queue, registry, Training.of(registry, 2), List.of(ours, gone),
+        SnapshotEngine.embedded(DETECTOR), new RecordingAudit(), CLOCK, List.of());
+    ForgetRunner.Rebuild context = new ForgetRunner.Rebuild(ledger, "0".repeat(64), KEY, 2,
+        List.of("snapshot x recorded in /elsewhere is missing"));
+
+    ForgetRunner.RunReport held = runner.run(context);
+    assertThat(held.completed()).isZero();
+    assertThat(held.blocked()).isEqualTo(1);
+    assertThat(held.replacements()).singleElement()
+        .satisfies(r -> assertThat(r.oldSnapshot()).isEqualTo(snapshot.metadata().snapshot()));
+    assertThat(snapshot.directory().resolve("FORGOTTEN.json")).as("m3 is forgotten where it can be").exists();
+    assertThat(Files.readAllBytes(foreign.resolve("manifest.json"))).isEqualTo(foreignManifest);
+    assertThat(foreign.resolve("FORGOTTEN.json")).as("the other deployment's snapshot is left alone").doesNotExist();
+    ForgetRequest pending = queue.find(id).orElseThrow();
+    assertThat(pending.status()).isEqualTo(ForgetRequest.Status.PENDING);
+    assertThat(pending.outcome().detail()).contains("snapshot root " + gone, "missing or unreadable",
+        other.metadata().snapshot(), "another deployment", "snapshot x recorded in /elsewhere is missing");
+    assertThat(pending.outcome().replacements()).hasSize(1);
+
+    // Still a gap: nothing more to rebuild, still not complete.
+    ForgetRunner.RunReport again = runner.run(context);
+    assertThat(again.replacements()).isEmpty();
+    assertThat(queue.find(id).orElseThrow().status()).isEqualTo(ForgetRequest.Status.PENDING);
+
+    // Every gap resolved: the run completes the request with what the first one verified.
+    Files.createDirectories(gone);
+    dev.lethe.testkit.Trees.delete(foreign);
+    ForgetRunner.RunReport done = runner.run(new ForgetRunner.Rebuild(ledger, "0".repeat(64), KEY, 2));
+    assertThat(done.completed()).isEqualTo(1);
+    ForgetRequest completed = queue.find(id).orElseThrow();
+    assertThat(completed.status()).isEqualTo(ForgetRequest.Status.COMPLETED);
+    assertThat(completed.outcome().verified()).isTrue();
+    assertThat(completed.outcome().replacements()).singleElement()
+        .satisfies(r -> assertThat(r.oldSnapshot()).isEqualTo(snapshot.metadata().snapshot()));
+  }
+
 }
