@@ -220,6 +220,7 @@ final class JdbcLedgerStore implements LedgerStore {
       byte[] key;
       if (config.embedded()) {
         key = embeddedKey;
+        requireOwnKeyFile(jdbi, keyFile, key);
       } else if (create) {
         // A database store takes its first key from a deployment.key file in the key directory
         // when there is one: how a store moved from another deployment keeps its key (erased
@@ -352,6 +353,24 @@ final class JdbcLedgerStore implements LedgerStore {
     }
     throw new StoreException("the deployment key in " + describe(config) + " (store_meta deployment_key) is not "
         + Commitments.KEY_LENGTH + " bytes of hex");
+  }
+
+  /**
+   * Refuses an embedded store whose {@code deployment.key} is not the key it was made with. The
+   * database holds the key's id ({@code store_meta deployment_key_id}, recorded when the store
+   * first opens with it), not the key: a key file replaced by another one (a restore from the
+   * wrong backup, another deployment's key copied over it) would otherwise give every new audit
+   * leaf commitments that fail verification, new pseudonym keys, and a deployment fingerprint
+   * under which the store's own snapshots read as another deployment's.
+   */
+  private static void requireOwnKeyFile(Jdbi jdbi, Path keyFile, byte[] key) {
+    String found = DeploymentKeys.keyId(key);
+    String recorded = metaOnce(jdbi, "deployment_key_id", () -> found);
+    if (!recorded.equals(found)) {
+      throw new StoreException(keyFile + " holds deployment key " + found + " but the store beside it was made with"
+          + " deployment key " + recorded + ": the store was not opened and nothing was changed (restore the store's"
+          + " own key file, from the backup the database came from, or 'lethe store export-key' of a copy that has it)");
+    }
   }
 
   /**

@@ -88,6 +88,35 @@ abstract class LedgerStoreContract {
   }
 
   @Test
+  void anEmbeddedStoreRefusesADeploymentKeyFileThatIsNotItsOwn() throws Exception {
+    StoreConfig config = fixture().freshConfig();
+    if (!config.embedded()) {
+      return; // a database store holds its key itself, and refuses another file (below)
+    }
+    try (LedgerStore store = LedgerStore.open(config)) {
+      store.append(POLICY, null);
+    }
+    Path keyFile = config.dataDir().resolve(JdbcLedgerStore.DEPLOYMENT_KEY_FILE);
+    byte[] own = Files.readAllBytes(keyFile);
+    String recorded = DeploymentKeys.keyId(dev.lethe.store.audit.Commitments.loadKey(keyFile));
+    Files.delete(keyFile);
+    dev.lethe.store.audit.Commitments.writeNewKey(keyFile, dev.lethe.store.audit.Commitments.newKey());
+    for (boolean write : new boolean[] {false, true}) {
+      assertThatThrownBy(() -> (write ? LedgerStore.open(config) : LedgerStore.openExisting(config)).close())
+          .isInstanceOf(StoreException.class)
+          .hasMessageContaining(keyFile + " holds deployment key")
+          .hasMessageContaining("made with deployment key " + recorded)
+          .hasMessageContaining("nothing was changed");
+    }
+    Files.delete(keyFile);
+    Files.write(keyFile, own);
+    try (LedgerStore restored = LedgerStore.openExisting(config)) {
+      assertThat(restored.eventCount()).isEqualTo(1);
+      assertThat(restored.verifyAudit().ok()).isTrue();
+    }
+  }
+
+  @Test
   void aStoreCopiedWithoutItsKeyFilesIsNeverGivenNewKeys() throws Exception {
     StoreConfig config = fixture().freshConfig();
     SignedCheckpoint signed;
