@@ -7,6 +7,8 @@ import dev.lethe.pipeline.SnapshotBuilds;
 import dev.lethe.pipeline.ShardFormat;
 import dev.lethe.pipeline.Deployments;
 import dev.lethe.pipeline.ForeignSnapshotsException;
+import dev.lethe.pipeline.ForgetObligations;
+import dev.lethe.pipeline.ManualForgets;
 import dev.lethe.pipeline.SnapshotConflictException;
 import dev.lethe.pipeline.SnapshotRetiredException;
 import dev.lethe.pipeline.SnapshotEngine;
@@ -217,6 +219,14 @@ final class BuildCommand implements Callable<Integer> {
         err.println("lethe: --purpose: " + purposeProblem);
         return Lethe.BAD_INPUT;
       }
+      List<ForgetObligations.Obligation> manual;
+      try {
+        manual = ManualForgets.read(Forgetting.queueDir(store));
+      } catch (IOException e) {
+        // Unreadable, the queue might hold a request to leave a member out: nothing is built.
+        err.println("lethe: " + e.getMessage() + "; nothing was built");
+        return CommandLine.ExitCode.SOFTWARE;
+      }
       // Before the lineage START event: another deployment's snapshots in --out refuse the build.
       String foreignProblem = Deployments.outDirProblem(outDir, Deployments.of(ledgerStore));
       if (foreignProblem != null) {
@@ -226,8 +236,9 @@ final class BuildCommand implements Callable<Integer> {
       SnapshotRequest request = SnapshotRequest.builder(purpose, instant).content(content).outDir(outDir)
           .shardsPerGroup(shards).redaction(policy).deploymentKey(StoreSnapshots.deploymentKey(ledgerStore))
           .threads(workers).ledger(LEDGER_INPUT, stored.sha256()).license(license).format(shardFormat)
-          // Members forgetting obliges us to remove since --as-of stay out, as the ledger knows now.
-          .forgottenSinceAsOf(stored.forgottenSinceAsOf(purpose, instant, clock.instant())).build();
+          // Members forgetting obliges us to remove since --as-of stay out: as the ledger knows now,
+          // and as operators asked ('lethe forget'), which only the forget queue records.
+          .forgottenSinceAsOf(stored.forgottenSinceAsOf(purpose, instant, clock.instant(), manual)).build();
       SnapshotResult result;
       String undelivered = null;
       Path lineageFile = lineageUrl != null ? null : lineage != null ? Path.of(lineage) : outDir.resolve("openlineage.jsonl");

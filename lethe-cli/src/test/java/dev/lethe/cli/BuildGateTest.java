@@ -116,6 +116,39 @@ class BuildGateTest {
   }
 
   @Test
+  void aSnapshotAsOfBeforeAnOperatorsForgetRequestLeavesTheMemberOut(@TempDir Path dir) throws Exception {
+    String data = store(dir, "op", LEDGER);
+    Path content = Files.writeString(dir.resolve("c3.jsonl"), CONTENT);
+    CliRun first = build(data, "2024-02-01T00:00:00Z", content, null);
+    assertThat(first.status()).as(first.err()).isZero();
+    // The ledger records no such request: only the forget queue does.
+    assertThat(lethe("forget", "--data", data, "--member", "m1").status()).isZero();
+    CliRun run = lethe("forget-run", "--data", data);
+    assertThat(run.status()).as(run.err()).isZero();
+
+    // A fresh build as of before the request must not put m1 back (nor may another purpose's request).
+    CliRun built = build(data, "2024-03-01T00:00:00Z", content, null);
+    assertThat(built.status()).as(built.err()).isZero();
+    JsonNode summary = JSON.readTree(built.out());
+    assertThat(summary.get("excluded").get("forgotten-since-as-of").asLong()).as("p1 and x1").isEqualTo(2);
+    assertThat(contentIds(Path.of(data, "snapshots", summary.get("snapshot").asText()))).containsExactly("x2");
+    CliRun verify = lethe("verify-forgetting", "--data", data, "--all");
+    assertThat(verify.status()).as(verify.out() + verify.err()).isZero();
+
+    // A damaged request file stops the build rather than being skipped.
+    Path queueFile;
+    try (Stream<Path> files = Files.list(Path.of(data, "forget"))) {
+      queueFile = files.filter(f -> f.getFileName().toString().endsWith(".json")).findFirst().orElseThrow();
+    }
+    byte[] kept = Files.readAllBytes(queueFile);
+    Files.writeString(queueFile, "{\"reason\":\"manual\",");
+    CliRun refused = build(data, "2024-04-01T00:00:00Z", content, null);
+    assertThat(refused.status()).isEqualTo(1);
+    assertThat(refused.err()).contains(queueFile.toString(), "damaged", "nothing was built");
+    Files.write(queueFile, kept);
+  }
+
+  @Test
   void aSnapshotAsOfBeforeARetroactiveWithdrawalLeavesTheMemberOut(@TempDir Path dir) throws Exception {
     String data = store(dir, "w", LEDGER
         + "{\"type\":\"consent.set\",\"at\":\"2024-11-21T00:00:00Z\",\"member\":\"m2\",\"purpose\":\"genai-training\","

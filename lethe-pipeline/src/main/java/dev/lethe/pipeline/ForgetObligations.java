@@ -48,7 +48,9 @@ public final class ForgetObligations {
   public enum Reason {
     ERASURE("erasure"),
     WITHDRAWAL("withdrawal"),
-    REGION_BLOCKED("region-blocked");
+    REGION_BLOCKED("region-blocked"),
+    /** An operator's request ({@code lethe forget}), which the ledger does not record ({@link ManualForgets}). */
+    MANUAL(ManualForgets.REASON);
 
     private final String word;
 

@@ -47,6 +47,18 @@ public final class StoreSnapshots {
     public java.util.SortedSet<String> forgottenSinceAsOf(String purpose, java.time.Instant asOf, java.time.Instant now) {
       return ForgetObligations.membersForgottenSince(events, ledger, now, purpose, asOf);
     }
+
+    /**
+     * As {@link #forgottenSinceAsOf(String, java.time.Instant, java.time.Instant)}, with the
+     * obligations the ledger does not record as well: the operators' requests ({@link
+     * ManualForgets}) received by {@code now}.
+     */
+    public java.util.SortedSet<String> forgottenSinceAsOf(
+        String purpose, java.time.Instant asOf, java.time.Instant now, List<ForgetObligations.Obligation> manual) {
+      List<ForgetObligations.Obligation> all = new java.util.ArrayList<>(ForgetObligations.derive(events, ledger, now));
+      manual.stream().filter(o -> !o.receivedAt().isAfter(now)).forEach(all::add);
+      return ForgetObligations.membersForgottenSince(all, purpose, asOf);
+    }
   }
 
   /**

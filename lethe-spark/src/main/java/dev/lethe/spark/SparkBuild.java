@@ -239,8 +239,16 @@ public final class SparkBuild implements Callable<Integer> {
             err.println("--purpose: " + purposeProblem);
             return BAD_INPUT;
           }
+          // The operators' forget requests, which only the forget queue beside the keys records.
+          java.util.List<dev.lethe.pipeline.ForgetObligations.Obligation> manual;
+          try {
+            manual = dev.lethe.pipeline.ManualForgets.read(keyDirectory().resolve("forget"));
+          } catch (IOException e) {
+            err.println("lethe-spark: " + e.getMessage() + "; nothing was built");
+            return CommandLine.ExitCode.SOFTWARE;
+          }
           SnapshotRequest request = request(instant, policy, StoreSnapshots.deploymentKey(store), stored.sha256(),
-              stored.forgottenSinceAsOf(purpose, instant, clock.instant()));
+              stored.forgottenSinceAsOf(purpose, instant, clock.instant(), manual));
           SnapshotResult result = build(session, stored.ledger(), request);
           SnapshotRoots.record(store, out, result); // so `lethe where` and forgetting find it, and notice if it goes missing
           long leaf = StoreSnapshots.audit(store, result);
@@ -345,8 +353,13 @@ public final class SparkBuild implements Callable<Integer> {
      * The store as {@code lethe --db URL --data DIR} names it; a password file's first line is
      * added to the URL as its {@code password} parameter.
      */
+    /** The store's key directory: {@code --data}, or {@code ~/.lethe} as for {@code lethe}. */
+    private Path keyDirectory() {
+      return data != null ? data : Path.of(System.getProperty("user.home"), ".lethe");
+    }
+
     private StoreConfig storeConfig() throws IOException {
-      Path dir = data != null ? data : Path.of(System.getProperty("user.home"), ".lethe");
+      Path dir = keyDirectory();
       if (db == null) {
         return StoreConfig.embedded(dir);
       }

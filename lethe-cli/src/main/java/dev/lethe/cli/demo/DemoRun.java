@@ -122,7 +122,8 @@ public final class DemoRun {
           SnapshotRequest request = SnapshotRequest.builder(PURPOSE, stage).content(List.of(platform.content()))
               .outDir(data.resolve("snapshots")).shardsPerGroup(16).redaction(RedactionPolicy.pseudonymousPeople())
               .deploymentKey(key).threads(threads).ledger("ledger", stored.sha256())
-              .forgottenSinceAsOf(stored.forgottenSinceAsOf(PURPOSE, stage, clock.instant())).build();
+              .forgottenSinceAsOf(stored.forgottenSinceAsOf(PURPOSE, stage, clock.instant(),
+                  dev.lethe.pipeline.ManualForgets.read(data.resolve("forget")))).build();
           SnapshotResult snapshot = engine.build(stored.ledger(), request, ProgressListener.NONE);
           StoreSnapshots.audit(store, snapshot);
           done(String.format("snapshot %s: %,d records included, %,d excluded %s", snapshot.metadata().snapshot(),

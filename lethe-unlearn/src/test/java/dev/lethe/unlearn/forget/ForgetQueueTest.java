@@ -105,4 +105,24 @@ class ForgetQueueTest {
     assertThat(new ForgetRequest.Tally(1, 1, 0, 0).onlyLeftAlone()).isFalse();
     assertThat(new ForgetRequest.Tally(0, 0, 1, 0).nothingHeld()).isFalse();
   }
+
+  /** A build reads the operators' requests with lethe-pipeline's reader, which must read what the queue writes. */
+  @Test
+  void aBuildReadsTheOperatorsRequestsTheQueueWrites() throws Exception {
+    ForgetQueue queue = ForgetQueue.open(dir);
+    ForgetRequest all = ForgetRequests.pending("m1", ForgetReason.MANUAL, null, AT);
+    ForgetRequest one = ForgetRequests.pending("m2", ForgetReason.MANUAL, "genai-training", AT.plusSeconds(1))
+        .executed(ForgetRequest.Status.COMPLETED, new ForgetRequest.Outcome(AT, List.of(), List.of(), true, "done", null));
+    queue.addAll(List.of(all, ForgetRequests.pending("m3", ForgetReason.ERASURE, null, AT)));
+    queue.save(one);
+    assertThat(dev.lethe.pipeline.ManualForgets.read(dir)).containsExactlyInAnyOrder(
+        new dev.lethe.pipeline.ForgetObligations.Obligation("m1", dev.lethe.pipeline.ForgetObligations.Reason.MANUAL, null, AT),
+        new dev.lethe.pipeline.ForgetObligations.Obligation("m2", dev.lethe.pipeline.ForgetObligations.Reason.MANUAL,
+            "genai-training", AT.plusSeconds(1)));
+    assertThat(dev.lethe.pipeline.ForgetObligations.Reason.MANUAL.word()).isEqualTo(ForgetReason.MANUAL.word());
+    assertThat(dev.lethe.pipeline.ManualForgets.read(dir.resolve("none"))).isEmpty();
+    Files.writeString(dir.resolve(all.id() + ".json"), "{\"reason\":\"manual\",\"member\":\"m1\"}");
+    assertThatThrownBy(() -> dev.lethe.pipeline.ManualForgets.read(dir)).isInstanceOf(IOException.class)
+        .hasMessageContaining(all.id() + ".json").hasMessageContaining("damaged");
+  }
 }
