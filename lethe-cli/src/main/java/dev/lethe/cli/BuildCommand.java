@@ -250,10 +250,17 @@ final class BuildCommand implements Callable<Integer> {
           err.println("lethe: " + lineageProblem(lineageUrl, lineageFile, e) + "; nothing was built");
           return CommandLine.ExitCode.SOFTWARE;
         }
+        // Registered before anything is published: a build killed (or a store write failing) after
+        // the publishing rename would otherwise leave a snapshot in a directory that where,
+        // snapshots and forgetting never look in, and a forget request "verified" beside it.
+        boolean registered = registerBeforePublishing(ledgerStore, outDir);
         try {
           result = SnapshotEngine.embedded(Detector.standard())
               .build(stored.ledger(), request, new UnreadableReport("lethe", err, ProgressBars.forBuild("snapshot", quiet)));
         } catch (IOException | RuntimeException e) {
+          if (registered) {
+            unregisterIfEmpty(ledgerStore, outDir, e);
+          }
           try {
             emitter.fail(run, e);
           } catch (OpenLineageClientException lost) {
@@ -364,6 +371,29 @@ final class BuildCommand implements Callable<Integer> {
     }
     Files.createDirectories(file.toAbsolutePath().getParent());
     return LineageEmitter.toFile(file, clock);
+  }
+
+  /**
+   * Registers {@code outDir} (made first, so that it is registered in the form it will keep) as a
+   * snapshot root; returns whether this call registered it.
+   */
+  private static boolean registerBeforePublishing(LedgerStore ledgerStore, Path outDir) throws IOException {
+    Files.createDirectories(outDir);
+    return ledgerStore.registerSnapshotRoot(SnapshotDirs.canonical(outDir));
+  }
+
+  /**
+   * Undoes {@link #registerBeforePublishing} after a failed build, unless a snapshot is there (an
+   * earlier build's, or one this build published before failing), which must stay covered.
+   */
+  private static void unregisterIfEmpty(LedgerStore ledgerStore, Path outDir, Exception failure) {
+    try {
+      if (dev.lethe.pipeline.SnapshotFiles.snapshotDirectories(outDir).isEmpty()) {
+        ledgerStore.unregisterSnapshotRoot(SnapshotDirs.canonical(outDir));
+      }
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e); // still registered: covered, at worst reported empty
+    }
   }
 
   private RedactionPolicy redactionPolicy() {

@@ -281,6 +281,45 @@ class SnapshotRootsTest {
   }
 
   @Test
+  void anOutputDirectoryIsRegisteredBeforeTheBuildPublishes(@TempDir Path dir) throws Exception {
+    String data = imported(dir);
+    Path out = dir.resolve("vol").toAbsolutePath().normalize();
+    // Another build holds the directory: this one fails in the engine, before publishing anything.
+    Files.createDirectories(out);
+    CliRun refused;
+    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(out.resolve(".lock"),
+            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock lock = channel.lock()) {
+      refused = CliRun.run("build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-10-01T00:00:00Z",
+          "--content", dir.resolve("c.jsonl").toString(), "--out", out.toString(), "--quiet");
+    }
+    assertThat(refused.status()).isEqualTo(1);
+    assertThat(roots(data)).as("nothing was published: the registration is undone").doesNotContain(out);
+
+    // A snapshot copied in by hand, never recorded: a build that fails the same way leaves the
+    // directory registered, because it registered it before its engine ran; so the snapshot that
+    // a build killed after publishing would leave is covered by where and forgetting.
+    String snapshot = JSON.readTree(built(dir, data, dir.resolve("first")).out()).get("snapshot").asText();
+    copy(dir.resolve("first").resolve(snapshot), out.resolve(snapshot));
+    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(out.resolve(".lock"),
+            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock lock = channel.lock()) {
+      refused = CliRun.run("build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-09-01T00:00:00Z",
+          "--content", dir.resolve("c.jsonl").toString(), "--out", out.toString(), "--quiet");
+    }
+    assertThat(refused.status()).isEqualTo(1);
+    assertThat(roots(data)).contains(out);
+    CliRun where = CliRun.run("where", "--data", data, "--member", "u2");
+    assertThat(JSON.readTree(where.out()).get("snapshots")).extracting(s -> s.get("root").asText()).contains(out.toString());
+  }
+
+  private static List<Path> roots(String data) {
+    try (dev.lethe.store.LedgerStore store = dev.lethe.store.LedgerStore.open(dev.lethe.store.StoreConfig.embedded(Path.of(data)))) {
+      return store.snapshotRoots();
+    }
+  }
+
+  @Test
   void aRegisteredRootThatIsGoneFailsForgettingClosed(@TempDir Path dir) throws Exception {
     String data = imported(dir);
     Path gone = dir.resolve("gone");

@@ -249,7 +249,19 @@ public final class SparkBuild implements Callable<Integer> {
           }
           SnapshotRequest request = request(instant, policy, StoreSnapshots.deploymentKey(store), stored.sha256(),
               stored.forgottenSinceAsOf(purpose, instant, clock.instant(), manual));
-          SnapshotResult result = build(session, stored.ledger(), request);
+          // Registered before anything is published, as by `lethe build`: a build killed after the
+          // publishing rename must not leave a snapshot where `lethe where` and forgetting never look.
+          java.nio.file.Files.createDirectories(out);
+          boolean registered = store.registerSnapshotRoot(SnapshotRoots.canonical(out));
+          SnapshotResult result;
+          try {
+            result = build(session, stored.ledger(), request);
+          } catch (IOException | RuntimeException e) {
+            if (registered && dev.lethe.pipeline.SnapshotFiles.snapshotDirectories(out).isEmpty()) {
+              store.unregisterSnapshotRoot(SnapshotRoots.canonical(out));
+            }
+            throw e;
+          }
           SnapshotRoots.record(store, out, result); // so `lethe where` and forgetting find it, and notice if it goes missing
           long leaf = StoreSnapshots.audit(store, result);
           print(summary(result).put("audit_leaf", leaf));
