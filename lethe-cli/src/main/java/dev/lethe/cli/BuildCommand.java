@@ -243,7 +243,7 @@ final class BuildCommand implements Callable<Integer> {
       String undelivered = null;
       Path lineageFile = lineageUrl != null ? null : lineage != null ? Path.of(lineage) : outDir.resolve("openlineage.jsonl");
       try (LineageEmitter emitter = lineageEmitter(lineageUrl, lineageFile)) {
-        BuildRun run = BuildRun.snapshot(UUID.randomUUID(), purpose, content, outDir);
+        BuildRun run = BuildRun.snapshot(UUID.randomUUID(), purpose, content, BuildRun.Dataset.ledger(store.db, store.dataDir()), outDir);
         try {
           emitter.start(run);
         } catch (OpenLineageClientException e) {

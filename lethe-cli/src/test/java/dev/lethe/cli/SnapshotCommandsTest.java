@@ -56,6 +56,13 @@ class SnapshotCommandsTest {
     assertThat(JSON.readTree(lineage.get(1)).get("eventType").asText()).isEqualTo("COMPLETE");
     assertThat(JSON.readTree(lineage.get(1)).get("run").get("runId").asText())
         .isEqualTo(JSON.readTree(lineage.get(0)).get("run").get("runId").asText());
+    // Each snapshot is a dataset of its own, and the ledger is read as well as the export.
+    JsonNode complete = JSON.readTree(lineage.get(1));
+    assertThat(complete.at("/outputs/0/name").asText())
+        .isEqualTo(data.resolve("snapshots").resolve(id).toAbsolutePath().normalize().toString());
+    assertThat(complete.get("inputs")).extracting(i -> i.get("name").asText()).containsExactly(
+        content.toAbsolutePath().normalize().toString(), data.resolve("ledger.mv.db").toAbsolutePath().normalize().toString());
+    assertThat(JSON.readTree(lineage.get(0)).get("outputs")).as("START: no snapshot yet").isEmpty();
 
     CliRun again = CliRun.run("build", "--data", data.toString(), "--purpose", "genai-training",
         "--as-of", "2024-02-01T00:00:00Z", "--content", content.toString(), "--quiet");

@@ -338,8 +338,10 @@ public final class SparkBuild implements Callable<Integer> {
       Path events = lineage != null ? lineage : out.resolve("openlineage.jsonl");
       Files.createDirectories(events.toAbsolutePath().getParent());
       try (LineageEmitter emitter = LineageEmitter.toFile(events, Clock.systemUTC())) {
-        BuildRun run = new BuildRun(UUID.randomUUID(), BuildRun.NAMESPACE, "snapshot." + purpose,
-            content.stream().map(Build::dataset).toList(), BuildRun.Dataset.file(out));
+        List<BuildRun.Dataset> inputs = new java.util.ArrayList<>(content.stream().map(Build::dataset).toList());
+        // The consent ledger is read too: the file given, or the store's ledger table.
+        inputs.add(ledger != null ? dataset(ledger) : BuildRun.Dataset.ledger(db, keyDirectory()));
+        BuildRun run = new BuildRun(UUID.randomUUID(), BuildRun.NAMESPACE, "snapshot." + purpose, inputs, BuildRun.Dataset.file(out));
         emitter.start(run);
         UnreadableReport unreadable = new UnreadableReport("lethe-spark", spec.commandLine().getErr(), ProgressListener.NONE);
         try {

@@ -29,7 +29,8 @@ final class RunEvents {
   private final OpenLineage ol = new OpenLineage(PRODUCER);
 
   RunEvent start(BuildRun run, ZonedDateTime eventTime) {
-    return event(run, EventType.START, eventTime, ol.newRunFacetsBuilder().build(), bareOutput(run));
+    // No output yet: the snapshot's dataset is named by its id, which only the finished build knows.
+    return event(run, EventType.START, eventTime, ol.newRunFacetsBuilder().build(), null);
   }
 
   RunEvent complete(BuildRun run, SnapshotMetadata m, ZonedDateTime eventTime) {
@@ -49,7 +50,7 @@ final class RunEvents {
     OpenLineage.OutputDataset output =
         ol.newOutputDatasetBuilder()
             .namespace(run.output().namespace())
-            .name(run.output().name())
+            .name(snapshotName(run, m))
             .facets(facets)
             .outputFacets(outputFacets)
             .build();
@@ -63,7 +64,7 @@ final class RunEvents {
         ol.newRunFacetsBuilder()
             .errorMessage(ol.newErrorMessageRunFacet(cause.toString(), "JAVA", trace.toString()))
             .build();
-    return event(run, EventType.FAIL, eventTime, facets, bareOutput(run));
+    return event(run, EventType.FAIL, eventTime, facets, null);
   }
 
   private RunEvent event(
@@ -90,16 +91,17 @@ final class RunEvents {
                         .build())
                 .build())
         .inputs(inputs)
-        .outputs(List.of(output))
+        .outputs(output == null ? List.of() : List.of(output))
         .build();
   }
 
-  /** The output as START and FAIL name it: identity only, since nothing was published. */
-  private OpenLineage.OutputDataset bareOutput(BuildRun run) {
-    return ol.newOutputDatasetBuilder()
-        .namespace(run.output().namespace())
-        .name(run.output().name())
-        .build();
+  /**
+   * The published snapshot as a dataset: its directory under the output root, so that each
+   * snapshot is a dataset of its own (a lineage graph of one dataset per root would merge them).
+   */
+  static String snapshotName(BuildRun run, SnapshotMetadata m) {
+    String root = run.output().name();
+    return (root.endsWith("/") ? root : root + "/") + m.snapshot();
   }
 
   private OpenLineage.SchemaDatasetFacet schema() {

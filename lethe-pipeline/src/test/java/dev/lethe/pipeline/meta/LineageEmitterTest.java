@@ -98,7 +98,7 @@ class LineageEmitterTest {
 
     JsonNode out = e.at("/outputs/0");
     assertThat(out.get("namespace").asText()).isEqualTo("file");
-    assertThat(out.get("name").asText()).isEqualTo(dir.resolve("out").toAbsolutePath().toString());
+    assertThat(out.get("name").asText()).isEqualTo(dir.resolve("out").resolve(m.snapshot()).toAbsolutePath().toString());
     assertThat(out.at("/facets/schema/fields")).extracting(f -> f.get("name").asText())
         .containsExactly("content", "kind", "text");
     assertThat(out.at("/outputFacets/outputStatistics/rowCount").asLong()).isEqualTo(1234);
@@ -291,5 +291,15 @@ class LineageEmitterTest {
     public Instant instant() {
       return now;
     }
+  }
+
+  @Test
+  void theLedgerIsNamedAsOpenLineageNamesItsStoreWithoutAnythingOfTheUrlsQuery() {
+    assertThat(BuildRun.Dataset.ledger(null, dir)).isEqualTo(BuildRun.Dataset.file(dir.resolve("ledger.mv.db")));
+    assertThat(BuildRun.Dataset.ledger("jdbc:postgresql://db.internal:6432/lethe?user=u&password=secret", dir))
+        .isEqualTo(new BuildRun.Dataset("postgres://db.internal:6432", "lethe.public.ledger_event"));
+    assertThat(BuildRun.Dataset.ledger("jdbc:postgresql://db.internal/lethe", dir))
+        .isEqualTo(new BuildRun.Dataset("postgres://db.internal:5432", "lethe.public.ledger_event"));
+    assertThat(BuildRun.Dataset.ledger("jdbc:h2:mem:x?password=secret", dir).toString()).doesNotContain("secret");
   }
 }

@@ -60,10 +60,11 @@ import java.util.Set;
  * request whose purpose no policy version defines fails without touching anything. Requests are
  * batched per snapshot: each snapshot holding a pending member is rebuilt once without all of them (a new snapshot
  * whose manifest names the old one), every model trained from the old snapshot is retrained on
- * the shards that changed only, and each replacement is verified three ways — the retrained
+ * the shards that changed only, and each replacement is verified two ways — the retrained
  * model's digest equals a model trained from scratch on the new snapshot; none of the members'
- * content ids is in the new snapshot; planted canaries are exposed no more than in the
- * scratch-trained model. Verifications go to the audit log; once they pass, the old snapshot's
+ * content ids is in the new snapshot. Planted canaries' exposure is measured too and must be no
+ * more than in the scratch-trained model; with equal digests that holds by construction, so it
+ * is evidence recorded beside the checks rather than a check of its own. Verifications go to the audit log; once they pass, the old snapshot's
  * shard files and its models' artefacts are deleted (a {@code FORGOTTEN.json} tombstone says
  * which and why) and the rebuild takes its place. A rebuild first checks that each content export
  * is the one the snapshot's manifest recorded (its SHA-256): one missing, unreadable or changed,
