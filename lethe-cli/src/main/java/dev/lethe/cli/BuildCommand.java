@@ -266,6 +266,11 @@ final class BuildCommand implements Callable<Integer> {
           } catch (OpenLineageClientException lost) {
             e.addSuppressed(lost);
           }
+          if (e.getClass() == IOException.class) {
+            // The operating system's reason alone ("No space left on device") names no file.
+            throw new IOException("building the snapshot in " + outDir.toAbsolutePath().normalize() + " failed, nothing was"
+                + " published: " + e.getMessage(), e);
+          }
           throw e;
         }
         try {
