@@ -242,18 +242,22 @@ final class BuildCommand implements Callable<Integer> {
       SnapshotResult result;
       String undelivered = null;
       Path lineageFile = lineageUrl != null ? null : lineage != null ? Path.of(lineage) : outDir.resolve("openlineage.jsonl");
+      // Registered before anything is published (and before the lineage START, so that a store
+      // refusing it emits nothing): a build killed (or a store write failing) after the publishing
+      // rename would otherwise leave a snapshot in a directory that where, snapshots and
+      // forgetting never look in, and a forget request "verified" beside it.
+      boolean registered = registerBeforePublishing(ledgerStore, outDir);
       try (LineageEmitter emitter = lineageEmitter(lineageUrl, lineageFile)) {
         BuildRun run = BuildRun.snapshot(UUID.randomUUID(), purpose, content, BuildRun.Dataset.ledger(store.db, store.dataDir()), outDir);
         try {
           emitter.start(run);
         } catch (OpenLineageClientException e) {
+          if (registered) {
+            unregisterIfEmpty(ledgerStore, outDir, e);
+          }
           err.println("lethe: " + lineageProblem(lineageUrl, lineageFile, e) + "; nothing was built");
           return CommandLine.ExitCode.SOFTWARE;
         }
-        // Registered before anything is published: a build killed (or a store write failing) after
-        // the publishing rename would otherwise leave a snapshot in a directory that where,
-        // snapshots and forgetting never look in, and a forget request "verified" beside it.
-        boolean registered = registerBeforePublishing(ledgerStore, outDir);
         try {
           result = SnapshotEngine.embedded(Detector.standard())
               .build(stored.ledger(), request, new UnreadableReport("lethe", err, ProgressBars.forBuild("snapshot", quiet)));

@@ -3,7 +3,6 @@ package dev.lethe.cli;
 import dev.lethe.core.decision.Decision;
 import dev.lethe.core.event.Rfc3339;
 import dev.lethe.core.ledger.LedgerReader;
-import dev.lethe.pipeline.StoreSnapshots;
 import dev.lethe.store.LedgerStore;
 import dev.lethe.store.StoreException;
 import dev.lethe.unlearn.forget.ForgetRequests;
@@ -86,10 +85,10 @@ final class DecideCommand implements Callable<Integer> {
     }
     try (LedgerStore ledger = store.open(clock)) {
       Decision decision = ledger.decide(member, purpose, instant);
-      // A setting offered means the policy in force defines the purpose: only otherwise is the
-      // whole ledger read to tell a typo from a purpose that is merely not in force at --at.
+      // A setting offered means the policy in force defines the purpose: only otherwise are the
+      // stored policies read to tell a typo from a purpose that is merely not in force at --at.
       if (!decision.settingOffered()) {
-        String purposeProblem = ForgetRequests.purposeProblem(StoreSnapshots.load(ledger).ledger(), purpose);
+        String purposeProblem = ForgetRequests.purposeProblem(ledger.definedPurposes(), purpose);
         if (purposeProblem != null) {
           err.println("lethe: --purpose: " + purposeProblem);
           return Lethe.BAD_INPUT;

@@ -55,7 +55,7 @@ final class EligibleCommand implements Callable<Integer> {
     }
     Eligibility result;
     try {
-      result = LedgerInput.load(file, System.in).ledger().eligibility(purpose, asOf);
+      result = LedgerInput.loadEvents(file, System.in).ledger().eligibility(purpose, asOf);
     } catch (LedgerFormatException e) {
       err.println(e.getMessage());
       return Lethe.BAD_INPUT;

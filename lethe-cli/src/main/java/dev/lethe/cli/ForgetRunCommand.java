@@ -101,6 +101,12 @@ final class ForgetRunCommand implements Callable<Integer> {
       ForgetRunner.RunAndRecheck result = runner.runThenRecheck(new ForgetRunner.Rebuild(stored.ledger(), stored.sha256(),
           StoreSnapshots.deploymentKey(ledger), workers, coverage.missingProblems()));
       ForgetRunner.RunReport report = result.run();
+      // What the run found besides what the store's records showed (an unreadable snapshot, say).
+      for (String g : report.gaps()) {
+        if (!gaps.contains(g)) {
+          spec.commandLine().getErr().println("lethe: " + g);
+        }
+      }
       Forgetting.recordRebuilds(ledger, report);
       ObjectNode o = JsonNodeFactory.instance.objectNode();
       o.put("queued", added.size());
@@ -139,7 +145,7 @@ final class ForgetRunCommand implements Callable<Integer> {
         }
       }
       err.flush();
-      if (stuck || !gaps.isEmpty() || report.failed() > 0 || report.blocked() > 0 || result.recheck() == null) {
+      if (stuck || !gaps.isEmpty() || !report.gaps().isEmpty() || report.failed() > 0 || report.blocked() > 0 || result.recheck() == null) {
         return CommandLine.ExitCode.SOFTWARE;
       }
       return result.recheckHolds() ? CommandLine.ExitCode.OK : REOPENED;

@@ -35,9 +35,29 @@ final class LedgerInput {
    * @throws IOException if the file cannot be read; the message is {@code NAME: reason}
    */
   static List<LedgerLine> read(String name, InputStream stdin) throws IOException, LedgerFormatException {
+    return open(name, stdin, LedgerReader::read);
+  }
+
+  /**
+   * Loads and validates a ledger file keeping only its events ({@link LedgerReader#loadEvents}):
+   * for commands that decide or list, which never need each line's JSON.
+   *
+   * @throws LedgerFormatException for bad content (naming the line)
+   * @throws IOException if the file cannot be read; the message is {@code NAME: reason}
+   */
+  static LedgerReader.LoadedEvents loadEvents(String name, InputStream stdin) throws IOException, LedgerFormatException {
+    return open(name, stdin, LedgerReader::loadEvents);
+  }
+
+  /** How a stream is read. */
+  private interface Reading<T> {
+    T from(InputStream in) throws IOException, LedgerFormatException;
+  }
+
+  private static <T> T open(String name, InputStream stdin, Reading<T> reading) throws IOException, LedgerFormatException {
     if (name.equals("-")) {
       try {
-        return LedgerReader.read(stdin);
+        return reading.from(stdin);
       } catch (IOException e) {
         throw new IOException("standard input: " + reason(e), e);
       }
@@ -49,7 +69,7 @@ final class LedgerInput {
       throw new IOException(name + ": is a directory, not a ledger file");
     }
     try (InputStream in = Files.newInputStream(path)) {
-      return LedgerReader.read(in);
+      return reading.from(in);
     } catch (IOException e) {
       throw new IOException(name + ": " + reason(e), e);
     }

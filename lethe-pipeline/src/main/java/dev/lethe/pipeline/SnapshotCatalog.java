@@ -47,18 +47,40 @@ public final class SnapshotCatalog {
    * @throws IOException if a manifest or bitmap cannot be read
    */
   public static SnapshotCatalog open(Path outDir, String deployment) throws IOException {
+    return open(outDir, deployment, null);
+  }
+
+  /**
+   * As {@link #open(Path, String)}, but a snapshot whose manifest or member bitmaps cannot be
+   * read is left out and reported to {@code unreadable} (its directory and the error), instead of
+   * failing the whole catalog; null fails it, as {@link #open(Path, String)} does.
+   *
+   * @throws IOException if {@code outDir} cannot be listed, or a snapshot cannot be read and
+   *     {@code unreadable} is null
+   */
+  public static SnapshotCatalog open(Path outDir, String deployment, java.util.function.Consumer<String> unreadable)
+      throws IOException {
     List<Entry> entries = new ArrayList<>();
     List<Deployments.Foreign> foreign = new ArrayList<>();
     if (Files.isDirectory(outDir)) {
       for (Path dir : SnapshotFiles.snapshotDirectories(outDir)) {
         Path manifest = dir.resolve(SnapshotFiles.MANIFEST);
         if (Files.isRegularFile(manifest)) {
-          JsonNode parsed = JSON.readTree(manifest.toFile());
-          if (deployment != null && !Deployments.ours(parsed, deployment)) {
-            foreign.add(new Deployments.Foreign(outDir, dir.getFileName().toString(), Deployments.ofManifest(parsed)));
-            continue;
+          try {
+            JsonNode parsed = JSON.readTree(manifest.toFile());
+            if (deployment != null && !Deployments.ours(parsed, deployment)) {
+              foreign.add(new Deployments.Foreign(outDir, dir.getFileName().toString(), Deployments.ofManifest(parsed)));
+              continue;
+            }
+            entries.add(load(dir, parsed));
+          } catch (IOException | RuntimeException e) {
+            if (unreadable == null) {
+              throw e;
+            }
+            unreadable.accept("snapshot directory " + dir + " cannot be read (" + e.getClass().getSimpleName() + ": "
+                + e.getMessage() + "): forgetting cannot show that it holds none of the members' records; repair it, or"
+                + " retire it if it was deleted on purpose ('lethe snapshots --retire " + dir.getFileName() + "')");
           }
-          entries.add(load(dir, parsed));
         }
       }
     }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.core.event.Rfc3339;
 import dev.lethe.core.event.LedgerEvent;
 import dev.lethe.core.ledger.ConsentLedger;
-import dev.lethe.core.ledger.LedgerLine;
 import dev.lethe.core.ledger.LedgerFormatException;
 import dev.lethe.core.ledger.LedgerReader;
 import dev.lethe.store.LedgerStore;
@@ -74,9 +73,9 @@ public final class StoreSnapshots {
       }
       MessageDigest digest = Hashing.sha256();
       try (InputStream in = new DigestInputStream(Files.newInputStream(export), digest)) {
-        LedgerReader.LoadedLedger loaded = LedgerReader.load(in);
-        List<LedgerEvent> events = loaded.lines().stream().map(LedgerLine::event).toList();
-        return new StoredLedger(loaded.ledger(), events, HexFormat.of().formatHex(digest.digest()));
+        // The events only: each line's JSON tree would take several times their memory.
+        LedgerReader.LoadedEvents loaded = LedgerReader.loadEvents(in);
+        return new StoredLedger(loaded.ledger(), loaded.events(), HexFormat.of().formatHex(digest.digest()));
       } catch (LedgerFormatException e) {
         throw new IOException("the stored ledger does not read back: " + e.getMessage(), e);
       }

@@ -90,7 +90,9 @@ final class ForgetJob implements ForgetScheduler.Job {
     o.put("blocked", report.blocked());
     // What kept requests from completing, whatever this run did: the operator's to resolve.
     ArrayNode gaps = o.putArray("gaps");
-    coverage.forgettingProblems().forEach(gaps::add);
+    java.util.Set<String> all = new java.util.LinkedHashSet<>(coverage.forgettingProblems());
+    all.addAll(report.gaps()); // what the run found itself (a snapshot it could not read, say)
+    all.forEach(gaps::add);
     o.put("snapshots_rebuilt", report.replacements().stream().map(ForgetRequest.Replacement::newSnapshot).distinct().count());
     o.put("records_retrained", report.replacements().stream().mapToLong(ForgetRequest.Replacement::recordsRetrained).sum());
     o.put("records_full_retrain", report.replacements().stream().mapToLong(ForgetRequest.Replacement::recordsFullRetrain).sum());

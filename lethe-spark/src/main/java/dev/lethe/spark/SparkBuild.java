@@ -295,11 +295,10 @@ public final class SparkBuild implements Callable<Integer> {
         org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(ledger);
         MessageDigest digest = Hashing.sha256();
         try (InputStream in = new DigestInputStream(path.getFileSystem(hadoop).open(path), digest)) {
-          LedgerReader.LoadedLedger loaded = LedgerReader.load(in);
+          LedgerReader.LoadedEvents loaded = LedgerReader.loadEvents(in);
           consent = loaded.ledger();
           forgottenSinceAsOf = dev.lethe.pipeline.ForgetObligations.membersForgottenSince(
-              loaded.lines().stream().map(dev.lethe.core.ledger.LedgerLine::event).toList(), consent, clock.instant(),
-              purpose, instant);
+              loaded.events(), consent, clock.instant(), purpose, instant);
           // Hash to the end even if the reader stopped early, so the digest names the whole file.
           in.transferTo(java.io.OutputStream.nullOutputStream());
         }

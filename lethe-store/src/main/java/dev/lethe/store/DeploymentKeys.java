@@ -90,7 +90,31 @@ final class DeploymentKeys {
     if (key.length != Commitments.KEY_LENGTH) {
       throw new StoreException(file + " does not hold a " + Commitments.KEY_LENGTH + "-byte deployment key");
     }
+    requireRecordedId(dataDir, file, key);
     return key;
+  }
+
+  /**
+   * Refuses a key file that is not the key the store records the id of ({@code store_meta
+   * deployment_key_id}), as opening the store does: exporting it would move the deployment under
+   * a wrong key. The database is read only if no other process has it open (H2 allows one); a
+   * store in use was checked when that process opened it.
+   */
+  private static void requireRecordedId(Path dataDir, Path file, byte[] key) {
+    String recorded;
+    try (Connection c = DriverManager.getConnection(JdbcLedgerStore.h2Url(dataDir) + ";IFEXISTS=TRUE;ACCESS_MODE_DATA=r");
+        PreparedStatement s = c.prepareStatement("SELECT meta_value FROM store_meta WHERE meta_name = ?")) {
+      s.setString(1, "deployment_key_id");
+      try (ResultSet rs = s.executeQuery()) {
+        recorded = rs.next() ? rs.getString(1) : null;
+      }
+    } catch (SQLException e) {
+      return; // in use, or not a store yet: nothing recorded to compare with here
+    }
+    if (recorded != null && !recorded.equals(keyId(key))) {
+      throw new StoreException(file + " holds deployment key " + keyId(key) + " but the store beside it was made with"
+          + " deployment key " + recorded + ": nothing was exported (restore the store's own key file)");
+    }
   }
 
   private static byte[] fromDatabase(StoreConfig config) {

@@ -365,12 +365,48 @@ final class JdbcLedgerStore implements LedgerStore {
    */
   private static void requireOwnKeyFile(Jdbi jdbi, Path keyFile, byte[] key) {
     String found = DeploymentKeys.keyId(key);
-    String recorded = metaOnce(jdbi, "deployment_key_id", () -> found);
+    Optional<String> known = jdbi.withHandle(h -> readMeta(h, "deployment_key_id"));
+    if (known.isEmpty()) {
+      // First opened by a version that records the id: a key file replaced before then must not
+      // be recorded as the store's own, so the key is first checked against the log itself.
+      String mismatch = leafMismatch(jdbi, key);
+      if (mismatch != null) {
+        throw new StoreException(keyFile + " holds deployment key " + found + ", which is not the key the store beside it"
+            + " was made with (" + mismatch + "): the store was not opened and nothing was changed (restore the store's"
+            + " own key file, from the backup the database came from)");
+      }
+    }
+    String recorded = known.orElseGet(() -> metaOnce(jdbi, "deployment_key_id", () -> found));
     if (!recorded.equals(found)) {
       throw new StoreException(keyFile + " holds deployment key " + found + " but the store beside it was made with"
           + " deployment key " + recorded + ": the store was not opened and nothing was changed (restore the store's"
           + " own key file, from the backup the database came from, or 'lethe store export-key' of a copy that has it)");
     }
+  }
+
+  /**
+   * Why {@code key} is not the one the log's leaves commit under, or null if it is (or nothing
+   * shows: no ledger event about a member whose leaf still holds its commitments). The leaf of
+   * the first such event is made again under the key and compared with the stored one.
+   */
+  private static String leafMismatch(Jdbi jdbi, byte[] key) {
+    return jdbi.withHandle(h -> h.createQuery(
+            "SELECT e.seq, e.body, l.leaf_bytes FROM ledger_event e JOIN audit_leaf l ON l.leaf_index = e.leaf_index"
+                + " WHERE e.purged_by IS NULL AND e.member_no IS NOT NULL ORDER BY e.seq LIMIT 1")
+        .map((rs, ctx) -> {
+          long seq = rs.getLong(1);
+          try {
+            ObjectNode body = (ObjectNode) MAPPER.readTree(rs.getString(2));
+            byte[] want = new AuditLeaves(new Commitments(key)).eventLeaf(seq, body);
+            return java.util.Arrays.equals(want, rs.getBytes(3)) ? ""
+                : "the audit leaf of ledger event " + seq + " does not commit under it";
+          } catch (JsonProcessingException | ClassCastException e) {
+            return ""; // a damaged row is the audit check's to report, not a key mismatch
+          }
+        })
+        .findFirst()
+        .filter(m -> !m.isEmpty())
+        .orElse(null));
   }
 
   /**
@@ -1554,6 +1590,18 @@ final class JdbcLedgerStore implements LedgerStore {
       all.addAll(newer);
       return new Policies(newer.get(newer.size() - 1).seq, List.copyOf(all));
     }
+  }
+
+  @Override
+  public java.util.SortedSet<String> definedPurposes() {
+    Policies now = jdbi.withHandle(h -> refreshPolicies(h, policies.get()));
+    java.util.TreeSet<String> out = new java.util.TreeSet<>();
+    for (Row r : now.rows) {
+      if (r.event instanceof LedgerEvent.PolicyPublished p) {
+        out.addAll(p.policy().purposes().keySet());
+      }
+    }
+    return java.util.Collections.unmodifiableSortedSet(out);
   }
 
   private Policies refreshPolicies(Handle h, Policies known) {

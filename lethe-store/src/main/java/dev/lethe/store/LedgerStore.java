@@ -180,6 +180,12 @@ public interface LedgerStore extends AutoCloseable {
    */
   Decision decide(String member, String purpose, Instant at, List<StoredEvent> history);
 
+  /**
+   * Every purpose some stored policy version defines, sorted: what tells a mistyped purpose from
+   * one merely not in force at an instant, from the policies alone rather than the whole ledger.
+   */
+  java.util.SortedSet<String> definedPurposes();
+
   /** Every stored event naming the member (objection decisions and content deletions included), in append order. */
   List<StoredEvent> memberHistory(String member);
 

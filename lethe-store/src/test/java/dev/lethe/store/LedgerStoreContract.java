@@ -108,11 +108,39 @@ abstract class LedgerStoreContract {
           .hasMessageContaining("made with deployment key " + recorded)
           .hasMessageContaining("nothing was changed");
     }
+    // Nor is it exported, which would move the deployment under the wrong key.
+    Path exported = config.dataDir().resolveSibling(config.dataDir().getFileName() + "-exported.key");
+    assertThatThrownBy(() -> LedgerStore.exportDeploymentKey(config, exported))
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("made with deployment key " + recorded)
+        .hasMessageContaining("nothing was exported");
+    assertThat(exported).doesNotExist();
     Files.delete(keyFile);
     Files.write(keyFile, own);
+    assertThat(LedgerStore.exportDeploymentKey(config, exported)).isEqualTo(recorded);
     try (LedgerStore restored = LedgerStore.openExisting(config)) {
       assertThat(restored.eventCount()).isEqualTo(1);
       assertThat(restored.verifyAudit().ok()).isTrue();
+      restored.append(member("m1", "2024-02-01T00:00:00Z"), null);
+      assertThat(restored.definedPurposes()).containsExactly("genai-training");
+    }
+
+    // A store made before the key's id was recorded, whose key file was replaced meanwhile: the
+    // first open that records the id checks the key against the log rather than trusting it.
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(JdbcLedgerStore.h2Url(config.dataDir().toAbsolutePath()));
+        java.sql.Statement st = c.createStatement()) {
+      assertThat(st.executeUpdate("DELETE FROM store_meta WHERE meta_name = 'deployment_key_id'")).isEqualTo(1);
+    }
+    Files.delete(keyFile);
+    dev.lethe.store.audit.Commitments.writeNewKey(keyFile, dev.lethe.store.audit.Commitments.newKey());
+    assertThatThrownBy(() -> LedgerStore.openExisting(config).close())
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("is not the key the store beside it was made with")
+        .hasMessageContaining("does not commit under it");
+    Files.delete(keyFile);
+    Files.write(keyFile, own);
+    try (LedgerStore restored = LedgerStore.openExisting(config)) {
+      assertThat(restored.eventCount()).isEqualTo(2);
     }
   }
 

@@ -54,6 +54,18 @@ public final class LedgerReader {
    * @throws IOException if the stream cannot be read
    */
   public static List<LedgerLine> read(InputStream in) throws IOException, LedgerFormatException {
+    List<LedgerLine> lines = new ArrayList<>();
+    scan(in, lines::add);
+    return lines;
+  }
+
+  /** Receives each event line of a stream as it is parsed. */
+  private interface LineSink {
+    void accept(LedgerLine line);
+  }
+
+  /** Parses each line of a stream, in file order, into {@code sink}. Does not close the stream. */
+  private static void scan(InputStream in, LineSink sink) throws IOException, LedgerFormatException {
     // Split bytes first and decode each line on its own: decoding ahead through a buffered
     // reader would report invalid UTF-8 at whichever line the reader had reached, and would also
     // break lines at a bare '\r', which the content reader (ByteLines too) keeps inside a line.
@@ -63,7 +75,6 @@ public final class LedgerReader {
             .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
-    List<LedgerLine> lines = new ArrayList<>();
     int number = 0;
     for (byte[] bytes = split.next(); bytes != null; bytes = split.next()) {
       number++;
@@ -81,10 +92,9 @@ public final class LedgerReader {
       }
       LedgerLine line = parseLine(number, text);
       if (line != null) {
-        lines.add(line);
+        sink.accept(line);
       }
     }
-    return lines;
   }
 
   /**
@@ -144,6 +154,39 @@ public final class LedgerReader {
    * @param lines the events in file order
    * @param ledger the ledger built from them
    */
+  /**
+   * Reads a stream and builds the ledger as {@link #load(InputStream)} does, keeping only the
+   * typed events: each line's JSON tree, which only a store's import needs (it keeps unknown
+   * fields), is dropped as soon as the line is decoded. The trees take several times the memory
+   * of the events, so builds, decisions and listings over a large ledger use this.
+   *
+   * @throws LedgerFormatException naming the line of the first problem
+   * @throws IOException if the stream cannot be read
+   */
+  public static LoadedEvents loadEvents(InputStream in) throws IOException, LedgerFormatException {
+    List<LedgerEvent> events = new ArrayList<>();
+    int[][] lineOf = {new int[1024]};
+    scan(in, line -> {
+      if (events.size() == lineOf[0].length) {
+        lineOf[0] = java.util.Arrays.copyOf(lineOf[0], lineOf[0].length * 2);
+      }
+      lineOf[0][events.size()] = line.line();
+      events.add(line.event());
+    });
+    try {
+      return new LoadedEvents(events, ConsentLedger.of(events));
+    } catch (LedgerException e) {
+      throw new LedgerFormatException(lineOf[0][e.index()], e.problem());
+    }
+  }
+
+  /** A ledger and its events in file order, as {@link #loadEvents} read them. */
+  public record LoadedEvents(List<LedgerEvent> events, ConsentLedger ledger) {
+    public LoadedEvents {
+      events = java.util.Collections.unmodifiableList(events);
+    }
+  }
+
   public record LoadedLedger(List<LedgerLine> lines, ConsentLedger ledger) {
     public LoadedLedger {
       lines = List.copyOf(lines);

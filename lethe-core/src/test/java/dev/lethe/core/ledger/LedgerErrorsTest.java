@@ -121,6 +121,20 @@ class LedgerErrorsTest {
   }
 
   @Test
+  void loadingEventsOnlyReportsTheSameLinesAndGivesTheSameLedger() throws Exception {
+    String early = "{\"type\":\"gpc.signal\",\"at\":\"2024-01-01T12:00:00Z\",\"member\":\"m1\"}";
+    // Blank and comment lines are counted, not loaded: the line numbers must still be the file's.
+    String text = String.join("\n", POLICY, "", "# a comment", MEMBER, early) + "\n";
+    assertProblem(() -> LedgerReader.loadEvents(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))), 5,
+        "member \"m1\" does not exist");
+    String good = String.join("\n", POLICY, "", MEMBER) + "\n";
+    LedgerReader.LoadedEvents events = LedgerReader.loadEvents(new ByteArrayInputStream(good.getBytes(StandardCharsets.UTF_8)));
+    LedgerReader.LoadedLedger lines = load(POLICY, "", MEMBER);
+    assertThat(events.events()).isEqualTo(lines.lines().stream().map(LedgerLine::event).toList());
+    assertThat(events.ledger().memberIds()).isEqualTo(lines.ledger().memberIds());
+  }
+
+  @Test
   void equalInstantsApplyInFileOrder() {
     String sameInstant = "{\"type\":\"gpc.signal\",\"at\":\"2024-01-02T00:00:00Z\",\"member\":\"m1\"}";
     assertProblem(() -> load(POLICY, sameInstant, MEMBER), 2, "member \"m1\" does not exist");

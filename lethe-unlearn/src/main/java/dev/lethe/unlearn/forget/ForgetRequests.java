@@ -69,11 +69,16 @@ public final class ForgetRequests {
    * and fails when it is run.
    */
   public static String purposeProblem(ConsentLedger ledger, String purpose) {
+    TreeSet<String> defined = new TreeSet<>();
+    ledger.policies().forEach(p -> defined.addAll(p.purposes().keySet()));
+    return purposeProblem(defined, purpose);
+  }
+
+  /** As {@link #purposeProblem(ConsentLedger, String)}, given the purposes the ledger's policies define (sorted). */
+  public static String purposeProblem(java.util.SortedSet<String> defined, String purpose) {
     if (purpose == null) {
       return null;
     }
-    TreeSet<String> defined = new TreeSet<>();
-    ledger.policies().forEach(p -> defined.addAll(p.purposes().keySet()));
     if (defined.contains(purpose)) {
       return null;
     }

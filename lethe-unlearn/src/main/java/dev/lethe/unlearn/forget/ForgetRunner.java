@@ -174,12 +174,21 @@ public final class ForgetRunner {
    * @param completed those it completed (verified)
    * @param failed those it failed for good (a verification failed, or the request cannot be run)
    * @param blocked those left pending because their environment stopped them (a content export
-   *     missing, unreadable or changed since the snapshot was built, a disk error): the reason is
-   *     in their outcome's detail, and the next run retries them
+   *     missing, unreadable or changed since the snapshot was built, a disk error) or a gap kept
+   *     them from completing: the reason is in their outcome's detail, and the next run retries them
+   * @param gaps what kept every request from completing, one line each for an operator (see
+   *     {@link #run}): the caller's {@linkplain Rebuild#gaps gaps} and what the run found itself
    */
-  public record RunReport(int executed, int completed, int failed, int blocked, List<Replacement> replacements) {
+  public record RunReport(int executed, int completed, int failed, int blocked, List<Replacement> replacements,
+      List<String> gaps) {
     public RunReport {
       replacements = List.copyOf(replacements);
+      gaps = List.copyOf(gaps);
+    }
+
+    /** A report of a run that found no gap. */
+    public RunReport(int executed, int completed, int failed, int blocked, List<Replacement> replacements) {
+      this(executed, completed, failed, blocked, replacements, List.of());
     }
 
     /** A report of a run that left no request blocked. */
@@ -660,13 +669,18 @@ public final class ForgetRunner {
         continue;
       }
       boolean verified = failure == null && reps.stream().allMatch(ForgetRunner::passed);
+      // What this execution replaced: this run's, and what runs that a gap or its environment
+      // stopped verified before it (their snapshots are retired already, so this run finds none).
+      List<Replacement> done = new ArrayList<>(carried);
+      done.addAll(reps);
+      long snapshotsDone = done.stream().map(Replacement::oldSnapshot).distinct().count();
       String detail = failure != null ? failure
-          : reps.isEmpty() && !removedAgain.containsKey(r.id())
+          : done.isEmpty() && !removedAgain.containsKey(r.id())
               ? (leftAlone.containsKey(r.id()) ? "no snapshot or model held data this request covers"
                   : "no snapshot or model held the member's data")
           : !verified ? "verification failed for at least one replacement"
-          : reps.isEmpty() ? ""
-          : "removed from " + reps.size() + " snapshot(s); every retrained model verified";
+          : done.isEmpty() ? ""
+          : "removed from " + snapshotsDone + " snapshot(s); every retrained model verified";
       if (failure == null && leftAlone.containsKey(r.id())) {
         detail = (detail.isEmpty() ? "" : detail + "; ") + leftAlone.get(r.id()) + " snapshot(s) as of the request's"
             + " receipt or later hold the member with the ledger's consent at their as-of and were left alone";
@@ -688,8 +702,8 @@ public final class ForgetRunner {
       models.addAll(modelsOf.get(r.id()));
       // Counted for readers that must not parse the detail; not when the request failed before it could look.
       ForgetRequest.Tally tally = failure != null ? null : new ForgetRequest.Tally(
-          (int) reps.stream().map(Replacement::oldSnapshot).distinct().count(), leftAlone.getOrDefault(r.id(), 0),
-          removedAgain.getOrDefault(r.id(), List.of()).size(), (int) reps.stream().map(Replacement::newModel).filter(java.util.Objects::nonNull).distinct().count());
+          (int) snapshotsDone, leftAlone.getOrDefault(r.id(), 0),
+          removedAgain.getOrDefault(r.id(), List.of()).size(), (int) done.stream().map(Replacement::newModel).filter(java.util.Objects::nonNull).distinct().count());
       queue.save(r.executed(status, new Outcome(now, List.copyOf(models), allReps, verified, detail, tally)));
       if (verified) {
         completed++;
@@ -697,7 +711,7 @@ public final class ForgetRunner {
         failed++;
       }
     }
-    return new RunReport(pending.size(), completed, failed, stillPending, all);
+    return new RunReport(pending.size(), completed, failed, stillPending, all, List.copyOf(gaps));
   }
 
   /**

@@ -88,16 +88,16 @@ final class SnapshotState {
   }
 
   /**
-   * As {@link #open(List, List, String)}, but a root whose snapshots cannot be read (a manifest or
-   * bitmap unreadable, say) is left out and reported to {@code unreadable}, one line naming the
-   * root and the error, instead of failing the whole state.
+   * As {@link #open(List, List, String)}, but a snapshot that cannot be read (its manifest or a
+   * bitmap unreadable, say), or a root that cannot be listed, is left out and reported to {@code
+   * unreadable}, one line naming it and the error, instead of failing the whole state.
    */
   static SnapshotState openReadable(List<Path> roots, List<ModelRecord> models, String deployment,
       java.util.function.Consumer<String> unreadable) {
     List<SnapshotCatalog> catalogs = new ArrayList<>();
     for (Path root : roots) {
       try {
-        catalogs.add(SnapshotCatalog.open(root, deployment));
+        catalogs.add(SnapshotCatalog.open(root, deployment, unreadable));
       } catch (IOException | RuntimeException e) {
         unreadable.accept("the snapshots in root " + root + " cannot be read (" + e.getClass().getSimpleName() + ": "
             + e.getMessage() + "): forgetting cannot show that they hold none of the members' records");

@@ -545,6 +545,33 @@ class ForgetRunnerTest {
     assertThat(completed.outcome().verified()).isTrue();
     assertThat(completed.outcome().replacements()).singleElement()
         .satisfies(r -> assertThat(r.oldSnapshot()).isEqualTo(snapshot.metadata().snapshot()));
+    // The record says what was removed, though the run that removed it was an earlier one.
+    assertThat(completed.outcome().detail()).startsWith("removed from 1 snapshot(s)");
+    assertThat(completed.outcome().tally().snapshotsRebuilt()).isEqualTo(1);
+    assertThat(completed.outcome().tally().nothingHeld()).isFalse();
   }
 
+
+  @Test
+  void aSnapshotThatCannotBeReadIsAGapWhileTheOthersInItsRootAreForgottenIn() throws Exception {
+    Path root = temp.resolve("root");
+    Path content = content(12, 120);
+    ConsentLedger before = LedgerReader.load(lines(ledgerText(12))).ledger();
+    SnapshotResult readable = build(before, content, root, AS_OF);
+    SnapshotResult broken = build(before, content, root, AS_OF.minusSeconds(86_400));
+    Files.writeString(broken.directory().resolve("manifest.json"), "{broken");
+    List<LedgerLine> after = lines(ledgerText(12, "{\"type\":\"erasure.requested\",\"at\":\"2024-06-10T00:00:00Z\",\"member\":\"m3\"}"));
+    ConsentLedger ledger = LedgerReader.load(after).ledger();
+    ForgetQueue queue = ForgetQueue.open(temp.resolve("forget"));
+    queue.addAll(ForgetRequests.derive(after.stream().map(LedgerLine::event).toList(), ledger, CLOCK.instant()));
+    ModelRegistry registry = ModelRegistry.open(temp.resolve("models"));
+    ForgetRunner.RunReport report = new ForgetRunner(queue, registry, Training.of(registry, 2), List.of(root),
+        SnapshotEngine.embedded(DETECTOR), new RecordingAudit(), CLOCK, List.of()).run(new ForgetRunner.Rebuild(ledger, "0".repeat(64), KEY, 2));
+    assertThat(report.replacements()).singleElement()
+        .satisfies(r -> assertThat(r.oldSnapshot()).isEqualTo(readable.metadata().snapshot()));
+    assertThat(report.completed()).isZero();
+    assertThat(report.blocked()).isEqualTo(1);
+    assertThat(report.gaps()).singleElement().asString().contains(broken.directory().toString(), "cannot be read");
+    assertThat(queue.list().get(0).outcome().detail()).contains(broken.directory().toString());
+  }
 }
