@@ -183,7 +183,7 @@ public final class CroissantMetadata {
         "rai:dataCollection",
         "Content records that members posted on the platform, read from the build inputs ("
             + inputNames(m)
-            + "). A record is included if and only if, at "
+            + "). A record is included only if, at "
             + m.asOf()
             + " and for the purpose '"
             + m.purpose()
@@ -193,7 +193,11 @@ public final class CroissantMetadata {
             + list(m.contentKinds())
             + "; and its visibility is one of "
             + list(m.visibility())
-            + ". Only members whom the consent policy allows at the as-of instant contribute records.");
+            + ". Only members whom the consent policy allows at the as-of instant contribute records, and not all of"
+            + " them: a member whom forgetting has obliged us to remove since that instant (an erasure, a retroactive"
+            + " withdrawal, a region block or an operator's request received after it) is left out as"
+            + " 'forgotten-since-as-of', and so is every record excluded for another reason counted in"
+            + " rai:dataCollectionMissingData.");
     doc.set(
         "rai:dataCollectionType",
         JSON.arrayNode().add("User-generated content data").add("Software Collection"));
@@ -256,8 +260,8 @@ public final class CroissantMetadata {
                 "5. Sharding: all records of a member go to one shard, and members of each policy region"
                     + " get their own group of shards.")
             .add(
-                "6. The build is deterministic: the same inputs and as-of instant give a byte-identical"
-                    + " snapshot."));
+                "6. The build is deterministic: the same inputs, as-of instant and forgetting obligations in"
+                    + " force when it runs give a byte-identical snapshot."));
     doc.put(
         "rai:dataManipulationProtocol",
         "Texts are changed only by redaction (" + redactionPolicy(m) + "); no other edits are made.");

@@ -98,7 +98,9 @@ class CroissantMetadataTest {
 
     assertThat(doc.get("rai:dataCollection").asText())
         .contains("2024-10-01T00:00:00Z", "'genai-training'", "consent policy version 2024-09-18")
-        .contains("Only members whom the consent policy allows at the as-of instant contribute records");
+        .contains("Only members whom the consent policy allows at the as-of instant contribute records")
+        .contains("'forgotten-since-as-of'")
+        .doesNotContain("if and only if");
     assertThat(doc.get("rai:dataCollectionMissingData").asText())
         .contains("jurisdiction-blocked: 310 records", "minor: 12 records", "malformed: 2 records")
         .contains("Total excluded: 446.");
