@@ -124,15 +124,24 @@ final class ForgetRunCommand implements Callable<Integer> {
       PrintWriter err = spec.commandLine().getErr();
       // Every request that is failed or blocked, this run's or an earlier one's: each keeps the exit status at 1.
       boolean stuck = false;
+      int heldByGaps = 0;
       for (ForgetRequest r : queue.list()) {
         if (r.status() == ForgetRequest.Status.FAILED) {
           stuck = true;
           err.println("forget-run: " + r.id() + ": failed: " + detail(r)
               + " ('lethe forget-run --retry-failed' runs it again)");
+        } else if (blocked(r) && detail(r).startsWith(ForgetRunner.GAP_DETAIL)) {
+          // The gaps are named above once; a line per request would repeat them thousands of times.
+          stuck = true;
+          heldByGaps++;
         } else if (blocked(r)) {
           stuck = true;
           err.println("forget-run: " + r.id() + ": " + detail(r) + " (still pending; the next 'lethe forget-run' retries it)");
         }
+      }
+      if (heldByGaps > 0) {
+        err.println("forget-run: " + heldByGaps + " request(s) still pending, complete only once the gaps above are resolved"
+            + " (what each one removed meanwhile is kept; 'lethe forget-status' lists them)");
       }
       if (result.recheck() == null) {
         err.println("lethe: the re-check of completed requests did not finish: " + result.recheckError());

@@ -331,7 +331,9 @@ class SnapshotRootsTest {
     assertThat(CliRun.run("forget", "--data", data, "--member", "u2").status()).isZero();
     CliRun run = CliRun.run("forget-run", "--data", data, "--threads", "2");
     assertThat(run.status()).isEqualTo(1);
-    assertThat(run.err()).contains("snapshot root " + gone.toAbsolutePath().normalize(), "missing or unreadable");
+    assertThat(run.err()).contains("snapshot root " + gone.toAbsolutePath().normalize(), "missing or unreadable")
+        .contains("1 request(s) still pending, complete only once the gaps above are resolved");
+    assertThat(run.err().lines().filter(l -> l.startsWith("lethe: snapshot root")).count()).as(run.err()).isEqualTo(1);
     // The erasure is not stalled where it can proceed: the snapshot it can see is rebuilt without u2 ...
     JsonNode report = JSON.readTree(run.out());
     assertThat(report.get("snapshots_rebuilt").asInt()).isEqualTo(1);

@@ -95,6 +95,9 @@ public final class ForgetRunner {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** How the detail of a request that only a gap kept from completing begins; the gaps follow. */
+  public static final String GAP_DETAIL = "not complete while forgetting cannot cover every copy: ";
+
   private final ForgetQueue queue;
   private final ModelRegistry registry;
   private final Training training;
@@ -644,7 +647,7 @@ public final class ForgetRunner {
       }
     }
     if (!gaps.isEmpty()) {
-      String held = "not complete while forgetting cannot cover every copy: " + String.join("; ", gaps);
+      String held = GAP_DETAIL + String.join("; ", gaps);
       pending.forEach(r -> blocked.merge(r.id(), held, (a, b) -> a + "; " + b));
     }
     int completed = 0;
