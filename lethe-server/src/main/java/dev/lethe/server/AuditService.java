@@ -59,6 +59,8 @@ final class AuditService {
 
   private final SnapshotView snapshots;
   private final UnlearnViews views;
+  /** The full verification of the log, run once per state of the log and shared (see its contract). */
+  private final AuditVerification verification;
   private final Map<String, List<Integer>> verified = new HashMap<>();
   private final Map<Long, JsonNode> rotationLeafCache = new HashMap<>();
   private Path bundleDir;
@@ -70,6 +72,7 @@ final class AuditService {
     this.ledger = ledger;
     this.snapshots = snapshots;
     this.views = views;
+    this.verification = AuditVerification.of(store, config.clock, AuditVerification.MAX_AGE);
   }
 
   /** Leaves {@code from} to {@code from + limit - 1} of the log, each parsed, with its index. */
@@ -508,6 +511,11 @@ final class AuditService {
    * The compliance report as JSON ({@link ComplianceReport#json}), with a {@code summary} of what
    * needs attention now: audit log integrity, ledger size, objections and forget requests that are
    * open or past their deadline.
+   *
+   * <p>The audit log's figures ({@code audit_ok}, {@code audit_leaves}, {@code audit_checkpoints},
+   * {@code audit_problems}) come from the {@link AuditVerification} of the log's state at the
+   * report's checkpoint: verified once for that state and reused for up to {@link
+   * AuditVerification#MAX_AGE}, and {@code audit_verified_at} says when that verification began.
    */
   ObjectNode report() {
     SnapshotView.Catalogued catalogued = snapshots.catalogued();
@@ -516,7 +524,10 @@ final class AuditService {
     Instant now = facts.generatedAt();
     ObjectNode o = ComplianceReport.json(facts);
     ((ObjectNode) o.get("audit")).set("signed_by", signedBy(facts.audit().checkpoint()));
-    AuditReport audit = store.verifyAudit();
+    // facts() signed (or found) the checkpoint over every leaf: its note names the log's state.
+    AuditVerification.Verified verifiedNow =
+        verification.current(new AuditVerification.State(facts.audit().leaves(), facts.audit().checkpoint()));
+    AuditReport audit = verifiedNow.report();
     ObjectNode s = o.putObject("summary");
     // A snapshot root that could not be read was not checked, so not every check passed.
     s.put("all_checks_pass", audit.ok() && ComplianceFactsCollector.allChecksPass(facts) && current.complete());
@@ -525,6 +536,7 @@ final class AuditService {
     s.put("audit_checkpoints", audit.checkpoints());
     ArrayNode problems = s.putArray("audit_problems");
     audit.problems().forEach(problems::add);
+    s.put("audit_verified_at", Rfc3339.format(verifiedNow.startedAt()));
     LedgerView.Loaded l = ledger.current();
     s.put("events", l.eventCount());
     s.put("members", l.ledger().memberCount());
