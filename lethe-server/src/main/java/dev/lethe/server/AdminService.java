@@ -308,12 +308,62 @@ final class AdminService {
     return pending;
   }
 
-  ObjectNode outbox() {
+  /** Rows per page of an admin list when the caller names no {@code limit}: what the admin page shows. */
+  static final int DEFAULT_PAGE = 50;
+
+  /** The most rows a page of an admin list may ask for, as for the audit log. */
+  static final int MAX_PAGE = 200;
+
+  /**
+   * A page of one of the admin lists: {@code limit} rows from row {@code from} (0-based) of the
+   * list in its stated order, as {@code /v1/audit/log} pages leaves. Offsets rather than opaque
+   * cursors because the lists are recomputed from the ledger on every call and ordered by
+   * deadline: a row's place is all there is to resume from, and a list that changed between two
+   * pages may repeat or skip a row at the boundary, which a re-read of the first page shows.
+   *
+   * @param from the first row, 0 or more; past the end gives an empty page
+   * @param limit rows on the page, 1 to {@link #MAX_PAGE}
+   */
+  record Page(long from, int limit) {
+    Page {
+      if (from < 0 || limit < 1 || limit > MAX_PAGE) {
+        throw ProblemException.badRequest("invalid-parameter", "from must be >= 0 and limit 1 to " + MAX_PAGE);
+      }
+    }
+
+    static final Page FIRST = new Page(0, DEFAULT_PAGE);
+
+    /** The rows of {@code all} on this page. */
+    <T> List<T> of(List<T> all) {
+      int start = (int) Math.min(from, all.size());
+      return all.subList(start, (int) Math.min((long) start + limit, all.size()));
+    }
+
+    /**
+     * Writes {@code from} and {@code next} (the {@code from} of the following page, or null on
+     * the last page) into {@code o}.
+     */
+    void describe(ObjectNode o, int total) {
+      o.put("from", from);
+      if (from + limit < total) {
+        o.put("next", from + limit);
+      } else {
+        o.putNull("next");
+      }
+    }
+  }
+
+  /**
+   * The notices waiting to be sent: how many ({@code pending}, the whole list's count), and one
+   * page of them in member order.
+   */
+  ObjectNode outbox(Page page) {
     List<NoticeSender.Notice> pending = pendingNotices();
     ObjectNode o = Json.object();
     o.put("pending", pending.size());
+    page.describe(o, pending.size());
     ArrayNode list = o.putArray("notices");
-    pending.stream().limit(500).forEach(n -> list.addObject()
+    page.of(pending).forEach(n -> list.addObject()
         .put("member", n.member())
         .put("policy_version", n.policyVersion())
         .put("effective", Rfc3339.format(n.effective())));
@@ -348,8 +398,12 @@ final class AdminService {
     return o;
   }
 
-  /** Every objection, undecided ones first by deadline, with its countdown. */
-  ObjectNode objections() {
+  /**
+   * One page of the objections, undecided ones first by deadline (the most urgent first), then
+   * decided ones by filing, each with its countdown; with how many there are in all ({@code
+   * total}), undecided ({@code pending}) and undecided past their deadline ({@code overdue}).
+   */
+  ObjectNode objections(Page page) {
     Instant now = now();
     Map<String, ObjectionFiled> filed = new LinkedHashMap<>();
     Map<String, ObjectionDecided> decided = new LinkedHashMap<>();
@@ -366,9 +420,23 @@ final class AdminService {
     List<ObjectionFiled> order = new ArrayList<>(filed.values());
     order.sort(Comparator.<ObjectionFiled, Boolean>comparing(f -> decided.containsKey(f.objection()))
         .thenComparing(ObjectionFiled::at));
+    int pending = 0;
+    int overdue = 0;
+    for (ObjectionFiled f : order) {
+      if (!decided.containsKey(f.objection())) {
+        pending++;
+        if (MemberService.deadline(f.at()).isBefore(now)) {
+          overdue++;
+        }
+      }
+    }
     ObjectNode o = Json.object();
+    o.put("total", order.size());
+    o.put("pending", pending);
+    o.put("overdue", overdue);
+    page.describe(o, order.size());
     ArrayNode list = o.putArray("objections");
-    order.forEach(f -> list.add(MemberService.objectionJson(f, decided.get(f.objection()), now)));
+    page.of(order).forEach(f -> list.add(MemberService.objectionJson(f, decided.get(f.objection()), now)));
     return o;
   }
 
@@ -413,14 +481,20 @@ final class AdminService {
   }
 
   /**
-   * The open forget requests with their countdowns, the scheduler's state, and the latest
-   * re-check of completed requests (null before the first run that re-checked).
+   * One page of the open forget requests, earliest deadline first (overdue ones lead), with their
+   * countdowns and how many are open ({@code total}) and past their deadline ({@code overdue});
+   * the scheduler's state; and the latest re-check of completed requests (null before the first
+   * run that re-checked).
    */
-  ObjectNode forgetQueue() {
+  ObjectNode forgetQueue(Page page) {
     Instant now = now();
+    List<ForgetQueueView.ForgetRequest> open = forgetQueue.openRequests();
     ObjectNode o = Json.object();
+    o.put("total", open.size());
+    o.put("overdue", open.stream().filter(r -> r.deadline().isBefore(now)).count());
+    page.describe(o, open.size());
     ArrayNode list = o.putArray("requests");
-    forgetQueue.openRequests().forEach(r -> list.add(MemberService.forgetJson(r, now)));
+    page.of(open).forEach(r -> list.add(MemberService.forgetJson(r, now)));
     o.set("schedule", forgetting.status());
     o.set("recheck", forgetting.lastRecheck());
     return o;

@@ -125,19 +125,19 @@ final class ApiRoutes {
         Json.write(ctx, admin.preview(call.body().get("policy")))));
     routes.post("/v1/admin/policies", checked(Spec.of(Access.ADMIN_WRITE).body("policy"), (ctx, call) ->
         Json.write(ctx, 201, admin.publish(call.body().get("policy")))));
-    get(routes, "/v1/admin/outbox", Spec.of(Access.ADMIN_READ), (ctx, call) -> Json.write(ctx, admin.outbox()));
+    get(routes, "/v1/admin/outbox", Spec.of(Access.ADMIN_READ, "from", "limit"), (ctx, call) -> Json.write(ctx, admin.outbox(page(call))));
     routes.post("/v1/admin/outbox/send", checked(Spec.of(Access.ADMIN_WRITE), (ctx, call) -> Json.write(ctx, admin.sendNotices())));
-    get(routes, "/v1/admin/objections", Spec.of(Access.ADMIN_READ), (ctx, call) -> Json.write(ctx, admin.objections()));
+    get(routes, "/v1/admin/objections", Spec.of(Access.ADMIN_READ, "from", "limit"), (ctx, call) -> Json.write(ctx, admin.objections(page(call))));
     routes.post("/v1/admin/objections/{objection}/decision", checked(Spec.of(Access.ADMIN_WRITE).body("outcome", "justification"), (ctx, call) ->
         Json.write(ctx, admin.decideObjection(ctx.pathParam("objection"), Json.text(call.body(), "outcome"), Json.text(call.body(), "justification")))));
-    get(routes, "/v1/admin/forget-queue", Spec.of(Access.ADMIN_READ), (ctx, call) -> Json.write(ctx, admin.forgetQueue()));
+    get(routes, "/v1/admin/forget-queue", Spec.of(Access.ADMIN_READ, "from", "limit"), (ctx, call) -> Json.write(ctx, admin.forgetQueue(page(call))));
     routes.post("/v1/admin/forget/run", checked(Spec.of(Access.ADMIN_WRITE), (ctx, call) -> Json.write(ctx, admin.runForgetting())));
 
     get(routes, "/v1/audit/log", Spec.of(Access.ADMIN_READ, "from", "limit"), (ctx, call) -> {
       String from = call.query().get("from");
       String limit = call.query().get("limit");
       long start = from == null ? 0 : parseLong(from, "from");
-      long count = limit == null ? 50 : parseLimit(limit);
+      long count = limit == null ? 50 : parseLimit(limit, AuditService.MAX_PAGE);
       Json.write(ctx, audit.leaves(start, (int) count));
     });
     get(routes, "/v1/audit/checkpoints", Spec.of(Access.ADMIN_READ), (ctx, call) -> Json.write(ctx, audit.checkpoints()));
@@ -240,12 +240,20 @@ final class ApiRoutes {
     }
   }
 
-  private static long parseLimit(String v) {
+  private static long parseLimit(String v, int max) {
     // One message for every bad limit (-5, 0, 501, "x"), naming the range.
-    if (v.length() > 9 || !v.matches("[0-9]+") || Long.parseLong(v) < 1 || Long.parseLong(v) > AuditService.MAX_PAGE) {
-      throw ProblemException.badRequest("invalid-parameter", "limit must be an integer from 1 to " + AuditService.MAX_PAGE);
+    if (v.length() > 9 || !v.matches("[0-9]+") || Long.parseLong(v) < 1 || Long.parseLong(v) > max) {
+      throw ProblemException.badRequest("invalid-parameter", "limit must be an integer from 1 to " + max);
     }
     return Long.parseLong(v);
+  }
+
+  /** The page of an admin list the query asks for ({@code from}, {@code limit}); the first page by default; a 400 if malformed. */
+  private static AdminService.Page page(Call call) {
+    String from = call.query().get("from");
+    String limit = call.query().get("limit");
+    return new AdminService.Page(from == null ? 0 : parseLong(from, "from"),
+        limit == null ? AdminService.DEFAULT_PAGE : (int) parseLimit(limit, AdminService.MAX_PAGE));
   }
 
   private static long parseLong(String v, String name) {

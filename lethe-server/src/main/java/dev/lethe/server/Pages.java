@@ -22,9 +22,12 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Server-rendered pages for members, admins and auditors. Every form works without JavaScript
@@ -897,14 +900,17 @@ final class Pages {
         .append(policyText == null ? "" : esc(policyText)).append("</textarea></p>")
         .append("<p><button type=\"submit\">Preview</button></p></form></section>");
 
-    ObjectNode outbox = admin.outbox();
+    ObjectNode outbox = admin.outbox(new AdminService.Page(0, 1)); // the count is all this section shows
     b.append("<section id=\"outbox\" aria-labelledby=\"outbox-h\"><h2 id=\"outbox-h\">Notice outbox</h2><p><span id=\"outbox-pending\">")
         .append(outbox.get("pending").asInt()).append("</span> notices waiting.</p>")
         .append("<form method=\"post\" action=\"/admin/outbox/send\">").append(csrfField(csrf))
         .append("<button type=\"submit\">Send notices</button></form></section>");
 
     b.append("<section id=\"objections\" aria-labelledby=\"objections-h\"><h2 id=\"objections-h\">Objections</h2>");
-    JsonNode objections = admin.objections().get("objections");
+    long objectionsFrom = rowParam(ctx, OBJECTIONS_FROM);
+    long forgetFrom = rowParam(ctx, FORGET_FROM);
+    ObjectNode objectionPage = admin.objections(new AdminService.Page(objectionsFrom, AdminService.DEFAULT_PAGE));
+    JsonNode objections = objectionPage.get("objections");
     boolean draftInForm = false;
     for (JsonNode o : objections) {
       draftInForm |= decision != null && o.get("objection").asText().equals(decision.objection()) && o.get("status").asText().equals("pending");
@@ -915,6 +921,13 @@ final class Pages {
           .append(" Nothing was recorded.</p><p><label for=\"decision-unsent\">Your justification (not recorded)</label><br>")
           .append("<textarea id=\"decision-unsent\" rows=\"2\" readonly>").append(esc(decision.justification())).append("</textarea></p></div>");
     }
+    int objectionsTotal = objectionPage.get("total").asInt();
+    b.append(objectionsTotal == 0 ? "<p id=\"objections-range\">No objections have been filed.</p>"
+        : "<p id=\"objections-range\">" + range(objectionsFrom, objections.size(), count(objectionsTotal, "objection", "objections"))
+            + "; " + objectionPage.get("pending").asInt() + " undecided (" + objectionPage.get("overdue").asInt()
+            + " past their deadline), shown first, earliest deadline first.</p>");
+    String objectionsPager = pager("Objection pages", objectionsFrom, objectionsTotal, OBJECTIONS_FROM, forgetFrom, "objections");
+    b.append(objectionsPager);
     b.append("<table><thead><tr><th scope=\"col\">Member</th><th scope=\"col\">Purpose</th><th scope=\"col\">Reason</th><th scope=\"col\">Filed</th><th scope=\"col\">Deadline</th><th scope=\"col\">Status</th><th scope=\"col\">Decision</th></tr></thead><tbody>");
     for (JsonNode o : objections) {
       String id = o.get("objection").asText();
@@ -959,7 +972,7 @@ final class Pages {
     }
     b.append("</tbody></table></section>");
 
-    ObjectNode queue = admin.forgetQueue();
+    ObjectNode queue = admin.forgetQueue(new AdminService.Page(forgetFrom, AdminService.DEFAULT_PAGE));
     JsonNode schedule = queue.get("schedule");
     b.append("<section id=\"forget\" aria-labelledby=\"forget-h\"><h2 id=\"forget-h\">Forget queue</h2><p>")
         .append(schedule.get("every").isNull() ? "Scheduled runs are off."
@@ -981,9 +994,15 @@ final class Pages {
     }
     recheckSection(b, queue.get("recheck"));
     b.append("<h3>Open requests</h3>");
-    if (queue.get("requests").isEmpty()) {
-      b.append("<p>The queue is empty.</p>");
+    int queueTotal = queue.get("total").asInt();
+    String forgetPager = pager("Forget queue pages", forgetFrom, queueTotal, FORGET_FROM, objectionsFrom, "forget");
+    if (queueTotal == 0) {
+      b.append("<p id=\"forget-range\">The queue is empty.</p>");
     } else {
+      b.append("<p id=\"forget-range\">").append(range(forgetFrom, queue.get("requests").size(), count(queueTotal, "open request", "open requests")))
+          .append(", earliest deadline first; ").append(queue.get("overdue").asLong()).append(" past their deadline.</p>").append(forgetPager);
+    }
+    if (!queue.get("requests").isEmpty()) {
       b.append("<table><thead><tr><th scope=\"col\">Request</th><th scope=\"col\">Member</th><th scope=\"col\">Cause</th><th scope=\"col\">Received</th>")
           .append("<th scope=\"col\">Deadline</th><th scope=\"col\">Status</th></tr></thead><tbody>");
       for (JsonNode r : queue.get("requests")) {
@@ -1001,6 +1020,74 @@ final class Pages {
     b.append("<form method=\"post\" action=\"/admin/forget/run\">").append(csrfField(csrf))
         .append("<button type=\"submit\">Run forgetting now</button></form></section>");
     return Html.page("Administration", p, csrf, b.toString());
+  }
+
+  /** The query parameters naming the first row of the admin page's objections and forget queue. */
+  private static final String OBJECTIONS_FROM = "objections_from";
+
+  private static final String FORGET_FROM = "forget_from";
+
+  /** The first row (0-based) of an admin list's page from the query; 0 when absent; a 400 otherwise. */
+  private static long rowParam(Context ctx, String name) {
+    String v = ctx.queryParam(name);
+    if (v == null) {
+      return 0;
+    }
+    if (v.length() > 18 || !v.matches("[0-9]+")) {
+      throw ProblemException.badRequest("invalid-parameter", name + " must be a row number (a whole number, 0 or more), not \""
+          + (v.length() > 40 ? v.substring(0, 40) + "…" : v) + "\"");
+    }
+    return Long.parseLong(v);
+  }
+
+  /**
+   * Which rows of a list a page shows, counted from 1 for people ("Showing 51–100 of 812
+   * objections"); past the end of the list, that there is nothing there.
+   */
+  private static String range(long from, int shown, String total) {
+    return shown == 0 ? "Nothing from row " + (from + 1) + " on: there are " + total
+        : "Showing " + (from + 1) + "–" + (from + shown) + " of " + total;
+  }
+
+  /**
+   * Links to the first, previous, next and last pages of one admin list (one link per page, the
+   * first name winning), keeping the other list's page ({@code otherFrom}) so that paging one does
+   * not send the other back to its start; empty when the list fits on one page and this is it.
+   */
+  private static String pager(String label, long from, int total, String param, long otherFrom, String fragment) {
+    int size = AdminService.DEFAULT_PAGE;
+    if (from == 0 && total <= size) {
+      return "";
+    }
+    long last = total == 0 ? 0 : (total - 1) / size * size;
+    StringBuilder b = new StringBuilder("<nav class=\"pages\" aria-label=\"").append(label).append("\"><ul>");
+    Set<Long> linked = new HashSet<>();
+    BiConsumer<Long, String> link = (target, text) -> {
+      if (!linked.add(target)) {
+        return; // one link per page: "Previous" to the first page is "First"
+      }
+      long objections = param.equals(OBJECTIONS_FROM) ? target : otherFrom;
+      long forget = param.equals(FORGET_FROM) ? target : otherFrom;
+      StringBuilder q = new StringBuilder();
+      if (objections > 0) {
+        q.append(OBJECTIONS_FROM).append('=').append(objections);
+      }
+      if (forget > 0) {
+        q.append(q.length() > 0 ? "&amp;" : "").append(FORGET_FROM).append('=').append(forget);
+      }
+      b.append("<li><a href=\"/admin").append(q.length() > 0 ? "?" + q : "").append('#').append(fragment).append("\">").append(text).append("</a></li>");
+    };
+    if (from > 0) {
+      link.accept(0L, "First");
+      link.accept(Math.max(0, Math.min(from, last + size) - size), from >= total ? "Last" : "Previous");
+    }
+    if (from + size < total) {
+      link.accept(from + size, "Next (" + (total - from - size) + " more)");
+    }
+    if (from != last) {
+      link.accept(last, "Last");
+    }
+    return b.append("</ul></nav>").toString();
   }
 
   /**
