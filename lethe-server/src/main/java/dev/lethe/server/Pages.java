@@ -1144,6 +1144,10 @@ final class Pages {
             : "NO: " + lateObjections + " decided late, " + overdueObjections + " undecided past the deadline").append("</dd>")
         .append("<dt>Audit log verifies</dt><dd id=\"audit-ok\">").append(report.get("audit_ok").asBoolean() ? "yes" : "NO").append("</dd>")
         .append("<dt>Leaves / checkpoints</dt><dd>").append(report.get("audit_leaves").asLong()).append(" / ").append(report.get("audit_checkpoints").asLong()).append("</dd>")
+        // The verification is shared and reused (see AuditVerification): say when it ran and over what.
+        .append("<dt>Audit log last verified</dt><dd id=\"audit-verified-at\">").append(esc(report.path("audit_verified_at").asText()))
+        .append(" (").append(report.get("audit_leaves").asLong())
+        .append(" leaves; verified again when the log changes or after ").append(AuditVerification.MAX_AGE.toMinutes()).append(" minutes)</dd>")
         .append("<dt>Ledger events / members</dt><dd>").append(report.get("events").asLong()).append(" / ").append(report.get("members").asLong()).append("</dd>")
         .append("<dt>Open objections (overdue)</dt><dd>").append(report.get("objections_open").asInt()).append(" (").append(report.get("objections_overdue").asInt()).append(")</dd>")
         .append("<dt>Open forget requests (overdue)</dt><dd>").append(report.get("forget_requests_open").asInt()).append(" (").append(report.get("forget_requests_overdue").asInt()).append(")</dd>")

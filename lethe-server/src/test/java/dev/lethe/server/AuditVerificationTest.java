@@ -70,7 +70,8 @@ class AuditVerificationTest {
     assertThat(reused.get("audit_ok").asBoolean()).as("the kept verification ran before the tampering").isTrue();
     assertThat(reused.get("audit_leaves").asLong()).isEqualTo(leaves);
     // The audit page shows the same kept summary.
-    assertThat(page("/audit")).contains("<dd id=\"audit-ok\">yes</dd>");
+    assertThat(page("/audit")).contains("<dd id=\"audit-ok\">yes</dd>")
+        .contains("<dd id=\"audit-verified-at\">" + TestServer.NOW);
 
     t.clock.advance(Duration.ofSeconds(1));
     JsonNode expired = summary();
