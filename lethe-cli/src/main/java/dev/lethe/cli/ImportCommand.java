@@ -3,7 +3,6 @@ package dev.lethe.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.core.event.LedgerEvent.Query;
 import dev.lethe.core.ledger.LedgerFormatException;
-import dev.lethe.core.ledger.LedgerLine;
 import dev.lethe.store.Append;
 import dev.lethe.store.AppendResult;
 import dev.lethe.store.EventRejectedException;
@@ -13,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -55,9 +55,28 @@ final class ImportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    List<LedgerLine> lines;
+    // Each line is kept as the compact text of its JSON object (what the store re-writes it to
+    // anyway) and its line number, never as its tree or typed event: those take several times
+    // the memory of the text, and a ledger file can hold millions of events.
+    List<Append> batch = new ArrayList<>();
+    int[][] lineOf = {new int[1024]};
     try {
-      lines = LedgerInput.read(file, System.in);
+      LedgerInput.scan(file, System.in, line -> {
+        if (line.event() instanceof Query) {
+          return;
+        }
+        JsonNode id = line.json().get("id");
+        String clientId = id != null && id.isTextual() ? id.textValue() : null;
+        try {
+          batch.add(new Append(line.json().toString(), clientId));
+        } catch (IllegalArgumentException e) {
+          throw new LedgerFormatException(line.line(), "\"id\": " + e.getMessage());
+        }
+        if (batch.size() > lineOf[0].length) {
+          lineOf[0] = Arrays.copyOf(lineOf[0], lineOf[0].length * 2);
+        }
+        lineOf[0][batch.size() - 1] = line.line();
+      });
     } catch (IOException e) {
       err.println("cannot read " + e.getMessage());
       return Lethe.BAD_INPUT;
@@ -65,22 +84,7 @@ final class ImportCommand implements Callable<Integer> {
       err.println(e.getMessage());
       return Lethe.BAD_INPUT;
     }
-    List<LedgerLine> stored = new ArrayList<>();
-    List<Append> batch = new ArrayList<>();
-    for (LedgerLine line : lines) {
-      if (line.event() instanceof Query) {
-        continue;
-      }
-      JsonNode id = line.json().get("id");
-      String clientId = id != null && id.isTextual() ? id.textValue() : null;
-      try {
-        batch.add(new Append(line.json().toString(), clientId));
-      } catch (IllegalArgumentException e) {
-        err.println("line " + line.line() + ": \"id\": " + e.getMessage());
-        return Lethe.BAD_INPUT;
-      }
-      stored.add(line);
-    }
+    int[] lines = lineOf[0];
     StoreOptions.NewStore before;
     try {
       before = store.beforeCreating(clock);
@@ -94,7 +98,7 @@ final class ImportCommand implements Callable<Integer> {
     boolean[] ours = {false};
     int status = CommandLine.ExitCode.SOFTWARE;
     try {
-      status = append(batch, stored, err, before, ours);
+      status = append(batch, lines, err, before, ours);
       return status;
     } finally {
       if (status != CommandLine.ExitCode.OK && ours[0]) {
@@ -115,7 +119,7 @@ final class ImportCommand implements Callable<Integer> {
    * it in use by another process never touches it) and it held no event when opened (one that
    * another import filled meanwhile is that import's).
    */
-  private int append(List<Append> batch, List<LedgerLine> stored, PrintWriter err, StoreOptions.NewStore before,
+  private int append(List<Append> batch, int[] lines, PrintWriter err, StoreOptions.NewStore before,
       boolean[] ours) {
     try (LedgerStore ledger = store.openOrCreate(clock)) {
       ours[0] = before.created() && ledger.auditSize() == 0;
@@ -127,7 +131,7 @@ final class ImportCommand implements Callable<Integer> {
       out.flush();
       return CommandLine.ExitCode.OK;
     } catch (EventRejectedException e) {
-      err.println("line " + stored.get(e.index()).line() + ": " + e.problem());
+      err.println("line " + lines[e.index()] + ": " + e.problem());
       return Lethe.BAD_INPUT;
     } catch (StoreException e) {
       err.println("lethe: " + e.getMessage());

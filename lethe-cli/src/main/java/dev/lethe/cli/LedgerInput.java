@@ -39,6 +39,20 @@ final class LedgerInput {
   }
 
   /**
+   * Reads the lines of a ledger file one by one into {@code sink} ({@link LedgerReader#scan}),
+   * without checking how they fit together or keeping them.
+   *
+   * @throws LedgerFormatException for a line that is not an event, or that {@code sink} refuses
+   * @throws IOException if the file cannot be read; the message is {@code NAME: reason}
+   */
+  static void scan(String name, InputStream stdin, LedgerReader.LineSink sink) throws IOException, LedgerFormatException {
+    open(name, stdin, in -> {
+      LedgerReader.scan(in, sink);
+      return null;
+    });
+  }
+
+  /**
    * Loads and validates a ledger file keeping only its events ({@link LedgerReader#loadEvents}):
    * for commands that decide or list, which never need each line's JSON.
    *

@@ -594,26 +594,39 @@ final class JdbcLedgerStore implements LedgerStore {
 
   // ---------------------------------------------------------------- appending
 
-  /** One event of a call to append, decoded before any lock is taken. */
+  /**
+   * One event of a call to append, decoded before any lock is taken. It keeps the typed event
+   * (validation needs it) and the body as stored, but not the JSON tree: a tree takes several
+   * times the memory of its text, and an import holds every event of its file at once. The tree
+   * is parsed again from the body when the event is staged (its audit leaf, a purge) or compared
+   * under a client id.
+   */
   private static final class Item {
     final int index;
     final LedgerEvent event;
-    final ObjectNode json;
     final String body;
     final String clientId;
     String canonical;
 
-    Item(int index, LedgerEvent event, ObjectNode json, String body, String clientId) {
+    Item(int index, LedgerEvent event, String body, String clientId) {
       this.index = index;
       this.event = event;
-      this.json = json;
       this.body = body;
       this.clientId = clientId;
     }
 
+    /** The event's JSON object, parsed from its body (which is what was parsed, re-written compactly). */
+    ObjectNode json() {
+      try {
+        return (ObjectNode) MAPPER.readTree(body);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("a body written from a parsed JSON object is always readable", e);
+      }
+    }
+
     String canonical() {
       if (canonical == null) {
-        canonical = AuditLeaves.canonicalString(json);
+        canonical = AuditLeaves.canonicalString(json());
       }
       return canonical;
     }
@@ -684,13 +697,29 @@ final class JdbcLedgerStore implements LedgerStore {
       }
     }
     try {
-      return new Item(index, line.event(), line.json(), MAPPER.writeValueAsString(line.json()), append.clientId());
+      String body = MAPPER.writeValueAsString(line.json());
+      // Usually the caller's text is already compact (an import re-writes each line so): share it.
+      return new Item(index, line.event(), body.equals(append.json()) ? append.json() : body, append.clientId());
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("a parsed JSON object is always writable", e);
     }
   }
 
   // ---------------------------------------------------------------- group commit
+
+  /** Rows of a batch staged in memory before they are written, within its transaction. */
+  static final int WRITE_CHUNK = 10_000;
+
+  /** {@link #WRITE_CHUNK}, smaller in tests to cross chunk boundaries with small batches. */
+  private volatile int writeChunk = WRITE_CHUNK;
+
+  /** Sets how many event rows are staged before they are written (tests). */
+  void writeChunk(int rows) {
+    if (rows < 1) {
+      throw new IllegalArgumentException("a write chunk holds at least one row");
+    }
+    writeChunk = rows;
+  }
 
   /** Most calls to {@link #appendBatch} committed together in one transaction. */
   private static final int MAX_GROUP = 256;
@@ -1078,7 +1107,7 @@ final class JdbcLedgerStore implements LedgerStore {
     if (stored.canonical().equals(item.canonical())) {
       return true;
     }
-    return stored.purged && java.util.Arrays.equals(auditLeaves.eventLeaf(stored.seq, item.json), stored.leafBytes);
+    return stored.purged && java.util.Arrays.equals(auditLeaves.eventLeaf(stored.seq, item.json()), stored.leafBytes);
   }
 
   /**
@@ -1161,9 +1190,17 @@ final class JdbcLedgerStore implements LedgerStore {
         state.contents.add(p.content(), memberNo, seq);
       }
       // The leaf commits to the event as appended, whether or not the row is purged.
-      long leaf = tx.appendLeaf(AuditLeaves.EVENT_KIND, auditLeaves.eventLeaf(seq, item.json));
-      String body = purgedBy == null ? item.body : purgedBody(tx, seq, item.json);
+      ObjectNode json = item.json();
+      long leaf = tx.appendLeaf(AuditLeaves.EVENT_KIND, auditLeaves.eventLeaf(seq, json));
+      String body = purgedBy == null ? item.body : purgedBody(tx, seq, json);
       state.events.add(seq, e.type().word(), e.at().getEpochSecond(), e.at().getNano(), memberNo, item.clientId, leaf, body, purgedBy);
+      if (state.events.size() >= writeChunk) {
+        // Rows go to the database every writeChunk events, still inside the one transaction, so
+        // a big batch (a whole imported file) never holds all its rows' parameters at once and
+        // stays all or nothing: a later failure rolls the written chunks back with the rest.
+        state.flush();
+        tx.flushLeaves();
+      }
       AppendResult result = new AppendResult(seq, leaf, false);
       results[item.index] = result;
       state.accepted.add(new Accepted(e, memberNo));
@@ -1278,13 +1315,18 @@ final class JdbcLedgerStore implements LedgerStore {
       return index;
     }
 
-    void finish() {
+    /** Writes the staged leaf and tree-node rows, in this transaction. */
+    void flushLeaves() {
       if (leafRows.size() > 0) {
         leafRows.execute();
       }
       if (nodeRows.size() > 0) {
         nodeRows.execute();
       }
+    }
+
+    void finish() {
+      flushLeaves();
       h.createUpdate("UPDATE store_head SET events = ?, leaves = ?, members = ?, checkpoints = ? WHERE id = 1")
           .bind(0, events)
           .bind(1, leaves)

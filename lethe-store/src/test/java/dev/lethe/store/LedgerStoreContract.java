@@ -502,6 +502,63 @@ abstract class LedgerStoreContract {
   }
 
   /**
+   * A batch bigger than one write chunk is written chunk by chunk inside its one transaction, so
+   * a failure after some chunks were written must still leave none of it: here the database
+   * refuses the second chunk's leaves (a leaf row planted behind the store's back takes an index
+   * the batch needs). Once the obstacle is gone the same batch goes in whole, its erasure purging
+   * rows written in earlier chunks, with an audit log that verifies.
+   */
+  @Test
+  void aBatchSpanningWriteChunksIsStillAllOrNothing() throws Exception {
+    StoreConfig config = fixture().freshConfig();
+    try (LedgerStore store = LedgerStore.open(config)) {
+      ((JdbcLedgerStore) store).writeChunk(3);
+      List<Append> batch = new ArrayList<>();
+      batch.add(new Append(POLICY, "p"));
+      for (int i = 0; i < 8; i++) {
+        batch.add(new Append(member("c" + i, "2024-02-01T00:00:0" + i + "Z"), "reg-c" + i));
+      }
+      batch.add(Append.of("{\"type\":\"erasure.requested\",\"at\":\"2024-03-01T00:00:00Z\",\"member\":\"c1\"}"));
+      try (Connection c = fixture().raw(config);
+          PreparedStatement plant = c.prepareStatement("INSERT INTO audit_leaf (leaf_index, kind, leaf_bytes, leaf_hash) VALUES (5, 'planted', ?, ?)")) {
+        plant.setBytes(1, new byte[] {1});
+        plant.setBytes(2, new byte[] {2});
+        plant.executeUpdate();
+      }
+      assertThatThrownBy(() -> store.appendBatch(batch)).isInstanceOf(StoreException.class);
+      try (Connection c = fixture().raw(config);
+          Statement st = c.createStatement()) {
+        for (String table : List.of("ledger_event", "ledger_member")) {
+          try (var rs = st.executeQuery("SELECT COUNT(*) FROM " + table)) {
+            rs.next();
+            assertThat(rs.getLong(1)).as(table).isZero();
+          }
+        }
+        try (var rs = st.executeQuery("SELECT COUNT(*) FROM audit_leaf")) {
+          rs.next();
+          assertThat(rs.getLong(1)).as("only the planted leaf").isEqualTo(1);
+        }
+        st.executeUpdate("DELETE FROM audit_leaf WHERE leaf_index = 5");
+      }
+      assertThat(store.eventCount()).isZero();
+
+      List<AppendResult> results = store.appendBatch(batch);
+      assertThat(results).extracting(AppendResult::repeated).containsOnly(false);
+      assertThat(store.eventCount()).isEqualTo(batch.size());
+      assertThat(store.auditSize()).isEqualTo(batch.size());
+      try (Connection c = fixture().raw(config);
+          Statement st = c.createStatement();
+          var rs = st.executeQuery("SELECT purged_by FROM ledger_event WHERE seq = 3")) {
+        rs.next();
+        assertThat(rs.getLong(1)).as("c1's registration, written in the first chunk, purged by the erasure").isEqualTo(batch.size());
+      }
+      assertThat(store.verifyAudit().problems()).isEmpty();
+      assertThat(store.appendBatch(batch.subList(0, 9))).extracting(AppendResult::repeated).containsOnly(true);
+      assertThat(store.eventCount()).isEqualTo(batch.size());
+    }
+  }
+
+  /**
    * Concurrent appends commit together (group commit); each call must still be all-or-none on
    * its own, idempotent by client id across callers, and judged as if the calls ran one by one.
    */

@@ -59,13 +59,22 @@ public final class LedgerReader {
     return lines;
   }
 
-  /** Receives each event line of a stream as it is parsed. */
-  private interface LineSink {
-    void accept(LedgerLine line);
+  /** Receives each event line of a stream as it is parsed; may refuse it, naming its line. */
+  @FunctionalInterface
+  public interface LineSink {
+    void accept(LedgerLine line) throws LedgerFormatException;
   }
 
-  /** Parses each line of a stream, in file order, into {@code sink}. Does not close the stream. */
-  private static void scan(InputStream in, LineSink sink) throws IOException, LedgerFormatException {
+  /**
+   * Reads every event of a stream, in file order, handing each line to {@code sink} as soon as
+   * it is parsed, so that a caller keeping only what it needs of each line never holds the whole
+   * file's JSON trees. Checks what {@link #read} checks. Does not close the stream.
+   *
+   * @throws LedgerFormatException at the first line that is not a well-formed event, or that
+   *     {@code sink} refuses
+   * @throws IOException if the stream cannot be read
+   */
+  public static void scan(InputStream in, LineSink sink) throws IOException, LedgerFormatException {
     // Split bytes first and decode each line on its own: decoding ahead through a buffered
     // reader would report invalid UTF-8 at whichever line the reader had reached, and would also
     // break lines at a bare '\r', which the content reader (ByteLines too) keeps inside a line.
