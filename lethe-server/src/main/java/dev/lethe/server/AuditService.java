@@ -61,6 +61,17 @@ final class AuditService {
   private final UnlearnViews views;
   /** The full verification of the log, run once per state of the log and shared (see its contract). */
   private final AuditVerification verification;
+
+  /**
+   * Where verifications of a grown log run while the kept one is served: one at a time, on a
+   * daemon thread that ends when idle, so a server needs no shutdown for it.
+   */
+  private static final java.util.concurrent.Executor VERIFIER = new java.util.concurrent.ThreadPoolExecutor(
+      0, 1, 30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+        Thread thread = new Thread(r, "lethe-audit-verification");
+        thread.setDaemon(true);
+        return thread;
+      });
   private final Map<String, List<Integer>> verified = new HashMap<>();
   private final Map<Long, JsonNode> rotationLeafCache = new HashMap<>();
   private Path bundleDir;
@@ -72,7 +83,7 @@ final class AuditService {
     this.ledger = ledger;
     this.snapshots = snapshots;
     this.views = views;
-    this.verification = AuditVerification.of(store, config.clock, AuditVerification.MAX_AGE);
+    this.verification = AuditVerification.of(store, config.clock, AuditVerification.MAX_AGE, VERIFIER);
   }
 
   /** Leaves {@code from} to {@code from + limit - 1} of the log, each parsed, with its index. */

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
@@ -31,6 +32,13 @@ import java.util.function.Supplier;
  *       age is bounded and why {@link Verified#startedAt} is reported.
  *   <li>A verification that throws is not kept: its waiters get the exception and the next request
  *       tries again.
+ *   <li>With a refresher ({@link #of(LedgerStore, Clock, Duration, Executor)}), a request for a
+ *       state the kept result is not of, while that result is younger than {@code maxAge}, gets
+ *       the kept result at once, and one verification of the new state starts on the refresher;
+ *       on a log that grows all the time (every consent change is a leaf) the report would
+ *       otherwise verify millions of leaves per request. The result says when it began and how
+ *       many leaves it checked, so it is never taken for a verification of leaves added since;
+ *       past {@code maxAge} the request waits for a new verification as without a refresher.
  * </ul>
  */
 final class AuditVerification {
@@ -62,16 +70,19 @@ final class AuditVerification {
   private final Supplier<AuditReport> verify;
   private final Clock clock;
   private final Duration maxAge;
+  /** Where a verification of a newer state runs while the kept one is served; null: never served stale. */
+  private final Executor refresher;
 
   /** The latest finished verification, or null. Guarded by this. */
   private Verified last;
   /** The verification running now, or null. Guarded by this. */
   private CompletableFuture<Verified> running;
 
-  private AuditVerification(Supplier<AuditReport> verify, Clock clock, Duration maxAge) {
+  private AuditVerification(Supplier<AuditReport> verify, Clock clock, Duration maxAge, Executor refresher) {
     this.verify = verify;
     this.clock = clock;
     this.maxAge = maxAge;
+    this.refresher = refresher;
   }
 
   /** Verifies with {@code store.verifyAudit()}, reusing a result for {@code maxAge} (see the class contract). */
@@ -79,12 +90,26 @@ final class AuditVerification {
     return of(store::verifyAudit, clock, maxAge);
   }
 
+  /**
+   * As {@link #of(LedgerStore, Clock, Duration)}, serving the kept result while a verification of
+   * a newer state runs on {@code refresher} (see the class contract).
+   */
+  static AuditVerification of(LedgerStore store, Clock clock, Duration maxAge, Executor refresher) {
+    return of(store::verifyAudit, clock, maxAge, Objects.requireNonNull(refresher, "refresher"));
+  }
+
   /** As {@link #of(LedgerStore, Clock, Duration)}, verifying with {@code verify} (tests time and count the runs). */
   static AuditVerification of(Supplier<AuditReport> verify, Clock clock, Duration maxAge) {
+    return of(verify, clock, maxAge, null);
+  }
+
+  /** As {@link #of(LedgerStore, Clock, Duration, Executor)}, verifying with {@code verify}; a null refresher never serves stale. */
+  static AuditVerification of(Supplier<AuditReport> verify, Clock clock, Duration maxAge, Executor refresher) {
     if (maxAge.isNegative() || maxAge.isZero()) {
       throw new IllegalArgumentException("the maximum age of an audit verification must be positive, not " + maxAge);
     }
-    return new AuditVerification(Objects.requireNonNull(verify, "verify"), Objects.requireNonNull(clock, "clock"), maxAge);
+    return new AuditVerification(Objects.requireNonNull(verify, "verify"), Objects.requireNonNull(clock, "clock"), maxAge,
+        refresher);
   }
 
   /**
@@ -94,15 +119,32 @@ final class AuditVerification {
   Verified current(State state) {
     CompletableFuture<Verified> result;
     boolean mine = false;
+    Verified stale = null;
+    CompletableFuture<Verified> background = null;
     synchronized (this) {
-      if (last != null && last.state().equals(state) && fresh(last)) {
-        return last;
+      if (last != null && fresh(last)) {
+        if (last.state().equals(state)) {
+          return last;
+        }
+        if (refresher != null) {
+          stale = last;
+          if (running == null) {
+            running = new CompletableFuture<>();
+            background = running;
+          }
+        }
       }
-      if (running == null) {
+      if (stale == null && running == null) {
         running = new CompletableFuture<>();
         mine = true;
       }
       result = running;
+    }
+    if (stale != null) {
+      if (background != null) {
+        refresh(state, background);
+      }
+      return stale;
     }
     if (mine) {
       run(state, result);
@@ -118,6 +160,24 @@ final class AuditVerification {
         throw err;
       }
       throw e;
+    }
+  }
+
+  /** Starts the verification of {@code state} on the refresher; its failure is reported, not kept. */
+  private void refresh(State state, CompletableFuture<Verified> result) {
+    result.whenComplete((done, failed) -> {
+      if (failed != null) {
+        // Nobody waits for it; the next request that needs a verification starts another.
+        System.err.println("lethe-server: the background audit verification failed: " + failed);
+      }
+    });
+    try {
+      refresher.execute(() -> run(state, result));
+    } catch (RuntimeException e) { // rejected: the next request tries again
+      synchronized (this) {
+        running = null;
+      }
+      result.completeExceptionally(e);
     }
   }
 
