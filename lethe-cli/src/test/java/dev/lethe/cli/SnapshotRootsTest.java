@@ -286,14 +286,7 @@ class SnapshotRootsTest {
     Path out = dir.resolve("vol").toAbsolutePath().normalize();
     // Another build holds the directory: this one fails in the engine, before publishing anything.
     Files.createDirectories(out);
-    CliRun refused;
-    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(out.resolve(".lock"),
-            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-        java.nio.channels.FileLock lock = channel.lock()) {
-      refused = CliRun.run("build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-10-01T00:00:00Z",
-          "--content", dir.resolve("c.jsonl").toString(), "--out", out.toString(), "--quiet");
-    }
-    assertThat(refused.status()).isEqualTo(1);
+    assertThat(buildWhileLocked(dir, data, out, "2024-10-01T00:00:00Z").status()).isEqualTo(1);
     assertThat(roots(data)).as("nothing was published: the registration is undone").doesNotContain(out);
 
     // A snapshot copied in by hand, never recorded: a build that fails the same way leaves the
@@ -301,16 +294,20 @@ class SnapshotRootsTest {
     // a build killed after publishing would leave is covered by where and forgetting.
     String snapshot = JSON.readTree(built(dir, data, dir.resolve("first")).out()).get("snapshot").asText();
     copy(dir.resolve("first").resolve(snapshot), out.resolve(snapshot));
-    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(out.resolve(".lock"),
-            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-        java.nio.channels.FileLock lock = channel.lock()) {
-      refused = CliRun.run("build", "--data", data, "--purpose", "genai-training", "--as-of", "2024-09-01T00:00:00Z",
-          "--content", dir.resolve("c.jsonl").toString(), "--out", out.toString(), "--quiet");
-    }
-    assertThat(refused.status()).isEqualTo(1);
+    assertThat(buildWhileLocked(dir, data, out, "2024-09-01T00:00:00Z").status()).isEqualTo(1);
     assertThat(roots(data)).contains(out);
     CliRun where = CliRun.run("where", "--data", data, "--member", "u2");
     assertThat(JSON.readTree(where.out()).get("snapshots")).extracting(s -> s.get("root").asText()).contains(out.toString());
+  }
+
+  /** A build into {@code out} while another holds its lock: it fails in the engine, having published nothing. */
+  private static CliRun buildWhileLocked(Path dir, String data, Path out, String asOf) throws IOException {
+    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(out.resolve(".lock"),
+            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock lock = channel.lock()) {
+      return CliRun.run("build", "--data", data, "--purpose", "genai-training", "--as-of", asOf,
+          "--content", dir.resolve("c.jsonl").toString(), "--out", out.toString(), "--quiet");
+    }
   }
 
   private static List<Path> roots(String data) {

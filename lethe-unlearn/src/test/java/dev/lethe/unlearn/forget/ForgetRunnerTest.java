@@ -491,10 +491,7 @@ class ForgetRunnerTest {
     Path gone = temp.resolve("gone");
     Path content = content(12, 240);
     ConsentLedger before = LedgerReader.load(lines(ledgerText(12))).ledger();
-    SnapshotResult snapshot = SnapshotEngine.embedded(DETECTOR).build(before,
-        SnapshotRequest.builder("genai-training", AS_OF).content(List.of(content)).outDir(ours)
-            .redaction(RedactionPolicy.placeholders()).deploymentKey(KEY).threads(2).ledger("ledger", "0".repeat(64))
-            .build(), ProgressListener.NONE);
+    SnapshotResult snapshot = build(before, content, ours, AS_OF);
     // Another deployment's snapshot of the same export, copied in among ours: its bitmaps number
     // its own members, so reading them as ours would forget (and delete) the wrong records.
     byte[] otherKey = "another-deployment-key".getBytes(StandardCharsets.UTF_8);
