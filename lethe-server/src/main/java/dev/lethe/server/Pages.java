@@ -1079,7 +1079,8 @@ final class Pages {
     };
     if (from > 0) {
       link.accept(0L, "First");
-      link.accept(Math.max(0, Math.min(from, last + size) - size), from >= total ? "Last" : "Previous");
+      // Past the end, the way back is the last page itself, not the page before the row asked for.
+      link.accept(from >= total ? last : Math.max(0, from - size), from >= total ? "Last" : "Previous");
     }
     if (from + size < total) {
       link.accept(from + size, "Next (" + (total - from - size) + " more)");

@@ -241,6 +241,11 @@ class AdminListPagesTest {
     assertThat(rows(beyond)).isZero();
     assertThat(beyond).contains("Nothing from row 901 on: there are 120 open requests");
     assertThat(links(beyond)).containsExactly("First /admin#forget", "Last /admin?forget_from=100#forget");
+    // Just past the end (within a page of it): still one way back, to the last page.
+    assertThat(links(section(page("?forget_from=120").body(), "forget")))
+        .containsExactly("First /admin#forget", "Last /admin?forget_from=100#forget");
+    assertThat(links(section(page("?forget_from=149").body(), "forget")))
+        .containsExactly("First /admin#forget", "Last /admin?forget_from=100#forget");
   }
 
   @Test
