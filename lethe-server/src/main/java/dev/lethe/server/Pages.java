@@ -163,7 +163,8 @@ final class Pages {
             e.detail())));
         return;
       }
-      ctx.redirect("/admin#objections", HttpStatus.SEE_OTHER);
+      long from = rowParam(ctx, OBJECTIONS_FROM);
+      ctx.redirect("/admin" + (from > 0 ? "?" + OBJECTIONS_FROM + "=" + from : "") + "#objections", HttpStatus.SEE_OTHER);
     });
 
     routes.post("/admin/forget/run", ctx -> {
@@ -953,7 +954,9 @@ final class Pages {
         }
         b.append("<details").append(draft != null ? " open" : "").append("><summary>Change the decision</summary>");
       }
-      b.append("<form method=\"post\" action=\"/admin/objections/").append(esc(urlPart(id))).append("/decision\">").append(csrfField(csrf));
+      // The page the admin is on travels with the decision, so that they come back to it.
+      b.append("<form method=\"post\" action=\"/admin/objections/").append(esc(urlPart(id))).append("/decision")
+          .append(objectionsFrom > 0 ? "?" + OBJECTIONS_FROM + "=" + objectionsFrom : "").append("\">").append(csrfField(csrf));
       if (draft != null) {
         b.append("<p class=\"error\" role=\"alert\" id=\"").append(fid).append("-error\">").append(esc(sentence(draft.error())))
             .append(" Nothing was recorded; your text is below.</p>");

@@ -229,6 +229,7 @@ class AdminListPagesTest {
     String objections = section(r.body(), "objections");
     assertThat(rows(objections)).isEqualTo(10);
     assertThat(links(objections)).containsExactly("First /admin?forget_from=100#objections");
+    assertThat(objections).as("a decision made here comes back here").contains("/decision?objections_from=50\"");
 
     // A row that does not start a page (a hand-made address): its page runs from there.
     String odd = section(page("?forget_from=110").body(), "forget");

@@ -103,7 +103,12 @@ class MemberAndAdminFormsTest {
     HttpResponse<String> changed = post("/admin", "/admin/objections/" + id + "/decision", admin,
         Map.of("outcome", "rejected", "justification", "appeal reviewed: the profiling is needed for fraud checks"));
     assertThat(changed.statusCode()).isEqualTo(303);
+    assertThat(changed.headers().firstValue("Location")).hasValue("/admin#objections");
     assertThat(t.store.eventCount()).isEqualTo(events + 1);
+    // Decided from a later page of the list, the admin comes back to that page.
+    HttpResponse<String> fromPage = post("/admin", "/admin/objections/" + id + "/decision?objections_from=50", admin,
+        Map.of("outcome", "rejected", "justification", "appeal reviewed: the profiling is needed for fraud checks"));
+    assertThat(fromPage.headers().firstValue("Location")).hasValue("/admin?objections_from=50#objections");
     assertThat(t.get("/v1/members/alice/objections", t.token("alice")).json().get("objections").get(0).get("status").asText())
         .isEqualTo("rejected");
   }
