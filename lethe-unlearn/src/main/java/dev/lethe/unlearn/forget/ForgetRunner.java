@@ -64,8 +64,8 @@ import java.util.Set;
  * model's digest equals a model trained from scratch on the new snapshot; none of the members'
  * content ids is in the new snapshot. Planted canaries' exposure is measured too and must be no
  * more than in the scratch-trained model; with equal digests that holds by construction, so it
- * is evidence recorded beside the checks rather than a check of its own. Verifications go to the audit log; once they pass, the old snapshot's
- * shard files and its models' artefacts are deleted (a {@code FORGOTTEN.json} tombstone says
+ * is evidence recorded beside the checks rather than a check of its own. Verifications go to the
+ * audit log; once they pass, the old snapshot's shard files and its models' artefacts are deleted (a {@code FORGOTTEN.json} tombstone says
  * which and why) and the rebuild takes its place. A rebuild first checks that each content export
  * is the one the snapshot's manifest recorded (its SHA-256): one missing, unreadable or changed,
  * like any other I/O failure of the rebuild, leaves the snapshot whole and its requests pending
