@@ -248,7 +248,8 @@ final class BuildCommand implements Callable<Integer> {
       // forgetting never look in, and a forget request "verified" beside it.
       boolean registered = registerBeforePublishing(ledgerStore, outDir);
       try (LineageEmitter emitter = lineageEmitter(lineageUrl, lineageFile)) {
-        BuildRun run = BuildRun.snapshot(UUID.randomUUID(), purpose, content, BuildRun.Dataset.ledger(store.db, store.dataDir()), outDir);
+        BuildRun run = BuildRun.snapshot(UUID.randomUUID(), purpose, content,
+            BuildRun.Dataset.ledger(store.db, store.dataDir()), outDir);
         try {
           emitter.start(run);
         } catch (OpenLineageClientException e) {
