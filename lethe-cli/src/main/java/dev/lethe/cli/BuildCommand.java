@@ -13,6 +13,7 @@ import dev.lethe.pipeline.SnapshotConflictException;
 import dev.lethe.pipeline.SnapshotRetiredException;
 import dev.lethe.pipeline.SnapshotEngine;
 import dev.lethe.pipeline.SnapshotRequest;
+import dev.lethe.pipeline.SnapshotRoots;
 import dev.lethe.pipeline.SnapshotResult;
 import dev.lethe.pipeline.StoreSnapshots;
 import dev.lethe.pipeline.UnreadableReport;
@@ -246,7 +247,7 @@ final class BuildCommand implements Callable<Integer> {
       // refusing it emits nothing): a build killed (or a store write failing) after the publishing
       // rename would otherwise leave a snapshot in a directory that where, snapshots and
       // forgetting never look in, and a forget request "verified" beside it.
-      boolean registered = registerBeforePublishing(ledgerStore, outDir);
+      boolean registered = SnapshotRoots.registerBeforePublishing(ledgerStore, outDir);
       try (LineageEmitter emitter = lineageEmitter(lineageUrl, lineageFile)) {
         BuildRun run = BuildRun.snapshot(UUID.randomUUID(), purpose, content,
             BuildRun.Dataset.ledger(store.db, store.dataDir()), outDir);
@@ -254,7 +255,7 @@ final class BuildCommand implements Callable<Integer> {
           emitter.start(run);
         } catch (OpenLineageClientException e) {
           if (registered) {
-            unregisterIfEmpty(ledgerStore, outDir, e);
+            SnapshotRoots.unregisterIfEmpty(ledgerStore, outDir, e);
           }
           err.println("lethe: " + lineageProblem(lineageUrl, lineageFile, e) + "; nothing was built");
           return CommandLine.ExitCode.SOFTWARE;
@@ -264,7 +265,7 @@ final class BuildCommand implements Callable<Integer> {
               .build(stored.ledger(), request, new UnreadableReport("lethe", err, ProgressBars.forBuild("snapshot", quiet)));
         } catch (IOException | RuntimeException e) {
           if (registered) {
-            unregisterIfEmpty(ledgerStore, outDir, e);
+            SnapshotRoots.unregisterIfEmpty(ledgerStore, outDir, e);
           }
           try {
             emitter.fail(run, e);
@@ -381,29 +382,6 @@ final class BuildCommand implements Callable<Integer> {
     }
     Files.createDirectories(file.toAbsolutePath().getParent());
     return LineageEmitter.toFile(file, clock);
-  }
-
-  /**
-   * Registers {@code outDir} (made first, so that it is registered in the form it will keep) as a
-   * snapshot root; returns whether this call registered it.
-   */
-  private static boolean registerBeforePublishing(LedgerStore ledgerStore, Path outDir) throws IOException {
-    Files.createDirectories(outDir);
-    return ledgerStore.registerSnapshotRoot(SnapshotDirs.canonical(outDir));
-  }
-
-  /**
-   * Undoes {@link #registerBeforePublishing} after a failed build, unless a snapshot is there (an
-   * earlier build's, or one this build published before failing), which must stay covered.
-   */
-  private static void unregisterIfEmpty(LedgerStore ledgerStore, Path outDir, Exception failure) {
-    try {
-      if (dev.lethe.pipeline.SnapshotFiles.snapshotDirectories(outDir).isEmpty()) {
-        ledgerStore.unregisterSnapshotRoot(SnapshotDirs.canonical(outDir));
-      }
-    } catch (IOException | RuntimeException e) {
-      failure.addSuppressed(e); // still registered: covered, at worst reported empty
-    }
   }
 
   private RedactionPolicy redactionPolicy() {

@@ -39,7 +39,7 @@ final class ForgetStatusCommand implements Callable<Integer> {
     SnapshotRoots.Coverage coverage;
     try (LedgerStore ledger = store.open(clock)) {
       Forgetting.sync(StoreSnapshots.load(ledger), queue, clock);
-      coverage = SnapshotDirs.check(ledger, SnapshotDirs.roots(ledger, store));
+      coverage = Forgetting.coverage(ledger, store);
     } catch (StoreException e) {
       spec.commandLine().getErr().println("lethe: " + e.getMessage());
       return CommandLine.ExitCode.SOFTWARE;

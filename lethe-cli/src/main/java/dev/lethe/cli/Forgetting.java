@@ -67,7 +67,7 @@ final class Forgetting {
    * must fail closed rather than count it as holding nothing.
    */
   static List<String> gaps(LedgerStore ledger, StoreOptions store) {
-    return SnapshotDirs.check(ledger, SnapshotDirs.roots(ledger, store)).forgettingProblems();
+    return coverage(ledger, store).forgettingProblems();
   }
 
   /** The coverage of every snapshot root against the store's records ({@link SnapshotRoots#check}). */

@@ -3,6 +3,7 @@ package dev.lethe.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lethe.core.event.LedgerEvent.Query;
 import dev.lethe.core.ledger.LedgerFormatException;
+import dev.lethe.core.ledger.LineNumbers;
 import dev.lethe.store.Append;
 import dev.lethe.store.AppendResult;
 import dev.lethe.store.EventRejectedException;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -59,7 +59,7 @@ final class ImportCommand implements Callable<Integer> {
     // anyway) and its line number, never as its tree or typed event: those take several times
     // the memory of the text, and a ledger file can hold millions of events.
     List<Append> batch = new ArrayList<>();
-    int[][] lineOf = {new int[1024]};
+    LineNumbers lineOf = new LineNumbers();
     try {
       LedgerInput.scan(file, System.in, line -> {
         if (line.event() instanceof Query) {
@@ -72,10 +72,7 @@ final class ImportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
           throw new LedgerFormatException(line.line(), "\"id\": " + e.getMessage());
         }
-        if (batch.size() > lineOf[0].length) {
-          lineOf[0] = Arrays.copyOf(lineOf[0], lineOf[0].length * 2);
-        }
-        lineOf[0][batch.size() - 1] = line.line();
+        lineOf.add(line.line());
       });
     } catch (IOException e) {
       err.println("cannot read " + e.getMessage());
@@ -84,7 +81,6 @@ final class ImportCommand implements Callable<Integer> {
       err.println(e.getMessage());
       return Lethe.BAD_INPUT;
     }
-    int[] lines = lineOf[0];
     StoreOptions.NewStore before;
     try {
       before = store.beforeCreating(clock);
@@ -98,7 +94,7 @@ final class ImportCommand implements Callable<Integer> {
     boolean[] ours = {false};
     int status = CommandLine.ExitCode.SOFTWARE;
     try {
-      status = append(batch, lines, err, before, ours);
+      status = append(batch, lineOf, err, before, ours);
       return status;
     } finally {
       if (status != CommandLine.ExitCode.OK && ours[0]) {
@@ -119,7 +115,7 @@ final class ImportCommand implements Callable<Integer> {
    * it in use by another process never touches it) and it held no event when opened (one that
    * another import filled meanwhile is that import's).
    */
-  private int append(List<Append> batch, int[] lines, PrintWriter err, StoreOptions.NewStore before,
+  private int append(List<Append> batch, LineNumbers lines, PrintWriter err, StoreOptions.NewStore before,
       boolean[] ours) {
     try (LedgerStore ledger = store.openOrCreate(clock)) {
       ours[0] = before.created() && ledger.auditSize() == 0;
@@ -131,7 +127,7 @@ final class ImportCommand implements Callable<Integer> {
       out.flush();
       return CommandLine.ExitCode.OK;
     } catch (EventRejectedException e) {
-      err.println("line " + lines[e.index()] + ": " + e.problem());
+      err.println("line " + lines.of(e.index()) + ": " + e.problem());
       return Lethe.BAD_INPUT;
     } catch (StoreException e) {
       err.println("lethe: " + e.getMessage());

@@ -67,6 +67,36 @@ public final class SnapshotRoots {
   }
 
   /**
+   * Registers a build's output directory before the build publishes anything (making it first,
+   * so that it is registered in the form it will keep): a build killed, or a store write failing,
+   * after the publishing rename would otherwise leave a snapshot in a directory that lookups and
+   * forgetting never look in.
+   *
+   * @return whether this call registered it (it was not registered before)
+   * @throws IOException if the directory cannot be made
+   */
+  public static boolean registerBeforePublishing(LedgerStore ledger, Path outDir) throws IOException {
+    Files.createDirectories(outDir);
+    return ledger.registerSnapshotRoot(canonical(outDir));
+  }
+
+  /**
+   * Undoes {@link #registerBeforePublishing} after a build that failed, unless a snapshot is there
+   * (an earlier build's, or one this build published before failing), which must stay covered. A
+   * failure to undo it is added to {@code failure} as suppressed: the directory stays registered,
+   * covered, at worst reported empty.
+   */
+  public static void unregisterIfEmpty(LedgerStore ledger, Path outDir, Exception failure) {
+    try {
+      if (SnapshotFiles.snapshotDirectories(outDir).isEmpty()) {
+        ledger.unregisterSnapshotRoot(canonical(outDir));
+      }
+    } catch (IOException | RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  /**
    * Records that a build published (or found already published, byte for byte) {@code result}
    * in {@code root}, registering the root too; idempotent.
    */

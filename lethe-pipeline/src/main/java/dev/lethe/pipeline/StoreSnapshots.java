@@ -44,7 +44,7 @@ public final class StoreSnapshots {
      * ForgetObligations}); what {@link SnapshotRequest.Builder#forgottenSinceAsOf} takes.
      */
     public java.util.SortedSet<String> forgottenSinceAsOf(String purpose, java.time.Instant asOf, java.time.Instant now) {
-      return ForgetObligations.membersForgottenSince(events, ledger, now, purpose, asOf);
+      return forgottenSinceAsOf(purpose, asOf, now, List.of());
     }
 
     /**

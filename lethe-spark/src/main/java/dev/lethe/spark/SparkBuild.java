@@ -251,14 +251,13 @@ public final class SparkBuild implements Callable<Integer> {
               stored.forgottenSinceAsOf(purpose, instant, clock.instant(), manual));
           // Registered before anything is published, as by `lethe build`: a build killed after the
           // publishing rename must not leave a snapshot where `lethe where` and forgetting never look.
-          java.nio.file.Files.createDirectories(out);
-          boolean registered = store.registerSnapshotRoot(SnapshotRoots.canonical(out));
+          boolean registered = SnapshotRoots.registerBeforePublishing(store, out);
           SnapshotResult result;
           try {
             result = build(session, stored.ledger(), request);
           } catch (IOException | RuntimeException e) {
-            if (registered && dev.lethe.pipeline.SnapshotFiles.snapshotDirectories(out).isEmpty()) {
-              store.unregisterSnapshotRoot(SnapshotRoots.canonical(out));
+            if (registered) {
+              SnapshotRoots.unregisterIfEmpty(store, out, e);
             }
             throw e;
           }

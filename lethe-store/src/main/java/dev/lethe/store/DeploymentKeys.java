@@ -33,7 +33,15 @@ final class DeploymentKeys {
   /** SQL states of "no such table": PostgreSQL's, and H2's (a database store on H2 in tests). */
   static final Set<String> NO_TABLE = Set.of("42P01", "42S02", "42S03", "42S04");
 
+  /** The store_meta row an embedded store records its deployment key's id in ({@link #keyId}). */
+  static final String KEY_ID_META = "deployment_key_id";
+
   private DeploymentKeys() {}
+
+  /** How a refusal of a key file that is not the store's own begins: which key is there, which belongs. */
+  static String notOwnKey(Path keyFile, String found, String recorded) {
+    return keyFile + " holds deployment key " + found + " but the store beside it was made with deployment key " + recorded;
+  }
 
   /** The snapshot secret held by a commitment string ({@code hmac-sha256:<hex>}). */
   static byte[] secretOf(String commitment) {
@@ -104,7 +112,7 @@ final class DeploymentKeys {
     String recorded;
     try (Connection c = DriverManager.getConnection(JdbcLedgerStore.h2Url(dataDir) + ";IFEXISTS=TRUE;ACCESS_MODE_DATA=r");
         PreparedStatement s = c.prepareStatement("SELECT meta_value FROM store_meta WHERE meta_name = ?")) {
-      s.setString(1, "deployment_key_id");
+      s.setString(1, KEY_ID_META);
       try (ResultSet rs = s.executeQuery()) {
         recorded = rs.next() ? rs.getString(1) : null;
       }
@@ -112,8 +120,7 @@ final class DeploymentKeys {
       return; // in use, or not a store yet: nothing recorded to compare with here
     }
     if (recorded != null && !recorded.equals(keyId(key))) {
-      throw new StoreException(file + " holds deployment key " + keyId(key) + " but the store beside it was made with"
-          + " deployment key " + recorded + ": nothing was exported (restore the store's own key file)");
+      throw new StoreException(notOwnKey(file, keyId(key), recorded) + ": nothing was exported (restore the store's own key file)");
     }
   }
 

@@ -365,7 +365,7 @@ final class JdbcLedgerStore implements LedgerStore {
    */
   private static void requireOwnKeyFile(Jdbi jdbi, Path keyFile, byte[] key) {
     String found = DeploymentKeys.keyId(key);
-    Optional<String> known = jdbi.withHandle(h -> readMeta(h, "deployment_key_id"));
+    Optional<String> known = jdbi.withHandle(h -> readMeta(h, DeploymentKeys.KEY_ID_META));
     if (known.isEmpty()) {
       // First opened by a version that records the id: a key file replaced before then must not
       // be recorded as the store's own, so the key is first checked against the log itself.
@@ -376,11 +376,11 @@ final class JdbcLedgerStore implements LedgerStore {
             + " own key file, from the backup the database came from)");
       }
     }
-    String recorded = known.orElseGet(() -> metaOnce(jdbi, "deployment_key_id", () -> found));
+    String recorded = known.orElseGet(() -> metaOnce(jdbi, DeploymentKeys.KEY_ID_META, () -> found));
     if (!recorded.equals(found)) {
-      throw new StoreException(keyFile + " holds deployment key " + found + " but the store beside it was made with"
-          + " deployment key " + recorded + ": the store was not opened and nothing was changed (restore the store's"
-          + " own key file, from the backup the database came from, or 'lethe store export-key' of a copy that has it)");
+      throw new StoreException(DeploymentKeys.notOwnKey(keyFile, found, recorded) + ": the store was not opened and nothing was"
+          + " changed (restore the store's own key file, from the backup the database came from, or 'lethe store export-key'"
+          + " of a copy that has it)");
     }
   }
 

@@ -174,18 +174,15 @@ public final class LedgerReader {
    */
   public static LoadedEvents loadEvents(InputStream in) throws IOException, LedgerFormatException {
     List<LedgerEvent> events = new ArrayList<>();
-    int[][] lineOf = {new int[1024]};
+    LineNumbers lineOf = new LineNumbers();
     scan(in, line -> {
-      if (events.size() == lineOf[0].length) {
-        lineOf[0] = java.util.Arrays.copyOf(lineOf[0], lineOf[0].length * 2);
-      }
-      lineOf[0][events.size()] = line.line();
+      lineOf.add(line.line());
       events.add(line.event());
     });
     try {
       return new LoadedEvents(events, ConsentLedger.of(events));
     } catch (LedgerException e) {
-      throw new LedgerFormatException(lineOf[0][e.index()], e.problem());
+      throw new LedgerFormatException(lineOf.of(e.index()), e.problem());
     }
   }
 
