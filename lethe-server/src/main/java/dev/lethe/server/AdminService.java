@@ -312,7 +312,7 @@ final class AdminService {
   static final int DEFAULT_PAGE = 50;
 
   /** The most rows a page of an admin list may ask for, as for the audit log. */
-  static final int MAX_PAGE = 200;
+  static final int MAX_PAGE = AuditService.MAX_PAGE;
 
   /**
    * A page of one of the admin lists: {@code limit} rows from row {@code from} (0-based) of the
